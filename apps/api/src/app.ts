@@ -1,0 +1,99 @@
+/**
+ * The Hono application: middleware, routes, and the answers for everything that is not a route.
+ * It is built from a runtime that already holds the services, so tests and the server share it.
+ */
+import { OpenAPIHono } from "@hono/zod-openapi"
+import { Effect, Runtime } from "effect"
+import { bodyLimit } from "hono/body-limit"
+import { HTTPException } from "hono/http-exception"
+import type { ContentfulStatusCode } from "hono/utils/http-status"
+import { registerOperation } from "./fhir/operation"
+import { FhirFailure, zodFailure, type FailureStatus, type IssueType } from "./fhir/outcome"
+import { registerReference } from "./reference"
+import { registerHealth } from "./routes/health"
+import { registerMetadata, software } from "./routes/metadata"
+import { versionsOperation } from "./routes/versions"
+import { makeRun, outcomeResponse, type ApiServices, type AppEnv } from "./runtime"
+
+/** Requests larger than this are refused with 413 before they are read. */
+export const maxBodyBytes = 32 * 1024 * 1024
+
+const acceptedRequestId = /^[\w\-.:/]{1,200}$/
+
+const issueTypeForStatus = (status: number): IssueType =>
+  status === 413 ? "too-costly" : status === 415 || status === 405 ? "not-supported" : status >= 500 ? "exception" : "invalid"
+
+export const makeApp = (runtime: Runtime.Runtime<ApiServices>) => {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result, c) => (result.success ? undefined : outcomeResponse(c, zodFailure(result.error)))
+  })
+  const run = makeRun(runtime)
+  const log = Runtime.runSync(runtime)
+
+  // A request id on every request and answer, and one JSON log line per request: method, path
+  // without the query string (which can carry patient details), status and duration.
+  app.use(async (c, next) => {
+    const started = performance.now()
+    const incoming = c.req.header("x-request-id")
+    const requestId = incoming !== undefined && acceptedRequestId.test(incoming) ? incoming : crypto.randomUUID()
+    c.set("requestId", requestId)
+    await next()
+    c.header("X-Request-Id", requestId)
+    const probe = c.req.path === "/healthz" || c.req.path === "/readyz"
+    log(
+      (probe ? Effect.logDebug("request") : Effect.logInfo("request")).pipe(
+        Effect.annotateLogs({
+          requestId,
+          method: c.req.method,
+          path: c.req.path,
+          status: c.res.status,
+          durationMs: Math.round((performance.now() - started) * 100) / 100
+        })
+      )
+    )
+  })
+
+  app.use(
+    "/fhir/*",
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: (c) => outcomeResponse(c, FhirFailure.of(413, "too-costly", `The request body is larger than ${maxBodyBytes} bytes.`))
+    })
+  )
+  // FHIR answers are application/fhir+json unless the client asked for plain JSON only.
+  app.use("/fhir/*", async (c, next) => {
+    await next()
+    const accept = c.req.header("accept") ?? ""
+    const plainJsonOnly = accept.includes("application/json") && !accept.includes("fhir+json")
+    if (!plainJsonOnly && c.res.headers.get("content-type")?.startsWith("application/json")) {
+      c.res.headers.set("content-type", "application/fhir+json; charset=utf-8")
+    }
+  })
+
+  registerHealth(app, run)
+  const operations = [registerOperation(app, run, versionsOperation)]
+  registerMetadata(app, run, operations)
+  registerReference(app, {
+    openapi: "3.1.0",
+    info: { title: software.name, version: software.version, description: "FHIR R4 terminology and demographics for NHS Wales" }
+  })
+
+  app.notFound((c) => {
+    const operation = /^\/fhir\/(?:[A-Z][A-Za-z]+\/)?(?:[^/]+\/)?\$([\w-]+)$/.exec(c.req.path)
+    const failure =
+      operation === null
+        ? FhirFailure.of(404, "not-found", `There is no ${c.req.method} ${c.req.path} here.`)
+        : FhirFailure.of(501, "not-supported", `The operation $${operation[1]} is not supported at ${c.req.path}.`)
+    return outcomeResponse(c, failure)
+  })
+
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) {
+      const status = error.status as ContentfulStatusCode & FailureStatus
+      return outcomeResponse(c, FhirFailure.of(status, issueTypeForStatus(status), error.message || `HTTP ${status}`))
+    }
+    return run(c, Effect.die(error), () => c.body(null))
+  })
+
+  return app
+}

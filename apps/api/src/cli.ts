@@ -1,0 +1,61 @@
+/**
+ * The `ffynnon` command line, the same from source (`npm run ffynnon -- …`) and in the binary:
+ * `serve` (the default), `releases`. Expected failures print one line and exit 1.
+ */
+import { Command, Options } from "@effect/cli"
+import { NodeContext, NodeRuntime } from "@effect/platform-node"
+import { layerFromConfig, Releases } from "@ffynnon/db"
+import { Cause, Console, Effect, Layer, Option } from "effect"
+import { software } from "./routes/metadata"
+import { LoggerLive } from "./runtime"
+import { serve } from "./serve"
+
+const serveCommand = Command.make("serve", {}, () => serve()).pipe(
+  Command.withDescription("Serve the FHIR API on PORT (default 8080) over DATABASE_URL, or the embedded database in FFYNNON_DATA_DIR.")
+)
+
+const releasesCommand = Command.make("releases", { json: Options.boolean("json").pipe(Options.withDescription("Print JSON")) }, ({ json }) =>
+  Effect.gen(function* () {
+    const releases = yield* (yield* Releases).list()
+    if (json) return yield* Console.log(JSON.stringify(releases, null, 2))
+    if (releases.length === 0) return yield* Console.log("No releases loaded.")
+    yield* Console.table(
+      releases.map((release) => ({
+        id: release.id,
+        kind: release.kind,
+        version: release.version,
+        status: release.status,
+        loaded: release.loadedAt?.toISOString() ?? "",
+        source: release.sourceName
+      }))
+    )
+  }).pipe(Effect.provide(Releases.Default.pipe(Layer.provide(layerFromConfig))))
+).pipe(Command.withDescription("List the releases loaded, newest first, including failed attempts."))
+
+const ffynnon = Command.make("ffynnon", {}, () => serve()).pipe(
+  Command.withDescription("Ffynnon: FHIR terminology and demographics for NHS Wales. Without a command: serve."),
+  Command.withSubcommands([serveCommand, releasesCommand])
+)
+
+const cli = Command.run(ffynnon, { name: software.name, version: software.version })
+
+/** The message for a failure a user can act on; anything else is a bug and gets its full cause. */
+const explain = (cause: Cause.Cause<unknown>) =>
+  Option.match(Cause.failureOption(cause), {
+    onNone: () => Cause.pretty(cause),
+    onSome: (error) => (error instanceof Error ? error.message : String(error))
+  })
+
+/** Runs the command line with `extra` services (the binary adds PGlite's embedded files). */
+export const main = (extra: Layer.Layer<never> = Layer.empty) =>
+  cli(process.argv).pipe(
+    Effect.tapErrorCause((cause) =>
+      Cause.isInterruptedOnly(cause) || Option.exists(Cause.failureOption(cause), (error) => (error as { _tag?: string })?._tag === "ValidationError")
+        ? Effect.void
+        : Console.error(`ffynnon: ${explain(cause)}`)
+    ),
+    Effect.provide(Layer.mergeAll(NodeContext.layer, LoggerLive, extra)),
+    NodeRuntime.runMain({ disableErrorReporting: true, disablePrettyLogger: true })
+  )
+
+if (import.meta.main) main()

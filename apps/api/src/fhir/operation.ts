@@ -1,0 +1,90 @@
+/**
+ * Registers a FHIR operation (https://hl7.org/fhir/R4/operations.html) as a GET route with query
+ * parameters and a POST route with a `Parameters` body, both parsed by the operation's one
+ * parameter declaration, and records it for the CapabilityStatement.
+ */
+import { z, type OpenAPIHono } from "@hono/zod-openapi"
+import type { Context } from "hono"
+import { Effect, Either } from "effect"
+import type { ApiServices, AppEnv, Run } from "../runtime"
+import { outcomeResponse } from "../runtime"
+import { FhirFailure, zodFailure } from "./outcome"
+import { fromParameters, fromQuery, type OperationInput, type ParameterSpec } from "./parameters"
+import { failureResponses, fhirJson, ParametersSchema, ResourceSchema } from "./schemas"
+
+export interface OperationCapability {
+  /** The resource type for type-level operations; absent for system operations on the base. */
+  readonly resource?: string
+  readonly name: string
+  /** Canonical URL of the OperationDefinition. */
+  readonly definition: string
+}
+
+export interface OperationDefinition<Spec extends Record<string, ParameterSpec>> extends OperationCapability {
+  readonly summary: string
+  readonly parameters: Spec
+  readonly handler: (input: OperationInput<Spec>) => Effect.Effect<unknown, unknown, ApiServices>
+}
+
+// FHIR's general parameters (https://hl7.org/fhir/R4/http.html#parameters) apply to every interaction.
+const generalParameters = new Set(["_format", "_pretty", "_summary", "_elements"])
+
+/**
+ * The routes are documented with `registerPath` and served by plain handlers: an operation's
+ * answer is any resource or an OperationOutcome with any status, which the typed `openapi()`
+ * handlers cannot express, and the body is read by `readParametersBody` for FHIR-shaped errors.
+ */
+export const registerOperation = <Spec extends Record<string, ParameterSpec>>(
+  app: OpenAPIHono<AppEnv>,
+  run: Run,
+  operation: OperationDefinition<Spec>
+): OperationCapability => {
+  const path = `/fhir/${operation.resource === undefined ? "" : `${operation.resource}/`}$${operation.name}`
+  const label = `${operation.resource ?? ""}$${operation.name}`
+  const respond = (c: Context<AppEnv>, input: Either.Either<OperationInput<Spec>, FhirFailure>) =>
+    Either.match(input, {
+      onLeft: (failure) => outcomeResponse(c, failure),
+      onRight: (input) => run(c, operation.handler(input), (resource) => c.json(resource as object, 200))
+    })
+  const responses = {
+    200: { description: "The operation's result", content: { [fhirJson]: { schema: ResourceSchema } } },
+    ...failureResponses
+  }
+  const query = z.object(
+    Object.fromEntries(Object.keys(operation.parameters).map((name) => [name, z.union([z.string(), z.array(z.string())]).optional()]))
+  )
+  const body = { required: true, content: { [fhirJson]: { schema: ParametersSchema } } }
+  const tags = ["FHIR operations"]
+  app.openAPIRegistry.registerPath({ method: "get", path, summary: operation.summary, tags, request: { query }, responses })
+  app.openAPIRegistry.registerPath({ method: "post", path, summary: operation.summary, tags, request: { body }, responses })
+
+  app.get(path, (c) => {
+    const query = new URLSearchParams([...new URL(c.req.url).searchParams].filter(([name]) => !generalParameters.has(name)))
+    return respond(c, fromQuery(label, operation.parameters, query))
+  })
+  app.post(path, async (c) => {
+    const parameters = await readParametersBody(c)
+    return respond(c, Either.flatMap(parameters, (parameters) => fromParameters(label, operation.parameters, parameters)))
+  })
+
+  const { resource, name, definition } = operation
+  return resource === undefined ? { name, definition } : { resource, name, definition }
+}
+
+/** Reads a POST body that must be a JSON `Parameters` resource. */
+const readParametersBody = async (c: Context<AppEnv>) => {
+  const contentType = c.req.header("content-type") ?? ""
+  if (!/^application\/(fhir\+)?json\b/i.test(contentType)) {
+    return Either.left(
+      FhirFailure.of(415, "not-supported", `Send a FHIR Parameters resource as application/fhir+json, not '${contentType || "no content type"}'.`)
+    )
+  }
+  let json: unknown
+  try {
+    json = await c.req.json()
+  } catch {
+    return Either.left(FhirFailure.of(400, "structure", "The request body is not valid JSON."))
+  }
+  const parsed = ParametersSchema.safeParse(json)
+  return parsed.success ? Either.right(parsed.data.parameter ?? []) : Either.left(zodFailure(parsed.error))
+}

@@ -1,0 +1,77 @@
+/**
+ * FHIR R4 OperationOutcome: every failure the API answers is one of these.
+ * https://hl7.org/fhir/R4/operationoutcome.html
+ */
+import { Data } from "effect"
+
+export type IssueSeverity = "fatal" | "error" | "warning" | "information"
+/** The subset of http://hl7.org/fhir/issue-type used here. */
+export type IssueType =
+  | "invalid"
+  | "structure"
+  | "required"
+  | "value"
+  | "not-found"
+  | "not-supported"
+  | "too-costly"
+  | "exception"
+  | "transient"
+  | "conflict"
+  | "processing"
+  | "security"
+  | "informational"
+
+export interface OperationOutcomeIssue {
+  readonly severity: IssueSeverity
+  readonly code: IssueType
+  readonly diagnostics?: string
+  readonly details?: { readonly text: string }
+  readonly expression?: ReadonlyArray<string>
+}
+
+export interface OperationOutcome {
+  readonly resourceType: "OperationOutcome"
+  readonly issue: ReadonlyArray<OperationOutcomeIssue>
+}
+
+export const issue = (
+  severity: IssueSeverity,
+  code: IssueType,
+  text: string,
+  expression?: ReadonlyArray<string>
+): OperationOutcomeIssue => ({
+  severity,
+  code,
+  details: { text },
+  ...(expression === undefined ? {} : { expression })
+})
+
+export const operationOutcome = (...issues: ReadonlyArray<OperationOutcomeIssue>): OperationOutcome => ({
+  resourceType: "OperationOutcome",
+  issue: issues
+})
+
+/** The HTTP statuses the API answers failures with. */
+export type FailureStatus = 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 422 | 500 | 501 | 503
+
+/** A failure decided at the API edge (bad request, unsupported operation), carried to the one place that answers it. */
+export class FhirFailure extends Data.TaggedError("FhirFailure")<{
+  readonly status: FailureStatus
+  readonly outcome: OperationOutcome
+}> {
+  static of(status: FailureStatus, code: IssueType, text: string, expression?: ReadonlyArray<string>) {
+    return new FhirFailure({ status, outcome: operationOutcome(issue("error", code, text, expression)) })
+  }
+}
+
+/** A request that failed schema validation, one issue per problem, with the path as FHIRPath-like expression. */
+export const zodFailure = (error: { readonly issues: ReadonlyArray<{ readonly path: ReadonlyArray<PropertyKey>; readonly message: string }> }) =>
+  new FhirFailure({
+    status: 400,
+    outcome: operationOutcome(
+      ...error.issues.map((problem) => {
+        const expression = problem.path.map(String).join(".")
+        return issue("error", "invalid", expression ? `${expression}: ${problem.message}` : problem.message, expression ? [expression] : undefined)
+      })
+    )
+  })

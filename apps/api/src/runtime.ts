@@ -1,0 +1,56 @@
+/**
+ * The services the API runs on, built once per process into one runtime (see `serve.ts`), and
+ * the bridge that runs a handler's effect in it and turns every failure into an OperationOutcome.
+ */
+import { NodeContext } from "@effect/platform-node"
+import { Database, layerFromConfig, Releases } from "@ffynnon/db"
+import { Cause, Config, Effect, Exit, Layer, Logger, LogLevel, Runtime } from "effect"
+import type { Context } from "hono"
+import { isServerFault, toFhirFailure } from "./failures"
+import type { FhirFailure } from "./fhir/outcome"
+
+export type ApiServices = Database | Releases
+
+/** JSON log lines at `LOG_LEVEL` (default Info). */
+export const LoggerLive = Layer.unwrapEffect(
+  Effect.map(Config.logLevel("LOG_LEVEL").pipe(Config.withDefault(LogLevel.Info)), (level) =>
+    Layer.merge(Logger.json, Logger.minimumLogLevel(level))
+  )
+)
+
+/** Everything the API needs, from the environment: the database (migrated) and the release registry. */
+export const ApiLive = Releases.Default.pipe(
+  Layer.provideMerge(layerFromConfig),
+  Layer.provide(NodeContext.layer)
+)
+
+export interface AppEnv {
+  Variables: { requestId: string }
+}
+
+export const outcomeResponse = (c: Context<AppEnv>, failure: FhirFailure) =>
+  c.json(failure.outcome, failure.status, { "Content-Type": "application/fhir+json; charset=utf-8" })
+
+/** What a failed request's log line says: the error's name and message, never request data. */
+const describeCause = (cause: Cause.Cause<unknown>) => {
+  const error = Cause.squash(cause)
+  return error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error)
+}
+
+export type Run = <A>(c: Context<AppEnv>, effect: Effect.Effect<A, unknown, ApiServices>, respond: (value: A) => Response) => Promise<Response>
+
+/** Runs handlers in `runtime`, interrupted when the client goes away. */
+export const makeRun =
+  (runtime: Runtime.Runtime<ApiServices>): Run =>
+  async (c, effect, respond) => {
+    const exit = await Runtime.runPromiseExit(runtime)(effect, { signal: c.req.raw.signal })
+    if (Exit.isSuccess(exit)) return respond(exit.value)
+    const requestId = c.get("requestId")
+    const failure = toFhirFailure(exit.cause, requestId)
+    if (isServerFault(failure)) {
+      Runtime.runSync(runtime)(
+        Effect.logError("request failed").pipe(Effect.annotateLogs({ requestId, status: failure.status, error: describeCause(exit.cause) }))
+      )
+    }
+    return outcomeResponse(c, failure)
+  }

@@ -1,0 +1,25 @@
+/**
+ * `ffynnon serve`: builds the services once (database connected and migrated), serves the app
+ * with Bun's HTTP server, and on interruption (SIGINT, SIGTERM) stops accepting requests, lets
+ * the ones in flight finish and closes the database.
+ */
+import { Config, Effect, Layer } from "effect"
+import { makeApp } from "./app"
+import { ApiLive, type ApiServices } from "./runtime"
+
+export const ServerConfig = Config.all({
+  port: Config.port("PORT").pipe(Config.withDefault(8080)),
+  hostname: Config.string("HOST").pipe(Config.withDefault("0.0.0.0"))
+})
+
+export const serve = (services: Layer.Layer<ApiServices, unknown> = ApiLive) =>
+  Effect.gen(function* () {
+    const { port, hostname } = yield* ServerConfig
+    const app = makeApp(yield* Effect.runtime<ApiServices>())
+    const server = yield* Effect.acquireRelease(
+      Effect.sync(() => Bun.serve({ port, hostname, fetch: app.fetch })),
+      (server) => Effect.promise(() => server.stop())
+    )
+    yield* Effect.logInfo("listening").pipe(Effect.annotateLogs({ url: server.url.href }))
+    return yield* Effect.never
+  }).pipe(Effect.scoped, Effect.provide(services))

@@ -1,0 +1,89 @@
+import { and, desc, eq, sql } from "drizzle-orm"
+import { Cause, Data, Effect } from "effect"
+import { Database } from "./Database"
+import type { DatabaseFailure } from "./errors"
+import { release, type Release } from "./schema"
+import type { Sql } from "./Sql"
+
+/** What a loader knows about a release before it writes any of it. */
+export interface NewRelease {
+  readonly kind: string
+  readonly codeSystem: string
+  readonly version: string
+  readonly sourceName: string
+  readonly sourceSha256: string
+}
+
+/** The same code system version is already active; loading it again would serve two copies. */
+export class ReleaseAlreadyLoaded extends Data.TaggedError("ReleaseAlreadyLoaded")<{
+  readonly codeSystem: string
+  readonly version: string
+  readonly loadedAt: Date | null
+}> {
+  override get message() {
+    return `${this.codeSystem} version ${this.version} is already loaded (at ${this.loadedAt?.toISOString() ?? "an unknown time"}).`
+  }
+}
+
+/**
+ * The release registry. `load` is the one way data enters the store: the release's rows and its
+ * registry entry are written in a single transaction, so a failed or interrupted load leaves the
+ * previous release serving and nothing half-visible.
+ */
+export class Releases extends Effect.Service<Releases>()("@ffynnon/db/Releases", {
+  effect: Effect.gen(function* () {
+    const database = yield* Database
+
+    /** Every attempt, newest first; optionally only one kind. */
+    const list = (filter?: { readonly kind?: string }) =>
+      database.run((db) =>
+        db
+          .select()
+          .from(release)
+          .where(filter?.kind === undefined ? undefined : eq(release.kind, filter.kind))
+          .orderBy(desc(release.startedAt), desc(release.id))
+      )
+
+    const recordFailure = (meta: NewRelease, cause: Cause.Cause<unknown>) => {
+      const error = Cause.isInterruptedOnly(cause) ? "interrupted" : Cause.squash(cause)
+      if (error instanceof ReleaseAlreadyLoaded) return Effect.void
+      const message = error instanceof Error ? error.message : String(error)
+      return database.run((db) => db.insert(release).values({ ...meta, status: "failed", error: message })).pipe(Effect.ignore)
+    }
+
+    /** Writes a release with `write` and registers it as active, all in one transaction. */
+    const load = <E, R>(
+      meta: NewRelease,
+      write: (tx: Sql, releaseId: number) => Effect.Effect<Record<string, number>, E, R>
+    ): Effect.Effect<Release, E | DatabaseFailure | ReleaseAlreadyLoaded, R> =>
+      database
+        .transaction((tx) =>
+          Effect.gen(function* () {
+            const [existing] = yield* tx.run((db) =>
+              db
+                .select({ loadedAt: release.loadedAt })
+                .from(release)
+                .where(and(eq(release.codeSystem, meta.codeSystem), eq(release.version, meta.version), eq(release.status, "active")))
+            )
+            if (existing !== undefined) {
+              return yield* new ReleaseAlreadyLoaded({ codeSystem: meta.codeSystem, version: meta.version, loadedAt: existing.loadedAt })
+            }
+            const [started] = yield* tx.run((db) =>
+              db.insert(release).values({ ...meta, status: "loading" }).returning({ id: release.id })
+            )
+            const rowCounts = yield* write(tx, started!.id)
+            const [loaded] = yield* tx.run((db) =>
+              db
+                .update(release)
+                .set({ status: "active", rowCounts, loadedAt: sql`now()` })
+                .where(eq(release.id, started!.id))
+                .returning()
+            )
+            return loaded!
+          })
+        )
+        .pipe(Effect.onError((cause) => recordFailure(meta, cause)))
+
+    return { list, load }
+  })
+}) {}

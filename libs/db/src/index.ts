@@ -1,0 +1,5 @@
+export * from "./Database"
+export * from "./errors"
+export * from "./Releases"
+export { release, type Release } from "./schema"
+export type { Drizzle, Sql } from "./Sql"

@@ -1,0 +1,101 @@
+import { describe, expect, layer } from "@effect/vitest"
+import { sql } from "drizzle-orm"
+import { Cause, Effect, Exit, Layer, Redacted } from "effect"
+import { Database, layerPostgres } from "../src/Database"
+import { DatabaseError, DatabaseUnavailable } from "../src/errors"
+import { migrate } from "../src/migrate"
+import { ReleaseAlreadyLoaded, Releases } from "../src/Releases"
+import { freshDatabaseLayer, testDatabases } from "./databases"
+
+const newRelease = (version: string) => ({
+  kind: "test",
+  codeSystem: "http://example.org/fhir/CodeSystem/test",
+  version,
+  sourceName: `test-${version}.zip`,
+  sourceSha256: "0".repeat(64)
+})
+
+for (const kind of testDatabases) {
+  describe(`on ${kind.name}`, () => {
+    layer(Releases.Default.pipe(Layer.provideMerge(freshDatabaseLayer(kind))))((it) => {
+      it.effect("migrates at start-up, and again without changing anything", () =>
+        Effect.gen(function* () {
+          const database = yield* Database
+          yield* migrate(database)
+          const applied = yield* database.query<{ tag: string }>(sql`select tag from ffynnon_migration`)
+          expect(applied.map((row) => row.tag)).toEqual(["0000_release_registry"])
+        })
+      )
+
+      it.effect("commits a transaction that succeeds and rolls back one that fails", () =>
+        Effect.gen(function* () {
+          const database = yield* Database
+          yield* database.query(sql`create table tx_probe (value int)`)
+          yield* database.transaction((tx) => tx.query(sql`insert into tx_probe values (1)`))
+          const failed = yield* database
+            .transaction((tx) => Effect.zipRight(tx.query(sql`insert into tx_probe values (2)`), Effect.fail("no" as const)))
+            .pipe(Effect.exit)
+          expect(failed).toEqual(Exit.fail("no"))
+          const rows = yield* database.query<{ value: number }>(sql`select value from tx_probe`)
+          expect(rows).toEqual([{ value: 1 }])
+        })
+      )
+
+      it.effect("reports a failing statement with PostgreSQL's code", () =>
+        Effect.gen(function* () {
+          const database = yield* Database
+          const error = yield* Effect.flip(database.query(sql`select * from no_such_table`))
+          expect(error).toBeInstanceOf(DatabaseError)
+          expect(error).toMatchObject({ sqlState: "42P01" })
+        })
+      )
+
+      it.effect("registers a loaded release as active with its row counts", () =>
+        Effect.gen(function* () {
+          const releases = yield* Releases
+          const loaded = yield* releases.load(newRelease("1"), () => Effect.succeed({ concepts: 3 }))
+          expect(loaded).toMatchObject({ status: "active", rowCounts: { concepts: 3 }, version: "1" })
+          expect(loaded.loadedAt).toBeInstanceOf(Date)
+          const again = yield* Effect.flip(releases.load(newRelease("1"), () => Effect.succeed({})))
+          expect(again).toBeInstanceOf(ReleaseAlreadyLoaded)
+        })
+      )
+
+      it.effect("leaves nothing of a failed load but a failed entry, and keeps the previous release", () =>
+        Effect.gen(function* () {
+          const database = yield* Database
+          const releases = yield* Releases
+          yield* releases.load(newRelease("2"), () => Effect.succeed({ concepts: 1 }))
+          yield* database.query(sql`create table loaded_rows (release_id bigint)`)
+          const exit = yield* releases
+            .load(newRelease("3"), (tx, releaseId) =>
+              Effect.zipRight(tx.query(sql`insert into loaded_rows values (${releaseId})`), Effect.fail(new Error("bad row at line 7")))
+            )
+            .pipe(Effect.exit)
+          expect(Exit.isFailure(exit) && Cause.squash(exit.cause)).toEqual(new Error("bad row at line 7"))
+          expect(yield* database.query(sql`select * from loaded_rows`)).toEqual([])
+          const attempts = yield* releases.list()
+          const versions = attempts.map(({ version, status, error }) => ({ version, status, error }))
+          expect(versions).toContainEqual({ version: "3", status: "failed", error: "bad row at line 7" })
+          expect(versions).toContainEqual({ version: "2", status: "active", error: null })
+          expect(versions.filter((entry) => entry.status === "loading")).toEqual([])
+        })
+      )
+    })
+  })
+}
+
+describe("PostgreSQL that cannot be reached", () => {
+  layer(Layer.empty)((it) => {
+    it.effect("fails with DatabaseUnavailable naming the server without the password", () =>
+      Effect.gen(function* () {
+        const error = yield* Effect.flip(
+          Layer.build(layerPostgres({ url: Redacted.make("postgres://someone:secret@127.0.0.1:1/nowhere") })).pipe(Effect.scoped)
+        )
+        expect(error).toBeInstanceOf(DatabaseUnavailable)
+        expect(error.message).toContain("postgres://someone@127.0.0.1:1/nowhere")
+        expect(error.message).not.toContain("secret")
+      })
+    )
+  })
+})
