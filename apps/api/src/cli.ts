@@ -2,10 +2,11 @@
  * The `ffynnon` command line, the same from source (`npm run ffynnon -- …`) and in the binary:
  * `serve` (the default), `releases`. Expected failures print one line and exit 1.
  */
-import { Command, Options } from "@effect/cli"
+import { Command, Options, ValidationError } from "@effect/cli"
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
 import { layerFromConfig, Releases } from "@ffynnon/db"
 import { Cause, Console, Effect, Layer, Option } from "effect"
+import { writeSync } from "node:fs"
 import { software } from "./routes/metadata"
 import { LoggerLive } from "./runtime"
 import { serve } from "./serve"
@@ -46,15 +47,16 @@ const explain = (cause: Cause.Cause<unknown>) =>
     onSome: (error) => (error instanceof Error ? error.message : String(error))
   })
 
+// Written synchronously: the process exits right after, and a piped stderr would lose an async write.
 /** Runs the command line with `extra` services (the binary adds PGlite's embedded files). */
 export const main = (extra: Layer.Layer<never> = Layer.empty) =>
   cli(process.argv).pipe(
-    Effect.tapErrorCause((cause) =>
-      Cause.isInterruptedOnly(cause) || Option.exists(Cause.failureOption(cause), (error) => (error as { _tag?: string })?._tag === "ValidationError")
-        ? Effect.void
-        : Console.error(`ffynnon: ${explain(cause)}`)
-    ),
     Effect.provide(Layer.mergeAll(NodeContext.layer, LoggerLive, extra)),
+    Effect.tapErrorCause((cause) =>
+      Cause.isInterruptedOnly(cause) || Option.exists(Cause.failureOption(cause), ValidationError.isValidationError)
+        ? Effect.void
+        : Effect.sync(() => writeSync(2, `ffynnon: ${explain(cause)}\n`))
+    ),
     NodeRuntime.runMain({ disableErrorReporting: true, disablePrettyLogger: true })
   )
 

@@ -1,0 +1,115 @@
+/**
+ * The server as a process over real HTTP: start-up against a database that is not there, and a
+ * database that goes away while serving and comes back.
+ */
+import { spawn, type ChildProcess } from "node:child_process"
+import { once } from "node:events"
+import { createServer, connect, type Server, type Socket } from "node:net"
+import { join } from "node:path"
+import { afterEach, describe, expect, it } from "vitest"
+import { testDatabaseUrl, testDatabases } from "../../../libs/db/test/databases"
+
+const root = join(import.meta.dirname, "..", "..", "..")
+const bun = join(root, "node_modules", ".bin", "bun")
+const cli = join(root, "apps", "api", "src", "cli.ts")
+
+const freePort = async () => {
+  const server = createServer().listen(0, "127.0.0.1")
+  await once(server, "listening")
+  const { port } = server.address() as { port: number }
+  server.close()
+  return port
+}
+
+const started: Array<ChildProcess> = []
+afterEach(() => {
+  for (const child of started.splice(0)) child.kill("SIGTERM")
+})
+
+const startServer = (env: Record<string, string>) => {
+  const child = spawn(bun, [cli, "serve"], { env: { ...process.env, LOG_LEVEL: "warn", ...env }, stdio: ["ignore", "pipe", "pipe"] })
+  started.push(child)
+  let stderr = ""
+  child.stderr!.on("data", (chunk) => (stderr += chunk))
+  const exited = once(child, "close").then(([code]) => ({ code: code as number | null, stderr }))
+  return { child, exited }
+}
+
+const waitFor = async (check: () => Promise<boolean>, what: string, timeoutMs = 30_000) => {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+  throw new Error(`timed out waiting for ${what}`)
+}
+
+const readyStatus = async (port: number) => (await fetch(`http://127.0.0.1:${port}/readyz`)).status
+
+describe("the server process", () => {
+  it("exits 1 with one clear line when PostgreSQL cannot be reached at start-up", async () => {
+    const { exited } = startServer({ DATABASE_URL: "postgres://ffynnon:secret@127.0.0.1:1/ffynnon", PORT: String(await freePort()) })
+    const { code, stderr } = await exited
+    expect(code).toBe(1)
+    expect(stderr.trim().split("\n")).toEqual([
+      expect.stringMatching(/^ffynnon: The database postgres:\/\/ffynnon@127\.0\.0\.1:1\/ffynnon is unavailable \(ECONNREFUSED/)
+    ])
+    expect(stderr).not.toContain("secret")
+  })
+
+  it.skipIf(testDatabaseUrl === undefined)(
+    "answers 503 OperationOutcomes while PostgreSQL is away and recovers when it returns (needs TEST_DATABASE_URL)",
+    async () => {
+      const database = await testDatabases.find((kind) => kind.name === "postgres")!.create()
+      const target = new URL(database.env.DATABASE_URL!)
+      const proxyPort = await freePort()
+      // A TCP proxy in front of PostgreSQL that the test can cut.
+      const sockets = new Set<Socket>()
+      const openProxy = async () => {
+        const proxy = createServer((client) => {
+          const upstream = connect(Number(target.port || 5432), target.hostname)
+          for (const socket of [client, upstream]) {
+            sockets.add(socket)
+            socket.on("error", () => {})
+            socket.on("close", () => sockets.delete(socket))
+          }
+          client.pipe(upstream).pipe(client)
+        }).listen(proxyPort, "127.0.0.1")
+        await once(proxy, "listening")
+        return proxy
+      }
+      const cut = async (proxy: Server) => {
+        for (const socket of sockets) socket.destroy()
+        proxy.close()
+        await once(proxy, "close")
+      }
+      try {
+        let proxy = await openProxy()
+        const viaProxy = new URL(target)
+        viaProxy.port = String(proxyPort)
+        const port = await freePort()
+        startServer({ DATABASE_URL: viaProxy.href, PORT: String(port) })
+        await waitFor(async () => (await readyStatus(port)) === 200, "the server to be ready")
+
+        await cut(proxy)
+        const response = await fetch(`http://127.0.0.1:${port}/readyz`)
+        expect(response.status).toBe(503)
+        const outcome = await response.json()
+        expect(outcome).toMatchObject({ resourceType: "OperationOutcome", issue: [{ severity: "error", code: "transient" }] })
+        expect((await fetch(`http://127.0.0.1:${port}/fhir/metadata?mode=terminology`)).status).toBe(503)
+        expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200)
+
+        proxy = await openProxy()
+        await waitFor(async () => (await readyStatus(port)) === 200, "the server to recover")
+        expect((await fetch(`http://127.0.0.1:${port}/fhir/metadata?mode=terminology`)).status).toBe(200)
+        await cut(proxy)
+      } finally {
+        for (const child of started.splice(0)) {
+          child.kill("SIGTERM")
+          await once(child, "exit")
+        }
+        await database.drop()
+      }
+    }
+  )
+})
