@@ -51,8 +51,8 @@ for (const kind of testDatabases) {
           Effect.flatMap(Releases, (releases) =>
             Effect.forEach(["20250101", "20250401"], (version) =>
               releases.load(
-                { kind: "test", codeSystem: "http://example.org/cs", version, sourceName: "x.zip", sourceSha256: "0".repeat(64) },
-                () => Effect.succeed({})
+                { kind: "test", codeSystem: "http://example.org/cs", version, sourceName: "x.zip" },
+                () => Effect.succeed({ rowCounts: {}, sourceSha256: "0".repeat(64) })
               )
             )
           )

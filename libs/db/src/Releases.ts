@@ -11,6 +11,12 @@ export interface NewRelease {
   readonly codeSystem: string
   readonly version: string
   readonly sourceName: string
+}
+
+/** What a loader reports once it has written a release. */
+export interface WrittenRelease {
+  readonly rowCounts: Record<string, number>
+  /** Of the content loaded, computed while reading it. */
   readonly sourceSha256: string
 }
 
@@ -48,13 +54,15 @@ export class Releases extends Effect.Service<Releases>()("@ffynnon/db/Releases",
       const error = Cause.isInterruptedOnly(cause) ? "interrupted" : Cause.squash(cause)
       if (error instanceof ReleaseAlreadyLoaded) return Effect.void
       const message = error instanceof Error ? error.message : String(error)
-      return database.run((db) => db.insert(release).values({ ...meta, status: "failed", error: message })).pipe(Effect.ignore)
+      return database
+        .run((db) => db.insert(release).values({ ...meta, sourceSha256: "", status: "failed", error: message }))
+        .pipe(Effect.ignore)
     }
 
     /** Writes a release with `write` and registers it as active, all in one transaction. */
     const load = <E, R>(
       meta: NewRelease,
-      write: (tx: Sql, releaseId: number) => Effect.Effect<Record<string, number>, E, R>
+      write: (tx: Sql, releaseId: number) => Effect.Effect<WrittenRelease, E, R>
     ): Effect.Effect<Release, E | DatabaseFailure | ReleaseAlreadyLoaded, R> =>
       database
         .transaction((tx) =>
@@ -69,13 +77,13 @@ export class Releases extends Effect.Service<Releases>()("@ffynnon/db/Releases",
               return yield* new ReleaseAlreadyLoaded({ codeSystem: meta.codeSystem, version: meta.version, loadedAt: existing.loadedAt })
             }
             const [started] = yield* tx.run((db) =>
-              db.insert(release).values({ ...meta, status: "loading" }).returning({ id: release.id })
+              db.insert(release).values({ ...meta, sourceSha256: "", status: "loading" }).returning({ id: release.id })
             )
-            const rowCounts = yield* write(tx, started!.id)
+            const { rowCounts, sourceSha256 } = yield* write(tx, started!.id)
             const [loaded] = yield* tx.run((db) =>
               db
                 .update(release)
-                .set({ status: "active", rowCounts, loadedAt: sql`now()` })
+                .set({ status: "active", rowCounts, sourceSha256, loadedAt: sql`now()` })
                 .where(eq(release.id, started!.id))
                 .returning()
             )

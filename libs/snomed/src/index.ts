@@ -1,0 +1,5 @@
+export * from "./rf2/errors"
+export * from "./rf2/files"
+export * from "./rf2/read"
+export * from "./Sctid"
+export * from "./store/load"
