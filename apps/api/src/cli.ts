@@ -1,10 +1,11 @@
 /**
  * The `ffynnon` command line, the same from source (`npm run ffynnon -- …`) and in the binary:
- * `serve` (the default), `releases`. Expected failures print one line and exit 1.
+ * `serve` (the default), `load <kind> <path>`, `releases`. Expected failures print one line and exit 1.
  */
 import { Command, Options, ValidationError } from "@effect/cli"
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
 import { layerFromConfig, Releases } from "@ffynnon/db"
+import { loadCommand } from "@ffynnon/loaders"
 import { Cause, Console, Effect, Layer, Option } from "effect"
 import { writeSync } from "node:fs"
 import { software } from "./routes/metadata"
@@ -35,7 +36,7 @@ const releasesCommand = Command.make("releases", { json: Options.boolean("json")
 
 const ffynnon = Command.make("ffynnon", {}, () => serve()).pipe(
   Command.withDescription("Ffynnon: FHIR terminology and demographics for NHS Wales. Without a command: serve."),
-  Command.withSubcommands([serveCommand, releasesCommand])
+  Command.withSubcommands([serveCommand, loadCommand, releasesCommand])
 )
 
 const cli = Command.run(ffynnon, { name: software.name, version: software.version })
