@@ -8,7 +8,7 @@ import postgres from "postgres"
 import { classifyDatabaseError, DatabaseUnavailable, type DatabaseFailure } from "./errors"
 import { migrate } from "./migrate"
 import * as schema from "./schema"
-import { copyInPglite, copyInPostgres, makeSql, type Drizzle, type Sql } from "./Sql"
+import { copyInPglite, copyInPostgres, copyOutPglite, copyOutPostgres, makeSql, type Drizzle, type Sql } from "./Sql"
 
 /**
  * The database: embedded PGlite by default, PostgreSQL when `DATABASE_URL` is set.
@@ -47,13 +47,14 @@ const clientOf = (drizzle: unknown) => (drizzle as { session: { client: never } 
 
 const make = (driver: Database.Service["driver"], drizzle: Drizzle, target: string): Database.Service => {
   const copyIn = (db: Drizzle) => (driver === "postgres" ? copyInPostgres(clientOf(db)) : copyInPglite(clientOf(db)))
-  const connection = makeSql(drizzle, target, copyIn(drizzle))
+  const copyOut = (db: Drizzle) => (driver === "postgres" ? copyOutPostgres(clientOf(db)) : copyOutPglite(clientOf(db)))
+  const connection = makeSql(drizzle, target, copyIn(drizzle), copyOut(drizzle))
   const transaction = <A, E, R>(f: (tx: Sql) => Effect.Effect<A, E, R>) =>
     Effect.flatMap(Effect.runtime<R>(), (runtime) =>
       Effect.tryPromise({
         try: (signal) =>
           drizzle.transaction(async (tx) => {
-            const exit = await Runtime.runPromiseExit(runtime)(f(makeSql(tx as unknown as Drizzle, target, copyIn(tx as unknown as Drizzle))), { signal })
+            const exit = await Runtime.runPromiseExit(runtime)(f(makeSql(tx as unknown as Drizzle, target, copyIn(tx as unknown as Drizzle), copyOut(tx as unknown as Drizzle))), { signal })
             if (Exit.isFailure(exit)) throw new Rollback(exit.cause)
             return exit.value
           }),

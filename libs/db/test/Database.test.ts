@@ -59,6 +59,9 @@ for (const kind of testDatabases) {
                 max(term) filter (where id = 7) as sample from copy_probe`
           )
           expect(summary).toEqual({ count: "50011", nulls: "1", sample: "term 7 with a back\\slash" })
+          const streamed: Array<ReadonlyArray<string | null>> = []
+          const count = yield* database.copyTo("select id, left(term, 6) from copy_probe where id < 2 order by id", (row) => streamed.push(row))
+          expect({ count, streamed }).toEqual({ count: 3, streamed: [["-1", null], ["0", "term 0"], ["1", "term 1"]] })
         })
       )
 

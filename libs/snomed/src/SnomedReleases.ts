@@ -1,0 +1,86 @@
+/**
+ * The SNOMED CT releases being served: an index per active release in the registry, built when
+ * the service starts and whenever a newly loaded release appears (checked every
+ * `refreshInterval`), so a load is picked up without a restart.
+ */
+import { Database, Releases, type Release } from "@ffynnon/db"
+import { Data, Duration, Effect, Schedule, SynchronizedRef } from "effect"
+import { buildIndex } from "./index/build"
+import type { SnomedIndex } from "./index/SnomedIndex"
+import { versionUriPattern } from "./rf2/edition"
+import { snomedSystem } from "./store/load"
+
+/** The requested SNOMED CT edition or version is not loaded. */
+export class UnknownSnomedVersion extends Data.TaggedError("UnknownSnomedVersion")<{
+  readonly version: string
+  readonly loaded: ReadonlyArray<string>
+}> {
+  override get message() {
+    return this.loaded.length === 0
+      ? "No SNOMED CT release is loaded."
+      : `SNOMED CT version '${this.version}' is not loaded. Loaded: ${this.loaded.join(", ")}.`
+  }
+}
+
+const versionDate = (uri: string) => versionUriPattern.exec(uri)?.[2] ?? ""
+const editionOf = (uri: string) => uri.replace(/\/version\/\d{8}$/, "")
+
+/** Newest version first; for the same version, the most recent load. */
+const newestFirst = (a: SnomedIndex, b: SnomedIndex) =>
+  versionDate(b.uri).localeCompare(versionDate(a.uri)) || b.releaseId - a.releaseId
+
+export class SnomedReleases extends Effect.Service<SnomedReleases>()("@ffynnon/snomed/SnomedReleases", {
+  scoped: Effect.gen(function* () {
+    const database = yield* Database
+    const releases = yield* Releases
+    const served = yield* SynchronizedRef.make<ReadonlyArray<SnomedIndex>>([])
+
+    const activeReleases = Effect.map(releases.list({ kind: "snomed" }), (list) =>
+      list.filter((release): release is Release => release.status === "active" && release.codeSystem === snomedSystem)
+    )
+
+    /** Builds indexes for releases loaded since the last look; keeps the ones already built. */
+    const refresh = SynchronizedRef.updateEffect(served, (current) =>
+      Effect.gen(function* () {
+        const active = yield* activeReleases
+        const next = yield* Effect.forEach(active, (release) => {
+          const built = current.find((index) => index.releaseId === release.id)
+          return built !== undefined
+            ? Effect.succeed(built)
+            : buildIndex(database, release.id, release.version).pipe(
+                Effect.tap((index) =>
+                  Effect.logInfo("serving SNOMED CT release").pipe(Effect.annotateLogs({ uri: index.uri, concepts: index.conceptCount }))
+                )
+              )
+        })
+        return next.toSorted(newestFirst)
+      })
+    )
+
+    yield* refresh
+    yield* refresh.pipe(
+      Effect.catchAllCause((cause) => Effect.logWarning("could not refresh the SNOMED CT releases", cause)),
+      Effect.schedule(Schedule.spaced(Duration.seconds(30))),
+      Effect.forkScoped
+    )
+
+    const all = SynchronizedRef.get(served)
+
+    /**
+     * The index for a `version` as FHIR clients give it: a version URI, an edition URI (its
+     * newest version), or nothing (the newest release loaded).
+     */
+    const resolve = (version?: string) =>
+      Effect.flatMap(all, (indexes) => {
+        const found =
+          version === undefined
+            ? indexes[0]
+            : indexes.find((index) => index.uri === version) ?? indexes.find((index) => editionOf(index.uri) === version)
+        return found !== undefined
+          ? Effect.succeed(found)
+          : Effect.fail(new UnknownSnomedVersion({ version: version ?? "(latest)", loaded: indexes.map((index) => index.uri) }))
+      })
+
+    return { all, resolve, refresh }
+  })
+}) {}

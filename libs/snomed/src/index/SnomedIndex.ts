@@ -1,0 +1,268 @@
+/**
+ * The serving index of one SNOMED CT release: immutable, in memory, dense integer positions for
+ * concepts and descriptions, typed arrays for flags and graphs, built once from the store
+ * (`build.ts`). Every question the FHIR operations ask is answered here without the database.
+ */
+import { matchesAllPrefixes, PrefixIndex, tokens } from "./text"
+
+export const DescriptionType = { fullySpecifiedName: 0, synonym: 1, definition: 2 } as const
+export const Acceptability = { none: 0, acceptable: 1, preferred: 2 } as const
+
+/** Compressed sparse rows: the neighbours of node n are targets[starts[n]..starts[n+1]). */
+export interface Adjacency {
+  readonly starts: Uint32Array
+  readonly targets: Uint32Array
+}
+
+export const neighbours = (graph: Adjacency, node: number) => graph.targets.subarray(graph.starts[node]!, graph.starts[node + 1]!)
+
+export interface ConceptTable {
+  readonly ids: ReadonlyArray<string>
+  readonly active: Uint8Array
+  readonly defined: Uint8Array
+  readonly moduleIds: ReadonlyArray<string>
+  readonly effectiveTimes: ReadonlyArray<string>
+}
+
+export interface DescriptionTable {
+  readonly ids: ReadonlyArray<string>
+  readonly concept: Uint32Array
+  readonly terms: ReadonlyArray<string>
+  readonly type: Uint8Array
+  readonly active: Uint8Array
+  readonly languageCodes: ReadonlyArray<string>
+  readonly caseSignificance: ReadonlyArray<string>
+  /** Descriptions of concept n: byConcept.targets[byConcept.starts[n]..]. */
+  readonly byConcept: Adjacency
+}
+
+export interface Attribute {
+  readonly group: number
+  readonly type: string
+  /** A concept id, or a concrete value (`#250`, `"text"`, `true`). */
+  readonly value: string
+  readonly concrete: boolean
+}
+
+export interface RefsetMember {
+  readonly referencedComponentId: string
+  readonly fields: ReadonlyArray<string>
+}
+
+export interface Refset {
+  readonly id: string
+  readonly pattern: string
+  readonly columns: ReadonlyArray<string>
+  /** Active members by referenced component. */
+  readonly members: ReadonlyMap<string, ReadonlyArray<RefsetMember>>
+}
+
+export interface Designation {
+  readonly term: string
+  readonly type: "fullySpecifiedName" | "synonym" | "definition"
+  readonly languageCode: string
+  readonly active: boolean
+  /** Acceptability per language refset that lists this description. */
+  readonly acceptability: ReadonlyArray<{ readonly refsetId: string; readonly preferred: boolean }>
+}
+
+export interface SearchHit {
+  readonly concept: number
+  readonly term: string
+}
+
+const typeNames = ["fullySpecifiedName", "synonym", "definition"] as const
+
+export class SnomedIndex {
+  private readonly positions: Map<string, number>
+  private textIndex: PrefixIndex | undefined
+
+  constructor(
+    readonly releaseId: number,
+    /** `http://snomed.info/sct/<module>/version/<yyyymmdd>` (or `xsct`). */
+    readonly uri: string,
+    readonly concepts: ConceptTable,
+    readonly descriptions: DescriptionTable,
+    /** Active inferred is-a: child → parents. */
+    readonly parents: Adjacency,
+    /** Active inferred is-a: parent → children. */
+    readonly children: Adjacency,
+    private readonly attributes: ReadonlyMap<number, ReadonlyArray<Attribute>>,
+    /** Acceptability (Acceptability.*) of every description, per language refset id. */
+    readonly languageRefsets: ReadonlyMap<string, Int8Array>,
+    readonly refsets: ReadonlyMap<string, Refset>
+  ) {
+    this.positions = new Map(concepts.ids.map((id, position) => [id, position]))
+  }
+
+  get conceptCount() {
+    return this.concepts.ids.length
+  }
+
+  /** The concept's position, or undefined when the release does not have it. */
+  position(code: string) {
+    return this.positions.get(code)
+  }
+
+  code(concept: number) {
+    return this.concepts.ids[concept]!
+  }
+
+  isActive(concept: number) {
+    return this.concepts.active[concept] === 1
+  }
+
+  designations(concept: number): ReadonlyArray<Designation> {
+    return [...neighbours(this.descriptions.byConcept, concept)].map((description) => ({
+      term: this.descriptions.terms[description]!,
+      type: typeNames[this.descriptions.type[description]!]!,
+      languageCode: this.descriptions.languageCodes[description]!,
+      active: this.descriptions.active[description] === 1,
+      acceptability: [...this.languageRefsets]
+        .filter(([, values]) => values[description] !== Acceptability.none)
+        .map(([refsetId, values]) => ({ refsetId, preferred: values[description] === Acceptability.preferred }))
+    }))
+  }
+
+  /** The preferred description of `type` in the first of `refsets` that has one. */
+  private preferred(concept: number, type: number, refsets: ReadonlyArray<string>) {
+    const own = neighbours(this.descriptions.byConcept, concept)
+    for (const refsetId of refsets) {
+      const acceptability = this.languageRefsets.get(refsetId)
+      if (acceptability === undefined) continue
+      for (const description of own) {
+        if (
+          this.descriptions.type[description] === type &&
+          this.descriptions.active[description] === 1 &&
+          acceptability[description] === Acceptability.preferred
+        ) {
+          return this.descriptions.terms[description]!
+        }
+      }
+    }
+    return undefined
+  }
+
+  /**
+   * The concept's display: the preferred synonym in the first of `refsets` that has one, then in
+   * any loaded language refset, then the fully specified name, then any active description.
+   */
+  preferredTerm(concept: number, refsets: ReadonlyArray<string>) {
+    const own = neighbours(this.descriptions.byConcept, concept)
+    return (
+      this.preferred(concept, DescriptionType.synonym, refsets) ??
+      this.preferred(concept, DescriptionType.synonym, [...this.languageRefsets.keys()]) ??
+      this.fullySpecifiedName(concept, refsets) ??
+      [...own].map((description) => this.descriptions.terms[description]!).find((term) => term.length > 0)
+    )
+  }
+
+  fullySpecifiedName(concept: number, refsets: ReadonlyArray<string>) {
+    const own = neighbours(this.descriptions.byConcept, concept)
+    return (
+      this.preferred(concept, DescriptionType.fullySpecifiedName, [...refsets, ...this.languageRefsets.keys()]) ??
+      [...own].filter((description) => this.descriptions.type[description] === DescriptionType.fullySpecifiedName).map((description) => this.descriptions.terms[description]!)[0]
+    )
+  }
+
+  /** True when `term` is an active description of the concept, acceptable in one of `refsets` (any, when empty). */
+  hasTerm(concept: number, term: string, refsets: ReadonlyArray<string>) {
+    for (const description of neighbours(this.descriptions.byConcept, concept)) {
+      if (this.descriptions.active[description] !== 1 || this.descriptions.terms[description] !== term) continue
+      if (refsets.length === 0) return true
+      if (refsets.some((refsetId) => (this.languageRefsets.get(refsetId)?.[description] ?? 0) !== Acceptability.none)) return true
+    }
+    return false
+  }
+
+  attributesOf(concept: number) {
+    return this.attributes.get(concept) ?? []
+  }
+
+  /** All ancestors through active is-a relationships, without the concept itself. */
+  ancestors(concept: number): Set<number> {
+    const seen = new Set<number>()
+    const stack = [concept]
+    while (stack.length > 0) {
+      for (const parent of neighbours(this.parents, stack.pop()!)) {
+        if (!seen.has(parent)) {
+          seen.add(parent)
+          stack.push(parent)
+        }
+      }
+    }
+    return seen
+  }
+
+  /** True when `ancestor` is `concept` or one of its ancestors. */
+  subsumes(ancestor: number, concept: number) {
+    if (ancestor === concept) return true
+    const visited = new Set<number>()
+    const stack = [concept]
+    while (stack.length > 0) {
+      for (const parent of neighbours(this.parents, stack.pop()!)) {
+        if (parent === ancestor) return true
+        if (!visited.has(parent)) {
+          visited.add(parent)
+          stack.push(parent)
+        }
+      }
+    }
+    return false
+  }
+
+  /** All descendants through active is-a relationships, without the concept itself, each once. */
+  *descendants(concept: number): Generator<number> {
+    const seen = new Set<number>()
+    const stack = [concept]
+    while (stack.length > 0) {
+      for (const child of neighbours(this.children, stack.pop()!)) {
+        if (!seen.has(child)) {
+          seen.add(child)
+          stack.push(child)
+          yield child
+        }
+      }
+    }
+  }
+
+  /** Concepts that are active members of a refset (members that are not concepts are left out). */
+  refsetConcepts(refsetId: string): Array<number> {
+    const refset = this.refsets.get(refsetId)
+    if (refset === undefined) return []
+    const members: Array<number> = []
+    for (const referenced of refset.members.keys()) {
+      const concept = this.positions.get(referenced)
+      if (concept !== undefined) members.push(concept)
+    }
+    return members
+  }
+
+  /**
+   * Concepts with a description matching every word of `text` as a word prefix, ranked: active
+   * first, then a term equal to the text, then shorter terms. One hit per concept.
+   */
+  search(text: string, accept: (concept: number) => boolean = () => true): Array<SearchHit> {
+    const query = tokens(text)
+    if (query.length === 0) return []
+    this.textIndex ??= PrefixIndex.build(this.descriptions.terms.length, (description) => this.descriptions.terms[description]!)
+    const index = this.textIndex
+    const driver = query.reduce((best, token) => (index.size(token) < index.size(best) ? token : best))
+    const best = new Map<number, { term: string; rank: number }>()
+    const folded = query.join(" ")
+    for (const description of index.documents(driver)) {
+      if (this.descriptions.active[description] !== 1) continue
+      const concept = this.descriptions.concept[description]!
+      if (!accept(concept)) continue
+      const term = this.descriptions.terms[description]!
+      const termTokens = tokens(term)
+      if (!matchesAllPrefixes(termTokens, query)) continue
+      const rank = (this.isActive(concept) ? 0 : 1_000_000) + (termTokens.join(" ") === folded ? 0 : 10_000) + term.length
+      const current = best.get(concept)
+      if (current === undefined || rank < current.rank) best.set(concept, { term, rank })
+    }
+    return [...best]
+      .sort(([conceptA, a], [conceptB, b]) => a.rank - b.rank || (this.code(conceptA) < this.code(conceptB) ? -1 : 1))
+      .map(([concept, { term }]) => ({ concept, term }))
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Text for search: lower case, diacritics folded (ŵ → w, ö → o), split into words at anything
+ * that is not a letter or digit. lunr's own pipeline stems and drops stop words, which suits
+ * prose but not clinical terms (searching "on" or "ct" must work), so only its idea of a
+ * token-prefix index is kept: a sorted vocabulary with postings per word.
+ */
+
+const combiningMarks = /[\u0300-\u036f]/g
+
+export const foldText = (text: string) => text.normalize("NFD").replace(combiningMarks, "").toLowerCase()
+
+export const tokens = (text: string): Array<string> => foldText(text).split(/[^\p{L}\p{N}]+/u).filter((token) => token.length > 0)
+
+/** True when every query token starts some word of `term`'s tokens. */
+export const matchesAllPrefixes = (termTokens: ReadonlyArray<string>, queryTokens: ReadonlyArray<string>) =>
+  queryTokens.every((query) => termTokens.some((token) => token.startsWith(query)))
+
+/** A word-prefix index over documents numbered 0..n-1. */
+export class PrefixIndex {
+  private constructor(
+    private readonly vocabulary: ReadonlyArray<string>,
+    private readonly postingStarts: Uint32Array,
+    private readonly postings: Uint32Array
+  ) {}
+
+  static build(documentCount: number, textOf: (document: number) => string) {
+    const byToken = new Map<string, Array<number>>()
+    for (let document = 0; document < documentCount; document++) {
+      for (const token of new Set(tokens(textOf(document)))) {
+        let list = byToken.get(token)
+        if (list === undefined) byToken.set(token, (list = []))
+        list.push(document)
+      }
+    }
+    const vocabulary = [...byToken.keys()].sort()
+    const postingStarts = new Uint32Array(vocabulary.length + 1)
+    let total = 0
+    vocabulary.forEach((token, index) => {
+      postingStarts[index] = total
+      total += byToken.get(token)!.length
+    })
+    postingStarts[vocabulary.length] = total
+    const postings = new Uint32Array(total)
+    vocabulary.forEach((token, index) => postings.set(byToken.get(token)!, postingStarts[index]!))
+    return new PrefixIndex(vocabulary, postingStarts, postings)
+  }
+
+  /** The vocabulary positions of the words starting with `prefix`. */
+  private range(prefix: string): [number, number] {
+    let low = 0
+    let high = this.vocabulary.length
+    while (low < high) {
+      const middle = (low + high) >>> 1
+      if (this.vocabulary[middle]! < prefix) low = middle + 1
+      else high = middle
+    }
+    let end = low
+    while (end < this.vocabulary.length && this.vocabulary[end]!.startsWith(prefix)) end++
+    return [low, end]
+  }
+
+  /** How many postings the words starting with `prefix` have: the cost of scanning them. */
+  size(prefix: string) {
+    const [from, to] = this.range(prefix)
+    return this.postingStarts[to]! - this.postingStarts[from]!
+  }
+
+  /** Every document with a word starting with `prefix` (a document may come more than once). */
+  *documents(prefix: string): Generator<number> {
+    const [from, to] = this.range(prefix)
+    for (let i = this.postingStarts[from]!; i < this.postingStarts[to]!; i++) yield this.postings[i]!
+  }
+}
