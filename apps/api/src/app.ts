@@ -7,7 +7,14 @@ import { Effect, Runtime } from "effect"
 import { bodyLimit } from "hono/body-limit"
 import { HTTPException } from "hono/http-exception"
 import type { ContentfulStatusCode } from "hono/utils/http-status"
-import { registerOperation } from "./fhir/operation"
+import { registerOperation, type OperationDefinition } from "./fhir/operation"
+import type { ParameterSpec } from "./fhir/parameters"
+import { registerCodeSystemSearch } from "./snomed/codeSystems"
+import { expandOperation } from "./snomed/expand"
+import { lookupOperation } from "./snomed/lookup"
+import { subsumesOperation } from "./snomed/subsumes"
+import { translateOperation } from "./snomed/translate"
+import { codeSystemValidateCodeOperation, valueSetValidateCodeOperation } from "./snomed/validateCode"
 import { FhirFailure, zodFailure, type FailureStatus, type IssueType } from "./fhir/outcome"
 import { registerReference } from "./reference"
 import { registerHealth } from "./routes/health"
@@ -71,7 +78,16 @@ export const makeApp = (runtime: Runtime.Runtime<ApiServices>) => {
   })
 
   registerHealth(app, run)
-  const operations = [registerOperation(app, run, versionsOperation)]
+  const operations = [
+    versionsOperation,
+    lookupOperation,
+    codeSystemValidateCodeOperation,
+    subsumesOperation,
+    expandOperation,
+    valueSetValidateCodeOperation,
+    translateOperation
+  ].map((operation) => registerOperation(app, run, operation as OperationDefinition<Record<string, ParameterSpec>>))
+  registerCodeSystemSearch(app, run)
   registerMetadata(app, run, operations)
   registerReference(app, {
     openapi: "3.1.0",

@@ -4,12 +4,13 @@
  */
 import { NodeContext } from "@effect/platform-node"
 import { Database, layerFromConfig, Releases } from "@ffynnon/db"
+import { SnomedReleases } from "@ffynnon/snomed"
 import { Cause, Config, Effect, Exit, Layer, Logger, LogLevel, Runtime } from "effect"
 import type { Context } from "hono"
 import { isServerFault, toFhirFailure } from "./failures"
 import type { FhirFailure } from "./fhir/outcome"
 
-export type ApiServices = Database | Releases
+export type ApiServices = Database | Releases | SnomedReleases
 
 /** JSON log lines at `LOG_LEVEL` (default Info). */
 export const LoggerLive = Layer.unwrapEffect(
@@ -18,11 +19,12 @@ export const LoggerLive = Layer.unwrapEffect(
   )
 )
 
-/** Everything the API needs, from the environment: the database (migrated) and the release registry. */
-export const ApiLive = Releases.Default.pipe(
-  Layer.provideMerge(layerFromConfig),
-  Layer.provide(NodeContext.layer)
-)
+/** Everything the API needs over a database: the release registry and the terminology indexes. */
+export const servicesOver = <E, R>(database: Layer.Layer<Database, E, R>) =>
+  SnomedReleases.Default.pipe(Layer.provideMerge(Releases.Default), Layer.provideMerge(database))
+
+/** The API's services on the database the environment names. */
+export const ApiLive = servicesOver(layerFromConfig).pipe(Layer.provide(NodeContext.layer))
 
 export interface AppEnv {
   Variables: { requestId: string }

@@ -3,7 +3,7 @@ import { Effect, Layer, Logger, LogLevel, ManagedRuntime } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { freshDatabaseLayer, testDatabases } from "../../../libs/db/test/databases"
 import { makeApp, maxBodyBytes } from "../src/app"
-import { makeRun, type AppEnv } from "../src/runtime"
+import { makeRun, servicesOver, type AppEnv } from "../src/runtime"
 import { OpenAPIHono } from "@hono/zod-openapi"
 
 const fhirJson = "application/fhir+json"
@@ -21,9 +21,7 @@ const expectOutcome = async (response: Response, status: number, text: RegExp) =
 
 for (const kind of testDatabases) {
   describe(`API on ${kind.name}`, () => {
-    const runtime = ManagedRuntime.make(
-      Releases.Default.pipe(Layer.provideMerge(freshDatabaseLayer(kind)), Layer.provideMerge(Logger.minimumLogLevel(LogLevel.None)))
-    )
+    const runtime = ManagedRuntime.make(servicesOver(freshDatabaseLayer(kind)).pipe(Layer.provideMerge(Logger.minimumLogLevel(LogLevel.None))))
     let app: ReturnType<typeof makeApp>
     beforeAll(async () => {
       app = makeApp(await runtime.runtime())

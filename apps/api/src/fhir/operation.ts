@@ -20,10 +20,15 @@ export interface OperationCapability {
   readonly definition: string
 }
 
+/** What an operation may read of the HTTP request besides its parameters. */
+export interface OperationRequest {
+  readonly acceptLanguage: string | undefined
+}
+
 export interface OperationDefinition<Spec extends Record<string, ParameterSpec>> extends OperationCapability {
   readonly summary: string
   readonly parameters: Spec
-  readonly handler: (input: OperationInput<Spec>) => Effect.Effect<unknown, unknown, ApiServices>
+  readonly handler: (input: OperationInput<Spec>, request: OperationRequest) => Effect.Effect<unknown, unknown, ApiServices>
 }
 
 // FHIR's general parameters (https://hl7.org/fhir/R4/http.html#parameters) apply to every interaction.
@@ -44,7 +49,8 @@ export const registerOperation = <Spec extends Record<string, ParameterSpec>>(
   const respond = (c: Context<AppEnv>, input: Either.Either<OperationInput<Spec>, FhirFailure>) =>
     Either.match(input, {
       onLeft: (failure) => outcomeResponse(c, failure),
-      onRight: (input) => run(c, operation.handler(input), (resource) => c.json(resource as object, 200))
+      onRight: (input) =>
+        run(c, operation.handler(input, { acceptLanguage: c.req.header("accept-language") }), (resource) => c.json(resource as object, 200))
     })
   const responses = {
     200: { description: "The operation's result", content: { [fhirJson]: { schema: ResourceSchema } } },

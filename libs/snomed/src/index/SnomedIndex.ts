@@ -76,6 +76,7 @@ const typeNames = ["fullySpecifiedName", "synonym", "definition"] as const
 export class SnomedIndex {
   private readonly positions: Map<string, number>
   private textIndex: PrefixIndex | undefined
+  private readonly reverseMembers = new Map<string, Map<string, Array<RefsetMember>>>()
 
   constructor(
     readonly releaseId: number,
@@ -93,6 +94,17 @@ export class SnomedIndex {
     readonly refsets: ReadonlyMap<string, Refset>
   ) {
     this.positions = new Map(concepts.ids.map((id, position) => [id, position]))
+  }
+
+  /** The language refsets whose descriptions are in `languageCode` (`cy`, `en`, …). */
+  refsetsForLanguage(languageCode: string): Array<string> {
+    const language = languageCode.toLowerCase().split("-")[0]!
+    return [...this.languageRefsets]
+      .filter(([, acceptability]) => {
+        const first = acceptability.findIndex((value) => value !== Acceptability.none)
+        return first !== -1 && this.descriptions.languageCodes[first]!.toLowerCase() === language
+      })
+      .map(([refsetId]) => refsetId)
   }
 
   get conceptCount() {
@@ -224,6 +236,28 @@ export class SnomedIndex {
         }
       }
     }
+  }
+
+  /** Active members of `refsetId` whose `column` holds `value`: the reverse of a map or association. */
+  membersWith(refsetId: string, column: string, value: string): ReadonlyArray<RefsetMember> {
+    const refset = this.refsets.get(refsetId)
+    const field = refset?.columns.indexOf(column) ?? -1
+    if (refset === undefined || field === -1) return []
+    const key = `${refsetId}|${column}`
+    let reverse = this.reverseMembers.get(key)
+    if (reverse === undefined) {
+      reverse = new Map()
+      for (const members of refset.members.values()) {
+        for (const member of members) {
+          const target = member.fields[field]!
+          const list = reverse.get(target)
+          if (list === undefined) reverse.set(target, [member])
+          else list.push(member)
+        }
+      }
+      this.reverseMembers.set(key, reverse)
+    }
+    return reverse.get(value) ?? []
   }
 
   /** Concepts that are active members of a refset (members that are not concepts are left out). */
