@@ -46,8 +46,15 @@ export const copyInPostgres =
     const writable = await client.unsafe(copyStatement(table, columns, "stdin")).writable()
     const done = finished(writable)
     done.catch(() => {})
-    for await (const chunk of lines) {
-      if (!writable.write(chunk)) await Promise.race([once(writable, "drain"), done])
+    try {
+      for await (const chunk of lines) {
+        if (!writable.write(chunk)) await Promise.race([once(writable, "drain"), done])
+      }
+    } catch (error) {
+      // Sends CopyFail, so the connection leaves COPY mode and the transaction can roll back.
+      writable.destroy(error as Error)
+      await done.catch(() => {})
+      throw error
     }
     writable.end()
     await done

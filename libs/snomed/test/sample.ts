@@ -1,0 +1,36 @@
+/** The team-written sample release and its ground truth, and corrupted copies for error tests. */
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+
+const sampleRoot = join(import.meta.dirname, "..", "..", "..", "data", "sample", "snomed")
+export const sampleFolder = join(sampleRoot, "SnomedCT_FfynnonSample_PRODUCTION_20260101T120000Z")
+export const expected = JSON.parse(readFileSync(join(sampleRoot, "expected.json"), "utf8"))
+export const sampleUri: string = expected.release.version
+
+export const txSubsetFolder = join(import.meta.dirname, "..", "..", "..", "..", "shared", "fixtures", "snomed", "tx-subset", "snomed")
+export const txSubsetUri = "http://snomed.info/xsct/31000003106/version/20250909"
+
+/** The path of the sample's file whose name contains `part`. */
+export const sampleFile = (folder: string, part: string) => {
+  const found = (readdirSync(folder, { recursive: true }) as Array<string>).find((path) => path.includes(part))
+  if (found === undefined) throw new Error(`no file like ${part} in ${folder}`)
+  return join(folder, found)
+}
+
+/** A copy of the sample release, changed by `change`; removed by the returned function. */
+export const changedSample = (change: (folder: string) => void) => {
+  const folder = mkdtempSync(join(tmpdir(), "ffynnon-rf2-"))
+  cpSync(sampleFolder, folder, { recursive: true })
+  change(folder)
+  return { folder, remove: () => rmSync(folder, { recursive: true, force: true }) }
+}
+
+/** Replaces line `line` (1-based) of a file with `replace(original)`, keeping CRLF endings. */
+export const editLine = (path: string, line: number, replace: (original: string) => string | Buffer) => {
+  const lines = readFileSync(path).toString("latin1").split("\r\n")
+  const replaced = replace(lines[line - 1]!)
+  const before = Buffer.from(lines.slice(0, line - 1).map((text) => `${text}\r\n`).join(""), "latin1")
+  const after = Buffer.from(lines.slice(line).map((text, index, all) => (index === all.length - 1 ? text : `${text}\r\n`)).join(""), "latin1")
+  writeFileSync(path, Buffer.concat([before, typeof replaced === "string" ? Buffer.from(`${replaced}\r\n`, "latin1") : Buffer.concat([replaced, Buffer.from("\r\n")]), after]))
+}
