@@ -10,9 +10,14 @@ import { Cause, Console, Effect, Layer, Option } from "effect"
 import { writeSync } from "node:fs"
 import { software } from "./routes/metadata"
 import { LoggerLive } from "./runtime"
+import { SampleDirectory, SampleDirectoryFromSource } from "./samples"
 import { serve } from "./serve"
 
-const serveCommand = Command.make("serve", {}, () => serve()).pipe(
+const samples = Options.boolean("samples").pipe(
+  Options.withDescription("First load the bundled sample releases (data/sample) that are not loaded yet")
+)
+
+const serveCommand = Command.make("serve", { samples }, serve).pipe(
   Command.withDescription("Serve the FHIR API on PORT (default 8080) over DATABASE_URL, or the embedded database in FFYNNON_DATA_DIR.")
 )
 
@@ -34,7 +39,7 @@ const releasesCommand = Command.make("releases", { json: Options.boolean("json")
   }).pipe(Effect.provide(Releases.Default.pipe(Layer.provide(layerFromConfig))))
 ).pipe(Command.withDescription("List the releases loaded, newest first, including failed attempts."))
 
-const ffynnon = Command.make("ffynnon", {}, () => serve()).pipe(
+const ffynnon = Command.make("ffynnon", { samples }, serve).pipe(
   Command.withDescription("Ffynnon: FHIR terminology and demographics for NHS Wales. Without a command: serve."),
   Command.withSubcommands([serveCommand, loadCommand, releasesCommand])
 )
@@ -49,8 +54,8 @@ const explain = (cause: Cause.Cause<unknown>) =>
   })
 
 // Written synchronously: the process exits right after, and a piped stderr would lose an async write.
-/** Runs the command line with `extra` services (the binary adds PGlite's embedded files). */
-export const main = (extra: Layer.Layer<never> = Layer.empty) =>
+/** Runs the command line with `extra` services: where the samples are, and in the binary PGlite's embedded files. */
+export const main = (extra: Layer.Layer<SampleDirectory, unknown> = SampleDirectoryFromSource) =>
   cli(process.argv).pipe(
     Effect.provide(Layer.mergeAll(NodeContext.layer, LoggerLive, extra)),
     Effect.tapErrorCause((cause) =>

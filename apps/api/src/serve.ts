@@ -1,20 +1,27 @@
 /**
- * `ffynnon serve`: builds the services once (database connected and migrated), serves the app
+ * `ffynnon serve`: builds the services once (database connected and migrated), loads the
+ * bundled sample releases when asked (`--samples`, the main job), serves the app
  * with Bun's HTTP server, and on interruption (SIGINT, SIGTERM) stops accepting requests, lets
  * the ones in flight finish and closes the database.
  */
+import { SnomedReleases } from "@ffynnon/snomed"
 import { Config, Effect, Layer } from "effect"
 import { makeApp } from "./app"
 import { ApiLive, type ApiServices } from "./runtime"
+import { loadSamples } from "./samples"
 
 export const ServerConfig = Config.all({
   port: Config.port("PORT").pipe(Config.withDefault(8080)),
   hostname: Config.string("HOST").pipe(Config.withDefault("0.0.0.0"))
 })
 
-export const serve = (services: Layer.Layer<ApiServices, unknown> = ApiLive) =>
+export const serve = (options: { readonly samples: boolean }, services: Layer.Layer<ApiServices, unknown> = ApiLive) =>
   Effect.gen(function* () {
     const { port, hostname } = yield* ServerConfig
+    if (options.samples) {
+      yield* loadSamples
+      yield* Effect.flatMap(SnomedReleases, (releases) => releases.refresh)
+    }
     const app = makeApp(yield* Effect.runtime<ApiServices>())
     const server = yield* Effect.acquireRelease(
       Effect.sync(() => Bun.serve({ port, hostname, fetch: app.fetch })),

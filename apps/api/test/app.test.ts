@@ -39,6 +39,10 @@ for (const kind of testDatabases) {
         expect(statement.rest[0].operation).toEqual([
           { name: "versions", definition: "http://hl7.org/fhir/OperationDefinition/CapabilityStatement-versions" }
         ])
+        const operations = Object.fromEntries(
+          statement.rest[0].resource.map((resource: { type: string; operation: Array<{ name: string }> }) => [resource.type, resource.operation.map((operation) => operation.name)])
+        )
+        expect(operations).toEqual({ CodeSystem: ["lookup", "validate-code", "subsumes"], ValueSet: ["expand", "validate-code"], ConceptMap: ["translate"] })
         expect(statement.implementation.url).toBe("http://localhost/fhir")
       })
 

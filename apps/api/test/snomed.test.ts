@@ -1,0 +1,148 @@
+/** The SNOMED CT FHIR operations over the sample release, through the app, against its ground truth. */
+import { loadSnomed, SnomedReleases } from "@ffynnon/snomed"
+import { Effect, Layer, Logger, LogLevel, ManagedRuntime } from "effect"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { freshDatabaseLayer, testDatabases } from "../../../libs/db/test/databases"
+import { expected, sampleFolder, sampleUri } from "../../../libs/snomed/test/sample"
+import { makeApp } from "../src/app"
+import { servicesOver } from "../src/runtime"
+
+const sct = "http://snomed.info/sct"
+type Parameter = { name: string; part?: Array<Parameter> } & Record<string, unknown>
+const parameter = (body: { parameter: Array<Parameter> }, name: string) => body.parameter.find((entry) => entry.name === name)
+const parts = (body: { parameter: Array<Parameter> }, name: string) => body.parameter.filter((entry) => entry.name === name)
+
+for (const kind of testDatabases) {
+  describe(`SNOMED CT operations on ${kind.name}`, () => {
+    const runtime = ManagedRuntime.make(servicesOver(freshDatabaseLayer(kind)).pipe(Layer.provideMerge(Logger.minimumLogLevel(LogLevel.None))))
+    let app: ReturnType<typeof makeApp>
+    const get = async (path: string, headers: Record<string, string> = {}) => {
+      const response = await app.request(path, { headers })
+      return { status: response.status, body: await response.json() }
+    }
+    const post = async (path: string, parameters: Array<Parameter>) => {
+      const response = await app.request(path, {
+        method: "POST",
+        headers: { "content-type": "application/fhir+json" },
+        body: JSON.stringify({ resourceType: "Parameters", parameter: parameters })
+      })
+      return { status: response.status, body: await response.json() }
+    }
+    beforeAll(async () => {
+      await runtime.runPromise(Effect.zipRight(loadSnomed(sampleFolder), Effect.flatMap(SnomedReleases, (releases) => releases.refresh)))
+      app = makeApp(await runtime.runtime())
+    })
+    afterAll(() => runtime.dispose())
+
+    it("$lookup gives the display in the requested language, designations and properties", async () => {
+      for (const concept of expected.concepts.slice(0, 5)) {
+        const { status, body } = await get(`/fhir/CodeSystem/$lookup?system=${sct}&code=${concept.code}`)
+        expect(status).toBe(200)
+        expect(parameter(body, "version")!.valueString).toBe(sampleUri)
+        expect(parameter(body, "display")!.valueString).toBe(concept.preferredTerm["999001261000000100"])
+        expect(parts(body, "designation").map((designation) => designation.part![2]!.valueString)).toContain(concept.fsn)
+        const properties = parts(body, "property").map((property) => [property.part![0]!.valueCode, Object.values(property.part![1] ?? {})[1]])
+        expect(properties).toContainEqual(["inactive", !concept.active])
+        for (const parentCode of concept.parents) expect(properties).toContainEqual(["parent", parentCode])
+      }
+      const differing = expected.concepts.find((concept: { preferredTerm: Record<string, string> }) => concept.preferredTerm["900000000000508004"] !== concept.preferredTerm["999001261000000100"])
+      if (differing !== undefined) {
+        const ukClinical = await post("/fhir/CodeSystem/$lookup", [{ name: "system", valueUri: sct }, { name: "code", valueCode: differing.code }, { name: "displayLanguage", valueCode: "en-GB" }])
+        expect(parameter(ukClinical.body, "display")!.valueString).toBe(differing.preferredTerm["999001261000000100"])
+      }
+      const selected = await get(`/fhir/CodeSystem/$lookup?system=${sct}&code=22298006&property=inactive`)
+      expect(parts(selected.body, "property").map((property) => property.part![0]!.valueCode)).toEqual(["inactive"])
+    })
+
+    it("$lookup of an unknown code, system or version is a 404 OperationOutcome naming it", async () => {
+      const unknownCode = await get(`/fhir/CodeSystem/$lookup?system=${sct}&code=12345678`)
+      expect(unknownCode.status).toBe(404)
+      expect(unknownCode.body.issue[0].details.text).toMatch(/Unknown code '12345678'/)
+      expect((await get(`/fhir/CodeSystem/$lookup?system=http://loinc.org&code=1-8`)).body.issue[0].details.text).toMatch(/http:\/\/loinc.org/)
+      const version = await get(`/fhir/CodeSystem/$lookup?system=${sct}&code=22298006&version=http://snomed.info/sct/83821000000107/version/20260101`)
+      expect(version.status).toBe(404)
+      expect(version.body.issue[0].details.text).toMatch(/83821000000107.*is not loaded. Loaded: http:\/\/snomed.info\/sct\/11000230100/)
+    })
+
+    it("$subsumes answers every ground-truth pair", async () => {
+      for (const { codeA, codeB, outcome } of expected.subsumption) {
+        const { body } = await get(`/fhir/CodeSystem/$subsumes?system=${sct}&codeA=${codeA}&codeB=${codeB}`)
+        expect({ codeA, codeB, outcome: body.parameter[0].valueCode }).toEqual({ codeA, codeB, outcome })
+      }
+    })
+
+    it("$validate-code checks the code, the display in the request's language and activity", async () => {
+      const valid = await get(`/fhir/CodeSystem/$validate-code?url=${sct}&code=22298006&display=Heart%20attack`)
+      expect(parameter(valid.body, "result")!.valueBoolean).toBe(true)
+      const wrongDisplay = await get(`/fhir/CodeSystem/$validate-code?url=${sct}&code=22298006&display=Heart%20attak`)
+      expect(parameter(wrongDisplay.body, "result")!.valueBoolean).toBe(false)
+      expect(parameter(wrongDisplay.body, "message")!.valueString).toMatch(/'Heart attak' is not a valid display/)
+      const unknown = await get(`/fhir/CodeSystem/$validate-code?url=${sct}&code=12345678`)
+      expect(parameter(unknown.body, "result")!.valueBoolean).toBe(false)
+      const inactive = await get(`/fhir/CodeSystem/$validate-code?url=${sct}&code=${expected.inactive[0].code}`)
+      expect(parameter(inactive.body, "inactive")!.valueBoolean).toBe(true)
+      expect(parameter(inactive.body, "message")!.valueString).toMatch(/inactive/)
+    })
+
+    it("$expand pages an is-a value set stably, with its total", async () => {
+      const { code, activeDescendants } = expected.descendants.find((entry: { activeDescendants: number }) => entry.activeDescendants >= 4)
+      const url = `${sct}?fhir_vs=isa/${code}`
+      const all = await get(`/fhir/ValueSet/$expand?url=${encodeURIComponent(url)}&activeOnly=true`)
+      expect(all.body.expansion.total).toBe(activeDescendants + 1)
+      const first = await get(`/fhir/ValueSet/$expand?url=${encodeURIComponent(url)}&activeOnly=true&count=2`)
+      const second = await get(`/fhir/ValueSet/$expand?url=${encodeURIComponent(url)}&activeOnly=true&count=2&offset=2`)
+      const codes = (expansion: { contains: Array<{ code: string }> }) => expansion.contains.map((entry) => entry.code)
+      expect([...codes(first.body.expansion), ...codes(second.body.expansion)]).toEqual(codes(all.body.expansion).slice(0, 4))
+      expect(second.body.expansion.offset).toBe(2)
+    })
+
+    it("$expand filters by word prefixes, folding case and diacritics, and expands refsets", async () => {
+      const { body } = await get(`/fhir/ValueSet/$expand?url=${encodeURIComponent(`${sct}?fhir_vs`)}&filter=SJOG%20syn&count=5`)
+      expect(body.expansion.contains[0].display).toMatch(/Sjögren/)
+      const heart = await get(`/fhir/ValueSet/$expand?url=${encodeURIComponent(`${sct}?fhir_vs`)}&filter=heart%20att`)
+      expect(heart.body.expansion.contains.map((entry: { code: string }) => entry.code)).toContain("22298006")
+      for (const { refsetId, activeMembers } of expected.refsets) {
+        const refset = await get(`/fhir/ValueSet/$expand?url=${encodeURIComponent(`${sct}?fhir_vs=refset/${refsetId}`)}`)
+        expect(refset.body.expansion.total).toBe(activeMembers)
+      }
+      const refsets = await get(`/fhir/ValueSet/$expand?url=${encodeURIComponent(`${sct}?fhir_vs=refset`)}`)
+      expect(refsets.body.expansion.contains.map((entry: { code: string }) => entry.code)).toEqual(expect.arrayContaining(expected.refsets.map((entry: { refsetId: string }) => entry.refsetId)))
+      const unknown = await get(`/fhir/ValueSet/$expand?url=${encodeURIComponent("http://example.org/vs")}`)
+      expect(unknown.status).toBe(404)
+    })
+
+    it("ValueSet/$validate-code checks membership of an implicit value set", async () => {
+      const url = encodeURIComponent(`${sct}?fhir_vs=isa/404684003`)
+      expect(parameter((await get(`/fhir/ValueSet/$validate-code?url=${url}&system=${sct}&code=22298006`)).body, "result")!.valueBoolean).toBe(true)
+      const outside = await get(`/fhir/ValueSet/$validate-code?url=${url}&system=${sct}&code=80146002`)
+      expect(parameter(outside.body, "result")!.valueBoolean).toBe(false)
+      expect(parameter(outside.body, "message")!.valueString).toMatch(/not in the value set/)
+    })
+
+    it("$translate returns every map row with group, priority, rule and advice, and reverses", async () => {
+      for (const map of expected.maps) {
+        const { body } = await get(`/fhir/ConceptMap/$translate?url=${encodeURIComponent(`${sct}?fhir_cm=999002271000000101`)}&system=${sct}&code=${map.code}`)
+        const matches = parts(body, "match").map((match) => Object.fromEntries(match.part!.map((part) => [part.name, Object.values(part)[1]])))
+        expect(matches.map(({ mapGroup, mapPriority, mapRule }) => ({ mapGroup, mapPriority, mapRule }))).toEqual(
+          map.icd10.map(({ mapGroup, mapPriority, mapRule }: Record<string, unknown>) => ({ mapGroup, mapPriority, mapRule }))
+        )
+      }
+      const [firstMap] = expected.maps
+      const target = firstMap.icd10[0].mapTarget
+      const reverse = await get(`/fhir/ConceptMap/$translate?url=${encodeURIComponent(`${sct}?fhir_cm=999002271000000101`)}&code=${target}&reverse=true`)
+      expect(parts(reverse.body, "match").map((match) => (match.part![1]!.valueCoding as { code: string }).code)).toContain(firstMap.code)
+      const [inactive] = expected.inactive
+      const [association] = inactive.associations
+      const replaced = await get(`/fhir/ConceptMap/$translate?url=${encodeURIComponent(`${sct}?fhir_cm=${association.refsetId}`)}&code=${inactive.code}`)
+      expect(parts(replaced.body, "match").map((match) => (match.part![1]!.valueCoding as { code: string }).code)).toContain(association.targetComponentId)
+    })
+
+    it("lists the loaded release as a CodeSystem and in the TerminologyCapabilities", async () => {
+      const { body } = await get(`/fhir/CodeSystem?url=${sct}`)
+      expect(body).toMatchObject({ resourceType: "Bundle", type: "searchset", total: 1 })
+      expect(body.entry[0].resource).toMatchObject({ url: sct, version: sampleUri, content: "not-present", count: expected.counts.concepts })
+      const capabilities = await get("/fhir/metadata?mode=terminology")
+      expect(capabilities.body.codeSystem).toEqual([{ uri: sct, version: [{ code: sampleUri, isDefault: true }] }])
+    })
+  })
+}
