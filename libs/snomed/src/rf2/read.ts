@@ -1,10 +1,13 @@
 /**
- * Streams the rows of one RF2 file (tab-separated UTF-8 with a header line, no quoting) through
- * fast-csv, checking every row against its header before anything is stored: the number of
- * columns, identifiers (partition and Verhoeff check digit), dates, flags, integers and term
- * lengths. The first bad row stops the load with its file and line.
+ * Streams the rows of one RF2 file (tab-separated UTF-8 with a header line), checking every row
+ * against its header before anything is stored: the number of columns, identifiers (partition
+ * and Verhoeff check digit), dates, flags, integers and term lengths. The first bad row stops
+ * the load with its file and line.
+ *
+ * RF2 has no quoting or escaping (a term may contain `"`), so a row is a line split at tabs.
+ * fast-csv, tried first, parsed 0.18 M rows/s here against 3.4 M/s for the split, which decides
+ * whether the UK monolith's 25 M rows load in minutes; fast-csv stays for real CSV input.
  */
-import { parse } from "fast-csv"
 import { createHash } from "node:crypto"
 import { Transform, type TransformCallback } from "node:stream"
 import { sctidProblem, type ComponentKind } from "../Sctid"
@@ -188,21 +191,33 @@ const checkHeader = (file: Rf2File, header: ReadonlyArray<string>) => {
   return wrong === -1 ? undefined : `header column ${wrong + 1} is '${header[wrong]}', expected '${fixed[wrong]}'`
 }
 
+/** The lines of decoded text, without their line endings. */
+async function* splitLines(chunks: AsyncIterable<string>) {
+  let rest = ""
+  for await (const chunk of chunks) {
+    const text = rest + chunk
+    let start = 0
+    for (let end = text.indexOf("\n"); end !== -1; end = text.indexOf("\n", start)) {
+      yield text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end)
+      start = end + 1
+    }
+    rest = text.slice(start)
+  }
+  if (rest.length > 0) yield rest.endsWith("\r") ? rest.slice(0, -1) : rest
+}
+
 /** Opens `file` and checks its header; the rows are checked as they are read. */
 export const readRf2 = async (file: Rf2File): Promise<Rf2Rows> => {
-  const parser = parse<Array<string>, Array<string>>({ delimiter: "\t", quote: null, ignoreEmpty: true })
   const source = await file.open()
   const decoder = new StrictUtf8(file.path)
   source.on("error", (error) => decoder.destroy(error))
-  decoder.on("error", (error) => parser.destroy(error))
-  source.pipe(decoder).pipe(parser)
-  const iterator = parser[Symbol.asyncIterator]() as AsyncIterator<Array<string>>
-  const first = await iterator.next()
+  const lines = splitLines(source.pipe(decoder))[Symbol.asyncIterator]()
+  const first = await lines.next()
   if (first.done) throw new Rf2Error({ file: file.path, line: 1, detail: "the file is empty: there is no header line" })
-  const columns = first.value.map((column, index) => (index === 0 ? column.replace(/^\uFEFF/, "") : column))
+  const columns = first.value.replace(/^\uFEFF/, "").split("\t")
   const headerProblem = checkHeader(file, columns)
   if (headerProblem !== undefined) {
-    parser.destroy()
+    source.destroy()
     throw new Rf2Error({ file: file.path, line: 1, detail: headerProblem })
   }
   const checks = columns.map((column, index) =>
@@ -213,9 +228,10 @@ export const readRf2 = async (file: Rf2File): Promise<Rf2Rows> => {
   async function* rows() {
     let line = 1
     try {
-      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      for (let next = await lines.next(); !next.done; next = await lines.next()) {
         line++
-        const fields = next.value
+        if (next.value.length === 0) continue
+        const fields = next.value.split("\t")
         if (fields.length !== columns.length) {
           throw new Rf2Error({ file: file.path, line, detail: `expected ${columns.length} tab-separated columns, found ${fields.length}` })
         }
@@ -228,7 +244,6 @@ export const readRf2 = async (file: Rf2File): Promise<Rf2Rows> => {
     } catch (error) {
       throw error instanceof Rf2Error ? error : new Rf2Error({ file: file.path, line, detail: String(error) })
     } finally {
-      parser.destroy()
       source.destroy()
     }
   }
