@@ -31,8 +31,8 @@ export const conceptProperties = (index: SnomedIndex, concept: number) => {
   const properties: Array<{ code: string } & Record<string, unknown>> = [
     { code: "inactive", valueBoolean: !index.isActive(concept) },
     { code: "sufficientlyDefined", valueBoolean: index.concepts.defined[concept] === 1 },
-    { code: "moduleId", valueCode: index.concepts.moduleIds[concept]! },
-    { code: "effectiveTime", valueString: index.concepts.effectiveTimes[concept]! },
+    { code: "moduleId", valueCode: index.moduleId(concept) },
+    { code: "effectiveTime", valueString: index.effectiveTime(concept) },
     ...[...neighbours(index.parents, concept)].map((parent) => ({ code: "parent", valueCode: index.code(parent) })),
     ...[...neighbours(index.children, concept)].map((child) => ({ code: "child", valueCode: index.code(child) }))
   ]

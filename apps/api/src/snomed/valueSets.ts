@@ -30,6 +30,18 @@ export const parseImplicitValueSet = (url: string): { valueSet: ImplicitValueSet
   return path === undefined ? { valueSet } : { valueSet, version: `${base}${path}` }
 }
 
+const includesSorted = (sorted: Uint32Array, value: number) => {
+  let low = 0
+  let high = sorted.length - 1
+  while (low <= high) {
+    const middle = (low + high) >>> 1
+    if (sorted[middle] === value) return true
+    if (sorted[middle]! < value) low = middle + 1
+    else high = middle - 1
+  }
+  return false
+}
+
 /** Members in a stable order (by SCTID, except `isa`: the concept first), and a membership test. */
 export const membership = (index: SnomedIndex, valueSet: ImplicitValueSet) => {
   switch (valueSet.kind) {
@@ -43,8 +55,8 @@ export const membership = (index: SnomedIndex, valueSet: ImplicitValueSet) => {
       return { members: () => [...all()].sort((a, b) => a - b), has: (concept: number) => all().has(concept) }
     }
     case "refset": {
-      const set = new Set(index.refsetConcepts(valueSet.code))
-      return { members: () => [...set].sort((a, b) => a - b), has: (concept: number) => set.has(concept) }
+      const members = index.refsetConcepts(valueSet.code)
+      return { members: () => Array.from(members), has: (concept: number) => includesSorted(members, concept) }
     }
     case "refsets": {
       const set = new Set(

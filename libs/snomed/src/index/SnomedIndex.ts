@@ -17,23 +17,36 @@ export interface Adjacency {
 export const neighbours = (graph: Adjacency, node: number) => graph.targets.subarray(graph.starts[node]!, graph.starts[node + 1]!)
 
 export interface ConceptTable {
-  readonly ids: ReadonlyArray<string>
+  /** SCTIDs in ascending order: a concept's position is its index here. */
+  readonly ids: BigUint64Array
   readonly active: Uint8Array
   readonly defined: Uint8Array
-  readonly moduleIds: ReadonlyArray<string>
-  readonly effectiveTimes: ReadonlyArray<string>
+  /** Index into `modules`. */
+  readonly module: Uint16Array
+  readonly modules: ReadonlyArray<string>
+  /** yyyymmdd as a number. */
+  readonly effectiveTime: Uint32Array
 }
 
 export interface DescriptionTable {
-  readonly ids: ReadonlyArray<string>
   readonly concept: Uint32Array
   readonly terms: ReadonlyArray<string>
   readonly type: Uint8Array
   readonly active: Uint8Array
-  readonly languageCodes: ReadonlyArray<string>
-  readonly caseSignificance: ReadonlyArray<string>
+  /** Index into `languages`. */
+  readonly language: Uint8Array
+  readonly languages: ReadonlyArray<string>
   /** Descriptions of concept n: byConcept.targets[byConcept.starts[n]..]. */
   readonly byConcept: Adjacency
+}
+
+/** Active inferred attribute relationships (not is-a), as concept positions, grouped by source concept. */
+export interface AttributeTable {
+  /** Row numbers of concept n's attributes. */
+  readonly byConcept: Adjacency
+  readonly type: Uint32Array
+  readonly value: Uint32Array
+  readonly group: Uint16Array
 }
 
 export interface Attribute {
@@ -53,7 +66,9 @@ export interface Refset {
   readonly id: string
   readonly pattern: string
   readonly columns: ReadonlyArray<string>
-  /** Active members by referenced component. */
+  /** Positions of the concepts that are active members, ascending. */
+  readonly concepts: Uint32Array
+  /** For associations and maps (refsets with a targetComponentId or mapTarget): active members by referenced component. */
   readonly members: ReadonlyMap<string, ReadonlyArray<RefsetMember>>
 }
 
@@ -74,7 +89,6 @@ export interface SearchHit {
 const typeNames = ["fullySpecifiedName", "synonym", "definition"] as const
 
 export class SnomedIndex {
-  private readonly positions: Map<string, number>
   private textIndex: PrefixIndex | undefined
   private readonly reverseMembers = new Map<string, Map<string, Array<RefsetMember>>>()
 
@@ -88,13 +102,12 @@ export class SnomedIndex {
     readonly parents: Adjacency,
     /** Active inferred is-a: parent → children. */
     readonly children: Adjacency,
-    private readonly attributes: ReadonlyMap<number, ReadonlyArray<Attribute>>,
+    private readonly attributes: AttributeTable,
+    private readonly concreteValues: ReadonlyMap<number, ReadonlyArray<Attribute>>,
     /** Acceptability (Acceptability.*) of every description, per language refset id. */
     readonly languageRefsets: ReadonlyMap<string, Int8Array>,
     readonly refsets: ReadonlyMap<string, Refset>
-  ) {
-    this.positions = new Map(concepts.ids.map((id, position) => [id, position]))
-  }
+  ) {}
 
   /** The language refsets whose descriptions are in `languageCode` (`cy`, `en`, …). */
   refsetsForLanguage(languageCode: string): Array<string> {
@@ -102,7 +115,7 @@ export class SnomedIndex {
     return [...this.languageRefsets]
       .filter(([, acceptability]) => {
         const first = acceptability.findIndex((value) => value !== Acceptability.none)
-        return first !== -1 && this.descriptions.languageCodes[first]!.toLowerCase() === language
+        return first !== -1 && this.languageOf(first).toLowerCase() === language
       })
       .map(([refsetId]) => refsetId)
   }
@@ -112,12 +125,36 @@ export class SnomedIndex {
   }
 
   /** The concept's position, or undefined when the release does not have it. */
-  position(code: string) {
-    return this.positions.get(code)
+  position(code: string): number | undefined {
+    if (!/^\d{1,18}$/.test(code)) return undefined
+    const id = BigInt(code)
+    const ids = this.concepts.ids
+    let low = 0
+    let high = ids.length - 1
+    while (low <= high) {
+      const middle = (low + high) >>> 1
+      const found = ids[middle]!
+      if (found === id) return middle
+      if (found < id) low = middle + 1
+      else high = middle - 1
+    }
+    return undefined
   }
 
   code(concept: number) {
-    return this.concepts.ids[concept]!
+    return this.concepts.ids[concept]!.toString()
+  }
+
+  moduleId(concept: number) {
+    return this.concepts.modules[this.concepts.module[concept]!]!
+  }
+
+  effectiveTime(concept: number) {
+    return String(this.concepts.effectiveTime[concept]!)
+  }
+
+  private languageOf(description: number) {
+    return this.descriptions.languages[this.descriptions.language[description]!]!
   }
 
   isActive(concept: number) {
@@ -128,7 +165,7 @@ export class SnomedIndex {
     return [...neighbours(this.descriptions.byConcept, concept)].map((description) => ({
       term: this.descriptions.terms[description]!,
       type: typeNames[this.descriptions.type[description]!]!,
-      languageCode: this.descriptions.languageCodes[description]!,
+      languageCode: this.languageOf(description),
       active: this.descriptions.active[description] === 1,
       acceptability: [...this.languageRefsets]
         .filter(([, values]) => values[description] !== Acceptability.none)
@@ -187,8 +224,14 @@ export class SnomedIndex {
     return false
   }
 
-  attributesOf(concept: number) {
-    return this.attributes.get(concept) ?? []
+  attributesOf(concept: number): ReadonlyArray<Attribute> {
+    const related = [...neighbours(this.attributes.byConcept, concept)].map((row) => ({
+      group: this.attributes.group[row]!,
+      type: this.code(this.attributes.type[row]!),
+      value: this.code(this.attributes.value[row]!),
+      concrete: false
+    }))
+    return [...related, ...(this.concreteValues.get(concept) ?? [])]
   }
 
   /** All ancestors through active is-a relationships, without the concept itself. */
@@ -260,16 +303,9 @@ export class SnomedIndex {
     return reverse.get(value) ?? []
   }
 
-  /** Concepts that are active members of a refset (members that are not concepts are left out). */
-  refsetConcepts(refsetId: string): Array<number> {
-    const refset = this.refsets.get(refsetId)
-    if (refset === undefined) return []
-    const members: Array<number> = []
-    for (const referenced of refset.members.keys()) {
-      const concept = this.positions.get(referenced)
-      if (concept !== undefined) members.push(concept)
-    }
-    return members
+  /** Concepts that are active members of a refset, ascending (members that are not concepts are left out). */
+  refsetConcepts(refsetId: string): Uint32Array {
+    return this.refsets.get(refsetId)?.concepts ?? new Uint32Array(0)
   }
 
   /**

@@ -1,5 +1,7 @@
 /**
- * Builds a release's serving index from the store, streaming each table out with COPY.
+ * Builds a release's serving index from the store, streaming each table out with COPY. Strings
+ * that repeat (modules, languages) are kept once; ids, flags and graphs go into typed arrays;
+ * what serving does not use (OWL axioms, description ids) is left in the store.
  */
 import type { Sql } from "@ffynnon/db"
 import { Effect } from "effect"
@@ -17,6 +19,37 @@ export const adjacency = (nodeCount: number, from: ArrayLike<number>, to: ArrayL
   return { starts, targets }
 }
 
+/** A growable typed array. */
+class Numbers<T extends Uint8Array | Uint16Array | Uint32Array> {
+  private length = 0
+  constructor(private array: T) {}
+  push(value: number) {
+    if (this.length === this.array.length) {
+      const grown = new (this.array.constructor as new (length: number) => T)(Math.max(1024, this.array.length * 2))
+      grown.set(this.array)
+      this.array = grown
+    }
+    this.array[this.length++] = value
+  }
+  done(): T {
+    return this.array.slice(0, this.length) as T
+  }
+}
+
+/** Gives each distinct string a small number. */
+class Codes {
+  readonly values: Array<string> = []
+  private readonly numbers = new Map<string, number>()
+  of(value: string) {
+    let number = this.numbers.get(value)
+    if (number === undefined) {
+      number = this.values.push(value) - 1
+      this.numbers.set(value, number)
+    }
+    return number
+  }
+}
+
 const descriptionTypes: Record<string, number> = {
   [Concepts.fullySpecifiedName]: DescriptionType.fullySpecifiedName,
   [Concepts.synonym]: DescriptionType.synonym,
@@ -25,97 +58,110 @@ const descriptionTypes: Record<string, number> = {
 
 // U+001F (unit separator) never occurs in RF2 content, and COPY does not escape it.
 const fieldSeparator = "\u001f"
+const statedRelationship = "900000000000010007"
+/** Refsets whose rows are translated by $translate, so their fields are kept. */
+const isTranslatable = (columns: ReadonlyArray<string>) => columns.includes("targetComponentId") || columns.includes("mapTarget")
 
 export const buildIndex = (sql: Sql, releaseId: number, uri: string) =>
   Effect.gen(function* () {
     const release = `release_id = ${Number(releaseId)}`
 
-    const ids: Array<string> = []
-    const active: Array<number> = []
-    const defined: Array<number> = []
-    const moduleIds: Array<string> = []
-    const effectiveTimes: Array<string> = []
+    const ids: Array<bigint> = []
+    const position = new Map<string, number>()
+    const active = new Numbers(new Uint8Array(1024))
+    const defined = new Numbers(new Uint8Array(1024))
+    const modules = new Codes()
+    const module = new Numbers(new Uint16Array(1024))
+    const effectiveTime = new Numbers(new Uint32Array(1024))
     yield* sql.copyTo(
       `select id, active::int, definition_status_id, module_id, to_char(effective_time, 'YYYYMMDD') from snomed_concept where ${release} order by id`,
-      ([id, isActive, definitionStatus, moduleId, effectiveTime]) => {
-        ids.push(id!)
+      ([id, isActive, definitionStatus, moduleId, time]) => {
+        position.set(id!, ids.length)
+        ids.push(BigInt(id!))
         active.push(Number(isActive))
         defined.push(definitionStatus === Concepts.defined ? 1 : 0)
-        moduleIds.push(moduleId!)
-        effectiveTimes.push(effectiveTime!)
+        module.push(modules.of(moduleId!))
+        effectiveTime.push(Number(time))
       }
     )
-    const position = new Map(ids.map((id, index) => [id, index]))
 
-    const descriptionIds: Array<string> = []
-    const descriptionConcept: Array<number> = []
+    const descriptionPosition = new Map<string, number>()
+    const descriptionConcept = new Numbers(new Uint32Array(1024))
     const terms: Array<string> = []
-    const types: Array<number> = []
-    const descriptionActive: Array<number> = []
-    const languageCodes: Array<string> = []
-    const caseSignificance: Array<string> = []
+    const types = new Numbers(new Uint8Array(1024))
+    const descriptionActive = new Numbers(new Uint8Array(1024))
+    const languages = new Codes()
+    const language = new Numbers(new Uint8Array(1024))
     yield* sql.copyTo(
-      `select id, concept_id, active::int, language_code, type_id, case_significance_id, term from snomed_description where ${release} order by concept_id, id`,
-      ([id, conceptId, isActive, languageCode, typeId, caseSignificanceId, term]) => {
+      `select id, concept_id, active::int, language_code, type_id, term from snomed_description where ${release} order by concept_id, id`,
+      ([id, conceptId, isActive, languageCode, typeId, term]) => {
         const concept = position.get(conceptId!)
         if (concept === undefined) return
-        descriptionIds.push(id!)
+        descriptionPosition.set(id!, terms.length)
         descriptionConcept.push(concept)
         terms.push(term!)
         types.push(descriptionTypes[typeId!] ?? DescriptionType.synonym)
         descriptionActive.push(Number(isActive))
-        languageCodes.push(languageCode!)
-        caseSignificance.push(caseSignificanceId!)
+        language.push(languages.of(languageCode!))
       }
     )
-    const descriptionPosition = new Map(descriptionIds.map((id, index) => [id, index]))
 
-    const childOf: Array<number> = []
-    const parentOf: Array<number> = []
-    const attributes = new Map<number, Array<Attribute>>()
-    const addAttribute = (concept: number, attribute: Attribute) => {
-      const list = attributes.get(concept)
-      if (list === undefined) attributes.set(concept, [attribute])
-      else list.push(attribute)
-    }
+    const childOf = new Numbers(new Uint32Array(1024))
+    const parentOf = new Numbers(new Uint32Array(1024))
+    const attributeSource = new Numbers(new Uint32Array(1024))
+    const attributeType = new Numbers(new Uint32Array(1024))
+    const attributeValue = new Numbers(new Uint32Array(1024))
+    const attributeGroup = new Numbers(new Uint16Array(1024))
     yield* sql.copyTo(
       `select source_id, destination_id, relationship_group, type_id from snomed_relationship
-       where ${release} and active and characteristic_type_id <> 900000000000010007`,
+       where ${release} and active and characteristic_type_id <> ${statedRelationship}`,
       ([sourceId, destinationId, group, typeId]) => {
         const source = position.get(sourceId!)
-        if (source === undefined) return
+        const destination = position.get(destinationId!)
+        if (source === undefined || destination === undefined) return
         if (typeId === Concepts.isA) {
-          const destination = position.get(destinationId!)
-          if (destination === undefined) return
           childOf.push(source)
           parentOf.push(destination)
-        } else {
-          addAttribute(source, { group: Number(group), type: typeId!, value: destinationId!, concrete: false })
+          return
         }
+        const type = position.get(typeId!)
+        if (type === undefined) return
+        attributeSource.push(source)
+        attributeType.push(type)
+        attributeValue.push(destination)
+        attributeGroup.push(Number(group))
       }
     )
+    const concreteValues = new Map<number, Array<Attribute>>()
     yield* sql.copyTo(
       `select source_id, relationship_group, type_id, value from snomed_concrete_value where ${release} and active`,
       ([sourceId, group, typeId, value]) => {
         const source = position.get(sourceId!)
-        if (source !== undefined) addAttribute(source, { group: Number(group), type: typeId!, value: value!, concrete: true })
+        if (source === undefined) return
+        const attribute = { group: Number(group), type: typeId!, value: value!, concrete: true }
+        const list = concreteValues.get(source)
+        if (list === undefined) concreteValues.set(source, [attribute])
+        else list.push(attribute)
       }
     )
 
-    const refsets = new Map<string, { id: string; pattern: string; columns: Array<string>; members: Map<string, Array<RefsetMember>> }>()
+    interface RefsetBuilder {
+      readonly id: string
+      readonly pattern: string
+      readonly columns: Array<string>
+      readonly concepts: Array<number>
+      readonly members: Map<string, Array<RefsetMember>>
+    }
+    const refsets = new Map<string, RefsetBuilder>()
+    const languageRefsets = new Map<string, Int8Array>()
     yield* sql.copyTo(
       `select refset_id, pattern, array_to_string(columns, '${fieldSeparator}') from snomed_refset_columns where ${release}`,
-      ([id, pattern, columns]) => {
-        refsets.set(id!, { id: id!, pattern: pattern!, columns: columns === "" ? [] : columns!.split(fieldSeparator), members: new Map() })
+      ([id, pattern, names]) => {
+        const columns = names === "" ? [] : names!.split(fieldSeparator)
+        if (columns.length === 1 && columns[0] === "acceptabilityId") languageRefsets.set(id!, new Int8Array(terms.length))
+        else if (!columns.includes("owlExpression")) refsets.set(id!, { id: id!, pattern: pattern!, columns, concepts: [], members: new Map() })
       }
     )
-    const languageRefsets = new Map<string, Int8Array>()
-    for (const [id, refset] of refsets) {
-      if (refset.columns.length === 1 && refset.columns[0] === "acceptabilityId") {
-        languageRefsets.set(id, new Int8Array(descriptionIds.length))
-        refsets.delete(id)
-      }
-    }
     yield* sql.copyTo(
       `select refset_id, referenced_component_id, array_to_string(fields, '${fieldSeparator}') from snomed_refset_member where ${release} and active`,
       ([refsetId, referenced, fields]) => {
@@ -129,31 +175,54 @@ export const buildIndex = (sql: Sql, releaseId: number, uri: string) =>
         }
         const refset = refsets.get(refsetId!)
         if (refset === undefined) return
-        const member = { referencedComponentId: referenced!, fields: refset.columns.length === 0 ? [] : fields!.split(fieldSeparator) }
+        const concept = position.get(referenced!)
+        if (concept !== undefined) refset.concepts.push(concept)
+        if (!isTranslatable(refset.columns)) return
+        const member = { referencedComponentId: referenced!, fields: fields!.split(fieldSeparator) }
         const list = refset.members.get(referenced!)
         if (list === undefined) refset.members.set(referenced!, [member])
         else list.push(member)
       }
     )
 
+    const conceptCount = ids.length
+    const descriptionsOfConcept = descriptionConcept.done()
+    const sources = attributeSource.done()
     return new SnomedIndex(
       releaseId,
       uri,
-      { ids, active: Uint8Array.from(active), defined: Uint8Array.from(defined), moduleIds, effectiveTimes },
       {
-        ids: descriptionIds,
-        concept: Uint32Array.from(descriptionConcept),
-        terms,
-        type: Uint8Array.from(types),
-        active: Uint8Array.from(descriptionActive),
-        languageCodes,
-        caseSignificance,
-        byConcept: adjacency(ids.length, descriptionConcept, descriptionConcept.map((_, index) => index))
+        ids: BigUint64Array.from(ids),
+        active: active.done(),
+        defined: defined.done(),
+        module: module.done(),
+        modules: modules.values,
+        effectiveTime: effectiveTime.done()
       },
-      adjacency(ids.length, childOf, parentOf),
-      adjacency(ids.length, parentOf, childOf),
-      attributes,
+      {
+        concept: descriptionsOfConcept,
+        terms,
+        type: types.done(),
+        active: descriptionActive.done(),
+        language: language.done(),
+        languages: languages.values,
+        byConcept: adjacency(conceptCount, descriptionsOfConcept, Uint32Array.from({ length: terms.length }, (_, index) => index))
+      },
+      adjacency(conceptCount, childOf.done(), parentOf.done()),
+      adjacency(conceptCount, parentOf.done(), childOf.done()),
+      {
+        byConcept: adjacency(conceptCount, sources, Uint32Array.from({ length: sources.length }, (_, index) => index)),
+        type: attributeType.done(),
+        value: attributeValue.done(),
+        group: attributeGroup.done()
+      },
+      concreteValues,
       languageRefsets,
-      refsets as ReadonlyMap<string, Refset>
+      new Map(
+        [...refsets].map(([id, refset]) => [
+          id,
+          { ...refset, concepts: Uint32Array.from(new Set(refset.concepts)).sort() } satisfies Refset
+        ])
+      )
     )
   })
