@@ -25,6 +25,17 @@ export class UnknownSnomedVersion extends Data.TaggedError("UnknownSnomedVersion
 const versionDate = (uri: string) => versionUriPattern.exec(uri)?.[2] ?? ""
 const editionOf = (uri: string) => uri.replace(/\/version\/\d{8}$/, "")
 
+/**
+ * Building an index leaves gigabytes of garbage at monolith scale. Under Bun, collect it now and
+ * again once the builder's stack frames are gone (JavaScriptCore scans stacks conservatively),
+ * so the memory goes back to the system before the release is served for long.
+ */
+const collectGarbage = Effect.gen(function* () {
+  const gc = () => (globalThis as { Bun?: { gc: (force: boolean) => void } }).Bun?.gc(true)
+  gc()
+  yield* Effect.forkDaemon(Effect.delay(Effect.sync(gc), Duration.seconds(2)))
+})
+
 /** Newest version first; for the same version, the most recent load. */
 const newestFirst = (a: SnomedIndex, b: SnomedIndex) =>
   versionDate(b.uri).localeCompare(versionDate(a.uri)) || b.releaseId - a.releaseId
@@ -53,6 +64,7 @@ export class SnomedReleases extends Effect.Service<SnomedReleases>()("@ffynnon/s
                 )
               )
         })
+        if (next.some((index) => !current.includes(index))) yield* collectGarbage
         return next.toSorted(newestFirst)
       })
     )

@@ -66,7 +66,7 @@ for (const kind of testDatabases) {
           }
           for (const { code, associations } of expected.inactive) {
             for (const { refsetId, targetComponentId } of associations) {
-              expect(index.refsets.get(refsetId)!.members.get(code)!.map((member) => member.fields[0])).toContain(targetComponentId)
+              expect(index.refsetMembers(refsetId, code).map((member) => member.fields[0])).toContain(targetComponentId)
             }
           }
           for (const { refsetId, activeMembers } of expected.refsets) expect(index.refsetConcepts(refsetId).length).toBe(activeMembers)

@@ -3,7 +3,10 @@
  * concepts and descriptions, typed arrays for flags and graphs, built once from the store
  * (`build.ts`). Every question the FHIR operations ask is answered here without the database.
  */
+import type { PackedStrings } from "./packed"
 import { matchesAllPrefixes, PrefixIndex, tokens } from "./text"
+
+export const fieldSeparator = "\u001f"
 
 export const DescriptionType = { fullySpecifiedName: 0, synonym: 1, definition: 2 } as const
 export const Acceptability = { none: 0, acceptable: 1, preferred: 2 } as const
@@ -30,7 +33,7 @@ export interface ConceptTable {
 
 export interface DescriptionTable {
   readonly concept: Uint32Array
-  readonly terms: ReadonlyArray<string>
+  readonly terms: PackedStrings
   readonly type: Uint8Array
   readonly active: Uint8Array
   /** Index into `languages`. */
@@ -68,8 +71,12 @@ export interface Refset {
   readonly columns: ReadonlyArray<string>
   /** Positions of the concepts that are active members, ascending. */
   readonly concepts: Uint32Array
-  /** For associations and maps (refsets with a targetComponentId or mapTarget): active members by referenced component. */
-  readonly members: ReadonlyMap<string, ReadonlyArray<RefsetMember>>
+  /**
+   * For associations and maps (refsets with a targetComponentId or mapTarget), the active rows
+   * of concept members: row r's fields are `fields.get(r)`, joined by U+001F; concept n's rows
+   * are `neighbours(rowsByConcept, n)`.
+   */
+  readonly rows?: { readonly concept: Uint32Array; readonly fields: PackedStrings; readonly byConcept: Adjacency }
 }
 
 export interface Designation {
@@ -89,8 +96,9 @@ export interface SearchHit {
 const typeNames = ["fullySpecifiedName", "synonym", "definition"] as const
 
 export class SnomedIndex {
-  private textIndex: PrefixIndex | undefined
-  private readonly reverseMembers = new Map<string, Map<string, Array<RefsetMember>>>()
+  /** Word-prefix search over the descriptions. */
+  private readonly textIndex: PrefixIndex
+  private readonly reverseMembers = new Map<string, Map<string, Array<number>>>()
 
   constructor(
     readonly releaseId: number,
@@ -107,7 +115,9 @@ export class SnomedIndex {
     /** Acceptability (Acceptability.*) of every description, per language refset id. */
     readonly languageRefsets: ReadonlyMap<string, Int8Array>,
     readonly refsets: ReadonlyMap<string, Refset>
-  ) {}
+  ) {
+    this.textIndex = PrefixIndex.build(descriptions.terms.length, (description) => descriptions.terms.get(description))
+  }
 
   /** The language refsets whose descriptions are in `languageCode` (`cy`, `en`, …). */
   refsetsForLanguage(languageCode: string): Array<string> {
@@ -163,7 +173,7 @@ export class SnomedIndex {
 
   designations(concept: number): ReadonlyArray<Designation> {
     return [...neighbours(this.descriptions.byConcept, concept)].map((description) => ({
-      term: this.descriptions.terms[description]!,
+      term: this.descriptions.terms.get(description),
       type: typeNames[this.descriptions.type[description]!]!,
       languageCode: this.languageOf(description),
       active: this.descriptions.active[description] === 1,
@@ -185,7 +195,7 @@ export class SnomedIndex {
           this.descriptions.active[description] === 1 &&
           acceptability[description] === Acceptability.preferred
         ) {
-          return this.descriptions.terms[description]!
+          return this.descriptions.terms.get(description)
         }
       }
     }
@@ -202,7 +212,7 @@ export class SnomedIndex {
       this.preferred(concept, DescriptionType.synonym, refsets) ??
       this.preferred(concept, DescriptionType.synonym, [...this.languageRefsets.keys()]) ??
       this.fullySpecifiedName(concept, refsets) ??
-      [...own].map((description) => this.descriptions.terms[description]!).find((term) => term.length > 0)
+      [...own].map((description) => this.descriptions.terms.get(description)).find((term) => term.length > 0)
     )
   }
 
@@ -210,14 +220,14 @@ export class SnomedIndex {
     const own = neighbours(this.descriptions.byConcept, concept)
     return (
       this.preferred(concept, DescriptionType.fullySpecifiedName, [...refsets, ...this.languageRefsets.keys()]) ??
-      [...own].filter((description) => this.descriptions.type[description] === DescriptionType.fullySpecifiedName).map((description) => this.descriptions.terms[description]!)[0]
+      [...own].filter((description) => this.descriptions.type[description] === DescriptionType.fullySpecifiedName).map((description) => this.descriptions.terms.get(description))[0]
     )
   }
 
   /** True when `term` is an active description of the concept, acceptable in one of `refsets` (any, when empty). */
   hasTerm(concept: number, term: string, refsets: ReadonlyArray<string>) {
     for (const description of neighbours(this.descriptions.byConcept, concept)) {
-      if (this.descriptions.active[description] !== 1 || this.descriptions.terms[description] !== term) continue
+      if (this.descriptions.active[description] !== 1 || this.descriptions.terms.get(description) !== term) continue
       if (refsets.length === 0) return true
       if (refsets.some((refsetId) => (this.languageRefsets.get(refsetId)?.[description] ?? 0) !== Acceptability.none)) return true
     }
@@ -281,26 +291,36 @@ export class SnomedIndex {
     }
   }
 
-  /** Active members of `refsetId` whose `column` holds `value`: the reverse of a map or association. */
+  private member(refset: Refset, row: number): RefsetMember {
+    return { referencedComponentId: this.code(refset.rows!.concept[row]!), fields: refset.rows!.fields.get(row).split(fieldSeparator) }
+  }
+
+  /** The active rows of an association or map refset for one concept. */
+  refsetMembers(refsetId: string, code: string): ReadonlyArray<RefsetMember> {
+    const refset = this.refsets.get(refsetId)
+    const concept = this.position(code)
+    if (refset?.rows === undefined || concept === undefined) return []
+    return [...neighbours(refset.rows.byConcept, concept)].map((row) => this.member(refset, row))
+  }
+
+  /** Active rows of an association or map refset whose `column` holds `value`: the reverse direction. */
   membersWith(refsetId: string, column: string, value: string): ReadonlyArray<RefsetMember> {
     const refset = this.refsets.get(refsetId)
     const field = refset?.columns.indexOf(column) ?? -1
-    if (refset === undefined || field === -1) return []
+    if (refset?.rows === undefined || field === -1) return []
     const key = `${refsetId}|${column}`
     let reverse = this.reverseMembers.get(key)
     if (reverse === undefined) {
       reverse = new Map()
-      for (const members of refset.members.values()) {
-        for (const member of members) {
-          const target = member.fields[field]!
-          const list = reverse.get(target)
-          if (list === undefined) reverse.set(target, [member])
-          else list.push(member)
-        }
+      for (let row = 0; row < refset.rows.fields.length; row++) {
+        const target = refset.rows.fields.get(row).split(fieldSeparator)[field]!
+        const list = reverse.get(target)
+        if (list === undefined) reverse.set(target, [row])
+        else list.push(row)
       }
       this.reverseMembers.set(key, reverse)
     }
-    return reverse.get(value) ?? []
+    return (reverse.get(value) ?? []).map((row) => this.member(refset, row))
   }
 
   /** Concepts that are active members of a refset, ascending (members that are not concepts are left out). */
@@ -315,7 +335,6 @@ export class SnomedIndex {
   search(text: string, accept: (concept: number) => boolean = () => true): Array<SearchHit> {
     const query = tokens(text)
     if (query.length === 0) return []
-    this.textIndex ??= PrefixIndex.build(this.descriptions.terms.length, (description) => this.descriptions.terms[description]!)
     const index = this.textIndex
     const driver = query.reduce((best, token) => (index.size(token) < index.size(best) ? token : best))
     const best = new Map<number, { term: string; rank: number }>()
@@ -324,7 +343,7 @@ export class SnomedIndex {
       if (this.descriptions.active[description] !== 1) continue
       const concept = this.descriptions.concept[description]!
       if (!accept(concept)) continue
-      const term = this.descriptions.terms[description]!
+      const term = this.descriptions.terms.get(description)
       const termTokens = tokens(term)
       if (!matchesAllPrefixes(termTokens, query)) continue
       const rank = (this.isActive(concept) ? 0 : 1_000_000) + (termTokens.join(" ") === folded ? 0 : 10_000) + term.length

@@ -6,7 +6,8 @@
 import type { Sql } from "@ffynnon/db"
 import { Effect } from "effect"
 import { Concepts } from "../metadata"
-import { Acceptability, DescriptionType, SnomedIndex, type Adjacency, type Attribute, type Refset, type RefsetMember } from "./SnomedIndex"
+import { detached, PackedStrings } from "./packed"
+import { Acceptability, DescriptionType, fieldSeparator, SnomedIndex, type Adjacency, type Attribute, type Refset } from "./SnomedIndex"
 
 /** Adjacency lists from edges, for `nodeCount` nodes. */
 export const adjacency = (nodeCount: number, from: ArrayLike<number>, to: ArrayLike<number>): Adjacency => {
@@ -56,8 +57,8 @@ const descriptionTypes: Record<string, number> = {
   [Concepts.definition]: DescriptionType.definition
 }
 
-// U+001F (unit separator) never occurs in RF2 content, and COPY does not escape it.
-const fieldSeparator = "\u001f"
+// The refset fields come out of the store joined by U+001F (unit separator), which RF2 content
+// never holds and COPY does not escape.
 const statedRelationship = "900000000000010007"
 /** Refsets whose rows are translated by $translate, so their fields are kept. */
 const isTranslatable = (columns: ReadonlyArray<string>) => columns.includes("targetComponentId") || columns.includes("mapTarget")
@@ -80,7 +81,7 @@ export const buildIndex = (sql: Sql, releaseId: number, uri: string) =>
         ids.push(BigInt(id!))
         active.push(Number(isActive))
         defined.push(definitionStatus === Concepts.defined ? 1 : 0)
-        module.push(modules.of(moduleId!))
+        module.push(modules.of(detached(moduleId!)))
         effectiveTime.push(Number(time))
       }
     )
@@ -102,7 +103,7 @@ export const buildIndex = (sql: Sql, releaseId: number, uri: string) =>
         terms.push(term!)
         types.push(descriptionTypes[typeId!] ?? DescriptionType.synonym)
         descriptionActive.push(Number(isActive))
-        language.push(languages.of(languageCode!))
+        language.push(languages.of(detached(languageCode!)))
       }
     )
 
@@ -138,7 +139,7 @@ export const buildIndex = (sql: Sql, releaseId: number, uri: string) =>
       ([sourceId, group, typeId, value]) => {
         const source = position.get(sourceId!)
         if (source === undefined) return
-        const attribute = { group: Number(group), type: typeId!, value: value!, concrete: true }
+        const attribute = { group: Number(group), type: detached(typeId!), value: detached(value!), concrete: true }
         const list = concreteValues.get(source)
         if (list === undefined) concreteValues.set(source, [attribute])
         else list.push(attribute)
@@ -150,7 +151,8 @@ export const buildIndex = (sql: Sql, releaseId: number, uri: string) =>
       readonly pattern: string
       readonly columns: Array<string>
       readonly concepts: Array<number>
-      readonly members: Map<string, Array<RefsetMember>>
+      readonly rowConcepts: Array<number>
+      readonly rowFields: Array<string>
     }
     const refsets = new Map<string, RefsetBuilder>()
     const languageRefsets = new Map<string, Int8Array>()
@@ -159,7 +161,9 @@ export const buildIndex = (sql: Sql, releaseId: number, uri: string) =>
       ([id, pattern, names]) => {
         const columns = names === "" ? [] : names!.split(fieldSeparator)
         if (columns.length === 1 && columns[0] === "acceptabilityId") languageRefsets.set(id!, new Int8Array(terms.length))
-        else if (!columns.includes("owlExpression")) refsets.set(id!, { id: id!, pattern: pattern!, columns, concepts: [], members: new Map() })
+        else if (!columns.includes("owlExpression")) {
+          refsets.set(id!, { id: detached(id!), pattern: detached(pattern!), columns: columns.map(detached), concepts: [], rowConcepts: [], rowFields: [] })
+        }
       }
     )
     yield* sql.copyTo(
@@ -174,14 +178,12 @@ export const buildIndex = (sql: Sql, releaseId: number, uri: string) =>
           return
         }
         const refset = refsets.get(refsetId!)
-        if (refset === undefined) return
         const concept = position.get(referenced!)
-        if (concept !== undefined) refset.concepts.push(concept)
+        if (refset === undefined || concept === undefined) return
+        refset.concepts.push(concept)
         if (!isTranslatable(refset.columns)) return
-        const member = { referencedComponentId: referenced!, fields: fields!.split(fieldSeparator) }
-        const list = refset.members.get(referenced!)
-        if (list === undefined) refset.members.set(referenced!, [member])
-        else list.push(member)
+        refset.rowConcepts.push(concept)
+        refset.rowFields.push(fields!)
       }
     )
 
@@ -201,7 +203,7 @@ export const buildIndex = (sql: Sql, releaseId: number, uri: string) =>
       },
       {
         concept: descriptionsOfConcept,
-        terms,
+        terms: PackedStrings.from(terms),
         type: types.done(),
         active: descriptionActive.done(),
         language: language.done(),
@@ -219,10 +221,13 @@ export const buildIndex = (sql: Sql, releaseId: number, uri: string) =>
       concreteValues,
       languageRefsets,
       new Map(
-        [...refsets].map(([id, refset]) => [
-          id,
-          { ...refset, concepts: Uint32Array.from(new Set(refset.concepts)).sort() } satisfies Refset
-        ])
+        [...refsets].map(([id, { rowConcepts, rowFields, ...refset }]) => {
+          const concept = Uint32Array.from(rowConcepts)
+          const rows = isTranslatable(refset.columns)
+            ? { rows: { concept, fields: PackedStrings.from(rowFields), byConcept: adjacency(conceptCount, concept, Uint32Array.from({ length: concept.length }, (_, row) => row)) } }
+            : {}
+          return [id, { ...refset, concepts: Uint32Array.from(new Set(refset.concepts)).sort(), ...rows } satisfies Refset]
+        })
       )
     )
   })

@@ -4,6 +4,7 @@
  * prose but not clinical terms (searching "on" or "ct" must work), so only its idea of a
  * token-prefix index is kept: a sorted vocabulary with postings per word.
  */
+import { PackedStrings } from "./packed"
 
 const combiningMarks = /[\u0300-\u036f]/g
 
@@ -18,31 +19,35 @@ export const matchesAllPrefixes = (termTokens: ReadonlyArray<string>, queryToken
 /** A word-prefix index over documents numbered 0..n-1. */
 export class PrefixIndex {
   private constructor(
-    private readonly vocabulary: ReadonlyArray<string>,
+    private readonly vocabulary: PackedStrings,
     private readonly postingStarts: Uint32Array,
     private readonly postings: Uint32Array
   ) {}
 
+  /** Two passes over the documents (count, then fill) keep the postings in one typed array. */
   static build(documentCount: number, textOf: (document: number) => string) {
-    const byToken = new Map<string, Array<number>>()
+    const wordsOf = (document: number) => new Set(tokens(textOf(document)))
+    const counts = new Map<string, number>()
     for (let document = 0; document < documentCount; document++) {
-      for (const token of new Set(tokens(textOf(document)))) {
-        let list = byToken.get(token)
-        if (list === undefined) byToken.set(token, (list = []))
-        list.push(document)
+      for (const token of wordsOf(document)) counts.set(token, (counts.get(token) ?? 0) + 1)
+    }
+    const vocabulary = [...counts.keys()].sort()
+    const postingStarts = new Uint32Array(vocabulary.length + 1)
+    const slot = new Map<string, number>()
+    vocabulary.forEach((token, index) => {
+      postingStarts[index + 1] = postingStarts[index]! + counts.get(token)!
+      slot.set(token, postingStarts[index]!)
+    })
+    counts.clear()
+    const postings = new Uint32Array(postingStarts[vocabulary.length]!)
+    for (let document = 0; document < documentCount; document++) {
+      for (const token of wordsOf(document)) {
+        const at = slot.get(token)!
+        postings[at] = document
+        slot.set(token, at + 1)
       }
     }
-    const vocabulary = [...byToken.keys()].sort()
-    const postingStarts = new Uint32Array(vocabulary.length + 1)
-    let total = 0
-    vocabulary.forEach((token, index) => {
-      postingStarts[index] = total
-      total += byToken.get(token)!.length
-    })
-    postingStarts[vocabulary.length] = total
-    const postings = new Uint32Array(total)
-    vocabulary.forEach((token, index) => postings.set(byToken.get(token)!, postingStarts[index]!))
-    return new PrefixIndex(vocabulary, postingStarts, postings)
+    return new PrefixIndex(PackedStrings.from(vocabulary), postingStarts, postings)
   }
 
   /** The vocabulary positions of the words starting with `prefix`. */
@@ -51,11 +56,11 @@ export class PrefixIndex {
     let high = this.vocabulary.length
     while (low < high) {
       const middle = (low + high) >>> 1
-      if (this.vocabulary[middle]! < prefix) low = middle + 1
+      if (this.vocabulary.get(middle) < prefix) low = middle + 1
       else high = middle
     }
     let end = low
-    while (end < this.vocabulary.length && this.vocabulary[end]!.startsWith(prefix)) end++
+    while (end < this.vocabulary.length && this.vocabulary.get(end).startsWith(prefix)) end++
     return [low, end]
   }
 
