@@ -4,7 +4,7 @@
  * (`build.ts`). Every question the FHIR operations ask is answered here without the database.
  */
 import type { PackedStrings } from "./packed"
-import { matchesAllPrefixes, PrefixIndex, tokens } from "./text"
+import { PrefixIndex, tokens } from "./text"
 
 export const fieldSeparator = "\u001f"
 
@@ -329,29 +329,39 @@ export class SnomedIndex {
   }
 
   /**
-   * Concepts with a description matching every word of `text` as a word prefix, ranked: active
-   * first, then a term equal to the text, then shorter terms. One hit per concept.
+   * Concepts with an active description matching every word of `text` as a word prefix, ranked:
+   * active concepts first, then a term equal to the text, then shorter terms, then by SCTID.
+   * One hit per concept, its best-ranked description.
    */
   search(text: string, accept: (concept: number) => boolean = () => true): Array<SearchHit> {
     const query = tokens(text)
     if (query.length === 0) return []
-    const index = this.textIndex
-    const driver = query.reduce((best, token) => (index.size(token) < index.size(best) ? token : best))
-    const best = new Map<number, { term: string; rank: number }>()
+    const terms = this.descriptions.terms
     const folded = query.join(" ")
-    for (const description of index.documents(driver)) {
+    // Key = rank * conceptCount + concept position: one numeric sort orders by rank, then SCTID.
+    const count = this.conceptCount
+    const keys: Array<number> = []
+    const descriptionOf = new Map<number, number>()
+    for (const description of this.textIndex.matching(query, (document) => terms.get(document))) {
       if (this.descriptions.active[description] !== 1) continue
       const concept = this.descriptions.concept[description]!
       if (!accept(concept)) continue
-      const term = this.descriptions.terms.get(description)
-      const termTokens = tokens(term)
-      if (!matchesAllPrefixes(termTokens, query)) continue
-      const rank = (this.isActive(concept) ? 0 : 1_000_000) + (termTokens.join(" ") === folded ? 0 : 10_000) + term.length
-      const current = best.get(concept)
-      if (current === undefined || rank < current.rank) best.set(concept, { term, rank })
+      const length = terms.lengthOf(description)
+      const exact = length === text.trim().length && tokens(terms.get(description)).join(" ") === folded
+      const rank = (this.isActive(concept) ? 0 : 1 << 14) + (exact ? 0 : 1 << 13) + Math.min(length, (1 << 13) - 1)
+      const key = rank * count + concept
+      keys.push(key)
+      descriptionOf.set(key, description)
     }
-    return [...best]
-      .sort(([conceptA, a], [conceptB, b]) => a.rank - b.rank || (this.code(conceptA) < this.code(conceptB) ? -1 : 1))
-      .map(([concept, { term }]) => ({ concept, term }))
+    const sorted = Float64Array.from(keys).sort()
+    const seen = new Set<number>()
+    const hits: Array<SearchHit> = []
+    for (const key of sorted) {
+      const concept = key % count
+      if (seen.has(concept)) continue
+      seen.add(concept)
+      hits.push({ concept, term: terms.get(descriptionOf.get(key)!) })
+    }
+    return hits
   }
 }

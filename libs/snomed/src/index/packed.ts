@@ -19,6 +19,10 @@ export class PackedStrings {
     return this.starts.length - 1
   }
 
+  lengthOf(index: number) {
+    return this.starts[index + 1]! - this.starts[index]!
+  }
+
   get(index: number) {
     return this.text.slice(this.starts[index]!, this.starts[index + 1]!)
   }

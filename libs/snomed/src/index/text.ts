@@ -12,10 +12,6 @@ export const foldText = (text: string) => text.normalize("NFD").replace(combinin
 
 export const tokens = (text: string): Array<string> => foldText(text).split(/[^\p{L}\p{N}]+/u).filter((token) => token.length > 0)
 
-/** True when every query token starts some word of `term`'s tokens. */
-export const matchesAllPrefixes = (termTokens: ReadonlyArray<string>, queryTokens: ReadonlyArray<string>) =>
-  queryTokens.every((query) => termTokens.some((token) => token.startsWith(query)))
-
 /** A word-prefix index over documents numbered 0..n-1. */
 export class PrefixIndex {
   private constructor(
@@ -70,9 +66,51 @@ export class PrefixIndex {
     return this.postingStarts[to]! - this.postingStarts[from]!
   }
 
-  /** Every document with a word starting with `prefix` (a document may come more than once). */
-  *documents(prefix: string): Generator<number> {
+  /** The documents with a word starting with `prefix`, ascending, each once. */
+  documents(prefix: string): Uint32Array {
     const [from, to] = this.range(prefix)
-    for (let i = this.postingStarts[from]!; i < this.postingStarts[to]!; i++) yield this.postings[i]!
+    const all = this.postings.subarray(this.postingStarts[from]!, this.postingStarts[to]!)
+    if (to - from <= 1) return all
+    const sorted = all.slice().sort()
+    let unique = 0
+    for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[unique++] = sorted[i]!
+    return sorted.subarray(0, unique)
+  }
+
+  /** True when `document` has the word at vocabulary position `word` (binary search in its postings). */
+  private hasWord(word: number, document: number) {
+    let low = this.postingStarts[word]!
+    let high = this.postingStarts[word + 1]! - 1
+    while (low <= high) {
+      const middle = (low + high) >>> 1
+      const found = this.postings[middle]!
+      if (found === document) return true
+      if (found < document) low = middle + 1
+      else high = middle - 1
+    }
+    return false
+  }
+
+  /**
+   * The documents in which every query token starts some word, ascending. The rarest token's
+   * documents are the candidates; a token that starts few words is checked in their postings,
+   * others (short prefixes of many words) against the document's own words.
+   */
+  matching(query: ReadonlyArray<string>, textOf: (document: number) => string): Array<number> {
+    const bySize = [...query].sort((a, b) => this.size(a) - this.size(b))
+    const candidates = this.documents(bySize[0]!)
+    const checks = bySize.slice(1).map((token) => {
+      const [from, to] = this.range(token)
+      if (to - from <= 16) {
+        return (document: number) => {
+          for (let word = from; word < to; word++) if (this.hasWord(word, document)) return true
+          return false
+        }
+      }
+      return (document: number) => tokens(textOf(document)).some((word) => word.startsWith(token))
+    })
+    const found: Array<number> = []
+    for (const document of candidates) if (checks.every((check) => check(document))) found.push(document)
+    return found
   }
 }
