@@ -162,7 +162,8 @@ export const layerPostgres = (options: { readonly url: Redacted.Redacted<string>
 
 /** The configuration every Ffynnon process reads from its environment. */
 export const DatabaseConfig = Config.all({
-  url: Config.option(Config.redacted("DATABASE_URL")),
+  // An empty DATABASE_URL (as `DATABASE_URL=` leaves it) means unset.
+  url: Config.option(Config.redacted("DATABASE_URL")).pipe(Config.map(Option.filter((url) => Redacted.value(url).length > 0))),
   dataDir: Config.string("FFYNNON_DATA_DIR").pipe(Config.withDefault(".ffynnon"))
 })
 

@@ -58,5 +58,3 @@ export const sctidProblem = (id: string, kind?: ComponentKind): string | undefin
   if (!hasValidCheckDigit(id)) return `'${id}' fails its Verhoeff check digit`
   return undefined
 }
-
-export const isConceptId = (id: string) => sctidProblem(id, "concept") === undefined

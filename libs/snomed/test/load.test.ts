@@ -117,6 +117,7 @@ for (const kind of testDatabases) {
             yield* releases.refresh
             const index = yield* releases.resolve(txSubsetUri)
             expect(index.conceptCount).toBe(2258)
+            expect(Array.from({ length: index.conceptCount }, (_, concept) => index.isActive(concept)).filter(Boolean).length).toBe(2254)
             expect(index.preferredTerm(index.position("138875005")!, [])).toBe("SNOMED CT Concept")
             expect((yield* releases.resolve("http://snomed.info/xsct/31000003106")).uri).toBe(txSubsetUri)
           })

@@ -117,7 +117,7 @@ export const translateOperation: OperationDefinition<{
         return yield* FhirFailure.of(404, "not-found", `The reference set '${refsetId}' is not in SNOMED CT version '${index.uri}'.`, ["url"])
       }
       const targetColumn = refset.columns.includes("targetComponentId") ? "targetComponentId" : "mapTarget"
-      const members = reverse ? index.membersWith(refsetId, targetColumn, code) : (refset.members.get(code) ?? [])
+      const members = reverse ? index.membersWith(refsetId, targetColumn, code) : index.refsetMembers(refsetId, code)
       const refsets = languageRefsets(index, [])
       const found = members.some((member) => (reverse ? member.referencedComponentId : member.fields[refset.columns.indexOf(targetColumn)]) !== "")
       const messages = [
