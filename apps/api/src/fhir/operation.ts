@@ -31,6 +31,9 @@ export interface OperationDefinition<Spec extends Record<string, ParameterSpec>>
   readonly handler: (input: OperationInput<Spec>, request: OperationRequest) => Effect.Effect<unknown, unknown, ApiServices>
 }
 
+/** Declares an operation, inferring the parameters' types from their declaration. */
+export const defineOperation = <const Spec extends Record<string, ParameterSpec>>(operation: OperationDefinition<Spec>) => operation
+
 // FHIR's general parameters (https://hl7.org/fhir/R4/http.html#parameters) apply to every interaction.
 const generalParameters = new Set(["_format", "_pretty", "_summary", "_elements"])
 

@@ -3,9 +3,9 @@
  * versions this server speaks. Clients such as the HL7 validator ask it before anything else.
  */
 import { Effect } from "effect"
-import type { OperationDefinition } from "../fhir/operation"
+import { defineOperation } from "../fhir/operation"
 
-export const versionsOperation: OperationDefinition<Record<string, never>> = {
+export const versionsOperation = defineOperation({
   name: "versions",
   definition: "http://hl7.org/fhir/OperationDefinition/CapabilityStatement-versions",
   summary: "The FHIR versions this server supports",
@@ -18,4 +18,4 @@ export const versionsOperation: OperationDefinition<Record<string, never>> = {
         { name: "default", valueCode: "4.0" }
       ]
     })
-}
+})

@@ -8,7 +8,7 @@
  */
 import { Effect } from "effect"
 import { randomUUID } from "node:crypto"
-import type { OperationDefinition } from "../fhir/operation"
+import { defineOperation } from "../fhir/operation"
 import { FhirFailure } from "../fhir/outcome"
 import { designationParts, languageRefsets, preferredLanguages, releaseFor, snomedSystem } from "./common"
 import { membership, parseImplicitValueSet } from "./valueSets"
@@ -16,23 +16,7 @@ import { membership, parseImplicitValueSet } from "./valueSets"
 /** The largest expansion returned in one answer. */
 export const maxExpansion = 10_000
 
-export const expandOperation: OperationDefinition<{
-  url: { type: "uri" }
-  valueSetVersion: { type: "string" }
-  filter: { type: "string" }
-  date: { type: "dateTime" }
-  offset: { type: "integer" }
-  count: { type: "integer" }
-  includeDesignations: { type: "boolean" }
-  designation: { type: "string"; max: "*" }
-  includeDefinition: { type: "boolean" }
-  activeOnly: { type: "boolean" }
-  excludeNested: { type: "boolean" }
-  excludeNotForUI: { type: "boolean" }
-  excludePostCoordinated: { type: "boolean" }
-  displayLanguage: { type: "code" }
-  "system-version": { type: "canonical"; max: "*" }
-}> = {
+export const expandOperation = defineOperation({
   resource: "ValueSet",
   name: "expand",
   definition: "http://hl7.org/fhir/OperationDefinition/ValueSet-expand",
@@ -117,4 +101,4 @@ export const expandOperation: OperationDefinition<{
         }
       }
     })
-}
+})

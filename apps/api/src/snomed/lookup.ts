@@ -8,7 +8,7 @@
 import type { SnomedIndex } from "@ffynnon/snomed"
 import { neighbours } from "@ffynnon/snomed"
 import { Effect } from "effect"
-import type { OperationDefinition } from "../fhir/operation"
+import { defineOperation } from "../fhir/operation"
 import { FhirFailure } from "../fhir/outcome"
 import { codingOf, designationParts, languageRefsets, preferredLanguages, releaseFor, requireCode, snomedSystem, type Coding } from "./common"
 
@@ -65,16 +65,7 @@ const asPart = (property: { code: string; subproperty?: ReadonlyArray<{ code: st
   }
 }
 
-export const lookupOperation: OperationDefinition<{
-  code: { type: "code" }
-  system: { type: "uri" }
-  version: { type: "string" }
-  coding: { type: "Coding" }
-  date: { type: "dateTime" }
-  displayLanguage: { type: "code" }
-  property: { type: "code"; max: "*" }
-  useSupplement: { type: "canonical"; max: "*" }
-}> = {
+export const lookupOperation = defineOperation({
   resource: "CodeSystem",
   name: "lookup",
   definition: "http://hl7.org/fhir/OperationDefinition/CodeSystem-lookup",
@@ -114,4 +105,4 @@ export const lookupOperation: OperationDefinition<{
         ]
       }
     })
-}
+})

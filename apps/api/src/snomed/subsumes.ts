@@ -3,18 +3,11 @@
  * whether A subsumes B through the inferred is-a hierarchy of the release.
  */
 import { Effect } from "effect"
-import type { OperationDefinition } from "../fhir/operation"
+import { defineOperation } from "../fhir/operation"
 import { FhirFailure } from "../fhir/outcome"
 import { codingOf, releaseFor, requireCode, snomedSystem, type Coding } from "./common"
 
-export const subsumesOperation: OperationDefinition<{
-  codeA: { type: "code" }
-  codeB: { type: "code" }
-  system: { type: "uri" }
-  version: { type: "string" }
-  codingA: { type: "Coding" }
-  codingB: { type: "Coding" }
-}> = {
+export const subsumesOperation = defineOperation({
   resource: "CodeSystem",
   name: "subsumes",
   definition: "http://hl7.org/fhir/OperationDefinition/CodeSystem-subsumes",
@@ -50,4 +43,4 @@ export const subsumesOperation: OperationDefinition<{
               : "not-subsumed"
       return { resourceType: "Parameters", parameter: [{ name: "outcome", valueCode: outcome }] }
     })
-}
+})

@@ -7,7 +7,7 @@
  */
 import type { RefsetMember, SnomedIndex } from "@ffynnon/snomed"
 import { Effect } from "effect"
-import type { OperationDefinition } from "../fhir/operation"
+import { defineOperation } from "../fhir/operation"
 import { FhirFailure } from "../fhir/outcome"
 import { codingOf, languageRefsets, releaseFor, requireCode, snomedSystem, type Coding } from "./common"
 
@@ -71,19 +71,7 @@ const matchOf = (index: SnomedIndex, refsetId: string, member: RefsetMember, rev
   }
 }
 
-export const translateOperation: OperationDefinition<{
-  url: { type: "uri" }
-  conceptMapVersion: { type: "string" }
-  code: { type: "code" }
-  system: { type: "uri" }
-  version: { type: "string" }
-  source: { type: "uri" }
-  coding: { type: "Coding" }
-  codeableConcept: { type: "CodeableConcept" }
-  target: { type: "uri" }
-  targetsystem: { type: "uri" }
-  reverse: { type: "boolean" }
-}> = {
+export const translateOperation = defineOperation({
   resource: "ConceptMap",
   name: "translate",
   definition: "http://hl7.org/fhir/OperationDefinition/ConceptMap-translate",
@@ -133,4 +121,4 @@ export const translateOperation: OperationDefinition<{
         ]
       }
     })
-}
+})

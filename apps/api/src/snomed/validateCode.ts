@@ -7,7 +7,7 @@
  */
 import type { SnomedIndex } from "@ffynnon/snomed"
 import { Effect } from "effect"
-import type { OperationDefinition } from "../fhir/operation"
+import { defineOperation } from "../fhir/operation"
 import { FhirFailure } from "../fhir/outcome"
 import { codingOf, languageRefsets, preferredLanguages, releaseFor, requireCode, snomedSystem, type Coding } from "./common"
 import { membership, parseImplicitValueSet } from "./valueSets"
@@ -67,7 +67,7 @@ const parameters = {
   activeOnly: { type: "boolean" }
 } as const
 
-export const codeSystemValidateCodeOperation: OperationDefinition<typeof parameters> = {
+export const codeSystemValidateCodeOperation = defineOperation({
   resource: "CodeSystem",
   name: "validate-code",
   definition: "http://hl7.org/fhir/OperationDefinition/CodeSystem-validate-code",
@@ -86,9 +86,9 @@ export const codeSystemValidateCodeOperation: OperationDefinition<typeof paramet
         languages: preferredLanguages(input.displayLanguage, request.acceptLanguage)
       })
     })
-}
+})
 
-export const valueSetValidateCodeOperation: OperationDefinition<typeof parameters> = {
+export const valueSetValidateCodeOperation = defineOperation({
   resource: "ValueSet",
   name: "validate-code",
   definition: "http://hl7.org/fhir/OperationDefinition/ValueSet-validate-code",
@@ -113,4 +113,4 @@ export const valueSetValidateCodeOperation: OperationDefinition<typeof parameter
         valueSetUrl: input.url
       })
     })
-}
+})
