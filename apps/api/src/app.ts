@@ -87,8 +87,8 @@ export const makeApp = (runtime: Runtime.Runtime<ApiServices>) => {
     valueSetValidateCodeOperation,
     translateOperation
   ].map((operation) => registerOperation(app, run, operation as OperationDefinition<Record<string, ParameterSpec>>))
-  registerCodeSystemSearch(app, run)
-  registerMetadata(app, run, operations)
+  const searches = [registerCodeSystemSearch(app, run)]
+  registerMetadata(app, run, operations, searches)
   registerReference(app, {
     openapi: "3.1.0",
     info: { title: software.name, version: software.version, description: "FHIR R4 terminology and demographics for NHS Wales" }

@@ -43,6 +43,8 @@ for (const kind of testDatabases) {
           statement.rest[0].resource.map((resource: { type: string; operation: Array<{ name: string }> }) => [resource.type, resource.operation.map((operation) => operation.name)])
         )
         expect(operations).toEqual({ CodeSystem: ["lookup", "validate-code", "subsumes"], ValueSet: ["expand", "validate-code"], ConceptMap: ["translate"] })
+        const codeSystem = statement.rest[0].resource.find((resource: { type: string }) => resource.type === "CodeSystem")
+        expect(codeSystem.interaction).toEqual([{ code: "search-type" }])
         expect(statement.implementation.url).toBe("http://localhost/fhir")
       })
 

@@ -14,11 +14,18 @@ import packageJson from "../../package.json" with { type: "json" }
 
 export const software = { name: "Ffynnon", version: packageJson.version }
 
-const capabilityStatement = (base: string, date: string, operations: ReadonlyArray<OperationCapability>) => {
+/** A resource type searchable with `GET /fhir/<type>?…`. */
+export interface SearchCapability {
+  readonly resource: string
+  readonly parameters: ReadonlyArray<{ readonly name: string; readonly type: "uri" | "token" | "string" }>
+}
+
+const capabilityStatement = (base: string, date: string, operations: ReadonlyArray<OperationCapability>, searches: ReadonlyArray<SearchCapability>) => {
   const byResource = Array.groupBy(
     operations.filter((operation) => operation.resource !== undefined),
     (operation) => operation.resource!
   )
+  const types = [...new Set([...searches.map((search) => search.resource), ...Object.keys(byResource)])]
   const asEntry = ({ name, definition }: OperationCapability) => ({ name, definition })
   return {
     resourceType: "CapabilityStatement",
@@ -36,7 +43,14 @@ const capabilityStatement = (base: string, date: string, operations: ReadonlyArr
     rest: [
       {
         mode: "server",
-        resource: Object.entries(byResource).map(([type, list]) => ({ type, operation: list.map(asEntry) })),
+        resource: types.map((type) => {
+          const search = searches.find((entry) => entry.resource === type)
+          return {
+            type,
+            ...(search === undefined ? {} : { interaction: [{ code: "search-type" }], searchParam: search.parameters }),
+            ...(byResource[type] === undefined ? {} : { operation: byResource[type].map(asEntry) })
+          }
+        }),
         operation: operations.filter((operation) => operation.resource === undefined).map(asEntry)
       }
     ]
@@ -57,7 +71,12 @@ const terminologyCapabilities = (date: string, releases: ReadonlyArray<Release>)
   )
 })
 
-export const registerMetadata = (app: OpenAPIHono<AppEnv>, run: Run, operations: ReadonlyArray<OperationCapability>) => {
+export const registerMetadata = (
+  app: OpenAPIHono<AppEnv>,
+  run: Run,
+  operations: ReadonlyArray<OperationCapability>,
+  searches: ReadonlyArray<SearchCapability>
+) => {
   const startedAt = new Date().toISOString()
   const query = z.object({ mode: z.enum(["full", "normative", "terminology"]).optional() })
   app.openAPIRegistry.registerPath({
@@ -72,7 +91,7 @@ export const registerMetadata = (app: OpenAPIHono<AppEnv>, run: Run, operations:
     const parsed = query.safeParse({ mode: c.req.query("mode") })
     if (!parsed.success) return outcomeResponse(c, zodFailure(parsed.error))
     if (parsed.data.mode !== "terminology") {
-      return c.json(capabilityStatement(new URL("/fhir", c.req.url).href, startedAt, operations), 200)
+      return c.json(capabilityStatement(new URL("/fhir", c.req.url).href, startedAt, operations, searches), 200)
     }
     return run(c, Effect.flatMap(Releases, (releases) => releases.list()), (releases) =>
       c.json(terminologyCapabilities(startedAt, releases), 200)

@@ -9,6 +9,7 @@ import { SnomedReleases, type SnomedIndex } from "@ffynnon/snomed"
 import { Effect } from "effect"
 import { zodFailure } from "../fhir/outcome"
 import { failureResponses, fhirJson, ResourceSchema } from "../fhir/schemas"
+import type { SearchCapability } from "../routes/metadata"
 import { outcomeResponse, type AppEnv, type Run } from "../runtime"
 import { snomedSystem } from "./common"
 
@@ -29,7 +30,7 @@ const codeSystemOf = (index: SnomedIndex, isDefault: boolean) => ({
 
 const query = z.object({ url: z.string().optional(), version: z.string().optional(), _format: z.string().optional() }).strict()
 
-export const registerCodeSystemSearch = (app: OpenAPIHono<AppEnv>, run: Run) => {
+export const registerCodeSystemSearch = (app: OpenAPIHono<AppEnv>, run: Run): SearchCapability => {
   app.openAPIRegistry.registerPath({
     method: "get",
     path: "/fhir/CodeSystem",
@@ -55,4 +56,5 @@ export const registerCodeSystemSearch = (app: OpenAPIHono<AppEnv>, run: Run) => 
       )
     })
   })
+  return { resource: "CodeSystem", parameters: [{ name: "url", type: "uri" }, { name: "version", type: "token" }] }
 }
