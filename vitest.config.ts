@@ -1,4 +1,7 @@
 import type { Reporter, Vitest } from "vitest/node"
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { defineConfig } from "vitest/config"
 
 /** Ends the run with one plain `N passed, N failed, N skipped` line, which CI reads. */
@@ -24,6 +27,8 @@ export default defineConfig({
   test: {
     include: ["libs/*/test/**/*.test.ts", "apps/*/test/**/*.test.ts", "loaders/test/**/*.test.ts", "bench/**/*.test.ts"],
     reporters: ["default", new SummaryLine()],
+    // Index caches and embedded databases of the tests go to a fresh folder, not the repository's .ffynnon.
+    env: { FFYNNON_DATA_DIR: mkdtempSync(join(tmpdir(), "ffynnon-vitest-")) },
     testTimeout: 60_000,
     hookTimeout: 60_000
   }

@@ -1,11 +1,15 @@
 /**
  * The SNOMED CT releases being served: an index per active release in the registry, built when
- * the service starts and whenever a newly loaded release appears (checked every
- * `refreshInterval`), so a load is picked up without a restart.
+ * the service starts and whenever a newly loaded release appears (checked every 30 seconds), so
+ * a load is picked up without a restart. Built indexes are cached under
+ * `FFYNNON_DATA_DIR/cache`, keyed by the release's checksum, so a restart reads them back.
  */
-import { Database, Releases, type Release } from "@ffynnon/db"
+import { Database, DatabaseConfig, Releases, type Release } from "@ffynnon/db"
 import { Data, Duration, Effect, Schedule, SynchronizedRef } from "effect"
+import { mkdir } from "node:fs/promises"
+import * as Path from "node:path"
 import { buildIndex } from "./index/build"
+import { cacheFormat, readIndexCache, writeIndexCache } from "./index/cache"
 import type { SnomedIndex } from "./index/SnomedIndex"
 import { versionUriPattern } from "./rf2/edition"
 import { snomedSystem } from "./store/load"
@@ -45,6 +49,21 @@ export class SnomedReleases extends Effect.Service<SnomedReleases>()("@ffynnon/s
     const database = yield* Database
     const releases = yield* Releases
     const served = yield* SynchronizedRef.make<ReadonlyArray<SnomedIndex>>([])
+    const cacheDirectory = Path.join(Path.resolve((yield* DatabaseConfig).dataDir), "cache")
+
+    /** The release's index from the cache, or built from the store and then cached. */
+    const indexOf = (release: Release) =>
+      Effect.gen(function* () {
+        const path = Path.join(cacheDirectory, `snomed-${release.id}-${release.sourceSha256.slice(0, 16)}-v${cacheFormat}.index`)
+        const cached = yield* Effect.tryPromise(() => readIndexCache(path)).pipe(Effect.option)
+        if (cached._tag === "Some" && cached.value.uri === release.version && cached.value.releaseId === release.id) return cached.value
+        const built = yield* buildIndex(database, release.id, release.version)
+        yield* Effect.tryPromise(async () => {
+          await mkdir(cacheDirectory, { recursive: true })
+          await writeIndexCache(built, path)
+        }).pipe(Effect.catchAll((error) => Effect.logWarning("could not cache the SNOMED CT index", error)))
+        return built
+      })
 
     const activeReleases = Effect.map(releases.list({ kind: "snomed" }), (list) =>
       list.filter((release): release is Release => release.status === "active" && release.codeSystem === snomedSystem)
@@ -58,7 +77,7 @@ export class SnomedReleases extends Effect.Service<SnomedReleases>()("@ffynnon/s
           const built = current.find((index) => index.releaseId === release.id)
           return built !== undefined
             ? Effect.succeed(built)
-            : buildIndex(database, release.id, release.version).pipe(
+            : indexOf(release).pipe(
                 Effect.tap((index) =>
                   Effect.logInfo("serving SNOMED CT release").pipe(Effect.annotateLogs({ uri: index.uri, concepts: index.conceptCount }))
                 )

@@ -95,10 +95,12 @@ export interface SearchHit {
 
 const typeNames = ["fullySpecifiedName", "synonym", "definition"] as const
 
+/** Reverse lookups of map and association rows, built on first use per index. */
+const reverseMembers = new WeakMap<SnomedIndex, Map<string, Map<string, Array<number>>>>()
+
 export class SnomedIndex {
   /** Word-prefix search over the descriptions. */
   private readonly textIndex: PrefixIndex
-  private readonly reverseMembers = new Map<string, Map<string, Array<number>>>()
 
   constructor(
     readonly releaseId: number,
@@ -309,7 +311,9 @@ export class SnomedIndex {
     const field = refset?.columns.indexOf(column) ?? -1
     if (refset?.rows === undefined || field === -1) return []
     const key = `${refsetId}|${column}`
-    let reverse = this.reverseMembers.get(key)
+    let byKey = reverseMembers.get(this)
+    if (byKey === undefined) reverseMembers.set(this, (byKey = new Map()))
+    let reverse = byKey.get(key)
     if (reverse === undefined) {
       reverse = new Map()
       for (let row = 0; row < refset.rows.fields.length; row++) {
@@ -318,7 +322,7 @@ export class SnomedIndex {
         if (list === undefined) reverse.set(target, [row])
         else list.push(row)
       }
-      this.reverseMembers.set(key, reverse)
+      byKey.set(key, reverse)
     }
     return (reverse.get(value) ?? []).map((row) => this.member(refset, row))
   }

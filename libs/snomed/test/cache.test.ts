@@ -1,0 +1,52 @@
+import { describe, expect, layer } from "@effect/vitest"
+import { Releases } from "@ffynnon/db"
+import { Effect, Layer } from "effect"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { freshDatabaseLayer, testDatabases } from "../../db/test/databases"
+import { readIndexCache, writeIndexCache } from "../src/index/cache"
+import type { SnomedIndex } from "../src/index/SnomedIndex"
+import { SnomedReleases } from "../src/SnomedReleases"
+import { loadSnomed } from "../src/store/load"
+import { expected, sampleFolder } from "./sample"
+
+/** The answers the operations need, for comparing two indexes. */
+const answers = (index: SnomedIndex) =>
+  expected.concepts.map((concept: { code: string }) => {
+    const position = index.position(concept.code)!
+    return {
+      code: index.code(position),
+      display: index.preferredTerm(position, ["999001261000000100"]),
+      designations: index.designations(position),
+      attributes: index.attributesOf(position),
+      ancestors: [...index.ancestors(position)].sort(),
+      descendants: [...index.descendants(position)].sort(),
+      module: index.moduleId(position),
+      effectiveTime: index.effectiveTime(position),
+      maps: index.refsetMembers("999002271000000101", concept.code),
+      search: index.search(index.preferredTerm(position, []) ?? "").slice(0, 5)
+    }
+  })
+
+describe("the index cache", () => {
+  layer(SnomedReleases.Default.pipe(Layer.provideMerge(Releases.Default), Layer.provideMerge(freshDatabaseLayer(testDatabases[0]!))))((it) => {
+    it.effect("reads back an index that answers exactly as the one written", () =>
+      Effect.gen(function* () {
+        yield* loadSnomed(sampleFolder)
+        const releases = yield* SnomedReleases
+        yield* releases.refresh
+        const index = yield* releases.resolve()
+        const folder = mkdtempSync(join(tmpdir(), "ffynnon-cache-"))
+        const path = join(folder, "sample.index")
+        yield* Effect.promise(() => writeIndexCache(index, path))
+        const read = yield* Effect.promise(() => readIndexCache(path))
+        rmSync(folder, { recursive: true, force: true })
+        expect(read.uri).toBe(index.uri)
+        expect(read.conceptCount).toBe(index.conceptCount)
+        expect(answers(read)).toEqual(answers(index))
+        expect(read.membersWith("999002271000000101", "mapTarget", "I219")).toEqual(index.membersWith("999002271000000101", "mapTarget", "I219"))
+      })
+    )
+  })
+})
