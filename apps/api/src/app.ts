@@ -3,7 +3,7 @@
  * It is built from a runtime that already holds the services, so tests and the server share it.
  */
 import { OpenAPIHono } from "@hono/zod-openapi"
-import { Effect, Runtime } from "effect"
+import { Effect, LogLevel, type Runtime } from "effect"
 import { bodyLimit } from "hono/body-limit"
 import { HTTPException } from "hono/http-exception"
 import type { ContentfulStatusCode } from "hono/utils/http-status"
@@ -20,7 +20,7 @@ import { registerReference } from "./reference"
 import { registerHealth } from "./routes/health"
 import { registerMetadata, software } from "./routes/metadata"
 import { versionsOperation } from "./routes/versions"
-import { makeRun, outcomeResponse, type ApiServices, type AppEnv } from "./runtime"
+import { makeRun, outcomeResponse, requestLogger, type ApiServices, type AppEnv } from "./runtime"
 
 /** Requests larger than this are refused with 413 before they are read. */
 export const maxBodyBytes = 32 * 1024 * 1024
@@ -35,10 +35,10 @@ export const makeApp = (runtime: Runtime.Runtime<ApiServices>) => {
     defaultHook: (result, c) => (result.success ? undefined : outcomeResponse(c, zodFailure(result.error)))
   })
   const run = makeRun(runtime)
-  const log = Runtime.runSync(runtime)
 
   // A request id on every request and answer, and one JSON log line per request: method, path
   // without the query string (which can carry patient details), status and duration.
+  const logRequest = requestLogger(runtime)
   app.use(async (c, next) => {
     const started = performance.now()
     const incoming = c.req.header("x-request-id")
@@ -46,18 +46,13 @@ export const makeApp = (runtime: Runtime.Runtime<ApiServices>) => {
     c.set("requestId", requestId)
     await next()
     c.header("X-Request-Id", requestId)
-    const probe = c.req.path === "/healthz" || c.req.path === "/readyz"
-    log(
-      (probe ? Effect.logDebug("request") : Effect.logInfo("request")).pipe(
-        Effect.annotateLogs({
-          requestId,
-          method: c.req.method,
-          path: c.req.path,
-          status: c.res.status,
-          durationMs: Math.round((performance.now() - started) * 100) / 100
-        })
-      )
-    )
+    logRequest(c.req.path === "/healthz" || c.req.path === "/readyz" ? LogLevel.Debug : LogLevel.Info, {
+      requestId,
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      durationMs: Math.round((performance.now() - started) * 100) / 100
+    })
   })
 
   app.use(

@@ -5,7 +5,7 @@
 import { NodeContext } from "@effect/platform-node"
 import { Database, layerFromConfig, Releases } from "@ffynnon/db"
 import { SnomedReleases } from "@ffynnon/snomed"
-import { Cause, Config, Effect, Exit, Layer, Logger, LogLevel, Runtime } from "effect"
+import { Cause, Config, Effect, Exit, FiberRef, Layer, Logger, LogLevel, Runtime } from "effect"
 import type { Context } from "hono"
 import { isServerFault, toFhirFailure } from "./failures"
 import type { FhirFailure } from "./fhir/outcome"
@@ -37,6 +37,20 @@ export const outcomeResponse = (c: Context<AppEnv>, failure: FhirFailure) =>
 const describeCause = (cause: Cause.Cause<unknown>) => {
   const error = Cause.squash(cause)
   return error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error)
+}
+
+/**
+ * Writes request log lines in the shape of Effect's JSON logger, at the runtime's minimum level.
+ * Requests are the hottest log path: this skips building and running a logging effect per request.
+ */
+export const requestLogger = (runtime: Runtime.Runtime<never>) => {
+  const minimum = Runtime.runSync(runtime)(FiberRef.get(FiberRef.currentMinimumLogLevel))
+  return (level: LogLevel.LogLevel, annotations: Record<string, string | number>) => {
+    if (LogLevel.lessThan(level, minimum)) return
+    process.stdout.write(
+      `${JSON.stringify({ message: "request", logLevel: level.label, timestamp: new Date().toISOString(), annotations })}\n`
+    )
+  }
 }
 
 export type Run = <A>(c: Context<AppEnv>, effect: Effect.Effect<A, unknown, ApiServices>, respond: (value: A) => Response) => Promise<Response>

@@ -84,8 +84,6 @@ export interface Designation {
   readonly type: "fullySpecifiedName" | "synonym" | "definition"
   readonly languageCode: string
   readonly active: boolean
-  /** Acceptability per language refset that lists this description. */
-  readonly acceptability: ReadonlyArray<{ readonly refsetId: string; readonly preferred: boolean }>
 }
 
 export interface SearchHit {
@@ -178,10 +176,7 @@ export class SnomedIndex {
       term: this.descriptions.terms.get(description),
       type: typeNames[this.descriptions.type[description]!]!,
       languageCode: this.languageOf(description),
-      active: this.descriptions.active[description] === 1,
-      acceptability: [...this.languageRefsets]
-        .filter(([, values]) => values[description] !== Acceptability.none)
-        .map(([refsetId, values]) => ({ refsetId, preferred: values[description] === Acceptability.preferred }))
+      active: this.descriptions.active[description] === 1
     }))
   }
 
