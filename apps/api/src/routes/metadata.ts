@@ -12,7 +12,7 @@ import { zodFailure } from "../fhir/outcome"
 import { outcomeResponse, type AppEnv, type Run } from "../runtime"
 import packageJson from "../../package.json" with { type: "json" }
 
-export const software = { name: "Ffynnon", version: packageJson.version }
+export const software = { name: "Ffynnon", version: packageJson.version, releaseDate: packageJson.releaseDate }
 
 /** A resource type searchable with `GET /fhir/<type>?…`. */
 export interface SearchCapability {
@@ -30,6 +30,7 @@ const capabilityStatement = (base: string, date: string, operations: ReadonlyArr
   return {
     resourceType: "CapabilityStatement",
     id: "ffynnon",
+    version: software.version,
     name: "Ffynnon",
     title: "Ffynnon terminology and demographics server",
     status: "active",
@@ -61,7 +62,9 @@ const capabilityStatement = (base: string, date: string, operations: ReadonlyArr
 const terminologyCapabilities = (date: string, releases: ReadonlyArray<Release>) => ({
   resourceType: "TerminologyCapabilities",
   id: "ffynnon",
+  version: software.version,
   name: "Ffynnon",
+  title: "Ffynnon terminology capabilities",
   status: "active",
   date,
   kind: "instance",
