@@ -1,4 +1,4 @@
-/** `ffynnon load snomed <zip-or-folder> [--uri <edition/version URI>]` */
+/** `ffynnon load snomed <zip-or-folder> [--uri <edition/version URI>] [--release-type Snapshot|Full|Delta] [--as-of <date>] [--base <URI>]` */
 import { Args, Command, Options } from "@effect/cli"
 import { layerFromConfig, Releases } from "@ffynnon/db"
 import { loadSnomed, type SnomedLoadReport } from "@ffynnon/snomed"
@@ -25,12 +25,26 @@ export const snomedCommand = Command.make(
     uri: Options.text("uri").pipe(
       Options.withDescription("The edition and version URI, e.g. http://snomed.info/sct/83821000000107/version/20260101, overriding what the files imply"),
       Options.optional
+    ),
+    releaseType: Options.choice("release-type", ["Snapshot", "Full", "Delta"]).pipe(
+      Options.withDescription("Which files to load: Snapshot; Full (each component's latest row, as of --as-of); Delta (applied to --base)"),
+      Options.withDefault("Snapshot" as const)
+    ),
+    asOf: Options.text("as-of").pipe(Options.withDescription("For Full: the date (yyyymmdd) to take the snapshot at"), Options.optional),
+    base: Options.text("base").pipe(
+      Options.withDescription("For Delta: the version URI of the loaded release it applies to (default: the newest of its edition)"),
+      Options.optional
     )
   },
-  ({ path, uri }) =>
-    loadSnomed(path, Option.match(uri, { onNone: () => ({}), onSome: (uri) => ({ uri }) })).pipe(
+  ({ path, uri, releaseType, asOf, base }) =>
+    loadSnomed(path, {
+      releaseType,
+      ...Option.match(uri, { onNone: () => ({}), onSome: (uri) => ({ uri }) }),
+      ...Option.match(asOf, { onNone: () => ({}), onSome: (asOf) => ({ asOf }) }),
+      ...Option.match(base, { onNone: () => ({}), onSome: (base) => ({ base }) })
+    }).pipe(
       Effect.ensuring(finishProgressLine),
       Effect.flatMap(printSnomedReport),
       Effect.provide(Layer.mergeAll(Releases.Default.pipe(Layer.provide(layerFromConfig)), layerStderrProgress))
     )
-).pipe(Command.withDescription("Load a SNOMED CT RF2 Snapshot release (International, UK clinical, UK drug, monolith, extensions)"))
+).pipe(Command.withDescription("Load a SNOMED CT RF2 release (International, UK clinical, UK drug, monolith, extensions): its Snapshot, Full or Delta files"))

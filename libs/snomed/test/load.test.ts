@@ -2,12 +2,13 @@ import { describe, expect, layer } from "@effect/vitest"
 import { Database, Releases } from "@ffynnon/db"
 import { sql } from "drizzle-orm"
 import { Effect, Layer } from "effect"
-import { existsSync, rmSync } from "node:fs"
+import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
 import { freshDatabaseLayer, testDatabases } from "../../db/test/databases"
 import { Rf2Error } from "../src/rf2/errors"
 import { SnomedReleases } from "../src/SnomedReleases"
 import { loadSnomed } from "../src/store/load"
-import { changedSample, editLine, expected, sampleFile, sampleFolder, sampleUri, txSubsetFolder, txSubsetUri } from "./sample"
+import { appendRows, changedSample, editLine, expected, renameReleaseType, rowsOf, sampleFile, sampleFolder, sampleUri, txSubsetFolder, txSubsetUri } from "./sample"
 
 /** Loads a changed copy of the sample and returns the error, which must name the file and line. */
 const failedLoad = (change: (folder: string) => void, uri = "http://snomed.info/sct/11000230100/version/20990101") =>
@@ -104,6 +105,68 @@ for (const kind of testDatabases) {
           const wrongUri = yield* Effect.flip(loadSnomed(sampleFolder, { uri: "http://snomed.info/sct/version/1" }))
           expect(wrongUri).toBeInstanceOf(Rf2Error)
           expect(wrongUri.message).toMatch(/not a SNOMED CT version URI/)
+        })
+      )
+
+      it.effect("loads Full files as the snapshot at a date, each component's latest row", () =>
+        Effect.gen(function* () {
+          const [first, second] = expected.concepts.filter((concept: { active: boolean }) => concept.active)
+          const full = changedSample((folder) => {
+            renameReleaseType(folder, "Full")
+            const concepts = sampleFile(folder, "sct2_Concept_Full")
+            const row = (code: string) => rowsOf(concepts).find((fields) => fields[0] === code)!
+            // An older row that the release's row supersedes, and a newer one after the chosen date.
+            appendRows(concepts, [
+              [first.code, "20200101", "0", ...row(first.code).slice(3)],
+              [second.code, "20270101", "0", ...row(second.code).slice(3)]
+            ])
+          })
+          const report = yield* loadSnomed(full.folder, { releaseType: "Full", asOf: "20261231" }).pipe(Effect.ensuring(Effect.sync(full.remove)))
+          expect(report.uri).toBe("http://snomed.info/sct/11000230100/version/20261231")
+          const releases = yield* SnomedReleases
+          yield* releases.refresh
+          const index = yield* releases.resolve(report.uri)
+          expect(index.conceptCount).toBe(expected.counts.concepts)
+          expect(index.isActive(index.position(first.code)!)).toBe(true)
+          expect(index.isActive(index.position(second.code)!)).toBe(true)
+          const badDate = yield* Effect.flip(loadSnomed(sampleFolder, { releaseType: "Full", asOf: "2026-12-31" }))
+          expect(badDate.message).toMatch(/--as-of '2026-12-31' is not a date/)
+        })
+      )
+
+      it.effect("applies a Delta to the release it follows, as a new release, leaving the base as it was", () =>
+        Effect.gen(function* () {
+          const leaf = expected.concepts.find((concept: { code: string }) => concept.code === "22298006")!
+          const delta = changedSample((folder) => {
+            const descriptions = sampleFile(folder, "sct2_Description_")
+            const heartAttack = rowsOf(descriptions).find((fields) => fields[4] === leaf.code && fields[7] === "Heart attack")!
+            const concept = rowsOf(sampleFile(folder, "sct2_Concept_")).find((fields) => fields[0] === "80146002")!
+            const keep = new Set(["sct2_Concept_", "sct2_Description_", "ModuleDependency"])
+            for (const path of readdirSync(folder, { recursive: true }) as Array<string>) {
+              if (path.endsWith(".txt") && path.includes("Snapshot") && ![...keep].some((part) => path.includes(part))) rmSync(join(folder, path))
+            }
+            for (const [part, row] of [["sct2_Concept_", [concept[0]!, "20260301", "0", ...concept.slice(3)]], ["sct2_Description_", [...heartAttack.slice(0, 1), "20260301", ...heartAttack.slice(2, 7), "Heart attack (acute)", heartAttack[8]!]]] as const) {
+              const path = sampleFile(folder, part)
+              writeFileSync(path, `${rowsOf(path)[0]!.join("\t")}\r\n${row.join("\t")}\r\n`)
+            }
+            renameReleaseType(folder, "Delta", "20260301")
+          })
+          const noBase = yield* Effect.flip(loadSnomed(delta.folder, { releaseType: "Delta", base: "http://snomed.info/sct/11000230100/version/19990101" }))
+          expect(noBase.message).toMatch(/a Delta applies to a loaded release, but 'http:\/\/snomed.info\/sct\/11000230100\/version\/19990101' is not loaded/)
+          const report = yield* loadSnomed(delta.folder, { releaseType: "Delta" }).pipe(Effect.ensuring(Effect.sync(delta.remove)))
+          expect(report.uri).toBe("http://snomed.info/sct/11000230100/version/20260301")
+          const releases = yield* SnomedReleases
+          yield* releases.refresh
+          const updated = yield* releases.resolve(report.uri)
+          const base = yield* releases.resolve(sampleUri)
+          expect(updated.conceptCount).toBe(expected.counts.concepts)
+          expect(updated.isActive(updated.position("80146002")!)).toBe(false)
+          expect(base.isActive(base.position("80146002")!)).toBe(true)
+          const terms = (index: typeof base) => index.designations(index.position(leaf.code)!).map((designation) => designation.term)
+          expect(terms(updated)).toContain("Heart attack (acute)")
+          expect(terms(updated)).not.toContain("Heart attack")
+          expect(terms(base)).toContain("Heart attack")
+          expect(updated.refsetMembers("999002271000000101", leaf.code)).toEqual(base.refsetMembers("999002271000000101", leaf.code))
         })
       )
 

@@ -1,5 +1,5 @@
 /** The team-written sample release and its ground truth, and corrupted copies for error tests. */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 
@@ -34,3 +34,19 @@ export const editLine = (path: string, line: number, replace: (original: string)
   const after = Buffer.from(lines.slice(line).map((text, index, all) => (index === all.length - 1 ? text : `${text}\r\n`)).join(""), "latin1")
   writeFileSync(path, Buffer.concat([before, typeof replaced === "string" ? Buffer.from(`${replaced}\r\n`, "latin1") : Buffer.concat([replaced, Buffer.from("\r\n")]), after]))
 }
+
+/** Renames a copy's Snapshot files to another release type, as a Full or Delta package names them. */
+export const renameReleaseType = (folder: string, releaseType: "Full" | "Delta", date?: string) => {
+  for (const path of readdirSync(folder, { recursive: true }) as Array<string>) {
+    if (!path.endsWith(".txt") || !path.includes("Snapshot")) continue
+    const renamed = path.replace(/Snapshot(?=[-_])/, releaseType).replace(/_\d{8}\.txt$/, (suffix) => (date === undefined ? suffix : `_${date}.txt`))
+    renameSync(join(folder, path), join(folder, renamed))
+  }
+}
+
+/** Appends rows (tab-separated fields) to an RF2 file. */
+export const appendRows = (path: string, rows: ReadonlyArray<ReadonlyArray<string>>) =>
+  appendFileSync(path, rows.map((fields) => `${fields.join("\t")}\r\n`).join(""))
+
+/** The rows of an RF2 file, header first. */
+export const rowsOf = (path: string) => readFileSync(path, "utf8").split("\r\n").filter((line) => line.length > 0).map((line) => line.split("\t"))

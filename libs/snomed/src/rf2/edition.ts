@@ -29,7 +29,8 @@ export const selectFiles = (pkg: Rf2Package, releaseType: ReleaseType) =>
             : `no ${releaseType} files found, only ${types.join(" and ")}`
       })
     }
-    for (const contentType of requiredContent) {
+    // A Delta holds only what changed, so it may lack any file.
+    for (const contentType of releaseType === "Delta" ? [] : requiredContent) {
       if (!files.some((file) => file.contentType === contentType)) {
         return yield* new Rf2Error({ file: pkg.source, detail: `the core ${contentType} file (sct2_${contentType}_${releaseType}_…) is missing` })
       }
@@ -54,10 +55,10 @@ export const versionUriPattern = /^http:\/\/snomed\.info\/x?sct\/(\d{6,18})\/ver
 export const editionUri = (files: ReadonlyArray<Rf2File>) =>
   Effect.gen(function* () {
     const dependencies = files.find((file) => file.contentType === "Refset" && file.summary.startsWith("ModuleDependency"))
-    const concepts = files.find((file) => file.contentType === "Concept")!
+    const date = files.map((file) => file.date).sort().at(-1)!
     if (dependencies === undefined) {
       return yield* new Rf2Error({
-        file: concepts.path,
+        file: files[0]!.path,
         detail: "there is no module dependency file to tell the edition from; give the edition's URI with --uri"
       })
     }
@@ -81,5 +82,5 @@ export const editionUri = (files: ReadonlyArray<Rf2File>) =>
         detail: `cannot tell the edition: ${editions.length === 0 ? "no module" : `modules ${editions.join(", ")}`} at the top of the dependencies; give the edition's URI with --uri`
       })
     }
-    return `http://snomed.info/sct/${editions[0]}/version/${concepts.date}`
+    return `http://snomed.info/sct/${editions[0]}/version/${date}`
   })

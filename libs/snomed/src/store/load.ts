@@ -11,7 +11,7 @@ import { createHash } from "node:crypto"
 import { basename } from "node:path"
 import { editionUri, selectFiles, versionUriPattern } from "../rf2/edition"
 import { Rf2Error } from "../rf2/errors"
-import { openPackage, type Rf2File } from "../rf2/files"
+import { openPackage, type ReleaseType, type Rf2File } from "../rf2/files"
 import { readRf2 } from "../rf2/read"
 import { copyColumns, copyLine, textArrayLiteral, partitionIndexes, refsetFixedColumns, storeTables, tableFor, type StoreTable } from "./tables"
 
@@ -20,6 +20,15 @@ export const snomedSystem = "http://snomed.info/sct"
 export interface LoadSnomedOptions {
   /** The edition and version URI, overriding what the files imply (as the HL7 test subset needs). */
   readonly uri?: string
+  /**
+   * Which files to load: the Snapshot (default); the Full files, keeping each component's latest
+   * row as of `asOf`; or the Delta files applied on top of `base`, making a new release.
+   */
+  readonly releaseType?: ReleaseType
+  /** For Full: the date (yyyymmdd) to take the snapshot at; default the files' date. */
+  readonly asOf?: string
+  /** For Delta: the version URI of the loaded release it applies to; default the newest of the same edition. */
+  readonly base?: string
 }
 
 export interface FileReport {
@@ -60,8 +69,8 @@ const timed = <A, E, R>(phases: Record<string, number>, phase: string, effect: E
     return result
   })
 
-/** Streams one file into its partition; returns its counts and the refsets it holds. */
-const copyFile = (tx: Sql, releaseId: number, file: Rf2File, progress: (bytes: number) => void) =>
+/** Streams one file into `target` (its partition, or a staging table); returns its counts and the refsets it holds. */
+const copyFile = (tx: Sql, releaseId: number, file: Rf2File, target: string, progress: (bytes: number) => void) =>
   Effect.gen(function* () {
     const table = tableFor(file)!
     const reader = yield* Effect.tryPromise({
@@ -95,7 +104,7 @@ const copyFile = (tx: Sql, releaseId: number, file: Rf2File, progress: (bytes: n
       progress(reader.bytesRead())
     }
     yield* tx
-      .copyFrom(partitionName(table, releaseId), copyColumns(file, reader.columns), lines())
+      .copyFrom(target, copyColumns(file, reader.columns), lines())
       .pipe(Effect.catchAll((error) => Effect.fail(readFailure ?? error)))
     if (table === "snomed_refset_member") {
       const columns = reader.columns.slice(refsetFixedColumns)
@@ -127,18 +136,71 @@ const danglingReferences = (tx: Sql, releaseId: number) =>
     return warnings
   })
 
-/** Loads the Snapshot of the release at `source` (a zip or folder). */
+const stagingName = (table: StoreTable) => `staging_${table}`
+
+/** A table's columns in order, with `release_id` replaced by `releaseId`: for copying rows into another release. */
+const columnsAs = (tx: Sql, table: StoreTable, releaseId: number) =>
+  Effect.map(
+    tx.query<{ name: string }>(sql`select column_name as name from information_schema.columns where table_name = ${table} order by ordinal_position`),
+    (columns) => columns.map(({ name }) => (name === "release_id" ? String(releaseId) : `"${name}"`)).join(", ")
+  )
+
+/**
+ * Full and Delta files go through staging tables: each component keeps its latest row (for Full,
+ * as of `asOf`); a Delta's rows replace the base release's rows of the same components.
+ */
+const mergeStaged = (tx: Sql, releaseId: number, plan: { readonly asOf?: string; readonly baseId?: number }) =>
+  Effect.forEach(storeTables, (table) =>
+    Effect.gen(function* () {
+      const partition = partitionName(table, releaseId)
+      const staging = stagingName(table)
+      if (plan.baseId !== undefined) {
+        yield* tx.query(sql.raw(`insert into ${partition} select ${yield* columnsAs(tx, table, releaseId)} from ${table} b
+          where b.release_id = ${plan.baseId} and not exists (select 1 from ${staging} s where s.id = b.id)`))
+      }
+      yield* tx.query(sql.raw(`insert into ${partition} select distinct on (id) * from ${staging}
+        ${plan.asOf === undefined ? "" : `where effective_time <= '${plan.asOf}'`} order by id, effective_time desc`))
+    })
+  )
+
+/** The newest loaded release of the edition `uri` belongs to, or the one `base` names. */
+const baseRelease = (uri: string, base: string | undefined) =>
+  Effect.gen(function* () {
+    const edition = uri.replace(/\/version\/\d{8}$/, "")
+    const candidates = (yield* (yield* Releases).list({ kind: "snomed" }))
+      .filter((release) =>
+        release.status === "active" && (base === undefined ? release.version.startsWith(`${edition}/version/`) && release.version < uri : release.version === base)
+      )
+      .toSorted((a, b) => b.version.localeCompare(a.version))
+    const [found] = candidates
+    if (found === undefined) {
+      return yield* new Rf2Error({
+        file: uri,
+        detail: `a Delta applies to a loaded release, but ${base === undefined ? `no earlier release of ${edition} is` : `'${base}' is not`} loaded`
+      })
+    }
+    return found
+  })
+
+/** Loads the release at `source` (a zip or folder): its Snapshot, Full or Delta files. */
 export const loadSnomed = (source: string, options: LoadSnomedOptions = {}) =>
   Effect.gen(function* () {
     const phases: Record<string, number> = {}
+    const releaseType = options.releaseType ?? "Snapshot"
+    if (options.asOf !== undefined && !/^\d{8}$/.test(options.asOf)) {
+      return yield* new Rf2Error({ file: source, detail: `--as-of '${options.asOf}' is not a date (yyyymmdd)` })
+    }
     const pkg = yield* openPackage(source)
-    const files = (yield* selectFiles(pkg, "Snapshot")).toSorted(
+    const files = (yield* selectFiles(pkg, releaseType)).toSorted(
       (a, b) => order.indexOf(a.contentType) - order.indexOf(b.contentType) || a.path.localeCompare(b.path)
     )
-    const uri = options.uri ?? (yield* editionUri(files))
+    const implied = options.uri ?? (yield* editionUri(files))
+    const uri = options.asOf === undefined ? implied : implied.replace(/\d{8}$/, options.asOf)
     if (!versionUriPattern.test(uri)) {
       return yield* new Rf2Error({ file: source, detail: `'${uri}' is not a SNOMED CT version URI (http://snomed.info/sct/<module>/version/<yyyymmdd>)` })
     }
+    const base = releaseType === "Delta" ? yield* baseRelease(uri, options.base) : undefined
+    const staged = releaseType !== "Snapshot"
     const stored = files.filter((file) => tableFor(file) !== undefined)
     const skipped = files.filter((file) => tableFor(file) === undefined).map((file) => file.path)
     const totalBytes = stored.reduce((sum, file) => sum + file.bytes, 0)
@@ -154,6 +216,10 @@ export const loadSnomed = (source: string, options: LoadSnomedOptions = {}) =>
           yield* tx.query(sql.raw(`create table ${partitionName(table, releaseId)} (like ${table},
             check (release_id = ${releaseId}))`))
           yield* tx.query(sql.raw(`alter table ${partitionName(table, releaseId)} alter column release_id set default ${releaseId}`))
+          if (staged) {
+            yield* tx.query(sql.raw(`create temporary table ${stagingName(table)} (like ${table}) on commit drop`))
+            yield* tx.query(sql.raw(`alter table ${stagingName(table)} alter column release_id set default ${releaseId}`))
+          }
         }
         let bytesBefore = 0
         const fileReports: Array<FileReport> = []
@@ -163,7 +229,8 @@ export const loadSnomed = (source: string, options: LoadSnomedOptions = {}) =>
           "copy",
           Effect.forEach(stored, (file) =>
             Effect.gen(function* () {
-              const { report: fileReport, sha256 } = yield* copyFile(tx, releaseId, file, (bytes) =>
+              const target = staged ? stagingName(tableFor(file)!) : partitionName(tableFor(file)!, releaseId)
+              const { report: fileReport, sha256 } = yield* copyFile(tx, releaseId, file, target, (bytes) =>
                 report(progress.report({ phase: "load", item: file.path, done: bytesBefore + bytes, total: totalBytes, unit: "bytes" }))
               )
               bytesBefore += file.bytes
@@ -172,6 +239,13 @@ export const loadSnomed = (source: string, options: LoadSnomedOptions = {}) =>
             })
           )
         )
+        if (staged) {
+          yield* timed(phases, "merge", mergeStaged(tx, releaseId, { ...(options.asOf === undefined ? {} : { asOf: options.asOf }), ...(base === undefined ? {} : { baseId: base.id }) }))
+          if (base !== undefined) {
+            yield* tx.query(sql`insert into snomed_refset_columns select ${releaseId}, refset_id, pattern, columns, file_name
+              from snomed_refset_columns where release_id = ${base.id} on conflict do nothing`)
+          }
+        }
         yield* timed(
           phases,
           "index",
@@ -189,17 +263,22 @@ export const loadSnomed = (source: string, options: LoadSnomedOptions = {}) =>
         )
         const warnings = yield* timed(phases, "check", danglingReferences(tx, releaseId))
         result = { files: fileReports, skipped, warnings }
-        const rowCounts: Record<string, number> = {}
-        for (const fileReport of fileReports) {
-          const name = countName[tableFor(fileReport)!]
-          rowCounts[name] = (rowCounts[name] ?? 0) + fileReport.rows
-          rowCounts[`${name}.active`] = (rowCounts[`${name}.active`] ?? 0) + fileReport.active
-        }
-        return {
-          rowCounts,
-          sourceSha256: createHash("sha256").update(digests.toSorted().join("\n")).digest("hex")
-        }
+        return { rowCounts: yield* storedCounts(tx, releaseId), sourceSha256: createHash("sha256").update(digests.toSorted().join("\n")).digest("hex") }
       })
     )
     return { releaseId: release.id, uri, phases, ...result } satisfies SnomedLoadReport
   }).pipe(Effect.scoped)
+
+/** Rows and active rows per kind of component in the release as stored. */
+const storedCounts = (tx: Sql, releaseId: number) =>
+  Effect.gen(function* () {
+    const counts: Record<string, number> = {}
+    for (const table of storeTables) {
+      const [row] = yield* tx.query<{ rows: string; active: string }>(
+        sql.raw(`select count(*)::text as rows, count(*) filter (where active)::text as active from ${partitionName(table, releaseId)}`)
+      )
+      counts[countName[table]] = Number(row!.rows)
+      counts[`${countName[table]}.active`] = Number(row!.active)
+    }
+    return counts
+  })
