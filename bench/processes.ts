@@ -9,6 +9,9 @@ export interface Started {
   readonly logPath: string;
 }
 
+/** Extra environment for a child; `undefined` removes a variable. */
+export type Env = Record<string, string | undefined>;
+
 const started: Started[] = [];
 
 /** Asks the kernel for a free TCP port on 127.0.0.1. */
@@ -24,7 +27,7 @@ export function freePort(): number {
 export function start(
   name: string,
   cmd: string[],
-  env: Record<string, string>,
+  env: Env,
   opts: { cwd: string; logDir: string; port: number },
 ): Started {
   const logPath = join(opts.logDir, `${name}.log`);

@@ -86,11 +86,16 @@ export function luaRequestScript(
   return lines.join("\n") + "\n";
 }
 
-/** A Lua long-bracket string literal: no escaping needed. */
+/** A double-quoted Lua string literal; non-printable bytes become \ddd escapes. */
 function luaString(text: string): string {
-  let level = "";
-  while (text.includes(`]${level}]`)) level += "=";
-  return `[${level}[${text}]${level}]`;
+  let out = "";
+  for (const byte of new TextEncoder().encode(text)) {
+    const ch = String.fromCharCode(byte);
+    if (ch === '"' || ch === "\\") out += `\\${ch}`;
+    else if (byte >= 0x20 && byte < 0x7f) out += ch;
+    else out += `\\${String(byte).padStart(3, "0")}`;
+  }
+  return `"${out}"`;
 }
 
 export function wrkArgs(o: WrkOptions): string[] {

@@ -52,7 +52,7 @@ export const expandOperation = defineOperation({
       const matching =
         input.filter === undefined
           ? members().filter((concept) => !activeOnly || index.isActive(concept))
-          : index.search(input.filter, (concept) => has(concept) && (!activeOnly || index.isActive(concept))).map((hit) => hit.concept)
+          : Uint32Array.from(index.search(input.filter, (concept) => has(concept) && (!activeOnly || index.isActive(concept))), (hit) => hit.concept)
       const offset = Math.max(0, input.offset ?? 0)
       if (input.count === undefined && matching.length - offset > maxExpansion) {
         return yield* FhirFailure.of(
@@ -63,7 +63,7 @@ export const expandOperation = defineOperation({
       }
       const count = Math.min(Math.max(0, input.count ?? maxExpansion), maxExpansion)
       const refsets = languageRefsets(index, preferredLanguages(input.displayLanguage, request.acceptLanguage))
-      const contains = matching.slice(offset, offset + count).map((concept) => ({
+      const contains = Array.from(matching.subarray(offset, offset + count), (concept) => ({
         system: snomedSystem,
         version: index.uri,
         code: index.code(concept),

@@ -46,17 +46,20 @@ const includesSorted = (sorted: Uint32Array, value: number) => {
 export const membership = (index: SnomedIndex, valueSet: ImplicitValueSet) => {
   switch (valueSet.kind) {
     case "all":
-      return { members: () => Array.from({ length: index.conceptCount }, (_, concept) => concept), has: () => true }
+      return { members: () => Uint32Array.from({ length: index.conceptCount }, (_, concept) => concept), has: () => true }
     case "isa": {
       const root = index.position(valueSet.code)
-      if (root === undefined) return { members: () => [], has: () => false }
-      let set: Set<number> | undefined
-      const all = () => (set ??= new Set([root, ...index.descendants(root)]))
-      return { members: () => [...all()].sort((a, b) => a - b), has: (concept: number) => all().has(concept) }
+      if (root === undefined) return { members: () => new Uint32Array(0), has: () => false }
+      let members: Uint32Array | undefined
+      const all = () => (members ??= index.descendantsAndSelf(root))
+      return {
+        members: all,
+        has: (concept: number) => concept === root || index.subsumes(root, concept)
+      }
     }
     case "refset": {
       const members = index.refsetConcepts(valueSet.code)
-      return { members: () => Array.from(members), has: (concept: number) => includesSorted(members, concept) }
+      return { members: () => members, has: (concept: number) => includesSorted(members, concept) }
     }
     case "refsets": {
       const set = new Set(
@@ -64,7 +67,7 @@ export const membership = (index: SnomedIndex, valueSet: ImplicitValueSet) => {
           .map((refsetId) => index.position(refsetId))
           .filter((concept): concept is number => concept !== undefined)
       )
-      return { members: () => [...set].sort((a, b) => a - b), has: (concept: number) => set.has(concept) }
+      return { members: () => Uint32Array.from(set).sort(), has: (concept: number) => set.has(concept) }
     }
   }
 }
