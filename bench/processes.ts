@@ -1,126 +1,114 @@
 // Starting, watching and stopping the processes the harness benchmarks.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs"
+import { join } from "node:path"
 
 export interface Started {
-  readonly name: string;
-  readonly proc: Bun.Subprocess;
-  readonly baseUrl: string;
-  readonly logPath: string;
+  readonly name: string
+  readonly proc: Bun.Subprocess
+  readonly baseUrl: string
+  readonly logPath: string
 }
 
 /** Extra environment for a child; `undefined` removes a variable. */
-export type Env = Record<string, string | undefined>;
+export type Env = Record<string, string | undefined>
 
-const started: Started[] = [];
+const started: Started[] = []
 
 /** Asks the kernel for a free TCP port on 127.0.0.1. */
 export function freePort(): number {
-  const probe = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() });
-  const port = probe.port;
-  probe.stop(true);
-  if (port === undefined) throw new Error("could not get a free port");
-  return port;
+  const probe = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() })
+  const port = probe.port
+  probe.stop(true)
+  if (port === undefined) throw new Error("could not get a free port")
+  return port
 }
 
 /** Spawns `cmd` with stdout and stderr going to `<logDir>/<name>.log`. */
-export function start(
-  name: string,
-  cmd: string[],
-  env: Env,
-  opts: { cwd: string; logDir: string; port: number },
-): Started {
-  const logPath = join(opts.logDir, `${name}.log`);
-  const log = Bun.file(logPath);
+export function start(name: string, cmd: string[], env: Env, opts: { cwd: string; logDir: string; port: number }): Started {
+  const logPath = join(opts.logDir, `${name}.log`)
+  const log = Bun.file(logPath)
   const proc = Bun.spawn(cmd, {
     cwd: opts.cwd,
     env: { ...process.env, ...env },
     stdin: "ignore",
     stdout: log,
-    stderr: log,
-  });
-  const s: Started = { name, proc, baseUrl: `http://127.0.0.1:${opts.port}`, logPath };
-  started.push(s);
-  return s;
+    stderr: log
+  })
+  const s: Started = { name, proc, baseUrl: `http://127.0.0.1:${opts.port}`, logPath }
+  started.push(s)
+  return s
 }
 
 export function logTail(s: Started, lines = 40): string {
   try {
-    return readFileSync(s.logPath, "utf8").split("\n").slice(-lines).join("\n");
+    return readFileSync(s.logPath, "utf8").split("\n").slice(-lines).join("\n")
   } catch {
-    return "(no output)";
+    return "(no output)"
   }
 }
 
 /** Polls `url` until it answers 200; throws after `timeoutMs` or if `proc` exits. */
 export async function waitReady(url: string, timeoutMs: number, proc?: Bun.Subprocess): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = "no answer";
+  const deadline = Date.now() + timeoutMs
+  let last = "no answer"
   while (Date.now() < deadline) {
     if (proc?.exitCode != null || proc?.signalCode != null) {
-      throw new Error(`process exited (code ${proc.exitCode ?? proc.signalCode}) before ${url} was ready`);
+      throw new Error(`process exited (code ${proc.exitCode ?? proc.signalCode}) before ${url} was ready`)
     }
     try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      await res.arrayBuffer();
-      if (res.status === 200) return;
-      last = `HTTP ${res.status}`;
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) })
+      await res.arrayBuffer()
+      if (res.status === 200) return
+      last = `HTTP ${res.status}`
     } catch (e) {
-      last = e instanceof Error ? e.message : String(e);
+      last = e instanceof Error ? e.message : String(e)
     }
-    await Bun.sleep(250);
+    await Bun.sleep(250)
   }
-  throw new Error(`${url} not ready after ${timeoutMs / 1000} s (last: ${last})`);
+  throw new Error(`${url} not ready after ${timeoutMs / 1000} s (last: ${last})`)
 }
 
 export function isAlive(proc: Bun.Subprocess): boolean {
-  return proc.exitCode === null && proc.signalCode === null;
+  return proc.exitCode === null && proc.signalCode === null
 }
 
 /** Resident set size of `pid` in MB (VmRSS from /proc), or undefined if unreadable. */
 export function rssMb(pid: number): number | undefined {
   try {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
-    return kb === undefined ? undefined : Number(kb) / 1024;
+    const status = readFileSync(`/proc/${pid}/status`, "utf8")
+    const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1]
+    return kb === undefined ? undefined : Number(kb) / 1024
   } catch {
-    return undefined;
+    return undefined
   }
 }
 
 /** Runs a command to completion with a hard time limit; returns exit code and stdout. */
-export async function runBounded(
-  cmd: string[],
-  timeoutMs: number,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const proc = Bun.spawn(cmd, { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
-  const entry: Started = { name: cmd[0] ?? "command", proc, baseUrl: "", logPath: "" };
-  started.push(entry);
-  const timer = setTimeout(() => proc.kill("SIGKILL"), timeoutMs);
+export async function runBounded(cmd: string[], timeoutMs: number): Promise<{ code: number; stdout: string; stderr: string }> {
+  const proc = Bun.spawn(cmd, { stdin: "ignore", stdout: "pipe", stderr: "pipe" })
+  const entry: Started = { name: cmd[0] ?? "command", proc, baseUrl: "", logPath: "" }
+  started.push(entry)
+  const timer = setTimeout(() => proc.kill("SIGKILL"), timeoutMs)
   try {
-    const [stdout, stderr, code] = await Promise.all([
-      new Response(proc.stdout).text(),
-      new Response(proc.stderr).text(),
-      proc.exited,
-    ]);
-    return { code, stdout, stderr };
+    const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
+    return { code, stdout, stderr }
   } finally {
-    clearTimeout(timer);
-    started.splice(started.indexOf(entry), 1);
+    clearTimeout(timer)
+    started.splice(started.indexOf(entry), 1)
   }
 }
 
 /** SIGTERM every process we started, then SIGKILL whatever is still alive after a grace period. */
 export async function stopAll(graceMs = 3000): Promise<void> {
-  const procs = started.splice(0).map((s) => s.proc);
-  for (const p of procs) if (isAlive(p)) p.kill("SIGTERM");
-  const all = Promise.all(procs.map((p) => p.exited));
-  const timedOut = await Promise.race([all.then(() => false), Bun.sleep(graceMs).then(() => true)]);
-  if (timedOut) for (const p of procs) if (isAlive(p)) p.kill("SIGKILL");
-  await Promise.race([all, Bun.sleep(1000)]);
+  const procs = started.splice(0).map((s) => s.proc)
+  for (const p of procs) if (isAlive(p)) p.kill("SIGTERM")
+  const all = Promise.all(procs.map((p) => p.exited))
+  const timedOut = await Promise.race([all.then(() => false), Bun.sleep(graceMs).then(() => true)])
+  if (timedOut) for (const p of procs) if (isAlive(p)) p.kill("SIGKILL")
+  await Promise.race([all, Bun.sleep(1000)])
 }
 
 /** Synchronous last-resort kill, for process 'exit'. */
 export function killAllNow(): void {
-  for (const s of started) if (isAlive(s.proc)) s.proc.kill("SIGKILL");
+  for (const s of started) if (isAlive(s.proc)) s.proc.kill("SIGKILL")
 }

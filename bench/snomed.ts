@@ -5,7 +5,19 @@
 //
 //   bun bench/snomed.ts [--scale 1.0] [--out /tmp/snomed-synth] [--duration 10] [--warmup 2]
 //                       [--connections 10] [--threads 2] [--keep]
-import { closeSync, createReadStream, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from "node:fs"
+import {
+  closeSync,
+  createReadStream,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync
+} from "node:fs"
 import os from "node:os"
 import { join, relative, resolve } from "node:path"
 import { pipeline } from "node:stream/promises"
@@ -245,7 +257,12 @@ function headerColumns(path: string): string[] {
 }
 
 function tableName(index: number, path: string): string {
-  const base = path.split("/").pop()!.replace(/\.txt$/, "").toLowerCase().replace(/[^a-z0-9]+/g, "_")
+  const base = path
+    .split("/")
+    .pop()!
+    .replace(/\.txt$/, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
   return `f${index}_${base}`.slice(0, 63)
 }
 
@@ -267,7 +284,11 @@ async function plainCopy(database: string, files: readonly string[], folder: str
     const started = performance.now()
     for (const [index, path] of files.entries()) {
       const table = tableName(index, path)
-      await sql.unsafe(`create table ${table} (${headerColumns(path).map((c) => `${quoteIdent(c)} text`).join(", ")})`)
+      await sql.unsafe(
+        `create table ${table} (${headerColumns(path)
+          .map((c) => `${quoteIdent(c)} text`)
+          .join(", ")})`
+      )
       const fileStarted = performance.now()
       let rows: number | undefined
       if (mode === "server-side") {
@@ -381,7 +402,8 @@ function cacheBytes(dataDir: string): number {
 const lookupPath = (code: string) => `/fhir/CodeSystem/$lookup?system=${encodeURIComponent(SCT)}&code=${code}`
 const subsumesPath = (a: string, b: string) => `/fhir/CodeSystem/$subsumes?system=${encodeURIComponent(SCT)}&codeA=${a}&codeB=${b}`
 const isaPath = (id: string, extra: string) => `/fhir/ValueSet/$expand?url=${encodeURIComponent(`${SCT}?fhir_vs=isa/${id}`)}&${extra}`
-const filterPath = (words: string) => `/fhir/ValueSet/$expand?url=${encodeURIComponent(`${SCT}?fhir_vs`)}&filter=${encodeURIComponent(words)}&count=10`
+const filterPath = (words: string) =>
+  `/fhir/ValueSet/$expand?url=${encodeURIComponent(`${SCT}?fhir_vs`)}&filter=${encodeURIComponent(words)}&count=10`
 
 /** First word plus the first three letters of the second: what a user has typed into a picker. */
 function typedPrefix(term: string): string {
@@ -485,7 +507,8 @@ interface HttpScenario {
 function rotatingScript(paths: readonly string[]): string {
   for (const path of paths) {
     // Paths are built with encodeURIComponent, so they need no Lua escaping; make sure of it.
-    if (!/^[\x21-\x7e]+$/.test(path) || path.includes('"') || path.includes("\\")) throw new HarnessError(`cannot put ${path} in a Lua string`)
+    if (!/^[\x21-\x7e]+$/.test(path) || path.includes('"') || path.includes("\\"))
+      throw new HarnessError(`cannot put ${path} in a Lua string`)
   }
   return [
     "local paths = {",
@@ -529,22 +552,41 @@ async function runWrk(wrk: string, url: string, s: HttpScenario, durationSec: nu
   return parseWrkOutput(stdout)
 }
 
-async function measure(s: HttpScenario, server: Server, wrk: string, o: Options, tmp: string): Promise<ScenarioResult & { ratio: boolean }> {
+async function measure(
+  s: HttpScenario,
+  server: Server,
+  wrk: string,
+  o: Options,
+  tmp: string
+): Promise<ScenarioResult & { ratio: boolean }> {
   const base = server.process.baseUrl
   // One request outside wrk, so a wrong endpoint fails loudly instead of producing a fast table of errors.
   const first = await getJson(base, s.paths[0]!)
   if (first.status !== 200) throw new HarnessError(`${s.name}: GET ${s.paths[0]} answered ${first.status}: ${brief(first.body)}`)
   const script = join(tmp, `${s.name.replaceAll(" ", "-")}.lua`)
   writeFileSync(script, rotatingScript(s.paths))
-  log(`${s.name}: warm-up ${o.warmupSec} s, then ${o.durationSec} s measured (${s.connections} connections, ${s.paths.length} requests in turn) …`)
-  const died = () => new HarnessError(`${s.name}: the server died (${server.process.proc.exitCode ?? server.process.proc.signalCode}):\n${logTail(server.process)}`)
+  log(
+    `${s.name}: warm-up ${o.warmupSec} s, then ${o.durationSec} s measured (${s.connections} connections, ${s.paths.length} requests in turn) …`
+  )
+  const died = () =>
+    new HarnessError(
+      `${s.name}: the server died (${server.process.proc.exitCode ?? server.process.proc.signalCode}):\n${logTail(server.process)}`
+    )
   const result = await runWrk(wrk, base, s, o.warmupSec, script)
     .then(() => runWrk(wrk, base, s, o.durationSec, script))
     .catch((e) => {
       throw isAlive(server.process.proc) ? e : died()
     })
   if (!isAlive(server.process.proc)) throw died()
-  return { scenario: s.name, method: "GET", url: base + s.paths[0], rssMb: rssMb(server.process.proc.pid), ratioToHelloPct: undefined, ratio: s.ratio, ...result }
+  return {
+    scenario: s.name,
+    method: "GET",
+    url: base + s.paths[0],
+    rssMb: rssMb(server.process.proc.pid),
+    ratioToHelloPct: undefined,
+    ratio: s.ratio,
+    ...result
+  }
 }
 
 /** Milliseconds of each request to one path, sent one at a time. */
@@ -644,23 +686,52 @@ function sequentialRows(sequential: Sequential): Row[] {
   ]
 }
 
-function summaryRows(copy: CopyResult, load: LoadResult, serving: Serving, checks: readonly Check[], http: readonly ScenarioResult[], sequential: Sequential): Row[] {
+function summaryRows(
+  copy: CopyResult,
+  load: LoadResult,
+  serving: Serving,
+  checks: readonly Check[],
+  http: readonly ScenarioResult[],
+  sequential: Sequential
+): Row[] {
   const ratio = load.ms / copy.ms
-  const phases = Object.entries(load.phases).map(([phase, s]) => `${phase} ${s.toFixed(1)}`).join(", ")
+  const phases = Object.entries(load.phases)
+    .map(([phase, s]) => `${phase} ${s.toFixed(1)}`)
+    .join(", ")
   const rows: Row[] = [
     { metric: "plain COPY of the same files (baseline)", measured: `${seconds(copy.ms).toFixed(1)} s`, target: "-", met: "-" },
-    { metric: "Ffynnon load, wall time", measured: `${seconds(load.ms).toFixed(1)} s (${phases} s)`, target: "≤ 300 s", met: yesNo(load.ms <= 300_000) },
+    {
+      metric: "Ffynnon load, wall time",
+      measured: `${seconds(load.ms).toFixed(1)} s (${phases} s)`,
+      target: "≤ 300 s",
+      met: yesNo(load.ms <= 300_000)
+    },
     { metric: "Ffynnon load / plain COPY", measured: `${ratio.toFixed(2)}×`, target: "≤ 2×", met: yesNo(ratio <= 2) },
     { metric: "loader peak RSS", measured: mb(load.peakRssMb), target: "-", met: "-" },
-    { metric: "server start to /readyz 200, cold (index built from the database)", measured: `${seconds(serving.coldReadyMs).toFixed(1)} s`, target: "-", met: "-" },
+    {
+      metric: "server start to /readyz 200, cold (index built from the database)",
+      measured: `${seconds(serving.coldReadyMs).toFixed(1)} s`,
+      target: "-",
+      met: "-"
+    },
     { metric: "index cache written by the cold start", measured: mb(serving.cacheBytes / 2 ** 20), target: "-", met: "-" },
-    { metric: "server start to /readyz 200 from disk cache", measured: `${seconds(serving.cachedReadyMs).toFixed(2)} s`, target: "≤ 2 s", met: yesNo(serving.cachedReadyMs <= 2000) },
+    {
+      metric: "server start to /readyz 200 from disk cache",
+      measured: `${seconds(serving.cachedReadyMs).toFixed(2)} s`,
+      target: "≤ 2 s",
+      met: yesNo(serving.cachedReadyMs <= 2000)
+    },
     rssRow("server RSS 10 s after ready, cold start", serving.coldRssMb),
     rssRow("server RSS 10 s after ready, start from cache", serving.cachedRssMb),
     rssRow("server RSS after the checks and HTTP scenarios", serving.afterHttpRssMb)
   ]
   for (const c of checks) {
-    rows.push({ metric: c.name, measured: `${c.checked - c.failed}/${c.checked} pass, ${c.failed} fail`, target: "0 fail", met: yesNo(c.failed === 0) })
+    rows.push({
+      metric: c.name,
+      measured: `${c.checked - c.failed}/${c.checked} pass, ${c.failed} fail`,
+      target: "0 fail",
+      met: yesNo(c.failed === 0)
+    })
   }
   for (const r of http) {
     const share = r.ratioToHelloPct === undefined ? "" : `, ${r.ratioToHelloPct.toFixed(r.ratioToHelloPct < 1 ? 2 : 1)}% of hello`
@@ -741,7 +812,10 @@ async function main(argv: string[], run: Run): Promise<number> {
   for (const s of httpScenarios(release.truth, o)) measured.push(await measure(s, s.server === "hello" ? hello : ffynnon, wrk, o, run.tmp))
   const http = withHelloRatios(measured)
   log("expand-isa and expand-filter: one request at a time …")
-  const isaTimes = await oneAtATime(ffynnon.process.baseUrl, release.truth.descendantCounts.map((d) => isaPath(d.conceptId, "count=10")))
+  const isaTimes = await oneAtATime(
+    ffynnon.process.baseUrl,
+    release.truth.descendantCounts.map((d) => isaPath(d.conceptId, "count=10"))
+  )
   const sequential: Sequential = {
     isa: isaTimes.map((t, i) => ({ ...t, descendants: release.truth.descendantCounts[i]!.count })),
     filter: await oneAtATime(ffynnon.process.baseUrl, filterPaths(release.truth))
@@ -763,7 +837,15 @@ async function main(argv: string[], run: Run): Promise<number> {
     bun: Bun.version,
     wrk: await wrkVersion(wrk),
     options: o,
-    release: { folder: release.folder, reused: release.reused, scale: o.scale, seed: SEED, files: release.files.length, bytes: release.bytes, concepts: release.truth.concepts },
+    release: {
+      folder: release.folder,
+      reused: release.reused,
+      scale: o.scale,
+      seed: SEED,
+      files: release.files.length,
+      bytes: release.bytes,
+      concepts: release.truth.concepts
+    },
     copy,
     load,
     serving,

@@ -1,26 +1,26 @@
 // The fixed part of the synthetic release: real SNOMED CT metadata identifiers (where a loader
 // or server behaves differently depending on them), the 19 top-level hierarchies, and the
 // concept model attributes. All terms here are written for this generator; only ids are real.
-import { type Rng } from "./random.ts";
+import { type Rng } from "./random.ts"
 
-export const RELEASE_DATE = "20260101";
-export const RELEASE_FOLDER = `SnomedCT_MonolithRF2_PRODUCTION_${RELEASE_DATE}T000001Z`;
+export const RELEASE_DATE = "20260101"
+export const RELEASE_FOLDER = `SnomedCT_MonolithRF2_PRODUCTION_${RELEASE_DATE}T000001Z`
 
 /** Release dates a component can carry: half-yearly to 2021, monthly after, and this release. */
 export const RELEASE_TIMES: readonly string[] = (() => {
-  const out: string[] = [];
-  for (let y = 2002; y <= 2021; y++) out.push(`${y}0131`, `${y}0731`);
-  for (let y = 2022; y <= 2025; y++) for (let m = 1; m <= 12; m++) out.push(`${y}${String(m).padStart(2, "0")}01`);
-  out.push(RELEASE_DATE);
-  return out;
-})();
-const FROM_2010 = RELEASE_TIMES.indexOf("20100131");
+  const out: string[] = []
+  for (let y = 2002; y <= 2021; y++) out.push(`${y}0131`, `${y}0731`)
+  for (let y = 2022; y <= 2025; y++) for (let m = 1; m <= 12; m++) out.push(`${y}${String(m).padStart(2, "0")}01`)
+  out.push(RELEASE_DATE)
+  return out
+})()
+const FROM_2010 = RELEASE_TIMES.indexOf("20100131")
 
 /** Effective time of a component: a third date from the first release, the rest spread out. */
 export function effectiveTime(rng: Rng, changedLater = false): string {
-  if (!changedLater && rng.chance(0.35)) return "20020131";
-  const from = changedLater ? FROM_2010 : 0;
-  return RELEASE_TIMES[from + rng.int(RELEASE_TIMES.length - from)]!;
+  if (!changedLater && rng.chance(0.35)) return "20020131"
+  const from = changedLater ? FROM_2010 : 0
+  return RELEASE_TIMES[from + rng.int(RELEASE_TIMES.length - from)]!
 }
 
 /** SNOMED CT ids the generator refers to by name. */
@@ -84,21 +84,21 @@ export const Sct = {
   // concrete domain attributes
   presentationNumeratorValue: "1142135004",
   presentationDenominatorValue: "1142136003",
-  countOfBase: "1142139005",
-} as const;
+  countOfBase: "1142139005"
+} as const
 
 /** Modules, by a one-letter code used in the tables below. */
 export const MODULES = {
   c: Sct.coreModule,
   m: Sct.modelModule,
   u: Sct.ukClinicalModule,
-  d: Sct.ukDrugModule,
-} as const;
-export type ModuleCode = keyof typeof MODULES;
+  d: Sct.ukDrugModule
+} as const
+export type ModuleCode = keyof typeof MODULES
 /** Module codes by their index in Model.module. */
-export const MODULE_CODES: readonly ModuleCode[] = ["c", "m", "u", "d"];
+export const MODULE_CODES: readonly ModuleCode[] = ["c", "m", "u", "d"]
 /** SCTID namespace of content authored in each module (0 = short format). */
-export const MODULE_NAMESPACE: Record<ModuleCode, number> = { c: 0, m: 0, u: 1000000, d: 1000001 };
+export const MODULE_NAMESPACE: Record<ModuleCode, number> = { c: 0, m: 0, u: 1000000, d: 1000001 }
 
 // ---------------------------------------------------------------- hierarchies
 
@@ -121,33 +121,33 @@ export type HierarchyKey =
   | "special"
   | "specimen"
   | "staging"
-  | "substance";
+  | "substance"
 
 /** One attribute a concept of a hierarchy may have, with the hierarchy its values come from. */
 export interface AttributeSlot {
-  readonly type: string;
-  readonly range: HierarchyKey;
+  readonly type: string
+  readonly range: HierarchyKey
   /** Chance that a role group (or, ungrouped, the concept) has this attribute. */
-  readonly p: number;
+  readonly p: number
 }
 
 export interface Hierarchy {
-  readonly key: HierarchyKey;
-  readonly id: string;
-  readonly term: string;
+  readonly key: HierarchyKey
+  readonly id: string
+  readonly term: string
   /** Semantic tags of its concepts, the first also the top concept's; later ones rarer. */
-  readonly tags: readonly string[];
+  readonly tags: readonly string[]
   /** Share of the synthetic concepts. */
-  readonly share: number;
+  readonly share: number
   /** Mean depth below the root of its concepts (the top concept is at depth 1). */
-  readonly meanDepth: number;
+  readonly meanDepth: number
   /** Chance that a synthetic concept belongs to the UK clinical or UK drug module. */
-  readonly ukShare: number;
-  readonly ukModule: ModuleCode;
+  readonly ukShare: number
+  readonly ukModule: ModuleCode
   /** Weights of 0, 1, 2, 3 … role groups. */
-  readonly groupWeights: readonly number[];
-  readonly grouped: readonly AttributeSlot[];
-  readonly ungrouped: readonly AttributeSlot[];
+  readonly groupWeights: readonly number[]
+  readonly grouped: readonly AttributeSlot[]
+  readonly ungrouped: readonly AttributeSlot[]
 }
 
 const h = (
@@ -157,7 +157,7 @@ const h = (
   tags: readonly string[],
   share: number,
   meanDepth: number,
-  more: Partial<Pick<Hierarchy, "ukShare" | "ukModule" | "groupWeights" | "grouped" | "ungrouped">> = {},
+  more: Partial<Pick<Hierarchy, "ukShare" | "ukModule" | "groupWeights" | "grouped" | "ungrouped">> = {}
 ): Hierarchy => ({
   key,
   id,
@@ -169,13 +169,13 @@ const h = (
   ukModule: more.ukModule ?? "u",
   groupWeights: more.groupWeights ?? [1],
   grouped: more.grouped ?? [],
-  ungrouped: more.ungrouped ?? [],
-});
+  ungrouped: more.ungrouped ?? []
+})
 
 /** The 19 top-level hierarchies under the root, in a fixed order (their index is used in the model). */
 export const HIERARCHIES: readonly Hierarchy[] = [
   h("body", "123037004", "Body structure", ["body structure", "morphologic abnormality", "cell structure", "cell"], 0.06, 10, {
-    ungrouped: [{ type: "272741003", range: "qualifier", p: 0.3 }],
+    ungrouped: [{ type: "272741003", range: "qualifier", p: 0.3 }]
   }),
   h("finding", "404684003", "Clinical finding", ["finding", "disorder", "disorder", "disorder"], 0.3, 10.5, {
     groupWeights: [0.05, 0.45, 0.35, 0.15],
@@ -185,40 +185,48 @@ export const HIERARCHIES: readonly Hierarchy[] = [
       { type: "246075003", range: "organism", p: 0.25 },
       { type: "370135005", range: "qualifier", p: 0.15 },
       { type: "363714003", range: "observable", p: 0.1 },
-      { type: "363713009", range: "qualifier", p: 0.1 },
+      { type: "363713009", range: "qualifier", p: 0.1 }
     ],
     ungrouped: [
       { type: "263502005", range: "qualifier", p: 0.2 },
-      { type: "42752001", range: "finding", p: 0.1 },
-    ],
+      { type: "42752001", range: "finding", p: 0.1 }
+    ]
   }),
   h("environment", "308916002", "Environment or geographical location", ["environment", "geographic location"], 0.005, 5),
   h("event", "272379006", "Event", ["event"], 0.01, 6, {
     groupWeights: [0.5, 0.5],
-    grouped: [{ type: "47429007", range: "finding", p: 1 }],
+    grouped: [{ type: "47429007", range: "finding", p: 1 }]
   }),
   h("observable", "363787002", "Observable entity", ["observable entity"], 0.03, 7, {
     groupWeights: [0.3, 0.6, 0.1],
     grouped: [
       { type: "246093002", range: "substance", p: 1 },
-      { type: "370130000", range: "qualifier", p: 0.8 },
-    ],
+      { type: "370130000", range: "qualifier", p: 0.8 }
+    ]
   }),
   h("organism", "410607006", "Organism", ["organism"], 0.05, 12),
-  h("product", "373873005", "Pharmaceutical / biologic product", ["product", "medicinal product", "clinical drug", "medicinal product form"], 0.2, 7, {
-    ukShare: 0.7,
-    ukModule: "d",
-    groupWeights: [0.1, 0.6, 0.25, 0.05],
-    grouped: [
-      { type: "762949000", range: "substance", p: 1 },
-      { type: "732943007", range: "substance", p: 0.6 },
-      { type: "127489000", range: "substance", p: 0.2 },
-    ],
-    ungrouped: [
-      { type: "411116001", range: "object", p: 0.8 },
-      { type: "763032000", range: "qualifier", p: 0.4 },
-    ],
-  }),
+  h(
+    "product",
+    "373873005",
+    "Pharmaceutical / biologic product",
+    ["product", "medicinal product", "clinical drug", "medicinal product form"],
+    0.2,
+    7,
+    {
+      ukShare: 0.7,
+      ukModule: "d",
+      groupWeights: [0.1, 0.6, 0.25, 0.05],
+      grouped: [
+        { type: "762949000", range: "substance", p: 1 },
+        { type: "732943007", range: "substance", p: 0.6 },
+        { type: "127489000", range: "substance", p: 0.2 }
+      ],
+      ungrouped: [
+        { type: "411116001", range: "object", p: 0.8 },
+        { type: "763032000", range: "qualifier", p: 0.4 }
+      ]
+    }
+  ),
   h("force", "78621006", "Physical force", ["physical force"], 0.001, 4),
   h("object", "260787004", "Physical object", ["physical object", "dose form"], 0.04, 7),
   h("procedure", "71388002", "Procedure", ["procedure", "procedure", "regime/therapy"], 0.14, 9.5, {
@@ -227,8 +235,8 @@ export const HIERARCHIES: readonly Hierarchy[] = [
       { type: "260686004", range: "qualifier", p: 1 },
       { type: "405813007", range: "body", p: 0.75 },
       { type: "424226004", range: "object", p: 0.2 },
-      { type: "363701004", range: "substance", p: 0.2 },
-    ],
+      { type: "363701004", range: "substance", p: 0.2 }
+    ]
   }),
   h("qualifier", "362981000", "Qualifier value", ["qualifier value"], 0.025, 5),
   h("record", "419891008", "Record artifact", ["record artifact"], 0.005, 4),
@@ -238,36 +246,41 @@ export const HIERARCHIES: readonly Hierarchy[] = [
       { type: "246090004", range: "finding", p: 1 },
       { type: "408729009", range: "qualifier", p: 0.95 },
       { type: "408731000", range: "qualifier", p: 0.95 },
-      { type: "408732007", range: "social", p: 0.95 },
-    ],
+      { type: "408732007", range: "social", p: 0.95 }
+    ]
   }),
   h("model", "900000000000441003", "SNOMED CT Model Component", ["foundation metadata concept", "core metadata concept"], 0.02, 5, {
-    ukShare: 0.5,
+    ukShare: 0.5
   }),
   h("social", "48176007", "Social context", ["social concept", "occupation", "person", "ethnic group"], 0.01, 5),
   h("special", "370115009", "Special concept", ["navigational concept", "special concept"], 0.002, 4),
   h("specimen", "123038009", "Specimen", ["specimen"], 0.005, 5, {
     ungrouped: [
       { type: "118169006", range: "body", p: 0.6 },
-      { type: "370133003", range: "substance", p: 0.3 },
-    ],
+      { type: "370133003", range: "substance", p: 0.3 }
+    ]
   }),
   h("staging", "254291000", "Staging and scales", ["assessment scale", "staging scale", "tumor staging"], 0.005, 4),
   h("substance", "105590001", "Substance", ["substance"], 0.07, 7, {
-    ungrouped: [{ type: "738774007", range: "substance", p: 0.3 }],
-  }),
-];
+    ungrouped: [{ type: "738774007", range: "substance", p: 0.3 }]
+  })
+]
 
-export const HIERARCHY_INDEX: Record<HierarchyKey, number> = Object.fromEntries(
-  HIERARCHIES.map((x, i) => [x.key, i]),
-) as Record<HierarchyKey, number>;
+export const HIERARCHY_INDEX: Record<HierarchyKey, number> = Object.fromEntries(HIERARCHIES.map((x, i) => [x.key, i])) as Record<
+  HierarchyKey,
+  number
+>
 
 /** Concrete-value attributes of products (the strength of some medicinal products). */
 export const CONCRETE_SLOTS = [
-  { type: Sct.presentationNumeratorValue, grouped: true, values: ["#250", "#500", "#5", "#10", "#20", "#100", "#0.5", "#1.25", "#2.5", "#40"] },
+  {
+    type: Sct.presentationNumeratorValue,
+    grouped: true,
+    values: ["#250", "#500", "#5", "#10", "#20", "#100", "#0.5", "#1.25", "#2.5", "#40"]
+  },
   { type: Sct.presentationDenominatorValue, grouped: true, values: ["#1"] },
-  { type: Sct.countOfBase, grouped: false, values: ["#1", "#1", "#1", "#2", "#3"] },
-] as const;
+  { type: Sct.countOfBase, grouped: false, values: ["#1", "#1", "#1", "#2", "#3"] }
+] as const
 
 // ---------------------------------------------------------------- fixed concepts
 
@@ -275,17 +288,17 @@ export const CONCRETE_SLOTS = [
  * A concept every release has: [id, parent id, term, semantic tag, module code].
  * An empty id is allocated from the module's namespace (for the UK simple refsets).
  */
-export type FixedConcept = readonly [id: string, parent: string, term: string, tag: string, module: ModuleCode];
+export type FixedConcept = readonly [id: string, parent: string, term: string, tag: string, module: ModuleCode]
 
-const attr = (id: string, parent: string, term: string): FixedConcept => [id, parent, term, "attribute", "c"];
-const meta = (id: string, parent: string, term: string, tag = "core metadata concept"): FixedConcept => [id, parent, term, tag, "m"];
-const found = (id: string, parent: string, term: string): FixedConcept => [id, parent, term, "foundation metadata concept", "m"];
+const attr = (id: string, parent: string, term: string): FixedConcept => [id, parent, term, "attribute", "c"]
+const meta = (id: string, parent: string, term: string, tag = "core metadata concept"): FixedConcept => [id, parent, term, tag, "m"]
+const found = (id: string, parent: string, term: string): FixedConcept => [id, parent, term, "foundation metadata concept", "m"]
 
-const CORE_META = "900000000000442005";
-const FOUNDATION = "900000000000454005";
-const REFSET = "900000000000455006";
-const OBJECT_ATTRIBUTE = "762705008";
-const DATA_ATTRIBUTE = "762706009";
+const CORE_META = "900000000000442005"
+const FOUNDATION = "900000000000454005"
+const REFSET = "900000000000455006"
+const OBJECT_ATTRIBUTE = "762705008"
+const DATA_ATTRIBUTE = "762706009"
 
 /** Names of the UK simple reference sets (ids allocated), with the hierarchy of their members. */
 export const UK_SIMPLE_REFSETS: readonly (readonly [term: string, members: HierarchyKey])[] = [
@@ -308,8 +321,8 @@ export const UK_SIMPLE_REFSETS: readonly (readonly [term: string, members: Hiera
   ["Anatomical sites simple reference set", "body"],
   ["Clinical observations simple reference set", "observable"],
   ["Specimen types simple reference set", "specimen"],
-  ["Medical devices simple reference set", "object"],
-];
+  ["Medical devices simple reference set", "object"]
+]
 
 export const FIXED_CONCEPTS: readonly FixedConcept[] = [
   [Sct.root, "", "SNOMED CT top concept", "SNOMED RT+CTV3", "c"],
@@ -418,7 +431,7 @@ export const FIXED_CONCEPTS: readonly FixedConcept[] = [
     ["408732007", "Subject relationship context"],
     ["118169006", "Specimen source topography"],
     ["370133003", "Specimen substance"],
-    ["738774007", "Is modification of"],
+    ["738774007", "Is modification of"]
   ].map(([id, term]) => attr(id!, OBJECT_ATTRIBUTE, term!)),
   attr(Sct.presentationNumeratorValue, DATA_ATTRIBUTE, "Has presentation strength numerator value"),
   attr(Sct.presentationDenominatorValue, DATA_ATTRIBUTE, "Has presentation strength denominator value"),
@@ -426,5 +439,5 @@ export const FIXED_CONCEPTS: readonly FixedConcept[] = [
   // concepts the ICD-10 map rules mention
   [Sct.male, "404684003", "Male", "finding", "c"],
   [Sct.female, "404684003", "Female", "finding", "c"],
-  [Sct.ageAtOnset, "363787002", "Age at onset of clinical finding", "observable entity", "c"],
-];
+  [Sct.ageAtOnset, "363787002", "Age at onset of clinical finding", "observable entity", "c"]
+]

@@ -9,9 +9,10 @@ const formatAmount = (value: number, unit: ProgressEvent["unit"]) =>
   unit === "bytes" ? `${(value / 1024 / 1024).toFixed(1)} MB` : value.toLocaleString("en-GB")
 
 const describe = (event: ProgressEvent) => {
-  const amount = event.total === undefined
-    ? formatAmount(event.done, event.unit)
-    : `${formatAmount(event.done, event.unit)} of ${formatAmount(event.total, event.unit)}`
+  const amount =
+    event.total === undefined
+      ? formatAmount(event.done, event.unit)
+      : `${formatAmount(event.done, event.unit)} of ${formatAmount(event.total, event.unit)}`
   return `${event.phase}${event.item === undefined ? "" : ` ${event.item}`}: ${amount}`
 }
 

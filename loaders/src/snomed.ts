@@ -23,11 +23,15 @@ export const snomedCommand = Command.make(
   {
     path: Args.path({ name: "zip-or-folder", exists: "yes" }).pipe(Args.withDescription("An RF2 release: a .zip or an unpacked folder")),
     uri: Options.text("uri").pipe(
-      Options.withDescription("The edition and version URI, e.g. http://snomed.info/sct/83821000000107/version/20260101, overriding what the files imply"),
+      Options.withDescription(
+        "The edition and version URI, e.g. http://snomed.info/sct/83821000000107/version/20260101, overriding what the files imply"
+      ),
       Options.optional
     ),
     releaseType: Options.choice("release-type", ["Snapshot", "Full", "Delta"]).pipe(
-      Options.withDescription("Which files to load: Snapshot; Full (each component's latest row, as of --as-of); Delta (applied to --base)"),
+      Options.withDescription(
+        "Which files to load: Snapshot; Full (each component's latest row, as of --as-of); Delta (applied to --base)"
+      ),
       Options.withDefault("Snapshot" as const)
     ),
     asOf: Options.text("as-of").pipe(Options.withDescription("For Full: the date (yyyymmdd) to take the snapshot at"), Options.optional),
@@ -47,4 +51,8 @@ export const snomedCommand = Command.make(
       Effect.flatMap(printSnomedReport),
       Effect.provide(Layer.mergeAll(Releases.Default.pipe(Layer.provide(layerFromConfig)), layerStderrProgress))
     )
-).pipe(Command.withDescription("Load a SNOMED CT RF2 release (International, UK clinical, UK drug, monolith, extensions): its Snapshot, Full or Delta files"))
+).pipe(
+  Command.withDescription(
+    "Load a SNOMED CT RF2 release (International, UK clinical, UK drug, monolith, extensions): its Snapshot, Full or Delta files"
+  )
+)

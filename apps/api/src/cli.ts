@@ -21,22 +21,25 @@ const serveCommand = Command.make("serve", { samples }, serve).pipe(
   Command.withDescription("Serve the FHIR API on PORT (default 8080) over DATABASE_URL, or the embedded database in FFYNNON_DATA_DIR.")
 )
 
-const releasesCommand = Command.make("releases", { json: Options.boolean("json").pipe(Options.withDescription("Print JSON")) }, ({ json }) =>
-  Effect.gen(function* () {
-    const releases = yield* (yield* Releases).list()
-    if (json) return yield* Console.log(JSON.stringify(releases, null, 2))
-    if (releases.length === 0) return yield* Console.log("No releases loaded.")
-    yield* Console.table(
-      releases.map((release) => ({
-        id: release.id,
-        kind: release.kind,
-        version: release.version,
-        status: release.status,
-        loaded: release.loadedAt?.toISOString() ?? "",
-        source: release.sourceName
-      }))
-    )
-  }).pipe(Effect.provide(Releases.Default.pipe(Layer.provide(layerFromConfig))))
+const releasesCommand = Command.make(
+  "releases",
+  { json: Options.boolean("json").pipe(Options.withDescription("Print JSON")) },
+  ({ json }) =>
+    Effect.gen(function* () {
+      const releases = yield* (yield* Releases).list()
+      if (json) return yield* Console.log(JSON.stringify(releases, null, 2))
+      if (releases.length === 0) return yield* Console.log("No releases loaded.")
+      yield* Console.table(
+        releases.map((release) => ({
+          id: release.id,
+          kind: release.kind,
+          version: release.version,
+          status: release.status,
+          loaded: release.loadedAt?.toISOString() ?? "",
+          source: release.sourceName
+        }))
+      )
+    }).pipe(Effect.provide(Releases.Default.pipe(Layer.provide(layerFromConfig))))
 ).pipe(Command.withDescription("List the releases loaded, newest first, including failed attempts."))
 
 const ffynnon = Command.make("ffynnon", { samples }, serve).pipe(

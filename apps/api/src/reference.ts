@@ -5,8 +5,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi"
 import type { AppEnv } from "./runtime"
 
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`)
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`)
 
 interface Operation {
   readonly summary?: string
@@ -14,7 +13,10 @@ interface Operation {
   readonly requestBody?: unknown
 }
 
-export const referencePage = (document: { readonly info: { readonly title: string; readonly version: string }; readonly paths?: object }) => {
+export const referencePage = (document: {
+  readonly info: { readonly title: string; readonly version: string }
+  readonly paths?: object
+}) => {
   const rows = Object.entries((document.paths ?? {}) as Record<string, Record<string, Operation>>).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, operation]) => {
       const parameters = (operation.parameters ?? []).map((parameter) => `<code>${escapeHtml(parameter.name)}</code>`).join(" ")

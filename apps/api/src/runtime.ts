@@ -53,7 +53,11 @@ export const requestLogger = (runtime: Runtime.Runtime<never>) => {
   }
 }
 
-export type Run = <A>(c: Context<AppEnv>, effect: Effect.Effect<A, unknown, ApiServices>, respond: (value: A) => Response) => Promise<Response>
+export type Run = <A>(
+  c: Context<AppEnv>,
+  effect: Effect.Effect<A, unknown, ApiServices>,
+  respond: (value: A) => Response
+) => Promise<Response>
 
 /** Runs handlers in `runtime`, interrupted when the client goes away. */
 export const makeRun =

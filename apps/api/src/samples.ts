@@ -10,7 +10,10 @@ import { readdir } from "node:fs/promises"
 import { join } from "node:path"
 
 /** Where the sample releases are: `<directory>/snomed/<release folder>`. */
-export class SampleDirectory extends Context.Tag("@ffynnon/api/SampleDirectory")<SampleDirectory, { readonly directory: Effect.Effect<string> }>() {}
+export class SampleDirectory extends Context.Tag("@ffynnon/api/SampleDirectory")<
+  SampleDirectory,
+  { readonly directory: Effect.Effect<string> }
+>() {}
 
 /** The repository's `data/sample`, for running from source. */
 export const SampleDirectoryFromSource = Layer.succeed(SampleDirectory, {

@@ -21,7 +21,9 @@ const expectOutcome = async (response: Response, status: number, text: RegExp) =
 
 for (const kind of testDatabases) {
   describe(`API on ${kind.name}`, () => {
-    const runtime = ManagedRuntime.make(servicesOver(freshDatabaseLayer(kind)).pipe(Layer.provideMerge(Logger.minimumLogLevel(LogLevel.None))))
+    const runtime = ManagedRuntime.make(
+      servicesOver(freshDatabaseLayer(kind)).pipe(Layer.provideMerge(Logger.minimumLogLevel(LogLevel.None)))
+    )
     let app: ReturnType<typeof makeApp>
     beforeAll(async () => {
       app = makeApp(await runtime.runtime())
@@ -40,9 +42,16 @@ for (const kind of testDatabases) {
           { name: "versions", definition: "http://hl7.org/fhir/OperationDefinition/CapabilityStatement-versions" }
         ])
         const operations = Object.fromEntries(
-          statement.rest[0].resource.map((resource: { type: string; operation: Array<{ name: string }> }) => [resource.type, resource.operation.map((operation) => operation.name)])
+          statement.rest[0].resource.map((resource: { type: string; operation: Array<{ name: string }> }) => [
+            resource.type,
+            resource.operation.map((operation) => operation.name)
+          ])
         )
-        expect(operations).toEqual({ CodeSystem: ["lookup", "validate-code", "subsumes"], ValueSet: ["expand", "validate-code"], ConceptMap: ["translate"] })
+        expect(operations).toEqual({
+          CodeSystem: ["lookup", "validate-code", "subsumes"],
+          ValueSet: ["expand", "validate-code"],
+          ConceptMap: ["translate"]
+        })
         const codeSystem = statement.rest[0].resource.find((resource: { type: string }) => resource.type === "CodeSystem")
         expect(codeSystem.interaction).toEqual([{ code: "search-type" }])
         expect(statement.implementation.url).toBe("http://localhost/fhir")
@@ -54,9 +63,8 @@ for (const kind of testDatabases) {
         await runtime.runPromise(
           Effect.flatMap(Releases, (releases) =>
             Effect.forEach(["20250101", "20250401"], (version) =>
-              releases.load(
-                { kind: "test", codeSystem: "http://example.org/cs", version, sourceName: "x.zip" },
-                () => Effect.succeed({ rowCounts: {}, sourceSha256: "0".repeat(64) })
+              releases.load({ kind: "test", codeSystem: "http://example.org/cs", version, sourceName: "x.zip" }, () =>
+                Effect.succeed({ rowCounts: {}, sourceSha256: "0".repeat(64) })
               )
             )
           )

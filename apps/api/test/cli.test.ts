@@ -11,10 +11,14 @@ const dataDir = mkdtempSync(join(tmpdir(), "ffynnon-cli-"))
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
 
 const ffynnon = (...args: Array<string>) => {
-  const { status, stdout, stderr } = spawnSync(join(root, "node_modules", ".bin", "bun"), [join(root, "apps", "api", "src", "cli.ts"), ...args], {
-    env: { ...process.env, DATABASE_URL: "", FFYNNON_DATA_DIR: dataDir, LOG_LEVEL: "warn" },
-    encoding: "utf8"
-  })
+  const { status, stdout, stderr } = spawnSync(
+    join(root, "node_modules", ".bin", "bun"),
+    [join(root, "apps", "api", "src", "cli.ts"), ...args],
+    {
+      env: { ...process.env, DATABASE_URL: "", FFYNNON_DATA_DIR: dataDir, LOG_LEVEL: "warn" },
+      encoding: "utf8"
+    }
+  )
   return { status, stdout, stderr }
 }
 
@@ -26,7 +30,9 @@ describe("ffynnon load snomed", () => {
     const { status, stderr } = ffynnon("load", "snomed", broken)
     rmSync(broken, { recursive: true, force: true })
     expect(status).toBe(1)
-    expect(stderr.trim().split("\n").at(-1)).toMatch(/^ffynnon: .*sct2_Concept_Snapshot_GB1000000_20260101\.txt:4: column 'active': 'yes' is not 0 or 1$/)
+    expect(stderr.trim().split("\n").at(-1)).toMatch(
+      /^ffynnon: .*sct2_Concept_Snapshot_GB1000000_20260101\.txt:4: column 'active': 'yes' is not 0 or 1$/
+    )
   })
 
   it("loads a release with progress and a summary, and lists it", () => {

@@ -14,7 +14,9 @@ const parts = (body: { parameter: Array<Parameter> }, name: string) => body.para
 
 for (const kind of testDatabases) {
   describe(`SNOMED CT operations on ${kind.name}`, () => {
-    const runtime = ManagedRuntime.make(servicesOver(freshDatabaseLayer(kind)).pipe(Layer.provideMerge(Logger.minimumLogLevel(LogLevel.None))))
+    const runtime = ManagedRuntime.make(
+      servicesOver(freshDatabaseLayer(kind)).pipe(Layer.provideMerge(Logger.minimumLogLevel(LogLevel.None)))
+    )
     let app: ReturnType<typeof makeApp>
     const get = async (path: string, headers: Record<string, string> = {}) => {
       const response = await app.request(path, { headers })
@@ -29,7 +31,12 @@ for (const kind of testDatabases) {
       return { status: response.status, body: await response.json() }
     }
     beforeAll(async () => {
-      await runtime.runPromise(Effect.zipRight(loadSnomed(sampleFolder), Effect.flatMap(SnomedReleases, (releases) => releases.refresh)))
+      await runtime.runPromise(
+        Effect.zipRight(
+          loadSnomed(sampleFolder),
+          Effect.flatMap(SnomedReleases, (releases) => releases.refresh)
+        )
+      )
       app = makeApp(await runtime.runtime())
     })
     afterAll(() => runtime.dispose())
@@ -41,13 +48,23 @@ for (const kind of testDatabases) {
         expect(parameter(body, "version")!.valueString).toBe(sampleUri)
         expect(parameter(body, "display")!.valueString).toBe(concept.preferredTerm["999001261000000100"])
         expect(parts(body, "designation").map((designation) => designation.part![2]!.valueString)).toContain(concept.fsn)
-        const properties = parts(body, "property").map((property) => [property.part![0]!.valueCode, Object.values(property.part![1] ?? {})[1]])
+        const properties = parts(body, "property").map((property) => [
+          property.part![0]!.valueCode,
+          Object.values(property.part![1] ?? {})[1]
+        ])
         expect(properties).toContainEqual(["inactive", !concept.active])
         for (const parentCode of concept.parents) expect(properties).toContainEqual(["parent", parentCode])
       }
-      const differing = expected.concepts.find((concept: { preferredTerm: Record<string, string> }) => concept.preferredTerm["900000000000508004"] !== concept.preferredTerm["999001261000000100"])
+      const differing = expected.concepts.find(
+        (concept: { preferredTerm: Record<string, string> }) =>
+          concept.preferredTerm["900000000000508004"] !== concept.preferredTerm["999001261000000100"]
+      )
       if (differing !== undefined) {
-        const ukClinical = await post("/fhir/CodeSystem/$lookup", [{ name: "system", valueUri: sct }, { name: "code", valueCode: differing.code }, { name: "displayLanguage", valueCode: "en-GB" }])
+        const ukClinical = await post("/fhir/CodeSystem/$lookup", [
+          { name: "system", valueUri: sct },
+          { name: "code", valueCode: differing.code },
+          { name: "displayLanguage", valueCode: "en-GB" }
+        ])
         expect(parameter(ukClinical.body, "display")!.valueString).toBe(differing.preferredTerm["999001261000000100"])
       }
       const selected = await get(`/fhir/CodeSystem/$lookup?system=${sct}&code=22298006&property=inactive`)
@@ -58,8 +75,12 @@ for (const kind of testDatabases) {
       const unknownCode = await get(`/fhir/CodeSystem/$lookup?system=${sct}&code=12345678`)
       expect(unknownCode.status).toBe(404)
       expect(unknownCode.body.issue[0].details.text).toMatch(/Unknown code '12345678'/)
-      expect((await get(`/fhir/CodeSystem/$lookup?system=http://loinc.org&code=1-8`)).body.issue[0].details.text).toMatch(/http:\/\/loinc.org/)
-      const version = await get(`/fhir/CodeSystem/$lookup?system=${sct}&code=22298006&version=http://snomed.info/sct/83821000000107/version/20260101`)
+      expect((await get(`/fhir/CodeSystem/$lookup?system=http://loinc.org&code=1-8`)).body.issue[0].details.text).toMatch(
+        /http:\/\/loinc.org/
+      )
+      const version = await get(
+        `/fhir/CodeSystem/$lookup?system=${sct}&code=22298006&version=http://snomed.info/sct/83821000000107/version/20260101`
+      )
       expect(version.status).toBe(404)
       expect(version.body.issue[0].details.text).toMatch(/83821000000107.*is not loaded. Loaded: http:\/\/snomed.info\/sct\/11000230100/)
     })
@@ -106,14 +127,18 @@ for (const kind of testDatabases) {
         expect(refset.body.expansion.total).toBe(activeMembers)
       }
       const refsets = await get(`/fhir/ValueSet/$expand?url=${encodeURIComponent(`${sct}?fhir_vs=refset`)}`)
-      expect(refsets.body.expansion.contains.map((entry: { code: string }) => entry.code)).toEqual(expect.arrayContaining(expected.refsets.map((entry: { refsetId: string }) => entry.refsetId)))
+      expect(refsets.body.expansion.contains.map((entry: { code: string }) => entry.code)).toEqual(
+        expect.arrayContaining(expected.refsets.map((entry: { refsetId: string }) => entry.refsetId))
+      )
       const unknown = await get(`/fhir/ValueSet/$expand?url=${encodeURIComponent("http://example.org/vs")}`)
       expect(unknown.status).toBe(404)
     })
 
     it("ValueSet/$validate-code checks membership of an implicit value set", async () => {
       const url = encodeURIComponent(`${sct}?fhir_vs=isa/404684003`)
-      expect(parameter((await get(`/fhir/ValueSet/$validate-code?url=${url}&system=${sct}&code=22298006`)).body, "result")!.valueBoolean).toBe(true)
+      expect(
+        parameter((await get(`/fhir/ValueSet/$validate-code?url=${url}&system=${sct}&code=22298006`)).body, "result")!.valueBoolean
+      ).toBe(true)
       const outside = await get(`/fhir/ValueSet/$validate-code?url=${url}&system=${sct}&code=80146002`)
       expect(parameter(outside.body, "result")!.valueBoolean).toBe(false)
       expect(parameter(outside.body, "message")!.valueString).toMatch(/not in the value set/)
@@ -121,26 +146,41 @@ for (const kind of testDatabases) {
 
     it("$translate returns every map row with group, priority, rule and advice, and reverses", async () => {
       for (const map of expected.maps) {
-        const { body } = await get(`/fhir/ConceptMap/$translate?url=${encodeURIComponent(`${sct}?fhir_cm=999002271000000101`)}&system=${sct}&code=${map.code}`)
-        const matches = parts(body, "match").map((match) => Object.fromEntries(match.part!.map((part) => [part.name, Object.values(part)[1]])))
+        const { body } = await get(
+          `/fhir/ConceptMap/$translate?url=${encodeURIComponent(`${sct}?fhir_cm=999002271000000101`)}&system=${sct}&code=${map.code}`
+        )
+        const matches = parts(body, "match").map((match) =>
+          Object.fromEntries(match.part!.map((part) => [part.name, Object.values(part)[1]]))
+        )
         expect(matches.map(({ mapGroup, mapPriority, mapRule }) => ({ mapGroup, mapPriority, mapRule }))).toEqual(
           map.icd10.map(({ mapGroup, mapPriority, mapRule }: Record<string, unknown>) => ({ mapGroup, mapPriority, mapRule }))
         )
       }
       const [firstMap] = expected.maps
       const target = firstMap.icd10[0].mapTarget
-      const reverse = await get(`/fhir/ConceptMap/$translate?url=${encodeURIComponent(`${sct}?fhir_cm=999002271000000101`)}&code=${target}&reverse=true`)
+      const reverse = await get(
+        `/fhir/ConceptMap/$translate?url=${encodeURIComponent(`${sct}?fhir_cm=999002271000000101`)}&code=${target}&reverse=true`
+      )
       expect(parts(reverse.body, "match").map((match) => (match.part![1]!.valueCoding as { code: string }).code)).toContain(firstMap.code)
       const [inactive] = expected.inactive
       const [association] = inactive.associations
-      const replaced = await get(`/fhir/ConceptMap/$translate?url=${encodeURIComponent(`${sct}?fhir_cm=${association.refsetId}`)}&code=${inactive.code}`)
-      expect(parts(replaced.body, "match").map((match) => (match.part![1]!.valueCoding as { code: string }).code)).toContain(association.targetComponentId)
+      const replaced = await get(
+        `/fhir/ConceptMap/$translate?url=${encodeURIComponent(`${sct}?fhir_cm=${association.refsetId}`)}&code=${inactive.code}`
+      )
+      expect(parts(replaced.body, "match").map((match) => (match.part![1]!.valueCoding as { code: string }).code)).toContain(
+        association.targetComponentId
+      )
     })
 
     it("lists the loaded release as a CodeSystem and in the TerminologyCapabilities", async () => {
       const { body } = await get(`/fhir/CodeSystem?url=${sct}`)
       expect(body).toMatchObject({ resourceType: "Bundle", type: "searchset", total: 1 })
-      expect(body.entry[0].resource).toMatchObject({ url: sct, version: sampleUri, content: "not-present", count: expected.counts.concepts })
+      expect(body.entry[0].resource).toMatchObject({
+        url: sct,
+        version: sampleUri,
+        content: "not-present",
+        count: expected.counts.concepts
+      })
       const capabilities = await get("/fhir/metadata?mode=terminology")
       expect(capabilities.body.codeSystem).toEqual([{ uri: sct, version: [{ code: sampleUri, isDefault: true }] }])
     })

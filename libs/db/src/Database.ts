@@ -54,7 +54,10 @@ const make = (driver: Database.Service["driver"], drizzle: Drizzle, target: stri
       Effect.tryPromise({
         try: (signal) =>
           drizzle.transaction(async (tx) => {
-            const exit = await Runtime.runPromiseExit(runtime)(f(makeSql(tx as unknown as Drizzle, target, copyIn(tx as unknown as Drizzle), copyOut(tx as unknown as Drizzle))), { signal })
+            const exit = await Runtime.runPromiseExit(runtime)(
+              f(makeSql(tx as unknown as Drizzle, target, copyIn(tx as unknown as Drizzle), copyOut(tx as unknown as Drizzle))),
+              { signal }
+            )
             if (Exit.isFailure(exit)) throw new Rollback(exit.cause)
             return exit.value
           }),
@@ -91,8 +94,7 @@ export const layerPglite = (options: { readonly dataDir: string }) =>
       const client = yield* Effect.acquireRelease(
         Effect.tryPromise({
           try: () => PGlite.create({ dataDir: path.join(dataDir, "pglite"), ...Option.getOrUndefined(assets) }),
-          catch: (cause) =>
-            new DatabaseUnavailable({ message: `Cannot open the embedded database in ${dataDir}: ${String(cause)}`, cause })
+          catch: (cause) => new DatabaseUnavailable({ message: `Cannot open the embedded database in ${dataDir}: ${String(cause)}`, cause })
         }),
         (client) => Effect.promise(() => client.close())
       )

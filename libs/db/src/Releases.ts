@@ -77,7 +77,10 @@ export class Releases extends Effect.Service<Releases>()("@ffynnon/db/Releases",
               return yield* new ReleaseAlreadyLoaded({ codeSystem: meta.codeSystem, version: meta.version, loadedAt: existing.loadedAt })
             }
             const [started] = yield* tx.run((db) =>
-              db.insert(release).values({ ...meta, sourceSha256: "", status: "loading" }).returning({ id: release.id })
+              db
+                .insert(release)
+                .values({ ...meta, sourceSha256: "", status: "loading" })
+                .returning({ id: release.id })
             )
             const { rowCounts, sourceSha256 } = yield* write(tx, started!.id)
             const [loaded] = yield* tx.run((db) =>

@@ -61,7 +61,9 @@ export const copyInPostgres =
   }
 
 /** postgres.js streams COPY output over the connection. */
-export const copyOutPostgres = (client: { unsafe: (statement: string) => { readable: () => Promise<AsyncIterable<Uint8Array>> } }): CopyOut =>
+export const copyOutPostgres = (client: {
+  unsafe: (statement: string) => { readable: () => Promise<AsyncIterable<Uint8Array>> }
+}): CopyOut =>
   async function* (statement) {
     const decoder = new TextDecoder()
     for await (const chunk of await client.unsafe(statement).readable()) yield decoder.decode(chunk, { stream: true })
@@ -76,7 +78,11 @@ export const copyOutPglite = (client: { query: (statement: string, params: Array
 
 const copyEscapes: Record<string, string> = { b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v", "\\": "\\" }
 const unescapeCopy = (field: string) =>
-  field === "\\N" ? null : field.includes("\\") ? field.replace(/\\(.)/g, (_, character: string) => copyEscapes[character] ?? character) : field
+  field === "\\N"
+    ? null
+    : field.includes("\\")
+      ? field.replace(/\\(.)/g, (_, character: string) => copyEscapes[character] ?? character)
+      : field
 
 /** Splits COPY text output into rows of fields. */
 const forEachCopyRow = async (chunks: AsyncIterable<string>, onRow: (fields: ReadonlyArray<string | null>) => void) => {
@@ -136,6 +142,10 @@ export const makeSql = (drizzle: Drizzle, target: string, copyIn: CopyIn, copyOu
       }),
     copyFrom: (table, columns, lines) =>
       Effect.tryPromise({ try: () => copyIn(table, columns, lines), catch: (error) => classifyDatabaseError(error, target) }),
-    query: <Row>(statement: SQL) => Effect.map(run((db) => db.execute(statement)), (result) => rowsOf<Row>(result))
+    query: <Row>(statement: SQL) =>
+      Effect.map(
+        run((db) => db.execute(statement)),
+        (result) => rowsOf<Row>(result)
+      )
   }
 }

@@ -48,20 +48,38 @@ for (const kind of testDatabases) {
           yield* database.query(sql`create table copy_probe (id bigint, term text)`)
           async function* lines(from: number, count: number) {
             for (let i = from; i < from + count; i += 1000) {
-              yield Array.from({ length: Math.min(1000, from + count - i) }, (_, k) => `${i + k}\tterm ${i + k} with a back\\\\slash\n`).join("")
+              yield Array.from(
+                { length: Math.min(1000, from + count - i) },
+                (_, k) => `${i + k}\tterm ${i + k} with a back\\\\slash\n`
+              ).join("")
             }
           }
           yield* database.copyFrom("copy_probe", ["id", "term"], lines(0, 50_000))
           yield* database.transaction((tx) => tx.copyFrom("copy_probe", ["id", "term"], lines(50_000, 10)))
-          yield* database.copyFrom("copy_probe", ["id", "term"], (async function* () { yield "-1\t\\N\n" })())
+          yield* database.copyFrom(
+            "copy_probe",
+            ["id", "term"],
+            (async function* () {
+              yield "-1\t\\N\n"
+            })()
+          )
           const [summary] = yield* database.query<{ count: string; nulls: string; sample: string }>(
             sql`select count(*)::text as count, count(*) filter (where term is null)::text as nulls,
                 max(term) filter (where id = 7) as sample from copy_probe`
           )
           expect(summary).toEqual({ count: "50011", nulls: "1", sample: "term 7 with a back\\slash" })
           const streamed: Array<ReadonlyArray<string | null>> = []
-          const count = yield* database.copyTo("select id, left(term, 6) from copy_probe where id < 2 order by id", (row) => streamed.push(row))
-          expect({ count, streamed }).toEqual({ count: 3, streamed: [["-1", null], ["0", "term 0"], ["1", "term 1"]] })
+          const count = yield* database.copyTo("select id, left(term, 6) from copy_probe where id < 2 order by id", (row) =>
+            streamed.push(row)
+          )
+          expect({ count, streamed }).toEqual({
+            count: 3,
+            streamed: [
+              ["-1", null],
+              ["0", "term 0"],
+              ["1", "term 1"]
+            ]
+          })
         })
       )
 
@@ -70,7 +88,15 @@ for (const kind of testDatabases) {
           const database = yield* Database
           yield* database.query(sql`create table copy_reject (id bigint)`)
           const error = yield* Effect.flip(
-            database.transaction((tx) => tx.copyFrom("copy_reject", ["id"], (async function* () { yield "1\nnot-a-number\n" })()))
+            database.transaction((tx) =>
+              tx.copyFrom(
+                "copy_reject",
+                ["id"],
+                (async function* () {
+                  yield "1\nnot-a-number\n"
+                })()
+              )
+            )
           )
           expect(error).toBeInstanceOf(DatabaseError)
           expect(error.message).toMatch(/invalid input syntax for type bigint/)

@@ -41,8 +41,7 @@ const collectGarbage = Effect.gen(function* () {
 })
 
 /** Newest version first; for the same version, the most recent load. */
-const newestFirst = (a: SnomedIndex, b: SnomedIndex) =>
-  versionDate(b.uri).localeCompare(versionDate(a.uri)) || b.releaseId - a.releaseId
+const newestFirst = (a: SnomedIndex, b: SnomedIndex) => versionDate(b.uri).localeCompare(versionDate(a.uri)) || b.releaseId - a.releaseId
 
 export class SnomedReleases extends Effect.Service<SnomedReleases>()("@ffynnon/snomed/SnomedReleases", {
   scoped: Effect.gen(function* () {
@@ -106,7 +105,7 @@ export class SnomedReleases extends Effect.Service<SnomedReleases>()("@ffynnon/s
         const found =
           version === undefined
             ? indexes[0]
-            : indexes.find((index) => index.uri === version) ?? indexes.find((index) => editionOf(index.uri) === version)
+            : (indexes.find((index) => index.uri === version) ?? indexes.find((index) => editionOf(index.uri) === version))
         return found !== undefined
           ? Effect.succeed(found)
           : Effect.fail(new UnknownSnomedVersion({ version: version ?? "(latest)", loaded: indexes.map((index) => index.uri) }))

@@ -30,23 +30,27 @@ const answers = (index: SnomedIndex) =>
   })
 
 describe("the index cache", () => {
-  layer(SnomedReleases.Default.pipe(Layer.provideMerge(Releases.Default), Layer.provideMerge(freshDatabaseLayer(testDatabases[0]!))))((it) => {
-    it.effect("reads back an index that answers exactly as the one written", () =>
-      Effect.gen(function* () {
-        yield* loadSnomed(sampleFolder)
-        const releases = yield* SnomedReleases
-        yield* releases.refresh
-        const index = yield* releases.resolve()
-        const folder = mkdtempSync(join(tmpdir(), "ffynnon-cache-"))
-        const path = join(folder, "sample.index")
-        yield* Effect.promise(() => writeIndexCache(index, path))
-        const read = yield* Effect.promise(() => readIndexCache(path))
-        rmSync(folder, { recursive: true, force: true })
-        expect(read.uri).toBe(index.uri)
-        expect(read.conceptCount).toBe(index.conceptCount)
-        expect(answers(read)).toEqual(answers(index))
-        expect(read.membersWith("999002271000000101", "mapTarget", "I219")).toEqual(index.membersWith("999002271000000101", "mapTarget", "I219"))
-      })
-    )
-  })
+  layer(SnomedReleases.Default.pipe(Layer.provideMerge(Releases.Default), Layer.provideMerge(freshDatabaseLayer(testDatabases[0]!))))(
+    (it) => {
+      it.effect("reads back an index that answers exactly as the one written", () =>
+        Effect.gen(function* () {
+          yield* loadSnomed(sampleFolder)
+          const releases = yield* SnomedReleases
+          yield* releases.refresh
+          const index = yield* releases.resolve()
+          const folder = mkdtempSync(join(tmpdir(), "ffynnon-cache-"))
+          const path = join(folder, "sample.index")
+          yield* Effect.promise(() => writeIndexCache(index, path))
+          const read = yield* Effect.promise(() => readIndexCache(path))
+          rmSync(folder, { recursive: true, force: true })
+          expect(read.uri).toBe(index.uri)
+          expect(read.conceptCount).toBe(index.conceptCount)
+          expect(answers(read)).toEqual(answers(index))
+          expect(read.membersWith("999002271000000101", "mapTarget", "I219")).toEqual(
+            index.membersWith("999002271000000101", "mapTarget", "I219")
+          )
+        })
+      )
+    }
+  )
 })

@@ -8,7 +8,19 @@ import { freshDatabaseLayer, testDatabases } from "../../db/test/databases"
 import { Rf2Error } from "../src/rf2/errors"
 import { SnomedReleases } from "../src/SnomedReleases"
 import { loadSnomed } from "../src/store/load"
-import { appendRows, changedSample, editLine, expected, renameReleaseType, rowsOf, sampleFile, sampleFolder, sampleUri, txSubsetFolder, txSubsetUri } from "./sample"
+import {
+  appendRows,
+  changedSample,
+  editLine,
+  expected,
+  renameReleaseType,
+  rowsOf,
+  sampleFile,
+  sampleFolder,
+  sampleUri,
+  txSubsetFolder,
+  txSubsetUri
+} from "./sample"
 
 /** Loads a changed copy of the sample and returns the error, which must name the file and line. */
 const failedLoad = (change: (folder: string) => void, uri = "http://snomed.info/sct/11000230100/version/20990101") =>
@@ -38,7 +50,10 @@ for (const kind of testDatabases) {
           expect(report.warnings).toEqual([])
           const [release] = (yield* (yield* Releases).list()).filter((entry) => entry.status === "active")
           expect(release).toMatchObject({ kind: "snomed", codeSystem: "http://snomed.info/sct", version: sampleUri })
-          expect(release!.rowCounts).toMatchObject({ concepts: expected.counts.concepts, "concepts.active": expected.counts.activeConcepts })
+          expect(release!.rowCounts).toMatchObject({
+            concepts: expected.counts.concepts,
+            "concepts.active": expected.counts.activeConcepts
+          })
           expect(release!.sourceSha256).toMatch(/^[0-9a-f]{64}$/)
           const again = yield* Effect.flip(loadSnomed(sampleFolder))
           expect(again.message).toMatch(/already loaded/)
@@ -54,15 +69,19 @@ for (const kind of testDatabases) {
           for (const concept of expected.concepts) {
             const position = index.position(concept.code)!
             expect(index.isActive(position)).toBe(concept.active)
-            for (const [refsetId, term] of Object.entries(concept.preferredTerm)) expect(index.preferredTerm(position, [refsetId])).toBe(term)
+            for (const [refsetId, term] of Object.entries(concept.preferredTerm))
+              expect(index.preferredTerm(position, [refsetId])).toBe(term)
             expect(index.fullySpecifiedName(position, [])).toBe(concept.fsn)
           }
           for (const { code, activeDescendants } of expected.descendants) {
-            expect([...index.descendants(index.position(code)!)].filter((concept) => index.isActive(concept)).length).toBe(activeDescendants)
+            expect([...index.descendants(index.position(code)!)].filter((concept) => index.isActive(concept)).length).toBe(
+              activeDescendants
+            )
           }
           for (const { codeA, codeB, outcome } of expected.subsumption) {
             const [a, b] = [index.position(codeA)!, index.position(codeB)!]
-            const actual = a === b ? "equivalent" : index.subsumes(a, b) ? "subsumes" : index.subsumes(b, a) ? "subsumed-by" : "not-subsumed"
+            const actual =
+              a === b ? "equivalent" : index.subsumes(a, b) ? "subsumes" : index.subsumes(b, a) ? "subsumed-by" : "not-subsumed"
             expect({ codeA, codeB, outcome: actual }).toEqual({ codeA, codeB, outcome })
           }
           for (const { code, associations } of expected.inactive) {
@@ -78,12 +97,42 @@ for (const kind of testDatabases) {
         Effect.gen(function* () {
           const before = yield* storedRows
           const cases: Array<[string, (folder: string) => void, RegExp]> = [
-            ["a missing column", (folder) => editLine(sampleFile(folder, "sct2_Concept_"), 5, (row) => row.split("\t").slice(0, 4).join("\t")), /sct2_Concept_Snapshot_GB1000000_20260101\.txt:5: expected 5 tab-separated columns, found 4/],
-            ["a bad check digit", (folder) => editLine(sampleFile(folder, "sct2_Description_"), 9, (row) => row.replace(/^(\d+?)(\d)\t/, (_, head, last) => `${head}${(Number(last) + 1) % 10}\t`)), /sct2_Description_Snapshot-en_GB1000000_20260101\.txt:9: column 'id': '\d+' fails its Verhoeff check digit/],
-            ["an impossible date", (folder) => editLine(sampleFile(folder, "sct2_Relationship_"), 3, (row) => row.replace(/\t\d{8}\t/, "\t20250230\t")), /sct2_Relationship_Snapshot_GB1000000_20260101\.txt:3: column 'effectiveTime': '20250230' is not a date/],
-            ["bytes that are not UTF-8", (folder) => editLine(sampleFile(folder, "sct2_Description_"), 12, (row) => Buffer.concat([Buffer.from(row, "latin1"), Buffer.from([0xff, 0xfe])])), /sct2_Description_Snapshot-en_GB1000000_20260101\.txt:12: the file is not valid UTF-8/],
-            ["a description id in the concept file", (folder) => editLine(sampleFile(folder, "sct2_Concept_"), 2, (row) => row.replace(/^\d+/, "900000000000958010")), /sct2_Concept_Snapshot_GB1000000_20260101\.txt:2: column 'id': .* is a description identifier/],
-            ["a refset member at the end of the last file", (folder) => editLine(sampleFile(folder, "OWLExpression"), 590, (row) => row.replace(/^[0-9a-f-]+/, "not-a-uuid")), /OWLExpressionSnapshot_GB1000000_20260101\.txt:590: column 'id': 'not-a-uuid' is not a UUID/]
+            [
+              "a missing column",
+              (folder) => editLine(sampleFile(folder, "sct2_Concept_"), 5, (row) => row.split("\t").slice(0, 4).join("\t")),
+              /sct2_Concept_Snapshot_GB1000000_20260101\.txt:5: expected 5 tab-separated columns, found 4/
+            ],
+            [
+              "a bad check digit",
+              (folder) =>
+                editLine(sampleFile(folder, "sct2_Description_"), 9, (row) =>
+                  row.replace(/^(\d+?)(\d)\t/, (_, head, last) => `${head}${(Number(last) + 1) % 10}\t`)
+                ),
+              /sct2_Description_Snapshot-en_GB1000000_20260101\.txt:9: column 'id': '\d+' fails its Verhoeff check digit/
+            ],
+            [
+              "an impossible date",
+              (folder) => editLine(sampleFile(folder, "sct2_Relationship_"), 3, (row) => row.replace(/\t\d{8}\t/, "\t20250230\t")),
+              /sct2_Relationship_Snapshot_GB1000000_20260101\.txt:3: column 'effectiveTime': '20250230' is not a date/
+            ],
+            [
+              "bytes that are not UTF-8",
+              (folder) =>
+                editLine(sampleFile(folder, "sct2_Description_"), 12, (row) =>
+                  Buffer.concat([Buffer.from(row, "latin1"), Buffer.from([0xff, 0xfe])])
+                ),
+              /sct2_Description_Snapshot-en_GB1000000_20260101\.txt:12: the file is not valid UTF-8/
+            ],
+            [
+              "a description id in the concept file",
+              (folder) => editLine(sampleFile(folder, "sct2_Concept_"), 2, (row) => row.replace(/^\d+/, "900000000000958010")),
+              /sct2_Concept_Snapshot_GB1000000_20260101\.txt:2: column 'id': .* is a description identifier/
+            ],
+            [
+              "a refset member at the end of the last file",
+              (folder) => editLine(sampleFile(folder, "OWLExpression"), 590, (row) => row.replace(/^[0-9a-f-]+/, "not-a-uuid")),
+              /OWLExpressionSnapshot_GB1000000_20260101\.txt:590: column 'id': 'not-a-uuid' is not a UUID/
+            ]
           ]
           for (const [, change, message] of cases) expect((yield* failedLoad(change)).message).toMatch(message)
           expect(yield* storedRows).toEqual(before)
@@ -121,7 +170,9 @@ for (const kind of testDatabases) {
               [second.code, "20270101", "0", ...row(second.code).slice(3)]
             ])
           })
-          const report = yield* loadSnomed(full.folder, { releaseType: "Full", asOf: "20261231" }).pipe(Effect.ensuring(Effect.sync(full.remove)))
+          const report = yield* loadSnomed(full.folder, { releaseType: "Full", asOf: "20261231" }).pipe(
+            Effect.ensuring(Effect.sync(full.remove))
+          )
           expect(report.uri).toBe("http://snomed.info/sct/11000230100/version/20261231")
           const releases = yield* SnomedReleases
           yield* releases.refresh
@@ -143,16 +194,27 @@ for (const kind of testDatabases) {
             const concept = rowsOf(sampleFile(folder, "sct2_Concept_")).find((fields) => fields[0] === "80146002")!
             const keep = new Set(["sct2_Concept_", "sct2_Description_", "ModuleDependency"])
             for (const path of readdirSync(folder, { recursive: true }) as Array<string>) {
-              if (path.endsWith(".txt") && path.includes("Snapshot") && ![...keep].some((part) => path.includes(part))) rmSync(join(folder, path))
+              if (path.endsWith(".txt") && path.includes("Snapshot") && ![...keep].some((part) => path.includes(part)))
+                rmSync(join(folder, path))
             }
-            for (const [part, row] of [["sct2_Concept_", [concept[0]!, "20260301", "0", ...concept.slice(3)]], ["sct2_Description_", [...heartAttack.slice(0, 1), "20260301", ...heartAttack.slice(2, 7), "Heart attack (acute)", heartAttack[8]!]]] as const) {
+            for (const [part, row] of [
+              ["sct2_Concept_", [concept[0]!, "20260301", "0", ...concept.slice(3)]],
+              [
+                "sct2_Description_",
+                [...heartAttack.slice(0, 1), "20260301", ...heartAttack.slice(2, 7), "Heart attack (acute)", heartAttack[8]!]
+              ]
+            ] as const) {
               const path = sampleFile(folder, part)
               writeFileSync(path, `${rowsOf(path)[0]!.join("\t")}\r\n${row.join("\t")}\r\n`)
             }
             renameReleaseType(folder, "Delta", "20260301")
           })
-          const noBase = yield* Effect.flip(loadSnomed(delta.folder, { releaseType: "Delta", base: "http://snomed.info/sct/11000230100/version/19990101" }))
-          expect(noBase.message).toMatch(/a Delta applies to a loaded release, but 'http:\/\/snomed.info\/sct\/11000230100\/version\/19990101' is not loaded/)
+          const noBase = yield* Effect.flip(
+            loadSnomed(delta.folder, { releaseType: "Delta", base: "http://snomed.info/sct/11000230100/version/19990101" })
+          )
+          expect(noBase.message).toMatch(
+            /a Delta applies to a loaded release, but 'http:\/\/snomed.info\/sct\/11000230100\/version\/19990101' is not loaded/
+          )
           const report = yield* loadSnomed(delta.folder, { releaseType: "Delta" }).pipe(Effect.ensuring(Effect.sync(delta.remove)))
           expect(report.uri).toBe("http://snomed.info/sct/11000230100/version/20260301")
           const releases = yield* SnomedReleases

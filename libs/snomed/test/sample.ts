@@ -30,16 +30,37 @@ export const changedSample = (change: (folder: string) => void) => {
 export const editLine = (path: string, line: number, replace: (original: string) => string | Buffer) => {
   const lines = readFileSync(path).toString("latin1").split("\r\n")
   const replaced = replace(lines[line - 1]!)
-  const before = Buffer.from(lines.slice(0, line - 1).map((text) => `${text}\r\n`).join(""), "latin1")
-  const after = Buffer.from(lines.slice(line).map((text, index, all) => (index === all.length - 1 ? text : `${text}\r\n`)).join(""), "latin1")
-  writeFileSync(path, Buffer.concat([before, typeof replaced === "string" ? Buffer.from(`${replaced}\r\n`, "latin1") : Buffer.concat([replaced, Buffer.from("\r\n")]), after]))
+  const before = Buffer.from(
+    lines
+      .slice(0, line - 1)
+      .map((text) => `${text}\r\n`)
+      .join(""),
+    "latin1"
+  )
+  const after = Buffer.from(
+    lines
+      .slice(line)
+      .map((text, index, all) => (index === all.length - 1 ? text : `${text}\r\n`))
+      .join(""),
+    "latin1"
+  )
+  writeFileSync(
+    path,
+    Buffer.concat([
+      before,
+      typeof replaced === "string" ? Buffer.from(`${replaced}\r\n`, "latin1") : Buffer.concat([replaced, Buffer.from("\r\n")]),
+      after
+    ])
+  )
 }
 
 /** Renames a copy's Snapshot files to another release type, as a Full or Delta package names them. */
 export const renameReleaseType = (folder: string, releaseType: "Full" | "Delta", date?: string) => {
   for (const path of readdirSync(folder, { recursive: true }) as Array<string>) {
     if (!path.endsWith(".txt") || !path.includes("Snapshot")) continue
-    const renamed = path.replace(/Snapshot(?=[-_])/, releaseType).replace(/_\d{8}\.txt$/, (suffix) => (date === undefined ? suffix : `_${date}.txt`))
+    const renamed = path
+      .replace(/Snapshot(?=[-_])/, releaseType)
+      .replace(/_\d{8}\.txt$/, (suffix) => (date === undefined ? suffix : `_${date}.txt`))
     renameSync(join(folder, path), join(folder, renamed))
   }
 }
@@ -49,4 +70,8 @@ export const appendRows = (path: string, rows: ReadonlyArray<ReadonlyArray<strin
   appendFileSync(path, rows.map((fields) => `${fields.join("\t")}\r\n`).join(""))
 
 /** The rows of an RF2 file, header first. */
-export const rowsOf = (path: string) => readFileSync(path, "utf8").split("\r\n").filter((line) => line.length > 0).map((line) => line.split("\t"))
+export const rowsOf = (path: string) =>
+  readFileSync(path, "utf8")
+    .split("\r\n")
+    .filter((line) => line.length > 0)
+    .map((line) => line.split("\t"))

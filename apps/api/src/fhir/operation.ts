@@ -73,7 +73,10 @@ export const registerOperation = <Spec extends Record<string, ParameterSpec>>(
   })
   app.post(path, async (c) => {
     const parameters = await readParametersBody(c)
-    return respond(c, Either.flatMap(parameters, (parameters) => fromParameters(label, operation.parameters, parameters)))
+    return respond(
+      c,
+      Either.flatMap(parameters, (parameters) => fromParameters(label, operation.parameters, parameters))
+    )
   })
 
   const { resource, name, definition } = operation
@@ -85,7 +88,11 @@ const readParametersBody = async (c: Context<AppEnv>) => {
   const contentType = c.req.header("content-type") ?? ""
   if (!/^application\/(fhir\+)?json\b/i.test(contentType)) {
     return Either.left(
-      FhirFailure.of(415, "not-supported", `Send a FHIR Parameters resource as application/fhir+json, not '${contentType || "no content type"}'.`)
+      FhirFailure.of(
+        415,
+        "not-supported",
+        `Send a FHIR Parameters resource as application/fhir+json, not '${contentType || "no content type"}'.`
+      )
     )
   }
   let json: unknown

@@ -65,13 +65,20 @@ export class FhirFailure extends Data.TaggedError("FhirFailure")<{
 }
 
 /** A request that failed schema validation, one issue per problem, with the path as FHIRPath-like expression. */
-export const zodFailure = (error: { readonly issues: ReadonlyArray<{ readonly path: ReadonlyArray<PropertyKey>; readonly message: string }> }) =>
+export const zodFailure = (error: {
+  readonly issues: ReadonlyArray<{ readonly path: ReadonlyArray<PropertyKey>; readonly message: string }>
+}) =>
   new FhirFailure({
     status: 400,
     outcome: operationOutcome(
       ...error.issues.map((problem) => {
         const expression = problem.path.map(String).join(".")
-        return issue("error", "invalid", expression ? `${expression}: ${problem.message}` : problem.message, expression ? [expression] : undefined)
+        return issue(
+          "error",
+          "invalid",
+          expression ? `${expression}: ${problem.message}` : problem.message,
+          expression ? [expression] : undefined
+        )
       })
     )
   })

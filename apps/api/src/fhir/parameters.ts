@@ -37,7 +37,19 @@ const valueKeyOf = (type: ParameterSpec["type"]) =>
 
 // Clients send primitives under neighbouring types (valueString for a uri, valueUri for a code):
 // accept any primitive in its text form where a textual type is expected.
-const textualKeys = ["valueString", "valueCode", "valueUri", "valueUrl", "valueCanonical", "valueId", "valueMarkdown", "valueOid", "valueUuid", "valueDateTime", "valueDate"]
+const textualKeys = [
+  "valueString",
+  "valueCode",
+  "valueUri",
+  "valueUrl",
+  "valueCanonical",
+  "valueId",
+  "valueMarkdown",
+  "valueOid",
+  "valueUuid",
+  "valueDateTime",
+  "valueDate"
+]
 
 const fromText = (name: string, type: PrimitiveType, text: string): Either.Either<unknown, OperationOutcomeIssue> => {
   switch (type) {
@@ -50,13 +62,15 @@ const fromText = (name: string, type: PrimitiveType, text: string): Either.Eithe
         ? Either.right(Number(text))
         : Either.left(issue("error", "invalid", `Parameter '${name}' must be an integer, not '${text}'.`, [name]))
     default:
-      return text.length > 0
-        ? Either.right(text)
-        : Either.left(issue("error", "invalid", `Parameter '${name}' is empty.`, [name]))
+      return text.length > 0 ? Either.right(text) : Either.left(issue("error", "invalid", `Parameter '${name}' is empty.`, [name]))
   }
 }
 
-const fromPart = (name: string, type: ParameterSpec["type"], part: Record<string, unknown>): Either.Either<unknown, OperationOutcomeIssue> => {
+const fromPart = (
+  name: string,
+  type: ParameterSpec["type"],
+  part: Record<string, unknown>
+): Either.Either<unknown, OperationOutcomeIssue> => {
   const exact = part[valueKeyOf(type)]
   if (!primitiveTypes.has(type)) {
     return typeof exact === "object" && exact !== null
@@ -106,13 +120,18 @@ export const fromQuery = <Spec extends Record<string, ParameterSpec>>(operation:
   collect(
     operation,
     spec,
-    [...query].map(([name, text]) => [
-      name,
-      (parameter: ParameterSpec) =>
-        primitiveTypes.has(parameter.type)
-          ? fromText(name, parameter.type as PrimitiveType, text)
-          : Either.left(issue("error", "not-supported", `Parameter '${name}' is a ${parameter.type}: send it in a POST Parameters body.`, [name]))
-    ] as const)
+    [...query].map(
+      ([name, text]) =>
+        [
+          name,
+          (parameter: ParameterSpec) =>
+            primitiveTypes.has(parameter.type)
+              ? fromText(name, parameter.type as PrimitiveType, text)
+              : Either.left(
+                  issue("error", "not-supported", `Parameter '${name}' is a ${parameter.type}: send it in a POST Parameters body.`, [name])
+                )
+        ] as const
+    )
   )
 
 /** Reads the `parameter` list of a POST `Parameters` body (already checked to be one). */

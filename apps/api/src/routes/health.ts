@@ -26,5 +26,11 @@ export const registerHealth = (app: OpenAPIHono<AppEnv>, run: Run) => {
     tags: ["Operations"],
     responses: { 200: { description: "Ready", content: { "application/json": { schema: Status } } }, 503: failureResponses[503] }
   })
-  app.get("/readyz", (c) => run(c, Effect.flatMap(Database, (database) => database.ping), () => c.json({ status: "ready" }, 200)))
+  app.get("/readyz", (c) =>
+    run(
+      c,
+      Effect.flatMap(Database, (database) => database.ping),
+      () => c.json({ status: "ready" }, 200)
+    )
+  )
 }

@@ -20,7 +20,12 @@ export interface SearchCapability {
   readonly parameters: ReadonlyArray<{ readonly name: string; readonly type: "uri" | "token" | "string" }>
 }
 
-const capabilityStatement = (base: string, date: string, operations: ReadonlyArray<OperationCapability>, searches: ReadonlyArray<SearchCapability>) => {
+const capabilityStatement = (
+  base: string,
+  date: string,
+  operations: ReadonlyArray<OperationCapability>,
+  searches: ReadonlyArray<SearchCapability>
+) => {
   const byResource = Array.groupBy(
     operations.filter((operation) => operation.resource !== undefined),
     (operation) => operation.resource!
@@ -69,9 +74,12 @@ const terminologyCapabilities = (date: string, releases: ReadonlyArray<Release>)
   date,
   kind: "instance",
   software,
-  codeSystem: Object.entries(Array.groupBy(releases.filter((release) => release.status === "active"), (release) => release.codeSystem)).map(
-    ([uri, versions]) => ({ uri, version: versions.map((release, index) => ({ code: release.version, isDefault: index === 0 })) })
-  )
+  codeSystem: Object.entries(
+    Array.groupBy(
+      releases.filter((release) => release.status === "active"),
+      (release) => release.codeSystem
+    )
+  ).map(([uri, versions]) => ({ uri, version: versions.map((release, index) => ({ code: release.version, isDefault: index === 0 })) }))
 })
 
 export const registerMetadata = (
@@ -88,7 +96,10 @@ export const registerMetadata = (
     summary: "CapabilityStatement, or TerminologyCapabilities with mode=terminology",
     tags: ["FHIR"],
     request: { query },
-    responses: { 200: { description: "The server's capabilities", content: { [fhirJson]: { schema: ResourceSchema } } }, ...failureResponses }
+    responses: {
+      200: { description: "The server's capabilities", content: { [fhirJson]: { schema: ResourceSchema } } },
+      ...failureResponses
+    }
   })
   app.get("/fhir/metadata", (c) => {
     const parsed = query.safeParse({ mode: c.req.query("mode") })
@@ -96,8 +107,10 @@ export const registerMetadata = (
     if (parsed.data.mode !== "terminology") {
       return c.json(capabilityStatement(new URL("/fhir", c.req.url).href, startedAt, operations, searches), 200)
     }
-    return run(c, Effect.flatMap(Releases, (releases) => releases.list()), (releases) =>
-      c.json(terminologyCapabilities(startedAt, releases), 200)
+    return run(
+      c,
+      Effect.flatMap(Releases, (releases) => releases.list()),
+      (releases) => c.json(terminologyCapabilities(startedAt, releases), 200)
     )
   })
 }

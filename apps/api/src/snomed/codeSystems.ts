@@ -37,24 +37,40 @@ export const registerCodeSystemSearch = (app: OpenAPIHono<AppEnv>, run: Run): Se
     summary: "The loaded code system editions and versions",
     tags: ["FHIR"],
     request: { query },
-    responses: { 200: { description: "A searchset Bundle of CodeSystem resources", content: { [fhirJson]: { schema: ResourceSchema } } }, ...failureResponses }
+    responses: {
+      200: { description: "A searchset Bundle of CodeSystem resources", content: { [fhirJson]: { schema: ResourceSchema } } },
+      ...failureResponses
+    }
   })
   app.get("/fhir/CodeSystem", (c) => {
     const parsed = query.safeParse(c.req.query())
     if (!parsed.success) return outcomeResponse(c, zodFailure(parsed.error))
     const { url, version } = parsed.data
-    return run(c, Effect.flatMap(SnomedReleases, (releases) => releases.all), (indexes) => {
-      const found = url === undefined || url === snomedSystem ? indexes.filter((index) => version === undefined || index.uri === version || index.uri.startsWith(`${version}/`)) : []
-      return c.json(
-        {
-          resourceType: "Bundle",
-          type: "searchset",
-          total: found.length,
-          entry: found.map((index) => ({ resource: codeSystemOf(index, index === indexes[0]), search: { mode: "match" } }))
-        },
-        200
-      )
-    })
+    return run(
+      c,
+      Effect.flatMap(SnomedReleases, (releases) => releases.all),
+      (indexes) => {
+        const found =
+          url === undefined || url === snomedSystem
+            ? indexes.filter((index) => version === undefined || index.uri === version || index.uri.startsWith(`${version}/`))
+            : []
+        return c.json(
+          {
+            resourceType: "Bundle",
+            type: "searchset",
+            total: found.length,
+            entry: found.map((index) => ({ resource: codeSystemOf(index, index === indexes[0]), search: { mode: "match" } }))
+          },
+          200
+        )
+      }
+    )
   })
-  return { resource: "CodeSystem", parameters: [{ name: "url", type: "uri" }, { name: "version", type: "token" }] }
+  return {
+    resource: "CodeSystem",
+    parameters: [
+      { name: "url", type: "uri" },
+      { name: "version", type: "token" }
+    ]
+  }
 }

@@ -69,7 +69,8 @@ export const preferredLanguages = (displayLanguage: string | undefined, acceptLa
  */
 export const languageRefsets = (index: SnomedIndex, languages: ReadonlyArray<string>) => {
   const refsets = (languages.length === 0 ? ["en-GB"] : languages).flatMap(
-    (language) => languageRefsetsFor[language.toLowerCase() === "en" ? "en-gb" : language.toLowerCase()] ?? index.refsetsForLanguage(language)
+    (language) =>
+      languageRefsetsFor[language.toLowerCase() === "en" ? "en-gb" : language.toLowerCase()] ?? index.refsetsForLanguage(language)
   )
   return [...new Set(refsets)]
 }

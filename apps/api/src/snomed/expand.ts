@@ -52,7 +52,10 @@ export const expandOperation = defineOperation({
       const matching =
         input.filter === undefined
           ? members().filter((concept) => !activeOnly || index.isActive(concept))
-          : Uint32Array.from(index.search(input.filter, (concept) => has(concept) && (!activeOnly || index.isActive(concept))), (hit) => hit.concept)
+          : Uint32Array.from(
+              index.search(input.filter, (concept) => has(concept) && (!activeOnly || index.isActive(concept))),
+              (hit) => hit.concept
+            )
       const offset = Math.max(0, input.offset ?? 0)
       if (input.count === undefined && matching.length - offset > maxExpansion) {
         return yield* FhirFailure.of(

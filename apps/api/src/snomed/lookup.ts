@@ -10,7 +10,16 @@ import { neighbours } from "@ffynnon/snomed"
 import { Effect } from "effect"
 import { defineOperation } from "../fhir/operation"
 import { FhirFailure } from "../fhir/outcome"
-import { codingOf, designationParts, languageRefsets, preferredLanguages, releaseFor, requireCode, snomedSystem, type Coding } from "./common"
+import {
+  codingOf,
+  designationParts,
+  languageRefsets,
+  preferredLanguages,
+  releaseFor,
+  requireCode,
+  snomedSystem,
+  type Coding
+} from "./common"
 
 const roleGroup = "609096000"
 
@@ -40,17 +49,23 @@ export const conceptProperties = (index: SnomedIndex, concept: number) => {
   for (const attribute of attributes.filter((attribute) => attribute.group === 0)) {
     properties.push({ code: attribute.type, ...attributeValue(attribute) })
   }
-  const groups = [...new Set(attributes.filter((attribute) => attribute.group !== 0).map((attribute) => attribute.group))].sort((a, b) => a - b)
+  const groups = [...new Set(attributes.filter((attribute) => attribute.group !== 0).map((attribute) => attribute.group))].sort(
+    (a, b) => a - b
+  )
   for (const group of groups) {
     properties.push({
       code: roleGroup,
-      subproperty: attributes.filter((attribute) => attribute.group === group).map((attribute) => ({ code: attribute.type, ...attributeValue(attribute) }))
+      subproperty: attributes
+        .filter((attribute) => attribute.group === group)
+        .map((attribute) => ({ code: attribute.type, ...attributeValue(attribute) }))
     })
   }
   return properties
 }
 
-const asPart = (property: { code: string; subproperty?: ReadonlyArray<{ code: string } & Record<string, unknown>> } & Record<string, unknown>) => {
+const asPart = (
+  property: { code: string; subproperty?: ReadonlyArray<{ code: string } & Record<string, unknown>> } & Record<string, unknown>
+) => {
   const { code, subproperty, ...value } = property
   return {
     name: "property",
@@ -88,7 +103,12 @@ export const lookupOperation = defineOperation({
       const index = yield* releaseFor(coding.system, coding.version)
       const concept = index.position(code)
       if (concept === undefined) {
-        return yield* FhirFailure.of(404, "not-found", `Unknown code '${code}' in the CodeSystem '${snomedSystem}' version '${index.uri}'.`, ["code"])
+        return yield* FhirFailure.of(
+          404,
+          "not-found",
+          `Unknown code '${code}' in the CodeSystem '${snomedSystem}' version '${index.uri}'.`,
+          ["code"]
+        )
       }
       const refsets = languageRefsets(index, preferredLanguages(input.displayLanguage, request.acceptLanguage))
       const wanted = input.property === undefined ? undefined : new Set(input.property)

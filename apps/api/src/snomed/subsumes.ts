@@ -22,14 +22,22 @@ export const subsumesOperation = defineOperation({
   },
   handler: (input) =>
     Effect.gen(function* () {
-      const a = codingOf({ ...(input.codeA === undefined ? {} : { code: input.codeA }), ...(input.codingA === undefined ? {} : { coding: input.codingA as Coding }) })
-      const b = codingOf({ ...(input.codeB === undefined ? {} : { code: input.codeB }), ...(input.codingB === undefined ? {} : { coding: input.codingB as Coding }) })
+      const a = codingOf({
+        ...(input.codeA === undefined ? {} : { code: input.codeA }),
+        ...(input.codingA === undefined ? {} : { coding: input.codingA as Coding })
+      })
+      const b = codingOf({
+        ...(input.codeB === undefined ? {} : { code: input.codeB }),
+        ...(input.codingB === undefined ? {} : { coding: input.codingB as Coding })
+      })
       const system = input.system ?? a.system ?? b.system
       if (system === undefined) return yield* FhirFailure.of(400, "required", "Give the system (or codings with one).", ["system"])
       const index = yield* releaseFor(system, input.version ?? a.version ?? b.version)
       const position = (code: string, name: string) =>
         Effect.fromNullable(index.position(code)).pipe(
-          Effect.orElseFail(() => FhirFailure.of(404, "not-found", `Unknown code '${code}' in the CodeSystem '${snomedSystem}' version '${index.uri}'.`, [name]))
+          Effect.orElseFail(() =>
+            FhirFailure.of(404, "not-found", `Unknown code '${code}' in the CodeSystem '${snomedSystem}' version '${index.uri}'.`, [name])
+          )
         )
       const conceptA = yield* position(yield* requireCode(a, "codeA"), "codeA")
       const conceptB = yield* position(yield* requireCode(b, "codeB"), "codeB")

@@ -45,20 +45,39 @@ const matchOf = (index: SnomedIndex, refsetId: string, member: RefsetMember, rev
   const isAssociation = refset.columns.includes("targetComponentId")
   const targetSystem = isAssociation ? snomedSystem : mapTargetSystems[refsetId]
   const correlation = column(refset.columns, member, "correlationId")
-  const equivalence = target === "" ? "unmatched" : isAssociation ? (associationEquivalence[refsetId] ?? "relatedto") : (correlationEquivalence[correlation ?? ""] ?? "inexact")
+  const equivalence =
+    target === ""
+      ? "unmatched"
+      : isAssociation
+        ? (associationEquivalence[refsetId] ?? "relatedto")
+        : (correlationEquivalence[correlation ?? ""] ?? "inexact")
   const sourceConcept = index.position(member.referencedComponentId)
   const displayOf = (code: string) => {
     const concept = index.position(code)
     return concept === undefined ? undefined : index.preferredTerm(concept, refsets)
   }
   const coding = reverse
-    ? { system: snomedSystem, code: member.referencedComponentId, display: sourceConcept === undefined ? undefined : index.preferredTerm(sourceConcept, refsets) }
+    ? {
+        system: snomedSystem,
+        code: member.referencedComponentId,
+        display: sourceConcept === undefined ? undefined : index.preferredTerm(sourceConcept, refsets)
+      }
     : target === ""
       ? undefined
-      : { ...(targetSystem === undefined ? {} : { system: targetSystem }), code: target, display: targetSystem === snomedSystem ? displayOf(target) : undefined }
+      : {
+          ...(targetSystem === undefined ? {} : { system: targetSystem }),
+          code: target,
+          display: targetSystem === snomedSystem ? displayOf(target) : undefined
+        }
   const extra = ["mapGroup", "mapPriority", "mapRule", "mapAdvice"].flatMap((name) => {
     const value = column(refset.columns, member, name)
-    return value === undefined || value === "" ? [] : [/^\d+$/.test(value) && name !== "mapRule" && name !== "mapAdvice" ? { name, valueInteger: Number(value) } : { name, valueString: value }]
+    return value === undefined || value === ""
+      ? []
+      : [
+          /^\d+$/.test(value) && name !== "mapRule" && name !== "mapAdvice"
+            ? { name, valueInteger: Number(value) }
+            : { name, valueString: value }
+        ]
   })
   return {
     name: "match",
@@ -91,23 +110,34 @@ export const translateOperation = defineOperation({
   },
   handler: (input) =>
     Effect.gen(function* () {
-      if (input.url === undefined) return yield* FhirFailure.of(400, "required", "Give the url of the concept map (http://snomed.info/sct?fhir_cm=<refset id>).", ["url"])
+      if (input.url === undefined)
+        return yield* FhirFailure.of(400, "required", "Give the url of the concept map (http://snomed.info/sct?fhir_cm=<refset id>).", [
+          "url"
+        ])
       const match = implicitMap.exec(input.url)
-      if (match === null) return yield* FhirFailure.of(404, "not-found", `A definition for the concept map '${input.url}' could not be found.`, ["url"])
+      if (match === null)
+        return yield* FhirFailure.of(404, "not-found", `A definition for the concept map '${input.url}' could not be found.`, ["url"])
       const [, edition, refsetId = ""] = match
       const fromConcept = (input.codeableConcept as { coding?: ReadonlyArray<Coding> } | undefined)?.coding?.[0]
-      const coding = codingOf({ ...input, ...(input.coding === undefined ? (fromConcept === undefined ? {} : { coding: fromConcept }) : { coding: input.coding as Coding }) })
+      const coding = codingOf({
+        ...input,
+        ...(input.coding === undefined ? (fromConcept === undefined ? {} : { coding: fromConcept }) : { coding: input.coding as Coding })
+      })
       const code = yield* requireCode(coding)
       const reverse = input.reverse === true
       const index = yield* releaseFor(snomedSystem, edition === snomedSystem ? coding.version : edition)
       const refset = index.refsets.get(refsetId)
       if (refset === undefined) {
-        return yield* FhirFailure.of(404, "not-found", `The reference set '${refsetId}' is not in SNOMED CT version '${index.uri}'.`, ["url"])
+        return yield* FhirFailure.of(404, "not-found", `The reference set '${refsetId}' is not in SNOMED CT version '${index.uri}'.`, [
+          "url"
+        ])
       }
       const targetColumn = refset.columns.includes("targetComponentId") ? "targetComponentId" : "mapTarget"
       const members = reverse ? index.membersWith(refsetId, targetColumn, code) : index.refsetMembers(refsetId, code)
       const refsets = languageRefsets(index, [])
-      const found = members.some((member) => (reverse ? member.referencedComponentId : member.fields[refset.columns.indexOf(targetColumn)]) !== "")
+      const found = members.some(
+        (member) => (reverse ? member.referencedComponentId : member.fields[refset.columns.indexOf(targetColumn)]) !== ""
+      )
       const messages = [
         ...(found ? [] : [`No ${reverse ? "source" : "target"} for '${code}' in the reference set '${refsetId}'.`]),
         ...(reverse ? ["Translated in reverse: from targets to their SNOMED CT sources."] : [])

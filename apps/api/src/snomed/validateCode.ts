@@ -30,7 +30,12 @@ const validate = ({ index, code, display, languages, inValueSet, valueSetUrl }: 
   const concept = index.position(code)
   const answer = (result: boolean, message?: string, extra: ReadonlyArray<object> = []) => ({
     resourceType: "Parameters",
-    parameter: [{ name: "result", valueBoolean: result }, ...(message === undefined ? [] : [{ name: "message", valueString: message }]), ...extra, ...base]
+    parameter: [
+      { name: "result", valueBoolean: result },
+      ...(message === undefined ? [] : [{ name: "message", valueString: message }]),
+      ...extra,
+      ...base
+    ]
   })
   if (concept === undefined) return answer(false, `Unknown code '${code}' in the CodeSystem '${snomedSystem}' version '${index.uri}'.`)
   if (inValueSet !== undefined && !inValueSet(concept)) {
@@ -41,13 +46,18 @@ const validate = ({ index, code, display, languages, inValueSet, valueSetUrl }: 
   const displayPart = [{ name: "display", valueString: preferred }]
   const inactive = index.isActive(concept) ? [] : [{ name: "inactive", valueBoolean: true }]
   if (display !== undefined && !index.hasTerm(concept, display, refsets)) {
-    return answer(false, `The display '${display}' is not a valid display for the code '${code}'; a valid display is '${preferred}'.`, [...displayPart, ...inactive])
+    return answer(false, `The display '${display}' is not a valid display for the code '${code}'; a valid display is '${preferred}'.`, [
+      ...displayPart,
+      ...inactive
+    ])
   }
   return answer(true, index.isActive(concept) ? undefined : `The concept '${code}' is inactive.`, [...displayPart, ...inactive])
 }
 
 const codingInput = (input: { code?: string; system?: string; version?: string; coding?: object; codeableConcept?: object }) => {
-  const fromConcept = (input.codeableConcept as { coding?: ReadonlyArray<Coding> } | undefined)?.coding?.find((coding) => coding.system === snomedSystem)
+  const fromConcept = (input.codeableConcept as { coding?: ReadonlyArray<Coding> } | undefined)?.coding?.find(
+    (coding) => coding.system === snomedSystem
+  )
   const coding = (input.coding as Coding | undefined) ?? fromConcept
   return codingOf({ ...input, ...(coding === undefined ? {} : { coding }) })
 }
@@ -77,7 +87,8 @@ export const codeSystemValidateCodeOperation = defineOperation({
     Effect.gen(function* () {
       const coding = codingInput(input)
       const system = input.url ?? coding.system
-      if (system === undefined) return yield* FhirFailure.of(400, "required", "Give the url of the code system (or a coding with a system).", ["url"])
+      if (system === undefined)
+        return yield* FhirFailure.of(400, "required", "Give the url of the code system (or a coding with a system).", ["url"])
       const index = yield* releaseFor(system, coding.version, "url")
       return validate({
         index,

@@ -12,7 +12,8 @@ export type ImplicitValueSet =
   | { readonly kind: "refset"; readonly code: string }
   | { readonly kind: "refsets" }
 
-const implicitUrl = /^(http:\/\/snomed\.info\/x?sct)(\/\d{6,18}(?:\/version\/\d{8})?)?\?fhir_vs(?:=(isa\/\d{6,18}|refset\/\d{6,18}|refset))?$/
+const implicitUrl =
+  /^(http:\/\/snomed\.info\/x?sct)(\/\d{6,18}(?:\/version\/\d{8})?)?\?fhir_vs(?:=(isa\/\d{6,18}|refset\/\d{6,18}|refset))?$/
 
 /** The value set an implicit URL means, with the edition or version it names; undefined for other URLs. */
 export const parseImplicitValueSet = (url: string): { valueSet: ImplicitValueSet; version?: string } | undefined => {

@@ -222,7 +222,9 @@ export class SnomedIndex {
     const own = neighbours(this.descriptions.byConcept, concept)
     return (
       this.preferred(concept, DescriptionType.fullySpecifiedName, [...refsets, ...this.languageRefsets.keys()]) ??
-      [...own].filter((description) => this.descriptions.type[description] === DescriptionType.fullySpecifiedName).map((description) => this.descriptions.terms.get(description))[0]
+      [...own]
+        .filter((description) => this.descriptions.type[description] === DescriptionType.fullySpecifiedName)
+        .map((description) => this.descriptions.terms.get(description))[0]
     )
   }
 

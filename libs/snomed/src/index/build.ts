@@ -162,7 +162,14 @@ export const buildIndex = (sql: Sql, releaseId: number, uri: string) =>
         const columns = names === "" ? [] : names!.split(fieldSeparator)
         if (columns.length === 1 && columns[0] === "acceptabilityId") languageRefsets.set(id!, new Int8Array(terms.length))
         else if (!columns.includes("owlExpression")) {
-          refsets.set(id!, { id: detached(id!), pattern: detached(pattern!), columns: columns.map(detached), concepts: [], rowConcepts: [], rowFields: [] })
+          refsets.set(id!, {
+            id: detached(id!),
+            pattern: detached(pattern!),
+            columns: columns.map(detached),
+            concepts: [],
+            rowConcepts: [],
+            rowFields: []
+          })
         }
       }
     )
@@ -208,12 +215,20 @@ export const buildIndex = (sql: Sql, releaseId: number, uri: string) =>
         active: descriptionActive.done(),
         language: language.done(),
         languages: languages.values,
-        byConcept: adjacency(conceptCount, descriptionsOfConcept, Uint32Array.from({ length: terms.length }, (_, index) => index))
+        byConcept: adjacency(
+          conceptCount,
+          descriptionsOfConcept,
+          Uint32Array.from({ length: terms.length }, (_, index) => index)
+        )
       },
       adjacency(conceptCount, childOf.done(), parentOf.done()),
       adjacency(conceptCount, parentOf.done(), childOf.done()),
       {
-        byConcept: adjacency(conceptCount, sources, Uint32Array.from({ length: sources.length }, (_, index) => index)),
+        byConcept: adjacency(
+          conceptCount,
+          sources,
+          Uint32Array.from({ length: sources.length }, (_, index) => index)
+        ),
         type: attributeType.done(),
         value: attributeValue.done(),
         group: attributeGroup.done()
@@ -224,7 +239,17 @@ export const buildIndex = (sql: Sql, releaseId: number, uri: string) =>
         [...refsets].map(([id, { rowConcepts, rowFields, ...refset }]) => {
           const concept = Uint32Array.from(rowConcepts)
           const rows = isTranslatable(refset.columns)
-            ? { rows: { concept, fields: PackedStrings.from(rowFields), byConcept: adjacency(conceptCount, concept, Uint32Array.from({ length: concept.length }, (_, row) => row)) } }
+            ? {
+                rows: {
+                  concept,
+                  fields: PackedStrings.from(rowFields),
+                  byConcept: adjacency(
+                    conceptCount,
+                    concept,
+                    Uint32Array.from({ length: concept.length }, (_, row) => row)
+                  )
+                }
+              }
             : {}
           return [id, { ...refset, concepts: Uint32Array.from(new Set(refset.concepts)).sort(), ...rows } satisfies Refset]
         })

@@ -30,8 +30,10 @@ type Encoded =
   | { $class: keyof typeof classes; fields: Encoded }
   | { $object: Record<string, Encoded> }
 
-const typedName = (value: unknown) => Object.entries(typedArrays).find(([, type]) => value instanceof type)?.[0] as TypedArrayName | undefined
-const className = (value: object) => Object.entries(classes).find(([, type]) => value instanceof type)?.[0] as keyof typeof classes | undefined
+const typedName = (value: unknown) =>
+  Object.entries(typedArrays).find(([, type]) => value instanceof type)?.[0] as TypedArrayName | undefined
+const className = (value: object) =>
+  Object.entries(classes).find(([, type]) => value instanceof type)?.[0] as keyof typeof classes | undefined
 
 const encoder = new TextEncoder()
 

@@ -10,7 +10,10 @@ const combiningMarks = /[\u0300-\u036f]/g
 
 export const foldText = (text: string) => text.normalize("NFD").replace(combiningMarks, "").toLowerCase()
 
-export const tokens = (text: string): Array<string> => foldText(text).split(/[^\p{L}\p{N}]+/u).filter((token) => token.length > 0)
+export const tokens = (text: string): Array<string> =>
+  foldText(text)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((token) => token.length > 0)
 
 /** A word-prefix index over documents numbered 0..n-1. */
 export class PrefixIndex {

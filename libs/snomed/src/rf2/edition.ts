@@ -32,7 +32,10 @@ export const selectFiles = (pkg: Rf2Package, releaseType: ReleaseType) =>
     // A Delta holds only what changed, so it may lack any file.
     for (const contentType of releaseType === "Delta" ? [] : requiredContent) {
       if (!files.some((file) => file.contentType === contentType)) {
-        return yield* new Rf2Error({ file: pkg.source, detail: `the core ${contentType} file (sct2_${contentType}_${releaseType}_…) is missing` })
+        return yield* new Rf2Error({
+          file: pkg.source,
+          detail: `the core ${contentType} file (sct2_${contentType}_${releaseType}_…) is missing`
+        })
       }
     }
     const seen = new Map<string, Rf2File>()
@@ -55,7 +58,10 @@ export const versionUriPattern = /^http:\/\/snomed\.info\/x?sct\/(\d{6,18})\/ver
 export const editionUri = (files: ReadonlyArray<Rf2File>) =>
   Effect.gen(function* () {
     const dependencies = files.find((file) => file.contentType === "Refset" && file.summary.startsWith("ModuleDependency"))
-    const date = files.map((file) => file.date).sort().at(-1)!
+    const date = files
+      .map((file) => file.date)
+      .sort()
+      .at(-1)!
     if (dependencies === undefined) {
       return yield* new Rf2Error({
         file: files[0]!.path,

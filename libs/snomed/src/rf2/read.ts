@@ -21,9 +21,42 @@ const coreHeaders: Record<string, ReadonlyArray<string>> = {
   Concept: ["id", "effectiveTime", "active", "moduleId", "definitionStatusId"],
   Description: ["id", "effectiveTime", "active", "moduleId", "conceptId", "languageCode", "typeId", "term", "caseSignificanceId"],
   TextDefinition: ["id", "effectiveTime", "active", "moduleId", "conceptId", "languageCode", "typeId", "term", "caseSignificanceId"],
-  Relationship: ["id", "effectiveTime", "active", "moduleId", "sourceId", "destinationId", "relationshipGroup", "typeId", "characteristicTypeId", "modifierId"],
-  StatedRelationship: ["id", "effectiveTime", "active", "moduleId", "sourceId", "destinationId", "relationshipGroup", "typeId", "characteristicTypeId", "modifierId"],
-  RelationshipConcreteValues: ["id", "effectiveTime", "active", "moduleId", "sourceId", "value", "relationshipGroup", "typeId", "characteristicTypeId", "modifierId"]
+  Relationship: [
+    "id",
+    "effectiveTime",
+    "active",
+    "moduleId",
+    "sourceId",
+    "destinationId",
+    "relationshipGroup",
+    "typeId",
+    "characteristicTypeId",
+    "modifierId"
+  ],
+  StatedRelationship: [
+    "id",
+    "effectiveTime",
+    "active",
+    "moduleId",
+    "sourceId",
+    "destinationId",
+    "relationshipGroup",
+    "typeId",
+    "characteristicTypeId",
+    "modifierId"
+  ],
+  RelationshipConcreteValues: [
+    "id",
+    "effectiveTime",
+    "active",
+    "moduleId",
+    "sourceId",
+    "value",
+    "relationshipGroup",
+    "typeId",
+    "characteristicTypeId",
+    "modifierId"
+  ]
 }
 const refsetHeader = ["id", "effectiveTime", "active", "moduleId", "refsetId", "referencedComponentId"]
 
@@ -50,14 +83,21 @@ const checkUuid: Check = (value) =>
   /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value) ? undefined : `'${value}' is not a UUID`
 const checkLanguage: Check = (value) => (/^[a-z]{2,3}(-[A-Za-z0-9]+)*$/.test(value) ? undefined : `'${value}' is not a language code`)
 const checkTerm: Check = (value) =>
-  value.length === 0 ? "the term is empty" : value.length > maxTermLength ? `the term is longer than ${maxTermLength} characters` : undefined
+  value.length === 0
+    ? "the term is empty"
+    : value.length > maxTermLength
+      ? `the term is longer than ${maxTermLength} characters`
+      : undefined
 const checkConcreteValue: Check = (value) =>
   /^#-?\d+(\.\d+)?$/.test(value) || /^".*"$/s.test(value) || value === "true" || value === "false"
     ? undefined
     : `'${value}' is not a concrete value (#number, "string" or a boolean)`
 const checkAny: Check = () => undefined
 
-const checkSctid = (kind?: ComponentKind): Check => (value) => sctidProblem(value, kind)
+const checkSctid =
+  (kind?: ComponentKind): Check =>
+  (value) =>
+    sctidProblem(value, kind)
 
 // Metadata columns repeat a few ids millions of times: check each distinct one once.
 const remembered = (check: Check): Check => {

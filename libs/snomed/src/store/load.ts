@@ -13,7 +13,16 @@ import { editionUri, selectFiles, versionUriPattern } from "../rf2/edition"
 import { Rf2Error } from "../rf2/errors"
 import { openPackage, type ReleaseType, type Rf2File } from "../rf2/files"
 import { readRf2 } from "../rf2/read"
-import { copyColumns, copyLine, textArrayLiteral, partitionIndexes, refsetFixedColumns, storeTables, tableFor, type StoreTable } from "./tables"
+import {
+  copyColumns,
+  copyLine,
+  textArrayLiteral,
+  partitionIndexes,
+  refsetFixedColumns,
+  storeTables,
+  tableFor,
+  type StoreTable
+} from "./tables"
 
 export const snomedSystem = "http://snomed.info/sct"
 
@@ -141,7 +150,9 @@ const stagingName = (table: StoreTable) => `staging_${table}`
 /** A table's columns in order, with `release_id` replaced by `releaseId`: for copying rows into another release. */
 const columnsAs = (tx: Sql, table: StoreTable, releaseId: number) =>
   Effect.map(
-    tx.query<{ name: string }>(sql`select column_name as name from information_schema.columns where table_name = ${table} order by ordinal_position`),
+    tx.query<{ name: string }>(
+      sql`select column_name as name from information_schema.columns where table_name = ${table} order by ordinal_position`
+    ),
     (columns) => columns.map(({ name }) => (name === "release_id" ? String(releaseId) : `"${name}"`)).join(", ")
   )
 
@@ -155,11 +166,15 @@ const mergeStaged = (tx: Sql, releaseId: number, plan: { readonly asOf?: string;
       const partition = partitionName(table, releaseId)
       const staging = stagingName(table)
       if (plan.baseId !== undefined) {
-        yield* tx.query(sql.raw(`insert into ${partition} select ${yield* columnsAs(tx, table, releaseId)} from ${table} b
-          where b.release_id = ${plan.baseId} and not exists (select 1 from ${staging} s where s.id = b.id)`))
+        yield* tx.query(
+          sql.raw(`insert into ${partition} select ${yield* columnsAs(tx, table, releaseId)} from ${table} b
+          where b.release_id = ${plan.baseId} and not exists (select 1 from ${staging} s where s.id = b.id)`)
+        )
       }
-      yield* tx.query(sql.raw(`insert into ${partition} select distinct on (id) * from ${staging}
-        ${plan.asOf === undefined ? "" : `where effective_time <= '${plan.asOf}'`} order by id, effective_time desc`))
+      yield* tx.query(
+        sql.raw(`insert into ${partition} select distinct on (id) * from ${staging}
+        ${plan.asOf === undefined ? "" : `where effective_time <= '${plan.asOf}'`} order by id, effective_time desc`)
+      )
     })
   )
 
@@ -168,8 +183,10 @@ const baseRelease = (uri: string, base: string | undefined) =>
   Effect.gen(function* () {
     const edition = uri.replace(/\/version\/\d{8}$/, "")
     const candidates = (yield* (yield* Releases).list({ kind: "snomed" }))
-      .filter((release) =>
-        release.status === "active" && (base === undefined ? release.version.startsWith(`${edition}/version/`) && release.version < uri : release.version === base)
+      .filter(
+        (release) =>
+          release.status === "active" &&
+          (base === undefined ? release.version.startsWith(`${edition}/version/`) && release.version < uri : release.version === base)
       )
       .toSorted((a, b) => b.version.localeCompare(a.version))
     const [found] = candidates
@@ -197,7 +214,10 @@ export const loadSnomed = (source: string, options: LoadSnomedOptions = {}) =>
     const implied = options.uri ?? (yield* editionUri(files))
     const uri = options.asOf === undefined ? implied : implied.replace(/\d{8}$/, options.asOf)
     if (!versionUriPattern.test(uri)) {
-      return yield* new Rf2Error({ file: source, detail: `'${uri}' is not a SNOMED CT version URI (http://snomed.info/sct/<module>/version/<yyyymmdd>)` })
+      return yield* new Rf2Error({
+        file: source,
+        detail: `'${uri}' is not a SNOMED CT version URI (http://snomed.info/sct/<module>/version/<yyyymmdd>)`
+      })
     }
     const base = releaseType === "Delta" ? yield* baseRelease(uri, options.base) : undefined
     const staged = releaseType !== "Snapshot"
@@ -209,62 +229,82 @@ export const loadSnomed = (source: string, options: LoadSnomedOptions = {}) =>
 
     const releases = yield* Releases
     let result: Omit<SnomedLoadReport, "releaseId" | "uri" | "phases"> = { files: [], skipped, warnings: [] }
-    const release = yield* releases.load({ kind: "snomed", codeSystem: snomedSystem, version: uri, sourceName: basename(source) }, (tx, releaseId) =>
-      Effect.gen(function* () {
-        for (const table of storeTables) {
-          // A separate table with the partition's constraint, attached at the end, so the parent is not locked during the load.
-          yield* tx.query(sql.raw(`create table ${partitionName(table, releaseId)} (like ${table},
-            check (release_id = ${releaseId}))`))
-          yield* tx.query(sql.raw(`alter table ${partitionName(table, releaseId)} alter column release_id set default ${releaseId}`))
+    const release = yield* releases.load(
+      { kind: "snomed", codeSystem: snomedSystem, version: uri, sourceName: basename(source) },
+      (tx, releaseId) =>
+        Effect.gen(function* () {
+          for (const table of storeTables) {
+            // A separate table with the partition's constraint, attached at the end, so the parent is not locked during the load.
+            yield* tx.query(
+              sql.raw(`create table ${partitionName(table, releaseId)} (like ${table},
+            check (release_id = ${releaseId}))`)
+            )
+            yield* tx.query(sql.raw(`alter table ${partitionName(table, releaseId)} alter column release_id set default ${releaseId}`))
+            if (staged) {
+              yield* tx.query(sql.raw(`create temporary table ${stagingName(table)} (like ${table}) on commit drop`))
+              yield* tx.query(sql.raw(`alter table ${stagingName(table)} alter column release_id set default ${releaseId}`))
+            }
+          }
+          let bytesBefore = 0
+          const fileReports: Array<FileReport> = []
+          const digests: Array<string> = []
+          yield* timed(
+            phases,
+            "copy",
+            Effect.forEach(stored, (file) =>
+              Effect.gen(function* () {
+                const target = staged ? stagingName(tableFor(file)!) : partitionName(tableFor(file)!, releaseId)
+                const { report: fileReport, sha256 } = yield* copyFile(tx, releaseId, file, target, (bytes) =>
+                  report(progress.report({ phase: "load", item: file.path, done: bytesBefore + bytes, total: totalBytes, unit: "bytes" }))
+                )
+                bytesBefore += file.bytes
+                fileReports.push(fileReport)
+                digests.push(`${file.path}:${sha256}`)
+              })
+            )
+          )
           if (staged) {
-            yield* tx.query(sql.raw(`create temporary table ${stagingName(table)} (like ${table}) on commit drop`))
-            yield* tx.query(sql.raw(`alter table ${stagingName(table)} alter column release_id set default ${releaseId}`))
-          }
-        }
-        let bytesBefore = 0
-        const fileReports: Array<FileReport> = []
-        const digests: Array<string> = []
-        yield* timed(
-          phases,
-          "copy",
-          Effect.forEach(stored, (file) =>
-            Effect.gen(function* () {
-              const target = staged ? stagingName(tableFor(file)!) : partitionName(tableFor(file)!, releaseId)
-              const { report: fileReport, sha256 } = yield* copyFile(tx, releaseId, file, target, (bytes) =>
-                report(progress.report({ phase: "load", item: file.path, done: bytesBefore + bytes, total: totalBytes, unit: "bytes" }))
-              )
-              bytesBefore += file.bytes
-              fileReports.push(fileReport)
-              digests.push(`${file.path}:${sha256}`)
-            })
-          )
-        )
-        if (staged) {
-          yield* timed(phases, "merge", mergeStaged(tx, releaseId, { ...(options.asOf === undefined ? {} : { asOf: options.asOf }), ...(base === undefined ? {} : { baseId: base.id }) }))
-          if (base !== undefined) {
-            yield* tx.query(sql`insert into snomed_refset_columns select ${releaseId}, refset_id, pattern, columns, file_name
+            yield* timed(
+              phases,
+              "merge",
+              mergeStaged(tx, releaseId, {
+                ...(options.asOf === undefined ? {} : { asOf: options.asOf }),
+                ...(base === undefined ? {} : { baseId: base.id })
+              })
+            )
+            if (base !== undefined) {
+              yield* tx.query(sql`insert into snomed_refset_columns select ${releaseId}, refset_id, pattern, columns, file_name
               from snomed_refset_columns where release_id = ${base.id} on conflict do nothing`)
+            }
           }
-        }
-        yield* timed(
-          phases,
-          "index",
-          Effect.forEach(storeTables, (table, step) =>
-            Effect.gen(function* () {
-              report(progress.report({ phase: "index", item: table, done: step, total: storeTables.length, unit: "steps" }))
-              const partition = partitionName(table, releaseId)
-              for (const index of partitionIndexes[table]) {
-                yield* tx.query(sql.raw(index.startsWith("primary key") ? `alter table ${partition} add ${index}` : `create ${index.replace("index on", `index on ${partition}`)}`))
-              }
-              yield* tx.query(sql.raw(`analyze ${partition}`))
-              yield* tx.query(sql.raw(`alter table ${table} attach partition ${partition} for values in (${releaseId})`))
-            })
+          yield* timed(
+            phases,
+            "index",
+            Effect.forEach(storeTables, (table, step) =>
+              Effect.gen(function* () {
+                report(progress.report({ phase: "index", item: table, done: step, total: storeTables.length, unit: "steps" }))
+                const partition = partitionName(table, releaseId)
+                for (const index of partitionIndexes[table]) {
+                  yield* tx.query(
+                    sql.raw(
+                      index.startsWith("primary key")
+                        ? `alter table ${partition} add ${index}`
+                        : `create ${index.replace("index on", `index on ${partition}`)}`
+                    )
+                  )
+                }
+                yield* tx.query(sql.raw(`analyze ${partition}`))
+                yield* tx.query(sql.raw(`alter table ${table} attach partition ${partition} for values in (${releaseId})`))
+              })
+            )
           )
-        )
-        const warnings = yield* timed(phases, "check", danglingReferences(tx, releaseId))
-        result = { files: fileReports, skipped, warnings }
-        return { rowCounts: yield* storedCounts(tx, releaseId), sourceSha256: createHash("sha256").update(digests.toSorted().join("\n")).digest("hex") }
-      })
+          const warnings = yield* timed(phases, "check", danglingReferences(tx, releaseId))
+          result = { files: fileReports, skipped, warnings }
+          return {
+            rowCounts: yield* storedCounts(tx, releaseId),
+            sourceSha256: createHash("sha256").update(digests.toSorted().join("\n")).digest("hex")
+          }
+        })
     )
     return { releaseId: release.id, uri, phases, ...result } satisfies SnomedLoadReport
   }).pipe(Effect.scoped)

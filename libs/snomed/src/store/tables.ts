@@ -49,7 +49,8 @@ export const copyColumns = (file: Pick<Rf2File, "contentType">, header: Readonly
 const escapeCopy = (value: string) => (value.includes("\\") ? value.replaceAll("\\", "\\\\") : value)
 
 /** A PostgreSQL text[] literal: `{"a","b"}`. */
-export const textArrayLiteral = (values: ReadonlyArray<string>) => `{${values.map((value) => `"${value.replace(/[\\"]/g, "\\$&")}"`).join(",")}}`
+export const textArrayLiteral = (values: ReadonlyArray<string>) =>
+  `{${values.map((value) => `"${value.replace(/[\\"]/g, "\\$&")}"`).join(",")}}`
 
 /** One row as a line of COPY text. */
 export const copyLine = (file: Pick<Rf2File, "contentType">, fields: ReadonlyArray<string>) => {
