@@ -5,6 +5,8 @@
 import { spawn, type ChildProcess } from "node:child_process"
 import { once } from "node:events"
 import { createServer, connect, type Server, type Socket } from "node:net"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterEach, describe, expect, it } from "vitest"
 import { testDatabaseUrl, testDatabases } from "../../../libs/db/test/databases"
@@ -30,9 +32,11 @@ const startServer = (env: Record<string, string>) => {
   const child = spawn(bun, [cli, "serve"], { env: { ...process.env, LOG_LEVEL: "warn", ...env }, stdio: ["ignore", "pipe", "pipe"] })
   started.push(child)
   let stderr = ""
+  let stdout = ""
   child.stderr!.on("data", (chunk) => (stderr += chunk))
+  child.stdout!.on("data", (chunk) => (stdout += chunk))
   const exited = once(child, "close").then(([code]) => ({ code: code as number | null, stderr }))
-  return { child, exited }
+  return { child, exited, stdout: () => stdout }
 }
 
 const waitFor = async (check: () => Promise<boolean>, what: string, timeoutMs = 30_000) => {
@@ -55,6 +59,34 @@ describe("the server process", () => {
       expect.stringMatching(/^ffynnon: The database postgres:\/\/ffynnon@127\.0\.0\.1:1\/ffynnon is unavailable \(ECONNREFUSED/)
     ])
     expect(stderr).not.toContain("secret")
+  })
+
+  it("logs one JSON line per request with its id, and never the query string", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "ffynnon-log-"))
+    const port = await freePort()
+    const server = startServer({ FFYNNON_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: "info", DATABASE_URL: "" })
+    try {
+      await waitFor(async () => (await readyStatus(port)) === 200, "the server to be ready")
+      const response = await fetch(`http://127.0.0.1:${port}/fhir/metadata?family=Jones&birthdate=1970-01-01`, {
+        headers: { "x-request-id": "log-test-1" }
+      })
+      expect(response.status).toBe(200)
+      await waitFor(async () => server.stdout().includes("log-test-1"), "the request's log line")
+      const line = server
+        .stdout()
+        .split("\n")
+        .find((text) => text.includes("log-test-1"))!
+      expect(JSON.parse(line)).toMatchObject({
+        message: "request",
+        logLevel: "INFO",
+        annotations: { requestId: "log-test-1", method: "GET", path: "/fhir/metadata", status: 200 }
+      })
+      expect(server.stdout()).not.toMatch(/Jones|1970-01-01/)
+    } finally {
+      server.child.kill("SIGTERM")
+      await once(server.child, "exit")
+      rmSync(dataDir, { recursive: true, force: true })
+    }
   })
 
   it.skipIf(testDatabaseUrl === undefined)(
