@@ -66,15 +66,12 @@ export const expectedColumns = (file: Pick<Rf2File, "contentType" | "refsetPatte
 
 type Check = (value: string) => string | undefined
 
-const validDates = new Set<string>()
 const checkDate: Check = (value) => {
-  if (validDates.has(value)) return undefined
   const match = /^(\d{4})(\d{2})(\d{2})$/.exec(value)
   const date = match === null ? undefined : new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])))
   if (match === null || date!.getUTCDate() !== Number(match[3]) || date!.getUTCMonth() !== Number(match[2]) - 1) {
     return `'${value}' is not a date (yyyymmdd)`
   }
-  validDates.add(value)
   return undefined
 }
 const checkFlag: Check = (value) => (value === "0" || value === "1" ? undefined : `'${value}' is not 0 or 1`)
@@ -99,13 +96,18 @@ const checkSctid =
   (value) =>
     sctidProblem(value, kind)
 
-// Metadata columns repeat a few ids millions of times: check each distinct one once.
+// Metadata columns repeat a few ids millions of times, mostly the same as the row before:
+// check each distinct one once.
 const remembered = (check: Check): Check => {
   const valid = new Set<string>()
+  let last = ""
   return (value) => {
-    if (valid.has(value)) return undefined
+    if (value === last || valid.has(value)) return undefined
     const problem = check(value)
-    if (problem === undefined && valid.size < 100_000) valid.add(value)
+    if (problem === undefined) {
+      last = value
+      if (valid.size < 100_000) valid.add(value)
+    }
     return problem
   }
 }
@@ -124,7 +126,7 @@ const checkForColumn = (file: Pick<Rf2File, "contentType">, column: string): Che
     case "id":
       return file.contentType === "Refset" ? checkUuid : checkSctid(idKind[file.contentType])
     case "effectiveTime":
-      return checkDate
+      return remembered(checkDate)
     case "active":
       return checkFlag
     case "conceptId":
@@ -212,8 +214,8 @@ class StrictUtf8 extends Transform {
 export interface Rf2Rows {
   /** The header's column names. */
   readonly columns: ReadonlyArray<string>
-  /** The checked rows, with the line each came from. */
-  readonly rows: AsyncIterable<{ readonly line: number; readonly fields: ReadonlyArray<string> }>
+  /** The checked rows, with the line each came from and its text. */
+  readonly rows: AsyncIterable<{ readonly line: number; readonly fields: ReadonlyArray<string>; readonly text: string }>
   /** Bytes of the file read so far, for progress. */
   readonly bytesRead: () => number
   /** The file's SHA-256 (hex), once all its rows have been read. */
@@ -279,7 +281,7 @@ export const readRf2 = async (file: Rf2File): Promise<Rf2Rows> => {
           const problem = checks[i]!(fields[i]!)
           if (problem !== undefined) throw new Rf2Error({ file: file.path, line, detail: `column '${columns[i]}': ${problem}` })
         }
-        yield { line, fields }
+        yield { line, fields, text: next.value }
       }
     } catch (error) {
       throw error instanceof Rf2Error ? error : new Rf2Error({ file: file.path, line, detail: String(error) })

@@ -94,11 +94,11 @@ const copyFile = (tx: Sql, releaseId: number, file: Rf2File, target: string, pro
     async function* lines() {
       let chunk = ""
       try {
-        for await (const { fields } of reader.rows) {
+        for await (const { fields, text } of reader.rows) {
           rows++
           if (fields[2] === "1") active++
           if (table === "snomed_refset_member") refsets.add(fields[4]!)
-          chunk += copyLine(file, fields)
+          chunk += copyLine(file, fields, text)
           if (chunk.length >= 256 * 1024) {
             yield chunk
             chunk = ""

@@ -52,9 +52,10 @@ const escapeCopy = (value: string) => (value.includes("\\") ? value.replaceAll("
 export const textArrayLiteral = (values: ReadonlyArray<string>) =>
   `{${values.map((value) => `"${value.replace(/[\\"]/g, "\\$&")}"`).join(",")}}`
 
-/** One row as a line of COPY text. */
-export const copyLine = (file: Pick<Rf2File, "contentType">, fields: ReadonlyArray<string>) => {
-  if (file.contentType !== "Refset") return `${fields.map(escapeCopy).join("\t")}\n`
+/** One row (its fields, and the line they came from) as a line of COPY text. */
+export const copyLine = (file: Pick<Rf2File, "contentType">, fields: ReadonlyArray<string>, text: string) => {
+  // A core file's line is already COPY text, unless it holds a backslash.
+  if (file.contentType !== "Refset") return `${escapeCopy(text)}\n`
   const fixed = fields.slice(0, refsetFixedColumns).join("\t")
   return `${fixed}\t${escapeCopy(textArrayLiteral(fields.slice(refsetFixedColumns)))}\n`
 }
