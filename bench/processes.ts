@@ -112,3 +112,40 @@ export async function stopAll(graceMs = 3000): Promise<void> {
 export function killAllNow(): void {
   for (const s of started) if (isAlive(s.proc)) s.proc.kill("SIGKILL")
 }
+
+/** A failure of a harness itself (bad options, a server that will not start): exit 1 with its message only. */
+export class HarnessError extends Error {}
+
+export function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e)
+}
+
+/**
+ * Runs a harness: `main` gives the exit code; Ctrl-C or SIGTERM stops it with 130. Either way
+ * `cleanup` runs and no child process outlives the harness.
+ */
+export async function runHarness(
+  log: (message: string) => void,
+  main: () => Promise<number>,
+  cleanup: () => Promise<void>
+): Promise<never> {
+  let interrupted = false
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      if (interrupted) return
+      interrupted = true
+      log(`${signal}: stopping`)
+      void cleanup().finally(() => process.exit(130))
+    })
+  }
+  process.on("exit", killAllNow)
+  let code = 1
+  try {
+    code = await main()
+  } catch (e) {
+    if (!interrupted) log(`error: ${e instanceof HarnessError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e)}`)
+  } finally {
+    if (!interrupted) await cleanup()
+  }
+  process.exit(interrupted ? 130 : code)
+}

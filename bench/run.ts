@@ -10,7 +10,6 @@ import { parseArgs } from "node:util"
 import {
   freePort,
   isAlive,
-  killAllNow,
   logTail,
   rssMb,
   runBounded,
@@ -18,16 +17,16 @@ import {
   stopAll,
   waitReady,
   type Env,
-  type Started
+  type Started,
+  errorText,
+  HarnessError,
+  runHarness
 } from "./processes.ts"
 import { machineInfo, markdownTable, socketErrorNotes, withRatios, writeJson, type ScenarioResult } from "./report.ts"
 import { luaRequestScript, parseWrkOutput, wrkArgs } from "./wrk.ts"
 
 const ROOT = resolve(import.meta.dir, "..")
 const READY_TIMEOUT_MS = 60_000
-
-/** A failure of the harness itself (as opposed to a slow server): exit 1 with a message. */
-class HarnessError extends Error {}
 
 /** A scenario whose endpoint does not answer as expected: skipped, and the run fails at the end. */
 class ScenarioError extends Error {}
@@ -296,10 +295,6 @@ function log(message: string): void {
   console.error(`[bench] ${message}`)
 }
 
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e)
-}
-
 async function main(argv: string[], tmp: string): Promise<number> {
   const o = parseOptions(argv)
   const scenarios = SCENARIOS.filter((s) => o.scenario === undefined || s.name === o.scenario)
@@ -352,26 +347,11 @@ async function cleanup(tmp: string): Promise<void> {
 
 async function run(): Promise<void> {
   const tmp = mkdtempSync(join(os.tmpdir(), "ffynnon-bench-"))
-  let interrupted = false
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.on(signal, () => {
-      if (interrupted) return
-      interrupted = true
-      log(`${signal}: stopping`)
-      void cleanup(tmp).finally(() => process.exit(130))
-    })
-  }
-  process.on("exit", killAllNow)
-
-  let code = 1
-  try {
-    code = await main(process.argv.slice(2), tmp)
-  } catch (e) {
-    if (!interrupted) log(`error: ${e instanceof HarnessError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e)}`)
-  } finally {
-    await cleanup(tmp)
-  }
-  process.exit(interrupted ? 130 : code)
+  await runHarness(
+    log,
+    () => main(process.argv.slice(2), tmp),
+    () => cleanup(tmp)
+  )
 }
 
 await run()

@@ -23,7 +23,20 @@ import { join, relative, resolve } from "node:path"
 import { pipeline } from "node:stream/promises"
 import { parseArgs } from "node:util"
 import postgres from "postgres"
-import { freePort, isAlive, killAllNow, logTail, rssMb, runBounded, start, stopAll, type Env, type Started } from "./processes.ts"
+import {
+  errorText,
+  freePort,
+  HarnessError,
+  isAlive,
+  logTail,
+  rssMb,
+  runBounded,
+  runHarness,
+  start,
+  stopAll,
+  type Env,
+  type Started
+} from "./processes.ts"
 import { machineInfo, writeJson, type ScenarioResult } from "./report.ts"
 import type { GroundTruth } from "./snomed-generator/truth.ts"
 import { parseWrkOutput, wrkArgs, type WrkResult } from "./wrk.ts"
@@ -39,9 +52,6 @@ const READY_TIMEOUT_MS = 15 * 60_000
 const RSS_SETTLE_MS = 10_000
 const REQUEST_TIMEOUT_MS = 30_000
 const EXAMPLES_KEPT = 5
-
-/** A failure of the harness itself: exit 1 with a message. */
-class HarnessError extends Error {}
 
 // ---------------------------------------------------------------- options
 
@@ -117,10 +127,6 @@ function parseOptions(argv: string[]): Options {
 
 function log(message: string): void {
   console.error(`[snomed-bench] ${message}`)
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e)
 }
 
 const seconds = (ms: number) => ms / 1000
@@ -872,26 +878,11 @@ async function cleanup(run: Run): Promise<void> {
 
 async function runMain(): Promise<void> {
   const run: Run = { tmp: mkdtempSync(join(os.tmpdir(), "ffynnon-snomed-bench-")), databases: [], keep: false }
-  let interrupted = false
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.on(signal, () => {
-      if (interrupted) return
-      interrupted = true
-      log(`${signal}: stopping`)
-      void cleanup(run).finally(() => process.exit(130))
-    })
-  }
-  process.on("exit", killAllNow)
-
-  let code = 1
-  try {
-    code = await main(process.argv.slice(2), run)
-  } catch (e) {
-    if (!interrupted) log(`error: ${e instanceof HarnessError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e)}`)
-  } finally {
-    if (!interrupted) await cleanup(run)
-  }
-  process.exit(interrupted ? 130 : code)
+  await runHarness(
+    log,
+    () => main(process.argv.slice(2), run),
+    () => cleanup(run)
+  )
 }
 
 await runMain()

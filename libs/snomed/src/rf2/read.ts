@@ -17,46 +17,26 @@ import type { Rf2File } from "./files"
 /** Terms may hold up to 4,096 characters since the July 2026 releases. */
 export const maxTermLength = 4096
 
+const descriptionHeader = ["id", "effectiveTime", "active", "moduleId", "conceptId", "languageCode", "typeId", "term", "caseSignificanceId"]
+const relationshipHeader = (target: "destinationId" | "value") => [
+  "id",
+  "effectiveTime",
+  "active",
+  "moduleId",
+  "sourceId",
+  target,
+  "relationshipGroup",
+  "typeId",
+  "characteristicTypeId",
+  "modifierId"
+]
 const coreHeaders: Record<string, ReadonlyArray<string>> = {
   Concept: ["id", "effectiveTime", "active", "moduleId", "definitionStatusId"],
-  Description: ["id", "effectiveTime", "active", "moduleId", "conceptId", "languageCode", "typeId", "term", "caseSignificanceId"],
-  TextDefinition: ["id", "effectiveTime", "active", "moduleId", "conceptId", "languageCode", "typeId", "term", "caseSignificanceId"],
-  Relationship: [
-    "id",
-    "effectiveTime",
-    "active",
-    "moduleId",
-    "sourceId",
-    "destinationId",
-    "relationshipGroup",
-    "typeId",
-    "characteristicTypeId",
-    "modifierId"
-  ],
-  StatedRelationship: [
-    "id",
-    "effectiveTime",
-    "active",
-    "moduleId",
-    "sourceId",
-    "destinationId",
-    "relationshipGroup",
-    "typeId",
-    "characteristicTypeId",
-    "modifierId"
-  ],
-  RelationshipConcreteValues: [
-    "id",
-    "effectiveTime",
-    "active",
-    "moduleId",
-    "sourceId",
-    "value",
-    "relationshipGroup",
-    "typeId",
-    "characteristicTypeId",
-    "modifierId"
-  ]
+  Description: descriptionHeader,
+  TextDefinition: descriptionHeader,
+  Relationship: relationshipHeader("destinationId"),
+  StatedRelationship: relationshipHeader("destinationId"),
+  RelationshipConcreteValues: relationshipHeader("value")
 }
 const refsetHeader = ["id", "effectiveTime", "active", "moduleId", "refsetId", "referencedComponentId"]
 
