@@ -18,6 +18,7 @@ import {
   sampleFile,
   sampleFolder,
   sampleUri,
+  sampleZip,
   txSubsetFolder,
   txSubsetUri
 } from "./sample"
@@ -57,6 +58,22 @@ for (const kind of testDatabases) {
           expect(release!.sourceSha256).toMatch(/^[0-9a-f]{64}$/)
           const again = yield* Effect.flip(loadSnomed(sampleFolder))
           expect(again.message).toMatch(/already loaded/)
+        })
+      )
+
+      it.effect("reads a release zip the same as its folder", () =>
+        Effect.gen(function* () {
+          const zip = yield* Effect.promise(sampleZip)
+          const report = yield* loadSnomed(zip.path, { uri: "http://snomed.info/sct/11000230100/version/20251231" }).pipe(
+            Effect.ensuring(Effect.sync(zip.remove))
+          )
+          const fromFolder = (yield* (yield* Releases).list()).find((release) => release.version === sampleUri)!
+          const fromZip = (yield* (yield* Releases).list()).find((release) => release.version === report.uri)!
+          expect(fromZip.rowCounts).toEqual(fromFolder.rowCounts)
+          expect(fromZip.sourceSha256).toBe(fromFolder.sourceSha256)
+          expect(Object.fromEntries(report.files.map((file) => [file.path.replace(/^SnomedCT_[^/]+\//, ""), file.rows]))).toEqual(
+            expected.counts.rows
+          )
         })
       )
 

@@ -1,7 +1,19 @@
 /** The team-written sample release and its ground truth, and corrupted copies for error tests. */
-import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs"
+import {
+  appendFileSync,
+  cpSync,
+  createWriteStream,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync
+} from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { pipeline } from "node:stream/promises"
+import { ZipFile } from "yazl"
 
 const sampleRoot = join(import.meta.dirname, "..", "..", "..", "data", "sample", "snomed")
 export const sampleFolder = join(sampleRoot, "SnomedCT_FfynnonSample_PRODUCTION_20260101T120000Z")
@@ -75,3 +87,16 @@ export const rowsOf = (path: string) =>
     .split("\r\n")
     .filter((line) => line.length > 0)
     .map((line) => line.split("\t"))
+
+/** The sample release packed as a zip, as releases are distributed, in a temporary folder. */
+export const sampleZip = async () => {
+  const folder = mkdtempSync(join(tmpdir(), "ffynnon-zip-"))
+  const path = join(folder, "SnomedCT_FfynnonSample_PRODUCTION_20260101T120000Z.zip")
+  const zip = new ZipFile()
+  for (const file of readdirSync(sampleFolder, { recursive: true }) as Array<string>) {
+    if (file.endsWith(".txt")) zip.addFile(join(sampleFolder, file), `SnomedCT_FfynnonSample_PRODUCTION_20260101T120000Z/${file}`)
+  }
+  zip.end()
+  await pipeline(zip.outputStream, createWriteStream(path))
+  return { path, remove: () => rmSync(folder, { recursive: true, force: true }) }
+}

@@ -1,6 +1,7 @@
 /**
  * Loads an RF2 release into the store in one transaction: each file's rows are checked and
- * streamed with COPY into a new partition per table, the partitions are indexed and attached,
+ * streamed with COPY into a new partition per table (through staging tables for Full and Delta
+ * files), the partitions are indexed and attached,
  * and the release registry entry becomes active at commit. Any bad row, missing file or database
  * failure rolls everything back, leaving the releases already loaded serving.
  */
@@ -247,6 +248,7 @@ export const loadSnomed = (source: string, options: LoadSnomedOptions = {}) =>
           }
           let bytesBefore = 0
           const fileReports: Array<FileReport> = []
+          // Of the files' names and contents, so a release has one checksum whether zipped or not.
           const digests: Array<string> = []
           yield* timed(
             phases,
@@ -259,7 +261,7 @@ export const loadSnomed = (source: string, options: LoadSnomedOptions = {}) =>
                 )
                 bytesBefore += file.bytes
                 fileReports.push(fileReport)
-                digests.push(`${file.path}:${sha256}`)
+                digests.push(`${file.name}:${sha256}`)
               })
             )
           )
