@@ -88,7 +88,8 @@ export interface Designation {
 
 export interface SearchHit {
   readonly concept: number
-  readonly term: string
+  /** The matching description: its term is `descriptions.terms.get(description)`. */
+  readonly description: number
 }
 
 const typeNames = ["fullySpecifiedName", "synonym", "definition"] as const
@@ -371,29 +372,28 @@ export class SnomedIndex {
     if (query.length === 0) return []
     const terms = this.descriptions.terms
     const folded = query.join(" ")
-    // Key = rank * conceptCount + concept position: one numeric sort orders by rank, then SCTID.
-    const count = this.conceptCount
+    // Key = rank * descriptionCount + description position: one numeric sort orders by rank, then
+    // by SCTID (descriptions are stored in their concepts' order).
+    const count = terms.length
     const keys: Array<number> = []
-    const descriptionOf = new Map<number, number>()
-    for (const description of this.textIndex.matching(query, (document) => terms.get(document))) {
+    for (const description of this.textIndex.matching(query, count)) {
       if (this.descriptions.active[description] !== 1) continue
       const concept = this.descriptions.concept[description]!
       if (!accept(concept)) continue
       const length = terms.lengthOf(description)
       const exact = length === text.trim().length && tokens(terms.get(description)).join(" ") === folded
       const rank = (this.isActive(concept) ? 0 : 1 << 14) + (exact ? 0 : 1 << 13) + Math.min(length, (1 << 13) - 1)
-      const key = rank * count + concept
-      keys.push(key)
-      descriptionOf.set(key, description)
+      keys.push(rank * count + description)
     }
     const sorted = Float64Array.from(keys).sort()
     const seen = new Set<number>()
     const hits: Array<SearchHit> = []
     for (const key of sorted) {
-      const concept = key % count
+      const description = key % count
+      const concept = this.descriptions.concept[description]!
       if (seen.has(concept)) continue
       seen.add(concept)
-      hits.push({ concept, term: terms.get(descriptionOf.get(key)!) })
+      hits.push({ concept, description })
     }
     return hits
   }

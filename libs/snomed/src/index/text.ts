@@ -95,11 +95,11 @@ export class PrefixIndex {
   }
 
   /**
-   * The documents in which every query token starts some word, ascending. The rarest token's
-   * documents are the candidates; a token that starts few words is checked in their postings,
-   * others (short prefixes of many words) against the document's own words.
+   * The documents (of `documentCount`) in which every query token starts some word, ascending.
+   * The rarest token's documents are the candidates; a token that starts few words is checked in
+   * their postings, one that starts many (a short prefix) in a bitmap of its documents.
    */
-  matching(query: ReadonlyArray<string>, textOf: (document: number) => string): Array<number> {
+  matching(query: ReadonlyArray<string>, documentCount: number): Array<number> {
     const bySize = [...query].sort((a, b) => this.size(a) - this.size(b))
     const candidates = this.documents(bySize[0]!)
     const checks = bySize.slice(1).map((token) => {
@@ -110,7 +110,9 @@ export class PrefixIndex {
           return false
         }
       }
-      return (document: number) => tokens(textOf(document)).some((word) => word.startsWith(token))
+      const marked = new Uint8Array(documentCount)
+      for (let i = this.postingStarts[from]!; i < this.postingStarts[to]!; i++) marked[this.postings[i]!] = 1
+      return (document: number) => marked[document] === 1
     })
     const found: Array<number> = []
     for (const document of candidates) if (checks.every((check) => check(document))) found.push(document)
