@@ -6,3 +6,4 @@ export const loadCommand = Command.make("load").pipe(
   Command.withDescription("Load a release into the store, in one transaction, with progress and a summary."),
   Command.withSubcommands([snomedCommand])
 )
+export { formatTable } from "./table"

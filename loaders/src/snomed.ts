@@ -4,11 +4,12 @@ import { layerFromConfig, Releases } from "@ffynnon/db"
 import { loadSnomed, type SnomedLoadReport } from "@ffynnon/snomed"
 import { Console, Effect, Layer, Option } from "effect"
 import { finishProgressLine, layerStderrProgress } from "./progress"
+import { formatTable } from "./table"
 
 export const printSnomedReport = (report: SnomedLoadReport) =>
   Effect.gen(function* () {
     yield* Console.log(`Loaded ${report.uri} as release ${report.releaseId}.`)
-    yield* Console.table(report.files.map(({ path, rows, active }) => ({ file: path, rows, active, inactive: rows - active })))
+    yield* Console.log(formatTable(report.files.map(({ path, rows, active }) => ({ file: path, rows, active, inactive: rows - active }))))
     for (const path of report.skipped) yield* Console.log(`skipped (not stored yet): ${path}`)
     for (const warning of report.warnings) yield* Console.log(`warning: ${warning}`)
     yield* Console.log(

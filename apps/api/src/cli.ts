@@ -5,7 +5,7 @@
 import { Command, Options, ValidationError } from "@effect/cli"
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
 import { layerFromConfig, Releases } from "@ffynnon/db"
-import { loadCommand } from "@ffynnon/loaders"
+import { formatTable, loadCommand } from "@ffynnon/loaders"
 import { Cause, Console, Effect, Layer, Option } from "effect"
 import { writeSync } from "node:fs"
 import { software } from "./routes/metadata"
@@ -29,15 +29,17 @@ const releasesCommand = Command.make(
       const releases = yield* (yield* Releases).list()
       if (json) return yield* Console.log(JSON.stringify(releases, null, 2))
       if (releases.length === 0) return yield* Console.log("No releases loaded.")
-      yield* Console.table(
-        releases.map((release) => ({
-          id: release.id,
-          kind: release.kind,
-          version: release.version,
-          status: release.status,
-          loaded: release.loadedAt?.toISOString() ?? "",
-          source: release.sourceName
-        }))
+      yield* Console.log(
+        formatTable(
+          releases.map((release) => ({
+            id: release.id,
+            kind: release.kind,
+            version: release.version,
+            status: release.status,
+            loaded: release.loadedAt?.toISOString() ?? "",
+            source: release.sourceName
+          }))
+        )
       )
     }).pipe(Effect.provide(Releases.Default.pipe(Layer.provide(layerFromConfig))))
 ).pipe(Command.withDescription("List the releases loaded, newest first, including failed attempts."))
