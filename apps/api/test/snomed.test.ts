@@ -98,6 +98,15 @@ for (const kind of testDatabases) {
       const wrongDisplay = await get(`/fhir/CodeSystem/$validate-code?url=${sct}&code=22298006&display=Heart%20attak`)
       expect(parameter(wrongDisplay.body, "result")!.valueBoolean).toBe(false)
       expect(parameter(wrongDisplay.body, "message")!.valueString).toMatch(/'Heart attak' is not a valid display/)
+      // Letter case counts only as far as the description's case significance says.
+      const lowerCase = await get(`/fhir/CodeSystem/$validate-code?url=${sct}&code=22298006&display=heart%20ATTACK`)
+      expect(parameter(lowerCase.body, "result")!.valueBoolean).toBe(true)
+      expect(
+        parameter((await get(`/fhir/CodeSystem/$validate-code?url=${sct}&code=1271000230107&display=mg`)).body, "result")!.valueBoolean
+      ).toBe(true)
+      expect(
+        parameter((await get(`/fhir/CodeSystem/$validate-code?url=${sct}&code=1271000230107&display=MG`)).body, "result")!.valueBoolean
+      ).toBe(false)
       const unknown = await get(`/fhir/CodeSystem/$validate-code?url=${sct}&code=12345678`)
       expect(parameter(unknown.body, "result")!.valueBoolean).toBe(false)
       const inactive = await get(`/fhir/CodeSystem/$validate-code?url=${sct}&code=${expected.inactive[0].code}`)

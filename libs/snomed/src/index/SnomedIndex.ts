@@ -9,6 +9,8 @@ import { PrefixIndex, tokens } from "./text"
 export const fieldSeparator = "\u001f"
 
 export const DescriptionType = { fullySpecifiedName: 0, synonym: 1, definition: 2 } as const
+/** A description's case significance: which differences in letter case still name the same term. */
+export const CaseSignificance = { sensitive: 0, initialInsensitive: 1, insensitive: 2 } as const
 export const Acceptability = { none: 0, acceptable: 1, preferred: 2 } as const
 
 /** Compressed sparse rows: the neighbours of node n are targets[starts[n]..starts[n+1]). */
@@ -39,6 +41,8 @@ export interface DescriptionTable {
   /** Index into `languages`. */
   readonly language: Uint8Array
   readonly languages: ReadonlyArray<string>
+  /** CaseSignificance.* */
+  readonly caseSignificance: Uint8Array
   /** Descriptions of concept n: byConcept.targets[byConcept.starts[n]..]. */
   readonly byConcept: Adjacency
 }
@@ -229,10 +233,28 @@ export class SnomedIndex {
     )
   }
 
-  /** True when `term` is an active description of the concept, acceptable in one of `refsets` (any, when empty). */
+  /** True when `text` is the description's term, given its case significance. */
+  private termMatches(description: number, text: string) {
+    const term = this.descriptions.terms.get(description)
+    if (term === text) return true
+    if (term.length !== text.length) return false
+    switch (this.descriptions.caseSignificance[description]) {
+      case CaseSignificance.insensitive:
+        return term.toLowerCase() === text.toLowerCase()
+      case CaseSignificance.initialInsensitive:
+        return term.charAt(0).toLowerCase() === text.charAt(0).toLowerCase() && term.slice(1) === text.slice(1)
+      default:
+        return false
+    }
+  }
+
+  /**
+   * True when `term` is an active description of the concept (letter case compared as the
+   * description's case significance allows), acceptable in one of `refsets` (any, when empty).
+   */
   hasTerm(concept: number, term: string, refsets: ReadonlyArray<string>) {
     for (const description of neighbours(this.descriptions.byConcept, concept)) {
-      if (this.descriptions.active[description] !== 1 || this.descriptions.terms.get(description) !== term) continue
+      if (this.descriptions.active[description] !== 1 || !this.termMatches(description, term)) continue
       if (refsets.length === 0) return true
       if (refsets.some((refsetId) => (this.languageRefsets.get(refsetId)?.[description] ?? 0) !== Acceptability.none)) return true
     }

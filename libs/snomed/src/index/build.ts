@@ -7,7 +7,16 @@ import type { Sql } from "@ffynnon/db"
 import { Effect } from "effect"
 import { Concepts } from "../metadata"
 import { detached, PackedStrings } from "./packed"
-import { Acceptability, DescriptionType, fieldSeparator, SnomedIndex, type Adjacency, type Attribute, type Refset } from "./SnomedIndex"
+import {
+  Acceptability,
+  CaseSignificance,
+  DescriptionType,
+  fieldSeparator,
+  SnomedIndex,
+  type Adjacency,
+  type Attribute,
+  type Refset
+} from "./SnomedIndex"
 
 /** Adjacency lists from edges, for `nodeCount` nodes. */
 export const adjacency = (nodeCount: number, from: ArrayLike<number>, to: ArrayLike<number>): Adjacency => {
@@ -49,6 +58,12 @@ class Codes {
     }
     return number
   }
+}
+
+const caseSignificances: Record<string, number> = {
+  "900000000000017005": CaseSignificance.sensitive,
+  "900000000000020002": CaseSignificance.initialInsensitive,
+  "900000000000448009": CaseSignificance.insensitive
 }
 
 const descriptionTypes: Record<string, number> = {
@@ -93,9 +108,10 @@ export const buildIndex = (sql: Sql, releaseId: number, uri: string) =>
     const descriptionActive = new Numbers(new Uint8Array(1024))
     const languages = new Codes()
     const language = new Numbers(new Uint8Array(1024))
+    const caseSignificance = new Numbers(new Uint8Array(1024))
     yield* sql.copyTo(
-      `select id, concept_id, active::int, language_code, type_id, term from snomed_description where ${release} order by concept_id, id`,
-      ([id, conceptId, isActive, languageCode, typeId, term]) => {
+      `select id, concept_id, active::int, language_code, type_id, term, case_significance_id from snomed_description where ${release} order by concept_id, id`,
+      ([id, conceptId, isActive, languageCode, typeId, term, caseSignificanceId]) => {
         const concept = position.get(conceptId!)
         if (concept === undefined) return
         descriptionPosition.set(id!, terms.length)
@@ -104,6 +120,7 @@ export const buildIndex = (sql: Sql, releaseId: number, uri: string) =>
         types.push(descriptionTypes[typeId!] ?? DescriptionType.synonym)
         descriptionActive.push(Number(isActive))
         language.push(languages.of(detached(languageCode!)))
+        caseSignificance.push(caseSignificances[caseSignificanceId!] ?? CaseSignificance.sensitive)
       }
     )
 
@@ -215,6 +232,7 @@ export const buildIndex = (sql: Sql, releaseId: number, uri: string) =>
         active: descriptionActive.done(),
         language: language.done(),
         languages: languages.values,
+        caseSignificance: caseSignificance.done(),
         byConcept: adjacency(
           conceptCount,
           descriptionsOfConcept,
