@@ -139,6 +139,12 @@ for (const kind of testDatabases) {
       expect(refsets.body.expansion.contains.map((entry: { code: string }) => entry.code)).toEqual(
         expect.arrayContaining(expected.refsets.map((entry: { refsetId: string }) => entry.refsetId))
       )
+      const fsnOnly = await get(
+        `/fhir/ValueSet/$expand?url=${encodeURIComponent(`${sct}?fhir_vs=isa/22298006`)}&count=1&designation=${encodeURIComponent("http://snomed.info/sct|900000000000003001")}`
+      )
+      expect(fsnOnly.body.expansion.contains[0].designation).toEqual([
+        expect.objectContaining({ use: expect.objectContaining({ code: "900000000000003001" }), value: "Myocardial infarction (disorder)" })
+      ])
       const unknown = await get(`/fhir/ValueSet/$expand?url=${encodeURIComponent("http://example.org/vs")}`)
       expect(unknown.status).toBe(404)
     })

@@ -81,16 +81,20 @@ export const designationUse = {
   definition: { system: snomedSystem, code: "900000000000550004", display: "Definition" }
 } as const
 
-/** The concept's designations as FHIR `designation` parts. */
-export const designationParts = (index: SnomedIndex, concept: number) =>
+/** The concept's active designations, as ValueSet.expansion.contains.designation has them. */
+export const activeDesignations = (index: SnomedIndex, concept: number) =>
   index
     .designations(concept)
     .filter((designation) => designation.active)
-    .map((designation) => ({
-      name: "designation",
-      part: [
-        { name: "language", valueCode: designation.languageCode },
-        { name: "use", valueCoding: designationUse[designation.type] },
-        { name: "value", valueString: designation.term }
-      ]
-    }))
+    .map((designation) => ({ language: designation.languageCode, use: designationUse[designation.type], value: designation.term }))
+
+/** The concept's designations as `designation` parts of a Parameters answer. */
+export const designationParts = (index: SnomedIndex, concept: number) =>
+  activeDesignations(index, concept).map(({ language, use, value }) => ({
+    name: "designation",
+    part: [
+      { name: "language", valueCode: language },
+      { name: "use", valueCoding: use },
+      { name: "value", valueString: value }
+    ]
+  }))

@@ -2,7 +2,8 @@
  * `ValueSet/$expand` over SNOMED CT's implicit value sets
  * (https://hl7.org/fhir/R4/valueset-operation-expand.html): `filter` (every word, as a word
  * prefix, case and diacritics folded), `count`/`offset` paging in a stable order, `activeOnly`,
- * `includeDesignations`, `displayLanguage` (or Accept-Language). Expansions over
+ * `includeDesignations` and `designation` (by language or use), `displayLanguage` (or
+ * Accept-Language). Expansions over
  * `maxExpansion` concepts need `count`. Value sets given as resources arrive with the FHIR
  * terminology engine.
  */
@@ -10,8 +11,21 @@ import { Effect } from "effect"
 import { randomUUID } from "node:crypto"
 import { defineOperation } from "../fhir/operation"
 import { FhirFailure } from "../fhir/outcome"
-import { designationParts, languageRefsets, preferredLanguages, releaseFor, snomedSystem } from "./common"
+import { activeDesignations, languageRefsets, preferredLanguages, releaseFor, snomedSystem } from "./common"
 import { membership, parseImplicitValueSet } from "./valueSets"
+
+/**
+ * The `designation` parameters' filter: each is `urn:ietf:bcp:47|<language>` or `<system>|<use code>`;
+ * a designation is kept when it matches any of them (all are kept when there are none).
+ */
+const wantedDesignation = (tokens: ReadonlyArray<string> | undefined) => (designation: { language: string; use: { code: string } }) =>
+  tokens === undefined ||
+  tokens.some((token) => {
+    const [system, code = ""] = token.includes("|") ? token.split("|") : ["", token]
+    return system === "urn:ietf:bcp:47"
+      ? designation.language.toLowerCase() === code.toLowerCase() || designation.language.toLowerCase().startsWith(`${code.toLowerCase()}-`)
+      : designation.use.code === code
+  })
 
 /** The largest expansion returned in one answer. */
 export const maxExpansion = 10_000
@@ -72,13 +86,9 @@ export const expandOperation = defineOperation({
         code: index.code(concept),
         display: index.preferredTerm(concept, refsets) ?? index.code(concept),
         ...(index.isActive(concept) ? {} : { inactive: true }),
-        ...(input.includeDesignations === true
+        ...(input.includeDesignations === true || input.designation !== undefined
           ? {
-              designation: designationParts(index, concept).map(({ part }) => ({
-                language: part[0]!.valueCode,
-                use: part[1]!.valueCoding,
-                value: part[2]!.valueString
-              }))
+              designation: activeDesignations(index, concept).filter(wantedDesignation(input.designation))
             }
           : {})
       }))
