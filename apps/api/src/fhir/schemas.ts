@@ -32,6 +32,9 @@ export const fhirJson = "application/fhir+json"
 export const failureResponses = {
   400: { description: "Invalid request", content: { [fhirJson]: { schema: OperationOutcomeSchema } } },
   404: { description: "Not found", content: { [fhirJson]: { schema: OperationOutcomeSchema } } },
+  413: { description: "Request body too large", content: { [fhirJson]: { schema: OperationOutcomeSchema } } },
+  415: { description: "Not a FHIR JSON body", content: { [fhirJson]: { schema: OperationOutcomeSchema } } },
+  422: { description: "Too costly (an expansion too large without paging)", content: { [fhirJson]: { schema: OperationOutcomeSchema } } },
   500: { description: "Unexpected error", content: { [fhirJson]: { schema: OperationOutcomeSchema } } },
   503: { description: "Database unavailable", content: { [fhirJson]: { schema: OperationOutcomeSchema } } }
 } as const

@@ -15,6 +15,8 @@ export const tokens = (text: string): Array<string> =>
     .split(/[^\p{L}\p{N}]+/u)
     .filter((token) => token.length > 0)
 
+const bitmaps = new WeakMap<PrefixIndex, Uint8Array>()
+
 /** A word-prefix index over documents numbered 0..n-1. */
 export class PrefixIndex {
   private constructor(
@@ -97,25 +99,37 @@ export class PrefixIndex {
   /**
    * The documents (of `documentCount`) in which every query token starts some word, ascending.
    * The rarest token's documents are the candidates; a token that starts few words is checked in
-   * their postings, one that starts many (a short prefix) in a bitmap of its documents.
+   * their postings (so do a ninth and later short prefix), one that starts many (a short
+   * prefix) in a bitmap of its documents.
    */
   matching(query: ReadonlyArray<string>, documentCount: number): Array<number> {
     const bySize = [...query].sort((a, b) => this.size(a) - this.size(b))
     const candidates = this.documents(bySize[0]!)
+    // Short prefixes share one bitmap per index, a bit each, cleared after the query: a bitmap per
+    // query was megabytes of garbage per search at monolith scale.
+    let bitmap = bitmaps.get(this)
+    if (bitmap === undefined || bitmap.length < documentCount) bitmaps.set(this, (bitmap = new Uint8Array(documentCount)))
+    const marks: Array<readonly [number, number]> = []
     const checks = bySize.slice(1).map((token) => {
       const [from, to] = this.range(token)
-      if (to - from <= 16) {
+      if (to - from <= 16 || marks.length === 8) {
         return (document: number) => {
           for (let word = from; word < to; word++) if (this.hasWord(word, document)) return true
           return false
         }
       }
-      const marked = new Uint8Array(documentCount)
-      for (let i = this.postingStarts[from]!; i < this.postingStarts[to]!; i++) marked[this.postings[i]!] = 1
-      return (document: number) => marked[document] === 1
+      const bit = 1 << marks.length
+      marks.push([from, to])
+      for (let i = this.postingStarts[from]!; i < this.postingStarts[to]!; i++) bitmap![this.postings[i]!]! |= bit
+      return (document: number) => (bitmap![document]! & bit) !== 0
     })
     const found: Array<number> = []
-    for (const document of candidates) if (checks.every((check) => check(document))) found.push(document)
+    try {
+      for (const document of candidates) if (checks.every((check) => check(document))) found.push(document)
+    } finally {
+      for (const [from, to] of marks)
+        for (let i = this.postingStarts[from]!; i < this.postingStarts[to]!; i++) bitmap[this.postings[i]!] = 0
+    }
     return found
   }
 }
