@@ -83,9 +83,13 @@ export function rssMb(pid: number): number | undefined {
   }
 }
 
-/** Runs a command to completion with a hard time limit; returns exit code and stdout. */
-export async function runBounded(cmd: string[], timeoutMs: number): Promise<{ code: number; stdout: string; stderr: string }> {
-  const proc = Bun.spawn(cmd, { stdin: "ignore", stdout: "pipe", stderr: "pipe" })
+/** Runs a command to completion with a hard time limit and `env` added to ours; returns exit code and output. */
+export async function runBounded(
+  cmd: string[],
+  timeoutMs: number,
+  env: Env = {}
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const proc = Bun.spawn(cmd, { env: { ...process.env, ...env }, stdin: "ignore", stdout: "pipe", stderr: "pipe" })
   const entry: Started = { name: cmd[0] ?? "command", proc, baseUrl: "", logPath: "" }
   started.push(entry)
   const timer = setTimeout(() => proc.kill("SIGKILL"), timeoutMs)

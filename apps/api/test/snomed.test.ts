@@ -82,7 +82,9 @@ for (const kind of testDatabases) {
         `/fhir/CodeSystem/$lookup?system=${sct}&code=22298006&version=http://snomed.info/sct/83821000000107/version/20260101`
       )
       expect(version.status).toBe(404)
-      expect(version.body.issue[0].details.text).toMatch(/83821000000107.*is not loaded. Loaded: http:\/\/snomed.info\/sct\/11000230100/)
+      expect(version.body.issue[0].details.text).toMatch(
+        /83821000000107.*could not be found. Valid versions: http:\/\/snomed.info\/sct\/11000230100/
+      )
     })
 
     it("$subsumes answers every ground-truth pair", async () => {
@@ -97,7 +99,7 @@ for (const kind of testDatabases) {
       expect(parameter(valid.body, "result")!.valueBoolean).toBe(true)
       const wrongDisplay = await get(`/fhir/CodeSystem/$validate-code?url=${sct}&code=22298006&display=Heart%20attak`)
       expect(parameter(wrongDisplay.body, "result")!.valueBoolean).toBe(false)
-      expect(parameter(wrongDisplay.body, "message")!.valueString).toMatch(/'Heart attak' is not a valid display/)
+      expect(parameter(wrongDisplay.body, "message")!.valueString).toMatch(/Wrong Display Name 'Heart attak'/)
       // Letter case counts only as far as the description's case significance says.
       const lowerCase = await get(`/fhir/CodeSystem/$validate-code?url=${sct}&code=22298006&display=heart%20ATTACK`)
       expect(parameter(lowerCase.body, "result")!.valueBoolean).toBe(true)
@@ -156,7 +158,7 @@ for (const kind of testDatabases) {
       ).toBe(true)
       const outside = await get(`/fhir/ValueSet/$validate-code?url=${url}&system=${sct}&code=80146002`)
       expect(parameter(outside.body, "result")!.valueBoolean).toBe(false)
-      expect(parameter(outside.body, "message")!.valueString).toMatch(/not in the value set/)
+      expect(parameter(outside.body, "message")!.valueString).toMatch(/was not found in the value set/)
     })
 
     it("$translate returns every map row with group, priority, rule and advice, and reverses", async () => {

@@ -9,7 +9,7 @@ import { Effect, Either } from "effect"
 import type { ApiServices, AppEnv, Run } from "../runtime"
 import { outcomeResponse } from "../runtime"
 import { FhirFailure, zodFailure } from "./outcome"
-import { fromParameters, fromQuery, type OperationInput, type ParameterSpec } from "./parameters"
+import { fromParameters, fromQuery, type OperationInput, type ParameterSpec, type UnknownParameters } from "./parameters"
 import { failureResponses, fhirJson, ParametersSchema, ResourceSchema } from "./schemas"
 
 export interface OperationCapability {
@@ -28,6 +28,11 @@ export interface OperationRequest {
 export interface OperationDefinition<Spec extends Record<string, ParameterSpec>> extends OperationCapability {
   readonly summary: string
   readonly parameters: Spec
+  /**
+   * Terminology operations ignore parameters they do not know: FHIR terminology clients (the
+   * IG publisher, the HL7 test runner) send their own, such as a validation profile's.
+   */
+  readonly unknownParameters?: UnknownParameters
   readonly handler: (input: OperationInput<Spec>, request: OperationRequest) => Effect.Effect<unknown, unknown, ApiServices>
 }
 
@@ -69,13 +74,13 @@ export const registerOperation = <Spec extends Record<string, ParameterSpec>>(
 
   app.get(path, (c) => {
     const query = new URLSearchParams([...new URL(c.req.url).searchParams].filter(([name]) => !generalParameters.has(name)))
-    return respond(c, fromQuery(label, operation.parameters, query))
+    return respond(c, fromQuery(label, operation.parameters, query, operation.unknownParameters))
   })
   app.post(path, async (c) => {
     const parameters = await readParametersBody(c)
     return respond(
       c,
-      Either.flatMap(parameters, (parameters) => fromParameters(label, operation.parameters, parameters))
+      Either.flatMap(parameters, (parameters) => fromParameters(label, operation.parameters, parameters, operation.unknownParameters))
     )
   })
 

@@ -20,12 +20,14 @@ export type IssueType =
   | "processing"
   | "security"
   | "informational"
+  | "business-rule"
+  | "code-invalid"
 
 export interface OperationOutcomeIssue {
   readonly severity: IssueSeverity
   readonly code: IssueType
   readonly diagnostics?: string
-  readonly details?: { readonly text: string }
+  readonly details?: { readonly coding?: ReadonlyArray<{ readonly system: string; readonly code: string }>; readonly text: string }
   readonly expression?: ReadonlyArray<string>
 }
 

@@ -84,16 +84,21 @@ const fromPart = (
     : Either.left(issue("error", "invalid", `Parameter '${name}' must have a ${valueKeyOf(type)}.`, [name]))
 }
 
+/** How unknown parameter names are treated: refused, or ignored as the terminology test clients expect. */
+export type UnknownParameters = "refuse" | "ignore"
+
 const collect = <Spec extends Record<string, ParameterSpec>>(
   operation: string,
   spec: Spec,
-  entries: ReadonlyArray<readonly [string, (spec: ParameterSpec) => Either.Either<unknown, OperationOutcomeIssue>]>
+  entries: ReadonlyArray<readonly [string, (spec: ParameterSpec) => Either.Either<unknown, OperationOutcomeIssue>]>,
+  unknown: UnknownParameters
 ): Either.Either<OperationInput<Spec>, FhirFailure> => {
   const values = new Map<string, Array<unknown>>()
   const problems: Array<OperationOutcomeIssue> = []
   for (const [name, read] of entries) {
     const parameter = spec[name]
     if (parameter === undefined) {
+      if (unknown === "ignore") continue
       problems.push(
         issue("error", "not-supported", `Unknown parameter '${name}' for ${operation}. Known: ${Object.keys(spec).join(", ")}.`, [name])
       )
@@ -116,7 +121,12 @@ const collect = <Spec extends Record<string, ParameterSpec>>(
 }
 
 /** Reads a GET query string; complex types cannot be expressed there. */
-export const fromQuery = <Spec extends Record<string, ParameterSpec>>(operation: string, spec: Spec, query: URLSearchParams) =>
+export const fromQuery = <Spec extends Record<string, ParameterSpec>>(
+  operation: string,
+  spec: Spec,
+  query: URLSearchParams,
+  unknown: UnknownParameters = "refuse"
+) =>
   collect(
     operation,
     spec,
@@ -131,17 +141,20 @@ export const fromQuery = <Spec extends Record<string, ParameterSpec>>(operation:
                   issue("error", "not-supported", `Parameter '${name}' is a ${parameter.type}: send it in a POST Parameters body.`, [name])
                 )
         ] as const
-    )
+    ),
+    unknown
   )
 
 /** Reads the `parameter` list of a POST `Parameters` body (already checked to be one). */
 export const fromParameters = <Spec extends Record<string, ParameterSpec>>(
   operation: string,
   spec: Spec,
-  parameters: ReadonlyArray<{ readonly name: string } & Record<string, unknown>>
+  parameters: ReadonlyArray<{ readonly name: string } & Record<string, unknown>>,
+  unknown: UnknownParameters = "refuse"
 ) =>
   collect(
     operation,
     spec,
-    parameters.map((part) => [part.name, (parameter: ParameterSpec) => fromPart(part.name, parameter.type, part)] as const)
+    parameters.map((part) => [part.name, (parameter: ParameterSpec) => fromPart(part.name, parameter.type, part)] as const),
+    unknown
   )

@@ -9,7 +9,8 @@ import type { RefsetMember, SnomedIndex } from "@ffynnon/snomed"
 import { Effect } from "effect"
 import { defineOperation } from "../fhir/operation"
 import { FhirFailure } from "../fhir/outcome"
-import { codingOf, languageRefsets, releaseFor, requireCode, snomedSystem, type Coding } from "./common"
+import { languageRefsets } from "@ffynnon/snomed"
+import { codingOf, releaseFor, requireCode, snomedSystem, type Coding } from "./common"
 
 const implicitMap = /^(http:\/\/snomed\.info\/x?sct(?:\/\d{6,18}(?:\/version\/\d{8})?)?)\?fhir_cm=(\d{6,18})$/
 

@@ -1,0 +1,250 @@
+/**
+ * What every terminology operation shares: the resolver that finds code systems and value sets
+ * (the request's own `tx-resource`s first, then the loaded releases), SNOMED CT's implicit value
+ * sets, the version parameters, and the mapping of engine errors to OperationOutcomes.
+ */
+import { snomedProvider, SnomedReleases, snomedSystem, type SnomedIndex } from "@ffynnon/snomed"
+import {
+  makeFhirCodeSystem,
+  splitCanonical,
+  type CodeSystemResolution,
+  type CodeSystemResource,
+  type Provider,
+  type Resolver,
+  type TerminologyError,
+  type TerminologyResource,
+  type ValueSetResource,
+  type VersionRules
+} from "@ffynnon/terminology"
+import { Effect } from "effect"
+import { FhirFailure, operationOutcome, type FailureStatus } from "../fhir/outcome"
+
+/** The parameters every terminology operation accepts besides its own. */
+export const sharedParameters = {
+  "tx-resource": { type: "Resource", max: "*" },
+  "system-version": { type: "canonical", max: "*" },
+  "check-system-version": { type: "canonical", max: "*" },
+  "force-system-version": { type: "canonical", max: "*" },
+  "default-valueset-version": { type: "canonical", max: "*" },
+  useSupplement: { type: "canonical", max: "*" },
+  displayLanguage: { type: "code" }
+} as const
+
+const statusFor: Record<TerminologyError["type"], FailureStatus> = {
+  invalid: 400,
+  "not-found": 404,
+  "not-supported": 400,
+  "too-costly": 422,
+  "business-rule": 422,
+  processing: 422,
+  "code-invalid": 400
+}
+
+/** An engine error as the OperationOutcome a client reads. */
+export const terminologyFailure = (error: TerminologyError) =>
+  new FhirFailure({
+    status: statusFor[error.type],
+    outcome: operationOutcome({
+      severity: "error",
+      code: error.type,
+      details: {
+        ...(error.txIssueType === undefined
+          ? {}
+          : { coding: [{ system: "http://hl7.org/fhir/tools/CodeSystem/tx-issue-type", code: error.txIssueType }] }),
+        text: error.message
+      },
+      ...(error.expression === undefined ? {} : { expression: error.expression })
+    })
+  })
+
+/** Version parameters (`system|version` canonicals) by system. */
+const byCanonical = (values: ReadonlyArray<string> | undefined) =>
+  new Map(
+    (values ?? [])
+      .map((value) => splitCanonical(value))
+      .flatMap(([url, version]) => (version === undefined ? [] : [[url, version] as const]))
+  )
+
+export const versionRules = (input: {
+  readonly "system-version"?: ReadonlyArray<string>
+  readonly "force-system-version"?: ReadonlyArray<string>
+  readonly "check-system-version"?: ReadonlyArray<string>
+  readonly "default-valueset-version"?: ReadonlyArray<string>
+}): VersionRules => ({
+  defaults: byCanonical(input["system-version"]),
+  forced: byCanonical(input["force-system-version"]),
+  checked: byCanonical(input["check-system-version"]),
+  valueSetDefaults: byCanonical(input["default-valueset-version"])
+})
+
+/** Whether a version matches a requested one, where `x` (or `*`) in the request stands for any part. */
+export const versionMatches = (version: string | undefined, wanted: string) => {
+  if (version === wanted) return true
+  if (version === undefined) return false
+  const parts = wanted.split(".")
+  if (!parts.some((part) => part === "x" || part === "*")) return false
+  const have = version.split(".")
+  return parts.every((part, position) => part === "x" || part === "*" || part === have[position])
+}
+
+/** Orders versions newest first: numeric parts numerically, otherwise as text. */
+export const compareVersions = (a: string | undefined, b: string | undefined) => {
+  const left = (a ?? "").split(/[.-]/)
+  const right = (b ?? "").split(/[.-]/)
+  for (let position = 0; position < Math.max(left.length, right.length); position++) {
+    const x = left[position] ?? ""
+    const y = right[position] ?? ""
+    const difference = /^\d+$/.test(x) && /^\d+$/.test(y) ? Number(y) - Number(x) : y.localeCompare(x)
+    if (difference !== 0) return difference
+  }
+  return 0
+}
+
+/** The resource of a canonical at a version: exact or wildcard match, else the newest. */
+const pickVersion = <R extends { readonly version?: string }>(candidates: ReadonlyArray<R>, version: string | undefined) =>
+  [...candidates.filter((candidate) => version === undefined || versionMatches(candidate.version, version))].sort((a, b) =>
+    compareVersions(a.version, b.version)
+  )[0]
+
+const implicitSnomedValueSet =
+  /^(http:\/\/snomed\.info\/x?sct)(\/\d{6,18}(?:\/version\/\d{8})?)?\?fhir_vs(?:=(isa\/\d{6,18}|refset\/\d{6,18}|refset|ecl\/.+))?$/
+
+/**
+ * SNOMED CT's implicit value sets (https://hl7.org/fhir/R4/snomedct.html#implicit) as the
+ * ValueSet resources they stand for: all concepts, `isa/<id>`, `refset/<id>`, `refset` (the
+ * reference sets themselves) and `ecl/<expression>`, optionally of one edition or version.
+ */
+export const snomedImplicitValueSet = (url: string): ValueSetResource | undefined => {
+  const match = implicitSnomedValueSet.exec(url)
+  if (match === null) return undefined
+  const [, base, path, selector] = match
+  const filter =
+    selector === undefined
+      ? undefined
+      : selector === "refset"
+        ? { property: "concept", op: "is-a", value: "900000000000455006" }
+        : selector.startsWith("isa/")
+          ? { property: "concept", op: "is-a", value: selector.slice(4) }
+          : selector.startsWith("refset/")
+            ? { property: "concept", op: "in", value: selector.slice(7) }
+            : { property: "constraint", op: "=", value: decodeURIComponent(selector.slice(4)) }
+  return {
+    resourceType: "ValueSet",
+    url,
+    status: "active",
+    compose: {
+      include: [
+        {
+          system: snomedSystem,
+          ...(path === undefined ? {} : { version: `${base}${path}` }),
+          ...(filter === undefined ? {} : { filter: [filter] })
+        }
+      ]
+    }
+  }
+}
+
+const editionOf = (uri: string) => uri.replace(/\/version\/\d{8}$/, "")
+
+const snomedResolution = (indexes: ReadonlyArray<SnomedIndex>, version: string | undefined): CodeSystemResolution => {
+  if (indexes.length === 0) return { _tag: "unknown-system" }
+  const index =
+    version === undefined
+      ? indexes[0]
+      : (indexes.find((index) => index.uri === version) ?? indexes.find((index) => editionOf(index.uri) === version))
+  return index === undefined
+    ? { _tag: "unknown-version", known: indexes.map((index) => index.uri) }
+    : { _tag: "found", provider: snomedProvider(index) as Provider }
+}
+
+const storedProviders = new WeakMap<CodeSystemResource, Provider>()
+
+/** Malformed `tx-resource`s are refused before anything runs. */
+const checkResource = (resource: Record<string, unknown>, position: number): Effect.Effect<TerminologyResource, FhirFailure> => {
+  const type = resource.resourceType
+  if (type !== "CodeSystem" && type !== "ValueSet" && type !== "ConceptMap") {
+    return Effect.fail(
+      FhirFailure.of(
+        400,
+        "invalid",
+        `tx-resource ${position + 1} is a ${String(type)}; only CodeSystem, ValueSet and ConceptMap are used.`,
+        ["tx-resource"]
+      )
+    )
+  }
+  if (resource.url !== undefined && typeof resource.url !== "string") {
+    return Effect.fail(FhirFailure.of(400, "invalid", `tx-resource ${position + 1} has a url that is not a string.`, ["tx-resource"]))
+  }
+  if (type === "CodeSystem" && resource.concept !== undefined && !Array.isArray(resource.concept)) {
+    return Effect.fail(FhirFailure.of(400, "invalid", `tx-resource ${position + 1}: CodeSystem.concept must be an array.`, ["tx-resource"]))
+  }
+  return Effect.succeed(resource as unknown as TerminologyResource)
+}
+
+export interface TerminologyContext {
+  readonly resolver: Resolver
+  /** Supplements of a code system among the resources known, by canonical. */
+  readonly supplement: (canonical: string) => CodeSystemResource | undefined
+}
+
+/** The resolver for one request: its `tx-resource`s, then the loaded releases. */
+export const terminologyContext = (
+  txResources: ReadonlyArray<Record<string, unknown>> | undefined,
+  useSupplements: ReadonlyArray<string> = []
+) =>
+  Effect.gen(function* () {
+    const given = yield* Effect.forEach(txResources ?? [], checkResource)
+    const indexes = yield* Effect.flatMap(SnomedReleases, (releases) => releases.all)
+    const codeSystems = given.filter((resource): resource is CodeSystemResource => resource.resourceType === "CodeSystem")
+    const valueSets = given.filter((resource): resource is ValueSetResource => resource.resourceType === "ValueSet")
+    const supplement = (canonical: string) => {
+      const [url, version] = splitCanonical(canonical)
+      return pickVersion(
+        codeSystems.filter((resource) => resource.url === url && resource.content === "supplement"),
+        version
+      )
+    }
+    const requestProviders = new Map<CodeSystemResource, Provider>()
+    const providerOf = (resource: CodeSystemResource) => {
+      const supplements = [
+        ...codeSystems.filter(
+          (candidate) =>
+            candidate.content === "supplement" &&
+            candidate.supplements !== undefined &&
+            splitCanonical(candidate.supplements)[0] === resource.url &&
+            useSupplements.some((wanted) => splitCanonical(wanted)[0] === candidate.url)
+        )
+      ]
+      const cache = supplements.length === 0 && !codeSystems.includes(resource) ? storedProviders : undefined
+      const cached = cache?.get(resource) ?? requestProviders.get(resource)
+      if (cached !== undefined) return cached
+      const provider = makeFhirCodeSystem(resource, supplements) as Provider
+      if (cache !== undefined) cache.set(resource, provider)
+      else requestProviders.set(resource, provider)
+      return provider
+    }
+    const resolver: Resolver = {
+      codeSystem: (system, version) => {
+        if (system === snomedSystem) return snomedResolution(indexes, version)
+        const candidates = codeSystems.filter((resource) => resource.url === system && resource.content !== "supplement")
+        if (candidates.length === 0) return { _tag: "unknown-system" }
+        const found = pickVersion(candidates, version)
+        return found === undefined
+          ? {
+              _tag: "unknown-version",
+              known: candidates
+                .flatMap((candidate) => candidate.version ?? [])
+                .sort(compareVersions)
+                .reverse()
+            }
+          : { _tag: "found", provider: providerOf(found) }
+      },
+      valueSet: (url, version) =>
+        snomedImplicitValueSet(url) ??
+        pickVersion(
+          valueSets.filter((resource) => resource.url === url),
+          version
+        )
+    }
+    return { resolver, supplement } satisfies TerminologyContext
+  })

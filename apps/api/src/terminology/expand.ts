@@ -1,0 +1,102 @@
+/**
+ * `ValueSet/$expand` (https://hl7.org/fhir/R4/valueset-operation-expand.html) for any value set:
+ * by `url` (stored, supplied as a `tx-resource`, or one of SNOMED CT's implicit value sets) or
+ * given whole as `valueSet`. The engine in `@ffynnon/terminology` does the work; this reads the
+ * parameters and records the ones that shaped the expansion.
+ */
+import { compose, expand, preferredLanguages, splitCanonical, type ValueSetResource } from "@ffynnon/terminology"
+import { Effect, Either } from "effect"
+import { defineOperation } from "../fhir/operation"
+import { FhirFailure } from "../fhir/outcome"
+import { sharedParameters, terminologyContext, terminologyFailure, versionRules } from "./context"
+
+/** The largest expansion returned in one answer without paging. */
+export const maxExpansion = 1000
+
+/** Parameters an expansion records, as the FHIR expansion.parameter list names them. */
+const echoed = [
+  "activeOnly",
+  "count",
+  "displayLanguage",
+  "excludeNested",
+  "filter",
+  "includeDefinition",
+  "includeDesignations",
+  "offset"
+] as const
+
+export const expandOperation = defineOperation({
+  resource: "ValueSet",
+  name: "expand",
+  definition: "http://hl7.org/fhir/OperationDefinition/ValueSet-expand",
+  summary: "Expand a value set: stored, supplied, or a SNOMED CT implicit value set; with text filter, paging and designations",
+  unknownParameters: "ignore",
+  parameters: {
+    url: { type: "uri" },
+    valueSet: { type: "Resource" },
+    valueSetVersion: { type: "string" },
+    filter: { type: "string" },
+    date: { type: "dateTime" },
+    offset: { type: "integer" },
+    count: { type: "integer" },
+    includeDesignations: { type: "boolean" },
+    designation: { type: "string", max: "*" },
+    includeDefinition: { type: "boolean" },
+    activeOnly: { type: "boolean" },
+    excludeNested: { type: "boolean" },
+    excludeNotForUI: { type: "boolean" },
+    excludePostCoordinated: { type: "boolean" },
+    property: { type: "string", max: "*" },
+    ...sharedParameters
+  },
+  handler: (input, request) =>
+    Effect.gen(function* () {
+      const context = yield* terminologyContext(input["tx-resource"], input.useSupplement)
+      const valueSet =
+        (input.valueSet as ValueSetResource | undefined) ??
+        (input.url === undefined ? undefined : context.resolver.valueSet(...urlAndVersion(input.url, input.valueSetVersion)))
+      if (valueSet === undefined) {
+        if (input.url === undefined)
+          return yield* FhirFailure.of(400, "required", "Give the url of the value set to expand, or the valueSet itself.", ["url"])
+        return yield* FhirFailure.of(404, "not-found", `A definition for the value Set '${input.url}' could not be found`, ["url"])
+      }
+      const composition = yield* Either.mapLeft(compose(valueSet, context.resolver, versionRules(input)), terminologyFailure)
+      const echo = echoed.flatMap((name) => {
+        const value = input[name]
+        if (value === undefined) return []
+        const key =
+          typeof value === "boolean"
+            ? "valueBoolean"
+            : typeof value === "number"
+              ? "valueInteger"
+              : name === "displayLanguage"
+                ? "valueCode"
+                : "valueString"
+        return [{ name, [key]: value }]
+      })
+      const versionEcho = (["system-version", "check-system-version", "force-system-version", "default-valueset-version"] as const).flatMap(
+        (name) => (input[name] ?? []).map((value) => ({ name, valueUri: value }))
+      )
+      const expansion = expand(composition, {
+        ...(input.filter === undefined ? {} : { filter: input.filter }),
+        ...(input.offset === undefined ? {} : { offset: input.offset }),
+        ...(input.count === undefined ? {} : { count: input.count }),
+        activeOnly: input.activeOnly === true,
+        excludeNested: input.excludeNested === true,
+        includeDesignations: input.includeDesignations === true,
+        ...(input.designation === undefined ? {} : { designations: input.designation }),
+        includeDefinition: input.includeDefinition === true,
+        languages: preferredLanguages(input.displayLanguage, request.acceptLanguage),
+        properties: input.property ?? [],
+        echo: [...echo, ...versionEcho],
+        limit: maxExpansion
+      })
+      return yield* Either.mapLeft(expansion, terminologyFailure)
+    })
+})
+
+/** The url and version asked for: `valueSetVersion`, else a version in the url (`url|version`). */
+const urlAndVersion = (url: string, valueSetVersion: string | undefined): [string, string | undefined] => {
+  const [base, version] = splitCanonical(url)
+  return [base, valueSetVersion ?? version]
+}

@@ -1,0 +1,107 @@
+/**
+ * `CodeSystem/$lookup` (https://hl7.org/fhir/R4/codesystem-operation-lookup.html) for any code
+ * system: name, version, display, definition, designations, and properties (parent, child,
+ * inactive and the code system's own; for SNOMED CT also module, effective time, definition status
+ * and attributes). `property` chooses which.
+ */
+import { preferredLanguages, type Coding, type PropertyValue } from "@ffynnon/terminology"
+import { Effect } from "effect"
+import { defineOperation } from "../fhir/operation"
+import { FhirFailure } from "../fhir/outcome"
+import { sharedParameters, terminologyContext } from "./context"
+import { providerFor } from "./providers"
+
+const valueParts = (property: PropertyValue) =>
+  Object.entries(property)
+    .filter(([key]) => key.startsWith("value"))
+    .map(([key, value]) => ({ name: "value", [key]: value }))
+
+const propertyPart = (property: PropertyValue, description?: string): { name: string; part: Array<object> } => ({
+  name: "property",
+  part: [
+    { name: "code", valueCode: property.code },
+    ...valueParts(property),
+    ...(description === undefined ? [] : [{ name: "description", valueString: description }]),
+    ...(property.subproperty ?? []).map((sub) => ({
+      name: "subproperty",
+      part: [{ name: "code", valueCode: sub.code }, ...valueParts(sub)]
+    }))
+  ]
+})
+
+export const lookupOperation = defineOperation({
+  resource: "CodeSystem",
+  name: "lookup",
+  definition: "http://hl7.org/fhir/OperationDefinition/CodeSystem-lookup",
+  summary: "Details of a concept: display, definition, designations, properties",
+  unknownParameters: "ignore",
+  parameters: {
+    code: { type: "code" },
+    system: { type: "uri" },
+    version: { type: "string" },
+    coding: { type: "Coding" },
+    date: { type: "dateTime" },
+    property: { type: "code", max: "*" },
+    ...sharedParameters
+  },
+  handler: (input, request) =>
+    Effect.gen(function* () {
+      const coding = (input.coding as Coding | undefined) ?? {}
+      const system = input.system ?? coding.system
+      const code = input.code ?? coding.code
+      if (system === undefined) return yield* FhirFailure.of(400, "required", "Give the system (or a coding with one).", ["system"])
+      if (code === undefined) return yield* FhirFailure.of(400, "required", "Give the code (or a coding with one).", ["code"])
+      const context = yield* terminologyContext(input["tx-resource"], input.useSupplement)
+      const provider = yield* providerFor(context, system, input.version ?? coding.version)
+      const concept = provider.locate(code)
+      if (concept === undefined) {
+        return yield* FhirFailure.of(
+          404,
+          "not-found",
+          `Unknown code '${code}' in the CodeSystem '${system}'${provider.version === undefined ? "" : ` version '${provider.version}'`}`,
+          ["code"]
+        )
+      }
+      const languages = preferredLanguages(input.displayLanguage, request.acceptLanguage)
+      const wanted = input.property === undefined ? undefined : new Set(input.property)
+      const include = (code: string) => wanted === undefined || wanted.has(code) || wanted.has("*")
+      const describe = (related: unknown) => provider.display(related, languages)
+      const hierarchy = [
+        ...provider
+          .parents(concept)
+          .map((parent) => ({ property: { code: "parent", valueCode: provider.code(parent) }, description: describe(parent) })),
+        ...provider
+          .children(concept)
+          .map((child) => ({ property: { code: "child", valueCode: provider.code(child) }, description: describe(child) }))
+      ]
+      const own = provider.properties(concept).filter((property) => !["parent", "child", "inactive"].includes(property.code))
+      const properties = [
+        ...hierarchy,
+        { property: { code: "inactive", valueBoolean: provider.isInactive(concept) } as PropertyValue, description: undefined },
+        ...own.map((property) => ({ property, description: undefined }))
+      ].filter(({ property }) => include(property.code))
+      const display = provider.display(concept, languages)
+      const definition = provider.definition(concept)
+      return {
+        resourceType: "Parameters",
+        parameter: [
+          { name: "code", valueCode: provider.code(concept) },
+          { name: "system", valueUri: provider.system },
+          { name: "name", valueString: provider.name },
+          ...(provider.version === undefined ? [] : [{ name: "version", valueString: provider.version }]),
+          ...(display === undefined ? [] : [{ name: "display", valueString: display }]),
+          ...(definition === undefined ? [] : [{ name: "definition", valueString: definition }]),
+          ...(provider.isAbstract(concept) ? [{ name: "abstract", valueBoolean: true }] : [{ name: "abstract", valueBoolean: false }]),
+          ...provider.designations(concept).map((designation) => ({
+            name: "designation",
+            part: [
+              ...(designation.language === undefined ? [] : [{ name: "language", valueCode: designation.language }]),
+              ...(designation.use === undefined ? [] : [{ name: "use", valueCoding: designation.use }]),
+              { name: "value", valueString: designation.value }
+            ]
+          })),
+          ...properties.map(({ property, description }) => propertyPart(property, description))
+        ]
+      }
+    })
+})

@@ -1,0 +1,121 @@
+/**
+ * `ValueSet/$validate-code` (https://hl7.org/fhir/R4/valueset-operation-validate-code.html) and
+ * `CodeSystem/$validate-code` (https://hl7.org/fhir/R4/codesystem-operation-validate-code.html):
+ * a code (`code`+`system`), a `coding` or a `codeableConcept`, checked by the engine against a
+ * value set or a code system.
+ */
+import {
+  codePaths,
+  codingPaths,
+  compose,
+  preferredLanguages,
+  splitCanonical,
+  validateCode,
+  validateCodeableConcept,
+  type CodeableConcept,
+  type CodeSystemResource,
+  type Coding,
+  type ValueSetResource
+} from "@ffynnon/terminology"
+import { Effect, Either } from "effect"
+import { defineOperation } from "../fhir/operation"
+import { FhirFailure } from "../fhir/outcome"
+import type { OperationInput } from "../fhir/parameters"
+import { sharedParameters, terminologyContext, terminologyFailure, versionRules } from "./context"
+
+const parameters = {
+  url: { type: "uri" },
+  valueSet: { type: "Resource" },
+  codeSystem: { type: "Resource" },
+  valueSetVersion: { type: "string" },
+  code: { type: "code" },
+  system: { type: "uri" },
+  systemVersion: { type: "string" },
+  version: { type: "string" },
+  display: { type: "string" },
+  coding: { type: "Coding" },
+  codeableConcept: { type: "CodeableConcept" },
+  date: { type: "dateTime" },
+  abstract: { type: "boolean" },
+  activeOnly: { type: "boolean" },
+  inferSystem: { type: "boolean" },
+  "lenient-display-validation": { type: "boolean" },
+  ...sharedParameters
+} as const
+
+type Input = OperationInput<typeof parameters>
+
+/** What is being validated: the separate code parameters, a Coding, or a CodeableConcept. */
+const subject = (input: Input, system: string | undefined, version: string | undefined) => {
+  if (input.codeableConcept !== undefined) return { kind: "codeableConcept", concept: input.codeableConcept as CodeableConcept } as const
+  if (input.coding !== undefined) return { kind: "coding", coding: input.coding as Coding, paths: codingPaths } as const
+  const coding: Coding = {
+    ...(input.code === undefined ? {} : { code: input.code }),
+    ...(system === undefined ? {} : { system }),
+    ...(version === undefined ? {} : { version }),
+    ...(input.display === undefined ? {} : { display: input.display })
+  }
+  return { kind: "coding", coding, paths: codePaths } as const
+}
+
+const validate = (input: Input, acceptLanguage: string | undefined, forValueSet: boolean) =>
+  Effect.gen(function* () {
+    const codeSystem = input.codeSystem as CodeSystemResource | undefined
+    const context = yield* terminologyContext(
+      codeSystem === undefined ? input["tx-resource"] : [...(input["tx-resource"] ?? []), input.codeSystem!],
+      input.useSupplement
+    )
+    const rules = versionRules(input)
+    let composition
+    if (forValueSet) {
+      const valueSet =
+        (input.valueSet as ValueSetResource | undefined) ??
+        (input.url === undefined
+          ? undefined
+          : context.resolver.valueSet(splitCanonical(input.url)[0], input.valueSetVersion ?? splitCanonical(input.url)[1]))
+      if (valueSet === undefined) {
+        if (input.url === undefined)
+          return yield* FhirFailure.of(400, "required", "Give the url of the value set, or the valueSet itself.", ["url"])
+        return yield* FhirFailure.of(404, "not-found", `A definition for the value Set '${input.url}' could not be found`, ["url"])
+      }
+      composition = yield* Either.mapLeft(compose(valueSet, context.resolver, rules), terminologyFailure)
+    }
+    const system = forValueSet ? input.system : (input.url ?? codeSystem?.url ?? input.system)
+    const version = forValueSet ? (input.systemVersion ?? input.version) : input.version
+    const what = subject(input, system, version)
+    if (what.kind === "coding" && what.coding.code === undefined) {
+      return yield* FhirFailure.of(400, "required", "Give a code, a coding or a codeableConcept to validate.", ["code"])
+    }
+    const options = {
+      resolver: context.resolver,
+      rules,
+      ...(composition === undefined ? {} : { composition }),
+      languages: preferredLanguages(input.displayLanguage, acceptLanguage),
+      activeOnly: input.activeOnly === true,
+      inferSystem: input.inferSystem === true,
+      lenientDisplay: input["lenient-display-validation"] === true
+    }
+    if (what.kind === "codeableConcept") return validateCodeableConcept(what.concept, options)
+    const coding = forValueSet || what.coding.system !== undefined || system === undefined ? what.coding : { ...what.coding, system }
+    return validateCode(coding, what.paths, options)
+  })
+
+export const codeSystemValidateCodeOperation = defineOperation({
+  resource: "CodeSystem",
+  name: "validate-code",
+  definition: "http://hl7.org/fhir/OperationDefinition/CodeSystem-validate-code",
+  summary: "Whether a code (and display) is valid in a code system",
+  unknownParameters: "ignore",
+  parameters,
+  handler: (input, request) => validate(input, request.acceptLanguage, false)
+})
+
+export const valueSetValidateCodeOperation = defineOperation({
+  resource: "ValueSet",
+  name: "validate-code",
+  definition: "http://hl7.org/fhir/OperationDefinition/ValueSet-validate-code",
+  summary: "Whether a code (and display) is in a value set",
+  unknownParameters: "ignore",
+  parameters,
+  handler: (input, request) => validate(input, request.acceptLanguage, true)
+})

@@ -1,0 +1,224 @@
+/**
+ * SNOMED CT as a terminology provider (https://hl7.org/fhir/R4/snomedct.html): concepts are
+ * index positions, displays come from the language reference sets the requested languages mean,
+ * filters are `concept is-a|descendent-of|in|=|generalizes`, `constraint =` (ECL) and
+ * `expression =`, and sets are typed arrays, so a value set over a hierarchy of a million concepts
+ * costs no per-concept objects.
+ */
+import {
+  FilterError,
+  type CodeSystemProvider,
+  type ConceptDesignation,
+  type ConceptSet,
+  type PropertyValue,
+  type ValueSetFilter
+} from "@ffynnon/terminology"
+import { Either } from "effect"
+import { neighbours, type SnomedIndex } from "./index/SnomedIndex"
+import { Concepts, languageRefsetsFor } from "./metadata"
+import { snomedSystem } from "./store/load"
+
+/**
+ * The language refsets for the preferred languages, in order: en-GB (and plain `en`) means UK
+ * clinical, UK pharmacy, then GB English; en-US means US English; any other language means the
+ * loaded refsets with descriptions in it. With no preference, en-GB.
+ */
+export const languageRefsets = (index: SnomedIndex, languages: ReadonlyArray<string>) => {
+  const refsets = (languages.length === 0 ? ["en-GB"] : languages).flatMap(
+    (language) =>
+      languageRefsetsFor[language.toLowerCase() === "en" ? "en-gb" : language.toLowerCase()] ?? index.refsetsForLanguage(language)
+  )
+  return [...new Set(refsets)]
+}
+
+export const designationUse = {
+  fullySpecifiedName: { system: snomedSystem, code: Concepts.fullySpecifiedName, display: "Fully specified name" },
+  synonym: { system: snomedSystem, code: Concepts.synonym, display: "Synonym" },
+  definition: { system: snomedSystem, code: Concepts.definition, display: "Definition" }
+} as const
+
+const roleGroup = "609096000"
+
+/** A concrete value (`#250`, `"text"`, `true`) as a typed FHIR value. */
+const concreteValue = (value: string) =>
+  value.startsWith("#")
+    ? /^#-?\d+$/.test(value)
+      ? { valueInteger: Number(value.slice(1)) }
+      : { valueDecimal: Number(value.slice(1)) }
+    : value === "true" || value === "false"
+      ? { valueBoolean: value === "true" }
+      : { valueString: value.replace(/^"|"$/g, "") }
+
+const attributeValue = (attribute: { value: string; concrete: boolean }) =>
+  attribute.concrete ? concreteValue(attribute.value) : { valueCode: attribute.value }
+
+/** The concept's properties: status, module, effective time, hierarchy, and its attributes by SCTID (grouped ones inside a role group). */
+const conceptProperties = (index: SnomedIndex, concept: number): Array<PropertyValue> => {
+  const properties: Array<PropertyValue> = [
+    { code: "inactive", valueBoolean: !index.isActive(concept) },
+    { code: "sufficientlyDefined", valueBoolean: index.concepts.defined[concept] === 1 },
+    { code: "moduleId", valueCode: index.moduleId(concept) },
+    { code: "effectiveTime", valueString: index.effectiveTime(concept) },
+    ...[...neighbours(index.parents, concept)].map((parent) => ({ code: "parent", valueCode: index.code(parent) })),
+    ...[...neighbours(index.children, concept)].map((child) => ({ code: "child", valueCode: index.code(child) }))
+  ]
+  const attributes = index.attributesOf(concept)
+  for (const attribute of attributes.filter((attribute) => attribute.group === 0)) {
+    properties.push({ code: attribute.type, ...attributeValue(attribute) })
+  }
+  const groups = [...new Set(attributes.filter((attribute) => attribute.group !== 0).map((attribute) => attribute.group))].sort(
+    (a, b) => a - b
+  )
+  for (const group of groups) {
+    properties.push({
+      code: roleGroup,
+      subproperty: attributes
+        .filter((attribute) => attribute.group === group)
+        .map((attribute) => ({ code: attribute.type, ...attributeValue(attribute) }))
+    })
+  }
+  return properties
+}
+
+const includesSorted = (sorted: Uint32Array, value: number) => {
+  let low = 0
+  let high = sorted.length - 1
+  while (low <= high) {
+    const middle = (low + high) >>> 1
+    if (sorted[middle] === value) return true
+    if (sorted[middle]! < value) low = middle + 1
+    else high = middle - 1
+  }
+  return false
+}
+
+/** A set over concept positions; `has` is given because the arrays are not all sorted. */
+export const positionSet = (members: () => Uint32Array, has: (concept: number) => boolean, size?: number): ConceptSet<number> => {
+  let cached: Uint32Array | undefined
+  const all = () => (cached ??= members())
+  return {
+    get size() {
+      return size ?? all().length
+    },
+    has,
+    [Symbol.iterator]: () => all()[Symbol.iterator]()
+  }
+}
+
+const sortedSet = (members: Uint32Array) =>
+  positionSet(
+    () => members,
+    (concept) => includesSorted(members, concept),
+    members.length
+  )
+
+/** The filters an ECL evaluator can add: `constraint =` with an expression. */
+export type EclFilter = (index: SnomedIndex, expression: string) => Either.Either<ConceptSet<number>, FilterError>
+
+const providers = new WeakMap<SnomedIndex, CodeSystemProvider<number>>()
+
+/** The provider for one release's index (one per index, kept while the index is served). */
+export const snomedProvider = (index: SnomedIndex, ecl?: EclFilter): CodeSystemProvider<number> => {
+  const existing = providers.get(index)
+  if (existing !== undefined) return existing
+  const unknownConcept = (filter: ValueSetFilter) =>
+    new FilterError({
+      reason: "invalid",
+      message: `The SNOMED CT concept '${filter.value}' in the filter '${filter.property} ${filter.op}' is not in ${index.uri}`
+    })
+  const conceptFilter = (filter: ValueSetFilter): Either.Either<ConceptSet<number>, FilterError> => {
+    if (filter.op === "in") {
+      return Either.right(sortedSet(index.refsetConcepts(filter.value)))
+    }
+    const concept = index.position(filter.value)
+    if (concept === undefined) return Either.left(unknownConcept(filter))
+    switch (filter.op) {
+      case "is-a":
+        return Either.right(
+          positionSet(
+            () => index.descendantsAndSelf(concept),
+            (candidate) => index.subsumes(concept, candidate)
+          )
+        )
+      case "descendent-of":
+        return Either.right(
+          positionSet(
+            () => index.descendantsAndSelf(concept).subarray(1),
+            (candidate) => candidate !== concept && index.subsumes(concept, candidate)
+          )
+        )
+      case "generalizes":
+        return Either.right(sortedSet(Uint32Array.from([concept, ...index.ancestors(concept)]).sort()))
+      case "=":
+        return Either.right(sortedSet(Uint32Array.of(concept)))
+      default:
+        return Either.left(
+          new FilterError({ reason: "not-supported", message: `The filter 'concept ${filter.op}' is not supported for SNOMED CT` })
+        )
+    }
+  }
+  const provider: CodeSystemProvider<number> = {
+    system: snomedSystem,
+    version: index.uri,
+    name: "SNOMED CT",
+    caseSensitive: false,
+    content: "complete",
+    resource: undefined,
+    language: undefined,
+    propertyDefinitions: [
+      { code: "inactive", uri: "http://hl7.org/fhir/concept-properties#inactive", type: "boolean" },
+      { code: "parent", uri: "http://hl7.org/fhir/concept-properties#parent", type: "code" },
+      { code: "child", uri: "http://hl7.org/fhir/concept-properties#child", type: "code" },
+      { code: "moduleId", uri: "http://snomed.info/field/Concept.moduleId", type: "code" },
+      { code: "effectiveTime", uri: "http://snomed.info/field/Concept.effectiveTime", type: "string" },
+      { code: "sufficientlyDefined", type: "boolean" }
+    ],
+    locate: (code) => index.position(code),
+    code: (concept) => index.code(concept),
+    display: (concept, languages) => index.preferredTerm(concept, languageRefsets(index, languages)),
+    definition: () => undefined,
+    designations: (concept) =>
+      index
+        .designations(concept)
+        .filter((designation) => designation.active)
+        .map((designation): ConceptDesignation => ({
+          language: designation.languageCode,
+          use: designationUse[designation.type],
+          value: designation.term
+        })),
+    hasDisplay: (concept, display, languages) =>
+      index.hasTerm(concept, display, languages.length === 0 ? [] : languageRefsets(index, languages)),
+    isInactive: (concept) => !index.isActive(concept),
+    isAbstract: () => false,
+    status: (concept) => (index.isActive(concept) ? "active" : "inactive"),
+    properties: (concept) => conceptProperties(index, concept),
+    parents: (concept) => [...neighbours(index.parents, concept)],
+    children: (concept) => [...neighbours(index.children, concept)],
+    roots: () => {
+      const root = index.position(Concepts.root)
+      return root === undefined ? [] : [root]
+    },
+    subsumes: (ancestor, concept) => index.subsumes(ancestor, concept),
+    all: () =>
+      positionSet(
+        () => Uint32Array.from({ length: index.conceptCount }, (_, concept) => concept),
+        () => true,
+        index.conceptCount
+      ),
+    filter: (filter) => {
+      if (filter.property === "concept") return conceptFilter(filter)
+      if ((filter.property === "constraint" || filter.property === "expression") && filter.op === "=" && ecl !== undefined) {
+        return ecl(index, filter.value)
+      }
+      return Either.left(
+        new FilterError({
+          reason: "not-supported",
+          message: `The filter '${filter.property} ${filter.op}' is not supported for SNOMED CT`
+        })
+      )
+    },
+    search: (text, within) => index.search(text, (concept) => within.has(concept)).map((hit) => hit.concept)
+  }
+  providers.set(index, provider)
+  return provider
+}

@@ -1,0 +1,19 @@
+/**
+ * Why a terminology request cannot be answered, in FHIR's terms: the OperationOutcome issue type
+ * (http://hl7.org/fhir/issue-type) and, where one applies, the terminology issue type
+ * (http://hl7.org/fhir/tools/CodeSystem/tx-issue-type) that clients such as the IG publisher read.
+ */
+import { Data } from "effect"
+
+export type IssueType = "invalid" | "not-found" | "not-supported" | "too-costly" | "business-rule" | "processing" | "code-invalid"
+
+export class TerminologyError extends Data.TaggedError("TerminologyError")<{
+  readonly type: IssueType
+  readonly message: string
+  readonly txIssueType?: string
+  /** FHIRPath of the request element at fault, e.g. `url` or `Coding.system`. */
+  readonly expression?: ReadonlyArray<string>
+}> {}
+
+export const notFound = (message: string, expression?: ReadonlyArray<string>) =>
+  new TerminologyError({ type: "not-found", message, txIssueType: "not-found", ...(expression === undefined ? {} : { expression }) })

@@ -1,0 +1,17 @@
+/** Language preferences from `displayLanguage` or an HTTP `Accept-Language` header. */
+
+/** Language tags in order of preference from `displayLanguage`, else `Accept-Language` (weights honoured). */
+export const preferredLanguages = (displayLanguage: string | undefined, acceptLanguage: string | undefined): Array<string> => {
+  const list = displayLanguage ?? acceptLanguage
+  if (list === undefined) return []
+  return list
+    .split(",")
+    .map((part, position) => {
+      const [tag = "", ...parameters] = part.trim().split(";")
+      const weight = parameters.map((parameter) => /^\s*q=([\d.]+)\s*$/.exec(parameter)?.[1]).find((value) => value !== undefined)
+      return { tag: tag.trim(), weight: weight === undefined ? 1 : Number(weight), position }
+    })
+    .filter(({ tag, weight }) => tag.length > 0 && tag !== "*" && weight > 0)
+    .sort((a, b) => b.weight - a.weight || a.position - b.position)
+    .map(({ tag }) => tag)
+}

@@ -1,0 +1,92 @@
+/**
+ * The provider interface: what the ValueSet engine and the operations need from a code system,
+ * whether it is SNOMED CT's index, a FHIR CodeSystem resource, dm+d or ICD. A provider hands out
+ * opaque concept handles (a number for SNOMED CT, an object for a FHIR CodeSystem) and takes them
+ * back; the engine never looks inside them.
+ */
+import { Data, type Either } from "effect"
+import type { CodeSystemProperty, CodeSystemResource, Coding, PropertyValue, ValueSetFilter } from "./fhir"
+
+export interface ConceptDesignation {
+  readonly language?: string
+  readonly use?: Coding
+  readonly value: string
+}
+
+/** A set of a provider's concepts: cheap membership, iteration in the provider's order. */
+export interface ConceptSet<C> {
+  readonly size: number
+  has(concept: C): boolean
+  [Symbol.iterator](): Iterator<C>
+}
+
+/** A filter the provider does not support, or a value it cannot use (a bad regex, an unknown concept). */
+export class FilterError extends Data.TaggedError("FilterError")<{
+  readonly reason: "not-supported" | "invalid" | "too-costly"
+  readonly message: string
+}> {}
+
+export interface CodeSystemProvider<C = unknown> {
+  readonly system: string
+  readonly version: string | undefined
+  /** The code system's name for `$lookup`. */
+  readonly name: string
+  readonly caseSensitive: boolean
+  readonly content: NonNullable<CodeSystemResource["content"]>
+  /** The resource behind it, when there is one: its status and extensions matter to validation. */
+  readonly resource: CodeSystemResource | undefined
+  /** The language its displays are in, when stated. */
+  readonly language: string | undefined
+  readonly propertyDefinitions: ReadonlyArray<CodeSystemProperty>
+
+  locate(code: string): C | undefined
+  code(concept: C): string
+  /** The display for the preferred languages (BCP-47 tags, most preferred first); the default display when none match. */
+  display(concept: C, languages: ReadonlyArray<string>): string | undefined
+  definition(concept: C): string | undefined
+  designations(concept: C): ReadonlyArray<ConceptDesignation>
+  /** Whether `display` is a correct display for the concept in one of the languages (any language when none are given). */
+  hasDisplay(concept: C, display: string, languages: ReadonlyArray<string>): boolean
+  isInactive(concept: C): boolean
+  /** Not selectable: a grouper that may appear in an expansion but not in data. */
+  isAbstract(concept: C): boolean
+  /** `active`, `retired`, `deprecated`, … when the code system says. */
+  status(concept: C): string | undefined
+  properties(concept: C): ReadonlyArray<PropertyValue>
+  parents(concept: C): ReadonlyArray<C>
+  children(concept: C): ReadonlyArray<C>
+  /** The top of the hierarchy, for hierarchical expansions; empty when the code system is flat. */
+  roots(): ReadonlyArray<C>
+  /** Whether `ancestor` subsumes `concept` (or is it). */
+  subsumes(ancestor: C, concept: C): boolean
+  all(): ConceptSet<C>
+  filter(filter: ValueSetFilter): Either.Either<ConceptSet<C>, FilterError>
+  /** The concepts whose designations match `text` (every word, as a prefix), best first. */
+  search(text: string, within: ConceptSet<C>): ReadonlyArray<C>
+}
+
+/** A set over an array of concepts, with membership by identity. */
+export const arrayConceptSet = <C>(concepts: ReadonlyArray<C>): ConceptSet<C> => {
+  let members: Set<C> | undefined
+  return {
+    size: concepts.length,
+    has: (concept) => (members ??= new Set(concepts)).has(concept),
+    [Symbol.iterator]: () => concepts[Symbol.iterator]()
+  }
+}
+
+/** Words of a text, case and diacritics folded, for matching search filters. */
+export const searchWords = (text: string) =>
+  text
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((word) => word.length > 0)
+
+/** Whether every word of the query is a prefix of a word of one of the texts. */
+export const matchesSearch = (query: ReadonlyArray<string>, texts: ReadonlyArray<string>) =>
+  texts.some((text) => {
+    const words = searchWords(text)
+    return query.every((wanted) => words.some((word) => word.startsWith(wanted)))
+  })

@@ -1,0 +1,271 @@
+/**
+ * The ValueSet engine (https://hl7.org/fhir/R4/valueset.html#compositions): what a value set's
+ * `compose` means over any provider. `includes` evaluates each include as a set of one provider's
+ * concepts (enumerated codes, filters) intersected with imported value sets; `expand` lists the
+ * members, and `membership` answers whether one code is a member without listing the rest, so
+ * validating against a value set over a million SNOMED CT concepts costs one set test.
+ */
+import { Either } from "effect"
+import type { ValueSetInclude, ValueSetResource } from "../fhir"
+import { FilterError, type CodeSystemProvider, type ConceptSet } from "../provider"
+import { notFound, TerminologyError } from "../errors"
+
+export type Provider = CodeSystemProvider<unknown>
+
+/** How a code system reference resolved. */
+export type CodeSystemResolution =
+  | { readonly _tag: "found"; readonly provider: Provider }
+  | { readonly _tag: "unknown-system" }
+  | { readonly _tag: "unknown-version"; readonly known: ReadonlyArray<string> }
+
+/** Where the engine finds code systems and value sets: a request's own resources, the store, the loaded releases. */
+export interface Resolver {
+  codeSystem(system: string, version: string | undefined): CodeSystemResolution
+  valueSet(url: string, version: string | undefined): ValueSetResource | undefined
+}
+
+export interface VersionRules {
+  /** `system-version`: the version to use where a value set does not say. */
+  readonly defaults: ReadonlyMap<string, string>
+  /** `force-system-version`: the version to use whatever the value set says. */
+  readonly forced: ReadonlyMap<string, string>
+  /** `check-system-version`: a version the value set's own must match. */
+  readonly checked: ReadonlyMap<string, string>
+  /** `default-valueset-version`: the version of an imported value set where the import does not say. */
+  readonly valueSetDefaults: ReadonlyMap<string, string>
+}
+
+export const noVersionRules: VersionRules = { defaults: new Map(), forced: new Map(), checked: new Map(), valueSetDefaults: new Map() }
+
+/** One member: a provider's concept. */
+export interface Member {
+  readonly provider: Provider
+  readonly concept: unknown
+  /** The display the value set gives the code, if any. */
+  readonly display?: string
+}
+
+export interface IncludeSet {
+  readonly provider: Provider | undefined
+  /** The provider's concepts, or all of them when only imports constrain. */
+  readonly concepts: ConceptSet<unknown> | undefined
+  readonly displays: ReadonlyMap<unknown, string>
+  readonly imports: ReadonlyArray<Composition>
+  /** The whole code system: no codes listed, no filters. */
+  readonly whole: boolean
+}
+
+export interface Composition {
+  readonly valueSet: ValueSetResource
+  readonly includes: ReadonlyArray<IncludeSet>
+  readonly excludes: ReadonlyArray<IncludeSet>
+  /** `system|version` of every code system used, for the expansion's `used-codesystem`. */
+  readonly usedCodeSystems: ReadonlyArray<string>
+  readonly usedValueSets: ReadonlyArray<string>
+}
+
+const canonical = (url: string, version: string | undefined) => (version === undefined ? url : `${url}|${version}`)
+
+/** Splits `url|version`. */
+export const splitCanonical = (value: string): [string, string | undefined] => {
+  const bar = value.indexOf("|")
+  return bar < 0 ? [value, undefined] : [value.slice(0, bar), value.slice(bar + 1)]
+}
+
+const displayOf = (valueSet: ValueSetResource) => canonical(valueSet.url ?? "", valueSet.version)
+
+/**
+ * Builds the composition of a value set: every include and exclude evaluated to sets, imports
+ * composed recursively. A value set that imports itself, directly or through others, is refused.
+ */
+export const compose = (
+  valueSet: ValueSetResource,
+  resolver: Resolver,
+  rules: VersionRules = noVersionRules,
+  visiting: ReadonlyArray<string> = []
+): Either.Either<Composition, TerminologyError> =>
+  Either.gen(function* () {
+    const key = displayOf(valueSet)
+    if (visiting.includes(key)) {
+      return yield* Either.left(
+        new TerminologyError({
+          type: "business-rule",
+          message: `The value set '${key}' includes itself (${[...visiting, key].join(" → ")})`
+        })
+      )
+    }
+    const path = [...visiting, key]
+    const used = new Set<string>()
+    const usedValueSets = new Set<string>()
+    const evaluate = (include: ValueSetInclude, excluding: boolean) =>
+      Either.gen(function* () {
+        const imports: Array<Composition> = []
+        for (const reference of include.valueSet ?? []) {
+          const [url, stated] = splitCanonical(reference)
+          const version = stated ?? rules.valueSetDefaults.get(url)
+          const imported = resolver.valueSet(url, version)
+          if (imported === undefined) {
+            return yield* Either.left(
+              notFound(`A definition for the value set '${canonical(url, version)}' could not be found`, [
+                excluding ? "exclude" : "include"
+              ])
+            )
+          }
+          const composition = yield* compose(imported, resolver, rules, path)
+          composition.usedCodeSystems.forEach((system) => used.add(system))
+          usedValueSets.add(displayOf(imported))
+          composition.usedValueSets.forEach((url) => usedValueSets.add(url))
+          imports.push(composition)
+        }
+        if (include.system === undefined) {
+          return { provider: undefined, concepts: undefined, displays: new Map(), imports, whole: false } satisfies IncludeSet
+        }
+        const provider = yield* resolveSystem(resolver, rules, include.system, include.version)
+        used.add(canonical(provider.system, provider.version))
+        const displays = new Map<unknown, string>()
+        let concepts: ConceptSet<unknown> | undefined
+        if (include.concept !== undefined) {
+          const listed: Array<unknown> = []
+          for (const entry of include.concept) {
+            const concept = provider.locate(entry.code)
+            if (concept === undefined) continue
+            listed.push(concept)
+            if (entry.display !== undefined) displays.set(concept, entry.display)
+          }
+          concepts = setOf(listed)
+        }
+        for (const filter of include.filter ?? []) {
+          const filtered = yield* provider.filter(filter).pipe(Either.mapLeft(filterFailure))
+          concepts = concepts === undefined ? filtered : intersect(concepts, filtered)
+        }
+        return { provider, concepts: concepts ?? provider.all(), displays, imports, whole: concepts === undefined } satisfies IncludeSet
+      })
+    const includes: Array<IncludeSet> = []
+    for (const include of valueSet.compose?.include ?? []) includes.push(yield* evaluate(include, false))
+    const excludes: Array<IncludeSet> = []
+    for (const exclude of valueSet.compose?.exclude ?? []) excludes.push(yield* evaluate(exclude, true))
+    return { valueSet, includes, excludes, usedCodeSystems: [...used], usedValueSets: [...usedValueSets] }
+  })
+
+const filterFailure = (error: FilterError) =>
+  new TerminologyError({
+    type: error.reason === "not-supported" ? "not-supported" : error.reason === "too-costly" ? "too-costly" : "invalid",
+    message: error.message
+  })
+
+/** The version an include's code system is taken at: forced, else the include's, else the request's default, else the latest. */
+export const resolveSystem = (
+  resolver: Resolver,
+  rules: VersionRules,
+  system: string,
+  stated: string | undefined
+): Either.Either<Provider, TerminologyError> => {
+  const forced = rules.forced.get(system)
+  const version = forced ?? stated ?? rules.defaults.get(system)
+  const checked = rules.checked.get(system)
+  const resolution = resolver.codeSystem(system, version)
+  switch (resolution._tag) {
+    case "found": {
+      if (checked !== undefined && resolution.provider.version !== checked) {
+        return Either.left(
+          new TerminologyError({
+            type: "business-rule",
+            message: `The code system '${system}' version '${resolution.provider.version}' does not match the required version '${checked}'`
+          })
+        )
+      }
+      return Either.right(resolution.provider)
+    }
+    case "unknown-system":
+      return Either.left(notFound(`A definition for CodeSystem '${system}' could not be found`, ["system"]))
+    case "unknown-version":
+      return Either.left(
+        notFound(
+          `A definition for CodeSystem '${system}' version '${version}' could not be found, so the value set cannot be expanded. Valid versions: ${resolution.known.join(", ")}`,
+          ["system"]
+        )
+      )
+  }
+}
+
+const setOf = (concepts: ReadonlyArray<unknown>): ConceptSet<unknown> => {
+  const members = new Set(concepts)
+  const unique = [...members]
+  return { size: unique.length, has: (concept) => members.has(concept), [Symbol.iterator]: () => unique[Symbol.iterator]() }
+}
+
+/** Iterates the smaller set and tests the larger. */
+const intersect = (a: ConceptSet<unknown>, b: ConceptSet<unknown>): ConceptSet<unknown> => {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a]
+  return setOf([...small].filter((concept) => large.has(concept)))
+}
+
+/** Whether a provider's concept is in an include (its own set and every import). */
+const inInclude = (include: IncludeSet, provider: Provider, concept: unknown): boolean =>
+  (include.provider === undefined || (include.provider === provider && include.concepts!.has(concept))) &&
+  include.imports.every((imported) => containsConcept(imported, provider, concept))
+
+/** Whether a concept is a member of a composition. */
+export const containsConcept = (composition: Composition, provider: Provider, concept: unknown): boolean =>
+  composition.includes.some((include) => inInclude(include, provider, concept)) &&
+  !composition.excludes.some((exclude) => inInclude(exclude, provider, concept))
+
+/** The includes whose code system is `system`: where a code of that system could be found. */
+export const providersFor = (composition: Composition, system: string): ReadonlyArray<Provider> => {
+  const found = new Set<Provider>()
+  const visit = (composition: Composition) => {
+    for (const include of composition.includes) {
+      if (include.provider?.system === system) found.add(include.provider)
+      include.imports.forEach(visit)
+    }
+  }
+  visit(composition)
+  return [...found]
+}
+
+/** The display the value set gives a concept, if any. */
+export const valueSetDisplay = (composition: Composition, concept: unknown): string | undefined => {
+  for (const include of composition.includes) {
+    const display = include.displays.get(concept)
+    if (display !== undefined) return display
+  }
+  return undefined
+}
+
+/**
+ * The members in order: each include's concepts in the include's order (enumerated codes as
+ * listed, filters in the provider's order), without repeats, less the excludes.
+ */
+export const members = (composition: Composition): Array<Member> => {
+  const result: Array<Member> = []
+  const seen = new Map<Provider, Set<unknown>>()
+  const add = (provider: Provider, concept: unknown, display: string | undefined) => {
+    let providerSeen = seen.get(provider)
+    if (providerSeen === undefined) seen.set(provider, (providerSeen = new Set()))
+    if (providerSeen.has(concept)) return
+    providerSeen.add(concept)
+    if (composition.excludes.some((exclude) => inInclude(exclude, provider, concept))) return
+    result.push(display === undefined ? { provider, concept } : { provider, concept, display })
+  }
+  for (const include of composition.includes) {
+    if (include.provider !== undefined) {
+      const provider = include.provider
+      for (const concept of include.concepts!) {
+        if (include.imports.every((imported) => containsConcept(imported, provider, concept))) {
+          add(provider, concept, include.displays.get(concept))
+        }
+      }
+      continue
+    }
+    const [first, ...rest] = include.imports
+    if (first === undefined) continue
+    for (const member of members(first)) {
+      if (rest.every((imported) => containsConcept(imported, member.provider, member.concept))) {
+        add(member.provider, member.concept, member.display)
+      }
+    }
+  }
+  return result
+}
+
+export { displayOf as valueSetCanonical }

@@ -1,0 +1,198 @@
+/**
+ * `ValueSet/$expand` (https://hl7.org/fhir/R4/valueset-operation-expand.html) over a composition:
+ * the value set with an `expansion` holding `total`, the paged `contains` (nested by the code
+ * system's hierarchy unless `excludeNested` or paging asks for a flat list), designations,
+ * definitions and requested properties, and the `parameter`s that say how it was made.
+ */
+import { Either } from "effect"
+import { randomUUID } from "node:crypto"
+import type { Designation, Extension, PropertyValue, ValueSetResource } from "../fhir"
+import { TerminologyError } from "../errors"
+import type { ConceptDesignation } from "../provider"
+import { members, valueSetCanonical, type Composition, type Member, type Provider } from "./engine"
+
+export interface ExpandOptions {
+  readonly filter?: string
+  readonly offset?: number
+  readonly count?: number
+  readonly activeOnly?: boolean
+  readonly excludeNested?: boolean
+  readonly includeDesignations?: boolean
+  /** `designation` tokens: `urn:ietf:bcp:47|<language>` or `<system>|<use code>`. */
+  readonly designations?: ReadonlyArray<string>
+  readonly includeDefinition?: boolean
+  /** Preferred display languages, most preferred first. */
+  readonly languages: ReadonlyArray<string>
+  readonly properties?: ReadonlyArray<string>
+  /** Request parameters the expansion records, in FHIR's Parameters shape. */
+  readonly echo: ReadonlyArray<{ readonly name: string } & Record<string, unknown>>
+  /** The most codes returned without paging. */
+  readonly limit: number
+}
+
+interface Contains {
+  system: string
+  version?: string
+  abstract?: boolean
+  inactive?: boolean
+  code: string
+  display?: string
+  designation?: Array<Designation>
+  extension?: Array<Extension>
+  contains?: Array<Contains>
+}
+
+const wantedDesignation = (tokens: ReadonlyArray<string> | undefined) => (designation: ConceptDesignation) =>
+  tokens === undefined ||
+  tokens.some((token) => {
+    const [system, code = ""] = token.includes("|") ? token.split("|") : ["", token]
+    return system === "urn:ietf:bcp:47"
+      ? designation.language?.toLowerCase() === code.toLowerCase() ||
+          designation.language?.toLowerCase().startsWith(`${code.toLowerCase()}-`) === true
+      : designation.use?.code === code && (system === "" || designation.use?.system === system)
+  })
+
+const conceptDefinition = "http://hl7.org/fhir/StructureDefinition/valueset-concept-definition"
+// R4 has no expansion.property: FHIR's cross-version extensions carry R5's element (https://hl7.org/fhir/versions.html#extensions).
+const expansionPropertyExtension = "http://hl7.org/fhir/5.0/StructureDefinition/extension-ValueSet.expansion.property"
+const containsPropertyExtension = "http://hl7.org/fhir/5.0/StructureDefinition/extension-ValueSet.expansion.contains.property"
+
+const containsProperty = ({ code, ...value }: Omit<PropertyValue, "extension">): Extension => ({
+  url: containsPropertyExtension,
+  extension: [
+    { url: "code", valueCode: code },
+    { url: "value", ...value }
+  ]
+})
+
+const inactiveOf = (provider: Provider, concept: unknown) => provider.isInactive(concept)
+
+/** Members matching the text filter and activeOnly, in expansion order. */
+const selected = (composition: Composition, options: ExpandOptions): Array<Member> => {
+  let list = members(composition)
+  if (options.activeOnly === true) list = list.filter((member) => !inactiveOf(member.provider, member.concept))
+  if (options.filter !== undefined && options.filter.trim() !== "") {
+    const text = options.filter
+    const matching = new Map<Provider, Set<unknown>>()
+    for (const provider of new Set(list.map((member) => member.provider))) {
+      const within = list.filter((member) => member.provider === provider).map((member) => member.concept)
+      const set = new Set(within)
+      matching.set(
+        provider,
+        new Set(
+          provider.search(text, { size: set.size, has: (concept) => set.has(concept), [Symbol.iterator]: () => within[Symbol.iterator]() })
+        )
+      )
+    }
+    list = list.filter((member) => matching.get(member.provider)!.has(member.concept))
+  }
+  return list
+}
+
+export const expand = (composition: Composition, options: ExpandOptions): Either.Either<ValueSetResource, TerminologyError> => {
+  const list = selected(composition, options)
+  const offset = Math.max(0, options.offset ?? 0)
+  const paged = options.count !== undefined || offset > 0
+  if (!paged && list.length > options.limit) {
+    return Either.left(
+      new TerminologyError({
+        type: "too-costly",
+        message: `The value set '${valueSetCanonical(composition.valueSet)}' expansion has too many codes to produce (>${options.limit})`
+      })
+    )
+  }
+  const page = list.slice(offset, offset + Math.min(options.count ?? options.limit, options.limit))
+
+  const versionsBySystem = new Map<string, Set<string | undefined>>()
+  for (const member of list) {
+    const versions = versionsBySystem.get(member.provider.system) ?? new Set()
+    versions.add(member.provider.version)
+    versionsBySystem.set(member.provider.system, versions)
+  }
+  const definitions = new Map<string, string | undefined>()
+  const entry = (member: Member): Contains => {
+    const { provider, concept } = member
+    const display = member.display ?? provider.display(concept, options.languages)
+    const definition = options.includeDefinition === true ? provider.definition(concept) : undefined
+    const designations =
+      options.includeDesignations === true || options.designations !== undefined
+        ? provider.designations(concept).filter(wantedDesignation(options.designations))
+        : []
+    const properties = (options.properties ?? []).flatMap((code) => {
+      const values = provider.properties(concept).filter((property) => property.code === code)
+      if (values.length > 0 && !definitions.has(code)) {
+        definitions.set(code, provider.propertyDefinitions.find((definition) => definition.code === code)?.uri)
+      }
+      return values.map(({ extension: _extension, ...value }) => value)
+    })
+    return {
+      system: provider.system,
+      ...((versionsBySystem.get(provider.system)?.size ?? 0) > 1 && provider.version !== undefined ? { version: provider.version } : {}),
+      ...(provider.isAbstract(concept) ? { abstract: true } : {}),
+      ...(inactiveOf(provider, concept) ? { inactive: true } : {}),
+      code: provider.code(concept),
+      ...(display === undefined ? {} : { display }),
+      ...(designations.length > 0
+        ? {
+            designation: designations.map(({ language, use, value }) => ({
+              ...(language === undefined ? {} : { language }),
+              ...(use === undefined ? {} : { use }),
+              value
+            }))
+          }
+        : {}),
+      ...(definition === undefined && properties.length === 0
+        ? {}
+        : {
+            extension: [
+              ...(definition === undefined ? [] : [{ url: conceptDefinition, valueString: definition }]),
+              ...properties.map(containsProperty)
+            ]
+          })
+    }
+  }
+
+  const hierarchical =
+    options.excludeNested !== true &&
+    !paged &&
+    (options.filter === undefined || options.filter === "") &&
+    composition.includes.every((include) => include.whole && include.imports.length === 0)
+  const contains = hierarchical ? nest(page, entry) : page.map(entry)
+
+  const parameters = [
+    ...options.echo,
+    ...composition.usedCodeSystems.map((system) => ({ name: "used-codesystem", valueUri: system })),
+    ...composition.usedValueSets.map((valueSet) => ({ name: "used-valueset", valueUri: valueSet }))
+  ]
+  const propertyDeclarations = [...definitions].map(([code, uri]) => ({
+    url: expansionPropertyExtension,
+    extension: [{ url: "code", valueCode: code }, ...(uri === undefined ? [] : [{ url: "uri", valueUri: uri }])]
+  }))
+  const { expansion: _previous, ...valueSet } = composition.valueSet
+  return Either.right({
+    ...valueSet,
+    expansion: {
+      identifier: `urn:uuid:${randomUUID()}`,
+      timestamp: new Date().toISOString(),
+      total: list.length,
+      ...(paged ? { offset } : {}),
+      parameter: parameters,
+      ...(propertyDeclarations.length > 0 ? { extension: propertyDeclarations } : {}),
+      ...(contains.length > 0 ? { contains } : {})
+    }
+  })
+}
+
+/** Nests each member under its nearest parent in the expansion; the rest are roots, in order. */
+const nest = (list: ReadonlyArray<Member>, entry: (member: Member) => Contains): Array<Contains> => {
+  const entries = new Map<unknown, Contains>()
+  for (const member of list) entries.set(member.concept, entry(member))
+  const roots: Array<Contains> = []
+  for (const member of list) {
+    const parent = member.provider.parents(member.concept).find((parent) => entries.has(parent))
+    const node = entries.get(member.concept)!
+    if (parent === undefined) roots.push(node)
+    else (entries.get(parent)!.contains ??= []).push(node)
+  }
+  return roots
+}
