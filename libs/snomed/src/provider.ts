@@ -165,6 +165,7 @@ export const snomedProvider = (index: SnomedIndex, ecl?: EclFilter): CodeSystemP
     content: "complete",
     resource: undefined,
     language: undefined,
+    supplements: [],
     propertyDefinitions: [
       { code: "inactive", uri: "http://hl7.org/fhir/concept-properties#inactive", type: "boolean" },
       { code: "parent", uri: "http://hl7.org/fhir/concept-properties#parent", type: "code" },

@@ -5,7 +5,8 @@
  */
 import { Data } from "effect"
 
-export type IssueType = "invalid" | "not-found" | "not-supported" | "too-costly" | "business-rule" | "processing" | "code-invalid"
+export type IssueType =
+  "invalid" | "not-found" | "not-supported" | "too-costly" | "business-rule" | "processing" | "code-invalid" | "exception"
 
 export class TerminologyError extends Data.TaggedError("TerminologyError")<{
   readonly type: IssueType

@@ -11,6 +11,8 @@ export interface ConceptDesignation {
   readonly language?: string
   readonly use?: Coding
   readonly value: string
+  /** The supplement it came from (`url|version`), when not from the code system itself. */
+  readonly source?: string
 }
 
 /** A set of a provider's concepts: cheap membership, iteration in the provider's order. */
@@ -38,6 +40,8 @@ export interface CodeSystemProvider<C = unknown> {
   /** The language its displays are in, when stated. */
   readonly language: string | undefined
   readonly propertyDefinitions: ReadonlyArray<CodeSystemProperty>
+  /** The supplements applied (`url|version`). */
+  readonly supplements: ReadonlyArray<string>
 
   locate(code: string): C | undefined
   code(concept: C): string

@@ -14,7 +14,9 @@ import {
   type TerminologyError,
   type TerminologyResource,
   type ValueSetResource,
-  type VersionRules
+  type VersionRules,
+  compareVersions,
+  versionMatches
 } from "@ffynnon/terminology"
 import { Effect } from "effect"
 import { FhirFailure, operationOutcome, type FailureStatus } from "../fhir/outcome"
@@ -37,7 +39,8 @@ const statusFor: Record<TerminologyError["type"], FailureStatus> = {
   "too-costly": 422,
   "business-rule": 422,
   processing: 422,
-  "code-invalid": 400
+  "code-invalid": 400,
+  exception: 422
 }
 
 /** An engine error as the OperationOutcome a client reads. */
@@ -76,29 +79,6 @@ export const versionRules = (input: {
   checked: byCanonical(input["check-system-version"]),
   valueSetDefaults: byCanonical(input["default-valueset-version"])
 })
-
-/** Whether a version matches a requested one, where `x` (or `*`) in the request stands for any part. */
-export const versionMatches = (version: string | undefined, wanted: string) => {
-  if (version === wanted) return true
-  if (version === undefined) return false
-  const parts = wanted.split(".")
-  if (!parts.some((part) => part === "x" || part === "*")) return false
-  const have = version.split(".")
-  return parts.every((part, position) => part === "x" || part === "*" || part === have[position])
-}
-
-/** Orders versions newest first: numeric parts numerically, otherwise as text. */
-export const compareVersions = (a: string | undefined, b: string | undefined) => {
-  const left = (a ?? "").split(/[.-]/)
-  const right = (b ?? "").split(/[.-]/)
-  for (let position = 0; position < Math.max(left.length, right.length); position++) {
-    const x = left[position] ?? ""
-    const y = right[position] ?? ""
-    const difference = /^\d+$/.test(x) && /^\d+$/.test(y) ? Number(y) - Number(x) : y.localeCompare(x)
-    if (difference !== 0) return difference
-  }
-  return 0
-}
 
 /** The resource of a canonical at a version: exact or wildcard match, else the newest. */
 const pickVersion = <R extends { readonly version?: string }>(candidates: ReadonlyArray<R>, version: string | undefined) =>
@@ -203,6 +183,23 @@ export const terminologyContext = (
         codeSystems.filter((resource) => resource.url === url && resource.content === "supplement"),
         version
       )
+    }
+    for (const wanted of useSupplements) {
+      if (supplement(wanted) === undefined) {
+        return yield* Effect.fail(
+          new FhirFailure({
+            status: 404,
+            outcome: operationOutcome({
+              severity: "error",
+              code: "not-found",
+              details: {
+                coding: [{ system: "http://hl7.org/fhir/tools/CodeSystem/tx-issue-type", code: "not-found" }],
+                text: `Required supplement not found: ${wanted}`
+              }
+            })
+          })
+        )
+      }
     }
     const requestProviders = new Map<CodeSystemResource, Provider>()
     const providerOf = (resource: CodeSystemResource) => {

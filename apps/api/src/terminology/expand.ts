@@ -74,9 +74,6 @@ export const expandOperation = defineOperation({
                 : "valueString"
         return [{ name, [key]: value }]
       })
-      const versionEcho = (["system-version", "check-system-version", "force-system-version", "default-valueset-version"] as const).flatMap(
-        (name) => (input[name] ?? []).map((value) => ({ name, valueUri: value }))
-      )
       const expansion = expand(composition, {
         ...(input.filter === undefined ? {} : { filter: input.filter }),
         ...(input.offset === undefined ? {} : { offset: input.offset }),
@@ -88,7 +85,7 @@ export const expandOperation = defineOperation({
         includeDefinition: input.includeDefinition === true,
         languages: preferredLanguages(input.displayLanguage, request.acceptLanguage),
         properties: input.property ?? [],
-        echo: [...echo, ...versionEcho],
+        echo,
         limit: maxExpansion
       })
       return yield* Either.mapLeft(expansion, terminologyFailure)

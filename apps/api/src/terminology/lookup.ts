@@ -4,7 +4,7 @@
  * inactive and the code system's own; for SNOMED CT also module, effective time, definition status
  * and attributes). `property` chooses which.
  */
-import { preferredLanguages, type Coding, type PropertyValue } from "@ffynnon/terminology"
+import { preferredLanguages, type Coding, type ConceptDesignation, type PropertyValue } from "@ffynnon/terminology"
 import { Effect } from "effect"
 import { defineOperation } from "../fhir/operation"
 import { FhirFailure } from "../fhir/outcome"
@@ -28,6 +28,16 @@ const propertyPart = (property: PropertyValue, description?: string): { name: st
     }))
   ]
 })
+
+const preferredForLanguage = {
+  system: "http://terminology.hl7.org/CodeSystem/hl7TermMaintInfra",
+  code: "preferredForLanguage",
+  display: "Preferred For Language"
+}
+
+/** The display as a designation in the code system's own language, where the code system states it. */
+const displayDesignation = (language: string | undefined, display: string | undefined): ReadonlyArray<ConceptDesignation> =>
+  language === undefined || display === undefined ? [] : [{ language, use: preferredForLanguage, value: display }]
 
 export const lookupOperation = defineOperation({
   resource: "CodeSystem",
@@ -91,16 +101,18 @@ export const lookupOperation = defineOperation({
           ...(provider.version === undefined ? [] : [{ name: "version", valueString: provider.version }]),
           ...(display === undefined ? [] : [{ name: "display", valueString: display }]),
           ...(definition === undefined ? [] : [{ name: "definition", valueString: definition }]),
-          ...(provider.isAbstract(concept) ? [{ name: "abstract", valueBoolean: true }] : [{ name: "abstract", valueBoolean: false }]),
-          ...provider.designations(concept).map((designation) => ({
+          { name: "abstract", valueBoolean: provider.isAbstract(concept) },
+          ...[...displayDesignation(provider.language, display), ...provider.designations(concept)].map((designation) => ({
             name: "designation",
             part: [
               ...(designation.language === undefined ? [] : [{ name: "language", valueCode: designation.language }]),
               ...(designation.use === undefined ? [] : [{ name: "use", valueCoding: designation.use }]),
+              ...(designation.source === undefined ? [] : [{ name: "source", valueCanonical: designation.source }]),
               { name: "value", valueString: designation.value }
             ]
           })),
-          ...properties.map(({ property, description }) => propertyPart(property, description))
+          ...properties.map(({ property, description }) => propertyPart(property, description)),
+          ...provider.supplements.map((supplement) => ({ name: "used-supplement", valueCanonical: supplement }))
         ]
       }
     })

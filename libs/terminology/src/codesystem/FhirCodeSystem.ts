@@ -92,18 +92,21 @@ export const makeFhirCodeSystem = (
   }
   for (const concept of ordered) if (concept.parents.length === 0) roots.push(concept)
 
+  const canonicalOf = (resource: CodeSystemResource) =>
+    resource.version === undefined ? (resource.url ?? "") : `${resource.url}|${resource.version}`
   for (const supplement of supplements) {
-    const walk = (sources: ReadonlyArray<CodeSystemConcept>) => {
-      for (const source of sources) {
-        const concept = byCode.get(key(source.code))
+    const source = canonicalOf(supplement)
+    const walk = (entries: ReadonlyArray<CodeSystemConcept>) => {
+      for (const entry of entries) {
+        const concept = byCode.get(key(entry.code))
         if (concept !== undefined) {
-          concept.designations.push(...(source.designation ?? []))
-          concept.properties.push(...(source.property ?? []))
-          if (source.display !== undefined && supplement.language !== undefined) {
-            concept.designations.push({ language: supplement.language, value: source.display })
+          concept.designations.push(...(entry.designation ?? []).map((designation) => ({ ...designation, source })))
+          concept.properties.push(...(entry.property ?? []))
+          if (entry.display !== undefined && supplement.language !== undefined) {
+            concept.designations.push({ language: supplement.language, value: entry.display, source })
           }
         }
-        walk(source.concept ?? [])
+        walk(entry.concept ?? [])
       }
     }
     walk(supplement.concept ?? [])
@@ -154,12 +157,17 @@ export const makeFhirCodeSystem = (
       : Either.right(concept)
   }
   const valuesIn = (filter: ValueSetFilter) => new Set(filter.value.split(",").map((value) => value.trim()))
+  // Standard concept properties (http://hl7.org/fhir/concept-properties) have values even where the code system does not declare them.
+  const derived: Record<string, (concept: FhirConcept) => string> = {
+    inactive: (concept) => String(isInactive(concept)),
+    notSelectable: (concept) => String(isAbstract(concept))
+  }
   const textsOf = (concept: FhirConcept, property: string): ReadonlyArray<string> => {
     if (property === "code") return [concept.code]
     if (property === "display") return concept.display === undefined ? [] : [concept.display]
-    if (property === "inactive") return [String(isInactive(concept))]
     const values = concept.properties.filter((value) => value.code === property).flatMap((value) => propertyText(value) ?? [])
-    return values
+    const standard = derived[property]
+    return values.length === 0 && standard !== undefined ? [standard(concept)] : values
   }
   const unsupported = (filter: ValueSetFilter) =>
     Either.left(
@@ -198,7 +206,8 @@ export const makeFhirCodeSystem = (
     }
     if (isConceptProperty && filter.op === "=") return hierarchyFilter(filter)
     const property = filter.property === "concept" ? "code" : filter.property
-    const known = ["code", "display", "inactive"].includes(property) || definitions.some((definition) => definition.code === property)
+    const known =
+      ["code", "display", ...Object.keys(derived)].includes(property) || definitions.some((definition) => definition.code === property)
     if (!known) return unsupported(filter)
     switch (filter.op) {
       case "=":
@@ -233,6 +242,7 @@ export const makeFhirCodeSystem = (
     resource,
     language: resource.language,
     propertyDefinitions: definitions,
+    supplements: supplements.map(canonicalOf),
     locate: (code) => byCode.get(key(code)),
     code: (concept) => concept.code,
     display: (concept, languages) => {

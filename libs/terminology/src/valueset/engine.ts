@@ -9,6 +9,7 @@ import { Either } from "effect"
 import type { ValueSetInclude, ValueSetResource } from "../fhir"
 import { FilterError, type CodeSystemProvider, type ConceptSet } from "../provider"
 import { notFound, TerminologyError } from "../errors"
+import { versionMatches } from "../versions"
 
 export type Provider = CodeSystemProvider<unknown>
 
@@ -61,6 +62,8 @@ export interface Composition {
   readonly excludes: ReadonlyArray<IncludeSet>
   /** `system|version` of every code system used, for the expansion's `used-codesystem`. */
   readonly usedCodeSystems: ReadonlyArray<string>
+  /** The version parameters that decided a version (`force-system-version`, `system-version`), as given. */
+  readonly appliedRules: ReadonlyArray<{ readonly name: "force-system-version" | "system-version"; readonly value: string }>
   readonly usedValueSets: ReadonlyArray<string>
 }
 
@@ -97,6 +100,14 @@ export const compose = (
     const path = [...visiting, key]
     const used = new Set<string>()
     const usedValueSets = new Set<string>()
+    const applied = new Map<string, { readonly name: "force-system-version" | "system-version"; readonly value: string }>()
+    const noteRule = (system: string, stated: string | undefined) => {
+      const forced = rules.forced.get(system)
+      const defaulted = rules.defaults.get(system)
+      if (forced !== undefined) applied.set(`f${system}`, { name: "force-system-version", value: `${system}|${forced}` })
+      else if (stated === undefined && defaulted !== undefined)
+        applied.set(`d${system}`, { name: "system-version", value: `${system}|${defaulted}` })
+    }
     const evaluate = (include: ValueSetInclude, excluding: boolean) =>
       Either.gen(function* () {
         const imports: Array<Composition> = []
@@ -113,6 +124,7 @@ export const compose = (
           }
           const composition = yield* compose(imported, resolver, rules, path)
           composition.usedCodeSystems.forEach((system) => used.add(system))
+          composition.appliedRules.forEach((rule) => applied.set(rule.name + rule.value, rule))
           usedValueSets.add(displayOf(imported))
           composition.usedValueSets.forEach((url) => usedValueSets.add(url))
           imports.push(composition)
@@ -122,6 +134,7 @@ export const compose = (
         }
         const provider = yield* resolveSystem(resolver, rules, include.system, include.version)
         used.add(canonical(provider.system, provider.version))
+        noteRule(include.system, include.version)
         const displays = new Map<unknown, string>()
         let concepts: ConceptSet<unknown> | undefined
         if (include.concept !== undefined) {
@@ -144,7 +157,14 @@ export const compose = (
     for (const include of valueSet.compose?.include ?? []) includes.push(yield* evaluate(include, false))
     const excludes: Array<IncludeSet> = []
     for (const exclude of valueSet.compose?.exclude ?? []) excludes.push(yield* evaluate(exclude, true))
-    return { valueSet, includes, excludes, usedCodeSystems: [...used], usedValueSets: [...usedValueSets] }
+    return {
+      valueSet,
+      includes,
+      excludes,
+      usedCodeSystems: [...used],
+      usedValueSets: [...usedValueSets],
+      appliedRules: [...applied.values()]
+    }
   })
 
 const filterFailure = (error: FilterError) =>
@@ -166,11 +186,12 @@ export const resolveSystem = (
   const resolution = resolver.codeSystem(system, version)
   switch (resolution._tag) {
     case "found": {
-      if (checked !== undefined && resolution.provider.version !== checked) {
+      if (checked !== undefined && !versionMatches(resolution.provider.version, checked)) {
         return Either.left(
           new TerminologyError({
-            type: "business-rule",
-            message: `The code system '${system}' version '${resolution.provider.version}' does not match the required version '${checked}'`
+            type: "exception",
+            txIssueType: "version-error",
+            message: `The version '${resolution.provider.version}' is not allowed for system '${system}': required to be '${checked}' by a version-check parameter`
           })
         )
       }

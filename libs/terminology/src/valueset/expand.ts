@@ -161,6 +161,7 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
 
   const parameters = [
     ...options.echo,
+    ...composition.appliedRules.map((rule) => ({ name: rule.name, valueUri: rule.value })),
     ...composition.usedCodeSystems.map((system) => ({ name: "used-codesystem", valueUri: system })),
     ...composition.usedValueSets.map((valueSet) => ({ name: "used-valueset", valueUri: valueSet }))
   ]
@@ -168,9 +169,11 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
     url: expansionPropertyExtension,
     extension: [{ url: "code", valueCode: code }, ...(uri === undefined ? [] : [{ url: "uri", valueUri: uri }])]
   }))
-  const { expansion: _previous, ...valueSet } = composition.valueSet
+  // The definition comes back only when asked for (`includeDefinition`); the expansion is the answer.
+  const { expansion: _previous, compose, ...valueSet } = composition.valueSet
   return Either.right({
     ...valueSet,
+    ...(options.includeDefinition === true && compose !== undefined ? { compose } : {}),
     expansion: {
       identifier: `urn:uuid:${randomUUID()}`,
       timestamp: new Date().toISOString(),
