@@ -101,6 +101,7 @@ export const positionSet = (members: () => Uint32Array, has: (concept: number) =
       return size ?? all().length
     },
     has,
+    array: all,
     [Symbol.iterator]: () => all()[Symbol.iterator]()
   }
 }
@@ -121,6 +122,7 @@ const providers = new WeakMap<SnomedIndex, CodeSystemProvider<number>>()
 export const snomedProvider = (index: SnomedIndex, ecl?: EclFilter): CodeSystemProvider<number> => {
   const existing = providers.get(index)
   if (existing !== undefined) return existing
+  let everyConcept: Uint32Array | undefined
   const unknownConcept = (filter: ValueSetFilter) =>
     new FilterError({
       reason: "invalid",
@@ -202,7 +204,7 @@ export const snomedProvider = (index: SnomedIndex, ecl?: EclFilter): CodeSystemP
     subsumes: (ancestor, concept) => index.subsumes(ancestor, concept),
     all: () =>
       positionSet(
-        () => Uint32Array.from({ length: index.conceptCount }, (_, concept) => concept),
+        () => (everyConcept ??= Uint32Array.from({ length: index.conceptCount }, (_, concept) => concept)),
         () => true,
         index.conceptCount
       ),

@@ -19,6 +19,8 @@ export interface ConceptDesignation {
 export interface ConceptSet<C> {
   readonly size: number
   has(concept: C): boolean
+  /** The members as an array, where the set holds one: random access for paging. */
+  array?(): ArrayLike<C>
   [Symbol.iterator](): Iterator<C>
 }
 
@@ -75,6 +77,7 @@ export const arrayConceptSet = <C>(concepts: ReadonlyArray<C>): ConceptSet<C> =>
   return {
     size: concepts.length,
     has: (concept) => (members ??= new Set(concepts)).has(concept),
+    array: () => concepts,
     [Symbol.iterator]: () => concepts[Symbol.iterator]()
   }
 }

@@ -8,14 +8,12 @@
  * FHIRPath of the element at fault).
  */
 import type { CodeableConcept, Coding } from "./fhir"
-import type { TerminologyError } from "./errors"
 import {
   containsConcept,
   providersFor,
-  resolveSystem,
   valueSetCanonical,
+  type CodeSystemResolution,
   type Composition,
-  type Provider,
   type Resolver,
   type VersionRules
 } from "./valueset/engine"
@@ -119,29 +117,37 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
 
   // Within a value set, a code is checked against the version the value set uses.
   const fromValueSet = options.composition === undefined ? [] : providersFor(options.composition, system)
-  const resolved: Provider | TerminologyError | undefined =
+  const resolution: CodeSystemResolution =
     coding.version === undefined && fromValueSet.length > 0
-      ? (fromValueSet.find((provider) => provider.locate(code) !== undefined) ?? fromValueSet[0])
-      : resolveSystem(options.resolver, options.rules, system, coding.version).pipe((either) =>
-          either._tag === "Right" ? either.right : either.left
+      ? { _tag: "found", provider: fromValueSet.find((provider) => provider.locate(code) !== undefined) ?? fromValueSet[0]! }
+      : options.resolver.codeSystem(system, options.rules.forced.get(system) ?? coding.version ?? options.rules.defaults.get(system))
+  if (resolution._tag !== "found") {
+    const notCodeSystem =
+      resolution._tag === "supplement"
+        ? `CodeSystem ${resolution.canonical} is a supplement, so can't be used as a value in ${paths.system}`
+        : options.resolver.valueSet(system, undefined) !== undefined
+          ? `The Coding references a value set, not a code system ('${system}')`
+          : undefined
+    if (notCodeSystem !== undefined) {
+      issues.push(txIssue("error", "invalid", "invalid-data", notCodeSystem, paths.system))
+    } else {
+      const version = coding.version === undefined ? "" : ` version '${coding.version}'`
+      const known = resolution._tag === "unknown-version" ? `. Valid versions: ${resolution.known.join(", ")}` : ""
+      issues.push(
+        txIssue(
+          "error",
+          "not-found",
+          "not-found",
+          `A definition for CodeSystem '${system}'${version} could not be found, so the code cannot be validated${known}`,
+          paths.system
         )
-  if (resolved === undefined || !("locate" in resolved)) {
-    const version = coding.version === undefined ? "" : ` version '${coding.version}'`
-    const known = resolved?.message.match(/Valid versions: (.*)$/)?.[1]
-    issues.push(
-      txIssue(
-        "error",
-        "not-found",
-        "not-found",
-        `A definition for CodeSystem '${system}'${version} could not be found, so the code cannot be validated${known === undefined ? "" : `. Valid versions: ${known}`}`,
-        paths.system
       )
-    )
+      parameters.push({ name: "x-unknown-system", valueCanonical: coding.version === undefined ? system : `${system}|${coding.version}` })
+    }
     if (valueSetName !== undefined) issues.push(notInValueSet(`${system}#${code}`))
-    parameters.push({ name: "x-unknown-system", valueCanonical: coding.version === undefined ? system : `${system}|${coding.version}` })
     return { valid: false, issues, parameters }
   }
-  const provider = resolved
+  const provider = resolution.provider
   if (provider.version !== undefined) parameters.push({ name: "version", valueString: provider.version })
   const concept = provider.locate(code)
   if (concept === undefined) {

@@ -35,6 +35,8 @@ const capabilityStatement = (
   return {
     resourceType: "CapabilityStatement",
     id: "ffynnon",
+    extension: features,
+    url: `${base}/CapabilityStatement/ffynnon`,
     version: software.version,
     name: "Ffynnon",
     title: "Ffynnon terminology and demographics server",
@@ -42,6 +44,7 @@ const capabilityStatement = (
     date,
     publisher: "Ffynnon",
     kind: "instance",
+    instantiates: ["http://hl7.org/fhir/CapabilityStatement/terminology-server"],
     software,
     implementation: { description: "Ffynnon FHIR API", url: base },
     fhirVersion: "4.0.1",
@@ -63,6 +66,42 @@ const capabilityStatement = (
   }
 }
 
+/**
+ * Features declared as the HL7 terminology ecosystem specifies
+ * (https://build.fhir.org/ig/HL7/fhir-tx-ecosystem-ig/): the version of its test suite the server
+ * is measured against, and code systems accepted as `tx-resource` parameters.
+ */
+const features = [
+  { definition: "http://hl7.org/fhir/uv/tx-tests/FeatureDefinition/test-version", value: { valueCode: "1.9.3" } },
+  { definition: "http://hl7.org/fhir/uv/tx-ecosystem/FeatureDefinition/CodeSystemAsParameter", value: { valueBoolean: true } }
+].map(({ definition, value }) => ({
+  url: "http://hl7.org/fhir/uv/application-feature/StructureDefinition/feature",
+  extension: [
+    { url: "definition", valueCanonical: definition },
+    { url: "value", ...value }
+  ]
+}))
+
+/** The `$expand` parameters supported, for TerminologyCapabilities.expansion. */
+const expansionParameters = [
+  "activeOnly",
+  "check-system-version",
+  "count",
+  "default-valueset-version",
+  "designation",
+  "displayLanguage",
+  "excludeNested",
+  "filter",
+  "force-system-version",
+  "includeDefinition",
+  "includeDesignations",
+  "offset",
+  "property",
+  "system-version",
+  "tx-resource",
+  "useSupplement"
+]
+
 /** Each active code system with its versions, the most recently loaded first and marked default. */
 const terminologyCapabilities = (date: string, releases: ReadonlyArray<Release>) => ({
   resourceType: "TerminologyCapabilities",
@@ -79,7 +118,8 @@ const terminologyCapabilities = (date: string, releases: ReadonlyArray<Release>)
       releases.filter((release) => release.status === "active"),
       (release) => release.codeSystem
     )
-  ).map(([uri, versions]) => ({ uri, version: versions.map((release, index) => ({ code: release.version, isDefault: index === 0 })) }))
+  ).map(([uri, versions]) => ({ uri, version: versions.map((release, index) => ({ code: release.version, isDefault: index === 0 })) })),
+  expansion: { hierarchical: true, paging: true, parameter: expansionParameters.map((name) => ({ name })) }
 })
 
 export const registerMetadata = (
@@ -88,7 +128,7 @@ export const registerMetadata = (
   operations: ReadonlyArray<OperationCapability>,
   searches: ReadonlyArray<SearchCapability>
 ) => {
-  const startedAt = new Date().toISOString()
+  const startedAt = new Date().toISOString().slice(0, 10)
   const query = z.object({ mode: z.enum(["full", "normative", "terminology"]).optional() })
   app.openAPIRegistry.registerPath({
     method: "get",

@@ -224,7 +224,12 @@ export const terminologyContext = (
       codeSystem: (system, version) => {
         if (system === snomedSystem) return snomedResolution(indexes, version)
         const candidates = codeSystems.filter((resource) => resource.url === system && resource.content !== "supplement")
-        if (candidates.length === 0) return { _tag: "unknown-system" }
+        if (candidates.length === 0) {
+          const asSupplement = supplement(version === undefined ? system : `${system}|${version}`)
+          return asSupplement === undefined
+            ? { _tag: "unknown-system" }
+            : { _tag: "supplement", canonical: `${system}${asSupplement.version === undefined ? "" : `|${asSupplement.version}`}` }
+        }
         const found = pickVersion(candidates, version)
         return found === undefined
           ? {

@@ -10,6 +10,10 @@ export const providerFor = (context: TerminologyContext, system: string, version
       return Effect.succeed(resolution.provider)
     case "unknown-system":
       return Effect.fail(FhirFailure.of(404, "not-found", `A definition for CodeSystem '${system}' could not be found`, ["system"]))
+    case "supplement":
+      return Effect.fail(
+        FhirFailure.of(400, "invalid", `CodeSystem ${resolution.canonical} is a supplement, not a code system`, ["system"])
+      )
     case "unknown-version":
       return Effect.fail(
         FhirFailure.of(

@@ -18,6 +18,8 @@ export type CodeSystemResolution =
   | { readonly _tag: "found"; readonly provider: Provider }
   | { readonly _tag: "unknown-system" }
   | { readonly _tag: "unknown-version"; readonly known: ReadonlyArray<string> }
+  /** The URL is a supplement's, which adds to a code system but is not one. */
+  | { readonly _tag: "supplement"; readonly canonical: string }
 
 /** Where the engine finds code systems and value sets: a request's own resources, the store, the loaded releases. */
 export interface Resolver {
@@ -114,7 +116,7 @@ export const compose = (
         for (const reference of include.valueSet ?? []) {
           const [url, stated] = splitCanonical(reference)
           const version = stated ?? rules.valueSetDefaults.get(url)
-          const imported = resolver.valueSet(url, version)
+          const imported = containedValueSet(valueSet, url) ?? resolver.valueSet(url, version)
           if (imported === undefined) {
             return yield* Either.left(
               notFound(`A definition for the value set '${canonical(url, version)}' could not be found`, [
@@ -199,6 +201,14 @@ export const resolveSystem = (
     }
     case "unknown-system":
       return Either.left(notFound(`A definition for CodeSystem '${system}' could not be found`, ["system"]))
+    case "supplement":
+      return Either.left(
+        new TerminologyError({
+          type: "invalid",
+          txIssueType: "invalid-data",
+          message: `CodeSystem ${resolution.canonical} is a supplement, so can't be used as a value in ValueSet.compose.include.system`
+        })
+      )
     case "unknown-version":
       return Either.left(
         notFound(
@@ -208,6 +218,13 @@ export const resolveSystem = (
       )
   }
 }
+
+/** A value set contained in another, referred to by `#id` or by its url. */
+const containedValueSet = (valueSet: ValueSetResource, reference: string) =>
+  valueSet.contained?.find(
+    (resource): resource is ValueSetResource =>
+      resource.resourceType === "ValueSet" && (reference === `#${resource.id}` || resource.url === reference)
+  )
 
 const setOf = (concepts: ReadonlyArray<unknown>): ConceptSet<unknown> => {
   const members = new Set(concepts)

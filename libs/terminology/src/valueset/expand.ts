@@ -8,8 +8,8 @@ import { Either } from "effect"
 import { randomUUID } from "node:crypto"
 import type { Designation, Extension, PropertyValue, ValueSetResource } from "../fhir"
 import { TerminologyError } from "../errors"
-import type { ConceptDesignation } from "../provider"
-import { members, valueSetCanonical, type Composition, type Member, type Provider } from "./engine"
+import { arrayConceptSet, type ConceptDesignation } from "../provider"
+import { members, splitCanonical, valueSetCanonical, type Composition, type Member, type Provider } from "./engine"
 
 export interface ExpandOptions {
   readonly filter?: string
@@ -67,26 +67,57 @@ const containsProperty = ({ code, ...value }: Omit<PropertyValue, "extension">):
 
 const inactiveOf = (provider: Provider, concept: unknown) => provider.isInactive(concept)
 
+/** The selected members: their number, and any run of them. */
+interface MemberList {
+  readonly length: number
+  slice(start: number, end: number): Array<Member>
+}
+
+const arrayList = (members: ReadonlyArray<Member>): MemberList => ({
+  length: members.length,
+  slice: (start, end) => members.slice(start, end)
+})
+
+/**
+ * A value set that is one include of one code system (an implicit SNOMED CT value set, an is-a
+ * filter) is paged straight from the provider's set, best search matches first, without a
+ * member object for each of perhaps a million concepts.
+ */
+const singleInclude = (composition: Composition, options: ExpandOptions): MemberList | undefined => {
+  const [include, ...others] = composition.includes
+  if (include?.provider === undefined || others.length > 0 || include.imports.length > 0 || composition.excludes.length > 0)
+    return undefined
+  const provider = include.provider
+  const set = include.concepts!
+  let concepts: ArrayLike<unknown> =
+    options.filter !== undefined && options.filter.trim() !== "" ? provider.search(options.filter, set) : (set.array?.() ?? [...set])
+  if (options.activeOnly === true) concepts = Array.prototype.filter.call(concepts, (concept: unknown) => !provider.isInactive(concept))
+  return {
+    length: concepts.length,
+    slice: (start, end) =>
+      (Array.prototype.slice.call(concepts, start, end) as Array<unknown>).map((concept) => {
+        const display = include.displays.get(concept)
+        return display === undefined ? { provider, concept } : { provider, concept, display }
+      })
+  }
+}
+
 /** Members matching the text filter and activeOnly, in expansion order. */
-const selected = (composition: Composition, options: ExpandOptions): Array<Member> => {
+const selected = (composition: Composition, options: ExpandOptions): MemberList => {
+  const single = singleInclude(composition, options)
+  if (single !== undefined) return single
   let list = members(composition)
   if (options.activeOnly === true) list = list.filter((member) => !inactiveOf(member.provider, member.concept))
   if (options.filter !== undefined && options.filter.trim() !== "") {
     const text = options.filter
     const matching = new Map<Provider, Set<unknown>>()
     for (const provider of new Set(list.map((member) => member.provider))) {
-      const within = list.filter((member) => member.provider === provider).map((member) => member.concept)
-      const set = new Set(within)
-      matching.set(
-        provider,
-        new Set(
-          provider.search(text, { size: set.size, has: (concept) => set.has(concept), [Symbol.iterator]: () => within[Symbol.iterator]() })
-        )
-      )
+      const within = new Set(list.filter((member) => member.provider === provider).map((member) => member.concept))
+      matching.set(provider, new Set(provider.search(text, arrayConceptSet([...within]))))
     }
     list = list.filter((member) => matching.get(member.provider)!.has(member.concept))
   }
-  return list
+  return arrayList(list)
 }
 
 export const expand = (composition: Composition, options: ExpandOptions): Either.Either<ValueSetResource, TerminologyError> => {
@@ -103,11 +134,11 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
   }
   const page = list.slice(offset, offset + Math.min(options.count ?? options.limit, options.limit))
 
-  const versionsBySystem = new Map<string, Set<string | undefined>>()
-  for (const member of list) {
-    const versions = versionsBySystem.get(member.provider.system) ?? new Set()
-    versions.add(member.provider.version)
-    versionsBySystem.set(member.provider.system, versions)
+  // Codes carry their version only where the expansion mixes versions of one code system.
+  const versionsBySystem = new Map<string, number>()
+  for (const used of composition.usedCodeSystems) {
+    const [system] = splitCanonical(used)
+    versionsBySystem.set(system, (versionsBySystem.get(system) ?? 0) + 1)
   }
   const definitions = new Map<string, string | undefined>()
   const entry = (member: Member): Contains => {
@@ -127,7 +158,7 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
     })
     return {
       system: provider.system,
-      ...((versionsBySystem.get(provider.system)?.size ?? 0) > 1 && provider.version !== undefined ? { version: provider.version } : {}),
+      ...((versionsBySystem.get(provider.system) ?? 0) > 1 && provider.version !== undefined ? { version: provider.version } : {}),
       ...(provider.isAbstract(concept) ? { abstract: true } : {}),
       ...(inactiveOf(provider, concept) ? { inactive: true } : {}),
       code: provider.code(concept),
