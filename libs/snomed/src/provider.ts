@@ -14,6 +14,7 @@ import {
   type ValueSetFilter
 } from "@ffynnon/terminology"
 import { Either } from "effect"
+import { evaluateEcl } from "./ecl/Ecl"
 import { neighbours, type SnomedIndex } from "./index/SnomedIndex"
 import { Concepts, languageRefsetsFor } from "./metadata"
 import { snomedSystem } from "./store/load"
@@ -21,10 +22,11 @@ import { snomedSystem } from "./store/load"
 /**
  * The language refsets for the preferred languages, in order: en-GB (and plain `en`) means UK
  * clinical, UK pharmacy, then GB English; en-US means US English; any other language means the
- * loaded refsets with descriptions in it. With no preference, en-GB.
+ * loaded refsets with descriptions in it. With no preference, the default language (en-GB unless
+ * the deployment says otherwise).
  */
-export const languageRefsets = (index: SnomedIndex, languages: ReadonlyArray<string>) => {
-  const refsets = (languages.length === 0 ? ["en-GB"] : languages).flatMap(
+export const languageRefsets = (index: SnomedIndex, languages: ReadonlyArray<string>, defaultLanguage = "en-GB") => {
+  const refsets = (languages.length === 0 ? [defaultLanguage] : languages).flatMap(
     (language) =>
       languageRefsetsFor[language.toLowerCase() === "en" ? "en-gb" : language.toLowerCase()] ?? index.refsetsForLanguage(language)
   )
@@ -113,14 +115,36 @@ const sortedSet = (members: Uint32Array) =>
     members.length
   )
 
-/** The filters an ECL evaluator can add: `constraint =` with an expression. */
-export type EclFilter = (index: SnomedIndex, expression: string) => Either.Either<ConceptSet<number>, FilterError>
+/** `constraint =` and `expression =`: the concepts an ECL expression means. */
+const eclFilter = (index: SnomedIndex, expression: string): Either.Either<ConceptSet<number>, FilterError> =>
+  Either.match(evaluateEcl(index, expression), {
+    onRight: (result) =>
+      Either.right(
+        positionSet(
+          () => result.concepts,
+          (concept) => result.has(concept),
+          result.concepts.length
+        )
+      ),
+    onLeft: (error) =>
+      Either.left(
+        new FilterError({
+          reason: error._tag === "EclTooCostly" ? "too-costly" : error._tag === "EclUnsupported" ? "not-supported" : "invalid",
+          message: `The ECL expression '${expression}' is not valid: ${error.message}`
+        })
+      )
+  })
 
-const providers = new WeakMap<SnomedIndex, CodeSystemProvider<number>>()
+const providers = new WeakMap<SnomedIndex, Map<string, CodeSystemProvider<number>>>()
 
-/** The provider for one release's index (one per index, kept while the index is served). */
-export const snomedProvider = (index: SnomedIndex, ecl?: EclFilter): CodeSystemProvider<number> => {
-  const existing = providers.get(index)
+/**
+ * The provider for one release's index (one per index and default language, kept while the index
+ * is served). `defaultLanguage` is the display language when a request names none.
+ */
+export const snomedProvider = (index: SnomedIndex, defaultLanguage = "en-GB"): CodeSystemProvider<number> => {
+  let byLanguage = providers.get(index)
+  if (byLanguage === undefined) providers.set(index, (byLanguage = new Map()))
+  const existing = byLanguage.get(defaultLanguage)
   if (existing !== undefined) return existing
   let everyConcept: Uint32Array | undefined
   const unknownConcept = (filter: ValueSetFilter) =>
@@ -164,6 +188,7 @@ export const snomedProvider = (index: SnomedIndex, ecl?: EclFilter): CodeSystemP
     version: index.uri,
     name: "SNOMED CT",
     caseSensitive: false,
+    compositional: true,
     content: "complete",
     resource: undefined,
     language: undefined,
@@ -178,7 +203,7 @@ export const snomedProvider = (index: SnomedIndex, ecl?: EclFilter): CodeSystemP
     ],
     locate: (code) => index.position(code),
     code: (concept) => index.code(concept),
-    display: (concept, languages) => index.preferredTerm(concept, languageRefsets(index, languages)),
+    display: (concept, languages) => index.preferredTerm(concept, languageRefsets(index, languages, defaultLanguage)),
     definition: () => undefined,
     designations: (concept) =>
       index
@@ -210,8 +235,8 @@ export const snomedProvider = (index: SnomedIndex, ecl?: EclFilter): CodeSystemP
       ),
     filter: (filter) => {
       if (filter.property === "concept") return conceptFilter(filter)
-      if ((filter.property === "constraint" || filter.property === "expression") && filter.op === "=" && ecl !== undefined) {
-        return ecl(index, filter.value)
+      if ((filter.property === "constraint" || filter.property === "expression") && filter.op === "=") {
+        return eclFilter(index, filter.value)
       }
       return Either.left(
         new FilterError({
@@ -222,6 +247,6 @@ export const snomedProvider = (index: SnomedIndex, ecl?: EclFilter): CodeSystemP
     },
     search: (text, within) => index.search(text, (concept) => within.has(concept)).map((hit) => hit.concept)
   }
-  providers.set(index, provider)
+  byLanguage.set(defaultLanguage, provider)
   return provider
 }

@@ -36,6 +36,8 @@ export interface CodeSystemProvider<C = unknown> {
   /** The code system's name for `$lookup`. */
   readonly name: string
   readonly caseSensitive: boolean
+  /** Whether codes may be composed into expressions (SNOMED CT): an intensional value set over it is never closed. */
+  readonly compositional: boolean
   readonly content: NonNullable<CodeSystemResource["content"]>
   /** The resource behind it, when there is one: its status and extensions matter to validation. */
   readonly resource: CodeSystemResource | undefined

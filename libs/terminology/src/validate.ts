@@ -10,13 +10,15 @@
 import type { CodeableConcept, Coding } from "./fhir"
 import {
   containsConcept,
-  providersFor,
+  includesOf,
+  versionList,
   valueSetCanonical,
   type CodeSystemResolution,
   type Composition,
   type Resolver,
   type VersionRules
 } from "./valueset/engine"
+import { versionMatches } from "./versions"
 
 export interface ValidationIssue {
   readonly severity: "error" | "warning" | "information"
@@ -42,14 +44,21 @@ export interface CodingPaths {
   readonly coding: string
   readonly code: string
   readonly system: string
+  readonly version: string
   readonly display: string
 }
 
-export const codePaths: CodingPaths = { coding: "code", code: "code", system: "system", display: "display" }
-export const codingPaths: CodingPaths = { coding: "Coding", code: "Coding.code", system: "Coding.system", display: "Coding.display" }
+export const codePaths: CodingPaths = { coding: "code", code: "code", system: "system", version: "version", display: "display" }
+export const codingPaths: CodingPaths = {
+  coding: "Coding",
+  code: "Coding.code",
+  system: "Coding.system",
+  version: "Coding.version",
+  display: "Coding.display"
+}
 export const codeableConceptPaths = (index: number): CodingPaths => {
   const base = `CodeableConcept.coding[${index}]`
-  return { coding: base, code: `${base}.code`, system: `${base}.system`, display: `${base}.display` }
+  return { coding: base, code: `${base}.code`, system: `${base}.system`, version: `${base}.version`, display: `${base}.display` }
 }
 
 interface CodingOutcome {
@@ -115,12 +124,64 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
       paths.code
     )
 
-  // Within a value set, a code is checked against the version the value set uses.
-  const fromValueSet = options.composition === undefined ? [] : providersFor(options.composition, system)
-  const resolution: CodeSystemResolution =
-    coding.version === undefined && fromValueSet.length > 0
-      ? { _tag: "found", provider: fromValueSet.find((provider) => provider.locate(code) !== undefined) ?? fromValueSet[0]! }
-      : options.resolver.codeSystem(system, options.rules.forced.get(system) ?? coding.version ?? options.rules.defaults.get(system))
+  const unknownVersion = (version: string, known: ReadonlyArray<string>) => {
+    issues.push(
+      txIssue(
+        "error",
+        "not-found",
+        "not-found",
+        `A definition for CodeSystem '${system}' version '${version}' could not be found, so the code cannot be validated. Valid versions: ${versionList(known)}`,
+        paths.system
+      )
+    )
+    parameters.push({ name: "x-caused-by-unknown-system", valueCanonical: `${system}|${version}` })
+  }
+  const versionMismatch = (valueSetVersion: string | undefined) =>
+    issues.push(
+      txIssue(
+        "error",
+        "invalid",
+        "vs-invalid",
+        `The code system '${system}' version '${valueSetVersion}' in the ValueSet include is different to the one in the value ('${coding.version}')`,
+        paths.version
+      )
+    )
+
+  // Within a value set that includes the system, the value set decides the version; a coding
+  // that names another version is reported, and the code is still checked at the value set's.
+  const included = options.composition === undefined ? [] : includesOf(options.composition, system)
+  let resolution: CodeSystemResolution
+  if (included.length > 0) {
+    const chosen = included.find((include) => include.provider?.locate(code) !== undefined) ?? included[0]!
+    const codingResolution = coding.version === undefined ? undefined : options.resolver.codeSystem(system, coding.version)
+    if (codingResolution?._tag === "unknown-version") unknownVersion(coding.version!, codingResolution.known)
+    const includeVersion = chosen.provider?.version ?? chosen.unresolved?.version
+    if (
+      coding.version !== undefined &&
+      !versionMatches(includeVersion, coding.version) &&
+      !versionMatches(coding.version, includeVersion ?? "")
+    ) {
+      versionMismatch(includeVersion)
+    }
+    if (chosen.provider === undefined) {
+      const failed = options.resolver.codeSystem(system, chosen.unresolved?.version)
+      if (failed._tag === "unknown-version") unknownVersion(chosen.unresolved!.version!, failed.known)
+      if (codingResolution?._tag === "found") {
+        const found = codingResolution.provider
+        if (found.version !== undefined) parameters.push({ name: "version", valueString: found.version })
+        const concept = found.locate(code)
+        const display = concept === undefined ? undefined : found.display(concept, options.languages)
+        if (display !== undefined) parameters.push({ name: "display", valueString: display })
+      }
+      return { valid: false, issues, parameters }
+    }
+    resolution = { _tag: "found", provider: chosen.provider }
+  } else {
+    resolution = options.resolver.codeSystem(
+      system,
+      options.rules.forced.get(system) ?? coding.version ?? options.rules.defaults.get(system) ?? options.rules.checked.get(system)
+    )
+  }
   if (resolution._tag !== "found") {
     const notCodeSystem =
       resolution._tag === "supplement"
@@ -130,19 +191,19 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
           : undefined
     if (notCodeSystem !== undefined) {
       issues.push(txIssue("error", "invalid", "invalid-data", notCodeSystem, paths.system))
+    } else if (resolution._tag === "unknown-version") {
+      unknownVersion(coding.version ?? "", resolution.known)
     } else {
-      const version = coding.version === undefined ? "" : ` version '${coding.version}'`
-      const known = resolution._tag === "unknown-version" ? `. Valid versions: ${resolution.known.join(", ")}` : ""
       issues.push(
         txIssue(
           "error",
           "not-found",
           "not-found",
-          `A definition for CodeSystem '${system}'${version} could not be found, so the code cannot be validated${known}`,
+          `A definition for CodeSystem '${system}' could not be found, so the code cannot be validated`,
           paths.system
         )
       )
-      parameters.push({ name: "x-unknown-system", valueCanonical: coding.version === undefined ? system : `${system}|${coding.version}` })
+      parameters.push({ name: "x-unknown-system", valueCanonical: system })
     }
     if (valueSetName !== undefined) issues.push(notInValueSet(`${system}#${code}`))
     return { valid: false, issues, parameters }
@@ -167,7 +228,7 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
   if (canonicalCode !== code) parameters[0] = { name: "code", valueCode: canonicalCode }
   const display = provider.display(concept, options.languages)
   if (display !== undefined) parameters.push({ name: "display", valueString: display })
-  let valid = true
+  let valid = !issues.some((issue) => issue.severity === "error")
   if (provider.isInactive(concept)) {
     parameters.push({ name: "inactive", valueBoolean: true })
     const status = provider.status(concept)

@@ -18,7 +18,7 @@ import {
   compareVersions,
   versionMatches
 } from "@ffynnon/terminology"
-import { Effect } from "effect"
+import { Config, Effect } from "effect"
 import { FhirFailure, operationOutcome, type FailureStatus } from "../fhir/outcome"
 
 /** The parameters every terminology operation accepts besides its own. */
@@ -59,6 +59,9 @@ export const terminologyFailure = (error: TerminologyError) =>
       ...(error.expression === undefined ? {} : { expression: error.expression })
     })
   })
+
+/** A value set's canonical as named by a request: `url`, with `valueSetVersion` if given. */
+export const valueSetCanonicalOf = (url: string, version: string | undefined) => (version === undefined ? url : `${url}|${version}`)
 
 /** Version parameters (`system|version` canonicals) by system. */
 const byCanonical = (values: ReadonlyArray<string> | undefined) =>
@@ -126,7 +129,11 @@ export const snomedImplicitValueSet = (url: string): ValueSetResource | undefine
 
 const editionOf = (uri: string) => uri.replace(/\/version\/\d{8}$/, "")
 
-const snomedResolution = (indexes: ReadonlyArray<SnomedIndex>, version: string | undefined): CodeSystemResolution => {
+const snomedResolution = (
+  indexes: ReadonlyArray<SnomedIndex>,
+  version: string | undefined,
+  defaultLanguage: string
+): CodeSystemResolution => {
   if (indexes.length === 0) return { _tag: "unknown-system" }
   const index =
     version === undefined
@@ -134,8 +141,11 @@ const snomedResolution = (indexes: ReadonlyArray<SnomedIndex>, version: string |
       : (indexes.find((index) => index.uri === version) ?? indexes.find((index) => editionOf(index.uri) === version))
   return index === undefined
     ? { _tag: "unknown-version", known: indexes.map((index) => index.uri) }
-    : { _tag: "found", provider: snomedProvider(index) as Provider }
+    : { _tag: "found", provider: snomedProvider(index, defaultLanguage) as Provider }
 }
+
+/** The display language when a request names none (`FFYNNON_DISPLAY_LANGUAGE`, default en-GB): an international deployment may prefer en-US. */
+const displayLanguage = Config.string("FFYNNON_DISPLAY_LANGUAGE").pipe(Config.withDefault("en-GB"), Effect.orDie)
 
 const storedProviders = new WeakMap<CodeSystemResource, Provider>()
 
@@ -175,6 +185,7 @@ export const terminologyContext = (
   Effect.gen(function* () {
     const given = yield* Effect.forEach(txResources ?? [], checkResource)
     const indexes = yield* Effect.flatMap(SnomedReleases, (releases) => releases.all)
+    const defaultLanguage = yield* displayLanguage
     const codeSystems = given.filter((resource): resource is CodeSystemResource => resource.resourceType === "CodeSystem")
     const valueSets = given.filter((resource): resource is ValueSetResource => resource.resourceType === "ValueSet")
     const supplement = (canonical: string) => {
@@ -222,7 +233,7 @@ export const terminologyContext = (
     }
     const resolver: Resolver = {
       codeSystem: (system, version) => {
-        if (system === snomedSystem) return snomedResolution(indexes, version)
+        if (system === snomedSystem) return snomedResolution(indexes, version, defaultLanguage)
         const candidates = codeSystems.filter((resource) => resource.url === system && resource.content !== "supplement")
         if (candidates.length === 0) {
           const asSupplement = supplement(version === undefined ? system : `${system}|${version}`)

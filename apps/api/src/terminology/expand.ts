@@ -4,11 +4,11 @@
  * given whole as `valueSet`. The engine in `@ffynnon/terminology` does the work; this reads the
  * parameters and records the ones that shaped the expansion.
  */
-import { compose, expand, preferredLanguages, splitCanonical, type ValueSetResource } from "@ffynnon/terminology"
+import { compose, expand, notFound, preferredLanguages, splitCanonical, type ValueSetResource } from "@ffynnon/terminology"
 import { Effect, Either } from "effect"
 import { defineOperation } from "../fhir/operation"
 import { FhirFailure } from "../fhir/outcome"
-import { sharedParameters, terminologyContext, terminologyFailure, versionRules } from "./context"
+import { sharedParameters, terminologyContext, terminologyFailure, valueSetCanonicalOf, versionRules } from "./context"
 
 /** The largest expansion returned in one answer without paging. */
 export const maxExpansion = 1000
@@ -58,7 +58,11 @@ export const expandOperation = defineOperation({
       if (valueSet === undefined) {
         if (input.url === undefined)
           return yield* FhirFailure.of(400, "required", "Give the url of the value set to expand, or the valueSet itself.", ["url"])
-        return yield* FhirFailure.of(404, "not-found", `A definition for the value Set '${input.url}' could not be found`, ["url"])
+        return yield* Effect.fail(
+          terminologyFailure(
+            notFound(`A definition for the value Set '${valueSetCanonicalOf(input.url, input.valueSetVersion)}' could not be found`)
+          )
+        )
       }
       const composition = yield* Either.mapLeft(compose(valueSet, context.resolver, versionRules(input)), terminologyFailure)
       const echo = echoed.flatMap((name) => {

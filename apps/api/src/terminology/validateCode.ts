@@ -6,6 +6,7 @@
  */
 import {
   codePaths,
+  notFound,
   codingPaths,
   compose,
   preferredLanguages,
@@ -21,7 +22,7 @@ import { Effect, Either } from "effect"
 import { defineOperation } from "../fhir/operation"
 import { FhirFailure } from "../fhir/outcome"
 import type { OperationInput } from "../fhir/parameters"
-import { sharedParameters, terminologyContext, terminologyFailure, versionRules } from "./context"
+import { sharedParameters, terminologyContext, terminologyFailure, valueSetCanonicalOf, versionRules } from "./context"
 
 const parameters = {
   url: { type: "uri" },
@@ -76,7 +77,11 @@ const validate = (input: Input, acceptLanguage: string | undefined, forValueSet:
       if (valueSet === undefined) {
         if (input.url === undefined)
           return yield* FhirFailure.of(400, "required", "Give the url of the value set, or the valueSet itself.", ["url"])
-        return yield* FhirFailure.of(404, "not-found", `A definition for the value Set '${input.url}' could not be found`, ["url"])
+        return yield* Effect.fail(
+          terminologyFailure(
+            notFound(`A definition for the value Set '${valueSetCanonicalOf(input.url, input.valueSetVersion)}' could not be found`)
+          )
+        )
       }
       composition = yield* Either.mapLeft(compose(valueSet, context.resolver, rules), terminologyFailure)
     }

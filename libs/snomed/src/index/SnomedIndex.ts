@@ -28,12 +28,15 @@ export interface ConceptTable {
   readonly defined: Uint8Array
   /** Index into `modules`. */
   readonly module: Uint16Array
+  /** The modules of concepts and descriptions. */
   readonly modules: ReadonlyArray<string>
   /** yyyymmdd as a number. */
   readonly effectiveTime: Uint32Array
 }
 
 export interface DescriptionTable {
+  /** The descriptions' SCTIDs (ECL `id` filters). */
+  readonly ids: BigUint64Array
   readonly concept: Uint32Array
   readonly terms: PackedStrings
   readonly type: Uint8Array
@@ -43,6 +46,10 @@ export interface DescriptionTable {
   readonly languages: ReadonlyArray<string>
   /** CaseSignificance.* */
   readonly caseSignificance: Uint8Array
+  /** Index into the concept table's `modules`. */
+  readonly module: Uint16Array
+  /** yyyymmdd as a number. */
+  readonly effectiveTime: Uint32Array
   /** Descriptions of concept n: byConcept.targets[byConcept.starts[n]..]. */
   readonly byConcept: Adjacency
 }
@@ -120,8 +127,10 @@ export class SnomedIndex {
     readonly parents: Adjacency,
     /** Active inferred is-a: parent → children. */
     readonly children: Adjacency,
-    private readonly attributes: AttributeTable,
-    private readonly concreteValues: ReadonlyMap<number, ReadonlyArray<Attribute>>,
+    /** Active inferred attribute relationships (not is-a); ECL refinements read them directly. */
+    readonly attributes: AttributeTable,
+    /** Active concrete values by source concept (value as in RF2: `#250`, `"text"`, `true`). */
+    readonly concreteValues: ReadonlyMap<number, ReadonlyArray<Attribute>>,
     /** Acceptability (Acceptability.*) of every description, per language refset id. */
     readonly languageRefsets: ReadonlyMap<string, Int8Array>,
     readonly refsets: ReadonlyMap<string, Refset>
@@ -382,6 +391,11 @@ export class SnomedIndex {
   /** Concepts that are active members of a refset, ascending (members that are not concepts are left out). */
   refsetConcepts(refsetId: string): Uint32Array {
     return this.refsets.get(refsetId)?.concepts ?? new Uint32Array(0)
+  }
+
+  /** Descriptions (active or not) in which every one of `words` (folded, see `tokens`) starts a word, ascending. */
+  descriptionsWithWordPrefixes(words: ReadonlyArray<string>): Array<number> {
+    return words.length === 0 ? [] : this.textIndex.matching(words, this.descriptions.terms.length)
   }
 
   /**

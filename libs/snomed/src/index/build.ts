@@ -1,7 +1,7 @@
 /**
  * Builds a release's serving index from the store, streaming each table out with COPY. Strings
  * that repeat (modules, languages) are kept once; ids, flags and graphs go into typed arrays;
- * what serving does not use (OWL axioms, description ids) is left in the store.
+ * what serving does not use (OWL axioms) is left in the store.
  */
 import type { Sql } from "@ffynnon/db"
 import { Effect } from "effect"
@@ -101,6 +101,9 @@ export const buildIndex = (sql: Sql, releaseId: number, uri: string) =>
       }
     )
 
+    const descriptionIds: Array<bigint> = []
+    const descriptionModule = new Numbers(new Uint16Array(1024))
+    const descriptionTime = new Numbers(new Uint32Array(1024))
     const descriptionPosition = new Map<string, number>()
     const descriptionConcept = new Numbers(new Uint32Array(1024))
     const terms: Array<string> = []
@@ -110,11 +113,15 @@ export const buildIndex = (sql: Sql, releaseId: number, uri: string) =>
     const language = new Numbers(new Uint8Array(1024))
     const caseSignificance = new Numbers(new Uint8Array(1024))
     yield* sql.copyTo(
-      `select id, concept_id, active::int, language_code, type_id, term, case_significance_id from snomed_description where ${release} order by concept_id, id`,
-      ([id, conceptId, isActive, languageCode, typeId, term, caseSignificanceId]) => {
+      `select id, concept_id, active::int, language_code, type_id, term, case_significance_id, module_id, to_char(effective_time, 'YYYYMMDD')
+       from snomed_description where ${release} order by concept_id, id`,
+      ([id, conceptId, isActive, languageCode, typeId, term, caseSignificanceId, moduleId, time]) => {
         const concept = position.get(conceptId!)
         if (concept === undefined) return
         descriptionPosition.set(id!, terms.length)
+        descriptionIds.push(BigInt(id!))
+        descriptionModule.push(modules.of(detached(moduleId!)))
+        descriptionTime.push(Number(time))
         descriptionConcept.push(concept)
         terms.push(term!)
         types.push(descriptionTypes[typeId!] ?? DescriptionType.synonym)
@@ -226,6 +233,7 @@ export const buildIndex = (sql: Sql, releaseId: number, uri: string) =>
         effectiveTime: effectiveTime.done()
       },
       {
+        ids: BigUint64Array.from(descriptionIds),
         concept: descriptionsOfConcept,
         terms: PackedStrings.from(terms),
         type: types.done(),
@@ -233,6 +241,8 @@ export const buildIndex = (sql: Sql, releaseId: number, uri: string) =>
         language: language.done(),
         languages: languages.values,
         caseSignificance: caseSignificance.done(),
+        module: descriptionModule.done(),
+        effectiveTime: descriptionTime.done(),
         byConcept: adjacency(
           conceptCount,
           descriptionsOfConcept,

@@ -238,6 +238,7 @@ export const makeFhirCodeSystem = (
     version: resource.version,
     name: resource.name ?? resource.title ?? resource.url ?? "",
     caseSensitive,
+    compositional: resource.compositional === true,
     content: resource.content ?? "complete",
     resource,
     language: resource.language,

@@ -56,6 +56,10 @@ export interface IncludeSet {
   readonly imports: ReadonlyArray<Composition>
   /** The whole code system: no codes listed, no filters. */
   readonly whole: boolean
+  /** Defined by filters or as the whole code system rather than by listing codes. */
+  readonly intensional: boolean
+  /** A code system (or version of it) that could not be found: the include contains nothing, expanding fails, validating reports it. */
+  readonly unresolved?: { readonly system: string; readonly version: string | undefined; readonly error: TerminologyError }
 }
 
 export interface Composition {
@@ -132,9 +136,29 @@ export const compose = (
           imports.push(composition)
         }
         if (include.system === undefined) {
-          return { provider: undefined, concepts: undefined, displays: new Map(), imports, whole: false } satisfies IncludeSet
+          return {
+            provider: undefined,
+            concepts: undefined,
+            displays: new Map(),
+            imports,
+            whole: false,
+            intensional: false
+          } satisfies IncludeSet
         }
-        const provider = yield* resolveSystem(resolver, rules, include.system, include.version)
+        const resolved = resolveSystem(resolver, rules, include.system, include.version)
+        if (Either.isLeft(resolved)) {
+          const unresolved = { system: include.system, version: include.version, error: resolved.left }
+          return {
+            provider: undefined,
+            concepts: undefined,
+            displays: new Map(),
+            imports,
+            whole: false,
+            intensional: false,
+            unresolved
+          } satisfies IncludeSet
+        }
+        const provider = resolved.right
         used.add(canonical(provider.system, provider.version))
         noteRule(include.system, include.version)
         const displays = new Map<unknown, string>()
@@ -153,7 +177,14 @@ export const compose = (
           const filtered = yield* provider.filter(filter).pipe(Either.mapLeft(filterFailure))
           concepts = concepts === undefined ? filtered : intersect(concepts, filtered)
         }
-        return { provider, concepts: concepts ?? provider.all(), displays, imports, whole: concepts === undefined } satisfies IncludeSet
+        return {
+          provider,
+          concepts: concepts ?? provider.all(),
+          displays,
+          imports,
+          whole: concepts === undefined,
+          intensional: include.concept === undefined
+        } satisfies IncludeSet
       })
     const includes: Array<IncludeSet> = []
     for (const include of valueSet.compose?.include ?? []) includes.push(yield* evaluate(include, false))
@@ -183,8 +214,9 @@ export const resolveSystem = (
   stated: string | undefined
 ): Either.Either<Provider, TerminologyError> => {
   const forced = rules.forced.get(system)
-  const version = forced ?? stated ?? rules.defaults.get(system)
   const checked = rules.checked.get(system)
+  // Where nothing states a version, the newest one the check allows is taken.
+  const version = forced ?? stated ?? rules.defaults.get(system) ?? checked
   const resolution = resolver.codeSystem(system, version)
   switch (resolution._tag) {
     case "found": {
@@ -212,7 +244,7 @@ export const resolveSystem = (
     case "unknown-version":
       return Either.left(
         notFound(
-          `A definition for CodeSystem '${system}' version '${version}' could not be found, so the value set cannot be expanded. Valid versions: ${resolution.known.join(", ")}`,
+          `A definition for CodeSystem '${system}' version '${version}' could not be found, so the value set cannot be expanded. Valid versions: ${versionList(resolution.known)}`,
           ["system"]
         )
       )
@@ -225,6 +257,10 @@ const containedValueSet = (valueSet: ValueSetResource, reference: string) =>
     (resource): resource is ValueSetResource =>
       resource.resourceType === "ValueSet" && (reference === `#${resource.id}` || resource.url === reference)
   )
+
+/** `a, b or c`, as version lists read in messages. */
+export const versionList = (versions: ReadonlyArray<string>) =>
+  versions.length <= 1 ? (versions[0] ?? "") : `${versions.slice(0, -1).join(", ")} or ${versions.at(-1)}`
 
 const setOf = (concepts: ReadonlyArray<unknown>): ConceptSet<unknown> => {
   const members = new Set(concepts)
@@ -240,6 +276,7 @@ const intersect = (a: ConceptSet<unknown>, b: ConceptSet<unknown>): ConceptSet<u
 
 /** Whether a provider's concept is in an include (its own set and every import). */
 const inInclude = (include: IncludeSet, provider: Provider, concept: unknown): boolean =>
+  include.unresolved === undefined &&
   (include.provider === undefined || (include.provider === provider && include.concepts!.has(concept))) &&
   include.imports.every((imported) => containsConcept(imported, provider, concept))
 
@@ -248,17 +285,29 @@ export const containsConcept = (composition: Composition, provider: Provider, co
   composition.includes.some((include) => inInclude(include, provider, concept)) &&
   !composition.excludes.some((exclude) => inInclude(exclude, provider, concept))
 
-/** The includes whose code system is `system`: where a code of that system could be found. */
-export const providersFor = (composition: Composition, system: string): ReadonlyArray<Provider> => {
-  const found = new Set<Provider>()
+/** The includes of `system`, imports' included: where a code of that system could be found, and at which version. */
+export const includesOf = (composition: Composition, system: string): ReadonlyArray<IncludeSet> => {
+  const found: Array<IncludeSet> = []
   const visit = (composition: Composition) => {
     for (const include of composition.includes) {
-      if (include.provider?.system === system) found.add(include.provider)
+      if ((include.provider?.system ?? include.unresolved?.system) === system) found.push(include)
       include.imports.forEach(visit)
     }
   }
   visit(composition)
-  return [...found]
+  return found
+}
+
+/** The first code system reference in the composition (imports' included) that could not be resolved. */
+export const unresolvedError = (composition: Composition): TerminologyError | undefined => {
+  for (const include of [...composition.includes, ...composition.excludes]) {
+    if (include.unresolved !== undefined) return include.unresolved.error
+    for (const imported of include.imports) {
+      const error = unresolvedError(imported)
+      if (error !== undefined) return error
+    }
+  }
+  return undefined
 }
 
 /** The display the value set gives a concept, if any. */

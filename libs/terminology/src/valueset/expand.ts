@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto"
 import type { Designation, Extension, PropertyValue, ValueSetResource } from "../fhir"
 import { TerminologyError } from "../errors"
 import { arrayConceptSet, type ConceptDesignation } from "../provider"
-import { members, splitCanonical, valueSetCanonical, type Composition, type Member, type Provider } from "./engine"
+import { members, splitCanonical, unresolvedError, valueSetCanonical, type Composition, type Member, type Provider } from "./engine"
 
 export interface ExpandOptions {
   readonly filter?: string
@@ -121,6 +121,8 @@ const selected = (composition: Composition, options: ExpandOptions): MemberList 
 }
 
 export const expand = (composition: Composition, options: ExpandOptions): Either.Either<ValueSetResource, TerminologyError> => {
+  const unresolved = unresolvedError(composition)
+  if (unresolved !== undefined) return Either.left(unresolved)
   const list = selected(composition, options)
   const offset = Math.max(0, options.offset ?? 0)
   const paged = options.count !== undefined || offset > 0
@@ -196,6 +198,8 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
     ...composition.usedCodeSystems.map((system) => ({ name: "used-codesystem", valueUri: system })),
     ...composition.usedValueSets.map((valueSet) => ({ name: "used-valueset", valueUri: valueSet }))
   ]
+  // An intensional value set over a compositional code system can never list every member (https://hl7.org/fhir/R4/extension-valueset-unclosed.html).
+  const unclosed = composition.includes.some((include) => include.provider?.compositional === true && include.intensional)
   const propertyDeclarations = [...definitions].map(([code, uri]) => ({
     url: expansionPropertyExtension,
     extension: [{ url: "code", valueCode: code }, ...(uri === undefined ? [] : [{ url: "uri", valueUri: uri }])]
@@ -211,7 +215,14 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
       total: list.length,
       ...(paged ? { offset } : {}),
       parameter: parameters,
-      ...(propertyDeclarations.length > 0 ? { extension: propertyDeclarations } : {}),
+      ...(unclosed || propertyDeclarations.length > 0
+        ? {
+            extension: [
+              ...(unclosed ? [{ url: "http://hl7.org/fhir/StructureDefinition/valueset-unclosed", valueBoolean: true }] : []),
+              ...propertyDeclarations
+            ]
+          }
+        : {}),
       ...(contains.length > 0 ? { contains } : {})
     }
   })

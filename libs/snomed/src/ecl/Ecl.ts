@@ -1,0 +1,6 @@
+/** SNOMED CT Expression Constraint Language: parse (`parseEcl`) and evaluate over a serving index (`evaluateEcl`). */
+export type * as EclAst from "./ast"
+export type { EclExpression } from "./ast"
+export * from "./errors"
+export { defaultEclMaxSteps, dialectAliases, evaluateEcl, type EclOptions, type EclResult } from "./evaluate"
+export { maxEclNesting, parseEcl } from "./parse"

@@ -1,0 +1,54 @@
+/** The ways an ECL expression can fail: to parse, to name real concepts, or to be answered within bounds. */
+import { Data } from "effect"
+
+const describeFound = (found: string) => (found === "" ? "end of input" : `'${found}'`)
+const alternatives = (items: ReadonlyArray<string>) =>
+  items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`
+
+/** The text is not ECL: `position` is the 0-based offset where parsing stopped, `expected` what could have come there. */
+export class EclSyntaxError extends Data.TaggedError("EclSyntaxError")<{
+  readonly text: string
+  readonly position: number
+  readonly expected: ReadonlyArray<string>
+  /** What was there instead (a few characters), "" at the end. */
+  readonly found: string
+  /** A more specific explanation, when there is one (mixed operators, nesting too deep). */
+  readonly reason?: string
+}> {
+  override get message() {
+    const expected = this.expected.length > 0 ? `expected ${alternatives(this.expected)}` : ""
+    const detail = [this.reason, expected].filter((part) => part !== undefined && part !== "").join("; ")
+    return `ECL syntax error at ${this.position}: ${detail}, found ${describeFound(this.found)}`
+  }
+}
+
+/** A concept the expression names is not in the release (ECL treats this as an error, not an empty set). */
+export class EclUnknownConcept extends Data.TaggedError("EclUnknownConcept")<{
+  readonly id: string
+  readonly position: number
+}> {
+  override get message() {
+    return `ECL: concept ${this.id} (at ${this.position}) is not in this release`
+  }
+}
+
+/** Valid ECL that this release's index cannot answer (data it does not hold). */
+export class EclUnsupported extends Data.TaggedError("EclUnsupported")<{
+  readonly feature: string
+  readonly position: number
+}> {
+  override get message() {
+    return `ECL: ${this.feature} (at ${this.position}) cannot be evaluated on this release`
+  }
+}
+
+/** Evaluation would take more work than allowed; the caller should narrow the expression. */
+export class EclTooCostly extends Data.TaggedError("EclTooCostly")<{
+  readonly limit: number
+}> {
+  override get message() {
+    return `ECL: the expression needs more than ${this.limit} steps to evaluate; narrow it`
+  }
+}
+
+export type EclError = EclSyntaxError | EclUnknownConcept | EclUnsupported | EclTooCostly
