@@ -1,9 +1,10 @@
 import { Command } from "@effect/cli"
+import { fhirCommand } from "./fhir"
 import { snomedCommand } from "./snomed"
 
 /** `ffynnon load <kind> <path>`: one subcommand per kind of release. */
 export const loadCommand = Command.make("load").pipe(
   Command.withDescription("Load a release into the store, in one transaction, with progress and a summary."),
-  Command.withSubcommands([snomedCommand])
+  Command.withSubcommands([snomedCommand, fhirCommand])
 )
 export { formatTable } from "./table"

@@ -9,7 +9,6 @@ import { HTTPException } from "hono/http-exception"
 import type { ContentfulStatusCode } from "hono/utils/http-status"
 import { registerOperation, type OperationDefinition } from "./fhir/operation"
 import type { ParameterSpec } from "./fhir/parameters"
-import { registerCodeSystemSearch } from "./snomed/codeSystems"
 import { translateOperation } from "./snomed/translate"
 import { expandOperation } from "./terminology/expand"
 import { lookupOperation } from "./terminology/lookup"
@@ -19,6 +18,7 @@ import { FhirFailure, zodFailure, type FailureStatus, type IssueType } from "./f
 import { registerReference } from "./reference"
 import { registerHealth } from "./routes/health"
 import { registerMetadata, software } from "./routes/metadata"
+import { registerResourceRoutes } from "./routes/resources"
 import { versionsOperation } from "./routes/versions"
 import { makeRun, outcomeResponse, requestLogger, type ApiServices, type AppEnv } from "./runtime"
 
@@ -82,7 +82,7 @@ export const makeApp = (runtime: Runtime.Runtime<ApiServices>) => {
     valueSetValidateCodeOperation,
     translateOperation
   ].map((operation) => registerOperation(app, run, operation as OperationDefinition<Record<string, ParameterSpec>>))
-  const searches = [registerCodeSystemSearch(app, run)]
+  const searches = registerResourceRoutes(app, run)
   registerMetadata(app, run, operations, searches)
   registerReference(app, {
     openapi: "3.1.0",

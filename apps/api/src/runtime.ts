@@ -5,12 +5,13 @@
 import { NodeContext } from "@effect/platform-node"
 import { Database, layerFromConfig, Releases } from "@ffynnon/db"
 import { SnomedReleases } from "@ffynnon/snomed"
+import { FhirResources } from "@ffynnon/terminology"
 import { Cause, Config, Effect, Exit, FiberRef, Layer, Logger, LogLevel, Runtime } from "effect"
 import type { Context } from "hono"
 import { isServerFault, toFhirFailure } from "./failures"
 import type { FhirFailure } from "./fhir/outcome"
 
-export type ApiServices = Database | Releases | SnomedReleases
+export type ApiServices = Database | Releases | SnomedReleases | FhirResources
 
 /** JSON log lines at `LOG_LEVEL` (default Info). */
 export const LoggerLive = Layer.unwrapEffect(
@@ -19,9 +20,9 @@ export const LoggerLive = Layer.unwrapEffect(
   )
 )
 
-/** Everything the API needs over a database: the release registry and the terminology indexes. */
+/** Everything the API needs over a database: the release registry, the terminology indexes and the stored FHIR resources. */
 export const servicesOver = <E, R>(database: Layer.Layer<Database, E, R>) =>
-  SnomedReleases.Default.pipe(Layer.provideMerge(Releases.Default), Layer.provideMerge(database))
+  Layer.merge(SnomedReleases.Default, FhirResources.Default).pipe(Layer.provideMerge(Releases.Default), Layer.provideMerge(database))
 
 /** The API's services on the database the environment names. */
 export const ApiLive = servicesOver(layerFromConfig).pipe(Layer.provide(NodeContext.layer))

@@ -5,11 +5,12 @@
  */
 import { ReleaseAlreadyLoaded } from "@ffynnon/db"
 import { loadSnomed } from "@ffynnon/snomed"
+import { loadFhirResources } from "@ffynnon/terminology"
 import { Context, Effect, Layer } from "effect"
 import { readdir } from "node:fs/promises"
 import { join } from "node:path"
 
-/** Where the sample releases are: `<directory>/snomed/<release folder>`. */
+/** Where the sample releases are: `<directory>/snomed/<release folder>` and `<directory>/fhir/<folder of resources>`. */
 export class SampleDirectory extends Context.Tag("@ffynnon/api/SampleDirectory")<
   SampleDirectory,
   { readonly directory: Effect.Effect<string> }
@@ -25,16 +26,23 @@ const releaseFolders = (directory: string) =>
     Effect.map((entries) => entries.filter((entry) => entry.isDirectory()).map((entry) => join(directory, entry.name)))
   )
 
+/** Runs a load and logs what it loaded; a release already loaded is fine. */
+const loadIfNew = <A, E, R>(load: Effect.Effect<A, E, R>, describe: (loaded: A) => Record<string, string>) =>
+  load.pipe(
+    Effect.tap((loaded) => Effect.logInfo("loaded sample release").pipe(Effect.annotateLogs(describe(loaded)))),
+    Effect.catchIf(
+      (error): error is E & ReleaseAlreadyLoaded => error instanceof ReleaseAlreadyLoaded,
+      () => Effect.void
+    )
+  )
+
 /** Loads each sample release that is not loaded yet. */
 export const loadSamples = Effect.gen(function* () {
   const directory = yield* Effect.flatMap(SampleDirectory, (samples) => samples.directory)
   for (const folder of yield* releaseFolders(join(directory, "snomed"))) {
-    yield* loadSnomed(folder).pipe(
-      Effect.tap((report) => Effect.logInfo("loaded sample release").pipe(Effect.annotateLogs({ uri: report.uri }))),
-      Effect.catchIf(
-        (error): error is ReleaseAlreadyLoaded => error instanceof ReleaseAlreadyLoaded,
-        () => Effect.void
-      )
-    )
+    yield* loadIfNew(loadSnomed(folder), (report) => ({ uri: report.uri }))
+  }
+  for (const folder of yield* releaseFolders(join(directory, "fhir"))) {
+    yield* loadIfNew(loadFhirResources(folder), (report) => ({ name: report.name, version: report.version }))
   }
 })

@@ -53,7 +53,7 @@ for (const kind of testDatabases) {
           ConceptMap: ["translate"]
         })
         const codeSystem = statement.rest[0].resource.find((resource: { type: string }) => resource.type === "CodeSystem")
-        expect(codeSystem.interaction).toEqual([{ code: "search-type" }])
+        expect(codeSystem.interaction).toEqual([{ code: "read" }, { code: "search-type" }])
         expect(statement.implementation.url).toBe("http://localhost/fhir")
       })
 

@@ -1,6 +1,6 @@
 export * from "./Database"
 export * from "./errors"
 export * from "./Releases"
-export { release, type Release } from "./schema"
+export { fhirResource, release, type FhirResourceRow, type Release } from "./schema"
 export type { Drizzle, Sql } from "./Sql"
 export * from "./LoadProgress"

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm"
-import { bigint, check, index, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core"
+import { bigint, check, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core"
 
 /**
  * The release registry: one row per load attempt of a terminology release or data extract.
@@ -34,3 +34,34 @@ export const release = pgTable(
 )
 
 export type Release = typeof release.$inferSelect
+
+/**
+ * FHIR CodeSystem, ValueSet and ConceptMap resources loaded by data teams (`ffynnon load fhir`),
+ * one row per resource and load. `content` is the resource as it arrived; the other columns are
+ * read from it for lookups. `id` is the id it is served under: its own, or a generated one when
+ * it had none, an invalid one, or one another resource of the same load already took.
+ */
+export const fhirResource = pgTable(
+  "fhir_resource",
+  {
+    releaseId: bigint("release_id", { mode: "number" })
+      .notNull()
+      .references(() => release.id, { onDelete: "cascade" }),
+    resourceType: text("resource_type", { enum: ["CodeSystem", "ValueSet", "ConceptMap"] }).notNull(),
+    id: text("id").notNull(),
+    url: text("url").notNull(),
+    version: text("version"),
+    name: text("name"),
+    title: text("title"),
+    status: text("status"),
+    content: jsonb("content").$type<Record<string, unknown>>().notNull()
+  },
+  (table) => [
+    primaryKey({ columns: [table.releaseId, table.resourceType, table.id] }),
+    check("fhir_resource_type_check", sql`${table.resourceType} in ('CodeSystem', 'ValueSet', 'ConceptMap')`),
+    index("fhir_resource_url_idx").on(table.resourceType, table.url, table.version),
+    index("fhir_resource_id_idx").on(table.resourceType, table.id)
+  ]
+)
+
+export type FhirResourceRow = typeof fhirResource.$inferSelect

@@ -115,6 +115,16 @@ const sortedSet = (members: Uint32Array) =>
     members.length
   )
 
+/** Longer expressions are quoted in errors by the part around the error: an answer should not echo kilobytes. */
+const maxQuoted = 200
+
+const quoteEcl = (expression: string, position: number) => {
+  if (expression.length <= maxQuoted) return expression
+  const start = Math.max(0, Math.min(position - maxQuoted / 2, expression.length - maxQuoted))
+  const end = start + maxQuoted
+  return `${start > 0 ? "…" : ""}${expression.slice(start, end)}${end < expression.length ? "…" : ""}`
+}
+
 /** `constraint =` and `expression =`: the concepts an ECL expression means. */
 const eclFilter = (index: SnomedIndex, expression: string): Either.Either<ConceptSet<number>, FilterError> =>
   Either.match(evaluateEcl(index, expression), {
@@ -130,7 +140,9 @@ const eclFilter = (index: SnomedIndex, expression: string): Either.Either<Concep
       Either.left(
         new FilterError({
           reason: error._tag === "EclTooCostly" ? "too-costly" : error._tag === "EclUnsupported" ? "not-supported" : "invalid",
-          message: `The ECL expression '${expression}' is not valid: ${error.message}`
+          message: `The ECL expression '${quoteEcl(expression, error._tag === "EclTooCostly" ? 0 : error.position)}' ${
+            error._tag === "EclTooCostly" || error._tag === "EclUnsupported" ? "cannot be used" : "is not valid"
+          }: ${error.message}`
         })
       )
   })
@@ -216,6 +228,17 @@ export const snomedProvider = (index: SnomedIndex, defaultLanguage = "en-GB"): C
         })),
     hasDisplay: (concept, display, languages) =>
       index.hasTerm(concept, display, languages.length === 0 ? [] : languageRefsets(index, languages)),
+    displays: (concept, languages) =>
+      index
+        .designations(concept)
+        .filter(
+          (designation) =>
+            designation.active &&
+            designation.type !== "definition" &&
+            (languages.length === 0 ||
+              languages.some((language) => language.toLowerCase().startsWith(designation.languageCode.toLowerCase())))
+        )
+        .map((designation) => ({ value: designation.term, language: designation.languageCode })),
     isInactive: (concept) => !index.isActive(concept),
     isAbstract: () => false,
     status: (concept) => (index.isActive(concept) ? "active" : "inactive"),

@@ -1,3 +1,5 @@
+import type { ValueSetResource } from "./fhir"
+
 /** Language preferences from `displayLanguage` or an HTTP `Accept-Language` header. */
 
 /** Language tags in order of preference from `displayLanguage`, else `Accept-Language` (weights honoured). */
@@ -14,4 +16,20 @@ export const preferredLanguages = (displayLanguage: string | undefined, acceptLa
     .filter(({ tag, weight }) => tag.length > 0 && tag !== "*" && weight > 0)
     .sort((a, b) => b.weight - a.weight || a.position - b.position)
     .map(({ tag }) => tag)
+}
+
+/**
+ * The display language a value set asks for: a `displayLanguage` expansion parameter in its
+ * compose (http://hl7.org/fhir/StructureDefinition/valueset-expansion-parameter), else its own
+ * `language`.
+ */
+export const valueSetLanguage = (valueSet: ValueSetResource): string | undefined => {
+  const parameter = valueSet.compose?.extension?.find(
+    (extension) =>
+      extension.url === "http://hl7.org/fhir/StructureDefinition/valueset-expansion-parameter" &&
+      extension.extension?.some((part) => part.url === "name" && part.valueCode === "displayLanguage")
+  )
+  const value = parameter?.extension?.find((part) => part.url === "value")
+  const language = value?.valueCode ?? value?.valueString
+  return typeof language === "string" ? language : valueSet.language
 }

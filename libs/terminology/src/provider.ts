@@ -55,6 +55,8 @@ export interface CodeSystemProvider<C = unknown> {
   designations(concept: C): ReadonlyArray<ConceptDesignation>
   /** Whether `display` is a correct display for the concept in one of the languages (any language when none are given). */
   hasDisplay(concept: C, display: string, languages: ReadonlyArray<string>): boolean
+  /** The correct displays in the languages (all of them when none are given), with their languages, for messages. */
+  displays(concept: C, languages: ReadonlyArray<string>): ReadonlyArray<{ readonly value: string; readonly language?: string }>
   isInactive(concept: C): boolean
   /** Not selectable: a grouper that may appear in an expansion but not in data. */
   isAbstract(concept: C): boolean

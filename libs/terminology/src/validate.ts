@@ -34,6 +34,8 @@ export interface ValidateOptions {
   /** The value set to validate against; absent for CodeSystem/$validate-code. */
   readonly composition?: Composition
   readonly languages: ReadonlyArray<string>
+  /** The languages as the request gave them (`displayLanguage` or Accept-Language), for messages. */
+  readonly languageText?: string
   readonly activeOnly: boolean
   readonly inferSystem: boolean
   readonly lenientDisplay: boolean
@@ -63,6 +65,8 @@ export const codeableConceptPaths = (index: number): CodingPaths => {
 
 interface CodingOutcome {
   readonly valid: boolean
+  /** The code was found, and (when there is one) in the value set. */
+  readonly found: boolean
   readonly issues: Array<ValidationIssue>
   readonly parameters: Array<{ readonly name: string } & Record<string, unknown>>
 }
@@ -82,7 +86,8 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
   const parameters: Array<{ readonly name: string } & Record<string, unknown>> = []
   const code = coding.code ?? ""
   let system = coding.system
-  if (system === undefined && options.composition !== undefined) {
+  // A bare code may take its system from the value set (`inferSystem`); a Coding without one has no meaning.
+  if (system === undefined && options.composition !== undefined && (options.inferSystem || paths === codePaths)) {
     const candidates = options.composition.includes.flatMap((include) =>
       include.provider !== undefined && include.provider.locate(code) !== undefined ? [include.provider.system] : []
     )
@@ -105,16 +110,34 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
           paths.code
         )
       )
-      return { valid: false, issues, parameters: [{ name: "code", valueCode: code }] }
+      return { valid: false, found: false, issues, parameters: [{ name: "code", valueCode: code }] }
     }
   }
   if (system === undefined) {
     issues.push(
-      txIssue("error", "invalid", "invalid-data", "Coding has no system. A code with no system has no defined meaning", paths.system)
+      txIssue(
+        "warning",
+        "invalid",
+        "invalid-data",
+        "Coding has no system. A code with no system has no defined meaning, and it cannot be validated. A system should be provided",
+        paths.coding
+      )
     )
-    return { valid: false, issues, parameters: [{ name: "code", valueCode: code }] }
+    if (valueSetName !== undefined) {
+      issues.push(
+        txIssue(
+          "error",
+          "code-invalid",
+          "not-in-vs",
+          `The provided code '#${code}' was not found in the value set '${valueSetName}'`,
+          paths.code
+        )
+      )
+    }
+    return { valid: false, found: false, issues, parameters: [{ name: "code", valueCode: code }] }
   }
   parameters.push({ name: "code", valueCode: code }, { name: "system", valueUri: system })
+  const described = `${system}${coding.version === undefined ? "" : `|${coding.version}`}#${code}${coding.display === undefined ? "" : ` ('${coding.display}')`}`
   const notInValueSet = (described: string) =>
     txIssue(
       "error",
@@ -136,16 +159,22 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
     )
     parameters.push({ name: "x-caused-by-unknown-system", valueCanonical: `${system}|${version}` })
   }
-  const versionMismatch = (valueSetVersion: string | undefined) =>
+  const versionMismatch = (stated: string | undefined, resolved: string | undefined) => {
+    // A version parameter may have decided the include's version; the message says which.
+    const ruled =
+      options.rules.forced.get(system) ??
+      (stated === undefined ? (options.rules.defaults.get(system) ?? options.rules.checked.get(system)) : undefined)
+    const origin = ruled === undefined ? `version '${resolved}'` : `version '${ruled}' resulting from the version '${stated ?? ""}'`
     issues.push(
       txIssue(
         "error",
         "invalid",
         "vs-invalid",
-        `The code system '${system}' version '${valueSetVersion}' in the ValueSet include is different to the one in the value ('${coding.version}')`,
+        `The code system '${system}' ${origin} in the ValueSet include is different to the one in the value ('${coding.version}')`,
         paths.version
       )
     )
+  }
 
   // Within a value set that includes the system, the value set decides the version; a coding
   // that names another version is reported, and the code is still checked at the value set's.
@@ -161,7 +190,7 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
       !versionMatches(includeVersion, coding.version) &&
       !versionMatches(coding.version, includeVersion ?? "")
     ) {
-      versionMismatch(includeVersion)
+      versionMismatch(chosen.stated, includeVersion)
     }
     if (chosen.provider === undefined) {
       const failed = options.resolver.codeSystem(system, chosen.unresolved?.version)
@@ -173,7 +202,7 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
         const display = concept === undefined ? undefined : found.display(concept, options.languages)
         if (display !== undefined) parameters.push({ name: "display", valueString: display })
       }
-      return { valid: false, issues, parameters }
+      return { valid: false, found: false, issues, parameters }
     }
     resolution = { _tag: "found", provider: chosen.provider }
   } else {
@@ -199,20 +228,20 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
           "error",
           "not-found",
           "not-found",
-          `A definition for CodeSystem '${system}' could not be found, so the code cannot be validated`,
+          `A definition for CodeSystem '${system}'${coding.version === undefined ? "" : ` version '${coding.version}'`} could not be found, so the code cannot be validated${coding.version === undefined ? "" : ". No versions of this code system are known"}`,
           paths.system
         )
       )
       parameters.push({ name: "x-unknown-system", valueCanonical: system })
     }
-    if (valueSetName !== undefined) issues.push(notInValueSet(`${system}#${code}`))
-    return { valid: false, issues, parameters }
+    if (valueSetName !== undefined) issues.push(notInValueSet(described))
+    return { valid: false, found: false, issues, parameters }
   }
   const provider = resolution.provider
   if (provider.version !== undefined) parameters.push({ name: "version", valueString: provider.version })
   const concept = provider.locate(code)
   if (concept === undefined) {
-    if (valueSetName !== undefined) issues.push(notInValueSet(`${system}#${code}`))
+    if (valueSetName !== undefined) issues.push(notInValueSet(described))
     issues.push(
       txIssue(
         "error",
@@ -222,13 +251,14 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
         paths.code
       )
     )
-    return { valid: false, issues, parameters }
+    return { valid: false, found: false, issues, parameters }
   }
   const canonicalCode = provider.code(concept)
   if (canonicalCode !== code) parameters[0] = { name: "code", valueCode: canonicalCode }
   const display = provider.display(concept, options.languages)
   if (display !== undefined) parameters.push({ name: "display", valueString: display })
   let valid = !issues.some((issue) => issue.severity === "error")
+  let inValueSet = true
   if (provider.isInactive(concept)) {
     parameters.push({ name: "inactive", valueBoolean: true })
     const status = provider.status(concept)
@@ -243,18 +273,29 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
     )
     if (options.activeOnly) {
       valid = false
+      inValueSet = false
       issues.push(txIssue("error", "business-rule", "code-rule", `The concept '${canonicalCode}' is valid but is not active`, paths.code))
     }
   }
-  if (options.composition !== undefined && (!valid || !containsConcept(options.composition, provider, concept))) {
+  if (options.composition !== undefined && inValueSet && !containsConcept(options.composition, provider, concept)) inValueSet = false
+  if (!inValueSet) {
     valid = false
-    issues.push(notInValueSet(`${system}#${code}`))
+    issues.push(notInValueSet(described))
   }
   if (coding.display !== undefined && display !== undefined) {
     if (!provider.hasDisplay(concept, coding.display, options.languages)) {
       const spacing = provider.hasDisplay(concept, normaliseSpace(coding.display), options.languages)
-      const languages = options.languages.length === 0 ? "--" : options.languages.join(", ")
-      const text = `${spacing ? "Wrong whitespace in Display Name" : "Wrong Display Name"} '${coding.display}' for ${system}#${canonicalCode}. Valid display is '${display}'${provider.language === undefined ? "" : ` (${provider.language})`} (for the language(s) '${languages}')`
+      const languages = options.languageText ?? "--"
+      const choices = provider.displays(concept, options.languages)
+      const choice = ({ value, language }: { value: string; language?: string }) =>
+        `'${value}'${language === undefined ? "" : ` (${language})`}`
+      const problem = `${spacing ? "Wrong whitespace in Display Name" : "Wrong Display Name"} '${coding.display}' for ${system}#${canonicalCode}.`
+      const text =
+        choices.length === 0
+          ? `${problem} There are no valid display names found for language(s) '${languages}'. Default display is '${provider.display(concept, [])}'`
+          : choices.length === 1
+            ? `${problem} Valid display is ${choice(choices[0]!)} (for the language(s) '${languages}')`
+            : `${problem} Valid display is one of ${choices.length} choices: ${versionList(choices.map(choice))} (for the language(s) '${languages}')`
       if (options.lenientDisplay) issues.push(txIssue("warning", "invalid", "invalid-display", text, paths.display))
       else {
         valid = false
@@ -262,7 +303,7 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
       }
     }
   }
-  return { valid, issues, parameters }
+  return { valid, found: inValueSet, issues, parameters }
 }
 
 const outcome = (issues: ReadonlyArray<ValidationIssue>) => ({
@@ -271,8 +312,7 @@ const outcome = (issues: ReadonlyArray<ValidationIssue>) => ({
     severity: issue.severity,
     code: issue.code,
     details: { coding: [{ system: "http://hl7.org/fhir/tools/CodeSystem/tx-issue-type", code: issue.txIssueType }], text: issue.text },
-    location: issue.expression,
-    expression: issue.expression
+    ...(issue.expression.length === 0 ? {} : { location: issue.expression, expression: issue.expression })
   }))
 })
 
@@ -280,15 +320,18 @@ const answer = (
   result: boolean,
   issues: ReadonlyArray<ValidationIssue>,
   parameters: ReadonlyArray<{ readonly name: string } & Record<string, unknown>>
-) => ({
-  resourceType: "Parameters",
-  parameter: [
-    { name: "result", valueBoolean: result },
-    ...(issues.length === 0 ? [] : [{ name: "message", valueString: issues.map((issue) => issue.text).join("; ") }]),
-    ...parameters,
-    ...(issues.length === 0 ? [] : [{ name: "issues", resource: outcome(issues) }])
-  ]
-})
+) => {
+  const reported = issues.filter((issue) => issue.severity !== "information")
+  return {
+    resourceType: "Parameters",
+    parameter: [
+      { name: "result", valueBoolean: result },
+      ...(reported.length === 0 ? [] : [{ name: "message", valueString: reported.map((issue) => issue.text).join("; ") }]),
+      ...parameters,
+      ...(issues.length === 0 ? [] : [{ name: "issues", resource: outcome(issues) }])
+    ]
+  }
+}
 
 /** Validates one coding (from `code`+`system` or `coding`). */
 export const validateCode = (coding: Coding, paths: CodingPaths, options: ValidateOptions) => {
@@ -297,19 +340,40 @@ export const validateCode = (coding: Coding, paths: CodingPaths, options: Valida
   return answer(valid, issues, parameters)
 }
 
-/** Validates a CodeableConcept: valid when any of its codings is. */
+/** Parameters that say which code system was missing, whichever coding they came from. */
+const unknownSystemParameters = new Set(["x-unknown-system", "x-caused-by-unknown-system"])
+
+/**
+ * Validates a CodeableConcept: valid when any of its codings is. A coding outside the value set
+ * is only information when another may match; the concept as a whole is the error.
+ */
 export const validateCodeableConcept = (concept: CodeableConcept, options: ValidateOptions) => {
   const valueSetName = options.composition === undefined ? undefined : valueSetCanonical(options.composition.valueSet)
   const outcomes = (concept.coding ?? []).map((coding, index) => validateCoding(coding, codeableConceptPaths(index), options, valueSetName))
-  const chosen = outcomes.find((outcome) => outcome.valid) ?? outcomes[0]
+  const chosen = outcomes.find((outcome) => outcome.valid) ?? outcomes.find((outcome) => outcome.found)
   const valid = chosen?.valid === true
-  const issues = valid
-    ? outcomes.flatMap((outcome) => outcome.issues.filter((issue) => issue.severity !== "error"))
-    : outcomes.flatMap((outcome) => outcome.issues)
-  if (!valid && valueSetName !== undefined && outcomes.length > 1) {
-    issues.unshift(
-      txIssue("error", "code-invalid", "not-in-vs", `No valid coding was found for the value set '${valueSetName}'`, "CodeableConcept")
-    )
+  const issues = outcomes.flatMap((outcome) =>
+    outcome.issues
+      .filter((issue) => !valid || issue.severity !== "error")
+      .map((issue) =>
+        issue.txIssueType === "not-in-vs" ? { ...issue, severity: "information" as const, txIssueType: "this-code-not-in-vs" } : issue
+      )
+  )
+  if (!valid && valueSetName !== undefined) {
+    issues.unshift({
+      severity: "error",
+      code: "code-invalid",
+      txIssueType: "not-in-vs",
+      text: `No valid coding was found for the value set '${valueSetName}'`,
+      expression: []
+    })
   }
-  return answer(valid, issues, [...(chosen?.parameters ?? []), { name: "codeableConcept", valueCodeableConcept: concept }])
+  const missingSystems = outcomes.flatMap((outcome) =>
+    outcome === chosen ? [] : outcome.parameters.filter((parameter) => unknownSystemParameters.has(parameter.name))
+  )
+  return answer(valid, issues, [
+    ...(chosen?.parameters ?? []),
+    ...missingSystems,
+    { name: "codeableConcept", valueCodeableConcept: concept }
+  ])
 }

@@ -5,6 +5,7 @@
  */
 import { z, type OpenAPIHono } from "@hono/zod-openapi"
 import { Releases, type Release } from "@ffynnon/db"
+import { FhirResources, type CodeSystemResource } from "@ffynnon/terminology"
 import { Array, Effect } from "effect"
 import type { OperationCapability } from "../fhir/operation"
 import { failureResponses, fhirJson, ResourceSchema } from "../fhir/schemas"
@@ -14,7 +15,7 @@ import packageJson from "../../package.json" with { type: "json" }
 
 export const software = { name: "Ffynnon", version: packageJson.version, releaseDate: packageJson.releaseDate }
 
-/** A resource type searchable with `GET /fhir/<type>?…`. */
+/** A resource type readable with `GET /fhir/<type>/<id>` and searchable with `GET /fhir/<type>?…`. */
 export interface SearchCapability {
   readonly resource: string
   readonly parameters: ReadonlyArray<{ readonly name: string; readonly type: "uri" | "token" | "string" }>
@@ -56,7 +57,7 @@ const capabilityStatement = (
           const search = searches.find((entry) => entry.resource === type)
           return {
             type,
-            ...(search === undefined ? {} : { interaction: [{ code: "search-type" }], searchParam: search.parameters }),
+            ...(search === undefined ? {} : { interaction: [{ code: "read" }, { code: "search-type" }], searchParam: search.parameters }),
             ...(byResource[type] === undefined ? {} : { operation: byResource[type].map(asEntry) })
           }
         }),
@@ -102,8 +103,12 @@ const expansionParameters = [
   "useSupplement"
 ]
 
-/** Each active code system with its versions, the most recently loaded first and marked default. */
-const terminologyCapabilities = (date: string, releases: ReadonlyArray<Release>) => ({
+/**
+ * Each code system with its versions, the most recently loaded first and marked default: the
+ * loaded releases (SNOMED CT, …) and the stored CodeSystem resources (FHIR packages are releases
+ * of resources, not code systems, so they are listed by what they hold).
+ */
+const terminologyCapabilities = (date: string, releases: ReadonlyArray<Release>, codeSystems: ReadonlyArray<CodeSystemResource>) => ({
   resourceType: "TerminologyCapabilities",
   id: "ffynnon",
   version: software.version,
@@ -113,12 +118,25 @@ const terminologyCapabilities = (date: string, releases: ReadonlyArray<Release>)
   date,
   kind: "instance",
   software,
-  codeSystem: Object.entries(
-    Array.groupBy(
-      releases.filter((release) => release.status === "active"),
-      (release) => release.codeSystem
-    )
-  ).map(([uri, versions]) => ({ uri, version: versions.map((release, index) => ({ code: release.version, isDefault: index === 0 })) })),
+  codeSystem: [
+    ...Object.entries(
+      Array.groupBy(
+        releases.filter((release) => release.status === "active" && release.kind !== "fhir"),
+        (release) => release.codeSystem
+      )
+    ).map(([uri, versions]) => ({ uri, version: versions.map((release, index) => ({ code: release.version, isDefault: index === 0 })) })),
+    ...Object.entries(
+      Array.groupBy(
+        codeSystems.filter((codeSystem) => codeSystem.url !== undefined && codeSystem.content !== "supplement"),
+        (codeSystem) => codeSystem.url!
+      )
+    ).map(([uri, versions]) => ({
+      uri,
+      version: versions.flatMap((codeSystem, index) =>
+        codeSystem.version === undefined ? [] : [{ code: codeSystem.version, isDefault: index === 0 }]
+      )
+    }))
+  ],
   expansion: { hierarchical: true, paging: true, parameter: expansionParameters.map((name) => ({ name })) }
 })
 
@@ -149,8 +167,11 @@ export const registerMetadata = (
     }
     return run(
       c,
-      Effect.flatMap(Releases, (releases) => releases.list()),
-      (releases) => c.json(terminologyCapabilities(startedAt, releases), 200)
+      Effect.all([
+        Effect.flatMap(Releases, (releases) => releases.list()),
+        Effect.flatMap(FhirResources, (resources) => Effect.map(resources.snapshot, (snapshot) => snapshot.all("CodeSystem")))
+      ]),
+      ([releases, codeSystems]) => c.json(terminologyCapabilities(startedAt, releases, codeSystems), 200)
     )
   })
 }

@@ -1,19 +1,14 @@
 /**
- * `GET /fhir/CodeSystem?url=…&version=…` (https://hl7.org/fhir/R4/codesystem.html#search): the
- * loaded SNOMED CT editions and versions as CodeSystem resources (content `not-present`: the
- * concepts are reached through the operations), in a searchset Bundle.
+ * The loaded SNOMED CT editions and versions as CodeSystem resources (content `not-present`: the
+ * concepts are reached through the operations), which `GET /fhir/CodeSystem` (routes/resources.ts)
+ * answers beside the stored CodeSystems.
  */
-import type { OpenAPIHono } from "@hono/zod-openapi"
-import { z } from "@hono/zod-openapi"
 import { SnomedReleases, type SnomedIndex } from "@ffynnon/snomed"
+import { resourceMatcher, type CodeSystemResource, type ResourceSearch } from "@ffynnon/terminology"
 import { Effect } from "effect"
-import { zodFailure } from "../fhir/outcome"
-import { failureResponses, fhirJson, ResourceSchema } from "../fhir/schemas"
-import type { SearchCapability } from "../routes/metadata"
-import { outcomeResponse, type AppEnv, type Run } from "../runtime"
 import { snomedSystem } from "./common"
 
-const codeSystemOf = (index: SnomedIndex, isDefault: boolean) => ({
+const codeSystemOf = (index: SnomedIndex, isDefault: boolean): CodeSystemResource => ({
   resourceType: "CodeSystem",
   id: `snomed-${index.releaseId}`,
   url: snomedSystem,
@@ -28,49 +23,28 @@ const codeSystemOf = (index: SnomedIndex, isDefault: boolean) => ({
   ...(isDefault ? { extension: [{ url: "http://hl7.org/fhir/StructureDefinition/codesystem-default", valueBoolean: true }] } : {})
 })
 
-const query = z.object({ url: z.string().optional(), version: z.string().optional(), _format: z.string().optional() }).strict()
+/** Every loaded edition and version, the newest (the default) first. */
+const snomedCodeSystems = Effect.map(
+  Effect.flatMap(SnomedReleases, (releases) => releases.all),
+  (indexes) => indexes.map((index, position) => codeSystemOf(index, position === 0))
+)
 
-export const registerCodeSystemSearch = (app: OpenAPIHono<AppEnv>, run: Run): SearchCapability => {
-  app.openAPIRegistry.registerPath({
-    method: "get",
-    path: "/fhir/CodeSystem",
-    summary: "The loaded code system editions and versions",
-    tags: ["FHIR"],
-    request: { query },
-    responses: {
-      200: { description: "A searchset Bundle of CodeSystem resources", content: { [fhirJson]: { schema: ResourceSchema } } },
-      ...failureResponses
-    }
-  })
-  app.get("/fhir/CodeSystem", (c) => {
-    const parsed = query.safeParse(c.req.query())
-    if (!parsed.success) return outcomeResponse(c, zodFailure(parsed.error))
-    const { url, version } = parsed.data
-    return run(
-      c,
-      Effect.flatMap(SnomedReleases, (releases) => releases.all),
-      (indexes) => {
-        const found =
-          url === undefined || url === snomedSystem
-            ? indexes.filter((index) => version === undefined || index.uri === version || index.uri.startsWith(`${version}/`))
-            : []
-        return c.json(
-          {
-            resourceType: "Bundle",
-            type: "searchset",
-            total: found.length,
-            entry: found.map((index) => ({ resource: codeSystemOf(index, index === indexes[0]), search: { mode: "match" } }))
-          },
-          200
-        )
-      }
+/** The SNOMED CT CodeSystem with this id (`snomed-<release>`), if loaded. */
+export const snomedCodeSystem = (id: string) =>
+  Effect.map(snomedCodeSystems, (codeSystems) => codeSystems.find((codeSystem) => codeSystem.id === id))
+
+/**
+ * The SNOMED CT CodeSystems a search matches. A `version` may also name an edition
+ * (`http://snomed.info/sct/<module>`), matching each of its versions.
+ */
+export const searchSnomedCodeSystems = ({ version, ...rest }: ResourceSearch) => {
+  const matches = resourceMatcher(rest)
+  const versions = version === undefined ? undefined : typeof version === "string" ? [version] : version
+  return Effect.map(snomedCodeSystems, (codeSystems) =>
+    codeSystems.filter(
+      (codeSystem) =>
+        matches(codeSystem) &&
+        (versions === undefined || versions.some((wanted) => codeSystem.version === wanted || codeSystem.version!.startsWith(`${wanted}/`)))
     )
-  })
-  return {
-    resource: "CodeSystem",
-    parameters: [
-      { name: "url", type: "uri" },
-      { name: "version", type: "token" }
-    ]
-  }
+  )
 }

@@ -1,7 +1,8 @@
 /**
  * What every terminology operation shares: the resolver that finds code systems and value sets
- * (the request's own `tx-resource`s first, then the loaded releases), SNOMED CT's implicit value
- * sets, the version parameters, and the mapping of engine errors to OperationOutcomes.
+ * (the request's own `tx-resource`s first, then the loaded releases), the concept maps (the
+ * request's, then the stored ones), SNOMED CT's implicit value sets, the version parameters, and
+ * the mapping of engine errors to OperationOutcomes.
  */
 import { snomedProvider, SnomedReleases, snomedSystem, type SnomedIndex } from "@ffynnon/snomed"
 import {
@@ -9,12 +10,14 @@ import {
   splitCanonical,
   type CodeSystemResolution,
   type CodeSystemResource,
+  type ConceptMapResource,
   type Provider,
   type Resolver,
   type TerminologyError,
   type TerminologyResource,
   type ValueSetResource,
   type VersionRules,
+  FhirResources,
   compareVersions,
   versionMatches
 } from "@ffynnon/terminology"
@@ -175,6 +178,10 @@ export interface TerminologyContext {
   readonly resolver: Resolver
   /** Supplements of a code system among the resources known, by canonical. */
   readonly supplement: (canonical: string) => CodeSystemResource | undefined
+  /** A concept map by url at a version (exact or wildcard, else the newest), among the request's and the stored ones. */
+  readonly conceptMap: (url: string, version: string | undefined) => ConceptMapResource | undefined
+  /** Every concept map known, the request's own first. */
+  readonly conceptMaps: ReadonlyArray<ConceptMapResource>
 }
 
 /** The resolver for one request: its `tx-resource`s, then the loaded releases. */
@@ -185,13 +192,17 @@ export const terminologyContext = (
   Effect.gen(function* () {
     const given = yield* Effect.forEach(txResources ?? [], checkResource)
     const indexes = yield* Effect.flatMap(SnomedReleases, (releases) => releases.all)
+    const stored = yield* Effect.flatMap(FhirResources, (resources) => resources.snapshot)
     const defaultLanguage = yield* displayLanguage
     const codeSystems = given.filter((resource): resource is CodeSystemResource => resource.resourceType === "CodeSystem")
     const valueSets = given.filter((resource): resource is ValueSetResource => resource.resourceType === "ValueSet")
+    const requestMaps = given.filter((resource): resource is ConceptMapResource => resource.resourceType === "ConceptMap")
     const supplement = (canonical: string) => {
       const [url, version] = splitCanonical(canonical)
       return pickVersion(
-        codeSystems.filter((resource) => resource.url === url && resource.content === "supplement"),
+        [...codeSystems.filter((resource) => resource.url === url), ...stored.versionsOf("CodeSystem", url)].filter(
+          (resource) => resource.content === "supplement"
+        ),
         version
       )
     }
@@ -215,7 +226,7 @@ export const terminologyContext = (
     const requestProviders = new Map<CodeSystemResource, Provider>()
     const providerOf = (resource: CodeSystemResource) => {
       const supplements = [
-        ...codeSystems.filter(
+        ...[...codeSystems, ...stored.all("CodeSystem")].filter(
           (candidate) =>
             candidate.content === "supplement" &&
             candidate.supplements !== undefined &&
@@ -234,7 +245,10 @@ export const terminologyContext = (
     const resolver: Resolver = {
       codeSystem: (system, version) => {
         if (system === snomedSystem) return snomedResolution(indexes, version, defaultLanguage)
-        const candidates = codeSystems.filter((resource) => resource.url === system && resource.content !== "supplement")
+        const candidates = [
+          ...codeSystems.filter((resource) => resource.url === system),
+          ...stored.versionsOf("CodeSystem", system)
+        ].filter((resource) => resource.content !== "supplement")
         if (candidates.length === 0) {
           const asSupplement = supplement(version === undefined ? system : `${system}|${version}`)
           return asSupplement === undefined
@@ -254,10 +268,10 @@ export const terminologyContext = (
       },
       valueSet: (url, version) =>
         snomedImplicitValueSet(url) ??
-        pickVersion(
-          valueSets.filter((resource) => resource.url === url),
-          version
-        )
+        pickVersion([...valueSets.filter((resource) => resource.url === url), ...stored.versionsOf("ValueSet", url)], version)
     }
-    return { resolver, supplement } satisfies TerminologyContext
+    const conceptMap = (url: string, version: string | undefined) =>
+      pickVersion([...requestMaps.filter((resource) => resource.url === url), ...stored.versionsOf("ConceptMap", url)], version)
+    const conceptMaps = [...requestMaps, ...stored.all("ConceptMap")]
+    return { resolver, supplement, conceptMap, conceptMaps } satisfies TerminologyContext
   })

@@ -4,7 +4,15 @@
  * given whole as `valueSet`. The engine in `@ffynnon/terminology` does the work; this reads the
  * parameters and records the ones that shaped the expansion.
  */
-import { compose, expand, notFound, preferredLanguages, splitCanonical, type ValueSetResource } from "@ffynnon/terminology"
+import {
+  compose,
+  expand,
+  notFound,
+  preferredLanguages,
+  splitCanonical,
+  valueSetLanguage,
+  type ValueSetResource
+} from "@ffynnon/terminology"
 import { Effect, Either } from "effect"
 import { defineOperation } from "../fhir/operation"
 import { FhirFailure } from "../fhir/outcome"
@@ -87,7 +95,7 @@ export const expandOperation = defineOperation({
         includeDesignations: input.includeDesignations === true,
         ...(input.designation === undefined ? {} : { designations: input.designation }),
         includeDefinition: input.includeDefinition === true,
-        languages: preferredLanguages(input.displayLanguage, request.acceptLanguage),
+        languages: preferredLanguages(input.displayLanguage, request.acceptLanguage ?? valueSetLanguage(valueSet)),
         properties: input.property ?? [],
         echo,
         limit: maxExpansion

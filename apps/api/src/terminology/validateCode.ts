@@ -10,6 +10,7 @@ import {
   codingPaths,
   compose,
   preferredLanguages,
+  valueSetLanguage,
   splitCanonical,
   validateCode,
   validateCodeableConcept,
@@ -91,11 +92,17 @@ const validate = (input: Input, acceptLanguage: string | undefined, forValueSet:
     if (what.kind === "coding" && what.coding.code === undefined) {
       return yield* FhirFailure.of(400, "required", "Give a code, a coding or a codeableConcept to validate.", ["code"])
     }
+    const languageText =
+      input.displayLanguage ?? acceptLanguage ?? (composition === undefined ? undefined : valueSetLanguage(composition.valueSet))
     const options = {
       resolver: context.resolver,
       rules,
       ...(composition === undefined ? {} : { composition }),
-      languages: preferredLanguages(input.displayLanguage, acceptLanguage),
+      ...(languageText === undefined ? {} : { languageText }),
+      languages: preferredLanguages(
+        input.displayLanguage,
+        acceptLanguage ?? (composition === undefined ? undefined : valueSetLanguage(composition.valueSet))
+      ),
       activeOnly: input.activeOnly === true,
       inferSystem: input.inferSystem === true,
       lenientDisplay: input["lenient-display-validation"] === true

@@ -126,6 +126,17 @@ export const makeFhirCodeSystem = (
   }
   const isAbstract = (concept: FhirConcept) => valueOf(concept, "notSelectable") === "true"
 
+  const serves = (language: string | undefined, languages: ReadonlyArray<string>) =>
+    languages.length === 0 || (language !== undefined && languages.some((wanted) => languageMatches(language, wanted)))
+  const displaysOf = (concept: FhirConcept, languages: ReadonlyArray<string>) => [
+    ...(concept.display !== undefined && serves(resource.language, languages)
+      ? [{ value: concept.display, ...(resource.language === undefined ? {} : { language: resource.language }) }]
+      : []),
+    ...concept.designations
+      .filter((designation) => serves(designation.language ?? resource.language, languages))
+      .map(({ value, language }) => ({ value, ...(language === undefined ? {} : { language }) }))
+  ]
+
   const descendants = (concept: FhirConcept, into: Set<FhirConcept>) => {
     for (const child of concept.children) {
       if (into.has(child)) continue
@@ -260,25 +271,11 @@ export const makeFhirCodeSystem = (
     },
     definition: (concept) => concept.definition,
     designations: (concept) => concept.designations,
-    hasDisplay: (concept, display, languages) => {
-      const candidates = [
-        ...(concept.display === undefined ||
-        (languages.length > 0 &&
-          resource.language !== undefined &&
-          !languages.some((language) => languageMatches(resource.language!, language)))
-          ? []
-          : [concept.display]),
-        ...concept.designations
-          .filter(
-            (designation) =>
-              languages.length === 0 ||
-              designation.language === undefined ||
-              languages.some((language) => languageMatches(designation.language!, language))
-          )
-          .map((designation) => designation.value)
-      ]
-      return candidates.some((candidate) => (caseSensitive ? candidate === display : candidate.toLowerCase() === display.toLowerCase()))
-    },
+    hasDisplay: (concept, display, languages) =>
+      displaysOf(concept, languages).some(({ value }) =>
+        caseSensitive ? value === display : value.toLowerCase() === display.toLowerCase()
+      ),
+    displays: displaysOf,
     isInactive,
     isAbstract,
     status,

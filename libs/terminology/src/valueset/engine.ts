@@ -50,6 +50,8 @@ export interface Member {
 
 export interface IncludeSet {
   readonly provider: Provider | undefined
+  /** The version the include states, if any. */
+  readonly stated: string | undefined
   /** The provider's concepts, or all of them when only imports constrain. */
   readonly concepts: ConceptSet<unknown> | undefined
   readonly displays: ReadonlyMap<unknown, string>
@@ -81,7 +83,8 @@ export const splitCanonical = (value: string): [string, string | undefined] => {
   return bar < 0 ? [value, undefined] : [value.slice(0, bar), value.slice(bar + 1)]
 }
 
-const displayOf = (valueSet: ValueSetResource) => canonical(valueSet.url ?? "", valueSet.version)
+const displayOf = (valueSet: ValueSetResource) =>
+  valueSet.url === undefined ? "(unidentified)" : canonical(valueSet.url, valueSet.version)
 
 /**
  * Builds the composition of a value set: every include and exclude evaluated to sets, imports
@@ -138,6 +141,7 @@ export const compose = (
         if (include.system === undefined) {
           return {
             provider: undefined,
+            stated: undefined,
             concepts: undefined,
             displays: new Map(),
             imports,
@@ -150,6 +154,7 @@ export const compose = (
           const unresolved = { system: include.system, version: include.version, error: resolved.left }
           return {
             provider: undefined,
+            stated: include.version,
             concepts: undefined,
             displays: new Map(),
             imports,
@@ -179,6 +184,7 @@ export const compose = (
         }
         return {
           provider,
+          stated: include.version,
           concepts: concepts ?? provider.all(),
           displays,
           imports,

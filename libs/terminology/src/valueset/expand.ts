@@ -130,7 +130,7 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
     return Either.left(
       new TerminologyError({
         type: "too-costly",
-        message: `The value set '${valueSetCanonical(composition.valueSet)}' expansion has too many codes to produce (>${options.limit})`
+        message: `The value set '${composition.valueSet.url ?? "(unidentified)"}' expansion has too many codes to produce (>${options.limit})`
       })
     )
   }
