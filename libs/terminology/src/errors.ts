@@ -14,7 +14,21 @@ export class TerminologyError extends Data.TaggedError("TerminologyError")<{
   readonly txIssueType?: string
   /** FHIRPath of the request element at fault, e.g. `url` or `Coding.system`. */
   readonly expression?: ReadonlyArray<string>
+  /** The message's key in the FHIR validator's message catalogue. */
+  readonly messageId?: string
 }> {}
 
-export const notFound = (message: string, expression?: ReadonlyArray<string>) =>
-  new TerminologyError({ type: "not-found", message, txIssueType: "not-found", ...(expression === undefined ? {} : { expression }) })
+/** Carries a message key on an OperationOutcome issue (http://hl7.org/fhir/StructureDefinition/operationoutcome-message-id). */
+export const messageIdExtension = (messageId: string) => ({
+  url: "http://hl7.org/fhir/StructureDefinition/operationoutcome-message-id",
+  valueString: messageId
+})
+
+export const notFound = (message: string, expression?: ReadonlyArray<string>, messageId?: string) =>
+  new TerminologyError({
+    type: "not-found",
+    message,
+    txIssueType: "not-found",
+    ...(expression === undefined ? {} : { expression }),
+    ...(messageId === undefined ? {} : { messageId })
+  })

@@ -7,6 +7,7 @@
  * OperationOutcome in the shape terminology clients read (issue type plus tx-issue-type, and the
  * FHIRPath of the element at fault).
  */
+import { messageIdExtension } from "./errors"
 import type { CodeableConcept, Coding } from "./fhir"
 import {
   containsConcept,
@@ -26,6 +27,8 @@ export interface ValidationIssue {
   readonly txIssueType: string
   readonly text: string
   readonly expression: ReadonlyArray<string>
+  /** The message's key in the FHIR validator's message catalogue, which clients such as the IG publisher recognise. */
+  readonly messageId?: string
 }
 
 export interface ValidateOptions {
@@ -76,8 +79,9 @@ const txIssue = (
   code: string,
   txIssueType: string,
   text: string,
-  expression: string
-): ValidationIssue => ({ severity, code, txIssueType, text, expression: [expression] })
+  expression: string,
+  messageId?: string
+): ValidationIssue => ({ severity, code, txIssueType, text, expression: [expression], ...(messageId === undefined ? {} : { messageId }) })
 
 const normaliseSpace = (text: string) => text.trim().replace(/\s+/g, " ")
 
@@ -100,14 +104,16 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
           "code-invalid",
           "not-in-vs",
           `The provided code '#${code}' was not found in the value set '${valueSetName}'`,
-          paths.code
+          paths.code,
+          "None_of_the_provided_codes_are_in_the_value_set_one"
         ),
         txIssue(
           "error",
           "not-found",
           "cannot-infer",
           `The System URI could not be determined for the code '${code}' in the ValueSet '${valueSetName}'`,
-          paths.code
+          paths.code,
+          "Unable_to_resolve_system__value_set_has_multiple_matches"
         )
       )
       return { valid: false, found: false, issues, parameters: [{ name: "code", valueCode: code }] }
@@ -120,7 +126,8 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
         "invalid",
         "invalid-data",
         "Coding has no system. A code with no system has no defined meaning, and it cannot be validated. A system should be provided",
-        paths.coding
+        paths.coding,
+        "Coding_has_no_system__cannot_validate"
       )
     )
     if (valueSetName !== undefined) {
@@ -130,7 +137,8 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
           "code-invalid",
           "not-in-vs",
           `The provided code '#${code}' was not found in the value set '${valueSetName}'`,
-          paths.code
+          paths.code,
+          "None_of_the_provided_codes_are_in_the_value_set_one"
         )
       )
     }
@@ -144,7 +152,8 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
       "code-invalid",
       "not-in-vs",
       `The provided code '${described}' was not found in the value set '${valueSetName}'`,
-      paths.code
+      paths.code,
+      "None_of_the_provided_codes_are_in_the_value_set_one"
     )
 
   const unknownVersion = (version: string, known: ReadonlyArray<string>) => {
@@ -154,7 +163,8 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
         "not-found",
         "not-found",
         `A definition for CodeSystem '${system}' version '${version}' could not be found, so the code cannot be validated. Valid versions: ${versionList(known)}`,
-        paths.system
+        paths.system,
+        "UNKNOWN_CODESYSTEM_VERSION"
       )
     )
     parameters.push({ name: "x-caused-by-unknown-system", valueCanonical: `${system}|${version}` })
@@ -164,14 +174,21 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
     const ruled =
       options.rules.forced.get(system) ??
       (stated === undefined ? (options.rules.defaults.get(system) ?? options.rules.checked.get(system)) : undefined)
-    const origin = ruled === undefined ? `version '${resolved}'` : `version '${ruled}' resulting from the version '${stated ?? ""}'`
+    const codingVersionKnown = options.resolver.codeSystem(system, coding.version)._tag === "found"
+    const [origin, mismatchId] =
+      ruled !== undefined
+        ? [`version '${ruled}' resulting from the version '${stated ?? ""}'`, "VALUESET_VALUE_MISMATCH_CHANGED"]
+        : stated === undefined && !codingVersionKnown
+          ? [`version '${resolved}' for the versionless include`, "VALUESET_VALUE_MISMATCH_DEFAULT"]
+          : [`version '${resolved}'`, "VALUESET_VALUE_MISMATCH"]
     issues.push(
       txIssue(
         "error",
         "invalid",
         "vs-invalid",
         `The code system '${system}' ${origin} in the ValueSet include is different to the one in the value ('${coding.version}')`,
-        paths.version
+        paths.version,
+        mismatchId
       )
     )
   }
@@ -212,6 +229,7 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
     )
   }
   if (resolution._tag !== "found") {
+    const notCodeSystemId = resolution._tag === "supplement" ? "CODESYSTEM_CS_NO_SUPPLEMENT" : "Terminology_TX_System_ValueSet2"
     const notCodeSystem =
       resolution._tag === "supplement"
         ? `CodeSystem ${resolution.canonical} is a supplement, so can't be used as a value in ${paths.system}`
@@ -219,7 +237,7 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
           ? `The Coding references a value set, not a code system ('${system}')`
           : undefined
     if (notCodeSystem !== undefined) {
-      issues.push(txIssue("error", "invalid", "invalid-data", notCodeSystem, paths.system))
+      issues.push(txIssue("error", "invalid", "invalid-data", notCodeSystem, paths.system, notCodeSystemId))
     } else if (resolution._tag === "unknown-version") {
       unknownVersion(coding.version ?? "", resolution.known)
     } else {
@@ -229,7 +247,8 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
           "not-found",
           "not-found",
           `A definition for CodeSystem '${system}'${coding.version === undefined ? "" : ` version '${coding.version}'`} could not be found, so the code cannot be validated${coding.version === undefined ? "" : ". No versions of this code system are known"}`,
-          paths.system
+          paths.system,
+          "UNKNOWN_CODESYSTEM"
         )
       )
       parameters.push({ name: "x-unknown-system", valueCanonical: system })
@@ -248,7 +267,8 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
         "code-invalid",
         "invalid-code",
         `Unknown code '${code}' in the CodeSystem '${system}'${provider.version === undefined ? "" : ` version '${provider.version}'`}`,
-        paths.code
+        paths.code,
+        provider.version === undefined ? "Unknown_Code_in" : "Unknown_Code_in_Version"
       )
     )
     return { valid: false, found: false, issues, parameters }
@@ -268,13 +288,23 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
         "business-rule",
         "code-comment",
         `The concept '${canonicalCode}' has a status of ${status !== undefined && status !== "inactive" ? `${status} and inactive` : "inactive"} and its use should be reviewed`,
-        paths.coding
+        paths.coding,
+        "INACTIVE_CONCEPT_FOUND"
       )
     )
     if (options.activeOnly) {
       valid = false
       inValueSet = false
-      issues.push(txIssue("error", "business-rule", "code-rule", `The concept '${canonicalCode}' is valid but is not active`, paths.code))
+      issues.push(
+        txIssue(
+          "error",
+          "business-rule",
+          "code-rule",
+          `The concept '${canonicalCode}' is valid but is not active`,
+          paths.code,
+          "STATUS_CODE_WARNING_CODE"
+        )
+      )
     }
   }
   if (options.composition !== undefined && inValueSet && !containsConcept(options.composition, provider, concept)) inValueSet = false
@@ -290,16 +320,22 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
       const choice = ({ value, language }: { value: string; language?: string }) =>
         `'${value}'${language === undefined ? "" : ` (${language})`}`
       const problem = `${spacing ? "Wrong whitespace in Display Name" : "Wrong Display Name"} '${coding.display}' for ${system}#${canonicalCode}.`
+      const displayId =
+        choices.length === 0
+          ? "NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_ERR"
+          : spacing
+            ? "Display_Name_WS_for__should_be_one_of__instead_of"
+            : "Display_Name_for__should_be_one_of__instead_of"
       const text =
         choices.length === 0
           ? `${problem} There are no valid display names found for language(s) '${languages}'. Default display is '${provider.display(concept, [])}'`
           : choices.length === 1
             ? `${problem} Valid display is ${choice(choices[0]!)} (for the language(s) '${languages}')`
             : `${problem} Valid display is one of ${choices.length} choices: ${versionList(choices.map(choice))} (for the language(s) '${languages}')`
-      if (options.lenientDisplay) issues.push(txIssue("warning", "invalid", "invalid-display", text, paths.display))
+      if (options.lenientDisplay) issues.push(txIssue("warning", "invalid", "invalid-display", text, paths.display, displayId))
       else {
         valid = false
-        issues.push(txIssue("error", "invalid", "invalid-display", text, paths.display))
+        issues.push(txIssue("error", "invalid", "invalid-display", text, paths.display, displayId))
       }
     }
   }
@@ -311,8 +347,9 @@ const outcome = (issues: ReadonlyArray<ValidationIssue>) => ({
   issue: issues.map((issue) => ({
     severity: issue.severity,
     code: issue.code,
+    ...(issue.messageId === undefined ? {} : { extension: [messageIdExtension(issue.messageId)] }),
     details: { coding: [{ system: "http://hl7.org/fhir/tools/CodeSystem/tx-issue-type", code: issue.txIssueType }], text: issue.text },
-    ...(issue.expression.length === 0 ? {} : { location: issue.expression, expression: issue.expression })
+    ...(issue.expression.length === 0 ? {} : { expression: issue.expression })
   }))
 })
 
@@ -365,7 +402,8 @@ export const validateCodeableConcept = (concept: CodeableConcept, options: Valid
       code: "code-invalid",
       txIssueType: "not-in-vs",
       text: `No valid coding was found for the value set '${valueSetName}'`,
-      expression: []
+      expression: [],
+      messageId: "TX_GENERAL_CC_ERROR_MESSAGE"
     })
   }
   const missingSystems = outcomes.flatMap((outcome) =>

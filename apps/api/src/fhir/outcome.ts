@@ -24,6 +24,7 @@ export type IssueType =
   | "code-invalid"
 
 export interface OperationOutcomeIssue {
+  readonly extension?: ReadonlyArray<{ readonly url: string; readonly valueString: string }>
   readonly severity: IssueSeverity
   readonly code: IssueType
   readonly diagnostics?: string

@@ -18,6 +18,7 @@ import {
   type ValueSetResource,
   type VersionRules,
   FhirResources,
+  messageIdExtension,
   compareVersions,
   versionMatches
 } from "@ffynnon/terminology"
@@ -51,6 +52,7 @@ export const terminologyFailure = (error: TerminologyError) =>
   new FhirFailure({
     status: statusFor[error.type],
     outcome: operationOutcome({
+      ...(error.messageId === undefined ? {} : { extension: [messageIdExtension(error.messageId)] }),
       severity: "error",
       code: error.type,
       details: {
@@ -212,6 +214,7 @@ export const terminologyContext = (
           new FhirFailure({
             status: 404,
             outcome: operationOutcome({
+              extension: [messageIdExtension("VALUESET_SUPPLEMENT_MISSING")],
               severity: "error",
               code: "not-found",
               details: {

@@ -80,7 +80,11 @@ const validate = (input: Input, acceptLanguage: string | undefined, forValueSet:
           return yield* FhirFailure.of(400, "required", "Give the url of the value set, or the valueSet itself.", ["url"])
         return yield* Effect.fail(
           terminologyFailure(
-            notFound(`A definition for the value Set '${valueSetCanonicalOf(input.url, input.valueSetVersion)}' could not be found`)
+            notFound(
+              `A definition for the value Set '${valueSetCanonicalOf(input.url, input.valueSetVersion)}' could not be found`,
+              undefined,
+              "Unable_to_resolve_value_Set_"
+            )
           )
         )
       }

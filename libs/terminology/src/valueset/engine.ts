@@ -231,6 +231,7 @@ export const resolveSystem = (
           new TerminologyError({
             type: "exception",
             txIssueType: "version-error",
+            messageId: "VALUESET_VERSION_CHECK",
             message: `The version '${resolution.provider.version}' is not allowed for system '${system}': required to be '${checked}' by a version-check parameter`
           })
         )
@@ -251,7 +252,8 @@ export const resolveSystem = (
       return Either.left(
         notFound(
           `A definition for CodeSystem '${system}' version '${version}' could not be found, so the value set cannot be expanded. Valid versions: ${versionList(resolution.known)}`,
-          ["system"]
+          ["system"],
+          "UNKNOWN_CODESYSTEM_VERSION_EXP"
         )
       )
   }

@@ -130,6 +130,7 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
     return Either.left(
       new TerminologyError({
         type: "too-costly",
+        messageId: "VALUESET_TOO_COSTLY",
         message: `The value set '${composition.valueSet.url ?? "(unidentified)"}' expansion has too many codes to produce (>${options.limit})`
       })
     )
