@@ -292,7 +292,7 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
         "INACTIVE_CONCEPT_FOUND"
       )
     )
-    if (options.activeOnly) {
+    if (options.activeOnly || options.composition?.activeOnly === true) {
       valid = false
       inValueSet = false
       issues.push(
@@ -396,7 +396,7 @@ export const validateCodeableConcept = (concept: CodeableConcept, options: Valid
         issue.txIssueType === "not-in-vs" ? { ...issue, severity: "information" as const, txIssueType: "this-code-not-in-vs" } : issue
       )
   )
-  if (!valid && valueSetName !== undefined) {
+  if (chosen === undefined && valueSetName !== undefined) {
     issues.unshift({
       severity: "error",
       code: "code-invalid",

@@ -66,6 +66,8 @@ export interface IncludeSet {
 
 export interface Composition {
   readonly valueSet: ValueSetResource
+  /** `compose.inactive = false`: inactive concepts are not members. */
+  readonly activeOnly: boolean
   readonly includes: ReadonlyArray<IncludeSet>
   readonly excludes: ReadonlyArray<IncludeSet>
   /** `system|version` of every code system used, for the expansion's `used-codesystem`. */
@@ -198,6 +200,7 @@ export const compose = (
     for (const exclude of valueSet.compose?.exclude ?? []) excludes.push(yield* evaluate(exclude, true))
     return {
       valueSet,
+      activeOnly: valueSet.compose?.inactive === false,
       includes,
       excludes,
       usedCodeSystems: [...used],
@@ -290,6 +293,7 @@ const inInclude = (include: IncludeSet, provider: Provider, concept: unknown): b
 
 /** Whether a concept is a member of a composition. */
 export const containsConcept = (composition: Composition, provider: Provider, concept: unknown): boolean =>
+  !(composition.activeOnly && provider.isInactive(concept)) &&
   composition.includes.some((include) => inInclude(include, provider, concept)) &&
   !composition.excludes.some((exclude) => inInclude(exclude, provider, concept))
 
@@ -339,6 +343,7 @@ export const members = (composition: Composition): Array<Member> => {
     if (providerSeen === undefined) seen.set(provider, (providerSeen = new Set()))
     if (providerSeen.has(concept)) return
     providerSeen.add(concept)
+    if (composition.activeOnly && provider.isInactive(concept)) return
     if (composition.excludes.some((exclude) => inInclude(exclude, provider, concept))) return
     result.push(display === undefined ? { provider, concept } : { provider, concept, display })
   }

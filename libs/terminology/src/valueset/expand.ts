@@ -89,9 +89,10 @@ const singleInclude = (composition: Composition, options: ExpandOptions): Member
     return undefined
   const provider = include.provider
   const set = include.concepts!
+  const activeOnly = options.activeOnly === true || composition.activeOnly
   let concepts: ArrayLike<unknown> =
     options.filter !== undefined && options.filter.trim() !== "" ? provider.search(options.filter, set) : (set.array?.() ?? [...set])
-  if (options.activeOnly === true) concepts = Array.prototype.filter.call(concepts, (concept: unknown) => !provider.isInactive(concept))
+  if (activeOnly) concepts = Array.prototype.filter.call(concepts, (concept: unknown) => !provider.isInactive(concept))
   return {
     length: concepts.length,
     slice: (start, end) =>
