@@ -7,11 +7,13 @@
  * OperationOutcome in the shape terminology clients read (issue type plus tx-issue-type, and the
  * FHIRPath of the element at fault).
  */
-import { messageIdExtension } from "./errors"
-import type { CodeableConcept, Coding } from "./fhir"
+import { messageIdExtension, type TerminologyError } from "./errors"
+import type { CodeableConcept, Coding, ValueSetComposeConcept } from "./fhir"
 import {
   containsConcept,
   includesOf,
+  listedEntry,
+  resourceStatus,
   versionList,
   valueSetCanonical,
   type CodeSystemResolution,
@@ -82,6 +84,16 @@ const txIssue = (
   expression: string,
   messageId?: string
 ): ValidationIssue => ({ severity, code, txIssueType, text, expression: [expression], ...(messageId === undefined ? {} : { messageId }) })
+
+/** A value set may mark a listed code deprecated (valueset-deprecated, or a standards status). */
+const isDeprecatedEntry = (entry: ValueSetComposeConcept) =>
+  entry.extension?.some(
+    (extension) =>
+      (extension.url === "http://hl7.org/fhir/StructureDefinition/valueset-deprecated" &&
+        String(extension.valueCode ?? extension.valueBoolean) === "true") ||
+      (extension.url === "http://hl7.org/fhir/StructureDefinition/structuredefinition-standards-status" &&
+        extension.valueCode === "deprecated")
+  ) === true
 
 const normaliseSpace = (text: string) => text.trim().replace(/\s+/g, " ")
 
@@ -308,15 +320,52 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
     }
   }
   if (options.composition !== undefined && inValueSet && !containsConcept(options.composition, provider, concept)) inValueSet = false
+  const entry = options.composition === undefined ? undefined : listedEntry(options.composition, concept)
+  if (inValueSet && entry !== undefined && isDeprecatedEntry(entry)) {
+    issues.push(
+      txIssue(
+        "warning",
+        "business-rule",
+        "code-comment",
+        `The presence of the concept '${canonicalCode}' in the system '${system}' in the value set ${valueSetName} is marked with a status of deprecated and its use should be reviewed`,
+        paths.code,
+        "CONCEPT_DEPRECATED_IN_VALUESET"
+      )
+    )
+  }
+  const statuses = options.composition?.statuses ?? (provider.resource === undefined ? [] : [resourceStatus(provider.resource)])
+  for (const status of statuses) {
+    if (status === undefined) continue
+    issues.push({
+      severity: "information",
+      code: "business-rule",
+      txIssueType: "status-check",
+      text: `Reference to ${status.status} ${status.type} ${status.canonical}`,
+      expression: [],
+      messageId: `MSG_${status.status.toUpperCase()}`
+    })
+  }
   if (!inValueSet) {
     valid = false
     issues.push(notInValueSet(described))
   }
   if (coding.display !== undefined && display !== undefined) {
-    if (!provider.hasDisplay(concept, coding.display, options.languages)) {
+    const choicesInLanguage = provider.displays(concept, options.languages)
+    if (options.languages.length > 0 && choicesInLanguage.length === 0 && provider.hasDisplay(concept, coding.display, [])) {
+      issues.push(
+        txIssue(
+          "information",
+          "invalid",
+          "invalid-display",
+          `There are no valid display names found for the code ${system}#${canonicalCode} for language(s) '${options.languageText ?? options.languages.join(", ")}'. The display is '${coding.display}' which is a valid display for the default language`,
+          paths.display,
+          "NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_OK"
+        )
+      )
+    } else if (!provider.hasDisplay(concept, coding.display, options.languages)) {
       const spacing = provider.hasDisplay(concept, normaliseSpace(coding.display), options.languages)
       const languages = options.languageText ?? "--"
-      const choices = provider.displays(concept, options.languages)
+      const choices = choicesInLanguage
       const choice = ({ value, language }: { value: string; language?: string }) =>
         `'${value}'${language === undefined ? "" : ` (${language})`}`
       const problem = `${spacing ? "Wrong whitespace in Display Name" : "Wrong Display Name"} '${coding.display}' for ${system}#${canonicalCode}.`
@@ -358,7 +407,10 @@ const answer = (
   issues: ReadonlyArray<ValidationIssue>,
   parameters: ReadonlyArray<{ readonly name: string } & Record<string, unknown>>
 ) => {
-  const reported = issues.filter((issue) => issue.severity !== "information")
+  // The message is about the code; notes on the resources used and on other codings stay in the issues.
+  const reported = issues.filter(
+    (issue) => !["status-check", "this-code-not-in-vs"].includes(issue.txIssueType) && issue.messageId !== "CONCEPT_DEPRECATED_IN_VALUESET"
+  )
   return {
     resourceType: "Parameters",
     parameter: [
@@ -369,6 +421,23 @@ const answer = (
     ]
   }
 }
+
+/** The answer when the value set itself cannot be used (an import or code system it needs is missing): not valid, and why. */
+export const validationFailure = (error: TerminologyError, codeableConcept?: CodeableConcept) =>
+  answer(
+    false,
+    [
+      {
+        severity: "error",
+        code: error.type,
+        txIssueType: error.txIssueType ?? "vs-invalid",
+        text: error.message,
+        expression: [],
+        ...(error.messageId === undefined ? {} : { messageId: error.messageId })
+      }
+    ],
+    codeableConcept === undefined ? [] : [{ name: "codeableConcept", valueCodeableConcept: codeableConcept }]
+  )
 
 /** Validates one coding (from `code`+`system` or `coding`). */
 export const validateCode = (coding: Coding, paths: CodingPaths, options: ValidateOptions) => {

@@ -14,6 +14,7 @@ import {
   splitCanonical,
   validateCode,
   validateCodeableConcept,
+  validationFailure,
   type CodeableConcept,
   type CodeSystemResource,
   type Coding,
@@ -88,7 +89,9 @@ const validate = (input: Input, acceptLanguage: string | undefined, forValueSet:
           )
         )
       }
-      composition = yield* Either.mapLeft(compose(valueSet, context.resolver, rules), terminologyFailure)
+      const composed = compose(valueSet, context.resolver, rules)
+      if (Either.isLeft(composed)) return validationFailure(composed.left, input.codeableConcept as CodeableConcept | undefined)
+      composition = composed.right
     }
     const system = forValueSet ? input.system : (input.url ?? codeSystem?.url ?? input.system)
     const version = forValueSet ? (input.systemVersion ?? input.version) : input.version

@@ -6,7 +6,7 @@
  * validating against a value set over a million SNOMED CT concepts costs one set test.
  */
 import { Either } from "effect"
-import type { ValueSetInclude, ValueSetResource } from "../fhir"
+import type { CodeSystemResource, ValueSetComposeConcept, ValueSetInclude, ValueSetResource } from "../fhir"
 import { FilterError, type CodeSystemProvider, type ConceptSet } from "../provider"
 import { notFound, TerminologyError } from "../errors"
 import { versionMatches } from "../versions"
@@ -44,8 +44,8 @@ export const noVersionRules: VersionRules = { defaults: new Map(), forced: new M
 export interface Member {
   readonly provider: Provider
   readonly concept: unknown
-  /** The display the value set gives the code, if any. */
-  readonly display?: string
+  /** The value set's own entry for the code, when it lists it: its display and extensions. */
+  readonly entry?: ValueSetComposeConcept
 }
 
 export interface IncludeSet {
@@ -54,7 +54,8 @@ export interface IncludeSet {
   readonly stated: string | undefined
   /** The provider's concepts, or all of them when only imports constrain. */
   readonly concepts: ConceptSet<unknown> | undefined
-  readonly displays: ReadonlyMap<unknown, string>
+  /** The compose entries of listed concepts: the display and extensions the value set gives them. */
+  readonly listed: ReadonlyMap<unknown, ValueSetComposeConcept>
   readonly imports: ReadonlyArray<Composition>
   /** The whole code system: no codes listed, no filters. */
   readonly whole: boolean
@@ -72,9 +73,35 @@ export interface Composition {
   readonly excludes: ReadonlyArray<IncludeSet>
   /** `system|version` of every code system used, for the expansion's `used-codesystem`. */
   readonly usedCodeSystems: ReadonlyArray<string>
+  /** Code systems and value sets used that are draft, experimental, deprecated or withdrawn: users are warned. */
+  readonly statuses: ReadonlyArray<ResourceStatus>
   /** The version parameters that decided a version (`force-system-version`, `system-version`), as given. */
   readonly appliedRules: ReadonlyArray<{ readonly name: "force-system-version" | "system-version"; readonly value: string }>
   readonly usedValueSets: ReadonlyArray<string>
+}
+
+export interface ResourceStatus {
+  readonly status: "draft" | "experimental" | "deprecated" | "withdrawn"
+  readonly type: "CodeSystem" | "ValueSet"
+  readonly canonical: string
+}
+
+const standardsStatus = "http://hl7.org/fhir/StructureDefinition/structuredefinition-standards-status"
+
+/** A resource's status as users should be warned of it: withdrawn or deprecated (standards status), draft, experimental. */
+export const resourceStatus = (resource: CodeSystemResource | ValueSetResource): ResourceStatus | undefined => {
+  const standards = resource.extension?.find((extension) => extension.url === standardsStatus)?.valueCode
+  const status =
+    standards === "withdrawn" || standards === "deprecated"
+      ? standards
+      : resource.status === "draft"
+        ? "draft"
+        : resource.experimental === true
+          ? "experimental"
+          : undefined
+  return status === undefined
+    ? undefined
+    : { status, type: resource.resourceType, canonical: canonical(resource.url ?? "", resource.version) }
 }
 
 const canonical = (url: string, version: string | undefined) => (version === undefined ? url : `${url}|${version}`)
@@ -111,6 +138,10 @@ export const compose = (
     const path = [...visiting, key]
     const used = new Set<string>()
     const usedValueSets = new Set<string>()
+    const statuses = new Map<string, ResourceStatus>()
+    const noteStatus = (status: ResourceStatus | undefined) => {
+      if (status !== undefined) statuses.set(`${status.type}|${status.canonical}`, status)
+    }
     const applied = new Map<string, { readonly name: "force-system-version" | "system-version"; readonly value: string }>()
     const noteRule = (system: string, stated: string | undefined) => {
       const forced = rules.forced.get(system)
@@ -128,14 +159,18 @@ export const compose = (
           const imported = containedValueSet(valueSet, url) ?? resolver.valueSet(url, version)
           if (imported === undefined) {
             return yield* Either.left(
-              notFound(`A definition for the value set '${canonical(url, version)}' could not be found`, [
-                excluding ? "exclude" : "include"
-              ])
+              notFound(
+                `A definition for the value Set '${canonical(url, version)}' could not be found`,
+                undefined,
+                "Unable_to_resolve_value_Set_"
+              )
             )
           }
           const composition = yield* compose(imported, resolver, rules, path)
           composition.usedCodeSystems.forEach((system) => used.add(system))
           composition.appliedRules.forEach((rule) => applied.set(rule.name + rule.value, rule))
+          composition.statuses.forEach(noteStatus)
+          noteStatus(resourceStatus(imported))
           usedValueSets.add(displayOf(imported))
           composition.usedValueSets.forEach((url) => usedValueSets.add(url))
           imports.push(composition)
@@ -145,7 +180,7 @@ export const compose = (
             provider: undefined,
             stated: undefined,
             concepts: undefined,
-            displays: new Map(),
+            listed: new Map(),
             imports,
             whole: false,
             intensional: false
@@ -158,7 +193,7 @@ export const compose = (
             provider: undefined,
             stated: include.version,
             concepts: undefined,
-            displays: new Map(),
+            listed: new Map(),
             imports,
             whole: false,
             intensional: false,
@@ -168,7 +203,8 @@ export const compose = (
         const provider = resolved.right
         used.add(canonical(provider.system, provider.version))
         noteRule(include.system, include.version)
-        const displays = new Map<unknown, string>()
+        if (provider.resource !== undefined) noteStatus(resourceStatus(provider.resource))
+        const listedEntries = new Map<unknown, ValueSetComposeConcept>()
         let concepts: ConceptSet<unknown> | undefined
         if (include.concept !== undefined) {
           const listed: Array<unknown> = []
@@ -176,7 +212,7 @@ export const compose = (
             const concept = provider.locate(entry.code)
             if (concept === undefined) continue
             listed.push(concept)
-            if (entry.display !== undefined) displays.set(concept, entry.display)
+            listedEntries.set(concept, entry)
           }
           concepts = setOf(listed)
         }
@@ -188,7 +224,7 @@ export const compose = (
           provider,
           stated: include.version,
           concepts: concepts ?? provider.all(),
-          displays,
+          listed: listedEntries,
           imports,
           whole: concepts === undefined,
           intensional: include.concept === undefined
@@ -205,6 +241,7 @@ export const compose = (
       excludes,
       usedCodeSystems: [...used],
       usedValueSets: [...usedValueSets],
+      statuses: [...statuses.values()],
       appliedRules: [...applied.values()]
     }
   })
@@ -322,11 +359,12 @@ export const unresolvedError = (composition: Composition): TerminologyError | un
   return undefined
 }
 
-/** The display the value set gives a concept, if any. */
-export const valueSetDisplay = (composition: Composition, concept: unknown): string | undefined => {
+/** The compose entry that lists a concept, if one does (imports' included). */
+export const listedEntry = (composition: Composition, concept: unknown): ValueSetComposeConcept | undefined => {
   for (const include of composition.includes) {
-    const display = include.displays.get(concept)
-    if (display !== undefined) return display
+    const entry =
+      include.listed.get(concept) ?? include.imports.map((imported) => listedEntry(imported, concept)).find((found) => found !== undefined)
+    if (entry !== undefined) return entry
   }
   return undefined
 }
@@ -338,21 +376,21 @@ export const valueSetDisplay = (composition: Composition, concept: unknown): str
 export const members = (composition: Composition): Array<Member> => {
   const result: Array<Member> = []
   const seen = new Map<Provider, Set<unknown>>()
-  const add = (provider: Provider, concept: unknown, display: string | undefined) => {
+  const add = (provider: Provider, concept: unknown, entry: ValueSetComposeConcept | undefined) => {
     let providerSeen = seen.get(provider)
     if (providerSeen === undefined) seen.set(provider, (providerSeen = new Set()))
     if (providerSeen.has(concept)) return
     providerSeen.add(concept)
     if (composition.activeOnly && provider.isInactive(concept)) return
     if (composition.excludes.some((exclude) => inInclude(exclude, provider, concept))) return
-    result.push(display === undefined ? { provider, concept } : { provider, concept, display })
+    result.push(entry === undefined ? { provider, concept } : { provider, concept, entry })
   }
   for (const include of composition.includes) {
     if (include.provider !== undefined) {
       const provider = include.provider
       for (const concept of include.concepts!) {
         if (include.imports.every((imported) => containsConcept(imported, provider, concept))) {
-          add(provider, concept, include.displays.get(concept))
+          add(provider, concept, include.listed.get(concept))
         }
       }
       continue
@@ -361,7 +399,7 @@ export const members = (composition: Composition): Array<Member> => {
     if (first === undefined) continue
     for (const member of members(first)) {
       if (rest.every((imported) => containsConcept(imported, member.provider, member.concept))) {
-        add(member.provider, member.concept, member.display)
+        add(member.provider, member.concept, member.entry)
       }
     }
   }

@@ -97,8 +97,8 @@ const singleInclude = (composition: Composition, options: ExpandOptions): Member
     length: concepts.length,
     slice: (start, end) =>
       (Array.prototype.slice.call(concepts, start, end) as Array<unknown>).map((concept) => {
-        const display = include.displays.get(concept)
-        return display === undefined ? { provider, concept } : { provider, concept, display }
+        const entry = include.listed.get(concept)
+        return entry === undefined ? { provider, concept } : { provider, concept, entry }
       })
   }
 }
@@ -147,7 +147,7 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
   const definitions = new Map<string, string | undefined>()
   const entry = (member: Member): Contains => {
     const { provider, concept } = member
-    const display = member.display ?? provider.display(concept, options.languages)
+    const display = member.entry?.display ?? provider.display(concept, options.languages)
     const definition = options.includeDefinition === true ? provider.definition(concept) : undefined
     const designations =
       options.includeDesignations === true || options.designations !== undefined
@@ -176,10 +176,11 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
             }))
           }
         : {}),
-      ...(definition === undefined && properties.length === 0
+      ...(definition === undefined && properties.length === 0 && member.entry?.extension === undefined
         ? {}
         : {
             extension: [
+              ...(member.entry?.extension ?? []),
               ...(definition === undefined ? [] : [{ url: conceptDefinition, valueString: definition }]),
               ...properties.map(containsProperty)
             ]
@@ -198,7 +199,8 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
     ...options.echo,
     ...composition.appliedRules.map((rule) => ({ name: rule.name, valueUri: rule.value })),
     ...composition.usedCodeSystems.map((system) => ({ name: "used-codesystem", valueUri: system })),
-    ...composition.usedValueSets.map((valueSet) => ({ name: "used-valueset", valueUri: valueSet }))
+    ...composition.usedValueSets.map((valueSet) => ({ name: "used-valueset", valueUri: valueSet })),
+    ...composition.statuses.map(({ status, canonical }) => ({ name: `warning-${status}`, valueUri: canonical }))
   ]
   // An intensional value set over a compositional code system can never list every member (https://hl7.org/fhir/R4/extension-valueset-unclosed.html).
   const unclosed = composition.includes.some((include) => include.provider?.compositional === true && include.intensional)
