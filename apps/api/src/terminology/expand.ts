@@ -77,8 +77,10 @@ export const expandOperation = defineOperation({
         )
       }
       const composition = yield* Either.mapLeft(compose(valueSet, context.resolver, versionRules(input)), terminologyFailure)
+      // The display language in force is recorded wherever it came from: the parameter, the Accept-Language header, the value set.
+      const displayLanguage = input.displayLanguage ?? request.acceptLanguage ?? valueSetLanguage(valueSet)
       const echo = echoed.flatMap((name) => {
-        const value = input[name]
+        const value = name === "displayLanguage" ? displayLanguage : input[name]
         if (value === undefined) return []
         const key =
           typeof value === "boolean"
@@ -99,7 +101,7 @@ export const expandOperation = defineOperation({
         includeDesignations: input.includeDesignations === true,
         ...(input.designation === undefined ? {} : { designations: input.designation }),
         includeDefinition: input.includeDefinition === true,
-        languages: preferredLanguages(input.displayLanguage, request.acceptLanguage ?? valueSetLanguage(valueSet)),
+        languages: preferredLanguages(displayLanguage, undefined),
         properties: input.property ?? [],
         echo,
         limit: maxExpansion

@@ -171,7 +171,7 @@ export const compose = (
           composition.appliedRules.forEach((rule) => applied.set(rule.name + rule.value, rule))
           composition.statuses.forEach(noteStatus)
           noteStatus(resourceStatus(imported))
-          usedValueSets.add(displayOf(imported))
+          if (containedValueSet(valueSet, url) === undefined) usedValueSets.add(displayOf(imported))
           composition.usedValueSets.forEach((url) => usedValueSets.add(url))
           imports.push(composition)
         }

@@ -153,7 +153,9 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
       options.includeDesignations === true || options.designations !== undefined
         ? provider.designations(concept).filter(wantedDesignation(options.designations))
         : []
-    const properties = (options.properties ?? []).flatMap((code) => {
+    // A concept's status (retired, deprecated) always travels with it; other properties when asked for.
+    const wanted = options.properties?.includes("status") === true ? (options.properties ?? []) : [...(options.properties ?? []), "status"]
+    const properties = wanted.flatMap((code) => {
       const values = provider.properties(concept).filter((property) => property.code === code)
       if (values.length > 0 && !definitions.has(code)) {
         definitions.set(code, provider.propertyDefinitions.find((definition) => definition.code === code)?.uri)
