@@ -457,14 +457,13 @@ export const validateCodeableConcept = (concept: CodeableConcept, options: Valid
   const valueSetName = options.composition === undefined ? undefined : valueSetCanonical(options.composition.valueSet)
   const outcomes = (concept.coding ?? []).map((coding, index) => validateCoding(coding, codeableConceptPaths(index), options, valueSetName))
   const chosen = outcomes.find((outcome) => outcome.valid) ?? outcomes.find((outcome) => outcome.found)
-  const valid = chosen?.valid === true
   const issues = outcomes.flatMap((outcome) =>
-    outcome.issues
-      .filter((issue) => !valid || issue.severity !== "error")
-      .map((issue) =>
-        issue.txIssueType === "not-in-vs" ? { ...issue, severity: "information" as const, txIssueType: "this-code-not-in-vs" } : issue
-      )
+    outcome.issues.map((issue) =>
+      issue.txIssueType === "not-in-vs" ? { ...issue, severity: "information" as const, txIssueType: "this-code-not-in-vs" } : issue
+    )
   )
+  // Any other problem with any coding (an unknown code, a wrong display) makes the concept invalid.
+  const valid = chosen?.valid === true && !issues.some((issue) => issue.severity === "error")
   if (chosen === undefined && valueSetName !== undefined) {
     issues.unshift({
       severity: "error",
