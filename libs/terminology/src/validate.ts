@@ -18,6 +18,7 @@ import {
   valueSetCanonical,
   type CodeSystemResolution,
   type Composition,
+  type IncludeSet,
   type Resolver,
   type VersionRules
 } from "./valueset/engine"
@@ -210,7 +211,18 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
   const included = options.composition === undefined ? [] : includesOf(options.composition, system)
   let resolution: CodeSystemResolution
   if (included.length > 0) {
-    const chosen = included.find((include) => include.provider?.locate(code) !== undefined) ?? included[0]!
+    // Where the value set includes several versions, the one under which the code (and its display) is valid.
+    const located = included.filter((include) => include.provider?.locate(code) !== undefined)
+    const atVersion = located.filter((include) => coding.version !== undefined && versionMatches(include.provider!.version, coding.version))
+    const holding = atVersion.length > 0 ? atVersion : located
+    const fits = (include: IncludeSet) => {
+      const concept = include.provider!.locate(code)
+      return (
+        containsConcept(options.composition!, include.provider!, concept) &&
+        (coding.display === undefined || include.provider!.hasDisplay(concept, coding.display, options.languages))
+      )
+    }
+    const chosen = holding.find(fits) ?? holding[0] ?? included[0]!
     const codingResolution = coding.version === undefined ? undefined : options.resolver.codeSystem(system, coding.version)
     if (codingResolution?._tag === "unknown-version") unknownVersion(coding.version!, codingResolution.known)
     const includeVersion = chosen.provider?.version ?? chosen.unresolved?.version
