@@ -170,9 +170,10 @@ export const makeFhirCodeSystem = (
   const valuesIn = (filter: ValueSetFilter) => new Set(filter.value.split(",").map((value) => value.trim()))
   // Standard concept properties (http://hl7.org/fhir/concept-properties) have values even where the code system does not declare them.
   const derived: Record<string, (concept: FhirConcept) => string> = {
-    inactive: (concept) => String(isInactive(concept)),
-    notSelectable: (concept) => String(isAbstract(concept))
+    inactive: (concept) => String(isInactive(concept))
   }
+  // Known everywhere, but a concept matches a value only where it states one.
+  const standardNames = ["inactive", "notSelectable", "status"]
   const textsOf = (concept: FhirConcept, property: string): ReadonlyArray<string> => {
     if (property === "code") return [concept.code]
     if (property === "display") return concept.display === undefined ? [] : [concept.display]
@@ -217,8 +218,7 @@ export const makeFhirCodeSystem = (
     }
     if (isConceptProperty && filter.op === "=") return hierarchyFilter(filter)
     const property = filter.property === "concept" ? "code" : filter.property
-    const known =
-      ["code", "display", ...Object.keys(derived)].includes(property) || definitions.some((definition) => definition.code === property)
+    const known = ["code", "display", ...standardNames].includes(property) || definitions.some((definition) => definition.code === property)
     if (!known) return unsupported(filter)
     switch (filter.op) {
       case "=":
