@@ -4,7 +4,7 @@
  * inactive and the code system's own; for SNOMED CT also module, effective time, definition status
  * and attributes). `property` chooses which.
  */
-import { preferredLanguages, type Coding, type ConceptDesignation, type PropertyValue } from "@ffynnon/terminology"
+import { preferredForLanguage, preferredLanguages, type Coding, type ConceptDesignation, type PropertyValue } from "@ffynnon/terminology"
 import { Effect } from "effect"
 import { defineOperation } from "../fhir/operation"
 import { FhirFailure } from "../fhir/outcome"
@@ -28,12 +28,6 @@ const propertyPart = (property: PropertyValue, description?: string): { name: st
     }))
   ]
 })
-
-const preferredForLanguage = {
-  system: "http://terminology.hl7.org/CodeSystem/hl7TermMaintInfra",
-  code: "preferredForLanguage",
-  display: "Preferred For Language"
-}
 
 /** The display as a designation in the code system's own language, where the code system states it. */
 const displayDesignation = (language: string | undefined, display: string | undefined): ReadonlyArray<ConceptDesignation> =>

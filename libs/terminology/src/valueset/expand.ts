@@ -52,6 +52,12 @@ const wantedDesignation = (tokens: ReadonlyArray<string> | undefined) => (design
       : designation.use?.code === code && (system === "" || designation.use?.system === system)
   })
 
+export const preferredForLanguage = {
+  system: "http://terminology.hl7.org/CodeSystem/hl7TermMaintInfra",
+  code: "preferredForLanguage",
+  display: "Preferred For Language"
+}
+
 const conceptDefinition = "http://hl7.org/fhir/StructureDefinition/valueset-concept-definition"
 // R4 has no expansion.property: FHIR's cross-version extensions carry R5's element (https://hl7.org/fhir/versions.html#extensions).
 const expansionPropertyExtension = "http://hl7.org/fhir/5.0/StructureDefinition/extension-ValueSet.expansion.property"
@@ -149,9 +155,15 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
     const { provider, concept } = member
     const display = member.entry?.display ?? provider.display(concept, options.languages)
     const definition = options.includeDefinition === true ? provider.definition(concept) : undefined
+    // When the display is in another language, the code system's own display becomes one of the designations.
+    const ownDisplay = provider.display(concept, [])
+    const ownDesignation =
+      provider.language !== undefined && ownDisplay !== undefined && ownDisplay !== display
+        ? [{ language: provider.language, use: preferredForLanguage, value: ownDisplay }]
+        : []
     const designations =
       options.includeDesignations === true || options.designations !== undefined
-        ? provider.designations(concept).filter(wantedDesignation(options.designations))
+        ? [...ownDesignation, ...provider.designations(concept)].filter(wantedDesignation(options.designations))
         : []
     // A concept's status (retired, deprecated) always travels with it; other properties when asked for.
     const wanted = options.properties?.includes("status") === true ? (options.properties ?? []) : [...(options.properties ?? []), "status"]
