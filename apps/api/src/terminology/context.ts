@@ -65,6 +65,36 @@ export const terminologyFailure = (error: TerminologyError) =>
     })
   })
 
+const languageTag = /^(\*|[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*)(\s*;\s*q=[\d.]+)?$/
+
+/** A `displayLanguage` must be BCP-47 language tags (a comma-separated, optionally weighted list, as Accept-Language). */
+export const checkDisplayLanguage = (displayLanguage: string | undefined) =>
+  displayLanguage === undefined || displayLanguage.split(",").every((part) => languageTag.test(part.trim()))
+    ? Effect.void
+    : Effect.fail(
+        new FhirFailure({
+          status: 400,
+          outcome: operationOutcome({
+            extension: [messageIdExtension("INVALID_DISPLAY_NAME")],
+            severity: "error",
+            code: "processing",
+            details: {
+              coding: [{ system: "http://hl7.org/fhir/tools/CodeSystem/tx-issue-type", code: "invalid-display" }],
+              text: `Invalid displayLanguage: '${displayLanguage}'`
+            },
+            expression: ["displayLanguage"]
+          })
+        })
+      )
+
+/** The supplements a value set requires (http://hl7.org/fhir/StructureDefinition/valueset-supplement). */
+export const valueSetSupplements = (valueSet: ValueSetResource): ReadonlyArray<string> =>
+  (valueSet.extension ?? []).flatMap((extension) =>
+    extension.url === "http://hl7.org/fhir/StructureDefinition/valueset-supplement" && typeof extension.valueCanonical === "string"
+      ? [extension.valueCanonical]
+      : []
+  )
+
 /** A value set's canonical as named by a request: `url`, with `valueSetVersion` if given. */
 export const valueSetCanonicalOf = (url: string, version: string | undefined) => (version === undefined ? url : `${url}|${version}`)
 
@@ -180,6 +210,8 @@ export interface TerminologyContext {
   readonly resolver: Resolver
   /** Supplements of a code system among the resources known, by canonical. */
   readonly supplement: (canonical: string) => CodeSystemResource | undefined
+  /** Applies supplements to the code systems resolved from now on; fails naming one that is not known. */
+  readonly requireSupplements: (canonicals: ReadonlyArray<string>) => Effect.Effect<void, FhirFailure>
   /** A concept map by url at a version (exact or wildcard, else the newest), among the request's and the stored ones. */
   readonly conceptMap: (url: string, version: string | undefined) => ConceptMapResource | undefined
   /** Every concept map known, the request's own first. */
@@ -208,24 +240,31 @@ export const terminologyContext = (
         version
       )
     }
-    for (const wanted of useSupplements) {
-      if (supplement(wanted) === undefined) {
-        return yield* Effect.fail(
-          new FhirFailure({
-            status: 404,
-            outcome: operationOutcome({
-              extension: [messageIdExtension("VALUESET_SUPPLEMENT_MISSING")],
-              severity: "error",
-              code: "not-found",
-              details: {
-                coding: [{ system: "http://hl7.org/fhir/tools/CodeSystem/tx-issue-type", code: "not-found" }],
-                text: `Required supplement not found: ${wanted}`
-              }
-            })
-          })
-        )
-      }
-    }
+    // Supplements asked for by the request (`useSupplement`) or by the value set (valueset-supplement) must exist.
+    const applied: Array<string> = []
+    const requireSupplements = (canonicals: ReadonlyArray<string>) =>
+      Effect.forEach(
+        canonicals,
+        (wanted) =>
+          supplement(wanted) === undefined
+            ? Effect.fail(
+                new FhirFailure({
+                  status: 404,
+                  outcome: operationOutcome({
+                    extension: [messageIdExtension("VALUESET_SUPPLEMENT_MISSING")],
+                    severity: "error",
+                    code: "not-found",
+                    details: {
+                      coding: [{ system: "http://hl7.org/fhir/tools/CodeSystem/tx-issue-type", code: "not-found" }],
+                      text: `Required supplement not found: ${wanted}`
+                    }
+                  })
+                })
+              )
+            : Effect.sync(() => applied.push(wanted)),
+        { discard: true }
+      )
+    yield* requireSupplements(useSupplements)
     const requestProviders = new Map<CodeSystemResource, Provider>()
     const providerOf = (resource: CodeSystemResource) => {
       const supplements = [
@@ -234,7 +273,7 @@ export const terminologyContext = (
             candidate.content === "supplement" &&
             candidate.supplements !== undefined &&
             splitCanonical(candidate.supplements)[0] === resource.url &&
-            useSupplements.some((wanted) => splitCanonical(wanted)[0] === candidate.url)
+            applied.some((wanted) => splitCanonical(wanted)[0] === candidate.url)
         )
       ]
       const cache = supplements.length === 0 && !codeSystems.includes(resource) ? storedProviders : undefined
@@ -276,5 +315,5 @@ export const terminologyContext = (
     const conceptMap = (url: string, version: string | undefined) =>
       pickVersion([...requestMaps.filter((resource) => resource.url === url), ...stored.versionsOf("ConceptMap", url)], version)
     const conceptMaps = [...requestMaps, ...stored.all("ConceptMap")]
-    return { resolver, supplement, conceptMap, conceptMaps } satisfies TerminologyContext
+    return { resolver, supplement, requireSupplements, conceptMap, conceptMaps } satisfies TerminologyContext
   })

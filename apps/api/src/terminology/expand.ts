@@ -16,7 +16,15 @@ import {
 import { Effect, Either } from "effect"
 import { defineOperation } from "../fhir/operation"
 import { FhirFailure } from "../fhir/outcome"
-import { sharedParameters, terminologyContext, terminologyFailure, valueSetCanonicalOf, versionRules } from "./context"
+import {
+  checkDisplayLanguage,
+  sharedParameters,
+  terminologyContext,
+  terminologyFailure,
+  valueSetCanonicalOf,
+  valueSetSupplements,
+  versionRules
+} from "./context"
 
 /** The largest expansion returned in one answer without paging. */
 export const maxExpansion = 1000
@@ -59,6 +67,7 @@ export const expandOperation = defineOperation({
   },
   handler: (input, request) =>
     Effect.gen(function* () {
+      yield* checkDisplayLanguage(input.displayLanguage)
       const context = yield* terminologyContext(input["tx-resource"], input.useSupplement)
       const valueSet =
         (input.valueSet as ValueSetResource | undefined) ??
@@ -76,6 +85,7 @@ export const expandOperation = defineOperation({
           )
         )
       }
+      yield* context.requireSupplements(valueSetSupplements(valueSet))
       const composition = yield* Either.mapLeft(compose(valueSet, context.resolver, versionRules(input)), terminologyFailure)
       // The display language in force is recorded wherever it came from: the parameter, the Accept-Language header, the value set.
       const displayLanguage = input.displayLanguage ?? request.acceptLanguage ?? valueSetLanguage(valueSet)

@@ -8,7 +8,7 @@ import { preferredForLanguage, preferredLanguages, type Coding, type ConceptDesi
 import { Effect } from "effect"
 import { defineOperation } from "../fhir/operation"
 import { FhirFailure } from "../fhir/outcome"
-import { sharedParameters, terminologyContext } from "./context"
+import { checkDisplayLanguage, sharedParameters, terminologyContext } from "./context"
 import { providerFor } from "./providers"
 
 const valueParts = (property: PropertyValue) =>
@@ -55,6 +55,7 @@ export const lookupOperation = defineOperation({
       const code = input.code ?? coding.code
       if (system === undefined) return yield* FhirFailure.of(400, "required", "Give the system (or a coding with one).", ["system"])
       if (code === undefined) return yield* FhirFailure.of(400, "required", "Give the code (or a coding with one).", ["code"])
+      yield* checkDisplayLanguage(input.displayLanguage)
       const context = yield* terminologyContext(input["tx-resource"], input.useSupplement)
       const provider = yield* providerFor(context, system, input.version ?? coding.version)
       const concept = provider.locate(code)

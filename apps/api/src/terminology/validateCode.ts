@@ -24,7 +24,15 @@ import { Effect, Either } from "effect"
 import { defineOperation } from "../fhir/operation"
 import { FhirFailure } from "../fhir/outcome"
 import type { OperationInput } from "../fhir/parameters"
-import { sharedParameters, terminologyContext, terminologyFailure, valueSetCanonicalOf, versionRules } from "./context"
+import {
+  checkDisplayLanguage,
+  sharedParameters,
+  terminologyContext,
+  terminologyFailure,
+  valueSetCanonicalOf,
+  valueSetSupplements,
+  versionRules
+} from "./context"
 
 const parameters = {
   url: { type: "uri" },
@@ -64,6 +72,7 @@ const subject = (input: Input, system: string | undefined, version: string | und
 const validate = (input: Input, acceptLanguage: string | undefined, forValueSet: boolean) =>
   Effect.gen(function* () {
     const codeSystem = input.codeSystem as CodeSystemResource | undefined
+    yield* checkDisplayLanguage(input.displayLanguage)
     const context = yield* terminologyContext(
       codeSystem === undefined ? input["tx-resource"] : [...(input["tx-resource"] ?? []), input.codeSystem!],
       input.useSupplement
@@ -89,6 +98,7 @@ const validate = (input: Input, acceptLanguage: string | undefined, forValueSet:
           )
         )
       }
+      yield* context.requireSupplements(valueSetSupplements(valueSet))
       const composed = compose(valueSet, context.resolver, rules)
       if (Either.isLeft(composed)) return validationFailure(composed.left, input.codeableConcept as CodeableConcept | undefined)
       composition = composed.right
