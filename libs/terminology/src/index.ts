@@ -1,4 +1,5 @@
 export * from "./codesystem/FhirCodeSystem"
+export * from "./conceptmap/translate"
 export * from "./errors"
 export * from "./fhir"
 export * from "./languages"

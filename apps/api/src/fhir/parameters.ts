@@ -9,8 +9,8 @@ import { FhirFailure, issue, operationOutcome, type OperationOutcomeIssue } from
 
 /** Primitive types arrive as text in a query string and as `value<Type>` in a body. */
 type PrimitiveType = "string" | "code" | "uri" | "canonical" | "boolean" | "integer" | "dateTime"
-/** Complex types arrive only in a body. */
-type ComplexType = "Coding" | "CodeableConcept" | "Resource"
+/** Complex types arrive only in a body; `parts` is a parameter made of `part`s, such as `$translate`'s `dependency`. */
+type ComplexType = "Coding" | "CodeableConcept" | "Resource" | "parts"
 
 export interface ParameterSpec {
   readonly type: PrimitiveType | ComplexType
@@ -22,9 +22,11 @@ type ValueOf<T extends ParameterSpec["type"]> = T extends "boolean"
   ? boolean
   : T extends "integer"
     ? number
-    : T extends ComplexType
-      ? Record<string, unknown>
-      : string
+    : T extends "parts"
+      ? ReadonlyArray<Record<string, unknown>>
+      : T extends ComplexType
+        ? Record<string, unknown>
+        : string
 
 export type OperationInput<Spec extends Record<string, ParameterSpec>> = {
   readonly [K in keyof Spec]?: Spec[K]["max"] extends "*" ? ReadonlyArray<ValueOf<Spec[K]["type"]>> : ValueOf<Spec[K]["type"]>
@@ -33,7 +35,7 @@ export type OperationInput<Spec extends Record<string, ParameterSpec>> = {
 const primitiveTypes = new Set<string>(["string", "code", "uri", "canonical", "boolean", "integer", "dateTime"])
 
 const valueKeyOf = (type: ParameterSpec["type"]) =>
-  type === "Resource" ? "resource" : `value${type.charAt(0).toUpperCase()}${type.slice(1)}`
+  type === "Resource" ? "resource" : type === "parts" ? "part" : `value${type.charAt(0).toUpperCase()}${type.slice(1)}`
 
 // Clients send primitives under neighbouring types (valueString for a uri, valueUri for a code):
 // accept any primitive in its text form where a textual type is expected.

@@ -3,10 +3,9 @@
  * concepts are reached through the operations), which `GET /fhir/CodeSystem` (routes/resources.ts)
  * answers beside the stored CodeSystems.
  */
-import { SnomedReleases, type SnomedIndex } from "@ffynnon/snomed"
+import { SnomedReleases, snomedSystem, type SnomedIndex } from "@ffynnon/snomed"
 import { resourceMatcher, type CodeSystemResource, type ResourceSearch } from "@ffynnon/terminology"
 import { Effect } from "effect"
-import { snomedSystem } from "./common"
 
 const codeSystemOf = (index: SnomedIndex, isDefault: boolean): CodeSystemResource => ({
   resourceType: "CodeSystem",

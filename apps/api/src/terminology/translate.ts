@@ -1,0 +1,379 @@
+/**
+ * `ConceptMap/$translate` (https://hl7.org/fhir/R4/conceptmap-operation-translate.html) with any
+ * concept map: one named by `url` (supplied as a `tx-resource`, stored, or one of SNOMED CT's
+ * implicit maps `http://snomed.info/sct?fhir_cm=<refset id>`), one given whole as `conceptMap`, or
+ * with no url every map known from the code's system towards `targetsystem`. The engine in
+ * `@ffynnon/terminology` reads ConceptMap resources; SNOMED CT's maps are the historical
+ * associations and the map reference sets such as the ICD-10 maps, every row returned with its map
+ * group, priority, rule and advice. `reverse=true` translates a target back to its sources.
+ *
+ * The answer is R4's (`equivalence`, `concept`, `product`, `source` = the map). Requests that use
+ * R5's names for the code (`sourceCode`, `targetCode`, … with `sourceSystem`/`targetSystem`), as
+ * the HL7 terminology tests send, get R5's parts: `originMap` for the map and, from a target, the
+ * `source` Coding beside the target `concept`; the equivalence stays R4's.
+ */
+import { languageRefsets, SnomedReleases, snomedSystem, type RefsetMember, type SnomedIndex } from "@ffynnon/snomed"
+import {
+  conceptMapFits,
+  notFound,
+  splitCanonical,
+  translate,
+  translationOf,
+  type CodeableConcept,
+  type Coding,
+  type ConceptMapResource,
+  type Dependency,
+  type OtherElement,
+  type TranslateRequest,
+  type Translation,
+  type TranslationMatch
+} from "@ffynnon/terminology"
+import { Effect, Either, Option } from "effect"
+import { defineOperation } from "../fhir/operation"
+import { FhirFailure } from "../fhir/outcome"
+import type { OperationInput } from "../fhir/parameters"
+import { releaseFor } from "../snomed/common"
+import { sharedParameters, terminologyContext, terminologyFailure, type TerminologyContext } from "./context"
+
+const parameters = {
+  url: { type: "uri" },
+  conceptMap: { type: "Resource" },
+  conceptMapVersion: { type: "string" },
+  code: { type: "code" },
+  system: { type: "uri" },
+  version: { type: "string" },
+  source: { type: "uri" },
+  coding: { type: "Coding" },
+  codeableConcept: { type: "CodeableConcept" },
+  target: { type: "uri" },
+  targetsystem: { type: "uri" },
+  dependency: { type: "parts", max: "*" },
+  reverse: { type: "boolean" },
+  sourceCode: { type: "code" },
+  sourceCoding: { type: "Coding" },
+  sourceCodeableConcept: { type: "CodeableConcept" },
+  sourceSystem: { type: "uri" },
+  targetCode: { type: "code" },
+  targetCoding: { type: "Coding" },
+  targetCodeableConcept: { type: "CodeableConcept" },
+  targetSystem: { type: "uri" },
+  ...sharedParameters
+} as const
+
+type Input = OperationInput<typeof parameters>
+
+/** A match as answered: the mapping, and for SNOMED CT's map rows their group, priority, rule and advice. */
+type Found = TranslationMatch & { readonly extra?: ReadonlyArray<object> }
+
+/** What is asked: the codes to translate, which way, and towards which system. */
+interface Question {
+  readonly codings: ReadonlyArray<Coding & { readonly code: string }>
+  readonly reverse: boolean
+  readonly wanted: string | undefined
+  /** The code came in R5's parameters, so the answer uses R5's part names. */
+  readonly r5: boolean
+  readonly dependencies: ReadonlyArray<Dependency>
+}
+
+/** The code as the separate parameters, a Coding or a CodeableConcept give it. */
+const codingsOf = (code: string | undefined, system: string | undefined, version: string | undefined, coding: unknown, concept: unknown) =>
+  code !== undefined
+    ? [{ code, ...(system === undefined ? {} : { system }), ...(version === undefined ? {} : { version }) }]
+    : coding !== undefined
+      ? [coding as Coding]
+      : ((concept as CodeableConcept | undefined)?.coding ?? [])
+
+/** `dependency` parts: `element` (uri) and `concept` (a CodeableConcept, or a Coding). */
+const dependencyOf = (parts: ReadonlyArray<Record<string, unknown>>): Dependency | undefined => {
+  const element = parts.find((part) => part.name === "element")?.valueUri
+  const concept = parts.find((part) => part.name === "concept")
+  const codings = (concept?.valueCodeableConcept as CodeableConcept | undefined)?.coding ?? (concept?.valueCoding as Coding | undefined)
+  if (typeof element !== "string" || codings === undefined) return undefined
+  return { element, concept: Array.isArray(codings) ? codings : [codings as Coding] }
+}
+
+const questionOf = (input: Input): Either.Either<Question, FhirFailure> => {
+  const fromSource = [input.sourceCode, input.sourceCoding, input.sourceCodeableConcept].some((value) => value !== undefined)
+  const fromTarget = [input.targetCode, input.targetCoding, input.targetCodeableConcept].some((value) => value !== undefined)
+  const asked = fromSource
+    ? {
+        codings: codingsOf(
+          input.sourceCode,
+          input.sourceSystem ?? input.system,
+          input.version,
+          input.sourceCoding,
+          input.sourceCodeableConcept
+        ),
+        reverse: false,
+        wanted: input.targetSystem
+      }
+    : fromTarget
+      ? {
+          codings: codingsOf(
+            input.targetCode,
+            input.targetSystem ?? input.system,
+            input.version,
+            input.targetCoding,
+            input.targetCodeableConcept
+          ),
+          reverse: true,
+          wanted: input.sourceSystem
+        }
+      : {
+          codings: codingsOf(input.code, input.system, input.version, input.coding, input.codeableConcept),
+          reverse: input.reverse === true,
+          wanted: input.targetsystem
+        }
+  const codings = asked.codings.filter((coding): coding is Coding & { code: string } => typeof coding.code === "string")
+  if (codings.length === 0) {
+    return Either.left(
+      FhirFailure.of(400, "required", "Give the code to translate: code and system, a coding, or a codeableConcept.", ["code"])
+    )
+  }
+  const dependencies = (input.dependency ?? []).map(dependencyOf)
+  if (dependencies.some((dependency) => dependency === undefined)) {
+    return Either.left(
+      FhirFailure.of(400, "invalid", "Each dependency needs an element (uri) and a concept (CodeableConcept).", ["dependency"])
+    )
+  }
+  return Either.right({ ...asked, codings, r5: fromSource || fromTarget, dependencies: dependencies as ReadonlyArray<Dependency> })
+}
+
+// SNOMED CT's implicit maps (https://hl7.org/fhir/R4/snomedct.html#implicit-cm).
+
+const implicitMap = /^(http:\/\/snomed\.info\/x?sct(?:\/\d{6,18}(?:\/version\/\d{8})?)?)\?fhir_cm=(\d{6,18})$/
+
+/** What each kind of refset's rows mean as FHIR equivalences. */
+const associationEquivalence: Record<string, string> = {
+  "900000000000527005": "equal", // SAME AS
+  "900000000000526001": "equivalent", // REPLACED BY
+  "900000000000523009": "inexact", // POSSIBLY EQUIVALENT TO
+  "900000000000530003": "relatedto" // ALTERNATIVE
+}
+const correlationEquivalence: Record<string, string> = {
+  "447557004": "equivalent", // exact match
+  "447559001": "wider", // narrow to broad: the target is wider
+  "447558009": "narrower", // broad to narrow
+  "447560006": "inexact", // partial overlap
+  "447556008": "unmatched" // not mappable
+}
+
+/** Target code systems of the map refsets whose targets are not SNOMED CT. */
+const mapTargetSystems: Record<string, string> = {
+  "447562003": "http://hl7.org/fhir/sid/icd-10",
+  "999002271000000101": "http://hl7.org/fhir/sid/icd-10-uk"
+}
+
+const column = (columns: ReadonlyArray<string>, member: RefsetMember, name: string) => {
+  const position = columns.indexOf(name)
+  return position === -1 ? undefined : member.fields[position]
+}
+
+const snomedMatch = (index: SnomedIndex, refsetId: string, member: RefsetMember, refsets: ReadonlyArray<string>): Found => {
+  const { columns } = index.refsets.get(refsetId)!
+  const isAssociation = columns.includes("targetComponentId")
+  const target = column(columns, member, isAssociation ? "targetComponentId" : "mapTarget") ?? ""
+  const targetSystem = isAssociation ? snomedSystem : mapTargetSystems[refsetId]
+  // Displays only for SNOMED CT codes: the index has no ICD-10 terms.
+  const conceptCoding = (system: string | undefined, code: string): Coding => {
+    const concept = system === snomedSystem ? index.position(code) : undefined
+    const display = concept === undefined ? undefined : index.preferredTerm(concept, refsets)
+    return { ...(system === undefined ? {} : { system }), code, ...(display === undefined ? {} : { display }) }
+  }
+  const extra = ["mapGroup", "mapPriority", "mapRule", "mapAdvice"].flatMap((name) => {
+    const value = column(columns, member, name)
+    if (value === undefined || value === "") return []
+    return [
+      /^\d+$/.test(value) && name !== "mapRule" && name !== "mapAdvice"
+        ? { name, valueInteger: Number(value) }
+        : { name, valueString: value }
+    ]
+  })
+  return {
+    equivalence:
+      target === ""
+        ? "unmatched"
+        : isAssociation
+          ? (associationEquivalence[refsetId] ?? "relatedto")
+          : (correlationEquivalence[column(columns, member, "correlationId") ?? ""] ?? "inexact"),
+    source: conceptCoding(snomedSystem, member.referencedComponentId),
+    ...(target === "" ? {} : { target: conceptCoding(targetSystem, target) }),
+    products: [],
+    map: `${snomedSystem}?fhir_cm=${refsetId}`,
+    extra
+  }
+}
+
+/** The rows of a refset for a code: as the source, or in reverse as the target. */
+const snomedMatches = (index: SnomedIndex, refsetId: string, code: string, reverse: boolean) => {
+  const { columns } = index.refsets.get(refsetId)!
+  const targetColumn = columns.includes("targetComponentId") ? "targetComponentId" : "mapTarget"
+  const members = reverse ? index.membersWith(refsetId, targetColumn, code) : index.refsetMembers(refsetId, code)
+  const refsets = languageRefsets(index, [])
+  return members.map((member) => snomedMatch(index, refsetId, member, refsets))
+}
+
+/** The SNOMED CT maps from a code's system towards the system sought (either way round in reverse). */
+const snomedRefsetsFor = (index: SnomedIndex, coding: Coding, wanted: string | undefined, reverse: boolean) => {
+  const [sourceSystem, targetSystem] = reverse ? [wanted, coding.system] : [coding.system, wanted]
+  if (sourceSystem !== undefined && sourceSystem !== snomedSystem) return []
+  const targetOf = (refsetId: string) => mapTargetSystems[refsetId] ?? snomedSystem
+  return [...Object.keys(associationEquivalence), ...Object.keys(mapTargetSystems)].filter(
+    (refsetId) => index.refsets.has(refsetId) && (targetSystem === undefined || targetOf(refsetId) === targetSystem)
+  )
+}
+
+/** Translation with one implicit map, named by url: its edition's release (or the code's), then the refset's rows. */
+const translateImplicit = (edition: string, refsetId: string, question: Question) =>
+  Effect.gen(function* () {
+    const matches: Array<Found> = []
+    for (const coding of question.codings) {
+      const index = yield* releaseFor(snomedSystem, edition === snomedSystem ? coding.version : edition)
+      if (!index.refsets.has(refsetId)) {
+        return yield* FhirFailure.of(404, "not-found", `The reference set '${refsetId}' is not in SNOMED CT version '${index.uri}'.`, [
+          "url"
+        ])
+      }
+      matches.push(...snomedMatches(index, refsetId, coding.code, question.reverse))
+    }
+    const codes = question.codings.map((coding) => `'${coding.code}'`).join(", ")
+    return translationOf(matches, `No ${question.reverse ? "source" : "target"} for ${codes} in the reference set '${refsetId}'.`)
+  })
+
+// Concept maps found by url, given, or searched for.
+
+/** Whether a map's source or target scope (`sourceUri`/`sourceCanonical`, …) is the value set asked for, when one is. */
+const scopeFits = (scope: string | undefined, wanted: string | undefined) =>
+  wanted === undefined || (scope !== undefined && splitCanonical(scope)[0] === splitCanonical(wanted)[0])
+
+/** Translation with resource maps; with no url, SNOMED CT's implicit maps that fit join them. */
+const translateWithMaps = (
+  context: TerminologyContext,
+  maps: ReadonlyArray<ConceptMapResource> | "search",
+  input: Input,
+  question: Question
+) =>
+  Effect.gen(function* () {
+    const matches: Array<Found> = []
+    const messages: Array<string> = []
+    for (const coding of question.codings) {
+      const request: TranslateRequest = { coding, wanted: question.wanted, reverse: question.reverse, dependencies: question.dependencies }
+      const candidates =
+        maps === "search"
+          ? context.conceptMaps.filter(
+              (map) =>
+                scopeFits(map.sourceUri ?? map.sourceCanonical, input.source) &&
+                scopeFits(map.targetUri ?? map.targetCanonical, input.target) &&
+                conceptMapFits(map, request)
+            )
+          : maps
+      const translation = yield* Either.mapLeft(translate(candidates, request, context.conceptMap), terminologyFailure)
+      matches.push(...translation.matches)
+      if (translation.message !== undefined) messages.push(translation.message)
+      // Implicit maps have no value set scope to compare with `source` or `target`.
+      if (maps === "search" && input.source === undefined && input.target === undefined)
+        matches.push(...(yield* snomedSearch(coding, question)))
+    }
+    return translationOf(matches, messages.join(" "))
+  })
+
+/** The rows of every SNOMED CT map that fits, in the release the code names (none when it is not loaded). */
+const snomedSearch = (coding: Coding & { readonly code: string }, question: Question) =>
+  Effect.gen(function* () {
+    const releases = yield* SnomedReleases
+    const version = coding.system === snomedSystem ? coding.version : undefined
+    const index = yield* Effect.option(releases.resolve(version))
+    return Option.match(index, {
+      onNone: () => [],
+      onSome: (index) =>
+        snomedRefsetsFor(index, coding, question.wanted, question.reverse).flatMap((refsetId) =>
+          snomedMatches(index, refsetId, coding.code, question.reverse)
+        )
+    })
+  })
+
+// The answer.
+
+const productPart = (product: OtherElement) => ({
+  name: "product",
+  part: [
+    { name: "element", valueUri: product.property },
+    { name: "concept", valueCoding: { system: product.system, code: product.value, display: product.display } }
+  ]
+})
+
+const matchPart = (match: Found, question: Question) => {
+  // R4 answers the concept found (a source in reverse); R5 always the target, with the source beside it in reverse.
+  const concept = question.reverse && !question.r5 ? match.source : match.target
+  return {
+    name: "match",
+    part: [
+      { name: "equivalence", valueCode: match.equivalence },
+      ...(concept === undefined ? [] : [{ name: "concept", valueCoding: concept }]),
+      ...match.products.map(productPart),
+      ...(match.comment === undefined ? [] : [{ name: "comment", valueString: match.comment }]),
+      ...(match.map === undefined
+        ? []
+        : [question.r5 ? { name: "originMap", valueCanonical: match.map } : { name: "source", valueUri: match.map }]),
+      ...(question.r5 && question.reverse ? [{ name: "source", valueCoding: match.source }] : []),
+      ...(match.extra ?? [])
+    ]
+  }
+}
+
+const answer = (translation: Translation, question: Question) => ({
+  resourceType: "Parameters",
+  parameter: [
+    { name: "result", valueBoolean: translation.result },
+    ...(translation.message === undefined ? [] : [{ name: "message", valueString: translation.message }]),
+    ...translation.matches.map((match) => matchPart(match, question))
+  ]
+})
+
+export const translateOperation = defineOperation({
+  resource: "ConceptMap",
+  name: "translate",
+  definition: "http://hl7.org/fhir/OperationDefinition/ConceptMap-translate",
+  summary:
+    "Translate a code with a concept map: supplied, stored, SNOMED CT's implicit maps (url http://snomed.info/sct?fhir_cm=<refset id>), or every map that fits",
+  unknownParameters: "ignore",
+  parameters,
+  handler: (input) =>
+    Effect.gen(function* () {
+      const question = yield* questionOf(input)
+      const context = yield* terminologyContext(input["tx-resource"], input.useSupplement)
+      if (input.conceptMap !== undefined) {
+        if (input.conceptMap.resourceType !== "ConceptMap") {
+          return yield* FhirFailure.of(
+            400,
+            "invalid",
+            `The conceptMap parameter holds a ${String(input.conceptMap.resourceType)}, not a ConceptMap.`,
+            ["conceptMap"]
+          )
+        }
+        return answer(yield* translateWithMaps(context, [input.conceptMap as unknown as ConceptMapResource], input, question), question)
+      }
+      if (input.url === undefined) {
+        if (question.codings.some((coding) => coding.system === undefined)) {
+          return yield* FhirFailure.of(
+            400,
+            "required",
+            "Give the url of the concept map, or the system of the code to find the maps from it.",
+            ["url"]
+          )
+        }
+        return answer(yield* translateWithMaps(context, "search", input, question), question)
+      }
+      const [url, version] = splitCanonical(input.url)
+      const implicit = implicitMap.exec(url)
+      if (implicit !== null) return answer(yield* translateImplicit(implicit[1]!, implicit[2]!, question), question)
+      const map = context.conceptMap(url, input.conceptMapVersion ?? version)
+      if (map === undefined) {
+        const canonical = input.conceptMapVersion === undefined ? input.url : `${url}|${input.conceptMapVersion}`
+        return yield* Effect.fail(
+          terminologyFailure(notFound(`A definition for the ConceptMap '${canonical}' could not be found`, ["url"]))
+        )
+      }
+      return answer(yield* translateWithMaps(context, [map], input, question), question)
+    })
+})
