@@ -52,13 +52,14 @@ const wantedDesignation = (tokens: ReadonlyArray<string> | undefined) => (design
       : designation.use?.code === code && (system === "" || designation.use?.system === system)
   })
 
+const conceptProperties = "http://hl7.org/fhir/concept-properties#"
+
 export const preferredForLanguage = {
   system: "http://terminology.hl7.org/CodeSystem/hl7TermMaintInfra",
   code: "preferredForLanguage",
   display: "Preferred For Language"
 }
 
-const conceptDefinition = "http://hl7.org/fhir/StructureDefinition/valueset-concept-definition"
 // R4 has no expansion.property: FHIR's cross-version extensions carry R5's element (https://hl7.org/fhir/versions.html#extensions).
 const expansionPropertyExtension = "http://hl7.org/fhir/5.0/StructureDefinition/extension-ValueSet.expansion.property"
 const containsPropertyExtension = "http://hl7.org/fhir/5.0/StructureDefinition/extension-ValueSet.expansion.contains.property"
@@ -154,7 +155,9 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
   const entry = (member: Member): Contains => {
     const { provider, concept } = member
     const display = member.entry?.display ?? provider.display(concept, options.languages)
+    // includeDefinition: each concept's definition, as the standard `definition` property.
     const definition = options.includeDefinition === true ? provider.definition(concept) : undefined
+    if (definition !== undefined && !definitions.has("definition")) definitions.set("definition", `${conceptProperties}definition`)
     // When the display is in another language, the code system's own display becomes one of the designations.
     const ownDisplay = provider.display(concept, [])
     const ownDesignation =
@@ -195,7 +198,7 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
         : {
             extension: [
               ...(member.entry?.extension ?? []),
-              ...(definition === undefined ? [] : [{ url: conceptDefinition, valueString: definition }]),
+              ...(definition === undefined ? [] : [containsProperty({ code: "definition", valueString: definition })]),
               ...properties.map(containsProperty)
             ]
           })
