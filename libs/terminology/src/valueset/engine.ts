@@ -57,8 +57,6 @@ export interface IncludeSet {
   /** The compose entries of listed concepts: the display and extensions the value set gives them. */
   readonly listed: ReadonlyMap<unknown, ValueSetComposeConcept>
   readonly imports: ReadonlyArray<Composition>
-  /** The whole code system: no codes listed, no filters. */
-  readonly whole: boolean
   /** Defined by filters or as the whole code system rather than by listing codes. */
   readonly intensional: boolean
   /** A code system (or version of it) that could not be found: the include contains nothing, expanding fails, validating reports it. */
@@ -182,7 +180,6 @@ export const compose = (
             concepts: undefined,
             listed: new Map(),
             imports,
-            whole: false,
             intensional: false
           } satisfies IncludeSet
         }
@@ -195,7 +192,6 @@ export const compose = (
             concepts: undefined,
             listed: new Map(),
             imports,
-            whole: false,
             intensional: false,
             unresolved
           } satisfies IncludeSet
@@ -226,7 +222,6 @@ export const compose = (
           concepts: concepts ?? provider.all(),
           listed: listedEntries,
           imports,
-          whole: concepts === undefined,
           intensional: include.concept === undefined
         } satisfies IncludeSet
       })

@@ -205,11 +205,14 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
     }
   }
 
+  // Nested by the code system's hierarchy where the value set is defined by it (whole systems, filters)
+  // and the hierarchy is a tree; a list of codes, a text filter, paging or a polyhierarchy stays flat.
   const hierarchical =
     options.excludeNested !== true &&
     !paged &&
     (options.filter === undefined || options.filter === "") &&
-    composition.includes.every((include) => include.whole && include.imports.length === 0)
+    composition.includes.every((include) => include.intensional && include.imports.length === 0) &&
+    page.every((member) => member.provider.parents(member.concept).length <= 1)
   const contains = hierarchical ? nest(page, entry) : page.map(entry)
 
   const parameters = [
