@@ -166,7 +166,10 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
         : []
     const designations =
       options.includeDesignations === true || options.designations !== undefined
-        ? [...ownDesignation, ...provider.designations(concept)].filter(wantedDesignation(options.designations))
+        ? [
+            ...ownDesignation,
+            ...provider.designations(concept).filter((designation) => designation.value !== display || ownDesignation.length === 0)
+          ].filter(wantedDesignation(options.designations))
         : []
     // A concept's status (retired, deprecated) always travels with it; other properties when asked for.
     const wanted = options.properties?.includes("status") === true ? (options.properties ?? []) : [...(options.properties ?? []), "status"]
