@@ -298,7 +298,20 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
     return { valid: false, found: false, issues, parameters }
   }
   const canonicalCode = provider.code(concept)
-  if (canonicalCode !== code) parameters[0] = { name: "code", valueCode: canonicalCode }
+  if (canonicalCode !== code) {
+    const canonicalSystem = provider.version === undefined ? system : `${system}|${provider.version}`
+    issues.push(
+      txIssue(
+        "information",
+        "business-rule",
+        "code-rule",
+        `The code '${code}' differs from the correct code '${canonicalCode}' by case. Although the code system '${canonicalSystem}' is case insensitive, implementers are strongly encouraged to use the correct case anyway`,
+        paths.code,
+        "CODE_CASE_DIFFERENCE"
+      )
+    )
+    parameters.push({ name: "normalized-code", valueCode: canonicalCode })
+  }
   const display = provider.display(concept, options.languages)
   if (display !== undefined) parameters.push({ name: "display", valueString: display })
   let valid = !issues.some((issue) => issue.severity === "error")
@@ -414,6 +427,9 @@ const outcome = (issues: ReadonlyArray<ValidationIssue>) => ({
   }))
 })
 
+/** Notes that do not question the code itself, left out of the message. */
+const notesOnly = new Set(["CONCEPT_DEPRECATED_IN_VALUESET", "CODE_CASE_DIFFERENCE"])
+
 const answer = (
   result: boolean,
   issues: ReadonlyArray<ValidationIssue>,
@@ -421,7 +437,7 @@ const answer = (
 ) => {
   // The message is about the code; notes on the resources used and on other codings stay in the issues.
   const reported = issues.filter(
-    (issue) => !["status-check", "this-code-not-in-vs"].includes(issue.txIssueType) && issue.messageId !== "CONCEPT_DEPRECATED_IN_VALUESET"
+    (issue) => !["status-check", "this-code-not-in-vs"].includes(issue.txIssueType) && !notesOnly.has(issue.messageId ?? "")
   )
   return {
     resourceType: "Parameters",
