@@ -155,8 +155,8 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
   const entry = (member: Member): Contains => {
     const { provider, concept } = member
     const display = member.entry?.display ?? provider.display(concept, options.languages)
-    // includeDefinition: each concept's definition, as the standard `definition` property.
-    const definition = options.includeDefinition === true ? provider.definition(concept) : undefined
+    // The `definition` property is the concept's definition (http://hl7.org/fhir/concept-properties#definition).
+    const definition = options.properties?.includes("definition") === true ? provider.definition(concept) : undefined
     if (definition !== undefined && !definitions.has("definition")) definitions.set("definition", `${conceptProperties}definition`)
     // When the display is in another language, the code system's own display becomes one of the designations.
     const ownDisplay = provider.display(concept, [])
@@ -172,7 +172,7 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
           ].filter(wantedDesignation(options.designations))
         : []
     // A concept's status (retired, deprecated) always travels with it; other properties when asked for.
-    const wanted = options.properties?.includes("status") === true ? (options.properties ?? []) : [...(options.properties ?? []), "status"]
+    const wanted = [...new Set([...(options.properties ?? []), "status"])].filter((code) => code !== "definition")
     const properties = wanted.flatMap((code) => {
       const values = provider.properties(concept).filter((property) => property.code === code)
       if (values.length > 0 && !definitions.has(code)) {
