@@ -15,6 +15,7 @@ import {
 } from "@ffynnon/terminology"
 import { Either } from "effect"
 import { evaluateEcl } from "./ecl/Ecl"
+import { expressionProvider, type SnomedConcept } from "./expressionProvider"
 import { neighbours, type SnomedIndex } from "./index/SnomedIndex"
 import { Concepts, languageRefsetsFor } from "./metadata"
 import { snomedSystem } from "./store/load"
@@ -147,13 +148,13 @@ const eclFilter = (index: SnomedIndex, expression: string): Either.Either<Concep
       )
   })
 
-const providers = new WeakMap<SnomedIndex, Map<string, CodeSystemProvider<number>>>()
+const providers = new WeakMap<SnomedIndex, Map<string, CodeSystemProvider<SnomedConcept>>>()
 
 /**
  * The provider for one release's index (one per index and default language, kept while the index
  * is served). `defaultLanguage` is the display language when a request names none.
  */
-export const snomedProvider = (index: SnomedIndex, defaultLanguage = "en-GB"): CodeSystemProvider<number> => {
+export const snomedProvider = (index: SnomedIndex, defaultLanguage = "en-GB"): CodeSystemProvider<SnomedConcept> => {
   let byLanguage = providers.get(index)
   if (byLanguage === undefined) providers.set(index, (byLanguage = new Map()))
   const existing = byLanguage.get(defaultLanguage)
@@ -201,6 +202,7 @@ export const snomedProvider = (index: SnomedIndex, defaultLanguage = "en-GB"): C
     name: "SNOMED CT",
     caseSensitive: false,
     compositional: true,
+    polyhierarchical: true,
     content: "complete",
     resource: undefined,
     language: undefined,
@@ -258,6 +260,11 @@ export const snomedProvider = (index: SnomedIndex, defaultLanguage = "en-GB"): C
       ),
     filter: (filter) => {
       if (filter.property === "concept") return conceptFilter(filter)
+      // The reference sets the release holds members of (`?fhir_vs=refset`).
+      if (filter.property === "refset" && filter.op === "exists" && filter.value === "true") {
+        const refsets = [...index.refsets.keys(), ...index.languageRefsets.keys()].flatMap((refsetId) => index.position(refsetId) ?? [])
+        return Either.right(sortedSet(Uint32Array.from(new Set(refsets)).sort()))
+      }
       if ((filter.property === "constraint" || filter.property === "expression") && filter.op === "=") {
         return eclFilter(index, filter.value)
       }
@@ -270,6 +277,7 @@ export const snomedProvider = (index: SnomedIndex, defaultLanguage = "en-GB"): C
     },
     search: (text, within) => index.search(text, (concept) => within.has(concept)).map((hit) => hit.concept)
   }
-  byLanguage.set(defaultLanguage, provider)
-  return provider
+  const withExpressions = expressionProvider(index, provider, defaultLanguage)
+  byLanguage.set(defaultLanguage, withExpressions)
+  return withExpressions
 }

@@ -38,6 +38,8 @@ export interface CodeSystemProvider<C = unknown> {
   readonly caseSensitive: boolean
   /** Whether codes may be composed into expressions (SNOMED CT): an intensional value set over it is never closed. */
   readonly compositional: boolean
+  /** Whether concepts commonly have several parents (SNOMED CT), so expansions are not nested by the hierarchy. */
+  readonly polyhierarchical: boolean
   readonly content: NonNullable<CodeSystemResource["content"]>
   /** The resource behind it, when there is one: its status and extensions matter to validation. */
   readonly resource: CodeSystemResource | undefined
@@ -67,6 +69,8 @@ export interface CodeSystemProvider<C = unknown> {
   children(concept: C): ReadonlyArray<C>
   /** The top of the hierarchy, for hierarchical expansions; empty when the code system is flat. */
   roots(): ReadonlyArray<C>
+  /** A remark for whoever validates the code on its own, e.g. that an expression was not checked against a concept model. */
+  note?(concept: C): string | undefined
   /** Whether `ancestor` subsumes `concept` (or is it). */
   subsumes(ancestor: C, concept: C): boolean
   all(): ConceptSet<C>

@@ -298,7 +298,7 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
     return { valid: false, found: false, issues, parameters }
   }
   const canonicalCode = provider.code(concept)
-  if (canonicalCode !== code) {
+  if (canonicalCode !== code && canonicalCode.toLowerCase() === code.toLowerCase()) {
     const canonicalSystem = provider.version === undefined ? system : `${system}|${provider.version}`
     issues.push(
       txIssue(
@@ -314,6 +314,15 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
   }
   const display = provider.display(concept, options.languages)
   if (display !== undefined) parameters.push({ name: "display", valueString: display })
+  const note = options.composition === undefined ? provider.note?.(concept) : undefined
+  if (note !== undefined)
+    issues.push({
+      severity: "information",
+      code: "informational",
+      txIssueType: "process-note",
+      text: note,
+      expression: [paths.code]
+    })
   let valid = !issues.some((issue) => issue.severity === "error")
   let inValueSet = true
   if (provider.isInactive(concept)) {

@@ -140,7 +140,7 @@ export const snomedImplicitValueSet = (url: string): ValueSetResource | undefine
     selector === undefined
       ? undefined
       : selector === "refset"
-        ? { property: "concept", op: "is-a", value: "900000000000455006" }
+        ? { property: "refset", op: "exists", value: "true" }
         : selector.startsWith("isa/")
           ? { property: "concept", op: "is-a", value: selector.slice(4) }
           : selector.startsWith("refset/")

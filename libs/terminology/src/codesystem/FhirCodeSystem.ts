@@ -250,6 +250,7 @@ export const makeFhirCodeSystem = (
     name: resource.name ?? resource.title ?? resource.url ?? "",
     caseSensitive,
     compositional: resource.compositional === true,
+    polyhierarchical: false,
     content: resource.content ?? "complete",
     resource,
     language: resource.language,

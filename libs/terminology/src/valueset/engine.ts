@@ -311,10 +311,16 @@ const setOf = (concepts: ReadonlyArray<unknown>): ConceptSet<unknown> => {
   return { size: unique.length, has: (concept) => members.has(concept), [Symbol.iterator]: () => unique[Symbol.iterator]() }
 }
 
-/** Iterates the smaller set and tests the larger. */
+/** Lists the smaller set's members that the larger has; membership asks both, so members never listed (expressions) still count. */
 const intersect = (a: ConceptSet<unknown>, b: ConceptSet<unknown>): ConceptSet<unknown> => {
   const [small, large] = a.size <= b.size ? [a, b] : [b, a]
-  return setOf([...small].filter((concept) => large.has(concept)))
+  const listed = [...small].filter((concept) => large.has(concept))
+  return {
+    size: listed.length,
+    has: (concept) => a.has(concept) && b.has(concept),
+    array: () => listed,
+    [Symbol.iterator]: () => listed[Symbol.iterator]()
+  }
 }
 
 /** Whether a provider's concept is in an include (its own set and every import). */

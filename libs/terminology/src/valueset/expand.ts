@@ -215,7 +215,7 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
     !paged &&
     (options.filter === undefined || options.filter === "") &&
     composition.includes.every((include) => include.intensional && include.imports.length === 0) &&
-    page.every((member) => member.provider.parents(member.concept).length <= 1)
+    page.every((member) => !member.provider.polyhierarchical && member.provider.parents(member.concept).length <= 1)
   const contains = hierarchical ? nest(page, entry) : page.map(entry)
 
   const parameters = [

@@ -1,0 +1,125 @@
+/**
+ * SNOMED CT's provider with post-coordinated expressions (Compositional Grammar) as codes: a code
+ * such as `128241005:{363698007=181268008}` is located as an expression whose concepts exist, is
+ * shown in its compact form with terms, and is a member of an is-a or ECL value set when its
+ * meaning falls within it. Expressions are never listed by an expansion unless a value set names
+ * them; the `expressions` filter (true/false) says whether a value set admits them at all.
+ */
+import { type CodeSystemProvider, type ConceptSet, type PropertyValue, type ValueSetFilter } from "@ffynnon/terminology"
+import { Either } from "effect"
+import {
+  checkExpression,
+  expressionChildren,
+  expressionCode,
+  expressionConcept,
+  expressionMatchesEcl,
+  expressionParents,
+  expressionProperties,
+  expressionSubsumedBy,
+  isExpression,
+  parseExpression,
+  renderExpression,
+  type SnomedExpression
+} from "./expression/Expression"
+import type { SnomedIndex } from "./index/SnomedIndex"
+import { languageRefsets } from "./provider"
+
+/** A post-coordinated expression as a concept handle: its text as given and its canonical code. */
+export interface ExpressionConcept {
+  readonly expression: SnomedExpression
+  readonly text: string
+  readonly canonical: string
+}
+
+export type SnomedConcept = number | ExpressionConcept
+
+/** Recently located expressions by canonical code, so the same expression is the same handle within and across requests. */
+const handlesKept = 10_000
+
+const isConcept = (concept: SnomedConcept): concept is number => typeof concept === "number"
+
+/** Whether a filter admits an expression: hierarchy filters by subsumption, ECL by its meaning. */
+const admits = (index: SnomedIndex, filter: ValueSetFilter, concept: ExpressionConcept) => {
+  if (filter.property === "concept" && (filter.op === "is-a" || filter.op === "descendent-of")) {
+    const ancestor = index.position(filter.value)
+    return ancestor !== undefined && expressionSubsumedBy(index, concept.expression, ancestor)
+  }
+  if ((filter.property === "constraint" || filter.property === "expression") && filter.op === "=") {
+    return Either.getOrElse(expressionMatchesEcl(index, filter.value, concept.expression), () => false)
+  }
+  return false
+}
+
+const withExpressions = <C>(set: ConceptSet<number>, admit: (concept: ExpressionConcept) => boolean): ConceptSet<C> =>
+  ({
+    get size() {
+      return set.size
+    },
+    has: (concept: SnomedConcept) => (isConcept(concept) ? set.has(concept) : admit(concept)),
+    ...(set.array === undefined ? {} : { array: () => set.array!() }),
+    [Symbol.iterator]: () => set[Symbol.iterator]()
+  }) as unknown as ConceptSet<C>
+
+export const expressionProvider = (
+  index: SnomedIndex,
+  base: CodeSystemProvider<number>,
+  defaultLanguage: string
+): CodeSystemProvider<SnomedConcept> => {
+  const handles = new Map<string, ExpressionConcept>()
+  const locate = (code: string): SnomedConcept | undefined => {
+    if (!isExpression(code)) return base.locate(code)
+    const parsed = parseExpression(code)
+    if (Either.isLeft(parsed)) return undefined
+    const single = expressionConcept(parsed.right)
+    if (single !== undefined) return base.locate(single)
+    if (checkExpression(index, parsed.right).some((problem) => problem.kind === "unknown")) return undefined
+    const canonical = expressionCode(parsed.right)
+    const known = handles.get(canonical)
+    if (known !== undefined) return known
+    if (handles.size >= handlesKept) handles.delete(handles.keys().next().value!)
+    const handle = { expression: parsed.right, text: code, canonical }
+    handles.set(canonical, handle)
+    return handle
+  }
+  const render = (concept: ExpressionConcept, languages: ReadonlyArray<string>) =>
+    renderExpression(index, concept.expression, languageRefsets(index, languages, defaultLanguage))
+  const propertiesOf = (concept: ExpressionConcept): ReadonlyArray<PropertyValue> =>
+    expressionProperties(index, concept.expression).map((attribute) => ({ code: attribute.type, valueCode: attribute.value }))
+  const expressionsFilter = (filter: ValueSetFilter): ConceptSet<SnomedConcept> => {
+    const admitted = filter.value === "true"
+    return withExpressions(base.all(), () => admitted)
+  }
+  return {
+    ...base,
+    locate,
+    code: (concept) => (isConcept(concept) ? base.code(concept) : concept.text),
+    display: (concept, languages) => (isConcept(concept) ? base.display(concept, languages) : render(concept, languages)),
+    definition: (concept) => (isConcept(concept) ? base.definition(concept) : undefined),
+    designations: (concept) => (isConcept(concept) ? base.designations(concept) : []),
+    hasDisplay: (concept, display, languages) =>
+      isConcept(concept) ? base.hasDisplay(concept, display, languages) : render(concept, languages) === display,
+    displays: (concept, languages) => (isConcept(concept) ? base.displays(concept, languages) : [{ value: render(concept, languages) }]),
+    isInactive: (concept) => (isConcept(concept) ? base.isInactive(concept) : false),
+    isAbstract: (concept) => (isConcept(concept) ? base.isAbstract(concept) : false),
+    status: (concept) => (isConcept(concept) ? base.status(concept) : undefined),
+    properties: (concept) => (isConcept(concept) ? base.properties(concept) : propertiesOf(concept)),
+    parents: (concept) => (isConcept(concept) ? base.parents(concept) : expressionParents(index, concept.expression)),
+    children: (concept) => (isConcept(concept) ? base.children(concept) : expressionChildren(index, concept.expression)),
+    note: (concept) =>
+      isConcept(concept)
+        ? undefined
+        : "The expression is grammatically correct and the concepts are valid, but the expression has not been checked against the SNOMED CT concept model (MRCM)",
+    subsumes: (ancestor, concept) =>
+      isConcept(ancestor)
+        ? isConcept(concept)
+          ? base.subsumes(ancestor, concept)
+          : expressionSubsumedBy(index, concept.expression, ancestor)
+        : !isConcept(concept) && ancestor.canonical === concept.canonical,
+    all: () => withExpressions(base.all(), () => false),
+    filter: (filter) =>
+      filter.property === "expressions" && filter.op === "=" && (filter.value === "true" || filter.value === "false")
+        ? Either.right(expressionsFilter(filter))
+        : Either.map(base.filter(filter), (set) => withExpressions(set, (concept) => admits(index, filter, concept))),
+    search: (text, within) => base.search(text, within as unknown as ConceptSet<number>)
+  }
+}
