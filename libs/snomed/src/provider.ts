@@ -141,6 +141,7 @@ const eclFilter = (index: SnomedIndex, expression: string): Either.Either<Concep
       Either.left(
         new FilterError({
           reason: error._tag === "EclTooCostly" ? "too-costly" : error._tag === "EclUnsupported" ? "not-supported" : "invalid",
+          ...(error._tag === "EclSyntaxError" || error._tag === "EclUnknownConcept" ? { messageId: "INVALID_ECL" } : {}),
           message: `The ECL expression '${quoteEcl(expression, error._tag === "EclTooCostly" ? 0 : error.position)}' ${
             error._tag === "EclTooCostly" || error._tag === "EclUnsupported" ? "cannot be used" : "is not valid"
           }: ${error.message}`

@@ -134,6 +134,7 @@ export interface ValueSetResource {
   readonly experimental?: boolean
   readonly language?: string
   readonly immutable?: boolean
+  readonly description?: string
   readonly compose?: ValueSetCompose
   readonly expansion?: unknown
   readonly contained?: ReadonlyArray<TerminologyResource>

@@ -28,6 +28,8 @@ export interface ConceptSet<C> {
 export class FilterError extends Data.TaggedError("FilterError")<{
   readonly reason: "not-supported" | "invalid" | "too-costly"
   readonly message: string
+  /** The message's key in the FHIR validator's catalogue, where one fits. */
+  readonly messageId?: string
 }> {}
 
 export interface CodeSystemProvider<C = unknown> {

@@ -60,8 +60,7 @@ export const terminologyFailure = (error: TerminologyError) =>
           ? {}
           : { coding: [{ system: "http://hl7.org/fhir/tools/CodeSystem/tx-issue-type", code: error.txIssueType }] }),
         text: error.message
-      },
-      ...(error.expression === undefined ? {} : { expression: error.expression })
+      }
     })
   })
 
@@ -81,8 +80,7 @@ export const checkDisplayLanguage = (displayLanguage: string | undefined) =>
             details: {
               coding: [{ system: "http://hl7.org/fhir/tools/CodeSystem/tx-issue-type", code: "invalid-display" }],
               text: `Invalid displayLanguage: '${displayLanguage}'`
-            },
-            expression: ["displayLanguage"]
+            }
           })
         })
       )

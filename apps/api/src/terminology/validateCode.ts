@@ -100,7 +100,11 @@ const validate = (input: Input, acceptLanguage: string | undefined, forValueSet:
       }
       yield* context.requireSupplements(valueSetSupplements(valueSet))
       const composed = compose(valueSet, context.resolver, rules)
-      if (Either.isLeft(composed)) return validationFailure(composed.left, input.codeableConcept as CodeableConcept | undefined)
+      if (Either.isLeft(composed)) {
+        // A value set whose parts cannot be found still answers (not valid, and why); one that is wrong is an error.
+        if (composed.left.type !== "not-found") return yield* Effect.fail(terminologyFailure(composed.left))
+        return validationFailure(composed.left, input.codeableConcept as CodeableConcept | undefined)
+      }
       composition = composed.right
     }
     const system = forValueSet ? input.system : (input.url ?? codeSystem?.url ?? input.system)

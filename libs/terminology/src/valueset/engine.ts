@@ -213,6 +213,16 @@ export const compose = (
           concepts = setOf(listed)
         }
         for (const filter of include.filter ?? []) {
+          if (filter.value === undefined || filter.value === "") {
+            return yield* Either.left(
+              new TerminologyError({
+                type: "invalid",
+                txIssueType: "vs-invalid",
+                messageId: "UNABLE_TO_HANDLE_SYSTEM_FILTER_WITH_NO_VALUE",
+                message: `The system ${include.system} filter with property = ${filter.property}, op = ${filter.op} has no value`
+              })
+            )
+          }
           const filtered = yield* provider.filter(filter).pipe(Either.mapLeft(filterFailure))
           concepts = concepts === undefined ? filtered : intersect(concepts, filtered)
         }
@@ -244,7 +254,9 @@ export const compose = (
 const filterFailure = (error: FilterError) =>
   new TerminologyError({
     type: error.reason === "not-supported" ? "not-supported" : error.reason === "too-costly" ? "too-costly" : "invalid",
-    message: error.message
+    txIssueType: "vs-invalid",
+    message: error.message,
+    ...(error.messageId === undefined ? {} : { messageId: error.messageId })
   })
 
 /** The version an include's code system is taken at: forced, else the include's, else the request's default, else the latest. */

@@ -232,7 +232,8 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
     extension: [{ url: "code", valueCode: code }, ...(uri === undefined ? [] : [{ url: "uri", valueUri: uri }])]
   }))
   // The definition comes back only when asked for (`includeDefinition`); the expansion is the answer.
-  const { expansion: _previous, compose, ...valueSet } = composition.valueSet
+  // The expansion carries the value set's identity and status; its narrative description stays with the definition.
+  const { expansion: _previous, compose, description: _description, ...valueSet } = composition.valueSet
   return Either.right({
     ...valueSet,
     ...(options.includeDefinition === true && compose !== undefined ? { compose } : {}),
