@@ -22,3 +22,6 @@ export const compareVersions = (a: string | undefined, b: string | undefined) =>
   }
   return 0
 }
+
+/** Whether a version names a range (`1.x`, `1.0.*`) rather than one version. */
+export const isRange = (version: string) => version.split(".").some((part) => part === "x" || part === "*")

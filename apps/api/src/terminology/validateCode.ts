@@ -77,7 +77,20 @@ const validate = (input: Input, acceptLanguage: string | undefined, forValueSet:
       codeSystem === undefined ? input["tx-resource"] : [...(input["tx-resource"] ?? []), input.codeSystem!],
       input.useSupplement
     )
-    const rules = versionRules(input)
+    // The versions the codes name, for value sets that allow a range of versions.
+    const codings = [
+      ...((input.codeableConcept as CodeableConcept | undefined)?.coding ?? []),
+      ...(input.coding === undefined ? [] : [input.coding as Coding]),
+      ...(input.system === undefined || (input.systemVersion ?? input.version) === undefined
+        ? []
+        : [{ system: input.system, version: input.systemVersion ?? input.version }])
+    ]
+    const preferred = new Map(
+      codings.flatMap((coding) =>
+        coding.system === undefined || coding.version === undefined ? [] : [[coding.system, coding.version] as const]
+      )
+    )
+    const rules = { ...versionRules(input), preferred }
     let composition
     if (forValueSet) {
       const valueSet =

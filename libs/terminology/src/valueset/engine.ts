@@ -9,7 +9,7 @@ import { Either } from "effect"
 import type { CodeSystemResource, ValueSetComposeConcept, ValueSetInclude, ValueSetResource } from "../fhir"
 import { FilterError, type CodeSystemProvider, type ConceptSet } from "../provider"
 import { notFound, TerminologyError } from "../errors"
-import { versionMatches } from "../versions"
+import { isRange, versionMatches } from "../versions"
 
 export type Provider = CodeSystemProvider<unknown>
 
@@ -36,6 +36,8 @@ export interface VersionRules {
   readonly checked: ReadonlyMap<string, string>
   /** `default-valueset-version`: the version of an imported value set where the import does not say. */
   readonly valueSetDefaults: ReadonlyMap<string, string>
+  /** Versions the codes being validated name: taken where the value set allows a range of versions (`1.x`) that includes them. */
+  readonly preferred?: ReadonlyMap<string, string>
 }
 
 export const noVersionRules: VersionRules = { defaults: new Map(), forced: new Map(), checked: new Map(), valueSetDefaults: new Map() }
@@ -268,8 +270,14 @@ export const resolveSystem = (
 ): Either.Either<Provider, TerminologyError> => {
   const forced = rules.forced.get(system)
   const checked = rules.checked.get(system)
-  // Where nothing states a version, the newest one the check allows is taken.
-  const version = forced ?? stated ?? rules.defaults.get(system) ?? checked
+  const preferred = rules.preferred?.get(system)
+  const allows = (range: string | undefined) => preferred !== undefined && (range === undefined || versionMatches(preferred, range))
+  // A range stated or checked takes the coding's version within it; where nothing states a version, the newest one the check allows.
+  const version =
+    forced ??
+    (stated !== undefined && stated !== preferred && allows(stated) && isRange(stated) ? preferred : stated) ??
+    rules.defaults.get(system) ??
+    (checked !== undefined && allows(checked) ? preferred : checked)
   const resolution = resolver.codeSystem(system, version)
   switch (resolution._tag) {
     case "found": {
