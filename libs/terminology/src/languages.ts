@@ -1,4 +1,5 @@
 import type { ValueSetResource } from "./fhir"
+import { expansionParameter } from "./valueset/engine"
 
 /** Language preferences from `displayLanguage` or an HTTP `Accept-Language` header. */
 
@@ -23,13 +24,5 @@ export const preferredLanguages = (displayLanguage: string | undefined, acceptLa
  * compose (http://hl7.org/fhir/StructureDefinition/valueset-expansion-parameter), else its own
  * `language`.
  */
-export const valueSetLanguage = (valueSet: ValueSetResource): string | undefined => {
-  const parameter = valueSet.compose?.extension?.find(
-    (extension) =>
-      extension.url === "http://hl7.org/fhir/StructureDefinition/valueset-expansion-parameter" &&
-      extension.extension?.some((part) => part.url === "name" && part.valueCode === "displayLanguage")
-  )
-  const value = parameter?.extension?.find((part) => part.url === "value")
-  const language = value?.valueCode ?? value?.valueString
-  return typeof language === "string" ? language : valueSet.language
-}
+export const valueSetLanguage = (valueSet: ValueSetResource): string | undefined =>
+  expansionParameter(valueSet, "displayLanguage") ?? valueSet.language

@@ -69,6 +69,12 @@ export interface Composition {
   readonly valueSet: ValueSetResource
   /** `compose.inactive = false`: inactive concepts are not members. */
   readonly activeOnly: boolean
+  /**
+   * Whether a code means the same in every version of its code system (the `versionsMatch`
+   * expansion parameter, true unless the value set says otherwise): then excluding it from one
+   * version excludes it from all.
+   */
+  readonly versionsMatch: boolean
   readonly includes: ReadonlyArray<IncludeSet>
   readonly excludes: ReadonlyArray<IncludeSet>
   /** `system|version` of every code system used, for the expansion's `used-codesystem`. */
@@ -244,6 +250,7 @@ export const compose = (
     return {
       valueSet,
       activeOnly: valueSet.compose?.inactive === false,
+      versionsMatch: expansionParameter(valueSet, "versionsMatch") !== "false",
       includes,
       excludes,
       usedCodeSystems: [...used],
@@ -314,6 +321,18 @@ export const resolveSystem = (
   }
 }
 
+/** A parameter the value set sets for its own expansion (http://hl7.org/fhir/StructureDefinition/valueset-expansion-parameter). */
+export const expansionParameter = (valueSet: ValueSetResource, name: string): string | undefined => {
+  const parameter = valueSet.compose?.extension?.find(
+    (extension) =>
+      extension.url === "http://hl7.org/fhir/StructureDefinition/valueset-expansion-parameter" &&
+      extension.extension?.some((part) => part.url === "name" && part.valueCode === name)
+  )
+  const value = parameter?.extension?.find((part) => part.url === "value")
+  const text = value?.valueCode ?? value?.valueString ?? value?.valueBoolean
+  return text === undefined ? undefined : String(text)
+}
+
 /** A value set contained in another, referred to by `#id` or by its url. */
 const containedValueSet = (valueSet: ValueSetResource, reference: string) =>
   valueSet.contained?.find(
@@ -343,17 +362,25 @@ const intersect = (a: ConceptSet<unknown>, b: ConceptSet<unknown>): ConceptSet<u
   }
 }
 
+/** Whether an include's own set has a concept; `acrossVersions`, also the same code in another version of the code system. */
+const hasCode = (include: IncludeSet, provider: Provider, concept: unknown, acrossVersions: boolean) => {
+  if (include.provider === provider) return include.concepts!.has(concept)
+  if (!acrossVersions || include.provider!.system !== provider.system) return false
+  const same = include.provider!.locate(provider.code(concept))
+  return same !== undefined && include.concepts!.has(same)
+}
+
 /** Whether a provider's concept is in an include (its own set and every import). */
-const inInclude = (include: IncludeSet, provider: Provider, concept: unknown): boolean =>
+const inInclude = (include: IncludeSet, provider: Provider, concept: unknown, acrossVersions = false): boolean =>
   include.unresolved === undefined &&
-  (include.provider === undefined || (include.provider === provider && include.concepts!.has(concept))) &&
+  (include.provider === undefined || hasCode(include, provider, concept, acrossVersions)) &&
   include.imports.every((imported) => containsConcept(imported, provider, concept))
 
 /** Whether a concept is a member of a composition. */
 export const containsConcept = (composition: Composition, provider: Provider, concept: unknown): boolean =>
   !(composition.activeOnly && provider.isInactive(concept)) &&
   composition.includes.some((include) => inInclude(include, provider, concept)) &&
-  !composition.excludes.some((exclude) => inInclude(exclude, provider, concept))
+  !composition.excludes.some((exclude) => inInclude(exclude, provider, concept, composition.versionsMatch))
 
 /** The includes of `system`, imports' included: where a code of that system could be found, and at which version. */
 export const includesOf = (composition: Composition, system: string): ReadonlyArray<IncludeSet> => {
@@ -403,7 +430,7 @@ export const members = (composition: Composition): Array<Member> => {
     if (providerSeen.has(concept)) return
     providerSeen.add(concept)
     if (composition.activeOnly && provider.isInactive(concept)) return
-    if (composition.excludes.some((exclude) => inInclude(exclude, provider, concept))) return
+    if (composition.excludes.some((exclude) => inInclude(exclude, provider, concept, composition.versionsMatch))) return
     result.push(entry === undefined ? { provider, concept } : { provider, concept, entry })
   }
   for (const include of composition.includes) {
