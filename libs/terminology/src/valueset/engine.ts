@@ -9,7 +9,7 @@ import { Either } from "effect"
 import type { CodeSystemResource, ValueSetComposeConcept, ValueSetInclude, ValueSetResource } from "../fhir"
 import { FilterError, type CodeSystemProvider, type ConceptSet } from "../provider"
 import { notFound, TerminologyError } from "../errors"
-import { isRange, versionMatches } from "../versions"
+import { compareVersions, isRange, versionMatches } from "../versions"
 
 export type Provider = CodeSystemProvider<unknown>
 
@@ -75,6 +75,8 @@ export interface Composition {
    * version excludes it from all.
    */
   readonly versionsMatch: boolean
+  /** `versionsMatch` set true: a code in several versions is listed once, from the newest. */
+  readonly mergeVersions: boolean
   readonly includes: ReadonlyArray<IncludeSet>
   readonly excludes: ReadonlyArray<IncludeSet>
   /** `system|version` of every code system used, for the expansion's `used-codesystem`. */
@@ -251,6 +253,7 @@ export const compose = (
       valueSet,
       activeOnly: valueSet.compose?.inactive === false,
       versionsMatch: expansionParameter(valueSet, "versionsMatch") !== "false",
+      mergeVersions: expansionParameter(valueSet, "versionsMatch") === "true",
       includes,
       excludes,
       usedCodeSystems: [...used],
@@ -451,7 +454,14 @@ export const members = (composition: Composition): Array<Member> => {
       }
     }
   }
-  return result
+  if (!composition.mergeVersions) return result
+  const newest = new Map<string, Member>()
+  for (const member of result) {
+    const key = `${member.provider.system}|${member.provider.code(member.concept)}`
+    const kept = newest.get(key)
+    if (kept === undefined || compareVersions(member.provider.version, kept.provider.version) < 0) newest.set(key, member)
+  }
+  return result.filter((member) => newest.get(`${member.provider.system}|${member.provider.code(member.concept)}`) === member)
 }
 
 export { displayOf as valueSetCanonical }

@@ -221,6 +221,7 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
   const parameters = [
     ...options.echo,
     ...composition.appliedRules.map((rule) => ({ name: rule.name, valueUri: rule.value })),
+    ...(composition.mergeVersions ? [{ name: "versionsMatch", valueBoolean: true }] : []),
     ...composition.usedCodeSystems.map((system) => ({ name: "used-codesystem", valueUri: system })),
     ...composition.usedValueSets.map((valueSet) => ({ name: "used-valueset", valueUri: valueSet })),
     ...composition.statuses.map(({ status, canonical }) => ({ name: `warning-${status}`, valueUri: canonical }))
