@@ -265,6 +265,19 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
     } else if (resolution._tag === "unknown-version") {
       unknownVersion(coding.version ?? "", resolution.known)
     } else {
+      // A system must be a URI (urn:, http:…), not a local name.
+      if (!/^[a-z][a-z0-9+.-]*:/i.test(system)) {
+        issues.push(
+          txIssue(
+            "error",
+            "invalid",
+            "invalid-data",
+            `${paths.system} must be an absolute reference, not a local reference`,
+            paths.system,
+            "Terminology_TX_System_Relative"
+          )
+        )
+      }
       issues.push(
         txIssue(
           "error",
@@ -272,7 +285,7 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
           "not-found",
           `A definition for CodeSystem '${system}'${coding.version === undefined ? "" : ` version '${coding.version}'`} could not be found, so the code cannot be validated${coding.version === undefined ? "" : ". No versions of this code system are known"}`,
           paths.system,
-          "UNKNOWN_CODESYSTEM"
+          coding.version === undefined ? "UNKNOWN_CODESYSTEM" : "UNKNOWN_CODESYSTEM_VERSION_NONE"
         )
       )
       parameters.push({ name: "x-unknown-system", valueCanonical: system })
