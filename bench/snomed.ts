@@ -42,7 +42,7 @@ import type { GroundTruth } from "./snomed-generator/truth.ts"
 import { parseWrkOutput, wrkArgs, type WrkResult } from "./wrk.ts"
 
 const ROOT = resolve(import.meta.dir, "..")
-const SEED = 42
+export const SEED = 42
 const POSTGRES_URL = "postgres://postgres@127.0.0.1:5432"
 const SCT = "http://snomed.info/sct"
 const UK_CLINICAL_LANGUAGE = "999001261000000100"
@@ -113,8 +113,7 @@ function parseOptions(argv: string[]): Options {
   if (threads > connections) throw new HarnessError("--threads must not exceed --connections")
   return {
     scale,
-    // Another scale gets its own default directory, so the monolith-size release is not overwritten.
-    out: resolve(values.out ?? (scale === 1 ? "/tmp/snomed-synth" : `/tmp/snomed-synth-${scale}`)),
+    out: resolve(values.out ?? defaultReleaseDirectory(scale)),
     durationSec: positiveInt("duration", values.duration, 10),
     warmupSec: positiveInt("warmup", values.warmup, 2),
     connections,
@@ -162,7 +161,10 @@ async function runToExit(name: string, cmd: string[], env: Env, limitMs: number,
 
 // ---------------------------------------------------------------- the release
 
-interface Release {
+/** Another scale gets its own default directory, so the monolith-size release is not overwritten. */
+export const defaultReleaseDirectory = (scale: number) => (scale === 1 ? "/tmp/snomed-synth" : `/tmp/snomed-synth-${scale}`)
+
+export interface Release {
   readonly folder: string
   readonly truth: GroundTruth
   readonly files: readonly string[]
@@ -183,7 +185,8 @@ function rf2Files(dir: string): string[] {
     .sort()
 }
 
-async function ensureRelease(o: Options, tmp: string): Promise<Release> {
+/** The release in `o.out`, generated there first unless it is already there at this scale and seed. */
+export async function ensureRelease(o: Pick<Options, "scale" | "out">, tmp: string): Promise<Release> {
   let truth = readTruth(o.out)
   const same = truth?.generator.scale === o.scale && truth.generator.seed === SEED && existsSync(join(o.out, truth.generator.releaseFolder))
   if (same) {
@@ -204,13 +207,13 @@ async function ensureRelease(o: Options, tmp: string): Promise<Release> {
 
 // ---------------------------------------------------------------- databases
 
-const databaseUrl = (name: string) => `${POSTGRES_URL}/${name}`
+export const databaseUrl = (name: string) => `${POSTGRES_URL}/${name}`
 
 function connect(database: string) {
   return postgres(databaseUrl(database), { max: 1, onnotice: () => {}, connection: { application_name: "ffynnon-bench" } })
 }
 
-async function createDatabase(name: string): Promise<void> {
+export async function createDatabase(name: string): Promise<void> {
   const admin = connect("postgres")
   try {
     await admin.unsafe(`drop database if exists ${name} with (force)`)
@@ -220,7 +223,7 @@ async function createDatabase(name: string): Promise<void> {
   }
 }
 
-async function dropDatabases(names: readonly string[]): Promise<void> {
+export async function dropDatabases(names: readonly string[]): Promise<void> {
   if (names.length === 0) return
   const admin = connect("postgres")
   try {
@@ -336,7 +339,7 @@ function parsePhases(output: string): Record<string, number> {
   return phases
 }
 
-async function ffynnonLoad(database: string, folder: string, scale: number, tmp: string): Promise<LoadResult> {
+export async function ffynnonLoad(database: string, folder: string, scale: number, tmp: string): Promise<LoadResult> {
   const cmd = [process.execPath, "apps/api/src/cli.ts", "load", "snomed", folder]
   const env = { DATABASE_URL: databaseUrl(database), FFYNNON_DATA_DIR: undefined, LOG_LEVEL: "warn" }
   const run = await runToExit("load", cmd, env, Math.max(1, scale) * 60 * 60_000, tmp)
@@ -412,7 +415,7 @@ const filterPath = (words: string) =>
   `/fhir/ValueSet/$expand?url=${encodeURIComponent(`${SCT}?fhir_vs`)}&filter=${encodeURIComponent(words)}&count=10`
 
 /** First word plus the first three letters of the second: what a user has typed into a picker. */
-function typedPrefix(term: string): string {
+export function typedPrefix(term: string): string {
   const [first, second] = term.split(/\s+/)
   return second === undefined ? first! : `${first} ${second.slice(0, 3)}`
 }
@@ -603,7 +606,7 @@ interface PathTimes {
 
 const ROUNDS = 3
 
-function percentile(values: readonly number[], p: number): number {
+export function percentile(values: readonly number[], p: number): number {
   const sorted = values.toSorted((a, b) => a - b)
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN
 }
@@ -885,4 +888,5 @@ async function runMain(): Promise<void> {
   )
 }
 
-await runMain()
+// Other harnesses import the release and load helpers above without running this one.
+if (import.meta.main) await runMain()

@@ -8,6 +8,7 @@ import { Database, DatabaseConfig, Releases, type Release } from "@ffynnon/db"
 import { Data, Duration, Effect, Schedule, SynchronizedRef } from "effect"
 import { mkdir } from "node:fs/promises"
 import * as Path from "node:path"
+import { warmUpEcl } from "./ecl/Ecl"
 import { buildIndex } from "./index/build"
 import { cacheFormat, readIndexCache, writeIndexCache } from "./index/cache"
 import type { SnomedIndex } from "./index/SnomedIndex"
@@ -77,6 +78,7 @@ export class SnomedReleases extends Effect.Service<SnomedReleases>()("@ffynnon/s
           return built !== undefined
             ? Effect.succeed(built)
             : indexOf(release).pipe(
+                Effect.tap((index) => Effect.sync(() => warmUpEcl(index))),
                 Effect.tap((index) =>
                   Effect.logInfo("serving SNOMED CT release").pipe(Effect.annotateLogs({ uri: index.uri, concepts: index.conceptCount }))
                 )

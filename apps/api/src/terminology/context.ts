@@ -122,8 +122,17 @@ const pickVersion = <R extends { readonly version?: string }>(candidates: Readon
     compareVersions(a.version, b.version)
   )[0]
 
+/** The ECL of an `ecl/` value set URL, percent-decoded where it was encoded (a literal `%`, as in `"100%"`, is kept). */
+const decodedEcl = (text: string) => {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
+}
+
 const implicitSnomedValueSet =
-  /^(http:\/\/snomed\.info\/x?sct)(\/\d{6,18}(?:\/version\/\d{8})?)?\?fhir_vs(?:=(isa\/\d{6,18}|refset\/\d{6,18}|refset|ecl\/.+))?$/
+  /^(http:\/\/snomed\.info\/x?sct)(\/\d{6,18}(?:\/version\/\d{8})?)?\?fhir_vs(?:=(isa\/\d{6,18}|refset\/\d{6,18}|refset|ecl\/.*))?$/
 
 /**
  * SNOMED CT's implicit value sets (https://hl7.org/fhir/R4/snomedct.html#implicit) as the
@@ -143,7 +152,7 @@ export const snomedImplicitValueSet = (url: string): ValueSetResource | undefine
           ? { property: "concept", op: "is-a", value: selector.slice(4) }
           : selector.startsWith("refset/")
             ? { property: "concept", op: "in", value: selector.slice(7) }
-            : { property: "constraint", op: "=", value: decodeURIComponent(selector.slice(4)) }
+            : { property: "constraint", op: "=", value: decodedEcl(selector.slice(4)) }
   return {
     resourceType: "ValueSet",
     url,

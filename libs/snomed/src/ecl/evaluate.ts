@@ -24,7 +24,7 @@
  *   give a warning and no match.
  */
 import { Either } from "effect"
-import { Acceptability, DescriptionType, fieldSeparator, neighbours, type Refset, type SnomedIndex } from "../index/SnomedIndex"
+import { Acceptability, DescriptionType, neighbours, type Refset, type SnomedIndex } from "../index/SnomedIndex"
 import { foldText, tokens } from "../index/text"
 import { Concepts } from "../metadata"
 import type {
@@ -53,7 +53,7 @@ import type {
 import { EclTooCostly, EclUnknownConcept, EclUnsupported, type EclError } from "./errors"
 import { parseEcl } from "./parse"
 import { ConceptCollector, ConceptSet } from "./sets"
-import { associationTargets, ConcreteKind, eclTables, noConcept, type EclTables } from "./tables"
+import { ConcreteKind, eclTables, historyTargets, noConcept, refsetColumn, type EclTables } from "./tables"
 
 export interface EclResult {
   /** Ascending concept positions (see `SnomedIndex.position`). */
@@ -125,6 +125,9 @@ const wordIndexThreshold = 2_000
 /** Descendant-or-self sets this large are kept per index (a few kept, like the index's own). */
 const largeHierarchy = 10_000
 const hierarchiesKept = 32
+/** Up to this many attribute types, a value's rows are found by binary search; the estimated cost of one search. */
+const searchedTypes = 8
+const searchCost = 8
 
 const compareNumbers = (operator: NumericOperator, left: number, right: number) => {
   switch (operator) {
@@ -156,6 +159,7 @@ class Evaluator {
   private readonly tables: EclTables
   private readonly memo = new Map<object, ConceptSet>()
   private readonly wildPatterns = new Map<SearchTerm, RegExp>()
+  private readonly plainGroups = new Map<AttributeGroup, PlainGroup | null>()
   readonly warnings: Array<string> = []
 
   constructor(
@@ -315,7 +319,11 @@ class Evaluator {
 
   private neighbours(set: ConceptSet, graph: SnomedIndex["parents"]): ConceptSet {
     const found: Array<number> = []
-    for (const concept of set.toSorted()) for (const next of neighbours(graph, concept)) found.push(next)
+    const members = set.toSorted()
+    const { starts, targets } = graph
+    for (let at = 0; at < members.length; at++) {
+      for (let edge = starts[members[at]!]!, end = starts[members[at]! + 1]!; edge < end; edge++) found.push(targets[edge]!)
+    }
     this.tick(set.size + found.length)
     return ConceptSet.fromUnsorted(this.universe, found)
   }
@@ -356,7 +364,8 @@ class Evaluator {
     const { starts: edgeStarts, targets } = graph
     let head = 0
     let tail = 0
-    for (const start of starts) {
+    for (let at = 0; at < starts.length; at++) {
+      const start = starts[at]!
       queue[tail++] = start
       if (includeStarts) visited[start >>> 5]! |= 1 << (start & 31)
     }
@@ -442,36 +451,33 @@ class Evaluator {
     if (needsFields && rows === undefined) {
       this.fail(new EclUnsupported({ feature: `fields of reference set ${id} (the index keeps only its members)`, position }))
     }
-    const count = rows?.concept.length ?? refset.concepts.length
+    const members = rows?.concept ?? refset.concepts
+    this.tick(members.length)
+    const tests = filters.flat().map((filter) => this.memberTest(filter, id))
+    // Each selected field: the member itself, a column, or nothing (a field the reference set does not have).
+    const outputs = wanted.map((name) => (name === "referencedComponentId" ? "member" : refsetColumn(this.index, id, name)))
     const found: Array<number> = []
-    this.tick(count)
-    for (let row = 0; row < count; row++) {
-      const concept = rows?.concept[row] ?? refset.concepts[row]!
-      let values: Array<string> | undefined
-      const field = (name: string) => {
-        if (name === "referencedComponentId") return this.index.code(concept)
-        values ??= rows!.fields.get(row).split(fieldSeparator)
-        const column = refset.columns.indexOf(name)
-        return column === -1 ? undefined : values[column]
-      }
-      if (!filters.every((block) => block.every((filter) => this.memberFilter(filter, field, id)))) continue
-      for (const name of wanted) {
-        if (name === "referencedComponentId") found.push(concept)
-        else {
-          const value = field(name)
-          const target = value === undefined ? undefined : this.index.position(value)
-          if (target !== undefined) found.push(target)
-        }
+    for (let row = 0; row < members.length; row++) {
+      let passes = true
+      for (let at = 0; at < tests.length && passes; at++) passes = tests[at]!(row, members[row]!)
+      if (!passes) continue
+      for (const output of outputs) {
+        if (output === "member") found.push(members[row]!)
+        else if (output !== undefined && output.positions[output.ofRow[row]!] !== noConcept)
+          found.push(output.positions[output.ofRow[row]!]!)
       }
     }
     return ConceptSet.fromUnsorted(this.universe, found)
   }
 
-  private memberFilter(filter: MemberFilter, field: (name: string) => string | undefined, refsetId: string): boolean {
+  /** A member filter as a test of one row (and its referenced concept); a column's distinct values are each compared once. */
+  private memberTest(filter: MemberFilter, refsetId: string): (row: number, concept: number) => boolean {
     switch (filter._tag) {
-      case "Active":
+      case "Active": {
         // The index holds active members only.
-        return filter.value === "*" || (filter.value === true) === (filter.operator === "=")
+        const passes = filter.value === "*" || (filter.value === true) === (filter.operator === "=")
+        return () => passes
+      }
       case "Module":
       case "EffectiveTime":
         return this.fail(
@@ -481,12 +487,24 @@ class Evaluator {
           })
         )
       case "Field": {
-        const value = field(filter.field)
-        if (value === undefined) {
-          this.warn(`reference set ${refsetId} has no field '${filter.field}'`)
-          return false
+        const comparison = filter.comparison
+        if (filter.field === "referencedComponentId") {
+          if (comparison._tag !== "ExpressionComparison") return (_, concept) => this.compareValue(comparison, this.index.code(concept))
+          const set = this.expression(comparison.value)
+          const wanted = comparison.operator === "="
+          return (_, concept) => set.has(concept) === wanted
         }
-        return this.compareValue(filter.comparison, value)
+        const column = refsetColumn(this.index, refsetId, filter.field)
+        if (column === undefined) {
+          this.warn(`reference set ${refsetId} has no field '${filter.field}'`)
+          return () => false
+        }
+        const verdicts = new Int8Array(column.values.length)
+        return (row) => {
+          const value = column.ofRow[row]!
+          if (verdicts[value] === 0) verdicts[value] = this.compareValue(comparison, column.values[value]!) ? 1 : -1
+          return verdicts[value] === 1
+        }
       }
     }
   }
@@ -532,7 +550,12 @@ class Evaluator {
   private wildPattern(term: Extract<SearchTerm, { _tag: "Wild" }>): RegExp {
     let pattern = this.wildPatterns.get(term)
     if (pattern === undefined) {
-      pattern = new RegExp(`^${term.segments.map(escapeRegExp).join(".*")}$`, "is")
+      // Unanchored where the pattern starts or ends with `*`: `*abc*` is a search for "abc", not a backtracking `^.*abc.*$`.
+      const segments = term.segments.map(escapeRegExp)
+      const open = segments.length > 1 && segments[0] === ""
+      const close = segments.length > 1 && segments[segments.length - 1] === ""
+      const inner = segments.slice(open ? 1 : 0, close ? -1 : undefined)
+      pattern = new RegExp(`${open ? "" : "^"}${inner.join(".*")}${close ? "" : "$"}`, "is")
       this.wildPatterns.set(term, pattern)
     }
     return pattern
@@ -639,8 +662,12 @@ class Evaluator {
       const cost = costOf(concrete.byType, types, 10_000)
       if (cost > budget) return undefined
       const found = new ConceptCollector(this.universe, cost)
-      for (const type of types.toSorted()) {
-        for (const row of neighbours(concrete.byType, type)) if (this.concreteMatches(row, comparison)) found.add(concrete.source[row]!)
+      const typeList = types.toSorted()
+      const { starts, targets } = concrete.byType
+      for (let at = 0; at < typeList.length; at++) {
+        for (let edge = starts[typeList[at]!]!, end = starts[typeList[at]! + 1]!; edge < end; edge++) {
+          if (this.concreteMatches(targets[edge]!, comparison)) found.add(concrete.source[targets[edge]!]!)
+        }
       }
       this.tick(cost)
       return found.done()
@@ -648,20 +675,50 @@ class Evaluator {
     const values = this.known(comparison.value)
     const wanted = comparison.operator === "="
     const typeCost = costOf(byType, types, 10_000)
+    // A value's rows of a few types are found by binary search (byValue is in type order).
+    const searched = !attribute.reverse && types.size <= searchedTypes
     // Through the value set only for `=`: `!=` matches values outside it.
-    const valueCost = wanted ? costOf(attribute.reverse ? rows.byConcept : byValue, values, this.universe >>> 2) : Number.POSITIVE_INFINITY
+    const valueCost = !wanted
+      ? Number.POSITIVE_INFINITY
+      : searched
+        ? values.size * types.size * searchCost
+        : costOf(attribute.reverse ? rows.byConcept : byValue, values, this.universe >>> 2)
     if (Math.min(valueCost, typeCost) > budget) return undefined
     const found = new ConceptCollector(this.universe, Math.min(valueCost, typeCost))
-    if (valueCost <= typeCost) {
-      for (const value of values.toSorted()) {
-        if (attribute.reverse) {
-          for (const row of neighbours(rows.byConcept, value)) if (types.has(rows.type[row]!)) found.add(rows.value[row]!)
-        } else for (const row of neighbours(byValue, value)) if (types.has(rows.type[row]!)) found.add(rowSource[row]!)
+    if (valueCost <= typeCost && searched) {
+      const valueList = values.toSorted()
+      const typeList = types.toSorted()
+      const { starts, targets } = byValue
+      const rowType = rows.type
+      for (let at = 0; at < valueList.length; at++) {
+        const value = valueList[at]!
+        for (let t = 0; t < typeList.length; t++) {
+          const type = typeList[t]!
+          for (let edge = firstOfType(byValue, value, rowType, type), end = starts[value + 1]!; edge < end; edge++) {
+            const row = targets[edge]!
+            if (rowType[row] !== type) break
+            found.add(rowSource[row]!)
+          }
+        }
+      }
+      this.tick(values.size * types.size)
+    } else if (valueCost <= typeCost) {
+      // Reversed, the values are the relationships' sources and the concepts found their targets.
+      const { starts, targets } = attribute.reverse ? rows.byConcept : byValue
+      const reached = attribute.reverse ? rows.value : rowSource
+      const valueList = values.toSorted()
+      for (let at = 0; at < valueList.length; at++) {
+        for (let edge = starts[valueList[at]!]!, end = starts[valueList[at]! + 1]!; edge < end; edge++) {
+          const row = targets[edge]!
+          if (types.has(rows.type[row]!)) found.add(reached[row]!)
+        }
       }
       this.tick(valueCost + values.size)
     } else {
       const inValues = values.bitmap()
-      for (const type of types.toSorted()) {
+      const typeList = types.toSorted()
+      for (let at = 0; at < typeList.length; at++) {
+        const type = typeList[at]!
         const to = byType.starts[type + 1]!
         for (let edge = byType.starts[type]!; edge < to; edge++) {
           const row = byType.targets[edge]!
@@ -708,26 +765,74 @@ class Evaluator {
   }
 
   private groupMatches(concept: number, group: AttributeGroup): boolean {
-    const rows = this.index.attributes
-    const concrete = this.tables.concrete
-    const numbered = new Set<number>()
-    const scopes: Array<Scope> = []
-    for (const row of neighbours(rows.byConcept, concept)) {
-      const number = rows.group[row]!
-      if (number === 0) scopes.push({ group: 0, row, concrete: false })
-      else numbered.add(number)
-    }
-    for (const row of neighbours(concrete.byConcept, concept)) {
-      const number = concrete.group[row]!
-      if (number === 0) scopes.push({ group: 0, row, concrete: true })
-      else numbered.add(number)
-    }
-    for (const number of numbered) scopes.push({ group: number, row: -1, concrete: false })
-    let count = 0
-    for (const scope of scopes) if (this.matches(concept, group.attributes, scope)) count++
     const min = group.cardinality?.min ?? 1
     const max = group.cardinality?.max
+    let plain = this.plainGroups.get(group)
+    if (plain === undefined) this.plainGroups.set(group, (plain = this.plainAttributes(group)))
+    const count = plain !== null ? this.countPlainGroups(concept, plain) : this.groups(concept, group)
     return count >= min && (max === undefined || count <= max)
+  }
+
+  /** How many of the concept's groups satisfy the group's attributes; each ungrouped relationship is a group of its own. */
+  private groups(concept: number, group: AttributeGroup): number {
+    const numbered: Array<number> = []
+    let count = 0
+    for (const [table, concrete] of [
+      [this.index.attributes, false],
+      [this.tables.concrete, true]
+    ] as const) {
+      const { starts, targets } = table.byConcept
+      for (let edge = starts[concept]!, end = starts[concept + 1]!; edge < end; edge++) {
+        const row = targets[edge]!
+        const number = table.group[row]!
+        if (number !== 0 && numbered.includes(number)) continue
+        if (number !== 0) numbered.push(number)
+        if (this.matches(concept, group.attributes, { group: number, row, concrete })) count++
+      }
+    }
+    return count
+  }
+
+  /**
+   * A group that only ANDs plain attributes (`type = values`, no cardinality, not reversed), the
+   * usual `{ 363698007 = …, 116676008 = … }`, as bitmaps of their types and values; null otherwise.
+   */
+  private plainAttributes(group: AttributeGroup): PlainGroup | null {
+    const inner = group.attributes
+    const attributes =
+      inner._tag === "Attribute" ? [inner] : inner._tag === "RefinementSet" && inner.operator === "and" ? inner.operands : []
+    const plain: Array<{ name: EclExpression; value: EclExpression }> = []
+    for (const attribute of attributes) {
+      if (attribute._tag !== "Attribute" || attribute.cardinality !== undefined || attribute.reverse) return null
+      const comparison = attribute.comparison
+      if (comparison._tag !== "ExpressionComparison" || comparison.operator !== "=") return null
+      plain.push({ name: attribute.name, value: comparison.value })
+    }
+    if (plain.length === 0 || plain.length > 30) return null
+    return { types: plain.map(({ name }) => this.known(name).bitmap()), values: plain.map(({ value }) => this.known(value).bitmap()) }
+  }
+
+  /** How many of the concept's groups satisfy a plain group, in one pass over its relationships: a bit per attribute, ORed per group. */
+  private countPlainGroups(concept: number, { types, values }: PlainGroup): number {
+    const all = (1 << types.length) - 1
+    const rows = this.index.attributes
+    const { starts, targets } = rows.byConcept
+    const masks: Array<number> = []
+    let count = 0
+    for (let edge = starts[concept]!, end = starts[concept + 1]!; edge < end; edge++) {
+      const row = targets[edge]!
+      const type = rows.type[row]!
+      const value = rows.value[row]!
+      let mask = 0
+      for (let at = 0; at < types.length; at++) {
+        if ((types[at]![type >>> 5]! & (1 << (type & 31))) !== 0 && (values[at]![value >>> 5]! & (1 << (value & 31))) !== 0) mask |= 1 << at
+      }
+      const number = rows.group[row]!
+      if (number === 0) count += mask === all ? 1 : 0
+      else masks[number] = (masks[number] ?? 0) | mask
+    }
+    for (let number = 1; number < masks.length; number++) if (masks[number] === all) count++
+    return count
   }
 
   /** How many of the concept's relationships (in `scope`) satisfy the attribute's type and comparison. */
@@ -741,22 +846,25 @@ class Evaluator {
       const values = this.known(comparison.value)
       const wanted = comparison.operator === "="
       if (attribute.reverse) {
-        for (const row of neighbours(byValue, concept)) if (types.has(rows.type[row]!) && values.has(rowSource[row]!) === wanted) count++
-        if (isA !== undefined && types.has(isA))
-          for (const child of neighbours(this.index.children, concept)) if (values.has(child) === wanted) count++
+        for (let edge = byValue.starts[concept]!, end = byValue.starts[concept + 1]!; edge < end; edge++) {
+          const row = byValue.targets[edge]!
+          if (types.has(rows.type[row]!) && values.has(rowSource[row]!) === wanted) count++
+        }
+        if (isA !== undefined && types.has(isA)) count += countIn(this.index.children, concept, values, wanted)
         return count
       }
-      for (const row of neighbours(rows.byConcept, concept)) {
-        if (!inScope(scope, rows.group[row]!, row, false)) continue
-        if (types.has(rows.type[row]!) && values.has(rows.value[row]!) === wanted) count++
+      const { starts, targets } = rows.byConcept
+      for (let edge = starts[concept]!, end = starts[concept + 1]!; edge < end; edge++) {
+        const row = targets[edge]!
+        if (inScope(scope, rows.group[row]!, row, false) && types.has(rows.type[row]!) && values.has(rows.value[row]!) === wanted) count++
       }
-      if (isA !== undefined && types.has(isA) && scope === undefined) {
-        for (const parent of neighbours(this.index.parents, concept)) if (values.has(parent) === wanted) count++
-      }
+      if (isA !== undefined && types.has(isA) && scope === undefined) count += countIn(this.index.parents, concept, values, wanted)
       return count
     }
     if (attribute.reverse) return 0
-    for (const row of neighbours(concrete.byConcept, concept)) {
+    const { starts, targets } = concrete.byConcept
+    for (let edge = starts[concept]!, end = starts[concept + 1]!; edge < end; edge++) {
+      const row = targets[edge]!
       if (inScope(scope, concrete.group[row]!, row, true) && types.has(concrete.type[row]!) && this.concreteMatches(row, comparison))
         count++
     }
@@ -771,7 +879,9 @@ class Evaluator {
     const found = new ConceptCollector(this.universe, Math.min(typeCost, sources.size))
     if (typeCost < sources.size * 4) {
       const inSources = sources.bitmap()
-      for (const type of types.toSorted()) {
+      const typeList = types.toSorted()
+      for (let at = 0; at < typeList.length; at++) {
+        const type = typeList[at]!
         const to = byType.starts[type + 1]!
         for (let edge = byType.starts[type]!; edge < to; edge++) {
           const row = byType.targets[edge]!
@@ -781,8 +891,12 @@ class Evaluator {
       }
       this.tick(typeCost)
     } else {
-      for (const source of sources.toSorted()) {
-        for (const row of neighbours(rows.byConcept, source)) if (types.has(rows.type[row]!)) found.add(rows.value[row]!)
+      const sourceList = sources.toSorted()
+      const { starts, targets } = rows.byConcept
+      for (let at = 0; at < sourceList.length; at++) {
+        for (let edge = starts[sourceList[at]!]!, end = starts[sourceList[at]! + 1]!; edge < end; edge++) {
+          if (types.has(rows.type[targets[edge]!]!)) found.add(rows.value[targets[edge]!]!)
+        }
       }
       this.tick(sources.size * 4)
     }
@@ -831,30 +945,41 @@ class Evaluator {
 
   /** Concepts with at least one description that passes every filter of the block. */
   private descriptionFilters(set: ConceptSet, filters: ReadonlyArray<DescriptionFilter>): ConceptSet {
-    const checks = filters.map((filter) => this.descriptionCheck(filter))
     const descriptions = this.index.descriptions
-    if (!filters.some((filter) => filter._tag === "Active")) checks.push((description) => descriptions.active[description] === 1)
-    const passes = (description: number) => checks.every((check) => check(description))
+    const active = (description: number) => descriptions.active[description] === 1
     const words = filters.find(
       (filter): filter is Extract<DescriptionFilter, { _tag: "Term" }> =>
         filter._tag === "Term" && filter.operator === "=" && filter.terms.every((term) => term._tag === "Match")
     )
-    if (words !== undefined && set.size > wordIndexThreshold) {
-      // Descriptions found through the word index satisfy that term filter already.
-      const others = filters.flatMap((filter, at) => (filter === words ? [] : [checks[at]!])).concat(checks.slice(filters.length))
+    // Descriptions found through the word index satisfy that term filter already.
+    const throughWords = words !== undefined && set.size > wordIndexThreshold
+    // Term tests last: the others are a few array reads.
+    const checks = [
+      ...(filters.some((filter) => filter._tag === "Active") ? [] : [active]),
+      ...filters.filter((filter) => filter._tag !== "Term").map((filter) => this.descriptionCheck(filter)),
+      ...filters
+        .filter((filter) => filter._tag === "Term" && !(throughWords && filter === words))
+        .map((filter) => this.descriptionCheck(filter))
+    ]
+    const passes = (description: number) => {
+      for (let at = 0; at < checks.length; at++) if (!checks[at]!(description)) return false
+      return true
+    }
+    if (throughWords) {
       const found: Array<number> = []
       for (const term of words.terms) {
         for (const description of this.index.descriptionsWithWordPrefixes(tokens(term.text))) {
           const concept = descriptions.concept[description]!
-          if (set.has(concept) && others.every((check) => check(description))) found.push(concept)
+          if (set.has(concept) && passes(description)) found.push(concept)
         }
       }
       this.tick(found.length + set.size / 32)
       return ConceptSet.fromUnsorted(this.universe, found)
     }
     this.tick(set.size * 4)
+    const { starts, targets } = descriptions.byConcept
     return set.filter((concept) => {
-      for (const description of neighbours(descriptions.byConcept, concept)) if (passes(description)) return true
+      for (let edge = starts[concept]!, end = starts[concept + 1]!; edge < end; edge++) if (passes(targets[edge]!)) return true
       return false
     })
   }
@@ -877,7 +1002,9 @@ class Evaluator {
         })
         return (description) => {
           const text = descriptions.terms.get(description)
-          return tests.some((test) => test(text)) === equal
+          let found = false
+          for (let at = 0; at < tests.length && !found; at++) found = tests[at]!(text)
+          return found === equal
         }
       }
       case "Language": {
@@ -901,8 +1028,13 @@ class Evaluator {
       }
       case "Dialect": {
         const accepted = filter.dialects.flatMap((dialect) => this.dialectRefsets(dialect))
-        return (description) =>
-          accepted.some(({ acceptability, levels }) => levels.includes(acceptability[description] ?? Acceptability.none)) === equal
+        return (description) => {
+          let found = false
+          for (let at = 0; at < accepted.length && !found; at++) {
+            found = accepted[at]!.levels.includes(accepted[at]!.acceptability[description] ?? Acceptability.none)
+          }
+          return found === equal
+        }
       }
       case "Active":
         return (description) => filter.value === "*" || ((descriptions.active[description] === 1) === filter.value) === equal
@@ -985,18 +1117,37 @@ class Evaluator {
       refsetIds = [...new Set([...historyProfiles.max, ...described])]
     } else refsetIds = historyProfiles[supplement.profile]
     const found: Array<number> = []
+    const members = set.toSorted()
     for (const id of refsetIds) {
-      const targets = associationTargets(this.index, id)
+      const byTarget = historyTargets(this.index, id)
       const rows = this.index.refsets.get(id)?.rows
-      if (targets === undefined || rows === undefined) continue
-      this.tick(targets.length)
-      for (let row = 0; row < targets.length; row++) {
-        const target = targets[row]!
-        if (target !== noConcept && set.has(target)) found.push(rows.concept[row]!)
+      if (byTarget === undefined || rows === undefined) continue
+      const { starts, targets } = byTarget
+      if (members.length < targets.length) {
+        // From the set's members to the rows pointing at them.
+        this.tick(members.length)
+        for (let at = 0; at < members.length; at++) {
+          for (let edge = starts[members[at]!]!, end = starts[members[at]! + 1]!; edge < end; edge++)
+            found.push(rows.concept[targets[edge]!]!)
+        }
+      } else {
+        // A set larger than the reference set: through its rows instead.
+        const { ofRow, positions } = refsetColumn(this.index, id, "targetComponentId")!
+        this.tick(ofRow.length)
+        for (let row = 0; row < ofRow.length; row++) {
+          const target = positions[ofRow[row]!]!
+          if (target !== noConcept && set.has(target)) found.push(rows.concept[row]!)
+        }
       }
     }
     return set.or(ConceptSet.fromUnsorted(this.universe, found))
   }
+}
+
+/** Bitmaps of the types and the values of a group's plain attributes. */
+interface PlainGroup {
+  readonly types: ReadonlyArray<Uint32Array>
+  readonly values: ReadonlyArray<Uint32Array>
 }
 
 /** The relationships in one role group, or one ungrouped relationship. */
@@ -1010,9 +1161,30 @@ const inScope = (scope: Scope | undefined, group: number, row: number, concrete:
   scope === undefined || (scope.group === 0 ? scope.row === row && scope.concrete === concrete : scope.group === group)
 
 const sumDegrees = (graph: SnomedIndex["parents"], nodes: ConceptSet) => {
+  const list = nodes.toSorted()
   let total = 0
-  for (const node of nodes.toSorted()) total += graph.starts[node + 1]! - graph.starts[node]!
+  for (let at = 0; at < list.length; at++) total += graph.starts[list[at]! + 1]! - graph.starts[list[at]!]!
   return total
+}
+
+/** The first edge of `node` (its list ordered by `keys[target]`) whose target's key is at least `key`. */
+const firstOfType = (graph: SnomedIndex["parents"], node: number, keys: Uint32Array, key: number) => {
+  let low = graph.starts[node]!
+  let high = graph.starts[node + 1]!
+  while (low < high) {
+    const middle = (low + high) >>> 1
+    if (keys[graph.targets[middle]!]! < key) low = middle + 1
+    else high = middle
+  }
+  return low
+}
+
+/** How many of the node's neighbours are in `set` (`wanted`) or outside it. */
+const countIn = (graph: SnomedIndex["parents"], node: number, set: ConceptSet, wanted: boolean) => {
+  let count = 0
+  for (let edge = graph.starts[node]!, end = graph.starts[node + 1]!; edge < end; edge++)
+    if (set.has(graph.targets[edge]!) === wanted) count++
+  return count
 }
 
 /**
@@ -1035,4 +1207,14 @@ export const evaluateEcl = (
     if (error instanceof Failure) return Either.left(error.error)
     throw error
   }
+}
+
+/**
+ * Builds what evaluation derives from the index and keeps beside it (the ECL tables, the root's
+ * descendants, the history associations by target), so that the first request over a newly
+ * served release does not pay for it.
+ */
+export const warmUpEcl = (index: SnomedIndex): void => {
+  evaluateEcl(index, "*")
+  for (const [id, refset] of index.refsets) if (refset.columns.includes("targetComponentId")) historyTargets(index, id)
 }

@@ -10,10 +10,23 @@ const popcount = (word: number) => {
   return (((word + (word >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24
 }
 
+const setBits = (bits: Uint32Array, positions: ArrayLike<number>) => {
+  for (let i = 0; i < positions.length; i++) bits[positions[i]! >>> 5]! |= 1 << (positions[i]! & 31)
+}
+
+/** `Uint32Array.filter` without its calls from native code into `keep`, which cost more than the test. */
+const keepIf = (sorted: Uint32Array, keep: (concept: number) => boolean) => {
+  const kept = new Uint32Array(sorted.length)
+  let at = 0
+  for (let i = 0; i < sorted.length; i++) if (keep(sorted[i]!)) kept[at++] = sorted[i]!
+  return kept.subarray(0, at)
+}
+
 export class ConceptSet {
   private sortedCache: Uint32Array | undefined
   private countCache: number | undefined
   private bitmapCache: Uint32Array | undefined
+  private lookups = 0
 
   private constructor(
     readonly universe: number,
@@ -28,6 +41,11 @@ export class ConceptSet {
     return size > universe >>> 5
   }
 
+  /** Setting bits and reading them back beats sorting a list of more than one concept in 256. */
+  static wantsBitsToSort(universe: number, size: number) {
+    return size > universe >>> 8
+  }
+
   static empty(universe: number) {
     return new ConceptSet(universe, new Uint32Array(0), undefined)
   }
@@ -36,7 +54,7 @@ export class ConceptSet {
   static fromSorted(universe: number, positions: Uint32Array) {
     if (!ConceptSet.wantsBits(universe, positions.length)) return new ConceptSet(universe, positions, undefined)
     const bits = new Uint32Array((universe + 31) >>> 5)
-    for (let i = 0; i < positions.length; i++) bits[positions[i]! >>> 5]! |= 1 << (positions[i]! & 31)
+    setBits(bits, positions)
     const set = new ConceptSet(universe, undefined, bits)
     set.sortedCache = positions
     set.countCache = positions.length
@@ -45,12 +63,12 @@ export class ConceptSet {
 
   /** Any order, repeats allowed. */
   static fromUnsorted(universe: number, positions: ArrayLike<number>) {
-    if (ConceptSet.wantsBits(universe, positions.length)) {
+    if (ConceptSet.wantsBitsToSort(universe, positions.length)) {
       const bits = new Uint32Array((universe + 31) >>> 5)
-      for (let i = 0; i < positions.length; i++) bits[positions[i]! >>> 5]! |= 1 << (positions[i]! & 31)
+      setBits(bits, positions)
       return ConceptSet.fromBits(universe, bits)
     }
-    const sorted = Uint32Array.from(positions).sort()
+    const sorted = new Uint32Array(positions).sort()
     let unique = 0
     for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[unique++] = sorted[i]!
     return new ConceptSet(universe, sorted.subarray(0, unique), undefined)
@@ -65,13 +83,18 @@ export class ConceptSet {
   get size(): number {
     if (this.countCache !== undefined) return this.countCache
     if (this.sorted !== undefined) return (this.countCache = this.sorted.length)
+    const bits = this.bits!
     let count = 0
-    for (const word of this.bits!) if (word !== 0) count += popcount(word)
+    for (let i = 0; i < bits.length; i++) if (bits[i] !== 0) count += popcount(bits[i]!)
     return (this.countCache = count)
   }
 
   has(concept: number): boolean {
-    if (this.bits !== undefined) return (this.bits[concept >>> 5]! & (1 << (concept & 31))) !== 0
+    const bits = this.bits ?? this.bitmapCache
+    if (bits !== undefined) return (bits[concept >>> 5]! & (1 << (concept & 31))) !== 0
+    // A set asked often (in a loop over relationships) gets a bitmap beside its list, once the
+    // searches have cost about what writing the bitmap does.
+    if (++this.lookups > this.universe >>> 10) this.bitmapCache = this.toBits()
     const sorted = this.sorted!
     let low = 0
     let high = sorted.length - 1
@@ -106,7 +129,7 @@ export class ConceptSet {
   toBits(): Uint32Array {
     if (this.bits !== undefined) return this.bits.slice()
     const bits = new Uint32Array((this.universe + 31) >>> 5)
-    for (const concept of this.sorted!) bits[concept >>> 5]! |= 1 << (concept & 31)
+    setBits(bits, this.sorted!)
     return bits
   }
 
@@ -131,7 +154,7 @@ export class ConceptSet {
       this.sorted !== undefined && (other.sorted === undefined || this.size <= other.size) ? [this, other] : [other, this]
     return new ConceptSet(
       this.universe,
-      small.sorted!.filter((concept) => large.has(concept)),
+      keepIf(small.sorted!, (concept) => large.has(concept)),
       undefined
     )
   }
@@ -142,7 +165,7 @@ export class ConceptSet {
     if (this.bits !== undefined || other.bits !== undefined || ConceptSet.wantsBits(this.universe, this.size + other.size)) {
       const bits = this.toBits()
       if (other.bits !== undefined) for (let i = 0; i < bits.length; i++) bits[i]! |= other.bits[i]!
-      else for (const concept of other.sorted!) bits[concept >>> 5]! |= 1 << (concept & 31)
+      else setBits(bits, other.sorted!)
       return ConceptSet.fromBits(this.universe, bits)
     }
     const a = this.sorted!
@@ -169,41 +192,59 @@ export class ConceptSet {
     if (this.sorted !== undefined) {
       return new ConceptSet(
         this.universe,
-        this.sorted.filter((concept) => !other.has(concept)),
+        keepIf(this.sorted, (concept) => !other.has(concept)),
         undefined
       )
     }
     const bits = this.bits!.slice()
     if (other.bits !== undefined) for (let i = 0; i < bits.length; i++) bits[i]! &= ~other.bits[i]!
-    else for (const concept of other.sorted!) bits[concept >>> 5]! &= ~(1 << (concept & 31))
+    else {
+      const sorted = other.sorted!
+      for (let i = 0; i < sorted.length; i++) bits[sorted[i]! >>> 5]! &= ~(1 << (sorted[i]! & 31))
+    }
     return ConceptSet.fromBits(this.universe, bits)
   }
 
   /** The members for which `keep` holds. */
   filter(keep: (concept: number) => boolean): ConceptSet {
-    const kept = this.toSorted().filter(keep)
+    const kept = keepIf(this.toSorted(), keep)
     return kept.length === this.size ? this : ConceptSet.fromSorted(this.universe, kept)
   }
 }
 
-/** Gathers positions (any order, repeats allowed) into a set, straight into a bitmap when many are expected. */
+/** Gathers positions (any order, repeats allowed) into a set: into a bitmap when many are expected, else into a growing typed array. */
 export class ConceptCollector {
-  private readonly bits: Uint32Array | undefined
-  private readonly list: Array<number> = []
+  private readonly listing: boolean
+  private readonly bits: Uint32Array
+  private list: Uint32Array
+  private length = 0
 
   constructor(
     private readonly universe: number,
     expected: number
   ) {
-    if (expected > universe >>> 5) this.bits = new Uint32Array((universe + 31) >>> 5)
+    this.listing = !ConceptSet.wantsBitsToSort(universe, expected)
+    this.bits = new Uint32Array(this.listing ? 0 : (universe + 31) >>> 5)
+    this.list = new Uint32Array(this.listing ? Math.max(16, expected) : 0)
   }
 
+  // Kept small so that it is inlined into the loops that call it.
   add(concept: number) {
-    if (this.bits !== undefined) this.bits[concept >>> 5]! |= 1 << (concept & 31)
-    else this.list.push(concept)
+    if (!this.listing) this.bits[concept >>> 5]! |= 1 << (concept & 31)
+    else if (this.length < this.list.length) this.list[this.length++] = concept
+    else this.grow(concept)
+  }
+
+  private grow(concept: number) {
+    const grown = new Uint32Array(this.list.length * 2)
+    grown.set(this.list)
+    this.list = grown
+    this.list[this.length++] = concept
   }
 
   done(): ConceptSet {
-    return this.bits !== undefined ? ConceptSet.fromBits(this.universe, this.bits) : ConceptSet.fromUnsorted(this.universe, this.list)
+    return this.listing
+      ? ConceptSet.fromUnsorted(this.universe, this.list.subarray(0, this.length))
+      : ConceptSet.fromBits(this.universe, this.bits)
   }
 }

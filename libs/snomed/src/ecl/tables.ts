@@ -1,10 +1,11 @@
 /**
  * Lookups ECL needs beyond the serving index's own (relationships by value and by type, concrete
- * values as typed arrays, association targets as positions), derived from the index on first use
- * and kept beside it for its lifetime. All typed arrays: about 30 bytes per relationship.
+ * values as typed arrays, reference set columns), derived from the index on first use and kept
+ * beside it for its lifetime. All typed arrays: about 30 bytes per relationship, 4 per reference
+ * set row and column used.
  */
 import { adjacency } from "../index/build"
-import { fieldSeparator, neighbours, type Adjacency, type SnomedIndex } from "../index/SnomedIndex"
+import { fieldSeparator, type Adjacency, type SnomedIndex } from "../index/SnomedIndex"
 import { Concepts } from "../metadata"
 
 export const noConcept = 0xffffffff
@@ -28,7 +29,7 @@ export interface ConcreteTable {
 export interface EclTables {
   /** Attribute row → its source concept. */
   readonly rowSource: Uint32Array
-  /** Concept → the attribute rows whose value it is. */
+  /** Concept → the attribute rows whose value it is, ordered by type, so one type's rows are a range. */
   readonly byValue: Adjacency
   /** Attribute type concept → its rows. */
   readonly byType: Adjacency
@@ -41,8 +42,10 @@ export interface EclTables {
   readonly refsetPositions: ReadonlyMap<string, number>
   /** Large descendant sets, keyed concept * 2 + 1 with the concept itself, + 0 without; most recent last. */
   readonly hierarchies: Map<number, unknown>
-  /** Association refset id → target position per row. */
-  readonly targets: Map<string, Uint32Array>
+  /** Reference set columns already built (see `refsetColumn`), keyed by reference set id and column name. */
+  readonly columns: Map<string, RefsetColumn>
+  /** Association reference set id → its rows by target (see `historyTargets`). */
+  readonly historyTargets: Map<string, Adjacency>
   /** A queue as long as the concept table, reused by every traversal (evaluation is synchronous). */
   readonly queue: Uint32Array
   /** A bitmap of the concept table, all clear between traversals. */
@@ -51,7 +54,11 @@ export interface EclTables {
 
 const tables = new WeakMap<SnomedIndex, EclTables>()
 
-const rowNumbers = (count: number) => Uint32Array.from({ length: count }, (_, row) => row)
+const rowNumbers = (count: number) => {
+  const rows = new Uint32Array(count)
+  for (let row = 0; row < count; row++) rows[row] = row
+  return rows
+}
 
 const concreteTable = (index: SnomedIndex): ConcreteTable => {
   const source: Array<number> = []
@@ -60,9 +67,11 @@ const concreteTable = (index: SnomedIndex): ConcreteTable => {
   const kind: Array<number> = []
   const number: Array<number> = []
   const text: Array<string> = []
+  const typePositions = new Map<string, number | undefined>()
   for (const [concept, values] of index.concreteValues) {
     for (const value of values) {
-      const typePosition = index.position(value.type)
+      if (!typePositions.has(value.type)) typePositions.set(value.type, index.position(value.type))
+      const typePosition = typePositions.get(value.type)
       if (typePosition === undefined) continue
       const raw = value.value
       source.push(concept)
@@ -105,10 +114,14 @@ export const eclTables = (index: SnomedIndex): EclTables => {
   const attributes = index.attributes
   const rowCount = attributes.type.length
   const rowSource = new Uint32Array(rowCount)
+  const { starts, targets } = attributes.byConcept
   for (let concept = 0; concept < count; concept++) {
-    for (const row of neighbours(attributes.byConcept, concept)) rowSource[row] = concept
+    for (let edge = starts[concept]!, end = starts[concept + 1]!; edge < end; edge++) rowSource[targets[edge]!] = concept
   }
-  const rows = rowNumbers(rowCount)
+  const byType = adjacency(count, attributes.type, rowNumbers(rowCount))
+  // Taken in type order, since adjacency keeps the order it is given.
+  const valuesInTypeOrder = new Uint32Array(rowCount)
+  for (let at = 0; at < rowCount; at++) valuesInTypeOrder[at] = attributes.value[byType.targets[at]!]!
   const refsetPositions = new Map<string, number>()
   for (const id of index.refsets.keys()) {
     const position = index.position(id)
@@ -116,15 +129,16 @@ export const eclTables = (index: SnomedIndex): EclTables => {
   }
   const built: EclTables = {
     rowSource,
-    byValue: adjacency(count, attributes.value, rows),
-    byType: adjacency(count, attributes.type, rows),
+    byValue: adjacency(count, valuesInTypeOrder, byType.targets),
+    byType,
     concrete: concreteTable(index),
     root: index.position(Concepts.root),
     isA: index.position(Concepts.isA),
     modulePositions: Uint32Array.from(index.concepts.modules, (module) => index.position(module) ?? noConcept),
     refsetPositions,
     hierarchies: new Map(),
-    targets: new Map(),
+    columns: new Map(),
+    historyTargets: new Map(),
     queue: new Uint32Array(count),
     visited: new Uint32Array((count + 31) >>> 5)
   }
@@ -132,18 +146,56 @@ export const eclTables = (index: SnomedIndex): EclTables => {
   return built
 }
 
-/** The target concept of each row of an association refset (noConcept where it is not a concept of the release). */
-export const associationTargets = (index: SnomedIndex, refsetId: string): Uint32Array | undefined => {
+/** One column of a reference set's rows, each distinct value held once, so a filter tests it once. */
+export interface RefsetColumn {
+  readonly values: ReadonlyArray<string>
+  /** Row → the number of its value in `values`. */
+  readonly ofRow: Uint32Array
+  /** Value number → the concept position the value names, or noConcept. */
+  readonly positions: Uint32Array
+}
+
+/** A column of the rows of a reference set whose rows the index keeps; undefined for other reference sets and unknown columns. */
+export const refsetColumn = (index: SnomedIndex, refsetId: string, column: string): RefsetColumn | undefined => {
   const known = eclTables(index)
-  const cached = known.targets.get(refsetId)
+  const key = `${refsetId}${fieldSeparator}${column}`
+  const cached = known.columns.get(key)
   if (cached !== undefined) return cached
   const refset = index.refsets.get(refsetId)
-  const column = refset?.columns.indexOf("targetComponentId") ?? -1
-  if (refset?.rows === undefined || column === -1) return undefined
-  const targets = new Uint32Array(refset.rows.concept.length)
-  for (let row = 0; row < targets.length; row++) {
-    targets[row] = index.position(refset.rows.fields.get(row).split(fieldSeparator)[column]!) ?? noConcept
+  const at = refset?.columns.indexOf(column) ?? -1
+  if (refset?.rows === undefined || at === -1) return undefined
+  const { concept, fields } = refset.rows
+  const numbers = new Map<string, number>()
+  const values: Array<string> = []
+  const ofRow = new Uint32Array(concept.length)
+  for (let row = 0; row < ofRow.length; row++) {
+    const value = fields.get(row).split(fieldSeparator)[at]!
+    let number = numbers.get(value)
+    if (number === undefined) numbers.set(value, (number = values.push(value) - 1))
+    ofRow[row] = number
   }
-  known.targets.set(refsetId, targets)
-  return targets
+  const built = { values, ofRow, positions: Uint32Array.from(values, (value) => index.position(value) ?? noConcept) }
+  known.columns.set(key, built)
+  return built
+}
+
+/** Target concept → the rows of an association reference set pointing at it. */
+export const historyTargets = (index: SnomedIndex, refsetId: string): Adjacency | undefined => {
+  const known = eclTables(index)
+  const cached = known.historyTargets.get(refsetId)
+  if (cached !== undefined) return cached
+  const column = refsetColumn(index, refsetId, "targetComponentId")
+  if (column === undefined) return undefined
+  const rows: Array<number> = []
+  const targets: Array<number> = []
+  for (let row = 0; row < column.ofRow.length; row++) {
+    const target = column.positions[column.ofRow[row]!]!
+    if (target !== noConcept) {
+      rows.push(row)
+      targets.push(target)
+    }
+  }
+  const built = adjacency(index.conceptCount, targets, rows)
+  known.historyTargets.set(refsetId, built)
+  return built
 }
