@@ -26,13 +26,28 @@ import { snomedSystem } from "./store/load"
  * loaded refsets with descriptions in it. With no preference, the default language (en-GB unless
  * the deployment says otherwise).
  */
-export const languageRefsets = (index: SnomedIndex, languages: ReadonlyArray<string>, defaultLanguage = "en-GB") => {
-  const refsets = (languages.length === 0 ? [defaultLanguage] : languages).flatMap(
-    (language) =>
-      languageRefsetsFor[language.toLowerCase() === "en" ? "en-gb" : language.toLowerCase()] ?? index.refsetsForLanguage(language)
-  )
-  return [...new Set(refsets)]
+export const languageRefsets = (index: SnomedIndex, languages: ReadonlyArray<string>, defaultLanguage = "en-GB"): ReadonlyArray<string> => {
+  const wanted = languages.length === 0 ? [defaultLanguage] : languages
+  const key = wanted.join(",")
+  let byKey = refsetsByLanguages.get(index)
+  if (byKey === undefined) refsetsByLanguages.set(index, (byKey = new Map()))
+  const known = byKey.get(key)
+  if (known !== undefined) return known
+  const refsets = [
+    ...new Set(
+      wanted.flatMap(
+        (language) =>
+          languageRefsetsFor[language.toLowerCase() === "en" ? "en-gb" : language.toLowerCase()] ?? index.refsetsForLanguage(language)
+      )
+    )
+  ]
+  // Requests name few distinct language lists; the bound keeps hostile Accept-Language headers from growing it.
+  if (byKey.size < 256) byKey.set(key, refsets)
+  return refsets
 }
+
+/** Language refsets per index and language list, worked out once: every display asks. */
+const refsetsByLanguages = new WeakMap<SnomedIndex, Map<string, ReadonlyArray<string>>>()
 
 export const designationUse = {
   fullySpecifiedName: { system: snomedSystem, code: Concepts.fullySpecifiedName, display: "Fully specified name" },

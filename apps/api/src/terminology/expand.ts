@@ -85,8 +85,8 @@ export const expandOperation = defineOperation({
           )
         )
       }
-      yield* context.requireSupplements(valueSetSupplements(valueSet))
-      const composition = yield* Either.mapLeft(compose(valueSet, context.resolver, versionRules(input)), terminologyFailure)
+      const supplemented = yield* context.withSupplements(valueSetSupplements(valueSet))
+      const composition = yield* Either.mapLeft(compose(valueSet, supplemented.resolver, versionRules(input)), terminologyFailure)
       // The display language in force is recorded wherever it came from: the parameter, the Accept-Language header, the value set.
       const displayLanguage = input.displayLanguage ?? request.acceptLanguage ?? valueSetLanguage(valueSet)
       const echo = echoed.flatMap((name) => {

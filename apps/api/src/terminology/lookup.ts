@@ -11,10 +11,13 @@ import { FhirFailure } from "../fhir/outcome"
 import { checkDisplayLanguage, sharedParameters, terminologyContext } from "./context"
 import { providerFor } from "./providers"
 
-const valueParts = (property: PropertyValue) =>
-  Object.entries(property)
-    .filter(([key]) => key.startsWith("value"))
-    .map(([key, value]) => ({ name: "value", [key]: value }))
+const valueParts = (property: PropertyValue) => {
+  const parts: Array<object> = []
+  for (const key in property) {
+    if (key.startsWith("value")) parts.push({ name: "value", [key]: property[key as keyof PropertyValue] })
+  }
+  return parts
+}
 
 const propertyPart = (property: PropertyValue, description?: string): { name: string; part: Array<object> } => ({
   name: "property",

@@ -260,12 +260,14 @@ const translateWithMaps = (
       const request: TranslateRequest = { coding, wanted: question.wanted, reverse: question.reverse, dependencies: question.dependencies }
       const candidates =
         maps === "search"
-          ? context.conceptMaps.filter(
-              (map) =>
-                scopeFits(map.sourceUri ?? map.sourceCanonical, input.source) &&
-                scopeFits(map.targetUri ?? map.targetCanonical, input.target) &&
-                conceptMapFits(map, request)
-            )
+          ? context
+              .conceptMaps()
+              .filter(
+                (map) =>
+                  scopeFits(map.sourceUri ?? map.sourceCanonical, input.source) &&
+                  scopeFits(map.targetUri ?? map.targetCanonical, input.target) &&
+                  conceptMapFits(map, request)
+              )
           : maps
       const translation = yield* Either.mapLeft(translate(candidates, request, context.conceptMap), terminologyFailure)
       matches.push(...translation.matches)

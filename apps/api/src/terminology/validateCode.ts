@@ -92,6 +92,7 @@ const validate = (input: Input, acceptLanguage: string | undefined, forValueSet:
     )
     const rules = { ...versionRules(input), preferred }
     let composition
+    let resolver = context.resolver
     if (forValueSet) {
       const valueSet =
         (input.valueSet as ValueSetResource | undefined) ??
@@ -111,8 +112,9 @@ const validate = (input: Input, acceptLanguage: string | undefined, forValueSet:
           )
         )
       }
-      yield* context.requireSupplements(valueSetSupplements(valueSet))
-      const composed = compose(valueSet, context.resolver, rules)
+      const supplemented = yield* context.withSupplements(valueSetSupplements(valueSet))
+      resolver = supplemented.resolver
+      const composed = compose(valueSet, resolver, rules)
       if (Either.isLeft(composed)) {
         // A value set whose parts cannot be found still answers (not valid, and why); one that is wrong is an error.
         if (composed.left.type !== "not-found") return yield* Effect.fail(terminologyFailure(composed.left))
@@ -129,7 +131,7 @@ const validate = (input: Input, acceptLanguage: string | undefined, forValueSet:
     const languageText =
       input.displayLanguage ?? acceptLanguage ?? (composition === undefined ? undefined : valueSetLanguage(composition.valueSet))
     const options = {
-      resolver: context.resolver,
+      resolver,
       rules,
       ...(composition === undefined ? {} : { composition }),
       ...(languageText === undefined ? {} : { languageText }),
