@@ -13,7 +13,11 @@ import { translateOperation } from "./terminology/translate"
 import { expandOperation } from "./terminology/expand"
 import { lookupOperation } from "./terminology/lookup"
 import { subsumesOperation } from "./terminology/subsumes"
-import { codeSystemValidateCodeOperation, valueSetValidateCodeOperation } from "./terminology/validateCode"
+import {
+  codeSystemValidateCodeOperation,
+  valueSetBatchValidateCodeOperation,
+  valueSetValidateCodeOperation
+} from "./terminology/validateCode"
 import { FhirFailure, zodFailure, type FailureStatus, type IssueType } from "./fhir/outcome"
 import { registerReference } from "./reference"
 import { registerHealth } from "./routes/health"
@@ -80,6 +84,7 @@ export const makeApp = (runtime: Runtime.Runtime<ApiServices>) => {
     subsumesOperation,
     expandOperation,
     valueSetValidateCodeOperation,
+    valueSetBatchValidateCodeOperation,
     translateOperation
   ].map((operation) => registerOperation(app, run, operation as OperationDefinition<Record<string, ParameterSpec>>))
   const searches = registerResourceRoutes(app, run)

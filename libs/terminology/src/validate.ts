@@ -338,9 +338,10 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
     })
   let valid = !issues.some((issue) => issue.severity === "error")
   let inValueSet = true
+  const status = provider.status(concept)
+  if (status !== undefined && status !== "active" && status !== "inactive") parameters.push({ name: "status", valueCode: status })
   if (provider.isInactive(concept)) {
     parameters.push({ name: "inactive", valueBoolean: true })
-    const status = provider.status(concept)
     issues.push(
       txIssue(
         "warning",

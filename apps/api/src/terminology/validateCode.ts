@@ -23,7 +23,7 @@ import {
 import { Effect, Either } from "effect"
 import { defineOperation } from "../fhir/operation"
 import { FhirFailure } from "../fhir/outcome"
-import type { OperationInput } from "../fhir/parameters"
+import { fromParameters, type OperationInput } from "../fhir/parameters"
 import {
   checkDisplayLanguage,
   sharedParameters,
@@ -166,4 +166,37 @@ export const valueSetValidateCodeOperation = defineOperation({
   unknownParameters: "ignore",
   parameters,
   handler: (input, request) => validate(input, request.acceptLanguage, true)
+})
+
+/**
+ * `ValueSet/$batch-validate-code` (from the HL7 terminology ecosystem): several `validation`
+ * Parameters, each validated as `ValueSet/$validate-code` with the request's other parameters
+ * (the value set, `tx-resource`s) as defaults; one `validation` answer each, in order.
+ */
+export const valueSetBatchValidateCodeOperation = defineOperation({
+  resource: "ValueSet",
+  name: "batch-validate-code",
+  definition: "http://hl7.org/fhir/uv/tx-ecosystem/OperationDefinition/ValueSet-batch-validate-code",
+  summary: "Validate many codes against value sets in one request",
+  unknownParameters: "ignore",
+  parameters: { ...parameters, validation: { type: "Resource", max: "*" } },
+  handler: ({ validation, ...shared }, request) =>
+    Effect.forEach(validation ?? [], (entry) => {
+      const inner = (entry as { parameter?: ReadonlyArray<{ readonly name: string } & Record<string, unknown>> }).parameter ?? []
+      return Either.match(fromParameters("ValueSet$batch-validate-code", parameters, inner, "ignore"), {
+        onLeft: (failure) => Effect.succeed(failure.outcome),
+        onRight: (own) =>
+          validate({ ...shared, ...own }, request.acceptLanguage, true).pipe(
+            Effect.catchIf(
+              (error): error is FhirFailure => error instanceof FhirFailure,
+              (failure) => Effect.succeed(failure.outcome)
+            )
+          )
+      })
+    }).pipe(
+      Effect.map((answers) => ({
+        resourceType: "Parameters",
+        parameter: answers.map((resource) => ({ name: "validation", resource }))
+      }))
+    )
 })

@@ -1,0 +1,249 @@
+/**
+ * The terminology engine through the app with resources sent per request (`tx-resource`): a small
+ * code system in two versions and value sets over it, expanded, validated against and looked up;
+ * version rules; and the bad input the engine must refuse in bounded time (value sets that include
+ * themselves, catastrophic regexes, malformed resources, expansions too large to return at once).
+ * SNOMED CT through the same engine is tested in snomed.test.ts and ecl.test.ts.
+ */
+import type { CodeSystemResource, ValueSetResource } from "@ffynnon/terminology"
+import { Layer, Logger, LogLevel, ManagedRuntime } from "effect"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { freshDatabaseLayer, testDatabases } from "../../../libs/db/test/databases"
+import { makeApp } from "../src/app"
+import { servicesOver } from "../src/runtime"
+
+const system = "http://example.org/fhir/CodeSystem/ward"
+
+type Parameter = { name: string; part?: Array<Parameter>; resource?: Outcome } & Record<string, unknown>
+type Outcome = {
+  resourceType: string
+  issue: Array<{ severity: string; code: string; details: { text: string; coding?: Array<{ code: string }> } }>
+}
+type Contains = { code: string; display?: string; inactive?: boolean; contains?: Array<Contains> }
+type Answer = Outcome & {
+  parameter: Array<Parameter>
+  expansion: { total: number; contains?: Array<Contains>; parameter: Array<Parameter> }
+}
+
+const wards = (version: string, display: (code: string) => string): CodeSystemResource => ({
+  resourceType: "CodeSystem",
+  url: system,
+  version,
+  name: "Wards",
+  status: "active",
+  content: "complete",
+  caseSensitive: true,
+  language: "en",
+  property: [{ code: "status", uri: "http://hl7.org/fhir/concept-properties#status", type: "code" }],
+  concept: [
+    {
+      code: "medical",
+      display: display("medical"),
+      definition: "Medical wards",
+      designation: [{ language: "cy", value: "Wardiau meddygol" }],
+      concept: [
+        { code: "cardiology", display: display("cardiology") },
+        { code: "respiratory", display: display("respiratory") },
+        { code: "old-ward", display: display("old-ward"), property: [{ code: "status", valueCode: "retired" }] }
+      ]
+    },
+    { code: "surgical", display: display("surgical") }
+  ]
+})
+
+const title = (code: string) => code.charAt(0).toUpperCase() + code.slice(1)
+const version1 = wards("1.0.0", title)
+const version2 = wards("2.0.0", (code) => `${title(code)} ward`)
+
+const valueSet = (url: string, compose: NonNullable<ValueSetResource["compose"]>): ValueSetResource => ({
+  resourceType: "ValueSet",
+  url,
+  version: "1",
+  status: "active",
+  compose
+})
+const medical = valueSet("http://example.org/fhir/ValueSet/medical", {
+  include: [{ system, filter: [{ property: "concept", op: "is-a", value: "medical" }] }]
+})
+const pinned = valueSet("http://example.org/fhir/ValueSet/pinned", { include: [{ system, version: "1.0.0" }] })
+const selfish = valueSet("http://example.org/fhir/ValueSet/selfish", {
+  include: [{ valueSet: ["http://example.org/fhir/ValueSet/selfish"] }]
+})
+const loopA = valueSet("http://example.org/fhir/ValueSet/loop-a", { include: [{ valueSet: ["http://example.org/fhir/ValueSet/loop-b"] }] })
+const loopB = valueSet("http://example.org/fhir/ValueSet/loop-b", { include: [{ valueSet: ["http://example.org/fhir/ValueSet/loop-a"] }] })
+const hostile = valueSet("http://example.org/fhir/ValueSet/hostile", {
+  include: [{ system, filter: [{ property: "code", op: "regex", value: "((a+)+)+" }] }]
+})
+const resources = [version1, version2, medical, pinned, selfish, loopA, loopB, hostile]
+
+const parameter = (answer: Answer, name: string) => answer.parameter.find((entry) => entry.name === name)
+
+for (const kind of testDatabases) {
+  describe(`the terminology engine on ${kind.name}`, () => {
+    const runtime = ManagedRuntime.make(
+      servicesOver(freshDatabaseLayer(kind)).pipe(Layer.provideMerge(Logger.minimumLogLevel(LogLevel.None)))
+    )
+    let app: ReturnType<typeof makeApp>
+    const post = async (operation: string, parameters: Array<Parameter>, extra: ReadonlyArray<object> = resources) => {
+      const response = await app.request(`/fhir/${operation}`, {
+        method: "POST",
+        headers: { "content-type": "application/fhir+json" },
+        body: JSON.stringify({
+          resourceType: "Parameters",
+          parameter: [...parameters, ...extra.map((resource) => ({ name: "tx-resource", resource }))]
+        })
+      })
+      return { status: response.status, body: (await response.json()) as Answer }
+    }
+    beforeAll(async () => {
+      app = makeApp(await runtime.runtime())
+    })
+    afterAll(() => runtime.dispose())
+
+    it("expands an is-a value set over a sent code system, nested by its hierarchy, at the newest version", async () => {
+      const { status, body } = await post("ValueSet/$expand", [{ name: "url", valueUri: medical.url }])
+      expect(status).toBe(200)
+      expect(body.expansion.total).toBe(4)
+      const [root] = body.expansion.contains!
+      expect(root).toMatchObject({ code: "medical", display: "Medical ward" })
+      expect(root!.contains!.map((entry) => entry.code)).toEqual(["cardiology", "respiratory", "old-ward"])
+      expect(root!.contains!.find((entry) => entry.code === "old-ward")!.inactive).toBe(true)
+      expect(body.expansion.parameter).toContainEqual({ name: "used-codesystem", valueUri: `${system}|2.0.0` })
+
+      const flat = await post("ValueSet/$expand", [
+        { name: "url", valueUri: medical.url },
+        { name: "excludeNested", valueBoolean: true },
+        { name: "activeOnly", valueBoolean: true },
+        { name: "displayLanguage", valueCode: "cy" },
+        { name: "includeDesignations", valueBoolean: true }
+      ])
+      expect(flat.body.expansion.contains!.map((entry) => entry.code)).toEqual(["medical", "cardiology", "respiratory"])
+      expect(flat.body.expansion.contains![0]!.display).toBe("Wardiau meddygol")
+    })
+
+    it("validates codes against a value set: membership, display, inactive codes, unknown codes", async () => {
+      const validate = (coding: object, extra: Array<Parameter> = []) =>
+        post("ValueSet/$validate-code", [{ name: "url", valueUri: medical.url }, { name: "coding", valueCoding: coding }, ...extra])
+      const good = await validate({ system, code: "cardiology", display: "Cardiology ward" })
+      expect(parameter(good.body, "result")!.valueBoolean).toBe(true)
+      expect(parameter(good.body, "version")!.valueString).toBe("2.0.0")
+
+      const outside = await validate({ system, code: "surgical" })
+      expect(parameter(outside.body, "result")!.valueBoolean).toBe(false)
+      const outsideIssue = parameter(outside.body, "issues")!.resource!.issue[0]!
+      expect(outsideIssue.details.coding![0]!.code).toBe("not-in-vs")
+
+      const wrongDisplay = await validate({ system, code: "cardiology", display: "Heart ward" })
+      expect(parameter(wrongDisplay.body, "result")!.valueBoolean).toBe(false)
+      expect(parameter(wrongDisplay.body, "message")!.valueString).toMatch(/Wrong Display Name 'Heart ward'.*'Cardiology ward'/)
+
+      const retired = await validate({ system, code: "old-ward" })
+      expect(parameter(retired.body, "inactive")!.valueBoolean).toBe(true)
+      const activeOnly = await validate({ system, code: "old-ward" }, [{ name: "activeOnly", valueBoolean: true }])
+      expect(parameter(activeOnly.body, "result")!.valueBoolean).toBe(false)
+
+      const unknown = await validate({ system, code: "neurology" })
+      expect(parameter(unknown.body, "message")!.valueString).toMatch(/Unknown code 'neurology'/)
+    })
+
+    it("checks a code against the version the value set pins, and reports a coding that names another", async () => {
+      const atPinned = await post("ValueSet/$validate-code", [
+        { name: "url", valueUri: pinned.url },
+        { name: "coding", valueCoding: { system, code: "cardiology", version: "2.0.0" } }
+      ])
+      expect(parameter(atPinned.body, "result")!.valueBoolean).toBe(false)
+      expect(parameter(atPinned.body, "version")!.valueString).toBe("1.0.0")
+      expect(parameter(atPinned.body, "display")!.valueString).toBe("Cardiology")
+      expect(parameter(atPinned.body, "issues")!.resource!.issue.map((issue) => issue.details.coding![0]!.code)).toContain("vs-invalid")
+
+      const forced = await post("ValueSet/$expand", [
+        { name: "url", valueUri: medical.url },
+        { name: "force-system-version", valueCanonical: `${system}|1.0.0` }
+      ])
+      expect(forced.body.expansion.contains![0]!.display).toBe("Medical")
+
+      const missing = await post("CodeSystem/$lookup", [
+        { name: "system", valueUri: system },
+        { name: "version", valueString: "3.0.0" },
+        { name: "code", valueCode: "medical" }
+      ])
+      expect(missing.status).toBe(404)
+      expect(missing.body.issue[0]!.details.text).toMatch(/version '3.0.0'.*Valid versions: 1.0.0, 2.0.0/)
+    })
+
+    it("looks up a concept's display, definition, designations and hierarchy, and answers subsumption", async () => {
+      const { body } = await post("CodeSystem/$lookup", [
+        { name: "system", valueUri: system },
+        { name: "code", valueCode: "medical" }
+      ])
+      expect(parameter(body, "display")!.valueString).toBe("Medical ward")
+      expect(parameter(body, "definition")!.valueString).toBe("Medical wards")
+      const children = body.parameter.filter(
+        (entry) => entry.name === "property" && entry.part!.some((part) => part.name === "code" && part.valueCode === "child")
+      )
+      expect(children).toHaveLength(3)
+      const subsumes = await post("CodeSystem/$subsumes", [
+        { name: "system", valueUri: system },
+        { name: "codeA", valueCode: "medical" },
+        { name: "codeB", valueCode: "respiratory" }
+      ])
+      expect(parameter(subsumes.body, "outcome")!.valueCode).toBe("subsumes")
+    })
+
+    it("refuses value sets that include themselves, directly or through others", async () => {
+      for (const url of [selfish.url, loopA.url]) {
+        const { status, body } = await post("ValueSet/$expand", [{ name: "url", valueUri: url! }])
+        expect(status).toBe(422)
+        expect(body.issue[0]).toMatchObject({ code: "business-rule", details: { text: expect.stringMatching(/includes itself/) } })
+      }
+    })
+
+    it("evaluates a regex that backtracks catastrophically elsewhere, and answers correctly", async () => {
+      const codes = ["a".repeat(59), `${"a".repeat(59)}!`]
+      const trap: CodeSystemResource = { ...version1, version: "9.0.0", concept: codes.map((code) => ({ code, display: code })) }
+      const { status, body } = await post("ValueSet/$expand", [{ name: "url", valueUri: hostile.url }], [...resources, trap])
+      expect(status).toBe(200)
+      expect(body.expansion.contains!.map((entry) => entry.code)).toEqual([codes[0]])
+    })
+
+    it("refuses a malformed tx-resource with a 400 naming it", async () => {
+      const { status, body } = await post("ValueSet/$expand", [{ name: "url", valueUri: medical.url }], [{ resourceType: "Patient" }])
+      expect(status).toBe(400)
+      expect(body.issue[0]).toMatchObject({ code: "invalid", details: { text: expect.stringMatching(/tx-resource 1 is a Patient/) } })
+    })
+
+    it("answers too-costly for an expansion beyond the limit, and pages it instead", async () => {
+      const large: CodeSystemResource = {
+        resourceType: "CodeSystem",
+        url: "http://example.org/fhir/CodeSystem/large",
+        status: "active",
+        content: "complete",
+        concept: Array.from({ length: 1500 }, (_, position) => ({ code: `c${position}`, display: `Code ${position}` }))
+      }
+      const everything = valueSet("http://example.org/fhir/ValueSet/large", { include: [{ system: large.url! }] })
+      const all = await post("ValueSet/$expand", [{ name: "url", valueUri: everything.url! }], [large, everything])
+      expect(all.status).toBe(422)
+      expect(all.body.issue[0]!.code).toBe("too-costly")
+      const page = await post(
+        "ValueSet/$expand",
+        [
+          { name: "url", valueUri: everything.url! },
+          { name: "offset", valueInteger: 1000 },
+          { name: "count", valueInteger: 5 }
+        ],
+        [large, everything]
+      )
+      expect(page.body.expansion.total).toBe(1500)
+      expect(page.body.expansion.contains!.map((entry) => entry.code)).toEqual(["c1000", "c1001", "c1002", "c1003", "c1004"])
+    })
+
+    it("names an unknown code system", async () => {
+      const { status, body } = await post("CodeSystem/$lookup", [
+        { name: "system", valueUri: "http://example.org/unknown" },
+        { name: "code", valueCode: "x" }
+      ])
+      expect(status).toBe(404)
+      expect(body.issue[0]!.details.text).toMatch(/http:\/\/example.org\/unknown/)
+    })
+  })
+}
