@@ -53,6 +53,8 @@ const wantedDesignation = (tokens: ReadonlyArray<string> | undefined) => (design
   })
 
 const conceptProperties = "http://hl7.org/fhir/concept-properties#"
+/** Properties FHIR defines for every code system (http://hl7.org/fhir/concept-properties). */
+const standardProperties = new Set(["status", "inactive", "notSelectable", "parent", "child", "definition", "deprecated", "retirementDate"])
 
 export const preferredForLanguage = {
   system: "http://terminology.hl7.org/CodeSystem/hl7TermMaintInfra",
@@ -176,7 +178,11 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
     const properties = wanted.flatMap((code) => {
       const values = provider.properties(concept).filter((property) => property.code === code)
       if (values.length > 0 && !definitions.has(code)) {
-        definitions.set(code, provider.propertyDefinitions.find((definition) => definition.code === code)?.uri)
+        definitions.set(
+          code,
+          provider.propertyDefinitions.find((definition) => definition.code === code)?.uri ??
+            (standardProperties.has(code) ? `${conceptProperties}${code}` : undefined)
+        )
       }
       return values.map(({ extension: _extension, ...value }) => value)
     })
