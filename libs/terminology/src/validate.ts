@@ -194,9 +194,10 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
         : stated === undefined && !codingVersionKnown
           ? [`version '${resolved}' for the versionless include`, "VALUESET_VALUE_MISMATCH_DEFAULT"]
           : [`version '${resolved}'`, "VALUESET_VALUE_MISMATCH"]
+    // A versionless include took the newest version because the code's own is unknown: that failure is the error, this a warning.
     issues.push(
       txIssue(
-        "error",
+        mismatchId === "VALUESET_VALUE_MISMATCH_DEFAULT" ? "warning" : "error",
         "invalid",
         "vs-invalid",
         `The code system '${system}' ${origin} in the ValueSet include is different to the one in the value ('${coding.version}')`,
@@ -451,7 +452,7 @@ const outcome = (issues: ReadonlyArray<ValidationIssue>) => ({
 })
 
 /** Notes that do not question the code itself, left out of the message. */
-const notesOnly = new Set(["CONCEPT_DEPRECATED_IN_VALUESET", "CODE_CASE_DIFFERENCE"])
+const notesOnly = new Set(["CONCEPT_DEPRECATED_IN_VALUESET", "CODE_CASE_DIFFERENCE", "VALUESET_VALUE_MISMATCH_DEFAULT"])
 
 const answer = (
   result: boolean,
