@@ -49,7 +49,7 @@ for (const kind of testDatabases) {
         )
         expect(operations).toEqual({
           CodeSystem: ["lookup", "validate-code", "subsumes"],
-          ValueSet: ["expand", "validate-code"],
+          ValueSet: ["expand", "validate-code", "batch-validate-code"],
           ConceptMap: ["translate"]
         })
         const codeSystem = statement.rest[0].resource.find((resource: { type: string }) => resource.type === "CodeSystem")

@@ -70,15 +70,13 @@ const concreteValue = (value: string) =>
 const attributeValue = (attribute: { value: string; concrete: boolean }) =>
   attribute.concrete ? concreteValue(attribute.value) : { valueCode: attribute.value }
 
-/** The concept's properties: status, module, effective time, hierarchy, and its attributes by SCTID (grouped ones inside a role group). */
+/** The concept's properties: status, module, effective time, and its attributes by SCTID (grouped ones inside a role group); parents and children are the provider's hierarchy. */
 const conceptProperties = (index: SnomedIndex, concept: number): Array<PropertyValue> => {
   const properties: Array<PropertyValue> = [
     { code: "inactive", valueBoolean: !index.isActive(concept) },
     { code: "sufficientlyDefined", valueBoolean: index.concepts.defined[concept] === 1 },
     { code: "moduleId", valueCode: index.moduleId(concept) },
-    { code: "effectiveTime", valueString: index.effectiveTime(concept) },
-    ...[...neighbours(index.parents, concept)].map((parent) => ({ code: "parent", valueCode: index.code(parent) })),
-    ...[...neighbours(index.children, concept)].map((child) => ({ code: "child", valueCode: index.code(child) }))
+    { code: "effectiveTime", valueString: index.effectiveTime(concept) }
   ]
   const attributes = index.attributesOf(concept)
   for (const attribute of attributes.filter((attribute) => attribute.group === 0)) {

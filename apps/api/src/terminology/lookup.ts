@@ -74,13 +74,14 @@ export const lookupOperation = defineOperation({
       const wanted = input.property === undefined ? undefined : new Set(input.property)
       const include = (code: string) => wanted === undefined || wanted.has(code) || wanted.has("*")
       const describe = (related: unknown) => provider.display(related, languages)
+      // In a polyhierarchy as large as SNOMED CT's a concept's children can number thousands: they come when asked for.
+      const children = include("child") && (wanted !== undefined || !provider.polyhierarchical) ? provider.children(concept) : []
       const hierarchy = [
-        ...provider
-          .parents(concept)
-          .map((parent) => ({ property: { code: "parent", valueCode: provider.code(parent) }, description: describe(parent) })),
-        ...provider
-          .children(concept)
-          .map((child) => ({ property: { code: "child", valueCode: provider.code(child) }, description: describe(child) }))
+        ...(include("parent") ? provider.parents(concept) : []).map((parent) => ({
+          property: { code: "parent", valueCode: provider.code(parent) },
+          description: describe(parent)
+        })),
+        ...children.map((child) => ({ property: { code: "child", valueCode: provider.code(child) }, description: describe(child) }))
       ]
       const own = provider.properties(concept).filter((property) => !["parent", "child", "inactive"].includes(property.code))
       const properties = [

@@ -254,7 +254,13 @@ export const makeFhirCodeSystem = (
     content: resource.content ?? "complete",
     resource,
     language: resource.language,
-    propertyDefinitions: definitions,
+    // Properties concepts carry without a declaration count as known too.
+    propertyDefinitions: [
+      ...definitions,
+      ...[...new Set(ordered.flatMap((concept) => concept.properties.map((property) => property.code)))]
+        .filter((code) => !definitions.some((definition) => definition.code === code))
+        .map((code) => ({ code, type: "code" as const }))
+    ],
     supplements: supplements.map(canonicalOf),
     locate: (code) => byCode.get(key(code)),
     code: (concept) => concept.code,

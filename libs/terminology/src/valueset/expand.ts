@@ -52,6 +52,14 @@ const wantedDesignation = (tokens: ReadonlyArray<string> | undefined) => (design
       : designation.use?.code === code && (system === "" || designation.use?.system === system)
   })
 
+const declaredByProvider = new WeakMap<Provider, ReadonlySet<string>>()
+const declaredProperties = (provider: Provider) => {
+  let declared = declaredByProvider.get(provider)
+  if (declared === undefined)
+    declaredByProvider.set(provider, (declared = new Set(provider.propertyDefinitions.map((definition) => definition.code))))
+  return declared
+}
+
 const conceptProperties = "http://hl7.org/fhir/concept-properties#"
 /** Properties FHIR defines for every code system (http://hl7.org/fhir/concept-properties). */
 const standardProperties = new Set(["status", "inactive", "notSelectable", "parent", "child", "definition", "deprecated", "retirementDate"])
@@ -175,8 +183,16 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
         : []
     // A concept's status (retired, deprecated) always travels with it; other properties when asked for.
     const wanted = [...new Set([...(options.properties ?? []), "status"])].filter((code) => code !== "definition")
+    // A provider's own properties are read only when one it declares is wanted (SNOMED CT's are costly, and have no status).
+    const own = wanted.some((code) => declaredProperties(provider).has(code)) ? provider.properties(concept) : []
     const properties = wanted.flatMap((code) => {
-      const values = provider.properties(concept).filter((property) => property.code === code)
+      const values: ReadonlyArray<PropertyValue> =
+        code === "parent" || code === "child"
+          ? (code === "parent" ? provider.parents(concept) : provider.children(concept)).map((related) => ({
+              code,
+              valueCode: provider.code(related)
+            }))
+          : own.filter((property) => property.code === code)
       if (values.length > 0 && !definitions.has(code)) {
         definitions.set(
           code,
