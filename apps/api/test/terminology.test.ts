@@ -194,7 +194,7 @@ for (const kind of testDatabases) {
       for (const url of [selfish.url, loopA.url]) {
         const { status, body } = await post("ValueSet/$expand", [{ name: "url", valueUri: url! }])
         expect(status).toBe(422)
-        expect(body.issue[0]).toMatchObject({ code: "business-rule", details: { text: expect.stringMatching(/includes itself/) } })
+        expect(body.issue[0]).toMatchObject({ code: "processing", details: { text: expect.stringMatching(/includes itself/) } })
       }
     })
 

@@ -176,7 +176,7 @@ export const snomedProvider = (index: SnomedIndex, defaultLanguage = "en-GB"): C
   let everyConcept: Uint32Array | undefined
   const unknownConcept = (filter: ValueSetFilter) =>
     new FilterError({
-      reason: "invalid",
+      reason: "not-found",
       message: `The SNOMED CT concept '${filter.value}' in the filter '${filter.property} ${filter.op}' is not in ${index.uri}`
     })
   const conceptFilter = (filter: ValueSetFilter): Either.Either<ConceptSet<number>, FilterError> => {

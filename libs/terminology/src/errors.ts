@@ -16,6 +16,8 @@ export class TerminologyError extends Data.TaggedError("TerminologyError")<{
   readonly expression?: ReadonlyArray<string>
   /** The message's key in the FHIR validator's message catalogue. */
   readonly messageId?: string
+  /** The canonical of the resource that could not be found, where that is the problem. */
+  readonly missing?: string
 }> {}
 
 /** Carries a message key on an OperationOutcome issue (http://hl7.org/fhir/StructureDefinition/operationoutcome-message-id). */

@@ -26,7 +26,7 @@ export interface ConceptSet<C> {
 
 /** A filter the provider does not support, or a value it cannot use (a bad regex, an unknown concept). */
 export class FilterError extends Data.TaggedError("FilterError")<{
-  readonly reason: "not-supported" | "invalid" | "too-costly"
+  readonly reason: "not-supported" | "invalid" | "too-costly" | "not-found"
   readonly message: string
   /** The message's key in the FHIR validator's catalogue, where one fits. */
   readonly messageId?: string

@@ -22,7 +22,7 @@ import {
   type Resolver,
   type VersionRules
 } from "./valueset/engine"
-import { versionMatches } from "./versions"
+import { compareVersions, versionMatches } from "./versions"
 
 export interface ValidationIssue {
   readonly severity: "error" | "warning" | "information"
@@ -124,7 +124,7 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
           "error",
           "not-found",
           "cannot-infer",
-          `The System URI could not be determined for the code '${code}' in the ValueSet '${valueSetName}'`,
+          `The System URI could not be determined for the code '${code}' in the ValueSet '${valueSetName}'${unique.length > 1 ? `: value set expansion has multiple matches: [${unique.join(", ")}]` : ""}`,
           paths.code,
           "Unable_to_resolve_system__value_set_has_multiple_matches"
         )
@@ -209,7 +209,10 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
 
   // Within a value set that includes the system, the value set decides the version; a coding
   // that names another version is reported, and the code is still checked at the value set's.
-  const included = options.composition === undefined ? [] : includesOf(options.composition, system)
+  // Newest version first, where the value set includes several.
+  const included = (options.composition === undefined ? [] : includesOf(options.composition, system)).toSorted((a, b) =>
+    compareVersions(a.provider?.version ?? a.unresolved?.version, b.provider?.version ?? b.unresolved?.version)
+  )
   let resolution: CodeSystemResolution
   if (included.length > 0) {
     // Where the value set includes several versions, the one under which the code (and its display) is valid.
@@ -479,14 +482,24 @@ export const validationFailure = (error: TerminologyError, codeableConcept?: Cod
   answer(
     false,
     [
-      {
-        severity: "error",
-        code: error.type,
-        txIssueType: error.txIssueType ?? "vs-invalid",
-        text: error.message,
-        expression: [],
-        ...(error.messageId === undefined ? {} : { messageId: error.messageId })
-      }
+      // A missing import is reported as the value set that cannot be found.
+      error.missing === undefined
+        ? {
+            severity: "error",
+            code: error.type,
+            txIssueType: error.txIssueType ?? "vs-invalid",
+            text: error.message,
+            expression: [],
+            ...(error.messageId === undefined ? {} : { messageId: error.messageId })
+          }
+        : {
+            severity: "error",
+            code: "not-found",
+            txIssueType: "not-found",
+            text: `A definition for the value Set '${error.missing}' could not be found`,
+            expression: [],
+            messageId: "Unable_to_resolve_value_Set_"
+          }
     ],
     codeableConcept === undefined ? [] : [{ name: "codeableConcept", valueCodeableConcept: codeableConcept }]
   )

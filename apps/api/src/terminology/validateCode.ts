@@ -56,6 +56,9 @@ const parameters = {
 
 type Input = OperationInput<typeof parameters>
 
+/** A value set's imports that cannot be found: the code cannot be in it, which is an answer rather than an error. */
+const missingParts = new Set(["Unable_to_resolve_value_Set_", "VS_EXP_IMPORT_UNK_PINNED"])
+
 /** What is being validated: the separate code parameters, a Coding, or a CodeableConcept. */
 const subject = (input: Input, system: string | undefined, version: string | undefined) => {
   if (input.codeableConcept !== undefined) return { kind: "codeableConcept", concept: input.codeableConcept as CodeableConcept } as const
@@ -117,7 +120,7 @@ const validate = (input: Input, acceptLanguage: string | undefined, forValueSet:
       const composed = compose(valueSet, resolver, rules)
       if (Either.isLeft(composed)) {
         // A value set whose parts cannot be found still answers (not valid, and why); one that is wrong is an error.
-        if (composed.left.type !== "not-found") return yield* Effect.fail(terminologyFailure(composed.left))
+        if (!missingParts.has(composed.left.messageId ?? "")) return yield* Effect.fail(terminologyFailure(composed.left))
         return validationFailure(composed.left, input.codeableConcept as CodeableConcept | undefined)
       }
       composition = composed.right

@@ -138,8 +138,10 @@ export const compose = (
     if (visiting.includes(key)) {
       return yield* Either.left(
         new TerminologyError({
-          type: "business-rule",
-          message: `The value set '${key}' includes itself (${[...visiting, key].join(" → ")})`
+          type: "processing",
+          txIssueType: "vs-invalid",
+          messageId: "VALUESET_CIRCULAR_REFERENCE",
+          message: `Found a circularity pointing to ${key} processing ValueSet with pathway [${visiting.join(", ")}]: the value set includes itself`
         })
       )
     }
@@ -167,11 +169,15 @@ export const compose = (
           const imported = containedValueSet(valueSet, url) ?? resolver.valueSet(url, version)
           if (imported === undefined) {
             return yield* Either.left(
-              notFound(
-                `A definition for the value Set '${canonical(url, version)}' could not be found`,
-                undefined,
-                "Unable_to_resolve_value_Set_"
-              )
+              version === undefined
+                ? notFound(`A definition for the value Set '${url}' could not be found`, undefined, "Unable_to_resolve_value_Set_")
+                : new TerminologyError({
+                    type: "not-found",
+                    txIssueType: "not-found",
+                    messageId: "VS_EXP_IMPORT_UNK_PINNED",
+                    message: `Unable to find included value set '${url}' version '${version}'`,
+                    missing: `${url}|${version}`
+                  })
             )
           }
           const composition = yield* compose(imported, resolver, rules, path)
@@ -265,8 +271,8 @@ export const compose = (
 
 const filterFailure = (error: FilterError) =>
   new TerminologyError({
-    type: error.reason === "not-supported" ? "not-supported" : error.reason === "too-costly" ? "too-costly" : "invalid",
-    txIssueType: "vs-invalid",
+    type: error.reason === "not-supported" || error.reason === "too-costly" || error.reason === "not-found" ? error.reason : "invalid",
+    txIssueType: error.reason === "not-found" ? "not-found" : "vs-invalid",
     message: error.message,
     ...(error.messageId === undefined ? {} : { messageId: error.messageId })
   })
