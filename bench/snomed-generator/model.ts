@@ -14,7 +14,6 @@ import {
   HIERARCHY_INDEX,
   MODULE_CODES,
   MODULE_NAMESPACE,
-  Sct,
   type FixedConcept,
   type HierarchyKey,
   type ModuleCode

@@ -102,6 +102,15 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
   const issues: Array<ValidationIssue> = []
   const parameters: Array<{ readonly name: string } & Record<string, unknown>> = []
   const code = coding.code ?? ""
+  const notInValueSet = (described: string) =>
+    txIssue(
+      "error",
+      "code-invalid",
+      "not-in-vs",
+      `The provided code '${described}' was not found in the value set '${valueSetName}'`,
+      paths.code,
+      "None_of_the_provided_codes_are_in_the_value_set_one"
+    )
   let system = coding.system
   // A bare code may take its system from the value set (`inferSystem`); a Coding without one has no meaning.
   if (system === undefined && options.composition !== undefined && (options.inferSystem || paths === codePaths)) {
@@ -112,14 +121,7 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
     if (unique.length === 1) system = unique[0]
     else {
       issues.push(
-        txIssue(
-          "error",
-          "code-invalid",
-          "not-in-vs",
-          `The provided code '#${code}' was not found in the value set '${valueSetName}'`,
-          paths.code,
-          "None_of_the_provided_codes_are_in_the_value_set_one"
-        ),
+        notInValueSet(`#${code}`),
         txIssue(
           "error",
           "not-found",
@@ -144,30 +146,12 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
       )
     )
     if (valueSetName !== undefined) {
-      issues.push(
-        txIssue(
-          "error",
-          "code-invalid",
-          "not-in-vs",
-          `The provided code '#${code}' was not found in the value set '${valueSetName}'`,
-          paths.code,
-          "None_of_the_provided_codes_are_in_the_value_set_one"
-        )
-      )
+      issues.push(notInValueSet(`#${code}`))
     }
     return { valid: false, found: false, issues, parameters: [{ name: "code", valueCode: code }] }
   }
   parameters.push({ name: "code", valueCode: code }, { name: "system", valueUri: system })
   const described = `${system}${coding.version === undefined ? "" : `|${coding.version}`}#${code}${coding.display === undefined ? "" : ` ('${coding.display}')`}`
-  const notInValueSet = (described: string) =>
-    txIssue(
-      "error",
-      "code-invalid",
-      "not-in-vs",
-      `The provided code '${described}' was not found in the value set '${valueSetName}'`,
-      paths.code,
-      "None_of_the_provided_codes_are_in_the_value_set_one"
-    )
 
   const unknownVersion = (version: string, known: ReadonlyArray<string>) => {
     issues.push(

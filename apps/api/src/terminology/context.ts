@@ -7,6 +7,7 @@
 import { snomedProvider, SnomedReleases, snomedSystem, type SnomedIndex } from "@ffynnon/snomed"
 import {
   makeFhirCodeSystem,
+  notFound,
   splitCanonical,
   type CodeSystemResolution,
   type CodeSystemResource,
@@ -356,4 +357,33 @@ export const terminologyContext = (
     return Effect.flatMap(Effect.forEach(txResources, checkResource), (given) =>
       makeContext(given, indexes, stored, defaultLanguage, []).withSupplements(useSupplements)
     )
+  })
+
+/**
+ * The value set a request names: given whole (`valueSet`), or by `url` (`url|version`, or with
+ * `valueSetVersion`), with the value set's own supplements applied to the context.
+ */
+export const requestedValueSet = (
+  context: TerminologyContext,
+  input: { readonly url?: string; readonly valueSetVersion?: string; readonly valueSet?: Record<string, unknown> }
+) =>
+  Effect.gen(function* () {
+    const [url, urlVersion] = input.url === undefined ? [undefined, undefined] : splitCanonical(input.url)
+    const version = input.valueSetVersion ?? urlVersion
+    const valueSet =
+      (input.valueSet as ValueSetResource | undefined) ?? (url === undefined ? undefined : context.resolver.valueSet(url, version))
+    if (valueSet === undefined) {
+      if (url === undefined)
+        return yield* FhirFailure.of(400, "required", "Give the url of the value set, or the valueSet itself.", ["url"])
+      return yield* Effect.fail(
+        terminologyFailure(
+          notFound(
+            `A definition for the value Set '${valueSetCanonicalOf(url, version)}' could not be found`,
+            undefined,
+            "Unable_to_resolve_value_Set_"
+          )
+        )
+      )
+    }
+    return { valueSet, context: yield* context.withSupplements(valueSetSupplements(valueSet)) }
   })

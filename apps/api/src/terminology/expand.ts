@@ -4,27 +4,10 @@
  * given whole as `valueSet`. The engine in `@ffynnon/terminology` does the work; this reads the
  * parameters and records the ones that shaped the expansion.
  */
-import {
-  compose,
-  expand,
-  notFound,
-  preferredLanguages,
-  splitCanonical,
-  valueSetLanguage,
-  type ValueSetResource
-} from "@ffynnon/terminology"
+import { compose, expand, preferredLanguages, valueSetLanguage } from "@ffynnon/terminology"
 import { Effect, Either } from "effect"
 import { defineOperation } from "../fhir/operation"
-import { FhirFailure } from "../fhir/outcome"
-import {
-  checkDisplayLanguage,
-  sharedParameters,
-  terminologyContext,
-  terminologyFailure,
-  valueSetCanonicalOf,
-  valueSetSupplements,
-  versionRules
-} from "./context"
+import { checkDisplayLanguage, requestedValueSet, sharedParameters, terminologyContext, terminologyFailure, versionRules } from "./context"
 
 /** The largest expansion returned in one answer without paging. */
 export const maxExpansion = 1000
@@ -69,23 +52,7 @@ export const expandOperation = defineOperation({
     Effect.gen(function* () {
       yield* checkDisplayLanguage(input.displayLanguage)
       const context = yield* terminologyContext(input["tx-resource"], input.useSupplement)
-      const valueSet =
-        (input.valueSet as ValueSetResource | undefined) ??
-        (input.url === undefined ? undefined : context.resolver.valueSet(...urlAndVersion(input.url, input.valueSetVersion)))
-      if (valueSet === undefined) {
-        if (input.url === undefined)
-          return yield* FhirFailure.of(400, "required", "Give the url of the value set to expand, or the valueSet itself.", ["url"])
-        return yield* Effect.fail(
-          terminologyFailure(
-            notFound(
-              `A definition for the value Set '${valueSetCanonicalOf(input.url, input.valueSetVersion)}' could not be found`,
-              undefined,
-              "Unable_to_resolve_value_Set_"
-            )
-          )
-        )
-      }
-      const supplemented = yield* context.withSupplements(valueSetSupplements(valueSet))
+      const { valueSet, context: supplemented } = yield* requestedValueSet(context, input)
       const composition = yield* Either.mapLeft(compose(valueSet, supplemented.resolver, versionRules(input)), terminologyFailure)
       // The display language in force is recorded wherever it came from: the parameter, the Accept-Language header, the value set.
       const displayLanguage = input.displayLanguage ?? request.acceptLanguage ?? valueSetLanguage(valueSet)
@@ -119,9 +86,3 @@ export const expandOperation = defineOperation({
       return yield* Either.mapLeft(expansion, terminologyFailure)
     })
 })
-
-/** The url and version asked for: `valueSetVersion`, else a version in the url (`url|version`). */
-const urlAndVersion = (url: string, valueSetVersion: string | undefined): [string, string | undefined] => {
-  const [base, version] = splitCanonical(url)
-  return [base, valueSetVersion ?? version]
-}

@@ -6,33 +6,22 @@
  */
 import {
   codePaths,
-  notFound,
   codingPaths,
   compose,
   preferredLanguages,
   valueSetLanguage,
-  splitCanonical,
   validateCode,
   validateCodeableConcept,
   validationFailure,
   type CodeableConcept,
   type CodeSystemResource,
-  type Coding,
-  type ValueSetResource
+  type Coding
 } from "@ffynnon/terminology"
 import { Effect, Either } from "effect"
 import { defineOperation } from "../fhir/operation"
 import { FhirFailure } from "../fhir/outcome"
 import { fromParameters, type OperationInput } from "../fhir/parameters"
-import {
-  checkDisplayLanguage,
-  sharedParameters,
-  terminologyContext,
-  terminologyFailure,
-  valueSetCanonicalOf,
-  valueSetSupplements,
-  versionRules
-} from "./context"
+import { checkDisplayLanguage, requestedValueSet, sharedParameters, terminologyContext, terminologyFailure, versionRules } from "./context"
 
 const parameters = {
   url: { type: "uri" },
@@ -97,25 +86,7 @@ const validate = (input: Input, acceptLanguage: string | undefined, forValueSet:
     let composition
     let resolver = context.resolver
     if (forValueSet) {
-      const valueSet =
-        (input.valueSet as ValueSetResource | undefined) ??
-        (input.url === undefined
-          ? undefined
-          : context.resolver.valueSet(splitCanonical(input.url)[0], input.valueSetVersion ?? splitCanonical(input.url)[1]))
-      if (valueSet === undefined) {
-        if (input.url === undefined)
-          return yield* FhirFailure.of(400, "required", "Give the url of the value set, or the valueSet itself.", ["url"])
-        return yield* Effect.fail(
-          terminologyFailure(
-            notFound(
-              `A definition for the value Set '${valueSetCanonicalOf(input.url, input.valueSetVersion)}' could not be found`,
-              undefined,
-              "Unable_to_resolve_value_Set_"
-            )
-          )
-        )
-      }
-      const supplemented = yield* context.withSupplements(valueSetSupplements(valueSet))
+      const { valueSet, context: supplemented } = yield* requestedValueSet(context, input)
       resolver = supplemented.resolver
       const composed = compose(valueSet, resolver, rules)
       if (Either.isLeft(composed)) {

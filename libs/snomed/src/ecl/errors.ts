@@ -1,24 +1,11 @@
 /** The ways an ECL expression can fail: to parse, to name real concepts, or to be answered within bounds. */
 import { Data } from "effect"
-
-const describeFound = (found: string) => (found === "" ? "end of input" : `'${found}'`)
-const alternatives = (items: ReadonlyArray<string>) =>
-  items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`
+import { syntaxMessage, type SyntaxProblem } from "../grammar"
 
 /** The text is not ECL: `position` is the 0-based offset where parsing stopped, `expected` what could have come there. */
-export class EclSyntaxError extends Data.TaggedError("EclSyntaxError")<{
-  readonly text: string
-  readonly position: number
-  readonly expected: ReadonlyArray<string>
-  /** What was there instead (a few characters), "" at the end. */
-  readonly found: string
-  /** A more specific explanation, when there is one (mixed operators, nesting too deep). */
-  readonly reason?: string
-}> {
+export class EclSyntaxError extends Data.TaggedError("EclSyntaxError")<SyntaxProblem> {
   override get message() {
-    const expected = this.expected.length > 0 ? `expected ${alternatives(this.expected)}` : ""
-    const detail = [this.reason, expected].filter((part) => part !== undefined && part !== "").join("; ")
-    return `ECL syntax error at ${this.position}: ${detail}, found ${describeFound(this.found)}`
+    return syntaxMessage("ECL", this)
   }
 }
 

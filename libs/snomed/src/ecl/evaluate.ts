@@ -129,7 +129,8 @@ const hierarchiesKept = 32
 const searchedTypes = 8
 const searchCost = 8
 
-const compareNumbers = (operator: NumericOperator, left: number, right: number) => {
+/** A concrete value comparison. */
+export const compareNumbers = (operator: NumericOperator, left: number, right: number) => {
   switch (operator) {
     case "=":
       return left === right
@@ -146,7 +147,7 @@ const compareNumbers = (operator: NumericOperator, left: number, right: number) 
   }
 }
 
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+export const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 
 /** Internal: thrown inside the evaluator, returned as the Either's left. */
 class Failure {

@@ -38,6 +38,7 @@ import type {
   TimeComparison
 } from "./ast"
 import { EclSyntaxError } from "./errors"
+import { problemAt } from "../grammar"
 
 /** Brackets, filter blocks and nested values deeper than this are refused: evaluation recurses as deep. */
 export const maxEclNesting = 100
@@ -71,9 +72,7 @@ class Parser {
   constructor(readonly text: string) {}
 
   fail(expected: ReadonlyArray<string>, at = this.pos, reason?: string): never {
-    const rest = this.text.slice(at)
-    const found = rest.length === 0 ? "" : (/^\S{1,12}/.exec(rest)?.[0] ?? rest.slice(0, 1))
-    throw new EclSyntaxError({ text: this.text, position: at, expected, found, ...(reason === undefined ? {} : { reason }) })
+    throw new EclSyntaxError(problemAt(this.text, at, expected, reason))
   }
 
   /** The current character (a method, so that checks on it do not narrow its type for later ones). */

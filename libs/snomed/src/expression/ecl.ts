@@ -20,17 +20,9 @@
  *   where the answer would not need it.
  */
 import { Either } from "effect"
-import type {
-  Attribute,
-  ConceptFilter,
-  EclExpression,
-  FilterBlock,
-  NumericOperator,
-  Refinement,
-  SubExpression as EclSubExpression
-} from "../ecl/ast"
+import type { Attribute, ConceptFilter, EclExpression, FilterBlock, Refinement, SubExpression as EclSubExpression } from "../ecl/ast"
 import { EclUnknownConcept, type EclError } from "../ecl/errors"
-import { evaluateEcl, type EclOptions, type EclResult } from "../ecl/evaluate"
+import { compareNumbers, escapeRegExp, evaluateEcl, type EclOptions, type EclResult } from "../ecl/evaluate"
 import { parseEcl } from "../ecl/parse"
 import type { SnomedIndex } from "../index/SnomedIndex"
 import { Concepts } from "../metadata"
@@ -39,25 +31,6 @@ import { expressionAncestors, expressionIsActive, expressionRelationships, type 
 import { expressionConcept } from "./parse"
 
 const primitive = "900000000000074008"
-
-const compareNumbers = (operator: NumericOperator, left: number, right: number) => {
-  switch (operator) {
-    case "=":
-      return left === right
-    case "!=":
-      return left !== right
-    case "<":
-      return left < right
-    case "<=":
-      return left <= right
-    case ">":
-      return left > right
-    case ">=":
-      return left >= right
-  }
-}
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 
 /** Internal: thrown while matching, returned as the Either's left. */
 class Failure {

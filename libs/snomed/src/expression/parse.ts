@@ -7,6 +7,7 @@
 import { Either } from "effect"
 import type { Attribute, AttributeGroup, AttributeValue, ConceptReference, Refinement, SnomedExpression, SubExpression } from "./ast"
 import { ExpressionSyntaxError } from "./errors"
+import { problemAt } from "../grammar"
 
 /** Bracketed values nested deeper than this are refused: everything that reads them recurses as deep. */
 const maxNesting = 100
@@ -24,9 +25,7 @@ class Parser {
   constructor(readonly text: string) {}
 
   fail(expected: ReadonlyArray<string>, at = this.pos, reason?: string): never {
-    const rest = this.text.slice(at)
-    const found = rest.length === 0 ? "" : (/^\S{1,12}/.exec(rest)?.[0] ?? rest.slice(0, 1))
-    throw new ExpressionSyntaxError({ text: this.text, position: at, expected, found, ...(reason === undefined ? {} : { reason }) })
+    throw new ExpressionSyntaxError(problemAt(this.text, at, expected, reason))
   }
 
   private peek(): string | undefined {

@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto"
 import type { Designation, Extension, PropertyValue, ValueSetResource } from "../fhir"
 import { TerminologyError } from "../errors"
 import { arrayConceptSet, type ConceptDesignation } from "../provider"
-import { members, splitCanonical, unresolvedError, valueSetCanonical, type Composition, type Member, type Provider } from "./engine"
+import { members, splitCanonical, unresolvedError, type Composition, type Member, type Provider } from "./engine"
 
 export interface ExpandOptions {
   readonly filter?: string
