@@ -9,8 +9,9 @@ import { Effect, Either } from "effect"
 import { defineOperation } from "../fhir/operation"
 import { checkDisplayLanguage, requestedValueSet, sharedParameters, terminologyContext, terminologyFailure, versionRules } from "./context"
 
-/** The largest expansion returned in one answer without paging. */
+/** The largest expansion returned without paging, and the largest page a `count` can ask for. */
 export const maxExpansion = 1000
+export const maxPage = 10_000
 
 /** Parameters an expansion records, as the FHIR expansion.parameter list names them. */
 const echoed = [
@@ -81,7 +82,8 @@ export const expandOperation = defineOperation({
         languages: preferredLanguages(displayLanguage, undefined),
         properties: input.property ?? [],
         echo,
-        limit: maxExpansion
+        limit: maxExpansion,
+        maxPage
       })
       return yield* Either.mapLeft(expansion, terminologyFailure)
     })

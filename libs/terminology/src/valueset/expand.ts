@@ -28,6 +28,8 @@ export interface ExpandOptions {
   readonly echo: ReadonlyArray<{ readonly name: string } & Record<string, unknown>>
   /** The most codes returned without paging. */
   readonly limit: number
+  /** The most codes returned in one page when a count asks for more than `limit`. */
+  readonly maxPage: number
 }
 
 interface Contains {
@@ -153,7 +155,7 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
       })
     )
   }
-  const page = list.slice(offset, offset + Math.min(options.count ?? options.limit, options.limit))
+  const page = list.slice(offset, offset + (options.count === undefined ? options.limit : Math.min(options.count, options.maxPage)))
 
   // Codes carry their version only where the expansion mixes versions of one code system.
   const versionsBySystem = new Map<string, number>()
