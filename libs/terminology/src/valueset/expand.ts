@@ -54,6 +54,14 @@ const wantedDesignation = (tokens: ReadonlyArray<string> | undefined) => (design
       : designation.use?.code === code && (system === "" || designation.use?.system === system)
   })
 
+/** A concept's status as stated, else `inactive` for an inactive concept; nothing for an active one. */
+const statusOf = (provider: Provider, concept: unknown, own: ReadonlyArray<PropertyValue>): ReadonlyArray<PropertyValue> => {
+  const stated = own.filter((property) => property.code === "status")
+  if (stated.length > 0) return stated
+  const status = provider.status(concept) ?? (provider.isInactive(concept) ? "inactive" : undefined)
+  return status === undefined || status === "active" ? [] : [{ code: "status", valueCode: status }]
+}
+
 const declaredByProvider = new WeakMap<Provider, ReadonlySet<string>>()
 const declaredProperties = (provider: Provider) => {
   let declared = declaredByProvider.get(provider)
@@ -194,7 +202,9 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
               code,
               valueCode: provider.code(related)
             }))
-          : own.filter((property) => property.code === code)
+          : code === "status"
+            ? statusOf(provider, concept, own)
+            : own.filter((property) => property.code === code)
       if (values.length > 0 && !definitions.has(code)) {
         definitions.set(
           code,
