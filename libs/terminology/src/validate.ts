@@ -448,7 +448,7 @@ const answer = (
 ) => {
   // The message is about the code; notes on the resources used and on other codings stay in the issues.
   const reported = issues.filter(
-    (issue) => !["status-check", "this-code-not-in-vs"].includes(issue.txIssueType) && !notesOnly.has(issue.messageId ?? "")
+    (issue) => !["status-check", "this-code-not-in-vs", "process-note"].includes(issue.txIssueType) && !notesOnly.has(issue.messageId ?? "")
   )
   return {
     resourceType: "Parameters",

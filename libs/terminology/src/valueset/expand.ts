@@ -62,6 +62,19 @@ const statusOf = (provider: Provider, concept: unknown, own: ReadonlyArray<Prope
   return status === undefined || status === "active" ? [] : [{ code: "status", valueCode: status }]
 }
 
+/** Whether excludes of one version took codes out of another (the versionsMatch rule at work). */
+const excludesAcrossVersions = (composition: Composition) =>
+  composition.versionsMatch &&
+  composition.excludes.some((exclude) =>
+    composition.includes.some(
+      (include) =>
+        include.provider !== undefined &&
+        exclude.provider !== undefined &&
+        include.provider.system === exclude.provider.system &&
+        include.provider !== exclude.provider
+    )
+  )
+
 const declaredByProvider = new WeakMap<Provider, ReadonlySet<string>>()
 const declaredProperties = (provider: Provider) => {
   let declared = declaredByProvider.get(provider)
@@ -255,7 +268,7 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
   const parameters = [
     ...options.echo,
     ...composition.appliedRules.map((rule) => ({ name: rule.name, valueUri: rule.value })),
-    ...(composition.mergeVersions ? [{ name: "versionsMatch", valueBoolean: true }] : []),
+    ...(composition.mergeVersions || excludesAcrossVersions(composition) ? [{ name: "versionsMatch", valueBoolean: true }] : []),
     ...composition.usedCodeSystems.map((system) => ({ name: "used-codesystem", valueUri: system })),
     ...composition.usedValueSets.map((valueSet) => ({ name: "used-valueset", valueUri: valueSet })),
     ...composition.statuses.map(({ status, canonical }) => ({ name: `warning-${status}`, valueUri: canonical }))
