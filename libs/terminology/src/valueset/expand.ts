@@ -178,12 +178,24 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
   }
   const page = list.slice(offset, offset + (options.count === undefined ? options.limit : Math.min(options.count, options.maxPage)))
 
-  // Codes carry their version only where the expansion mixes versions of one code system.
-  const versionsBySystem = new Map<string, number>()
-  for (const used of composition.usedCodeSystems) {
-    const [system] = splitCanonical(used)
-    versionsBySystem.set(system, (versionsBySystem.get(system) ?? 0) + 1)
+  // Codes carry their version only where the value set mixes versions of one code system: it uses
+  // several, or names several (a forced version may have made them one).
+  const versions = new Map<string, Set<string>>()
+  const note = (system: string, version: string | undefined) => {
+    if (version !== undefined) versions.set(system, (versions.get(system) ?? new Set()).add(version))
   }
+  for (const used of composition.usedCodeSystems) note(...splitCanonical(used))
+  const stated = new Map<string, Set<string>>()
+  for (const include of composition.includes) {
+    const system = include.provider?.system
+    if (system !== undefined && include.stated !== undefined) stated.set(system, (stated.get(system) ?? new Set()).add(include.stated))
+  }
+  const versionsBySystem = new Map(
+    [...new Set([...versions.keys(), ...stated.keys()])].map((system) => [
+      system,
+      Math.max(versions.get(system)?.size ?? 0, stated.get(system)?.size ?? 0)
+    ])
+  )
   const definitions = new Map<string, string | undefined>()
   const entry = (member: Member): Contains => {
     const { provider, concept } = member
