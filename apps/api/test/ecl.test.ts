@@ -4,19 +4,15 @@
  * bad expressions. Expected members are worked out here from the release's RF2 files, not by the
  * evaluator.
  */
-import { loadSnomed, SnomedReleases } from "@ffynnon/snomed"
-import { Effect, Layer, Logger, LogLevel, ManagedRuntime } from "effect"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { freshDatabaseLayer, testDatabases } from "../../../libs/db/test/databases"
+import { describe, expect, it } from "vitest"
+import { testDatabases } from "../../../libs/db/test/databases"
 import { expected, rowsOf, sampleFile, sampleFolder } from "../../../libs/snomed/test/sample"
-import { makeApp } from "../src/app"
-import { servicesOver } from "../src/runtime"
+import { apiHarness, withSampleRelease, type Parameter } from "./harness"
 
 const sct = "http://snomed.info/sct"
 const eclValueSet = (ecl: string) => `${sct}?fhir_vs=ecl/${encodeURIComponent(ecl)}`
 const expandPath = (ecl: string, extra = "") => `/fhir/ValueSet/$expand?url=${encodeURIComponent(eclValueSet(ecl))}${extra}`
 
-type Parameter = { name: string } & Record<string, unknown>
 const parameter = (body: { parameter: Array<Parameter> }, name: string) => body.parameter.find((entry) => entry.name === name)
 type Contains = { code: string; contains?: Array<Contains> }
 /** The codes of an expansion, nested entries (a hierarchical expansion) included. */
@@ -88,32 +84,7 @@ const withWordStarting = (prefix: string) =>
 
 for (const kind of testDatabases) {
   describe(`ECL over FHIR on ${kind.name}`, () => {
-    const runtime = ManagedRuntime.make(
-      servicesOver(freshDatabaseLayer(kind)).pipe(Layer.provideMerge(Logger.minimumLogLevel(LogLevel.None)))
-    )
-    let app: ReturnType<typeof makeApp>
-    const get = async (path: string) => {
-      const response = await app.request(path)
-      return { status: response.status, body: await response.json() }
-    }
-    const post = async (path: string, parameters: Array<Parameter>) => {
-      const response = await app.request(path, {
-        method: "POST",
-        headers: { "content-type": "application/fhir+json" },
-        body: JSON.stringify({ resourceType: "Parameters", parameter: parameters })
-      })
-      return { status: response.status, body: await response.json() }
-    }
-    beforeAll(async () => {
-      await runtime.runPromise(
-        Effect.zipRight(
-          loadSnomed(sampleFolder),
-          Effect.flatMap(SnomedReleases, (releases) => releases.refresh)
-        )
-      )
-      app = makeApp(await runtime.runtime())
-    })
-    afterAll(() => runtime.dispose())
+    const { get, post } = apiHarness(kind, withSampleRelease)
 
     it("$expand of an ECL refinement gives the findings whose site is in the hierarchy", async () => {
       expect(heartFindings.length).toBeGreaterThan(3)

@@ -1,45 +1,16 @@
 /** The SNOMED CT FHIR operations over the sample release, through the app, against its ground truth. */
-import { loadSnomed, SnomedReleases } from "@ffynnon/snomed"
-import { Effect, Layer, Logger, LogLevel, ManagedRuntime } from "effect"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { freshDatabaseLayer, testDatabases } from "../../../libs/db/test/databases"
-import { expected, sampleFolder, sampleUri } from "../../../libs/snomed/test/sample"
-import { makeApp } from "../src/app"
-import { servicesOver } from "../src/runtime"
+import { describe, expect, it } from "vitest"
+import { testDatabases } from "../../../libs/db/test/databases"
+import { expected, sampleUri } from "../../../libs/snomed/test/sample"
+import { apiHarness, withSampleRelease, type Parameter } from "./harness"
 
 const sct = "http://snomed.info/sct"
-type Parameter = { name: string; part?: Array<Parameter> } & Record<string, unknown>
 const parameter = (body: { parameter: Array<Parameter> }, name: string) => body.parameter.find((entry) => entry.name === name)
 const parts = (body: { parameter: Array<Parameter> }, name: string) => body.parameter.filter((entry) => entry.name === name)
 
 for (const kind of testDatabases) {
   describe(`SNOMED CT operations on ${kind.name}`, () => {
-    const runtime = ManagedRuntime.make(
-      servicesOver(freshDatabaseLayer(kind)).pipe(Layer.provideMerge(Logger.minimumLogLevel(LogLevel.None)))
-    )
-    let app: ReturnType<typeof makeApp>
-    const get = async (path: string, headers: Record<string, string> = {}) => {
-      const response = await app.request(path, { headers })
-      return { status: response.status, body: await response.json() }
-    }
-    const post = async (path: string, parameters: Array<Parameter>) => {
-      const response = await app.request(path, {
-        method: "POST",
-        headers: { "content-type": "application/fhir+json" },
-        body: JSON.stringify({ resourceType: "Parameters", parameter: parameters })
-      })
-      return { status: response.status, body: await response.json() }
-    }
-    beforeAll(async () => {
-      await runtime.runPromise(
-        Effect.zipRight(
-          loadSnomed(sampleFolder),
-          Effect.flatMap(SnomedReleases, (releases) => releases.refresh)
-        )
-      )
-      app = makeApp(await runtime.runtime())
-    })
-    afterAll(() => runtime.dispose())
+    const { get, post } = apiHarness(kind, withSampleRelease)
 
     it("$lookup gives the display in the requested language, designations and properties", async () => {
       for (const concept of expected.concepts.slice(0, 5)) {

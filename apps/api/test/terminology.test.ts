@@ -6,11 +6,9 @@
  * SNOMED CT through the same engine is tested in snomed.test.ts and ecl.test.ts.
  */
 import type { CodeSystemResource, ValueSetResource } from "@ffynnon/terminology"
-import { Layer, Logger, LogLevel, ManagedRuntime } from "effect"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { freshDatabaseLayer, testDatabases } from "../../../libs/db/test/databases"
-import { makeApp } from "../src/app"
-import { servicesOver } from "../src/runtime"
+import { describe, expect, it } from "vitest"
+import { testDatabases } from "../../../libs/db/test/databases"
+import { apiHarness } from "./harness"
 
 const system = "http://example.org/fhir/CodeSystem/ward"
 
@@ -80,25 +78,14 @@ const parameter = (answer: Answer, name: string) => answer.parameter.find((entry
 
 for (const kind of testDatabases) {
   describe(`the terminology engine on ${kind.name}`, () => {
-    const runtime = ManagedRuntime.make(
-      servicesOver(freshDatabaseLayer(kind)).pipe(Layer.provideMerge(Logger.minimumLogLevel(LogLevel.None)))
-    )
-    let app: ReturnType<typeof makeApp>
+    const api = apiHarness(kind)
     const post = async (operation: string, parameters: Array<Parameter>, extra: ReadonlyArray<object> = resources) => {
-      const response = await app.request(`/fhir/${operation}`, {
-        method: "POST",
-        headers: { "content-type": "application/fhir+json" },
-        body: JSON.stringify({
-          resourceType: "Parameters",
-          parameter: [...parameters, ...extra.map((resource) => ({ name: "tx-resource", resource }))]
-        })
-      })
-      return { status: response.status, body: (await response.json()) as Answer }
+      const { status, body } = await api.post(`/fhir/${operation}`, [
+        ...parameters,
+        ...extra.map((resource) => ({ name: "tx-resource", resource }))
+      ])
+      return { status, body: body as Answer }
     }
-    beforeAll(async () => {
-      app = makeApp(await runtime.runtime())
-    })
-    afterAll(() => runtime.dispose())
 
     it("expands an is-a value set over a sent code system, nested by its hierarchy, at the newest version", async () => {
       const { status, body } = await post("ValueSet/$expand", [{ name: "url", valueUri: medical.url }])

@@ -69,8 +69,8 @@ export interface CodeSystemFilter {
   readonly value: string
 }
 
-export interface CodeSystemResource {
-  readonly resourceType: "CodeSystem"
+/** What every canonical terminology resource has: identity, version, names and status. */
+interface CanonicalResource {
   readonly id?: string
   readonly url?: string
   readonly version?: string
@@ -79,6 +79,11 @@ export interface CodeSystemResource {
   readonly status?: string
   readonly experimental?: boolean
   readonly language?: string
+  readonly extension?: ReadonlyArray<Extension>
+}
+
+export interface CodeSystemResource extends CanonicalResource {
+  readonly resourceType: "CodeSystem"
   readonly caseSensitive?: boolean
   readonly valueSet?: string
   readonly hierarchyMeaning?: "grouped-by" | "is-a" | "part-of" | "classified-with"
@@ -90,7 +95,6 @@ export interface CodeSystemResource {
   readonly filter?: ReadonlyArray<CodeSystemFilter>
   readonly property?: ReadonlyArray<CodeSystemProperty>
   readonly concept?: ReadonlyArray<CodeSystemConcept>
-  readonly extension?: ReadonlyArray<Extension>
 }
 
 export interface ValueSetFilter {
@@ -123,37 +127,30 @@ export interface ValueSetCompose {
   readonly extension?: ReadonlyArray<Extension>
 }
 
-export interface ValueSetResource {
+export interface ValueSetResource extends CanonicalResource {
   readonly resourceType: "ValueSet"
-  readonly id?: string
-  readonly url?: string
-  readonly version?: string
-  readonly name?: string
-  readonly title?: string
-  readonly status?: string
-  readonly experimental?: boolean
-  readonly language?: string
   readonly immutable?: boolean
   readonly description?: string
   readonly compose?: ValueSetCompose
   readonly expansion?: unknown
   readonly contained?: ReadonlyArray<TerminologyResource>
-  readonly extension?: ReadonlyArray<Extension>
 }
 
-export interface ConceptMapResource {
+export interface ConceptMapResource extends CanonicalResource {
   readonly resourceType: "ConceptMap"
-  readonly id?: string
-  readonly url?: string
-  readonly version?: string
-  readonly name?: string
-  readonly title?: string
-  readonly status?: string
   readonly sourceUri?: string
   readonly sourceCanonical?: string
   readonly targetUri?: string
   readonly targetCanonical?: string
   readonly group?: ReadonlyArray<ConceptMapGroup>
+}
+
+/** A `dependsOn` or `product` entry: another element's value. */
+export interface ConceptMapDependency {
+  readonly property: string
+  readonly system?: string
+  readonly value: string
+  readonly display?: string
 }
 
 export interface ConceptMapGroup {
@@ -169,8 +166,8 @@ export interface ConceptMapGroup {
       readonly display?: string
       readonly equivalence?: string
       readonly comment?: string
-      readonly dependsOn?: ReadonlyArray<{ property: string; system?: string; value: string; display?: string }>
-      readonly product?: ReadonlyArray<{ property: string; system?: string; value: string; display?: string }>
+      readonly dependsOn?: ReadonlyArray<ConceptMapDependency>
+      readonly product?: ReadonlyArray<ConceptMapDependency>
     }>
   }>
   readonly unmapped?: {

@@ -1,0 +1,45 @@
+/**
+ * An API test over a fresh database of one kind: the app built once the `setup` effect (loading
+ * releases) has run, and `get`/`post` that answer with the status and the parsed JSON body.
+ */
+import { loadSnomed, SnomedReleases } from "@ffynnon/snomed"
+import { Effect, Layer, Logger, LogLevel, ManagedRuntime } from "effect"
+import { afterAll, beforeAll } from "vitest"
+import { freshDatabaseLayer, type TestDatabase } from "../../../libs/db/test/databases"
+import { sampleFolder } from "../../../libs/snomed/test/sample"
+import { makeApp } from "../src/app"
+import { servicesOver, type ApiServices } from "../src/runtime"
+
+export type Parameter = { name: string; part?: Array<Parameter> } & Record<string, unknown>
+
+/** Loads the sample SNOMED CT release and serves it at once. */
+export const withSampleRelease = Effect.zipRight(
+  loadSnomed(sampleFolder),
+  Effect.flatMap(SnomedReleases, (releases) => releases.refresh)
+)
+
+export const apiHarness = (kind: TestDatabase, setup: Effect.Effect<unknown, unknown, ApiServices> = Effect.void) => {
+  const runtime = ManagedRuntime.make(
+    servicesOver(freshDatabaseLayer(kind)).pipe(Layer.provideMerge(Logger.minimumLogLevel(LogLevel.None)))
+  )
+  let app: ReturnType<typeof makeApp>
+  beforeAll(async () => {
+    await runtime.runPromise(setup)
+    app = makeApp(await runtime.runtime())
+  })
+  afterAll(() => runtime.dispose())
+  return {
+    get: async (path: string, headers: Record<string, string> = {}) => {
+      const response = await app.request(path, { headers })
+      return { status: response.status, body: await response.json() }
+    },
+    post: async (path: string, parameters: ReadonlyArray<Parameter>) => {
+      const response = await app.request(path, {
+        method: "POST",
+        headers: { "content-type": "application/fhir+json" },
+        body: JSON.stringify({ resourceType: "Parameters", parameter: parameters })
+      })
+      return { status: response.status, body: await response.json() }
+    }
+  }
+}
