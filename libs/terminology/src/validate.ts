@@ -284,6 +284,20 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
   const provider = resolution.provider
   if (provider.version !== undefined) parameters.push({ name: "version", valueString: provider.version })
   const concept = provider.locate(code)
+  if (concept === undefined && provider.content === "fragment") {
+    // A fragment lists some of a code system's codes: one it lacks may exist in the rest.
+    issues.push(
+      txIssue(
+        "warning",
+        "code-invalid",
+        "invalid-code",
+        `Unknown Code '${code}' in the CodeSystem '${system}'${provider.version === undefined ? "" : ` version '${provider.version}'`} - note that the code system is labeled as a fragment, so the code may be valid in some other fragment`,
+        paths.code,
+        "UNKNOWN_CODE_IN_FRAGMENT"
+      )
+    )
+    return { valid: true, found: true, issues, parameters }
+  }
   if (concept === undefined) {
     if (valueSetName !== undefined) issues.push(notInValueSet(described))
     issues.push(
@@ -439,7 +453,12 @@ const outcome = (issues: ReadonlyArray<ValidationIssue>) => ({
 })
 
 /** Notes that do not question the code itself, left out of the message. */
-const notesOnly = new Set(["CONCEPT_DEPRECATED_IN_VALUESET", "CODE_CASE_DIFFERENCE", "VALUESET_VALUE_MISMATCH_DEFAULT"])
+const notesOnly = new Set([
+  "CONCEPT_DEPRECATED_IN_VALUESET",
+  "CODE_CASE_DIFFERENCE",
+  "VALUESET_VALUE_MISMATCH_DEFAULT",
+  "UNKNOWN_CODE_IN_FRAGMENT"
+])
 
 const answer = (
   result: boolean,

@@ -277,12 +277,20 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
     page.every((member) => !member.provider.polyhierarchical && member.provider.parents(member.concept).length <= 1)
   const contains = hierarchical ? nest(page, entry) : page.map(entry)
 
+  // A fragment of a code system lists only some of its codes, so neither can the expansion.
+  const fragments = [
+    ...new Set(composition.includes.flatMap((include) => (include.provider?.content === "fragment" ? [include.provider] : [])))
+  ]
   const parameters = [
     ...options.echo,
     ...composition.appliedRules.map((rule) => ({ name: rule.name, valueUri: rule.value })),
     ...(composition.mergeVersions || excludesAcrossVersions(composition) ? [{ name: "versionsMatch", valueBoolean: true }] : []),
     ...composition.usedCodeSystems.map((system) => ({ name: "used-codesystem", valueUri: system })),
     ...composition.usedValueSets.map((valueSet) => ({ name: "used-valueset", valueUri: valueSet })),
+    ...fragments.map((provider) => ({
+      name: "used-fragment",
+      valueUri: provider.version === undefined ? provider.system : `${provider.system}|${provider.version}`
+    })),
     ...composition.statuses.map(({ status, canonical }) => ({ name: `warning-${status}`, valueUri: canonical }))
   ]
   // An intensional value set over a compositional code system can never list every member (https://hl7.org/fhir/R4/extension-valueset-unclosed.html).
@@ -303,10 +311,16 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
       total: list.length,
       ...(paged ? { offset } : {}),
       parameter: parameters,
-      ...(unclosed || propertyDeclarations.length > 0
+      ...(unclosed || fragments.length > 0 || propertyDeclarations.length > 0
         ? {
             extension: [
-              ...(unclosed ? [{ url: "http://hl7.org/fhir/StructureDefinition/valueset-unclosed", valueBoolean: true }] : []),
+              ...(unclosed || fragments.length > 0
+                ? [{ url: "http://hl7.org/fhir/StructureDefinition/valueset-unclosed", valueBoolean: true }]
+                : []),
+              ...fragments.map((provider) => ({
+                url: "http://hl7.org/fhir/StructureDefinition/valueset-unclosed-reason",
+                valueString: `This extension is based on a fragment of the code system ${provider.system}`
+              })),
               ...propertyDeclarations
             ]
           }
