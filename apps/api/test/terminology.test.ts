@@ -224,6 +224,31 @@ for (const kind of testDatabases) {
       expect(page.body.expansion.contains!.map((entry) => entry.code)).toEqual(["c1000", "c1001", "c1002", "c1003", "c1004"])
     })
 
+    it("treats a code a fragment lacks as possibly valid, and marks its expansions unclosed", async () => {
+      const fragment: CodeSystemResource = {
+        ...version1,
+        url: "http://example.org/fhir/CodeSystem/fragment",
+        version: "1",
+        content: "fragment"
+      }
+      const all = valueSet("http://example.org/fhir/ValueSet/fragment", { include: [{ system: fragment.url! }] })
+      const validated = await post(
+        "ValueSet/$validate-code",
+        [
+          { name: "url", valueUri: all.url! },
+          { name: "coding", valueCoding: { system: fragment.url, code: "neurology" } }
+        ],
+        [fragment, all]
+      )
+      expect(parameter(validated.body, "result")!.valueBoolean).toBe(true)
+      expect(parameter(validated.body, "issues")!.resource!.issue[0]).toMatchObject({
+        severity: "warning",
+        details: { text: expect.stringMatching(/fragment/) }
+      })
+      const expanded = await post("ValueSet/$expand", [{ name: "url", valueUri: all.url! }], [fragment, all])
+      expect(expanded.body.expansion.parameter).toContainEqual({ name: "used-fragment", valueUri: `${fragment.url}|1` })
+    })
+
     it("names an unknown code system", async () => {
       const { status, body } = await post("CodeSystem/$lookup", [
         { name: "system", valueUri: "http://example.org/unknown" },
