@@ -57,7 +57,7 @@ export const expandOperation = defineOperation({
       const composition = yield* Either.mapLeft(compose(valueSet, supplemented.resolver, versionRules(input)), terminologyFailure)
       // The display language in force is recorded wherever it came from: the parameter, the Accept-Language header, the value set.
       const displayLanguage = input.displayLanguage ?? request.acceptLanguage ?? valueSetLanguage(valueSet)
-      const echo = echoed.flatMap((name) => {
+      const echo: Array<{ readonly name: string } & Record<string, unknown>> = echoed.flatMap((name) => {
         const value = name === "displayLanguage" ? displayLanguage : input[name]
         if (value === undefined) return []
         const key =
@@ -70,6 +70,7 @@ export const expandOperation = defineOperation({
                 : "valueString"
         return [{ name, [key]: value }]
       })
+      echo.push(...(input.designation ?? []).map((designation) => ({ name: "designation", valueString: designation })))
       const expansion = expand(composition, {
         ...(input.filter === undefined ? {} : { filter: input.filter }),
         ...(input.offset === undefined ? {} : { offset: input.offset }),
