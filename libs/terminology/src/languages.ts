@@ -3,6 +3,10 @@ import { expansionParameter } from "./valueset/engine"
 
 /** Language preferences from `displayLanguage` or an HTTP `Accept-Language` header. */
 
+/** Whether a language list refuses every language it does not name (`*; q=0`). */
+export const onlyTheseLanguages = (list: string | undefined) =>
+  list !== undefined && list.split(",").some((part) => /^\s*\*\s*;\s*q=0(\.0*)?\s*$/.test(part))
+
 /** Language tags in order of preference from `displayLanguage`, else `Accept-Language` (weights honoured). */
 export const preferredLanguages = (displayLanguage: string | undefined, acceptLanguage: string | undefined): Array<string> => {
   const list = displayLanguage ?? acceptLanguage

@@ -4,7 +4,7 @@
  * given whole as `valueSet`. The engine in `@ffynnon/terminology` does the work; this reads the
  * parameters and records the ones that shaped the expansion.
  */
-import { compose, expand, preferredLanguages, valueSetLanguage } from "@ffynnon/terminology"
+import { compose, expand, onlyTheseLanguages, preferredLanguages, valueSetLanguage } from "@ffynnon/terminology"
 import { Effect, Either } from "effect"
 import { defineOperation } from "../fhir/operation"
 import { checkDisplayLanguage, requestedValueSet, sharedParameters, terminologyContext, terminologyFailure, versionRules } from "./context"
@@ -81,6 +81,7 @@ export const expandOperation = defineOperation({
         ...(input.designation === undefined ? {} : { designations: input.designation }),
         includeDefinition: input.includeDefinition === true,
         languages: preferredLanguages(displayLanguage, undefined),
+        onlyLanguages: onlyTheseLanguages(displayLanguage),
         properties: input.property ?? [],
         echo,
         limit: maxExpansion,

@@ -23,6 +23,8 @@ export interface ExpandOptions {
   readonly includeDefinition?: boolean
   /** Preferred display languages, most preferred first. */
   readonly languages: ReadonlyArray<string>
+  /** Only the preferred languages will do (`*; q=0`): a concept with no display in them is listed without one. */
+  readonly onlyLanguages?: boolean
   readonly properties?: ReadonlyArray<string>
   /** Request parameters the expansion records, in FHIR's Parameters shape. */
   readonly echo: ReadonlyArray<{ readonly name: string } & Record<string, unknown>>
@@ -199,7 +201,11 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
   const definitions = new Map<string, string | undefined>()
   const entry = (member: Member): Contains => {
     const { provider, concept } = member
-    const display = member.entry?.display ?? provider.display(concept, options.languages)
+    const display =
+      member.entry?.display ??
+      (options.onlyLanguages === true && provider.displays(concept, options.languages).length === 0
+        ? undefined
+        : provider.display(concept, options.languages))
     // The `definition` property is the concept's definition (http://hl7.org/fhir/concept-properties#definition).
     const definition = options.properties?.includes("definition") === true ? provider.definition(concept) : undefined
     if (definition !== undefined && !definitions.has("definition")) definitions.set("definition", `${conceptProperties}definition`)
