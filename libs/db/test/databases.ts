@@ -58,7 +58,8 @@ const postgresAt = (adminUrl: string): TestDatabase => ({
   }
 })
 
-export const testDatabaseUrl = process.env.TEST_DATABASE_URL
+// An empty TEST_DATABASE_URL means none, as DATABASE_URL does for the server.
+export const testDatabaseUrl = process.env.TEST_DATABASE_URL || undefined
 
 export const testDatabases: ReadonlyArray<TestDatabase> = testDatabaseUrl ? [pglite, postgresAt(testDatabaseUrl)] : [pglite]
 
