@@ -50,11 +50,12 @@ const admits = (index: SnomedIndex, filter: ValueSetFilter, concept: ExpressionC
   return false
 }
 
-const withExpressions = <C>(set: ConceptSet<number>, admit: (concept: ExpressionConcept) => boolean): ConceptSet<C> =>
+const withExpressions = <C>(set: ConceptSet<number>, admit: (concept: ExpressionConcept) => boolean, closed = false): ConceptSet<C> =>
   ({
     get size() {
       return set.size
     },
+    closed,
     has: (concept: SnomedConcept) => (isConcept(concept) ? set.has(concept) : admit(concept)),
     ...(set.array === undefined ? {} : { array: () => set.array!() }),
     [Symbol.iterator]: () => set[Symbol.iterator]()
@@ -85,10 +86,10 @@ export const expressionProvider = (
     renderExpression(index, concept.expression, languageRefsets(index, languages, defaultLanguage))
   const propertiesOf = (concept: ExpressionConcept): ReadonlyArray<PropertyValue> =>
     expressionProperties(index, concept.expression).map((attribute) => ({ code: attribute.type, valueCode: attribute.value }))
-  const expressionsFilter = (filter: ValueSetFilter): ConceptSet<SnomedConcept> => {
-    const admitted = filter.value === "true"
-    return withExpressions(base.all(), () => admitted)
-  }
+  // `expressions = false` closes the value set: only listed concepts belong.
+  const expressionsFilter = (filter: ValueSetFilter): ConceptSet<SnomedConcept> =>
+    filter.value === "true" ? withExpressions(base.all(), () => true) : withExpressions(base.all(), () => false, true)
+
   return {
     ...base,
     locate,

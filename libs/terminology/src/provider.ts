@@ -21,6 +21,8 @@ export interface ConceptSet<C> {
   has(concept: C): boolean
   /** The members as an array, where the set holds one: random access for paging. */
   array?(): ArrayLike<C>
+  /** The set lists every member: no members it cannot list (post-coordinated expressions) belong. */
+  readonly closed?: boolean
   [Symbol.iterator](): Iterator<C>
 }
 

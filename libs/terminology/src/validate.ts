@@ -224,6 +224,19 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
     if (chosen.provider === undefined) {
       const failed = options.resolver.codeSystem(system, chosen.unresolved?.version)
       if (failed._tag === "unknown-version") unknownVersion(chosen.unresolved!.version!, failed.known)
+      if (failed._tag === "unknown-system") {
+        issues.push(
+          txIssue(
+            "error",
+            "not-found",
+            "not-found",
+            `A definition for CodeSystem '${system}' could not be found, so the code cannot be validated`,
+            paths.system,
+            "UNKNOWN_CODESYSTEM"
+          )
+        )
+        parameters.push({ name: "x-caused-by-unknown-system", valueCanonical: system })
+      }
       if (codingResolution?._tag === "found") {
         const found = codingResolution.provider
         if (found.version !== undefined) parameters.push({ name: "version", valueString: found.version })

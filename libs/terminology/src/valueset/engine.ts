@@ -367,6 +367,7 @@ const intersect = (a: ConceptSet<unknown>, b: ConceptSet<unknown>): ConceptSet<u
     size: listed.length,
     has: (concept) => a.has(concept) && b.has(concept),
     array: () => listed,
+    closed: a.closed === true || b.closed === true,
     [Symbol.iterator]: () => listed[Symbol.iterator]()
   }
 }

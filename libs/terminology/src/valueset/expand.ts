@@ -300,7 +300,9 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
     ...composition.statuses.map(({ status, canonical }) => ({ name: `warning-${status}`, valueUri: canonical }))
   ]
   // An intensional value set over a compositional code system can never list every member (https://hl7.org/fhir/R4/extension-valueset-unclosed.html).
-  const unclosed = composition.includes.some((include) => include.provider?.compositional === true && include.intensional)
+  const unclosed = composition.includes.some(
+    (include) => include.provider?.compositional === true && include.intensional && include.concepts?.closed !== true
+  )
   const propertyDeclarations = [...definitions].map(([code, uri]) => ({
     url: expansionPropertyExtension,
     extension: [{ url: "code", valueCode: code }, ...(uri === undefined ? [] : [{ url: "uri", valueUri: uri }])]
