@@ -171,7 +171,28 @@ export const snomedImplicitValueSet = (url: string): ValueSetResource | undefine
   }
 }
 
+/**
+ * An implicit value set exists only where its concept does: `isa/<id>` needs the concept,
+ * `refset/<id>` a reference set the release holds members of.
+ */
+const implicitValueSetExists = (valueSet: ValueSetResource, indexes: ReadonlyArray<SnomedIndex>) => {
+  const [include] = valueSet.compose!.include!
+  const [filter] = include!.filter ?? []
+  if (filter === undefined || filter.property !== "concept") return true
+  const index = snomedIndexFor(indexes, include!.version)
+  if (index === undefined) return true
+  return filter.op === "in"
+    ? index.refsets.has(filter.value) || index.languageRefsets.has(filter.value)
+    : index.position(filter.value) !== undefined
+}
+
 const editionOf = (uri: string) => uri.replace(/\/version\/\d{8}$/, "")
+
+/** The release a SNOMED CT version names: a version URI, an edition URI (its newest version), or nothing (the newest). */
+const snomedIndexFor = (indexes: ReadonlyArray<SnomedIndex>, version: string | undefined) =>
+  version === undefined
+    ? indexes[0]
+    : (indexes.find((index) => index.uri === version) ?? indexes.find((index) => editionOf(index.uri) === version))
 
 const snomedResolution = (
   indexes: ReadonlyArray<SnomedIndex>,
@@ -179,10 +200,7 @@ const snomedResolution = (
   defaultLanguage: string
 ): CodeSystemResolution => {
   if (indexes.length === 0) return { _tag: "unknown-system" }
-  const index =
-    version === undefined
-      ? indexes[0]
-      : (indexes.find((index) => index.uri === version) ?? indexes.find((index) => editionOf(index.uri) === version))
+  const index = snomedIndexFor(indexes, version)
   return index === undefined
     ? { _tag: "unknown-version", known: indexes.map((index) => index.uri) }
     : { _tag: "found", provider: snomedProvider(index, defaultLanguage) as Provider }
@@ -310,9 +328,13 @@ const makeContext = (
           }
         : { _tag: "found", provider: providerOf(found) }
     },
-    valueSet: (url, version) =>
-      snomedImplicitValueSet(url) ??
-      pickVersion([...valueSets.filter((resource) => resource.url === url), ...stored.versionsOf("ValueSet", url)], version)
+    valueSet: (url, version) => {
+      const implicit = snomedImplicitValueSet(url)
+      if (implicit === undefined) {
+        return pickVersion([...valueSets.filter((resource) => resource.url === url), ...stored.versionsOf("ValueSet", url)], version)
+      }
+      return implicitValueSetExists(implicit, indexes) ? implicit : undefined
+    }
   }
   const context: TerminologyContext = {
     resolver,
