@@ -221,6 +221,19 @@ for (const kind of testDatabases) {
         [large, everything]
       )
       expect(page.body.expansion.total).toBe(1500)
+      const limited = await post(
+        "ValueSet/$expand",
+        [
+          { name: "url", valueUri: everything.url! },
+          { name: "limitedExpansion", valueBoolean: true }
+        ],
+        [large, everything]
+      )
+      expect(limited.status).toBe(200)
+      expect(limited.body.expansion.contains).toHaveLength(1000)
+      expect(limited.body.expansion).toMatchObject({
+        extension: [{ url: "http://hl7.org/fhir/StructureDefinition/valueset-toocostly", valueBoolean: true }]
+      })
       expect(page.body.expansion.contains!.map((entry) => entry.code)).toEqual(["c1000", "c1001", "c1002", "c1003", "c1004"])
     })
 
@@ -247,6 +260,32 @@ for (const kind of testDatabases) {
       })
       const expanded = await post("ValueSet/$expand", [{ name: "url", valueUri: all.url! }], [fragment, all])
       expect(expanded.body.expansion.parameter).toContainEqual({ name: "used-fragment", valueUri: `${fragment.url}|1` })
+    })
+
+    it("leaves groupers out of pick-lists with excludeNotForUI", async () => {
+      const grouped: CodeSystemResource = {
+        resourceType: "CodeSystem",
+        url: "http://example.org/fhir/CodeSystem/grouped",
+        status: "active",
+        content: "complete",
+        concept: [
+          {
+            code: "group",
+            display: "Group",
+            property: [{ code: "notSelectable", valueBoolean: true }],
+            concept: [{ code: "member", display: "Member" }]
+          }
+        ]
+      }
+      const all = valueSet("http://example.org/fhir/ValueSet/grouped", { include: [{ system: grouped.url! }] })
+      const request = [
+        { name: "url", valueUri: all.url! },
+        { name: "excludeNested", valueBoolean: true }
+      ]
+      const everything = await post("ValueSet/$expand", request, [grouped, all])
+      expect(everything.body.expansion.contains!.map((entry) => entry.code)).toEqual(["group", "member"])
+      const pickList = await post("ValueSet/$expand", [...request, { name: "excludeNotForUI", valueBoolean: true }], [grouped, all])
+      expect(pickList.body.expansion.contains!.map((entry) => entry.code)).toEqual(["member"])
     })
 
     it("names an unknown code system", async () => {

@@ -45,6 +45,7 @@ export const expandOperation = defineOperation({
     activeOnly: { type: "boolean" },
     excludeNested: { type: "boolean" },
     excludeNotForUI: { type: "boolean" },
+    limitedExpansion: { type: "boolean" },
     excludePostCoordinated: { type: "boolean" },
     property: { type: "string", max: "*" },
     ...sharedParameters
@@ -76,6 +77,8 @@ export const expandOperation = defineOperation({
         ...(input.offset === undefined ? {} : { offset: input.offset }),
         ...(input.count === undefined ? {} : { count: input.count }),
         activeOnly: input.activeOnly === true,
+        excludeNotForUI: input.excludeNotForUI === true,
+        limitedExpansion: input.limitedExpansion === true,
         excludeNested: input.excludeNested === true,
         includeDesignations: input.includeDesignations === true,
         ...(input.designation === undefined ? {} : { designations: input.designation }),

@@ -16,6 +16,10 @@ export interface ExpandOptions {
   readonly offset?: number
   readonly count?: number
   readonly activeOnly?: boolean
+  /** Leave out abstract (not selectable) concepts, which a pick-list should not offer. */
+  readonly excludeNotForUI?: boolean
+  /** Answer the first `limit` codes of an expansion too large to return whole, marked as incomplete, instead of refusing it. */
+  readonly limitedExpansion?: boolean
   readonly excludeNested?: boolean
   readonly includeDesignations?: boolean
   /** `designation` tokens: `urn:ietf:bcp:47|<language>` or `<system>|<use code>`. */
@@ -135,6 +139,8 @@ const singleInclude = (composition: Composition, options: ExpandOptions): Member
   let concepts: ArrayLike<unknown> =
     options.filter !== undefined && options.filter.trim() !== "" ? provider.search(options.filter, set) : (set.array?.() ?? [...set])
   if (activeOnly) concepts = Array.prototype.filter.call(concepts, (concept: unknown) => !provider.isInactive(concept))
+  if (options.excludeNotForUI === true)
+    concepts = Array.prototype.filter.call(concepts, (concept: unknown) => !provider.isAbstract(concept))
   return {
     length: concepts.length,
     slice: (start, end) =>
@@ -151,6 +157,7 @@ const selected = (composition: Composition, options: ExpandOptions): MemberList 
   if (single !== undefined) return single
   let list = members(composition)
   if (options.activeOnly === true) list = list.filter((member) => !inactiveOf(member.provider, member.concept))
+  if (options.excludeNotForUI === true) list = list.filter((member) => !member.provider.isAbstract(member.concept))
   if (options.filter !== undefined && options.filter.trim() !== "") {
     const text = options.filter
     const matching = new Map<Provider, Set<unknown>>()
@@ -169,7 +176,8 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
   const list = selected(composition, options)
   const offset = Math.max(0, options.offset ?? 0)
   const paged = options.count !== undefined || offset > 0
-  if (!paged && list.length > options.limit) {
+  const tooCostly = !paged && list.length > options.limit
+  if (tooCostly && options.limitedExpansion !== true) {
     return Either.left(
       new TerminologyError({
         type: "too-costly",
@@ -319,12 +327,14 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
       total: list.length,
       ...(paged ? { offset } : {}),
       parameter: parameters,
-      ...(unclosed || fragments.length > 0 || propertyDeclarations.length > 0
+      ...(unclosed || tooCostly || fragments.length > 0 || propertyDeclarations.length > 0
         ? {
             extension: [
               ...(unclosed || fragments.length > 0
                 ? [{ url: "http://hl7.org/fhir/StructureDefinition/valueset-unclosed", valueBoolean: true }]
                 : []),
+              // The expansion stops at the limit (limitedExpansion): http://hl7.org/fhir/StructureDefinition/valueset-toocostly.
+              ...(tooCostly ? [{ url: "http://hl7.org/fhir/StructureDefinition/valueset-toocostly", valueBoolean: true }] : []),
               ...fragments.map((provider) => ({
                 url: "http://hl7.org/fhir/StructureDefinition/valueset-unclosed-reason",
                 valueString: `This extension is based on a fragment of the code system ${provider.system}`
