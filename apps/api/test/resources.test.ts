@@ -1,16 +1,13 @@
 /** Read and search of the stored terminology resources, over the sample FHIR resources and SNOMED CT release, through the app. */
-import { loadSnomed, SnomedReleases } from "@ffynnon/snomed"
-import { FhirResources, loadFhirResources } from "@ffynnon/terminology"
-import { Effect, Layer, Logger, LogLevel, ManagedRuntime } from "effect"
+import { SnomedReleases } from "@ffynnon/snomed"
+import { Effect } from "effect"
 import { readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { freshDatabaseLayer, testDatabases } from "../../../libs/db/test/databases"
-import { sampleFolder, sampleUri } from "../../../libs/snomed/test/sample"
-import { makeApp } from "../src/app"
-import { servicesOver } from "../src/runtime"
+import { describe, expect, it } from "vitest"
+import { testDatabases } from "../../../libs/db/test/databases"
+import { sampleUri } from "../../../libs/snomed/test/sample"
+import { apiHarness, sampleFhirFolder, withSampleReleaseAndResources } from "./harness"
 
-const sampleFhirFolder = join(import.meta.dirname, "..", "..", "..", "data", "sample", "fhir", "ffynnon-sample")
 const samples: Array<{ resourceType: string; id: string; url: string; name: string; title: string; status: string }> = readdirSync(
   sampleFhirFolder
 ).map((file) => JSON.parse(readFileSync(join(sampleFhirFolder, file), "utf8")))
@@ -19,26 +16,7 @@ const sct = "http://snomed.info/sct"
 
 for (const kind of testDatabases) {
   describe(`FHIR resource read and search on ${kind.name}`, () => {
-    const runtime = ManagedRuntime.make(
-      servicesOver(freshDatabaseLayer(kind)).pipe(Layer.provideMerge(Logger.minimumLogLevel(LogLevel.None)))
-    )
-    let app: ReturnType<typeof makeApp>
-    const get = async (path: string) => {
-      const response = await app.request(path)
-      return { status: response.status, type: response.headers.get("content-type"), body: await response.json() }
-    }
-    beforeAll(async () => {
-      await runtime.runPromise(
-        Effect.all([
-          loadSnomed(sampleFolder),
-          loadFhirResources(sampleFhirFolder),
-          Effect.flatMap(SnomedReleases, (releases) => releases.refresh),
-          Effect.flatMap(FhirResources, (resources) => resources.refresh)
-        ])
-      )
-      app = makeApp(await runtime.runtime())
-    })
-    afterAll(() => runtime.dispose())
+    const { get, request, runtime } = apiHarness(kind, withSampleReleaseAndResources)
 
     it("reads each sample resource by id, as it was loaded", async () => {
       for (const resource of samples) {
@@ -154,7 +132,7 @@ for (const kind of testDatabases) {
     })
 
     it("documents the routes in the OpenAPI document and the CapabilityStatement", async () => {
-      const document = await (await app.request("/openapi.json")).json()
+      const document = await (await request("/openapi.json")).json()
       for (const type of ["CodeSystem", "ValueSet", "ConceptMap"]) {
         expect(document.paths[`/fhir/${type}`].get.parameters.map((parameter: { name: string }) => parameter.name)).toEqual([
           "url",

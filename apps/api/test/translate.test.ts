@@ -3,16 +3,12 @@
  * sample FHIR resources) and SNOMED CT's implicit maps (the sample release), and the HL7
  * tx-ecosystem `translate` cases checked with the team's runner when `../shared` has them.
  */
-import { loadSnomed, SnomedReleases } from "@ffynnon/snomed"
-import { FhirResources, loadFhirResources, type ConceptMapResource } from "@ffynnon/terminology"
-import { Effect, Layer, Logger, LogLevel, ManagedRuntime } from "effect"
+import { type ConceptMapResource } from "@ffynnon/terminology"
 import { existsSync, readFileSync } from "node:fs"
 import { join } from "node:path"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { freshDatabaseLayer, testDatabases } from "../../../libs/db/test/databases"
-import { sampleFolder } from "../../../libs/snomed/test/sample"
-import { makeApp } from "../src/app"
-import { servicesOver } from "../src/runtime"
+import { describe, expect, it } from "vitest"
+import { testDatabases } from "../../../libs/db/test/databases"
+import { apiHarness, withSampleReleaseAndResources, type Parameter } from "./harness"
 
 const sct = "http://snomed.info/sct"
 const lab = "http://example.org/lab"
@@ -20,13 +16,11 @@ const loinc = "http://loinc.org"
 const specimen = "http://example.org/fhir/StructureDefinition/specimen"
 const register = "http://ffynnon.example/fhir/CodeSystem/chronic-condition-register"
 const registerMap = "http://ffynnon.example/fhir/ConceptMap/register-to-snomed"
-const sampleFhirFolder = join(import.meta.dirname, "..", "..", "..", "data", "sample", "fhir", "ffynnon-sample")
 const shared = join(import.meta.dirname, "..", "..", "..", "..", "shared")
 const txEcosystem = join(shared, "fixtures", "tx-ecosystem")
 const txRunner = join(shared, "tools", "tx-runner")
 const haveEcosystem = existsSync(join(txEcosystem, "test-cases.json")) && existsSync(join(txRunner, "compare.ts"))
 
-type Parameter = { name: string; part?: Array<Parameter> } & Record<string, unknown>
 type Answer = { resourceType: string; parameter: Array<Parameter>; issue?: Array<{ details: { text: string } }> }
 
 const labToLoinc: ConceptMapResource = {
@@ -87,37 +81,18 @@ const valueOf = (body: Answer, name: string) => {
 
 for (const kind of testDatabases) {
   describe(`ConceptMap/$translate on ${kind.name}`, () => {
-    const runtime = ManagedRuntime.make(
-      servicesOver(freshDatabaseLayer(kind)).pipe(Layer.provideMerge(Logger.minimumLogLevel(LogLevel.None)))
-    )
-    let app: ReturnType<typeof makeApp>
+    const api = apiHarness(kind, withSampleReleaseAndResources)
     const post = async (parameters: Array<Parameter>, maps: ReadonlyArray<ConceptMapResource> = [labToLoinc, labToSnomed]) => {
-      const response = await app.request("/fhir/ConceptMap/$translate", {
-        method: "POST",
-        headers: { "content-type": "application/fhir+json" },
-        body: JSON.stringify({
-          resourceType: "Parameters",
-          parameter: [...parameters, ...maps.map((resource) => ({ name: "tx-resource", resource }))]
-        })
-      })
-      return { status: response.status, body: (await response.json()) as Answer }
+      const { status, body } = await api.post("/fhir/ConceptMap/$translate", [
+        ...parameters,
+        ...maps.map((resource) => ({ name: "tx-resource", resource }))
+      ])
+      return { status, body: body as Answer }
     }
     const get = async (query: Record<string, string>) => {
-      const response = await app.request(`/fhir/ConceptMap/$translate?${new URLSearchParams(query)}`)
-      return { status: response.status, body: (await response.json()) as Answer }
+      const { status, body } = await api.get(`/fhir/ConceptMap/$translate?${new URLSearchParams(query)}`)
+      return { status, body: body as Answer }
     }
-    beforeAll(async () => {
-      await runtime.runPromise(
-        Effect.all([
-          loadSnomed(sampleFolder),
-          loadFhirResources(sampleFhirFolder),
-          Effect.flatMap(SnomedReleases, (releases) => releases.refresh),
-          Effect.flatMap(FhirResources, (resources) => resources.refresh)
-        ])
-      )
-      app = makeApp(await runtime.runtime())
-    })
-    afterAll(() => runtime.dispose())
 
     it("translates with a tx-resource map named by url, answering R4's equivalence, concept, product and source", async () => {
       const { status, body } = await post([
@@ -324,7 +299,7 @@ for (const kind of testDatabases) {
       for (const test of suite.tests as Array<{ name: string; request: string; response: string }>) {
         const body = buildBody("translate", read(test.request), setup, read("parameters-default.json"))
         const wire = toWire("translate", body, { base: "http://localhost/fhir", fhir: "r4", headers: {} })
-        const response = await app.request(wire.url, { method: wire.method, headers: wire.headers, body: wire.body })
+        const response = await api.request(wire.url, { method: wire.method, headers: wire.headers, body: wire.body })
         expect(response.status, test.name).toBe(200)
         const answer = parseJson(await response.text())
         scrubParameters(answer)
