@@ -13,9 +13,8 @@ import { Effect, Either, Layer, Logger, LogLevel, Redacted } from "effect"
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs"
 import os from "node:os"
 import { join, resolve } from "node:path"
-import { parseArgs } from "node:util"
 import { cacheFormat, readIndexCache } from "../libs/snomed/src/index/cache.ts"
-import { errorText, HarnessError, runHarness, stopAll } from "./processes.ts"
+import { errorText, HarnessError, harnessOptions, positiveInt, runHarness, stopAll } from "./processes.ts"
 import { machineInfo, writeJson } from "./report.ts"
 import { HIERARCHIES, Sct, UK_SIMPLE_REFSETS } from "./snomed-generator/metadata.ts"
 import { Rng } from "./snomed-generator/random.ts"
@@ -28,6 +27,7 @@ import {
   ensureRelease,
   ffynnonLoad,
   percentile,
+  releaseScale,
   SEED,
   typedPrefix,
   type Release
@@ -51,38 +51,18 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options {
-  let values
-  try {
-    values = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        scale: { type: "string" },
-        out: { type: "string" },
-        rounds: { type: "string" },
-        batch: { type: "string" },
-        help: { type: "boolean", short: "h" }
-      }
-    }).values
-  } catch (e) {
-    throw new HarnessError(`${errorText(e)}\n${USAGE}`)
-  }
-  if (values.help) {
-    console.log(USAGE)
-    process.exit(0)
-  }
-  const count = (name: string, value: string | undefined, fallback: number) => {
-    const n = Number(value ?? fallback)
-    if (!Number.isInteger(n) || n < 1) throw new HarnessError(`--${name} must be a positive integer, got "${value}"`)
-    return n
-  }
-  const scale = Number(values.scale ?? "1")
-  if (!(scale > 0 && scale <= 10)) throw new HarnessError(`--scale must be a number in (0, 10], got "${values.scale}"`)
+  const values = harnessOptions(argv, USAGE, {
+    scale: { type: "string" },
+    out: { type: "string" },
+    rounds: { type: "string" },
+    batch: { type: "string" }
+  })
+  const scale = releaseScale(values.scale)
   return {
     scale,
     out: resolve(values.out ?? defaultReleaseDirectory(scale)),
-    rounds: count("rounds", values.rounds, 30),
-    batch: count("batch", values.batch, 1000)
+    rounds: positiveInt("rounds", values.rounds, 30),
+    batch: positiveInt("batch", values.batch, 1000)
   }
 }
 

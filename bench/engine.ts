@@ -11,12 +11,14 @@ import { Effect, Layer, Logger, LogLevel, ManagedRuntime } from "effect"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { parseArgs } from "node:util"
 import { makeApp } from "../apps/api/src/app"
 import { servicesOver } from "../apps/api/src/runtime"
 import { formatTable } from "../loaders/src/table"
+import { harnessOptions, positiveInt } from "./processes.ts"
 
-const rounds = Number(parseArgs({ options: { rounds: { type: "string" } } }).values.rounds ?? 20_000)
+const usage = `usage: bun bench/engine.ts [options]
+  --rounds N    requests timed per scenario (default 20000)`
+const rounds = positiveInt("rounds", harnessOptions(process.argv.slice(2), usage, { rounds: { type: "string" } }).rounds, 20_000)
 const sampleFolder = join(import.meta.dirname, "..", "data", "sample", "snomed")
 const sct = "http://snomed.info/sct"
 

@@ -1,6 +1,7 @@
 // Starting, watching and stopping the processes the harness benchmarks.
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
+import { parseArgs, type ParseArgsConfig } from "node:util"
 
 export interface Started {
   readonly name: string
@@ -122,6 +123,27 @@ export class HarnessError extends Error {}
 
 export function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e)
+}
+
+/** A harness's command line, strictly parsed: `--help` prints `usage` and exits; a bad option fails with it. */
+export function harnessOptions<const T extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], usage: string, options: T) {
+  if (parseArgs({ args: argv, strict: false, options: { help: { type: "boolean", short: "h" } } }).values.help) {
+    console.log(usage)
+    process.exit(0)
+  }
+  try {
+    return parseArgs({ args: argv, strict: true, options }).values
+  } catch (e) {
+    throw new HarnessError(`${errorText(e)}\n${usage}`)
+  }
+}
+
+/** `--name`'s value as a positive integer (a trailing "s" for seconds allowed), or `fallback` when absent. */
+export function positiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback
+  const n = Number(value.replace(/s$/, ""))
+  if (!Number.isInteger(n) || n < 1) throw new HarnessError(`--${name} must be a positive integer, got "${value}"`)
+  return n
 }
 
 /**

@@ -6,7 +6,6 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import os from "node:os"
 import { join, resolve } from "node:path"
-import { parseArgs } from "node:util"
 import {
   freePort,
   isAlive,
@@ -20,7 +19,9 @@ import {
   type Started,
   errorText,
   HarnessError,
-  runHarness
+  runHarness,
+  harnessOptions,
+  positiveInt
 } from "./processes.ts"
 import { machineInfo, markdownTable, socketErrorNotes, withRatios, writeJson, type ScenarioResult } from "./report.ts"
 import { luaRequestScript, parseWrkOutput, wrkArgs } from "./wrk.ts"
@@ -54,42 +55,17 @@ const USAGE = `usage: bun bench/run.ts [options]
   --pid PID         with --url: process whose RSS to report
   --binary PATH     start a compiled binary (e.g. dist/ffynnon) instead of the source`
 
-function positiveInt(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback
-  const n = Number(value.replace(/s$/, ""))
-  if (!Number.isInteger(n) || n < 1) throw new HarnessError(`--${name} must be a positive integer, got "${value}"`)
-  return n
-}
-
-function parseArgsStrict(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      connections: { type: "string" },
-      threads: { type: "string" },
-      duration: { type: "string" },
-      warmup: { type: "string" },
-      scenario: { type: "string" },
-      url: { type: "string" },
-      pid: { type: "string" },
-      binary: { type: "string" },
-      help: { type: "boolean", short: "h" }
-    }
-  })
-}
-
 function parseOptions(argv: string[]): Options {
-  let values: ReturnType<typeof parseArgsStrict>["values"]
-  try {
-    values = parseArgsStrict(argv).values
-  } catch (e) {
-    throw new HarnessError(`${errorText(e)}\n${USAGE}`)
-  }
-  if (values.help) {
-    console.log(USAGE)
-    process.exit(0)
-  }
+  const values = harnessOptions(argv, USAGE, {
+    connections: { type: "string" },
+    threads: { type: "string" },
+    duration: { type: "string" },
+    warmup: { type: "string" },
+    scenario: { type: "string" },
+    url: { type: "string" },
+    pid: { type: "string" },
+    binary: { type: "string" }
+  })
   const o: Options = {
     connections: positiveInt("connections", values.connections, 10),
     threads: positiveInt("threads", values.threads, 2),

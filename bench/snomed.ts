@@ -21,14 +21,15 @@ import {
 import os from "node:os"
 import { join, relative, resolve } from "node:path"
 import { pipeline } from "node:stream/promises"
-import { parseArgs } from "node:util"
 import postgres from "postgres"
 import {
   errorText,
   freePort,
   HarnessError,
+  harnessOptions,
   isAlive,
   logTail,
+  positiveInt,
   rssMb,
   runBounded,
   runHarness,
@@ -75,39 +76,17 @@ const USAGE = `usage: bun bench/snomed.ts [options]
   --threads N       wrk threads (default 2, at most --connections)
   --keep            keep the ffynnon_bench_* databases`
 
-function positiveInt(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback
-  const n = Number(value.replace(/s$/, ""))
-  if (!Number.isInteger(n) || n < 1) throw new HarnessError(`--${name} must be a positive integer, got "${value}"`)
-  return n
-}
-
 function parseOptions(argv: string[]): Options {
-  let values
-  try {
-    values = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        scale: { type: "string" },
-        out: { type: "string" },
-        duration: { type: "string" },
-        warmup: { type: "string" },
-        connections: { type: "string" },
-        threads: { type: "string" },
-        keep: { type: "boolean" },
-        help: { type: "boolean", short: "h" }
-      }
-    }).values
-  } catch (e) {
-    throw new HarnessError(`${errorText(e)}\n${USAGE}`)
-  }
-  if (values.help) {
-    console.log(USAGE)
-    process.exit(0)
-  }
-  const scale = Number(values.scale ?? "1")
-  if (!(scale > 0 && scale <= 10)) throw new HarnessError(`--scale must be a number in (0, 10], got "${values.scale}"`)
+  const values = harnessOptions(argv, USAGE, {
+    scale: { type: "string" },
+    out: { type: "string" },
+    duration: { type: "string" },
+    warmup: { type: "string" },
+    connections: { type: "string" },
+    threads: { type: "string" },
+    keep: { type: "boolean" }
+  })
+  const scale = releaseScale(values.scale)
   const connections = positiveInt("connections", values.connections, 10)
   const threads = positiveInt("threads", values.threads, Math.min(2, connections))
   if (threads > connections) throw new HarnessError("--threads must not exceed --connections")
@@ -120,6 +99,13 @@ function parseOptions(argv: string[]): Options {
     threads,
     keep: values.keep === true
   }
+}
+
+/** `--scale`: the release's size, 1.0 being the UK monolith. */
+export function releaseScale(value: string | undefined): number {
+  const scale = Number(value ?? "1")
+  if (!(scale > 0 && scale <= 10)) throw new HarnessError(`--scale must be a number in (0, 10], got "${value}"`)
+  return scale
 }
 
 // ---------------------------------------------------------------- small helpers
