@@ -50,16 +50,19 @@ const admits = (index: SnomedIndex, filter: ValueSetFilter, concept: ExpressionC
   return false
 }
 
-const withExpressions = <C>(set: ConceptSet<number>, admit: (concept: ExpressionConcept) => boolean, closed = false): ConceptSet<C> =>
-  ({
-    get size() {
-      return set.size
-    },
-    closed,
-    has: (concept: SnomedConcept) => (isConcept(concept) ? set.has(concept) : admit(concept)),
-    ...(set.array === undefined ? {} : { array: () => set.array!() }),
-    [Symbol.iterator]: () => set[Symbol.iterator]()
-  }) as unknown as ConceptSet<C>
+const withExpressions = (
+  set: ConceptSet<number>,
+  admit: (concept: ExpressionConcept) => boolean,
+  closed = false
+): ConceptSet<SnomedConcept> => ({
+  get size() {
+    return set.size
+  },
+  closed,
+  has: (concept: SnomedConcept) => (isConcept(concept) ? set.has(concept) : admit(concept)),
+  ...(set.array === undefined ? {} : { array: () => set.array!() }),
+  [Symbol.iterator]: () => set[Symbol.iterator]()
+})
 
 export const expressionProvider = (
   index: SnomedIndex,
@@ -121,6 +124,7 @@ export const expressionProvider = (
       filter.property === "expressions" && filter.op === "=" && (filter.value === "true" || filter.value === "false")
         ? Either.right(expressionsFilter(filter))
         : Either.map(base.filter(filter), (set) => withExpressions(set, (concept) => admits(index, filter, concept))),
-    search: (text, within) => base.search(text, within as unknown as ConceptSet<number>)
+    // Sets only list concepts (expressions are admitted, never listed), so `within` iterates numbers alone.
+    search: (text, within) => base.search(text, within as ConceptSet<number>)
   }
 }
