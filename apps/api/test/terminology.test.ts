@@ -199,6 +199,34 @@ for (const kind of testDatabases) {
       expect(body.issue[0]).toMatchObject({ code: "invalid", details: { text: expect.stringMatching(/tx-resource 1 is a Patient/) } })
     })
 
+    it("refuses a sent resource of broken structure with a 400 naming the parameter and the element", async () => {
+      const malformed: Array<[string, Array<{ name: string } & Record<string, unknown>>, RegExp]> = [
+        [
+          "ValueSet/$expand",
+          [{ name: "tx-resource", resource: { ...version1, concept: [{ code: "a", concept: "b" }] } }],
+          /^tx-resource 1: CodeSystem\.concept\[0\]\.concept is not a list\.$/
+        ],
+        [
+          "ValueSet/$expand",
+          [{ name: "valueSet", resource: { resourceType: "ValueSet", compose: { include: "all" } } }],
+          /^valueSet: ValueSet\.compose\.include is not a list\.$/
+        ],
+        [
+          "CodeSystem/$validate-code",
+          [
+            { name: "codeSystem", resource: { ...version1, concept: [{ display: "no code" }] } },
+            { name: "code", valueCode: "a" }
+          ],
+          /^codeSystem: CodeSystem\.concept\[0\]\.code is missing\.$/
+        ]
+      ]
+      for (const [operation, parameters, message] of malformed) {
+        const { status, body } = await api.post(`/fhir/${operation}`, parameters)
+        expect(status).toBe(400)
+        expect(body.issue[0]).toMatchObject({ code: "invalid", details: { text: expect.stringMatching(message) } })
+      }
+    })
+
     it("answers too-costly for an expansion beyond the limit, and pages it instead", async () => {
       const large: CodeSystemResource = {
         resourceType: "CodeSystem",

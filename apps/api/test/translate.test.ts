@@ -213,6 +213,16 @@ for (const kind of testDatabases) {
       )
       expect(wrong.status).toBe(400)
       expect(wrong.body.issue![0]!.details.text).toMatch(/holds a ValueSet, not a ConceptMap/)
+      const broken = await post(
+        [
+          { name: "conceptMap", resource: { resourceType: "ConceptMap", group: [{ source: lab, element: [{ code: "GLU", target: 5 }] }] } },
+          { name: "code", valueCode: "GLU" },
+          { name: "system", valueUri: lab }
+        ],
+        []
+      )
+      expect(broken.status).toBe(400)
+      expect(broken.body.issue![0]!.details.text).toBe("conceptMap: ConceptMap.group[0].element[0].target is not a list.")
     })
 
     it("translates with a stored map, by url and found by its systems, over GET", async () => {

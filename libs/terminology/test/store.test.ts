@@ -145,6 +145,10 @@ for (const kind of testDatabases) {
             ],
             [{ "thing.json": { name: "not a resource" } }, /thing\.json: not a FHIR resource: it has no resourceType/],
             [{ "cs.json": codeSystem("odd", { version: 2 }) }, /cs\.json: CodeSystem\.version is not a string/],
+            [
+              { "map.json": { resourceType: "ConceptMap", url: "http://example.org/cm/broken", group: [{ element: {} }] } },
+              /map\.json: ConceptMap\.group\[0\]\.element is not a list/
+            ],
             [{ "params.json": { resourceType: "Parameters" } }, /there is no CodeSystem, ValueSet or ConceptMap to load/]
           ]
           for (const [files, message] of cases) {

@@ -6,7 +6,9 @@
  */
 import { snomedProvider, SnomedReleases, snomedSystem, type SnomedIndex } from "@ffynnon/snomed"
 import {
+  checkTerminologyResource,
   makeFhirCodeSystem,
+  terminologyResourceTypes,
   notFound,
   splitCanonical,
   type CodeSystemResolution,
@@ -24,7 +26,7 @@ import {
   compareVersions,
   versionMatches
 } from "@ffynnon/terminology"
-import { Config, Effect } from "effect"
+import { Config, Effect, Either } from "effect"
 import { FhirFailure, operationOutcome, type FailureStatus } from "../fhir/outcome"
 
 /** The parameters every terminology operation accepts besides its own. */
@@ -214,26 +216,28 @@ const displayLanguage = Effect.runSync(
 
 const storedProviders = new WeakMap<CodeSystemResource, Provider>()
 
-/** Malformed `tx-resource`s are refused before anything runs. */
-const checkResource = (resource: Record<string, unknown>, position: number): Effect.Effect<TerminologyResource, FhirFailure> => {
+/**
+ * A resource sent with the request (`tx-resource`, `valueSet`, `codeSystem`, `conceptMap`), checked
+ * before anything runs: one of the wrong type, or malformed, is refused naming the parameter (and
+ * its position among repeats) and the element at fault.
+ */
+export const resourceParameter = <T extends TerminologyResource["resourceType"]>(
+  parameter: string,
+  resource: Record<string, unknown>,
+  types: ReadonlyArray<T>,
+  position?: number
+): Effect.Effect<Extract<TerminologyResource, { resourceType: T }>, FhirFailure> => {
   const type = resource.resourceType
-  if (type !== "CodeSystem" && type !== "ValueSet" && type !== "ConceptMap") {
-    return Effect.fail(
-      FhirFailure.of(
-        400,
-        "invalid",
-        `tx-resource ${position + 1} is a ${String(type)}; only CodeSystem, ValueSet and ConceptMap are used.`,
-        ["tx-resource"]
-      )
-    )
+  if (!(types as ReadonlyArray<unknown>).includes(type)) {
+    const subject = position === undefined ? `The ${parameter} parameter holds` : `${parameter} ${position + 1} is`
+    const expected = new Intl.ListFormat("en", { type: "disjunction" }).format(types)
+    return FhirFailure.of(400, "invalid", `${subject} a ${String(type)}, not a ${expected}.`, [parameter])
   }
-  if (resource.url !== undefined && typeof resource.url !== "string") {
-    return Effect.fail(FhirFailure.of(400, "invalid", `tx-resource ${position + 1} has a url that is not a string.`, ["tx-resource"]))
-  }
-  if (type === "CodeSystem" && resource.concept !== undefined && !Array.isArray(resource.concept)) {
-    return Effect.fail(FhirFailure.of(400, "invalid", `tx-resource ${position + 1}: CodeSystem.concept must be an array.`, ["tx-resource"]))
-  }
-  return Effect.succeed(resource as unknown as TerminologyResource)
+  return Either.match(checkTerminologyResource(resource), {
+    onLeft: (problem) =>
+      FhirFailure.of(400, "invalid", `${parameter}${position === undefined ? "" : ` ${position + 1}`}: ${problem}.`, [parameter]),
+    onRight: (checked) => Effect.succeed(checked as Extract<TerminologyResource, { resourceType: T }>)
+  })
 }
 
 export interface TerminologyContext {
@@ -376,9 +380,10 @@ export const terminologyContext = (
       }
       return shared.context.withSupplements(useSupplements)
     }
-    return Effect.flatMap(Effect.forEach(txResources, checkResource), (given) =>
-      makeContext(given, indexes, stored, defaultLanguage, []).withSupplements(useSupplements)
+    const given = Effect.forEach(txResources, (resource, position) =>
+      resourceParameter("tx-resource", resource, terminologyResourceTypes, position)
     )
+    return Effect.flatMap(given, (given) => makeContext(given, indexes, stored, defaultLanguage, []).withSupplements(useSupplements))
   })
 
 /**
@@ -393,7 +398,11 @@ export const requestedValueSet = (
     const [url, urlVersion] = input.url === undefined ? [undefined, undefined] : splitCanonical(input.url)
     const version = input.valueSetVersion ?? urlVersion
     const valueSet =
-      (input.valueSet as ValueSetResource | undefined) ?? (url === undefined ? undefined : context.resolver.valueSet(url, version))
+      input.valueSet !== undefined
+        ? yield* resourceParameter("valueSet", input.valueSet, ["ValueSet"])
+        : url === undefined
+          ? undefined
+          : context.resolver.valueSet(url, version)
     if (valueSet === undefined) {
       if (url === undefined)
         return yield* FhirFailure.of(400, "required", "Give the url of the value set, or the valueSet itself.", ["url"])

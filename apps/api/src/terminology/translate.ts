@@ -33,7 +33,7 @@ import { defineOperation } from "../fhir/operation"
 import { FhirFailure } from "../fhir/outcome"
 import type { OperationInput } from "../fhir/parameters"
 import { releaseFor } from "../snomed/common"
-import { sharedParameters, terminologyContext, terminologyFailure, type TerminologyContext } from "./context"
+import { resourceParameter, sharedParameters, terminologyContext, terminologyFailure, type TerminologyContext } from "./context"
 
 const parameters = {
   url: { type: "uri" },
@@ -345,15 +345,8 @@ export const translateOperation = defineOperation({
       const question = yield* questionOf(input)
       const context = yield* terminologyContext(input["tx-resource"], input.useSupplement)
       if (input.conceptMap !== undefined) {
-        if (input.conceptMap.resourceType !== "ConceptMap") {
-          return yield* FhirFailure.of(
-            400,
-            "invalid",
-            `The conceptMap parameter holds a ${String(input.conceptMap.resourceType)}, not a ConceptMap.`,
-            ["conceptMap"]
-          )
-        }
-        return answer(yield* translateWithMaps(context, [input.conceptMap as unknown as ConceptMapResource], input, question), question)
+        const conceptMap = yield* resourceParameter("conceptMap", input.conceptMap, ["ConceptMap"])
+        return answer(yield* translateWithMaps(context, [conceptMap], input, question), question)
       }
       if (input.url === undefined) {
         if (question.codings.some((coding) => coding.system === undefined)) {

@@ -14,14 +14,21 @@ import {
   validateCodeableConcept,
   validationFailure,
   type CodeableConcept,
-  type CodeSystemResource,
   type Coding
 } from "@ffynnon/terminology"
 import { Effect, Either } from "effect"
 import { defineOperation } from "../fhir/operation"
 import { FhirFailure } from "../fhir/outcome"
 import { fromParameters, type OperationInput } from "../fhir/parameters"
-import { checkDisplayLanguage, requestedValueSet, sharedParameters, terminologyContext, terminologyFailure, versionRules } from "./context"
+import {
+  checkDisplayLanguage,
+  requestedValueSet,
+  resourceParameter,
+  sharedParameters,
+  terminologyContext,
+  terminologyFailure,
+  versionRules
+} from "./context"
 
 const parameters = {
   url: { type: "uri" },
@@ -63,10 +70,10 @@ const subject = (input: Input, system: string | undefined, version: string | und
 
 const validate = (input: Input, acceptLanguage: string | undefined, forValueSet: boolean) =>
   Effect.gen(function* () {
-    const codeSystem = input.codeSystem as CodeSystemResource | undefined
+    const codeSystem = input.codeSystem === undefined ? undefined : yield* resourceParameter("codeSystem", input.codeSystem, ["CodeSystem"])
     yield* checkDisplayLanguage(input.displayLanguage)
     const context = yield* terminologyContext(
-      codeSystem === undefined ? input["tx-resource"] : [...(input["tx-resource"] ?? []), input.codeSystem!],
+      input.codeSystem === undefined ? input["tx-resource"] : [...(input["tx-resource"] ?? []), input.codeSystem],
       input.useSupplement
     )
     // The versions the codes name, for value sets that allow a range of versions.

@@ -8,12 +8,14 @@
  * as skipped. Each kept resource is checked minimally, and a bad one stops the load, naming
  * the file and, in a Bundle, the entry.
  */
+import { Either } from "effect"
 import { createReadStream } from "node:fs"
 import { open, readdir, readFile, stat } from "node:fs/promises"
 import { basename, join, relative } from "node:path"
 import { pipeline } from "node:stream"
 import { createGunzip } from "node:zlib"
 import { terminologyResourceTypes, type TerminologyResource, type TerminologyResourceType } from "../fhir"
+import { checkTerminologyResource } from "../shape"
 import { FhirLoadError } from "./errors"
 import { readTar, TarFormatError } from "./tar"
 
@@ -57,7 +59,7 @@ const parseJson = ({ file, data }: InputFile): unknown => {
   }
 }
 
-/** The checks a stored resource must pass: a canonical URL to find it by, and string metadata. */
+/** The checks a stored resource must pass: a canonical URL to find it by, and the structure the engine reads. */
 const checkResource = (type: TerminologyResourceType, resource: Record<string, unknown>, where: { file: string; entry?: number }) => {
   const fail = (detail: string) => new FhirLoadError({ ...where, detail })
   if (typeof resource.url !== "string" || resource.url.trim() === "") {
@@ -65,10 +67,8 @@ const checkResource = (type: TerminologyResourceType, resource: Record<string, u
       `${type} has no url: a stored ${type} needs its canonical URL${typeof resource.id === "string" ? ` (id '${resource.id}')` : ""}`
     )
   }
-  for (const element of ["id", "version", "name", "title", "status"]) {
-    if (resource[element] !== undefined && typeof resource[element] !== "string") throw fail(`${type}.${element} is not a string`)
-  }
-  return resource as unknown as TerminologyResource
+  if (resource.id !== undefined && typeof resource.id !== "string") throw fail(`${type}.id is not a string`)
+  return Either.getOrThrowWith(checkTerminologyResource(resource), fail)
 }
 
 type Collected = { resources: Array<FoundResource>; skippedResources: Record<string, number> }
