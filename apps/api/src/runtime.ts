@@ -5,13 +5,13 @@
 import { NodeContext } from "@effect/platform-node"
 import { Database, layerFromConfig, Releases } from "@ffynnon/db"
 import { SnomedReleases } from "@ffynnon/snomed"
-import { FhirResources } from "@ffynnon/terminology"
+import { FhirResources, ReleaseCodeSystems, releaseCodeSystemsLayer } from "@ffynnon/terminology"
 import { Cause, Config, Effect, Exit, FiberRef, Layer, Logger, LogLevel, Runtime } from "effect"
 import type { Context } from "hono"
 import { isServerFault, toFhirFailure } from "./failures"
 import type { FhirFailure } from "./fhir/outcome"
 
-export type ApiServices = Database | Releases | SnomedReleases | FhirResources
+export type ApiServices = Database | Releases | SnomedReleases | FhirResources | ReleaseCodeSystems
 
 /** JSON log lines at `LOG_LEVEL` (default Info). */
 export const LoggerLive = Layer.unwrapEffect(
@@ -20,9 +20,19 @@ export const LoggerLive = Layer.unwrapEffect(
   )
 )
 
+/**
+ * The code systems of loaded releases besides SNOMED CT, one source per library; each library's
+ * service layer goes in `releaseLibraries`.
+ */
+const releaseCodeSystems = releaseCodeSystemsLayer<never>([])
+const releaseLibraries = Layer.empty
+
 /** Everything the API needs over a database: the release registry, the terminology indexes and the stored FHIR resources. */
 export const servicesOver = <E, R>(database: Layer.Layer<Database, E, R>) =>
-  Layer.merge(SnomedReleases.Default, FhirResources.Default).pipe(Layer.provideMerge(Releases.Default), Layer.provideMerge(database))
+  Layer.mergeAll(SnomedReleases.Default, FhirResources.Default, releaseCodeSystems.pipe(Layer.provideMerge(releaseLibraries))).pipe(
+    Layer.provideMerge(Releases.Default),
+    Layer.provideMerge(database)
+  )
 
 /** The API's services on the database the environment names. */
 export const ApiLive = servicesOver(layerFromConfig).pipe(Layer.provide(NodeContext.layer))

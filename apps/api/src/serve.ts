@@ -5,7 +5,7 @@
  * the ones in flight finish and closes the database.
  */
 import { SnomedReleases } from "@ffynnon/snomed"
-import { FhirResources } from "@ffynnon/terminology"
+import { FhirResources, ReleaseCodeSystems } from "@ffynnon/terminology"
 import { Config, Effect, Layer } from "effect"
 import { makeApp } from "./app"
 import { ApiLive, type ApiServices } from "./runtime"
@@ -24,6 +24,7 @@ export const serve = (options: { readonly samples: boolean }, services: Layer.La
       // Serve what was just loaded at once rather than at the next periodic refresh.
       yield* Effect.flatMap(SnomedReleases, (releases) => releases.refresh)
       yield* Effect.flatMap(FhirResources, (resources) => resources.refresh)
+      yield* Effect.flatMap(ReleaseCodeSystems, (releaseSystems) => releaseSystems.refresh)
     }
     const app = makeApp(yield* Effect.runtime<ApiServices>())
     const server = yield* Effect.acquireRelease(

@@ -21,6 +21,8 @@ import {
   type ValueSetResource,
   type VersionRules,
   FhirResources,
+  ReleaseCodeSystems,
+  type ReleaseCodeSystem,
   type ResourceSnapshot,
   messageIdExtension,
   compareVersions,
@@ -266,17 +268,30 @@ const missingSupplement = (wanted: string) =>
     })
   })
 
+/** What a context is built over besides the request's own resources. */
+interface Served {
+  readonly indexes: ReadonlyArray<SnomedIndex>
+  readonly stored: ResourceSnapshot
+  readonly releaseSystems: ReadonlyArray<ReleaseCodeSystem>
+  readonly defaultLanguage: string
+}
+
 /**
- * A context over the request's own resources (`given`), the stored ones and the SNOMED CT
- * releases, with the supplements `applied`. Immutable: applying more supplements makes a new one.
+ * A code system from a loaded release (ICD, dm+d): the version asked for, else the newest. A
+ * version it does not have falls through to the stored resources, which may hold it.
  */
-const makeContext = (
-  given: ReadonlyArray<TerminologyResource>,
-  indexes: ReadonlyArray<SnomedIndex>,
-  stored: ResourceSnapshot,
-  defaultLanguage: string,
-  applied: ReadonlyArray<string>
-): TerminologyContext => {
+const releaseResolution = (releaseSystems: ReadonlyArray<ReleaseCodeSystem>, system: string, version: string | undefined) => {
+  const releaseSystem = releaseSystems.find((candidate) => candidate.system === system)
+  const provider = releaseSystem?.provider(version)
+  return { releaseSystem, provider: provider as Provider | undefined }
+}
+
+/**
+ * A context over the request's own resources (`given`), the stored ones and the loaded releases,
+ * with the supplements `applied`. Immutable: applying more supplements makes a new one.
+ */
+const makeContext = (given: ReadonlyArray<TerminologyResource>, served: Served, applied: ReadonlyArray<string>): TerminologyContext => {
+  const { indexes, stored, releaseSystems, defaultLanguage } = served
   const codeSystems = given.filter((resource): resource is CodeSystemResource => resource.resourceType === "CodeSystem")
   const valueSets = given.filter((resource): resource is ValueSetResource => resource.resourceType === "ValueSet")
   const requestMaps = given.filter((resource): resource is ConceptMapResource => resource.resourceType === "ConceptMap")
@@ -312,9 +327,14 @@ const makeContext = (
   const resolver: Resolver = {
     codeSystem: (system, version) => {
       if (system === snomedSystem) return snomedResolution(indexes, version, defaultLanguage)
+      const released = releaseResolution(releaseSystems, system, version)
+      if (released.provider !== undefined) return { _tag: "found", provider: released.provider }
       const candidates = [...codeSystems.filter((resource) => resource.url === system), ...stored.versionsOf("CodeSystem", system)].filter(
         (resource) => resource.content !== "supplement"
       )
+      if (candidates.length === 0 && released.releaseSystem !== undefined) {
+        return { _tag: "unknown-version", known: released.releaseSystem.versions }
+      }
       if (candidates.length === 0) {
         const asSupplement = supplement(version === undefined ? system : `${system}|${version}`)
         return asSupplement === undefined
@@ -335,7 +355,13 @@ const makeContext = (
     valueSet: (url, version) => {
       const implicit = snomedImplicitValueSet(url)
       if (implicit === undefined) {
-        return pickVersion([...valueSets.filter((resource) => resource.url === url), ...stored.versionsOf("ValueSet", url)], version)
+        return (
+          pickVersion([...valueSets.filter((resource) => resource.url === url), ...stored.versionsOf("ValueSet", url)], version) ??
+          releaseSystems.reduce<ValueSetResource | undefined>(
+            (found, releaseSystem) => found ?? releaseSystem.valueSet?.(url, version),
+            undefined
+          )
+        )
       }
       return implicitValueSetExists(implicit, indexes) ? implicit : undefined
     }
@@ -349,7 +375,7 @@ const makeContext = (
       const missing = canonicals.find((wanted) => supplement(wanted) === undefined)
       return missing !== undefined
         ? Effect.fail(missingSupplement(missing))
-        : Effect.succeed(makeContext(given, indexes, stored, defaultLanguage, [...applied, ...canonicals]))
+        : Effect.succeed(makeContext(given, served, [...applied, ...canonicals]))
     },
     conceptMap: (url, version) =>
       pickVersion([...requestMaps.filter((resource) => resource.url === url), ...stored.versionsOf("ConceptMap", url)], version),
@@ -358,32 +384,33 @@ const makeContext = (
   return context
 }
 
-const services = Effect.all([
-  Effect.flatMap(SnomedReleases, (releases) => releases.all),
-  Effect.flatMap(FhirResources, (resources) => resources.snapshot),
-  displayLanguage
-])
+const services = Effect.all({
+  indexes: Effect.flatMap(SnomedReleases, (releases) => releases.all),
+  stored: Effect.flatMap(FhirResources, (resources) => resources.snapshot),
+  releaseSystems: Effect.flatMap(ReleaseCodeSystems, (releaseSystems) => releaseSystems.current),
+  defaultLanguage: displayLanguage
+})
 
 /** The context for requests that bring no resources of their own, rebuilt only when the releases or stored resources change. */
-let shared:
-  { readonly indexes: ReadonlyArray<SnomedIndex>; readonly stored: ResourceSnapshot; readonly context: TerminologyContext } | undefined
+let shared: { readonly served: Served; readonly context: TerminologyContext } | undefined
+
+const sameServed = (a: Served, b: Served) =>
+  a.indexes === b.indexes && a.stored === b.stored && a.releaseSystems === b.releaseSystems && a.defaultLanguage === b.defaultLanguage
 
 /** The resolver for one request: its `tx-resource`s, then the stored resources, then the loaded releases. */
 export const terminologyContext = (
   txResources: ReadonlyArray<Record<string, unknown>> | undefined,
   useSupplements: ReadonlyArray<string> = []
 ) =>
-  Effect.flatMap(services, ([indexes, stored, defaultLanguage]) => {
+  Effect.flatMap(services, (served) => {
     if (txResources === undefined || txResources.length === 0) {
-      if (shared?.indexes !== indexes || shared.stored !== stored) {
-        shared = { indexes, stored, context: makeContext([], indexes, stored, defaultLanguage, []) }
-      }
+      if (shared === undefined || !sameServed(shared.served, served)) shared = { served, context: makeContext([], served, []) }
       return shared.context.withSupplements(useSupplements)
     }
     const given = Effect.forEach(txResources, (resource, position) =>
       resourceParameter("tx-resource", resource, terminologyResourceTypes, position)
     )
-    return Effect.flatMap(given, (given) => makeContext(given, indexes, stored, defaultLanguage, []).withSupplements(useSupplements))
+    return Effect.flatMap(given, (given) => makeContext(given, served, []).withSupplements(useSupplements))
   })
 
 /**

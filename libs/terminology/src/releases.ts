@@ -1,0 +1,56 @@
+/**
+ * Code systems served from loaded releases rather than from FHIR resources: ICD-10, ICD-11, dm+d
+ * and the like. Each domain library offers its own as a `ReleaseCodeSystemSource`; the API
+ * gathers them in `ReleaseCodeSystems`, and the terminology operations find them by system URI
+ * beside the stored CodeSystem resources. (SNOMED CT, with its editions and implicit value sets,
+ * has its own resolution.)
+ */
+import { Context, Effect, Layer } from "effect"
+import type { ValueSetResource } from "./fhir"
+import type { CodeSystemProvider } from "./provider"
+
+export interface ReleaseCodeSystem {
+  readonly system: string
+  /** The versions loaded, newest first. */
+  readonly versions: ReadonlyArray<string>
+  /** The provider for a version (exact match), or for the newest when none is named; undefined when it is not loaded. */
+  provider(version: string | undefined): CodeSystemProvider | undefined
+  /** A value set the code system defines by URL (dm+d's class value sets, an ICD chapter), when it has one. */
+  valueSet?(url: string, version: string | undefined): ValueSetResource | undefined
+}
+
+/**
+ * What one library serves. `current` must answer the same array while nothing has changed, so the
+ * API keeps the context it built over it; `refresh` picks up releases loaded since (the library
+ * also refreshes on its own schedule, as SnomedReleases does every 30 seconds).
+ */
+export interface ReleaseCodeSystemSource {
+  readonly current: Effect.Effect<ReadonlyArray<ReleaseCodeSystem>>
+  readonly refresh: Effect.Effect<void, unknown>
+}
+
+/** Every release code system being served, from all sources. */
+export class ReleaseCodeSystems extends Context.Tag("@ffynnon/terminology/ReleaseCodeSystems")<
+  ReleaseCodeSystems,
+  ReleaseCodeSystemSource
+>() {}
+
+/** The sources as one: their code systems in one list, which stays the same array until a source's changes. */
+export const gatherReleaseCodeSystems = (sources: ReadonlyArray<ReleaseCodeSystemSource>): ReleaseCodeSystemSource => {
+  let last: { readonly parts: ReadonlyArray<ReadonlyArray<ReleaseCodeSystem>>; readonly all: ReadonlyArray<ReleaseCodeSystem> } = {
+    parts: [],
+    all: []
+  }
+  return {
+    current: Effect.map(Effect.all(sources.map((source) => source.current)), (parts) => {
+      const unchanged = parts.length === last.parts.length && parts.every((part, position) => part === last.parts[position])
+      if (!unchanged) last = { parts, all: parts.flat() }
+      return last.all
+    }),
+    refresh: Effect.asVoid(Effect.all(sources.map((source) => source.refresh)))
+  }
+}
+
+/** The service over sources that each come from their library's service (for example `Effect.map(IcdReleases, (icd) => icd.source)`). */
+export const releaseCodeSystemsLayer = <R>(sources: ReadonlyArray<Effect.Effect<ReleaseCodeSystemSource, never, R>>) =>
+  Layer.effect(ReleaseCodeSystems, Effect.map(Effect.all(sources), gatherReleaseCodeSystems))
