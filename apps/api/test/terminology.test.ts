@@ -227,6 +227,21 @@ for (const kind of testDatabases) {
       }
     })
 
+    it("refuses a filter that lacks its property or operator, naming what is missing", async () => {
+      for (const [filter, missing] of [
+        [{ op: "is-a", value: "a" }, "property"],
+        [{ property: "concept", value: "a" }, "op"]
+      ] as const) {
+        const sent = { resourceType: "ValueSet", compose: { include: [{ system: version1.url, filter: [filter] }] } }
+        const { status, body } = await api.post("/fhir/ValueSet/$expand", [
+          { name: "valueSet", resource: sent },
+          ...resources.map((resource) => ({ name: "tx-resource", resource }))
+        ])
+        expect(status).toBe(400)
+        expect(body.issue[0].details.text).toBe(`The system ${version1.url} filter with value = a has no ${missing}`)
+      }
+    })
+
     it("answers too-costly for an expansion beyond the limit, and pages it instead", async () => {
       const large: CodeSystemResource = {
         resourceType: "CodeSystem",

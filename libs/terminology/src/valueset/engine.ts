@@ -229,6 +229,17 @@ export const compose = (
           concepts = setOf(listed)
         }
         for (const filter of include.filter ?? []) {
+          // The shape check lets a filter lack its parts, so the message can name the value set's system.
+          const missing = (["property", "op"] as const).find((part) => filter[part] === undefined || filter[part] === "")
+          if (missing !== undefined) {
+            return yield* Either.left(
+              new TerminologyError({
+                type: "invalid",
+                txIssueType: "vs-invalid",
+                message: `The system ${include.system} filter with value = ${filter.value} has no ${missing}`
+              })
+            )
+          }
           if (filter.value === undefined || filter.value === "") {
             return yield* Either.left(
               new TerminologyError({
