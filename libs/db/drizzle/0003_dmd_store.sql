@@ -9,7 +9,7 @@ create table dmd_lookup (
   cddt date,
   cdprev text,
   invalid boolean not null default false,
-  "desc" text not null,
+  "desc" text,
   primary key (release_id, type, cd)
 );
 --> statement-breakpoint

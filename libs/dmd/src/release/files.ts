@@ -115,11 +115,11 @@ const sourceEntries = (source: string) =>
     const opened: Array<yauzl.ZipFile> = []
     yield* Effect.addFinalizer(() => Effect.sync(() => opened.forEach((zip) => zip.close())))
     return yield* Effect.tryPromise({
-      try: () =>
+      try: async () =>
         info.isDirectory()
           ? folderEntries(source, opened)
           : zipEntries(
-              openZip((callback) => yauzl.open(source, { lazyEntries: true, autoClose: false }, callback)),
+              await openZip((callback) => yauzl.open(source, { lazyEntries: true, autoClose: false }, callback)),
               basename(source),
               opened
             ),
@@ -144,15 +144,22 @@ const releaseDate = (sources: ReadonlyArray<string>, files: ReadonlyArray<Releas
 /** Opens a release: the main zip or folder and, optionally, the bonus zip or folder. */
 export const openRelease = (main: string, bonus?: string) =>
   Effect.gen(function* () {
-    const entries = [...(yield* sourceEntries(main)), ...(bonus === undefined ? [] : yield* sourceEntries(bonus))]
     const files: Array<ReleaseFile> = []
     const unknown: Array<string> = []
-    for (const entry of entries) {
-      const type = fileName.exec(entry.name)?.[1]?.toLowerCase()
-      if (type === undefined) continue
-      const spec = fileSpecs.find((candidate) => candidate.type === type)
-      if (spec === undefined) unknown.push(entry.path)
-      else files.push({ ...entry, spec })
+    // The bonus source gives only bonus files: a bonus folder unpacked beside the main files does not count them twice.
+    for (const [source, onlyBonus] of bonus === undefined
+      ? [[main, false] as const]
+      : ([
+          [main, false],
+          [bonus, true]
+        ] as const)) {
+      for (const entry of yield* sourceEntries(source)) {
+        const type = fileName.exec(entry.name)?.[1]?.toLowerCase()
+        if (type === undefined) continue
+        const spec = fileSpecs.find((candidate) => candidate.type === type)
+        if (spec === undefined) unknown.push(entry.path)
+        else if (spec.bonus || !onlyBonus) files.push({ ...entry, spec })
+      }
     }
     for (const type of [...mainTypes, ...bonusTypes]) {
       const ofType = files.filter((file) => file.spec.type === type)

@@ -78,6 +78,10 @@ export const readRecords = async (file: ReleaseFile, onRow: (record: RecordSpec,
 
   const finish = () => {
     const spec = record!.spec
+    if (Object.keys(fields).length === 0 && nested.length === 0) {
+      warnings.push(`${file.path}:${record!.line}: an empty <${record!.element}>, skipped`)
+      return
+    }
     const values = { ...fields, ...(spec.groupColumn === undefined ? {} : { [spec.groupColumn]: record!.group }) }
     for (const set of nested.length === 0 ? [values] : nested.map((inner) => ({ ...values, ...inner }))) {
       const row = Object.entries(spec.fields).map(([name, type]) => {
@@ -152,7 +156,9 @@ export const readRecords = async (file: ReleaseFile, onRow: (record: RecordSpec,
     if (field !== undefined) {
       const target = inNested ?? fields
       if (target[field] !== undefined) throw fail(`appears twice in one ${record.element}`, field)
-      target[field] = text.trim()
+      // An empty element (`<VPIDPREV/>`, seen in real files) says nothing: it counts as absent.
+      const value = text.trim()
+      if (value !== "") target[field] = value
       field = undefined
     } else if (inNested !== undefined && tag.name === record.spec.nested) {
       nested.push(inNested)

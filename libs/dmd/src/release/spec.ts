@@ -48,7 +48,8 @@ export const fileSpecs: ReadonlyArray<FileSpec> = [
         path: ["*", "INFO"],
         groupColumn: "TYPE",
         fields: { TYPE: "text", CD: "code", CDDT: "date", CDPREV: "code", INVALID: "flag", DESC: "text" },
-        required: ["CD", "DESC"],
+        // Real releases have empty descriptions (NAMECHANGE_REASON 0000).
+        required: ["CD"],
         key: ["TYPE", "CD"]
       }
     ]
