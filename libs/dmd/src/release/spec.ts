@@ -363,6 +363,7 @@ export const references: ReadonlyArray<ReferenceSpec> = [
   { from: "vmp", column: "VTMID", to: "vtm", toColumn: "VTMID" },
   { from: "vpi", column: "VPID", to: "vmp", toColumn: "VPID" },
   { from: "vpi", column: "ISID", to: "ingredient", toColumn: "ISID" },
+  { from: "vpi", column: "BS_SUBID", to: "ingredient", toColumn: "ISID" },
   { from: "ont_drug_form", column: "VPID", to: "vmp", toColumn: "VPID" },
   { from: "drug_form", column: "VPID", to: "vmp", toColumn: "VPID" },
   { from: "drug_route", column: "VPID", to: "vmp", toColumn: "VPID" },
