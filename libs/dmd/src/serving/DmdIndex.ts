@@ -42,6 +42,9 @@ const propertyRecords: ReadonlyArray<{
   readonly by: string
   readonly group?: string
   readonly rename?: Readonly<Record<string, string>>
+  /** Only some of the fields, and only the rows that `when` accepts. */
+  readonly fields?: ReadonlyArray<string>
+  readonly when?: (row: StoredRow) => boolean
 }> = [
   { record: "vpi", by: "VPID", group: "VPI" },
   { record: "ont_drug_form", by: "VPID", rename: { FORMCD: "ONT_FORMCD" } },
@@ -62,7 +65,8 @@ const propertyRecords: ReadonlyArray<{
   { record: "reimb_info", by: "APPID" },
   { record: "ampp_comb_content", by: "PRNTAPPID" },
   { record: "ampp_comb_content", by: "CHLDAPPID" },
-  { record: "gtin", by: "AMPPID" },
+  // The GTINs in use; ended ones still find their AMPP through `forGtin`.
+  { record: "gtin", by: "AMPPID", fields: ["GTIN"], when: (row) => row.ENDDT === null },
   { record: "vtm_ingredient", by: "VTMID" }
 ]
 
@@ -187,16 +191,18 @@ export class DmdIndex {
           }
         }
       }
-      for (const { record, by, group, rename } of propertyRecords) {
+      for (const { record, by, group, rename, fields, when } of propertyRecords) {
         const spec = specOf(record)
+        const omit = new Set([by, ...Object.keys(spec.fields).filter((field) => fields !== undefined && !fields.includes(field))])
         for (const row of yield* selectRows(tx, spec, releaseId)) {
           const concept = index.byCode.get(String(row[by]))
           if (concept === undefined) continue
+          index.navigationFrom(record, by, row, concept)
+          if (when !== undefined && !when(row)) continue
           const properties = (index.related[concept] ??= [])
-          const own = fieldProperties(spec, row, new Set([by]), rename)
+          const own = fieldProperties(spec, row, omit, rename)
           if (group !== undefined) properties.push({ code: group, subproperty: own })
           else properties.push(...own)
-          index.navigationFrom(record, by, row, concept)
         }
       }
       for (const row of yield* selectRows(tx, specOf("ingredient"), releaseId)) {
