@@ -171,5 +171,39 @@ for (const kind of testDatabases) {
       const contains = (body as Answer).expansion.contains!
       expect(contains.find((entry) => entry.code === codes.paracetamol1g)).toMatchObject({ inactive: true })
     })
+    it("navigates over HTTP: along the hierarchy, combination packs, by ingredient, BNF, GTIN, and previous codes", async () => {
+      const codesOf = (body: unknown) => (body as { products: Array<{ code: string }> }).products.map((product) => product.code).sort()
+      const product = await api.get(`/dmd/products/${codes.paracetamol500}`)
+      expect(product).toMatchObject({
+        status: 200,
+        body: { version, product: { class: "VMP", name: "Paracetamol 500mg tablets", invalid: false } }
+      })
+      const packs = await api.get(`/dmd/products/${codes.paracetamolVtm}/below?class=AMPP`)
+      expect(codesOf(packs.body)).toEqual([codes.generic32, codes.generic100, "1600031000230101", "1600041000230104"].sort())
+      expect(codesOf((await api.get(`/dmd/products/${codes.generic32}/above?class=VTM`)).body)).toEqual([codes.paracetamolVtm])
+      expect(codesOf((await api.get(`/dmd/products/1600081000230103/combination-children`)).body)).toEqual([
+        "1600091000230100",
+        "1600101000230106"
+      ])
+      expect(codesOf((await api.get(`/dmd/products?gtin=5000158100985`)).body)).toEqual(["1600031000230101"])
+      expect(codesOf((await api.get(`/dmd/products?bnf=0407010H0AAA*`)).body)).toEqual([codes.paracetamol500, codes.paracetamolSoluble])
+      expect(codesOf((await api.get(`/dmd/products?ingredient=1700051000230103&version=${version}`)).body)).toEqual([codes.panadol])
+      expect((await api.get(`/dmd/codes/1200049000230103/current`)).body).toEqual({
+        version,
+        code: "1200049000230103",
+        current: codes.morphineVmp
+      })
+      for (const [path, status] of [
+        ["/dmd/products/999", 404],
+        [`/dmd/products/${codes.paracetamol500}/below?class=PILL`, 400],
+        ["/dmd/products", 400],
+        ["/dmd/products?bnf=04*&atc=N02*", 400],
+        ["/dmd/codes/999/current", 404],
+        [`/dmd/products/${codes.paracetamol500}?version=19990101`, 404]
+      ] as const) {
+        const answer = await api.get(path)
+        expect({ path, status: answer.status, type: answer.body.resourceType }).toEqual({ path, status, type: "OperationOutcome" })
+      }
+    })
   })
 }
