@@ -1,9 +1,10 @@
 -- The dm+d release store: one table per record kind of the NHSBSA release files (see
 -- libs/dmd/src/release/spec.ts and docs/dmd.md), columns named after the XML elements, lowercased.
--- Releases live side by side, keyed by release_id; a load writes all its rows in one transaction.
+-- Releases live side by side, keyed by release_id (no foreign key: a check per row would cost a third of the load);
+-- a load writes all its rows in one transaction.
 -- The 26 lookup tables of f_lookup, one table: `type` is the lookup's element name (FORM, ROUTE, SUPPLIER, …).
 create table dmd_lookup (
-  release_id bigint not null references release (id) on delete cascade,
+  release_id bigint not null,
   type text not null,
   cd text not null,
   cddt date,
@@ -15,7 +16,7 @@ create table dmd_lookup (
 --> statement-breakpoint
 -- ING records of f_ingredient.
 create table dmd_ingredient (
-  release_id bigint not null references release (id) on delete cascade,
+  release_id bigint not null,
   isid bigint not null,
   isiddt date,
   isidprev bigint,
@@ -26,7 +27,7 @@ create table dmd_ingredient (
 --> statement-breakpoint
 -- VTM records of f_vtm.
 create table dmd_vtm (
-  release_id bigint not null references release (id) on delete cascade,
+  release_id bigint not null,
   vtmid bigint not null,
   invalid boolean not null default false,
   nm text not null,
@@ -38,7 +39,7 @@ create table dmd_vtm (
 --> statement-breakpoint
 -- VMPS/VMP records of f_vmp.
 create table dmd_vmp (
-  release_id bigint not null references release (id) on delete cascade,
+  release_id bigint not null,
   vpid bigint not null,
   vpiddt date,
   vpidprev bigint,
@@ -70,7 +71,7 @@ create index dmd_vmp_vtmid_idx on dmd_vmp (release_id, vtmid);
 --> statement-breakpoint
 -- VIRTUAL_PRODUCT_INGREDIENT/VPI records of f_vmp.
 create table dmd_vpi (
-  release_id bigint not null references release (id) on delete cascade,
+  release_id bigint not null,
   vpid bigint not null,
   isid bigint not null,
   basis_strntcd text,
@@ -86,7 +87,7 @@ create index dmd_vpi_isid_idx on dmd_vpi (release_id, isid);
 --> statement-breakpoint
 -- ONT_DRUG_FORM/ONT records of f_vmp.
 create table dmd_ont_drug_form (
-  release_id bigint not null references release (id) on delete cascade,
+  release_id bigint not null,
   vpid bigint not null,
   formcd text not null
 );
@@ -95,7 +96,7 @@ create index dmd_ont_drug_form_vpid_idx on dmd_ont_drug_form (release_id, vpid);
 --> statement-breakpoint
 -- DRUG_FORM/DFORM records of f_vmp.
 create table dmd_drug_form (
-  release_id bigint not null references release (id) on delete cascade,
+  release_id bigint not null,
   vpid bigint not null,
   formcd text not null
 );
@@ -104,7 +105,7 @@ create index dmd_drug_form_vpid_idx on dmd_drug_form (release_id, vpid);
 --> statement-breakpoint
 -- DRUG_ROUTE/DROUTE records of f_vmp.
 create table dmd_drug_route (
-  release_id bigint not null references release (id) on delete cascade,
+  release_id bigint not null,
   vpid bigint not null,
   routecd text not null
 );
@@ -113,7 +114,7 @@ create index dmd_drug_route_vpid_idx on dmd_drug_route (release_id, vpid);
 --> statement-breakpoint
 -- CONTROL_DRUG_INFO/CONTROL_INFO records of f_vmp.
 create table dmd_control_info (
-  release_id bigint not null references release (id) on delete cascade,
+  release_id bigint not null,
   vpid bigint not null,
   catcd text not null,
   catdt date,
@@ -123,7 +124,7 @@ create table dmd_control_info (
 --> statement-breakpoint
 -- AMPS/AMP records of f_amp.
 create table dmd_amp (
-  release_id bigint not null references release (id) on delete cascade,
+  release_id bigint not null,
   apid bigint not null,
   invalid boolean not null default false,
   vpid bigint not null,
@@ -149,7 +150,7 @@ create index dmd_amp_vpid_idx on dmd_amp (release_id, vpid);
 --> statement-breakpoint
 -- AP_INGREDIENT/AP_ING records of f_amp.
 create table dmd_ap_ingredient (
-  release_id bigint not null references release (id) on delete cascade,
+  release_id bigint not null,
   apid bigint not null,
   isid bigint not null,
   strnth numeric,
@@ -162,7 +163,7 @@ create index dmd_ap_ingredient_isid_idx on dmd_ap_ingredient (release_id, isid);
 --> statement-breakpoint
 -- LICENSED_ROUTE/LIC_ROUTE records of f_amp.
 create table dmd_licensed_route (
-  release_id bigint not null references release (id) on delete cascade,
+  release_id bigint not null,
   apid bigint not null,
   routecd text not null
 );
@@ -171,7 +172,7 @@ create index dmd_licensed_route_apid_idx on dmd_licensed_route (release_id, apid
 --> statement-breakpoint
 -- AP_INFORMATION/AP_INFO records of f_amp.
 create table dmd_ap_info (
-  release_id bigint not null references release (id) on delete cascade,
+  release_id bigint not null,
   apid bigint not null,
   sz_weight text,
   colourcd text,
@@ -181,7 +182,7 @@ create table dmd_ap_info (
 --> statement-breakpoint
 -- VMPPS/VMPP records of f_vmpp.
 create table dmd_vmpp (
-  release_id bigint not null references release (id) on delete cascade,
+  release_id bigint not null,
   vppid bigint not null,
   invalid boolean not null default false,
   nm text not null,
@@ -197,7 +198,7 @@ create index dmd_vmpp_vpid_idx on dmd_vmpp (release_id, vpid);
 --> statement-breakpoint
 -- DRUG_TARIFF_INFO/DTINFO records of f_vmpp.
 create table dmd_dtinfo (
-  release_id bigint not null references release (id) on delete cascade,
+  release_id bigint not null,
   vppid bigint not null,
   pay_catcd text not null,
   price integer,
@@ -208,7 +209,7 @@ create table dmd_dtinfo (
 --> statement-breakpoint
 -- COMB_CONTENT/CCONTENT records of f_vmpp.
 create table dmd_vmpp_comb_content (
-  release_id bigint not null references release (id) on delete cascade,
+  release_id bigint not null,
   prntvppid bigint not null,
   chldvppid bigint not null
 );
@@ -217,7 +218,7 @@ create index dmd_vmpp_comb_content_prntvppid_idx on dmd_vmpp_comb_content (relea
 --> statement-breakpoint
 -- AMPPS/AMPP records of f_ampp.
 create table dmd_ampp (
-  release_id bigint not null references release (id) on delete cascade,
+  release_id bigint not null,
   appid bigint not null,
   invalid boolean not null default false,
   nm text not null,
@@ -238,7 +239,7 @@ create index dmd_ampp_vppid_idx on dmd_ampp (release_id, vppid);
 --> statement-breakpoint
 -- APPLIANCE_PACK_INFO/PACK_INFO records of f_ampp.
 create table dmd_pack_info (
-  release_id bigint not null references release (id) on delete cascade,
+  release_id bigint not null,
   appid bigint not null,
   reimb_statcd text not null,
   reimb_statdt date,
@@ -249,7 +250,7 @@ create table dmd_pack_info (
 --> statement-breakpoint
 -- DRUG_PRODUCT_PRESCRIB_INFO/PRESCRIB_INFO records of f_ampp.
 create table dmd_prescrib_info (
-  release_id bigint not null references release (id) on delete cascade,
+  release_id bigint not null,
   appid bigint not null,
   sched_2 boolean not null default false,
   acbs boolean not null default false,
@@ -265,7 +266,7 @@ create table dmd_prescrib_info (
 --> statement-breakpoint
 -- MEDICINAL_PRODUCT_PRICE/PRICE_INFO records of f_ampp.
 create table dmd_price_info (
-  release_id bigint not null references release (id) on delete cascade,
+  release_id bigint not null,
   appid bigint not null,
   price integer,
   pricedt date,
@@ -276,7 +277,7 @@ create table dmd_price_info (
 --> statement-breakpoint
 -- REIMBURSEMENT_INFO/REIMB_INFO records of f_ampp.
 create table dmd_reimb_info (
-  release_id bigint not null references release (id) on delete cascade,
+  release_id bigint not null,
   appid bigint not null,
   px_chrgs integer,
   disp_fees integer,
@@ -291,7 +292,7 @@ create table dmd_reimb_info (
 --> statement-breakpoint
 -- COMB_CONTENT/CCONTENT records of f_ampp.
 create table dmd_ampp_comb_content (
-  release_id bigint not null references release (id) on delete cascade,
+  release_id bigint not null,
   prntappid bigint not null,
   chldappid bigint not null
 );
@@ -300,7 +301,7 @@ create index dmd_ampp_comb_content_prntappid_idx on dmd_ampp_comb_content (relea
 --> statement-breakpoint
 -- GTINs of AMPPs, with the dates they were valid.
 create table dmd_gtin (
-  release_id bigint not null references release (id) on delete cascade,
+  release_id bigint not null,
   amppid bigint not null,
   gtin text not null,
   startdt date not null,
@@ -313,7 +314,7 @@ create index dmd_gtin_gtin_idx on dmd_gtin (release_id, gtin);
 --> statement-breakpoint
 -- BNF, ATC and DDD of VMPs, from the bonus BNF file.
 create table dmd_bnf_vmp (
-  release_id bigint not null references release (id) on delete cascade,
+  release_id bigint not null,
   vpid bigint not null,
   bnf text,
   atc text,
@@ -326,7 +327,7 @@ create index dmd_bnf_vmp_bnf_idx on dmd_bnf_vmp (release_id, bnf);
 --> statement-breakpoint
 -- BNF codes of AMPs, from the bonus BNF file.
 create table dmd_bnf_amp (
-  release_id bigint not null references release (id) on delete cascade,
+  release_id bigint not null,
   apid bigint not null,
   bnf text,
   primary key (release_id, apid)
@@ -336,7 +337,7 @@ create index dmd_bnf_amp_bnf_idx on dmd_bnf_amp (release_id, bnf);
 --> statement-breakpoint
 -- HISTORIC_CODES (bonus): `class` is the record's element name (VTM, VMP, AMP, ING, …).
 create table dmd_history (
-  release_id bigint not null references release (id) on delete cascade,
+  release_id bigint not null,
   class text not null,
   idcurrent bigint not null,
   idprevious bigint not null,
@@ -350,7 +351,7 @@ create index dmd_history_idprevious_idx on dmd_history (release_id, idprevious);
 --> statement-breakpoint
 -- VTM_ING records of f_vtm_ing (bonus).
 create table dmd_vtm_ingredient (
-  release_id bigint not null references release (id) on delete cascade,
+  release_id bigint not null,
   vtmid bigint not null,
   isid bigint not null
 );
