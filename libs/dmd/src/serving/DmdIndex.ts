@@ -154,8 +154,12 @@ export class DmdIndex {
   private readonly atc: Array<{ code: string; concept: number }> = []
   private readonly gtins = new Map<string, Array<number>>()
   private readonly previous = new Map<string, string>()
+  // The word index: the words sorted, the concepts of each, and each concept's words as positions
+  // in `vocabulary` (from `wordsAt[concept]` to `wordsAt[concept + 1]` in `words`).
   private vocabulary: Array<string> = []
   private postings: Array<Array<number>> = []
+  private wordsAt = new Uint32Array(0)
+  private words = new Uint32Array(0)
 
   private constructor(
     readonly releaseId: number,
@@ -258,6 +262,17 @@ export class DmdIndex {
     }
     this.vocabulary = [...words.keys()].sort()
     this.postings = this.vocabulary.map((word) => words.get(word)!)
+    const perConcept: Array<Array<number>> = this.codes.map(() => [])
+    for (const [position, concepts] of this.postings.entries()) for (const concept of concepts) perConcept[concept]!.push(position)
+    this.wordsAt = new Uint32Array(this.codes.length + 1)
+    this.words = new Uint32Array(this.postings.reduce((sum, concepts) => sum + concepts.length, 0))
+    let at = 0
+    for (const [concept, positions] of perConcept.entries()) {
+      this.wordsAt[concept] = at
+      this.words.set(positions, at)
+      at += positions.length
+    }
+    this.wordsAt[this.codes.length] = at
   }
 
   get size() {
@@ -332,16 +347,28 @@ export class DmdIndex {
       for (let position = low; position < end; position++) count += this.postings[position]!.length
       return { word, low, end, count }
     })
+    if (ranges.some((range) => range.count === 0)) return []
     const rarest = ranges.reduce((best, range) => (range.count < best.count ? range : best))
     const candidates = new Set<number>()
     for (let position = rarest.low; position < rarest.end; position++)
       for (const concept of this.postings[position]!) candidates.add(concept)
+    // A query word matches a concept's word when that word's position is in the query word's range: integer tests, no text.
     const found: Array<{ concept: number; exact: number; words: number }> = []
     for (const concept of candidates) {
-      if (!accept(concept)) continue
-      const words = searchWords(this.names[concept]!)
-      if (!query.every((wanted) => words.some((word) => word.startsWith(wanted)))) continue
-      found.push({ concept, exact: query.filter((wanted) => words.includes(wanted)).length, words: words.length })
+      const start = this.wordsAt[concept]!
+      const stop = this.wordsAt[concept + 1]!
+      let exact = 0
+      const matches = ranges.every((range) => {
+        for (let at = start; at < stop; at++) {
+          const word = this.words[at]!
+          if (word >= range.low && word < range.end) {
+            if (this.vocabulary[word] === range.word) exact++
+            return true
+          }
+        }
+        return false
+      })
+      if (matches && accept(concept)) found.push({ concept, exact, words: stop - start })
     }
     return found
       .sort(

@@ -100,6 +100,15 @@ export const makeDmdProvider = (index: DmdIndex): CodeSystemProvider<number> => 
       .map(valueText)
   }
 
+  // A class's members are the class value sets: one set each, so its membership index is built once, not per request.
+  const classMembers = new Map<number, ConceptSet<number>>()
+  const childrenOf = (concept: number) => {
+    if (!index.isClass(concept)) return arrayConceptSet(index.children(concept))
+    const cached = classMembers.get(concept) ?? arrayConceptSet(index.children(concept))
+    classMembers.set(concept, cached)
+    return cached
+  }
+
   const hierarchy = (filter: ValueSetFilter): Either.Either<ConceptSet<number>, FilterError> => {
     const concept = index.locate(filter.value)
     if (concept === undefined) return invalid(filter, `names a code that is not in ${dmdSystem} version ${index.version}`)
@@ -116,7 +125,7 @@ export const makeDmdProvider = (index: DmdIndex): CodeSystemProvider<number> => 
         return Either.right(where((candidate) => !excluded.has(candidate)))
       }
       case "child-of":
-        return Either.right(arrayConceptSet(index.children(concept)))
+        return Either.right(childrenOf(concept))
       case "generalizes":
         return Either.right(inOrder(index.ancestors(concept)))
       case "=":
