@@ -181,6 +181,10 @@ for (const kind of testDatabases) {
 
           expect(errors.every((error) => error._tag === "DmdError")).toBe(true)
           expect(yield* activeVersions).toEqual(before)
+          // The release served before is still the one served.
+          const releases = yield* DmdReleases
+          yield* releases.refresh
+          expect((yield* releases.all).map((release) => release.version).toSorted()).toEqual([...before].sort())
           const [stray] = yield* (yield* Database).query<{ count: number }>(
             sql`select count(*)::int as count from dmd_vtm where release_id not in (select id from release where status = 'active')`
           )

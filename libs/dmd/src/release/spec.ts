@@ -357,13 +357,15 @@ export interface ReferenceSpec {
   readonly column: string
   readonly to: string
   readonly toColumn: string
+  /** Reported, not fatal: a basis-of-strength substance missing from a cut of a release does not make its products wrong. */
+  readonly warnOnly?: boolean
 }
 
 export const references: ReadonlyArray<ReferenceSpec> = [
   { from: "vmp", column: "VTMID", to: "vtm", toColumn: "VTMID" },
   { from: "vpi", column: "VPID", to: "vmp", toColumn: "VPID" },
   { from: "vpi", column: "ISID", to: "ingredient", toColumn: "ISID" },
-  { from: "vpi", column: "BS_SUBID", to: "ingredient", toColumn: "ISID" },
+  { from: "vpi", column: "BS_SUBID", to: "ingredient", toColumn: "ISID", warnOnly: true },
   { from: "ont_drug_form", column: "VPID", to: "vmp", toColumn: "VPID" },
   { from: "drug_form", column: "VPID", to: "vmp", toColumn: "VPID" },
   { from: "drug_route", column: "VPID", to: "vmp", toColumn: "VPID" },

@@ -96,9 +96,10 @@ const checkReferences = (tx: Sql, releaseId: number, fileOf: Map<string, Release
       )
       const count = Number(row!.count)
       if (count === 0) continue
-      const detail = `${count} record${count === 1 ? "" : "s"} name${count === 1 ? "s" : ""} a ${reference.to.toUpperCase()} that is not in the release (for example ${row!.example})`
+      const target = reference.to.toUpperCase()
+      const detail = `${count} record${count === 1 ? "" : "s"} name${count === 1 ? "s" : ""} ${/^[AEIOU]/.test(target) ? "an" : "a"} ${target} that is not in the release (for example ${row!.example})`
       const element = `${elementOf.get(reference.from)}/${reference.column}`
-      if (file.spec.bonus) warnings.push(`${file.path}: <${element}> ${detail}`)
+      if (file.spec.bonus || reference.warnOnly === true) warnings.push(`${file.path}: <${element}> ${detail}`)
       else return yield* new DmdError({ file: file.path, element, detail })
     }
     return warnings
