@@ -152,6 +152,16 @@ for (const kind of testDatabases) {
           { VTM: 4, AMP: 7, VMPP: 9 }[name]
         )
       }
+      const member = (await get(`/fhir/ValueSet/$validate-code?url=${system}/ValueSet/VMP&system=${system}&code=${codes.paracetamol500}`))
+        .body
+      expect(value(parts(member, "result")[0])).toBe(true)
+      const invalid = (await get(`/fhir/ValueSet/$validate-code?url=${system}/ValueSet/VMP&system=${system}&code=${codes.paracetamol1g}`))
+        .body
+      expect(value(parts(invalid, "result")[0])).toBe(false)
+      const wrongClass = (
+        await get(`/fhir/ValueSet/$validate-code?url=${system}/ValueSet/AMP&system=${system}&code=${codes.paracetamol500}`)
+      ).body
+      expect(value(parts(wrongClass, "result")[0])).toBe(false)
       const withProperty = (await get(`/fhir/ValueSet/$expand?url=${system}/ValueSet/VMP&filter=morphine&property=CATCD`)).body
       expect(JSON.stringify(withProperty.expansion.contains)).toContain("0005")
     })
