@@ -195,6 +195,10 @@ export class DmdIndex {
           }
         }
       }
+      for (const row of yield* selectRows(tx, specOf("ingredient"), releaseId)) {
+        index.ingredients.set(String(row.ISID), { name: String(row.NM), products: [] })
+        if (row.ISIDPREV !== null) index.previous.set(String(row.ISIDPREV), String(row.ISID))
+      }
       for (const { record, by, group, rename, fields, when } of propertyRecords) {
         const spec = specOf(record)
         const omit = new Set([by, ...Object.keys(spec.fields).filter((field) => fields !== undefined && !fields.includes(field))])
@@ -207,16 +211,6 @@ export class DmdIndex {
           const own = fieldProperties(spec, row, omit, rename)
           if (group !== undefined) properties.push({ code: group, subproperty: own })
           else properties.push(...own)
-        }
-      }
-      for (const row of yield* selectRows(tx, specOf("ingredient"), releaseId)) {
-        index.ingredients.set(String(row.ISID), { name: String(row.NM), products: [] })
-        if (row.ISIDPREV !== null) index.previous.set(String(row.ISIDPREV), String(row.ISID))
-      }
-      for (const record of ["vpi", "ap_ingredient", "vtm_ingredient"]) {
-        for (const row of yield* selectRows(tx, specOf(record), releaseId)) {
-          const concept = index.byCode.get(String(row.VPID ?? row.APID ?? row.VTMID))
-          if (concept !== undefined) index.ingredients.get(String(row.ISID))?.products.push(concept)
         }
       }
       for (const row of yield* selectRows(tx, specOf("history"), releaseId)) {
@@ -235,17 +229,22 @@ export class DmdIndex {
       return index
     })
 
-  /** Links the navigation structures a related record carries (combination packs, BNF and ATC codes, GTINs). */
+  /** Links the navigation structures a related record carries (combination packs, ingredients, BNF and ATC codes, GTINs). */
   private navigationFrom(record: string, by: string, row: StoredRow, concept: number) {
-    const link = (map: Map<number, Array<number>>, from: number, to: number | undefined) => {
-      if (to !== undefined) map.set(from, [...(map.get(from) ?? []), to])
+    const append = <K>(map: Map<K, Array<number>>, key: K, value: number | undefined) => {
+      if (value === undefined) return
+      const list = map.get(key)
+      if (list === undefined) map.set(key, [value])
+      else list.push(value)
     }
     if (by === "PRNTVPPID" || by === "PRNTAPPID") {
-      link(this.combChildren, concept, this.byCode.get(String(row[by === "PRNTVPPID" ? "CHLDVPPID" : "CHLDAPPID"])))
+      append(this.combChildren, concept, this.byCode.get(String(row[by === "PRNTVPPID" ? "CHLDVPPID" : "CHLDAPPID"])))
     } else if (by === "CHLDVPPID" || by === "CHLDAPPID") {
-      link(this.combParents, concept, this.byCode.get(String(row[by === "CHLDVPPID" ? "PRNTVPPID" : "PRNTAPPID"])))
+      append(this.combParents, concept, this.byCode.get(String(row[by === "CHLDVPPID" ? "PRNTVPPID" : "PRNTAPPID"])))
     } else if (record === "gtin") {
-      this.gtins.set(String(row.GTIN), [...(this.gtins.get(String(row.GTIN)) ?? []), concept])
+      append(this.gtins, String(row.GTIN), concept)
+    } else if (record === "vpi" || record === "ap_ingredient" || record === "vtm_ingredient") {
+      this.ingredients.get(String(row.ISID))?.products.push(concept)
     }
     if (typeof row.BNF === "string") this.bnf.push({ code: row.BNF, concept })
     if (typeof row.ATC === "string") this.atc.push({ code: row.ATC, concept })
