@@ -25,6 +25,7 @@ export const dmdCommand = Command.make(
       Args.withDescription("The NHSBSA dm+d release: nhsbsa_dmd_<release>_<date>000001.zip or its unpacked folder")
     ),
     bonus: Options.text("bonus").pipe(
+      Options.withPseudoName("zip-or-folder"),
       Options.withDescription("The supplementary (bonus) zip or folder: BNF/ATC/DDD, HISTORIC_CODES, VTM_INGREDIENTS"),
       Options.optional
     )
