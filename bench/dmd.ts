@@ -2,15 +2,28 @@
 // with `ffynnon load dmd` into a fresh PostgreSQL database, starts the server on it, and measures
 // the load, the start (the serving index is built before the server listens), memory, and
 // `$lookup` and search latency over HTTP (sequential requests; then 10 concurrent clients in this
-// process for a rough throughput: the client shares the machine, so it is a lower bound).
+// process for a rough throughput: the client shares the machine, so it is a lower bound), and,
+// when wrk is installed, `$lookup` with wrk at 10 connections.
 //
 //   bun bench/dmd.ts [--scale 1.0] [--out /tmp/dmd-synth] [--requests 500] [--duration 10]
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import os from "node:os"
 import { join, resolve } from "node:path"
 import { bonusName, generateDmd, releaseName, version } from "./dmd-generator.ts"
-import { freePort, HarnessError, harnessOptions, positiveInt, rssMb, runHarness, start, stopAll, type Started } from "./processes.ts"
+import {
+  freePort,
+  HarnessError,
+  harnessOptions,
+  positiveInt,
+  rssMb,
+  runBounded,
+  runHarness,
+  start,
+  stopAll,
+  type Started
+} from "./processes.ts"
 import { createDatabase, databaseUrl, dropDatabases } from "./snomed.ts"
+import { parseWrkOutput, wrkArgs } from "./wrk.ts"
 
 const ROOT = resolve(import.meta.dir, "..")
 const DATABASE = "ffynnon_bench_dmd"
@@ -131,6 +144,21 @@ async function main() {
     })
   )
 
+  // wrk, when it is installed (`npm run bench` installs it): the $lookup throughput target's own measure.
+  const wrk = Bun.which("wrk")
+  const wrkLookup =
+    wrk === null
+      ? undefined
+      : await runBounded(
+          [wrk, ...wrkArgs({ url: lookupUrl(0), connections: 10, threads: 2, durationSec })],
+          (durationSec + 30) * 1000
+        ).then(({ code, stdout, stderr }) => {
+          if (code !== 0 || stderr.trim() !== "") throw new HarnessError(`wrk failed (exit ${code}):\n${stderr}${stdout}`)
+          const { requestsPerSec, p50Ms, p99Ms, non2xx } = parseWrkOutput(stdout)
+          return { requestsPerSec: Math.round(requestsPerSec), p50Ms, p99Ms, non2xx }
+        })
+  if (wrk === null) log("wrk is not installed: no wrk measurement of $lookup")
+
   const result = {
     scale,
     loadSec: Math.round(loadSec * 10) / 10,
@@ -139,6 +167,7 @@ async function main() {
     lookupMs: { p50: percentile(lookups, 0.5), p99: percentile(lookups, 0.99) },
     searchTop10Ms: { p50: percentile(searches, 0.5), p99: percentile(searches, 0.99) },
     lookupPerSecond10Clients: Math.round(completed / durationSec),
+    wrkLookup10Connections: wrkLookup,
     machine: { cpus: os.cpus().length, loadAverage: os.loadavg().map((value) => Math.round(value * 10) / 10) }
   }
   console.log(JSON.stringify(result, null, 2))
