@@ -20,6 +20,7 @@ import {
 } from "./terminology/validateCode"
 import { FhirFailure, zodFailure, type FailureStatus, type IssueType } from "./fhir/outcome"
 import { registerReference } from "./reference"
+import { registerDmdRoutes } from "./routes/dmd"
 import { registerHealth } from "./routes/health"
 import { registerMetadata, software } from "./routes/metadata"
 import { registerResourceRoutes } from "./routes/resources"
@@ -90,6 +91,7 @@ export const makeApp = (runtime: Runtime.Runtime<ApiServices>) => {
     translateOperation
   ].map((operation) => registerOperation(app, run, operation as OperationDefinition<Record<string, ParameterSpec>>))
   const searches = registerResourceRoutes(app, run)
+  registerDmdRoutes(app, run)
   registerMetadata(app, run, operations, searches)
   registerReference(app, {
     openapi: "3.1.0",

@@ -4,6 +4,7 @@
  */
 import { NodeContext } from "@effect/platform-node"
 import { Database, layerFromConfig, Releases } from "@ffynnon/db"
+import { DmdReleases } from "@ffynnon/dmd"
 import { SnomedReleases } from "@ffynnon/snomed"
 import { FhirResources, ReleaseCodeSystems, releaseCodeSystemsLayer } from "@ffynnon/terminology"
 import { Cause, Config, Effect, Exit, FiberRef, Layer, Logger, LogLevel, Runtime } from "effect"
@@ -11,7 +12,7 @@ import type { Context } from "hono"
 import { isServerFault, toFhirFailure } from "./failures"
 import type { FhirFailure } from "./fhir/outcome"
 
-export type ApiServices = Database | Releases | SnomedReleases | FhirResources | ReleaseCodeSystems
+export type ApiServices = Database | Releases | SnomedReleases | DmdReleases | FhirResources | ReleaseCodeSystems
 
 /** JSON log lines at `LOG_LEVEL` (default Info). */
 export const LoggerLive = Layer.unwrapEffect(
@@ -24,8 +25,8 @@ export const LoggerLive = Layer.unwrapEffect(
  * The code systems of loaded releases besides SNOMED CT, one source per library; each library's
  * service layer goes in `releaseLibraries`.
  */
-const releaseCodeSystems = releaseCodeSystemsLayer<never>([])
-const releaseLibraries = Layer.empty
+const releaseCodeSystems = releaseCodeSystemsLayer([Effect.map(DmdReleases, (dmd) => dmd.source)])
+const releaseLibraries = DmdReleases.Default
 
 /** Everything the API needs over a database: the release registry, the terminology indexes and the stored FHIR resources. */
 export const servicesOver = <E, R>(database: Layer.Layer<Database, E, R>) =>

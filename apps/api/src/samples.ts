@@ -4,13 +4,14 @@
  * From source they are read in place; the binary carries them inside (see `binary.ts`).
  */
 import { ReleaseAlreadyLoaded } from "@ffynnon/db"
+import { loadDmd } from "@ffynnon/dmd"
 import { loadSnomed } from "@ffynnon/snomed"
 import { loadFhirResources } from "@ffynnon/terminology"
 import { Context, Effect, Layer } from "effect"
 import { readdir } from "node:fs/promises"
 import { join } from "node:path"
 
-/** Where the sample releases are: `<directory>/snomed/<release folder>` and `<directory>/fhir/<folder of resources>`. */
+/** Where the sample releases are: `<directory>/snomed/<release folder>`, `<directory>/dmd/<release folder>` (and its bonus folder) and `<directory>/fhir/<folder of resources>`. */
 export class SampleDirectory extends Context.Tag("@ffynnon/api/SampleDirectory")<
   SampleDirectory,
   { readonly directory: Effect.Effect<string> }
@@ -41,6 +42,12 @@ export const loadSamples = Effect.gen(function* () {
   const directory = yield* Effect.flatMap(SampleDirectory, (samples) => samples.directory)
   for (const folder of yield* releaseFolders(join(directory, "snomed"))) {
     yield* loadIfNew(loadSnomed(folder), (report) => ({ uri: report.uri }))
+  }
+  // dm+d: each main release folder (nhsbsa_dmd_…) with its bonus folder (nhsbsa_dmdbonus_…), if there is one.
+  const dmdFolders = yield* releaseFolders(join(directory, "dmd"))
+  for (const folder of dmdFolders.filter((path) => /nhsbsa_dmd_/.test(path))) {
+    const bonus = dmdFolders.find((path) => path === folder.replace("nhsbsa_dmd_", "nhsbsa_dmdbonus_"))
+    yield* loadIfNew(loadDmd(folder, bonus === undefined ? {} : { bonus }), (report) => ({ version: report.version }))
   }
   for (const folder of yield* releaseFolders(join(directory, "fhir"))) {
     yield* loadIfNew(loadFhirResources(folder), (report) => ({ name: report.name, version: report.version }))

@@ -1,0 +1,219 @@
+/**
+ * dm+d through the app: the sample release (`data/sample/dmd`) loaded with `ffynnon load dmd`'s
+ * loader and served as `https://dmd.nhs.uk` by the terminology operations.
+ */
+import { DmdReleases, loadDmd } from "@ffynnon/dmd"
+import { Effect } from "effect"
+import { describe, expect, it } from "vitest"
+import { testDatabases } from "../../../libs/db/test/databases"
+import { sampleBonus, sampleFolder } from "../../../libs/dmd/test/fixtures"
+import { apiHarness, type Parameter } from "./harness"
+
+const system = "https://dmd.nhs.uk"
+const version = "12.1.0_20261207"
+const codes = {
+  paracetamolVtm: "1100011000230101",
+  paracetamol500: "1200011000230104",
+  paracetamolSoluble: "1200021000230107",
+  paracetamol1g: "1200071000230103",
+  morphineVmp: "1200041000230101",
+  panadol: "1300021000230105",
+  paracetamol32: "1500011000230108",
+  generic32: "1600011000230105",
+  generic100: "1600021000230108"
+}
+
+const withSample = Effect.zipRight(
+  loadDmd(sampleFolder, { bonus: sampleBonus }),
+  Effect.flatMap(DmdReleases, (releases) => releases.refresh)
+)
+
+type Answer = {
+  parameter: Array<Parameter>
+  expansion: { total: number; contains?: Array<{ code: string; display: string; inactive?: boolean }> }
+  issue: Array<{ details: { text: string } }>
+}
+
+const parts = (answer: Answer, name: string) => answer.parameter.filter((parameter) => parameter.name === name)
+const value = (parameter: Parameter | undefined) => Object.entries(parameter ?? {}).find(([key]) => key.startsWith("value"))?.[1]
+/** `$lookup`'s properties as [code, value] pairs; a property with subproperties gives them as an object. */
+const properties = (answer: Answer) =>
+  parts(answer, "property").map((property) => {
+    const code = value(property.part!.find((part) => part.name === "code")) as string
+    const subproperties = property.part!.filter((part) => part.name === "subproperty")
+    return [
+      code,
+      subproperties.length > 0
+        ? Object.fromEntries(subproperties.map((sub) => [value(sub.part![0]), value(sub.part![1])]))
+        : value(property.part!.find((part) => part.name === "value"))
+    ] as const
+  })
+
+for (const kind of testDatabases) {
+  describe(`dm+d over HTTP on ${kind.name}`, () => {
+    const api = apiHarness(kind, withSample)
+    const get = async (path: string) => {
+      const answer = await api.get(path)
+      return { ...answer, body: answer.body as Answer }
+    }
+
+    it("looks up a VMP with its class and VTM as parents, form, route, ingredient strength and controlled drug category", async () => {
+      const { status, body } = await get(`/fhir/CodeSystem/$lookup?system=${system}&code=${codes.morphineVmp}`)
+      expect(status).toBe(200)
+      expect(value(parts(body, "version")[0])).toBe(version)
+      expect(value(parts(body, "display")[0])).toBe("Morphine sulfate 10mg/5ml oral solution")
+      expect(properties(body)).toEqual(
+        expect.arrayContaining([
+          ["parent", "VMP"],
+          ["parent", "1100031000230106"],
+          ["inactive", false],
+          ["FORMCD", "385023001"],
+          ["ROUTECD", "26643006"],
+          ["CATCD", "0005"],
+          ["VPIDPREV", "1200049000230103"],
+          [
+            "VPI",
+            {
+              ISID: "1700031000230104",
+              BASIS_STRNTCD: "0001",
+              STRNT_NMRTR_VAL: 10,
+              STRNT_NMRTR_UOMCD: "258684004",
+              STRNT_DNMTR_VAL: 5,
+              STRNT_DNMTR_UOMCD: "258773002"
+            }
+          ],
+          ["BNF", "0407020Q0AAAGAG"],
+          ["ATC", "N02AA01"]
+        ])
+      )
+    })
+
+    it("looks up an AMPP with its AMP and VMPP as parents, price in pence, GTIN and discontinuation", async () => {
+      const current = properties((await get(`/fhir/CodeSystem/$lookup?system=${system}&code=${codes.generic32}`)).body)
+      expect(current).toEqual(
+        expect.arrayContaining([
+          ["parent", "AMPP"],
+          ["parent", "1300011000230102"],
+          ["parent", codes.paracetamol32],
+          ["PRICE", 89],
+          ["PRICE_PREV", 92],
+          ["LEGAL_CATCD", "0003"],
+          ["GTIN", "5012345000019"],
+          ["NURSE_F", true]
+        ])
+      )
+      const discontinued = properties((await get(`/fhir/CodeSystem/$lookup?system=${system}&code=${codes.generic100}`)).body)
+      expect(discontinued).toEqual(
+        expect.arrayContaining([
+          ["DISCCD", "0001"],
+          ["DISCDT", "2026-03-01"]
+        ])
+      )
+      // Its GTIN has ended: it is not a current one.
+      expect(discontinued.filter(([code]) => code === "GTIN")).toEqual([])
+    })
+
+    it("reports an invalid product as inactive, in $lookup and $validate-code; an unknown code is not valid", async () => {
+      const lookup = properties((await get(`/fhir/CodeSystem/$lookup?system=${system}&code=${codes.paracetamol1g}`)).body)
+      expect(lookup).toContainEqual(["inactive", true])
+      const validated = (await get(`/fhir/CodeSystem/$validate-code?url=${system}&code=${codes.paracetamol1g}`)).body
+      expect(value(parts(validated, "result")[0])).toBe(true)
+      expect(value(parts(validated, "inactive")[0])).toBe(true)
+      const wrongDisplay = (await get(`/fhir/CodeSystem/$validate-code?url=${system}&code=${codes.paracetamol500}&display=Aspirin`)).body
+      expect(value(parts(wrongDisplay, "result")[0])).toBe(false)
+      const unknown = (await get(`/fhir/CodeSystem/$validate-code?url=${system}&code=999`)).body
+      expect(value(parts(unknown, "result")[0])).toBe(false)
+      const notFound = await api.get(`/fhir/CodeSystem/$lookup?system=${system}&code=999`)
+      expect(notFound.status).toBe(404)
+      expect(notFound.body.resourceType).toBe("OperationOutcome")
+    })
+
+    it("answers $subsumes along the product hierarchy", async () => {
+      const outcome = async (a: string, b: string) =>
+        value(parts((await get(`/fhir/CodeSystem/$subsumes?system=${system}&codeA=${a}&codeB=${b}`)).body, "outcome")[0])
+      expect(await outcome(codes.paracetamolVtm, codes.generic32)).toBe("subsumes")
+      expect(await outcome(codes.generic32, codes.paracetamol500)).toBe("subsumed-by")
+      expect(await outcome(codes.paracetamol32, codes.generic32)).toBe("subsumes")
+      expect(await outcome(codes.panadol, codes.paracetamol32)).toBe("not-subsumed")
+      expect(await outcome("VMP", codes.paracetamol500)).toBe("subsumes")
+    })
+
+    it("expands the class value sets without invalid products, with a text filter, paging and properties", async () => {
+      const vmps = (await get(`/fhir/ValueSet/$expand?url=${system}/ValueSet/VMP`)).body
+      expect(vmps.expansion.total).toBe(6)
+      expect(vmps.expansion.contains!.map((entry) => entry.code)).not.toContain(codes.paracetamol1g)
+      const searched = (await get(`/fhir/ValueSet/$expand?url=${system}/ValueSet/VMP&filter=para%20500%20tab`)).body
+      expect(searched.expansion.contains!.map((entry) => entry.code)).toEqual([codes.paracetamol500, codes.paracetamolSoluble])
+      const page = (await get(`/fhir/ValueSet/$expand?url=${system}/ValueSet/AMPP&count=3&offset=3`)).body
+      expect(page.expansion.total).toBe(10)
+      expect(page.expansion.contains).toHaveLength(3)
+      for (const name of ["VTM", "AMP", "VMPP"]) {
+        expect((await get(`/fhir/ValueSet/$expand?url=${system}/ValueSet/${name}`)).body.expansion.total).toBe(
+          { VTM: 4, AMP: 7, VMPP: 9 }[name]
+        )
+      }
+      const member = (await get(`/fhir/ValueSet/$validate-code?url=${system}/ValueSet/VMP&system=${system}&code=${codes.paracetamol500}`))
+        .body
+      expect(value(parts(member, "result")[0])).toBe(true)
+      const invalid = (await get(`/fhir/ValueSet/$validate-code?url=${system}/ValueSet/VMP&system=${system}&code=${codes.paracetamol1g}`))
+        .body
+      expect(value(parts(invalid, "result")[0])).toBe(false)
+      const wrongClass = (
+        await get(`/fhir/ValueSet/$validate-code?url=${system}/ValueSet/AMP&system=${system}&code=${codes.paracetamol500}`)
+      ).body
+      expect(value(parts(wrongClass, "result")[0])).toBe(false)
+      const withProperty = (await get(`/fhir/ValueSet/$expand?url=${system}/ValueSet/VMP&filter=morphine&property=CATCD`)).body
+      expect(JSON.stringify(withProperty.expansion.contains)).toContain("0005")
+    })
+
+    it("includes invalid products when a value set asks for them", async () => {
+      const { status, body } = await api.post("/fhir/ValueSet/$expand", [
+        {
+          name: "valueSet",
+          resource: {
+            resourceType: "ValueSet",
+            status: "active",
+            compose: { include: [{ system, filter: [{ property: "concept", op: "is-a", value: codes.paracetamolVtm }] }] }
+          }
+        }
+      ])
+      expect(status).toBe(200)
+      const contains = (body as Answer).expansion.contains!
+      expect(contains.find((entry) => entry.code === codes.paracetamol1g)).toMatchObject({ inactive: true })
+    })
+    it("navigates over HTTP: along the hierarchy, combination packs, by ingredient, BNF, GTIN, and previous codes", async () => {
+      const codesOf = (body: unknown) => (body as { products: Array<{ code: string }> }).products.map((product) => product.code).sort()
+      const product = await api.get(`/dmd/products/${codes.paracetamol500}`)
+      expect(product).toMatchObject({
+        status: 200,
+        body: { version, product: { class: "VMP", name: "Paracetamol 500mg tablets", invalid: false } }
+      })
+      const packs = await api.get(`/dmd/products/${codes.paracetamolVtm}/below?class=AMPP`)
+      expect(codesOf(packs.body)).toEqual([codes.generic32, codes.generic100, "1600031000230101", "1600041000230104"].sort())
+      expect(codesOf((await api.get(`/dmd/products/${codes.generic32}/above?class=VTM`)).body)).toEqual([codes.paracetamolVtm])
+      expect(codesOf((await api.get(`/dmd/products/1600081000230103/combination-children`)).body)).toEqual([
+        "1600091000230100",
+        "1600101000230106"
+      ])
+      expect(codesOf((await api.get(`/dmd/products?gtin=5000158100985`)).body)).toEqual(["1600031000230101"])
+      expect(codesOf((await api.get(`/dmd/products?bnf=0407010H0AAA*`)).body)).toEqual([codes.paracetamol500, codes.paracetamolSoluble])
+      expect(codesOf((await api.get(`/dmd/products?ingredient=1700051000230103&version=${version}`)).body)).toEqual([codes.panadol])
+      expect((await api.get(`/dmd/codes/1200049000230103/current`)).body).toEqual({
+        version,
+        code: "1200049000230103",
+        current: codes.morphineVmp
+      })
+      for (const [path, status] of [
+        ["/dmd/products/999", 404],
+        [`/dmd/products/${codes.paracetamol500}/below?class=PILL`, 400],
+        ["/dmd/products", 400],
+        ["/dmd/products?bnf=04*&atc=N02*", 400],
+        ["/dmd/codes/999/current", 404],
+        [`/dmd/products/${codes.paracetamol500}?version=19990101`, 404]
+      ] as const) {
+        const answer = await api.get(path)
+        expect({ path, status: answer.status, type: answer.body.resourceType }).toEqual({ path, status, type: "OperationOutcome" })
+      }
+    })
+  })
+}

@@ -1,0 +1,28 @@
+import { Effect } from "effect"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { afterAll, describe, expect, it } from "vitest"
+import { openRelease } from "../libs/dmd/src/release/files"
+import { readRecords } from "../libs/dmd/src/release/read"
+import { generateDmd, version } from "./dmd-generator.ts"
+
+const out = mkdtempSync(join(tmpdir(), "ffynnon-dmd-generator-"))
+afterAll(() => rmSync(out, { recursive: true, force: true }))
+
+describe("the synthetic dm+d release", () => {
+  it("is a release the loader reads without a warning, at the scale asked for", async () => {
+    const { main, bonus, count } = generateDmd(out, 0.002)
+    const release = await Effect.runPromise(Effect.scoped(openRelease(main, bonus)))
+    expect(release.version).toBe(version)
+    const rows: Record<string, number> = {}
+    for (const file of release.files) {
+      const read = await readRecords(file, () => {})
+      expect(read.warnings).toEqual([])
+      Object.assign(rows, read.rows)
+    }
+    expect(rows).toMatchObject({ vtm: count.vtm, vmp: count.vmp, amp: count.amp, vmpp: count.vmpp, ampp: count.ampp, gtin: count.gtin })
+    expect(count).toMatchObject({ vmp: 49, amp: 330, ampp: 368 })
+    expect(rows.bnf_vmp).toBe(count.vmp)
+  })
+})

@@ -1,0 +1,5 @@
+export { DmdError } from "./errors"
+export { DmdReleases, UnknownDmdVersion } from "./DmdReleases"
+export { classNames, dmdClasses, DmdIndex, type DmdClass, type DmdProduct } from "./serving/DmdIndex"
+export { classValueSet, dmdCodeSystem, makeDmdProvider } from "./serving/provider"
+export { dmdSystem, loadDmd, type Cardinality, type DmdLoadReport, type LoadDmdOptions } from "./store/load"

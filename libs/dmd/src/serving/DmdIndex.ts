@@ -1,0 +1,453 @@
+/**
+ * One dm+d release in memory, read from the store: the five product classes as one hierarchy
+ * (VTM → VMP → AMP → AMPP and VMP → VMPP → AMPP), each product's properties from its record and
+ * the records that hang off it, a word index for search, and the navigation the library offers
+ * (ingredients, BNF and ATC codes, GTINs, previous codes). Concepts are integers: the five class
+ * concepts first, then the products.
+ */
+import type { Sql } from "@ffynnon/db"
+import type { PropertyValue } from "@ffynnon/terminology"
+import { searchWords } from "@ffynnon/terminology"
+import { sql } from "drizzle-orm"
+import { Effect } from "effect"
+import { columnName, recordSpecs, type FieldType, type RecordSpec } from "../release/spec"
+
+export const dmdClasses = ["VTM", "VMP", "AMP", "VMPP", "AMPP"] as const
+export type DmdClass = (typeof dmdClasses)[number]
+
+export const classNames: Record<DmdClass, string> = {
+  VTM: "Virtual Therapeutic Moiety",
+  VMP: "Virtual Medicinal Product",
+  AMP: "Actual Medicinal Product",
+  VMPP: "Virtual Medicinal Product Pack",
+  AMPP: "Actual Medicinal Product Pack"
+}
+
+/** Each class's table, identifier and the fields naming its parents in the hierarchy. */
+const classRecords: Record<DmdClass, { readonly record: string; readonly id: string; readonly parents: ReadonlyArray<string> }> = {
+  VTM: { record: "vtm", id: "VTMID", parents: [] },
+  VMP: { record: "vmp", id: "VPID", parents: ["VTMID"] },
+  AMP: { record: "amp", id: "APID", parents: ["VPID"] },
+  VMPP: { record: "vmpp", id: "VPPID", parents: ["VPID"] },
+  AMPP: { record: "ampp", id: "APPID", parents: ["APID", "VPPID"] }
+}
+
+/**
+ * Records that add properties to a product, the field that names it, and how: `group` as one
+ * property with subproperties (an ingredient with its strength), otherwise each field as its own
+ * property, renamed where two records of one class use the same element name.
+ */
+const propertyRecords: ReadonlyArray<{
+  readonly record: string
+  readonly by: string
+  readonly group?: string
+  readonly rename?: Readonly<Record<string, string>>
+  /** Only some of the fields, and only the rows that `when` accepts. */
+  readonly fields?: ReadonlyArray<string>
+  readonly when?: (row: StoredRow) => boolean
+}> = [
+  { record: "vpi", by: "VPID", group: "VPI" },
+  { record: "ont_drug_form", by: "VPID", rename: { FORMCD: "ONT_FORMCD" } },
+  { record: "drug_form", by: "VPID" },
+  { record: "drug_route", by: "VPID" },
+  { record: "control_info", by: "VPID" },
+  { record: "bnf_vmp", by: "VPID" },
+  { record: "ap_ingredient", by: "APID", group: "AP_ING" },
+  { record: "licensed_route", by: "APID", rename: { ROUTECD: "LIC_ROUTECD" } },
+  { record: "ap_info", by: "APID" },
+  { record: "bnf_amp", by: "APID" },
+  { record: "dtinfo", by: "VPPID" },
+  { record: "vmpp_comb_content", by: "PRNTVPPID" },
+  { record: "vmpp_comb_content", by: "CHLDVPPID" },
+  { record: "pack_info", by: "APPID" },
+  { record: "prescrib_info", by: "APPID" },
+  { record: "price_info", by: "APPID" },
+  { record: "reimb_info", by: "APPID" },
+  { record: "ampp_comb_content", by: "PRNTAPPID" },
+  { record: "ampp_comb_content", by: "CHLDAPPID" },
+  // The GTINs in use; ended ones still find their AMPP through `forGtin`.
+  { record: "gtin", by: "AMPPID", fields: ["GTIN"], when: (row) => row.ENDDT === null },
+  { record: "vtm_ingredient", by: "VTMID" }
+]
+
+type StoredRow = Record<string, string | number | boolean | null>
+
+const specOf = (name: string) => recordSpecs.find(({ record }) => record.name === name)!.record
+
+/** A record's columns as the XML element names, in a form both drivers return alike (bigint, numeric and date as text). */
+const selectRows = (tx: Sql, record: RecordSpec, releaseId: number) =>
+  tx.query<StoredRow>(
+    sql.raw(
+      `select ${Object.entries(record.fields)
+        .map(([field, type]) => `${columnName(field) === "desc" ? '"desc"' : columnName(field)}${castOf[type]} as "${field}"`)
+        .join(", ")} from dmd_${record.name} where release_id = ${releaseId}`
+    )
+  )
+const castOf: Record<FieldType, string> = {
+  id: "::text",
+  code: "",
+  text: "",
+  date: "::text",
+  flag: "",
+  int: "",
+  pence: "",
+  decimal: "::text"
+}
+
+const propertyValue = (code: string, type: FieldType, value: string | number | boolean): PropertyValue | undefined => {
+  switch (type) {
+    case "flag":
+      return value === true ? { code, valueBoolean: true } : undefined
+    case "int":
+    case "pence":
+      return { code, valueInteger: Number(value) }
+    case "decimal":
+      return { code, valueDecimal: Number(value) }
+    case "date":
+      return { code, valueDateTime: String(value) }
+    case "text":
+      return { code, valueString: String(value) }
+    default:
+      return { code, valueCode: String(value) }
+  }
+}
+
+/** A record's fields as properties, leaving out `omit` (the product's own identifier, names, flags shown otherwise). */
+const fieldProperties = (record: RecordSpec, row: StoredRow, omit: ReadonlySet<string>, rename: Readonly<Record<string, string>> = {}) =>
+  Object.entries(record.fields).flatMap(([field, type]) => {
+    const value = row[field]
+    if (omit.has(field) || value === null || value === undefined) return []
+    return propertyValue(rename[field] ?? field, type, value) ?? []
+  })
+
+/** `BNF` codes and the like with `*` (any characters) and `?` (one) as a regular expression. */
+const wildcard = (pattern: string) =>
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replaceAll("*", ".*")
+      .replaceAll("?", ".")}$`,
+    "i"
+  )
+
+export interface DmdProduct {
+  readonly code: string
+  readonly class: DmdClass
+  readonly name: string
+  readonly invalid: boolean
+}
+
+export class DmdIndex {
+  private readonly codes: Array<string> = [...dmdClasses]
+  private readonly names: Array<string> = dmdClasses.map((name) => classNames[name])
+  private readonly classes: Array<number> = dmdClasses.map(() => -1)
+  private readonly invalid: Array<boolean> = dmdClasses.map(() => false)
+  private readonly rows: Array<StoredRow | undefined> = dmdClasses.map(() => undefined)
+  private readonly parentsOf: Array<Array<number>> = dmdClasses.map(() => [])
+  private readonly childrenOf: Array<Array<number>> = dmdClasses.map(() => [])
+  private readonly related: Array<Array<PropertyValue> | undefined> = []
+  private readonly byCode = new Map<string, number>(dmdClasses.map((name, position) => [name, position]))
+  private readonly combParents = new Map<number, Array<number>>()
+  private readonly combChildren = new Map<number, Array<number>>()
+  private readonly ingredients = new Map<string, { name: string; products: Array<number> }>()
+  private readonly bnf: Array<{ code: string; concept: number }> = []
+  private readonly atc: Array<{ code: string; concept: number }> = []
+  private readonly gtins = new Map<string, Array<number>>()
+  private readonly previous = new Map<string, string>()
+  // The word index: the words sorted, the concepts of each, and each concept's words as positions
+  // in `vocabulary` (from `wordsAt[concept]` to `wordsAt[concept + 1]` in `words`).
+  private vocabulary: Array<string> = []
+  private postings: Array<Array<number>> = []
+  private wordsAt = new Uint32Array(0)
+  private words = new Uint32Array(0)
+
+  private constructor(
+    readonly releaseId: number,
+    readonly version: string
+  ) {}
+
+  /** Reads release `releaseId` from the store. */
+  static build = (tx: Sql, releaseId: number, version: string) =>
+    Effect.gen(function* () {
+      const index = new DmdIndex(releaseId, version)
+      for (const [position, name] of dmdClasses.entries()) {
+        const { record, id } = classRecords[name]
+        for (const row of yield* selectRows(tx, specOf(record), releaseId)) {
+          const concept = index.codes.length
+          index.codes.push(String(row[id]))
+          index.names.push(String(row.NM))
+          index.classes.push(position)
+          index.invalid.push(row.INVALID === true)
+          index.rows.push(row)
+          index.parentsOf.push([position])
+          index.childrenOf.push([])
+          index.childrenOf[position]!.push(concept)
+          index.byCode.set(String(row[id]), concept)
+        }
+      }
+      for (const name of dmdClasses) {
+        for (const field of classRecords[name].parents) {
+          for (const concept of index.conceptsOf(name)) {
+            const parent = index.byCode.get(String(index.rows[concept]![field] ?? ""))
+            if (parent === undefined) continue
+            index.parentsOf[concept]!.push(parent)
+            index.childrenOf[parent]!.push(concept)
+          }
+        }
+      }
+      for (const row of yield* selectRows(tx, specOf("ingredient"), releaseId)) {
+        index.ingredients.set(String(row.ISID), { name: String(row.NM), products: [] })
+        if (row.ISIDPREV !== null) index.previous.set(String(row.ISIDPREV), String(row.ISID))
+      }
+      for (const { record, by, group, rename, fields, when } of propertyRecords) {
+        const spec = specOf(record)
+        const omit = new Set([by, ...Object.keys(spec.fields).filter((field) => fields !== undefined && !fields.includes(field))])
+        for (const row of yield* selectRows(tx, spec, releaseId)) {
+          const concept = index.byCode.get(String(row[by]))
+          if (concept === undefined) continue
+          index.navigationFrom(record, by, row, concept)
+          if (when !== undefined && !when(row)) continue
+          const properties = (index.related[concept] ??= [])
+          const own = fieldProperties(spec, row, omit, rename)
+          if (group !== undefined) properties.push({ code: group, subproperty: own })
+          else properties.push(...own)
+        }
+      }
+      for (const row of yield* selectRows(tx, specOf("history"), releaseId)) {
+        if (row.IDPREVIOUS !== row.IDCURRENT) index.previous.set(String(row.IDPREVIOUS), String(row.IDCURRENT))
+      }
+      for (const [name, field] of [
+        ["VTM", "VTMIDPREV"],
+        ["VMP", "VPIDPREV"]
+      ] as const) {
+        for (const concept of index.conceptsOf(name)) {
+          const previous = index.rows[concept]![field]
+          if (previous !== null && previous !== undefined) index.previous.set(String(previous), index.codes[concept]!)
+        }
+      }
+      index.buildWords()
+      return index
+    })
+
+  /** Links the navigation structures a related record carries (combination packs, ingredients, BNF and ATC codes, GTINs). */
+  private navigationFrom(record: string, by: string, row: StoredRow, concept: number) {
+    const append = <K>(map: Map<K, Array<number>>, key: K, value: number | undefined) => {
+      if (value === undefined) return
+      const list = map.get(key)
+      if (list === undefined) map.set(key, [value])
+      else list.push(value)
+    }
+    if (by === "PRNTVPPID" || by === "PRNTAPPID") {
+      append(this.combChildren, concept, this.byCode.get(String(row[by === "PRNTVPPID" ? "CHLDVPPID" : "CHLDAPPID"])))
+    } else if (by === "CHLDVPPID" || by === "CHLDAPPID") {
+      append(this.combParents, concept, this.byCode.get(String(row[by === "CHLDVPPID" ? "PRNTVPPID" : "PRNTAPPID"])))
+    } else if (record === "gtin") {
+      append(this.gtins, String(row.GTIN), concept)
+    } else if (record === "vpi" || record === "ap_ingredient" || record === "vtm_ingredient") {
+      this.ingredients.get(String(row.ISID))?.products.push(concept)
+    }
+    if (typeof row.BNF === "string") this.bnf.push({ code: row.BNF, concept })
+    if (typeof row.ATC === "string") this.atc.push({ code: row.ATC, concept })
+  }
+
+  private buildWords() {
+    const words = new Map<string, Array<number>>()
+    for (let concept = dmdClasses.length; concept < this.codes.length; concept++) {
+      for (const word of new Set(searchWords(this.names[concept]!))) {
+        const list = words.get(word)
+        if (list === undefined) words.set(word, [concept])
+        else list.push(concept)
+      }
+    }
+    this.vocabulary = [...words.keys()].sort()
+    this.postings = this.vocabulary.map((word) => words.get(word)!)
+    const perConcept: Array<Array<number>> = this.codes.map(() => [])
+    for (const [position, concepts] of this.postings.entries()) for (const concept of concepts) perConcept[concept]!.push(position)
+    this.wordsAt = new Uint32Array(this.codes.length + 1)
+    this.words = new Uint32Array(this.postings.reduce((sum, concepts) => sum + concepts.length, 0))
+    let at = 0
+    for (const [concept, positions] of perConcept.entries()) {
+      this.wordsAt[concept] = at
+      this.words.set(positions, at)
+      at += positions.length
+    }
+    this.wordsAt[this.codes.length] = at
+  }
+
+  get size() {
+    return this.codes.length
+  }
+  locate(code: string) {
+    return this.byCode.get(code)
+  }
+  code(concept: number) {
+    return this.codes[concept]!
+  }
+  display(concept: number) {
+    return this.names[concept]!
+  }
+  /** The product's class; undefined for the class concepts themselves. */
+  classOf(concept: number): DmdClass | undefined {
+    return dmdClasses[this.classes[concept]!]
+  }
+  isInvalid(concept: number) {
+    return this.invalid[concept]!
+  }
+  isClass(concept: number) {
+    return concept < dmdClasses.length
+  }
+  /** The class concept first, then the parents in the product hierarchy. */
+  parents(concept: number): ReadonlyArray<number> {
+    return this.parentsOf[concept]!
+  }
+  children(concept: number): ReadonlyArray<number> {
+    return this.childrenOf[concept]!
+  }
+  conceptsOf(...classes: ReadonlyArray<DmdClass>): ReadonlyArray<number> {
+    return classes.flatMap((name) => this.childrenOf[dmdClasses.indexOf(name)]!)
+  }
+
+  /** The product's own fields and those of the records that hang off it, named as in the release files. */
+  properties(concept: number): ReadonlyArray<PropertyValue> {
+    const name = this.classOf(concept)
+    if (name === undefined) return []
+    const spec = specOf(classRecords[name].record)
+    const own = fieldProperties(spec, this.rows[concept]!, new Set([classRecords[name].id, "NM", "INVALID"]))
+    return [...own, ...(this.related[concept] ?? [])]
+  }
+
+  /** The product and everything below it in the hierarchy, in code order by class. */
+  descendants(concept: number): Set<number> {
+    const found = new Set<number>([concept])
+    for (const member of found) for (const child of this.childrenOf[member]!) found.add(child)
+    return found
+  }
+  ancestors(concept: number): Set<number> {
+    const found = new Set<number>([concept])
+    for (const member of found) for (const parent of this.parentsOf[member]!) found.add(parent)
+    return found
+  }
+
+  /** The products whose names have every word of `text` as a word's prefix, best first: fewer words, then shorter names. */
+  search(text: string, accept: (concept: number) => boolean = () => true): Array<number> {
+    const query = searchWords(text)
+    if (query.length === 0) return []
+    const ranges = query.map((word) => {
+      let low = 0
+      let high = this.vocabulary.length
+      while (low < high) {
+        const middle = (low + high) >> 1
+        if (this.vocabulary[middle]! < word) low = middle + 1
+        else high = middle
+      }
+      let end = low
+      while (end < this.vocabulary.length && this.vocabulary[end]!.startsWith(word)) end++
+      let count = 0
+      for (let position = low; position < end; position++) count += this.postings[position]!.length
+      return { word, low, end, count }
+    })
+    if (ranges.some((range) => range.count === 0)) return []
+    const rarest = ranges.reduce((best, range) => (range.count < best.count ? range : best))
+    const candidates = new Set<number>()
+    for (let position = rarest.low; position < rarest.end; position++)
+      for (const concept of this.postings[position]!) candidates.add(concept)
+    // A query word matches a concept's word when that word's position is in the query word's range: integer tests, no text.
+    const found: Array<{ concept: number; exact: number; words: number }> = []
+    for (const concept of candidates) {
+      const start = this.wordsAt[concept]!
+      const stop = this.wordsAt[concept + 1]!
+      let exact = 0
+      const matches = ranges.every((range) => {
+        for (let at = start; at < stop; at++) {
+          const word = this.words[at]!
+          if (word >= range.low && word < range.end) {
+            if (this.vocabulary[word] === range.word) exact++
+            return true
+          }
+        }
+        return false
+      })
+      if (matches && accept(concept)) found.push({ concept, exact, words: stop - start })
+    }
+    return found
+      .sort(
+        (a, b) =>
+          b.exact - a.exact || a.words - b.words || this.names[a.concept]!.length - this.names[b.concept]!.length || a.concept - b.concept
+      )
+      .map(({ concept }) => concept)
+  }
+
+  // Navigation for library users, by code.
+
+  product(code: string): DmdProduct | undefined {
+    const concept = this.byCode.get(code)
+    return concept === undefined || this.isClass(concept) ? undefined : this.summary(concept)
+  }
+  private summary(concept: number): DmdProduct {
+    return { code: this.codes[concept]!, class: this.classOf(concept)!, name: this.names[concept]!, invalid: this.invalid[concept]! }
+  }
+  private summaries(concepts: Iterable<number>, within?: DmdClass) {
+    return [...concepts]
+      .filter((concept) => !this.isClass(concept) && (within === undefined || this.classOf(concept) === within))
+      .map((concept) => this.summary(concept))
+  }
+  /** The products below `code` (VTM → VMP → AMP → AMPP, VMP → VMPP → AMPP), optionally of one class. */
+  below(code: string, within?: DmdClass) {
+    const concept = this.byCode.get(code)
+    if (concept === undefined || this.isClass(concept)) return []
+    const found = this.descendants(concept)
+    found.delete(concept)
+    return this.summaries(found, within)
+  }
+  /** The products above `code` (an AMPP's AMP, VMPP, VMP and VTM), optionally of one class. */
+  above(code: string, within?: DmdClass) {
+    const concept = this.byCode.get(code)
+    if (concept === undefined || this.isClass(concept)) return []
+    const found = this.ancestors(concept)
+    found.delete(concept)
+    return this.summaries(found, within)
+  }
+  /** The packs a combination pack (VMPP or AMPP) contains. */
+  combinationChildren(code: string) {
+    return this.summaries(this.combChildren.get(this.byCode.get(code) ?? -1) ?? [])
+  }
+  /** The combination packs that contain a pack. */
+  combinationParents(code: string) {
+    return this.summaries(this.combParents.get(this.byCode.get(code) ?? -1) ?? [])
+  }
+  /** The VTMs, VMPs and AMPs with an ingredient (by its ISID), and optionally everything below them. */
+  forIngredient(isid: string, options: { readonly below?: boolean } = {}) {
+    const direct = this.ingredients.get(isid)?.products ?? []
+    return this.summaries(options.below === true ? new Set(direct.flatMap((concept) => [...this.descendants(concept)])) : new Set(direct))
+  }
+  ingredientName(isid: string) {
+    return this.ingredients.get(isid)?.name
+  }
+  /** The VMPs and AMPs with a BNF code matching `pattern` (`*` and `?` wildcards), from the bonus BNF file. */
+  forBnf(pattern: string) {
+    const regex = wildcard(pattern)
+    return this.summaries(new Set(this.bnf.filter(({ code }) => regex.test(code)).map(({ concept }) => concept)))
+  }
+  /** The VMPs with an ATC code matching `pattern` (`*` and `?` wildcards). */
+  forAtc(pattern: string) {
+    const regex = wildcard(pattern)
+    return this.summaries(new Set(this.atc.filter(({ code }) => regex.test(code)).map(({ concept }) => concept)))
+  }
+  /** The AMPPs with a GTIN (current or ended). */
+  forGtin(gtin: string) {
+    return this.summaries(this.gtins.get(gtin) ?? [])
+  }
+  /** The current code for a code: itself when it is current, else its successor from the `*PREV` fields and HISTORIC_CODES. */
+  currentCode(code: string): string | undefined {
+    const seen = new Set<string>()
+    let current = code
+    while (!this.byCode.has(current) && !this.ingredients.has(current)) {
+      const next = this.previous.get(current)
+      // A chain may end at a code this index does not serve (a supplier's, say): that code is the current one.
+      if (next === undefined || seen.has(next)) return current === code ? undefined : current
+      seen.add(current)
+      current = next
+    }
+    return current
+  }
+}
