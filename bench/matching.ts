@@ -1,0 +1,147 @@
+// The matching model's evaluation on the public data sets in ../shared/fixtures/matching (read in
+// place; a missing one is skipped with a message): trains unsupervised (and with labels where the
+// data set has them), then prints blocking recall, pairwise precision/recall/F1 and B-cubed F1 of
+// deduplication, and Hit@1 and the precision and coverage of `certain` answers of one-query
+// linkage, against the issue's targets. See docs/matching.md.
+//
+//   bun bench/matching.ts [--fixtures DIR] [--json FILE]
+import {
+  evaluateDeduplication,
+  evaluateLinkage,
+  linkageSplit,
+  preparePerson,
+  readFake1000,
+  readFake1000Labels,
+  readFebrl,
+  restrictToNamesBirthDatePostcode,
+  Scorer,
+  termFrequencies,
+  trainUnsupervised,
+  trainWithLabels,
+  type Dataset,
+  type LabelledPair,
+  type MatchModel
+} from "@ffynnon/matching"
+import { existsSync, readFileSync, writeFileSync } from "node:fs"
+import { join, resolve } from "node:path"
+import { parseArgs } from "node:util"
+import { machineInfo } from "./report.ts"
+
+const { values } = parseArgs({ options: { fixtures: { type: "string" }, json: { type: "string" } } })
+const fixtures = resolve(values.fixtures ?? join(import.meta.dir, "..", "..", "..", "shared", "fixtures", "matching"))
+const RESTRICTED = ["forename", "surname", "birthDate", "postcode"]
+
+interface Row {
+  readonly dataset: string
+  readonly method: string
+  readonly records: number
+  readonly trainSeconds: number
+  readonly model: MatchModel
+  readonly dedupe: ReturnType<typeof evaluateDeduplication>
+  readonly linkage: ReturnType<typeof evaluateLinkage>
+}
+
+function evaluate(
+  name: string,
+  dataset: Dataset,
+  options: { comparisons?: ReadonlyArray<string>; labels?: ReadonlyArray<LabelledPair> } = {}
+): Row {
+  const records = dataset.records.map(preparePerson)
+  const started = performance.now()
+  const trainingOptions = { version: name, ...(options.comparisons === undefined ? {} : { comparisons: options.comparisons }) }
+  const { model } =
+    options.labels === undefined ? trainUnsupervised(records, trainingOptions) : trainWithLabels(records, options.labels, trainingOptions)
+  const trainSeconds = (performance.now() - started) / 1000
+  const scorer = Scorer.make(model, termFrequencies(records))
+  const split = linkageSplit(records, dataset.truth)
+  const linkageScorer = Scorer.make(model, termFrequencies(split.index))
+  return {
+    dataset: name,
+    method: options.labels === undefined ? "EM" : "labels",
+    records: records.length,
+    trainSeconds,
+    model,
+    dedupe: evaluateDeduplication(scorer, records, dataset.truth),
+    linkage: evaluateLinkage(linkageScorer, split.index, split.indexTruth, split.queries, split.queryTruth)
+  }
+}
+
+const rows: Array<Row> = []
+const febrlDir = join(fixtures, "febrl")
+for (const n of [1, 2, 3]) {
+  const file = join(febrlDir, `dataset${n}.csv`)
+  if (!existsSync(file)) {
+    console.warn(`${file} is absent: FEBRL dataset ${n} skipped.`)
+    continue
+  }
+  const dataset = readFebrl(readFileSync(file, "utf8"))
+  rows.push(evaluate(`FEBRL${n}`, dataset))
+  rows.push(
+    evaluate(
+      `FEBRL${n} restricted`,
+      { records: dataset.records.map(restrictToNamesBirthDatePostcode), truth: dataset.truth },
+      { comparisons: RESTRICTED }
+    )
+  )
+}
+const fake = join(fixtures, "splink", "fake_1000.csv")
+const fakeLabels = join(fixtures, "splink", "fake_1000_labels.csv")
+if (existsSync(fake)) {
+  const dataset = readFake1000(readFileSync(fake, "utf8"))
+  const comparisons = ["forename", "surname", "birthDate"]
+  rows.push(evaluate("fake_1000", dataset, { comparisons }))
+  if (existsSync(fakeLabels)) {
+    rows.push(
+      evaluate("fake_1000", dataset, { comparisons, labels: readFake1000Labels(readFileSync(fakeLabels, "utf8"), dataset.records) })
+    )
+  }
+} else console.warn(`${fake} is absent: Splink fake_1000 skipped.`)
+
+const number = (value: number, digits = 4) => value.toFixed(digits)
+const header = [
+  "data set",
+  "training",
+  "records",
+  "train s",
+  "blocked pairs",
+  "blocking recall",
+  "precision",
+  "recall",
+  "F1",
+  "B³ F1",
+  "Hit@1",
+  "certain precision",
+  "certain coverage",
+  "absent confident"
+]
+const table = rows.map((row) => [
+  row.dataset,
+  row.method,
+  String(row.records),
+  number(row.trainSeconds, 1),
+  String(row.dedupe.blockedPairs),
+  number(row.dedupe.blockingRecall),
+  number(row.dedupe.pairwise.precision),
+  number(row.dedupe.pairwise.recall),
+  number(row.dedupe.pairwise.f1),
+  number(row.dedupe.bcubed.f1),
+  number(row.linkage.hitAt1),
+  number(row.linkage.certainPrecision),
+  number(row.linkage.certainCoverage),
+  number(row.linkage.absentConfident)
+])
+console.log(`| ${header.join(" | ")} |\n|${header.map(() => "---").join("|")}|`)
+for (const cells of table) console.log(`| ${cells.join(" | ")} |`)
+
+const target = (label: string, value: number | undefined, goal: number) =>
+  console.log(
+    `${label}: ${value === undefined ? "not measured" : `${number(value)} (target ≥ ${goal}: ${value >= goal ? "met" : "NOT met"})`}`
+  )
+target("FEBRL3 B-cubed F1", rows.find((row) => row.dataset === "FEBRL3")?.dedupe.bcubed.f1, 0.995)
+for (const row of rows.filter((row) => row.dataset.endsWith("restricted")))
+  target(`${row.dataset} pairwise F1`, row.dedupe.pairwise.f1, 0.98)
+
+if (values.json !== undefined) {
+  writeFileSync(values.json, JSON.stringify({ date: new Date().toISOString(), machine: machineInfo(), rows }, null, 2))
+  console.log(`wrote ${values.json}`)
+}

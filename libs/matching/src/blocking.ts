@@ -1,0 +1,116 @@
+/**
+ * Blocking: the candidate pairs worth scoring are those sharing a key under at least one rule (the
+ * rules are OR-ed). The in-memory version here serves training and evaluation; the database
+ * version of `$match` mirrors the same rules as indexed queries.
+ */
+import type { PreparedPerson } from "./record"
+
+export interface BlockingRule {
+  readonly name: string
+  readonly description: string
+  /** The record's keys under this rule; records sharing one are candidates. */
+  readonly keys: (record: PreparedPerson) => ReadonlyArray<string>
+}
+
+const unique = (values: ReadonlyArray<string>) => [...new Set(values)]
+
+export const blockingRules: ReadonlyArray<BlockingRule> = [
+  {
+    name: "nhs-number",
+    description: "the same valid NHS number",
+    keys: (r) => (r.nhsNumber?.valid === true ? [r.nhsNumber.value] : [])
+  },
+  {
+    name: "local-identifier",
+    description: "the same local identifier",
+    keys: (r) => (r.localIdentifier === null ? [] : [r.localIdentifier])
+  },
+  {
+    name: "birth-date",
+    description: "the same birth date",
+    keys: (r) => (r.birthDate === null ? [] : [r.birthDate.digits])
+  },
+  {
+    name: "postcode",
+    description: "the same postcode, current or earlier",
+    keys: (r) => unique(r.postcodes.map((code) => code.unit))
+  },
+  {
+    name: "surname-sound-birth-year",
+    description: "a surname sounding the same (Double Metaphone) and the same birth year",
+    keys: (r) =>
+      r.birthDate === null ? [] : unique(r.names.flatMap((name) => name.surnameSounds.map((code) => `${code} ${r.birthDate!.year}`)))
+  },
+  {
+    name: "names-either-order",
+    description: "the same forename and surname, in either order",
+    keys: (r) =>
+      unique(
+        r.names.flatMap((name) => (name.forename === null || name.surname === null ? [] : [[name.forename, name.surname].sort().join("|")]))
+      )
+  }
+]
+
+/** Records grouped by their keys under each rule, for finding the candidates of a record. */
+export class BlockingIndex {
+  private readonly blocks: ReadonlyArray<Map<string, Array<number>>>
+
+  /** Blocks with more records than `maxBlock` are left out (and counted in `skippedBlocks`): a key that common carries no signal. */
+  constructor(
+    readonly records: ReadonlyArray<PreparedPerson>,
+    readonly rules: ReadonlyArray<BlockingRule> = blockingRules,
+    readonly maxBlock = 1000
+  ) {
+    this.blocks = rules.map((rule) => {
+      const block = new Map<string, Array<number>>()
+      records.forEach((record, index) => {
+        for (const key of rule.keys(record)) {
+          const members = block.get(key)
+          if (members === undefined) block.set(key, [index])
+          else members.push(index)
+        }
+      })
+      return block
+    })
+  }
+
+  get skippedBlocks(): number {
+    let skipped = 0
+    for (const block of this.blocks) for (const members of block.values()) if (members.length > this.maxBlock) skipped++
+    return skipped
+  }
+
+  /** The indexes of the records sharing a key with `query` under any rule. */
+  candidates(query: PreparedPerson): Set<number> {
+    const found = new Set<number>()
+    this.rules.forEach((rule, r) => {
+      for (const key of rule.keys(query)) {
+        const members = this.blocks[r]!.get(key)
+        if (members !== undefined && members.length <= this.maxBlock) for (const index of members) found.add(index)
+      }
+    })
+    return found
+  }
+
+  /** Every pair of records sharing a key under any rule, once, as `[i, j]` with i < j. */
+  pairs(): Array<readonly [number, number]> {
+    const seen = new Set<number>()
+    const pairs: Array<readonly [number, number]> = []
+    const n = this.records.length
+    for (const block of this.blocks) {
+      for (const members of block.values()) {
+        if (members.length > this.maxBlock) continue
+        for (let x = 0; x < members.length; x++) {
+          for (let y = x + 1; y < members.length; y++) {
+            const i = Math.min(members[x]!, members[y]!)
+            const j = Math.max(members[x]!, members[y]!)
+            if (i === j || seen.has(i * n + j)) continue
+            seen.add(i * n + j)
+            pairs.push([i, j])
+          }
+        }
+      }
+    }
+    return pairs
+  }
+}

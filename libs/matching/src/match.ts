@@ -1,0 +1,36 @@
+/**
+ * Scoring one query against its candidates: ranked by match weight, graded, explained. What
+ * `Patient/$match` answers, less the FHIR.
+ */
+import type { ExplainedScore, Scorer } from "./model"
+import type { PreparedPerson } from "./record"
+
+/** FHIR's match-grade codes. */
+export type MatchGrade = "certain" | "probable" | "possible"
+
+export interface Match {
+  readonly record: PreparedPerson
+  readonly grade: MatchGrade
+  readonly score: ExplainedScore
+}
+
+/**
+ * The candidates at `possible` or above, best first, at most `count`. The best is `certain` only
+ * when its probability clears the certain threshold and no other candidate reaches `possible`:
+ * two plausible people (twins, a father and son at one address) are never a certain answer.
+ */
+export function rankCandidates(scorer: Scorer, query: PreparedPerson, candidates: Iterable<PreparedPerson>, count = 10): Array<Match> {
+  const { certain, probable, possible } = scorer.model.thresholds
+  const scored: Array<{ record: PreparedPerson; weight: number; probability: number }> = []
+  for (const record of candidates) {
+    const score = scorer.score(query, record)
+    if (score.probability >= possible) scored.push({ record, ...score })
+  }
+  scored.sort((a, b) => b.weight - a.weight)
+  const unambiguous = scored.length === 1
+  return scored.slice(0, count).map(({ record, probability }, index) => ({
+    record,
+    grade: index === 0 && unambiguous && probability >= certain ? "certain" : probability >= probable ? "probable" : "possible",
+    score: scorer.explain(query, record)
+  }))
+}

@@ -1,0 +1,243 @@
+/**
+ * Training a model from the records themselves: u from randomly drawn pairs (almost all of which
+ * are different people), m and the share of matches by expectation–maximisation over the blocked
+ * pairs, started from the pairs that deterministic rules call matches. With labelled pairs from a
+ * data steward, m comes from the labelled matches and EM estimates the share of matches only.
+ */
+import { BlockingIndex, blockingRules, type BlockingRule } from "./blocking"
+import { comparisons as allComparisons, NO_EVIDENCE, type Comparison } from "./comparisons"
+import { DEFAULT_THRESHOLDS, MODEL_FORMAT, MODEL_FORMAT_VERSION, type MatchModel, type Thresholds } from "./model"
+import type { PreparedPerson } from "./record"
+
+export interface TrainingOptions {
+  /** The comparisons to use, by name (default: all of them). */
+  readonly comparisons?: ReadonlyArray<string>
+  readonly rules?: ReadonlyArray<BlockingRule>
+  readonly version?: string
+  /** Random pairs drawn to estimate u (default 1,000,000). */
+  readonly uSamplePairs?: number
+  readonly seed?: number
+  readonly maxIterations?: number
+  /** The share of true matches the deterministic rules are assumed to find, for EM's starting prior (default 0.5). */
+  readonly deterministicRecall?: number
+  readonly thresholds?: Thresholds
+}
+
+export interface LabelledPair {
+  readonly a: number
+  readonly b: number
+  readonly match: boolean
+}
+
+/** What training did, also kept in the model's `training`. */
+export interface TrainingReport {
+  readonly method: "unsupervised" | "labelled"
+  readonly records: number
+  readonly blockedPairs: number
+  readonly uSamplePairs: number
+  readonly deterministicPairs: number
+  readonly priorFromRules: number
+  readonly emIterations: number
+  readonly converged: boolean
+  /** The share of matches among blocked pairs that EM settled on. */
+  readonly blockedMatchShare: number
+}
+
+/** A small seeded generator (mulberry32), so a training run can be repeated exactly. */
+export function random(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+// Pairs with the same levels are counted together: EM then runs over a few hundred patterns, not millions of pairs.
+interface Pattern {
+  readonly levels: Int8Array
+  count: number
+}
+
+function patternsOf(
+  records: ReadonlyArray<PreparedPerson>,
+  comparisons: ReadonlyArray<Comparison>,
+  pairs: Iterable<readonly [number, number]>
+) {
+  const patterns = new Map<string, Pattern>()
+  for (const [i, j] of pairs) {
+    const levels = Int8Array.from(comparisons, (comparison) => comparison.compare(records[i]!, records[j]!))
+    const key = levels.join(",")
+    const pattern = patterns.get(key)
+    if (pattern === undefined) patterns.set(key, { levels, count: 1 })
+    else pattern.count++
+  }
+  return [...patterns.values()]
+}
+
+// Level shares with one pseudo-count a level, so no level is impossible.
+function shares(counts: ReadonlyArray<Float64Array>): Array<Float64Array> {
+  return counts.map((levels) => {
+    const total = levels.reduce((sum, count) => sum + count, 0) + levels.length
+    return levels.map((count) => (count + 1) / total)
+  })
+}
+
+function countLevels(patterns: ReadonlyArray<Pattern>, comparisons: ReadonlyArray<Comparison>, weightOf: (pattern: Pattern) => number) {
+  const counts = comparisons.map((comparison) => new Float64Array(comparison.levels.length))
+  for (const pattern of patterns) {
+    const weight = weightOf(pattern)
+    pattern.levels.forEach((level, k) => {
+      if (level !== NO_EVIDENCE) counts[k]![level]! += weight
+    })
+  }
+  return counts
+}
+
+function sampleU(records: ReadonlyArray<PreparedPerson>, comparisons: ReadonlyArray<Comparison>, pairs: number, seed: number) {
+  const next = random(seed)
+  const n = records.length
+  function* draws(): Generator<readonly [number, number]> {
+    for (let drawn = 0; drawn < pairs;) {
+      const i = Math.floor(next() * n)
+      const j = Math.floor(next() * n)
+      if (i === j) continue
+      drawn++
+      yield [i, j]
+    }
+  }
+  return shares(countLevels(patternsOf(records, comparisons, draws()), comparisons, (pattern) => pattern.count))
+}
+
+// The posterior probability that a pattern is a match, under m, u and the share of matches.
+function posterior(pattern: Pattern, m: ReadonlyArray<Float64Array>, u: ReadonlyArray<Float64Array>, share: number) {
+  let logRatio = Math.log(share / (1 - share))
+  pattern.levels.forEach((level, k) => {
+    if (level !== NO_EVIDENCE) logRatio += Math.log(m[k]![level]! / u[k]![level]!)
+  })
+  return 1 / (1 + Math.exp(-logRatio))
+}
+
+// A starting m that puts most of a match's weight on the best levels.
+const initialM = (comparisons: ReadonlyArray<Comparison>) =>
+  comparisons.map((comparison) => {
+    const levels = comparison.levels.length
+    const raw = Float64Array.from({ length: levels }, (_, l) => (l === levels - 1 ? 0.05 : 0.5 ** l))
+    const total = raw.reduce((sum, value) => sum + value, 0)
+    return raw.map((value) => value / total)
+  })
+
+function em(
+  patterns: ReadonlyArray<Pattern>,
+  comparisons: ReadonlyArray<Comparison>,
+  u: ReadonlyArray<Float64Array>,
+  start: { m: Array<Float64Array>; share: number; fixedM: boolean },
+  maxIterations: number
+) {
+  let { m, share } = start
+  const total = patterns.reduce((sum, pattern) => sum + pattern.count, 0)
+  for (let iteration = 1; iteration <= maxIterations; iteration++) {
+    const matchWeight = new Map(patterns.map((pattern) => [pattern, pattern.count * posterior(pattern, m, u, share)]))
+    const matches = [...matchWeight.values()].reduce((sum, weight) => sum + weight, 0)
+    const nextShare = Math.min(Math.max(matches / total, 1e-9), 1 - 1e-9)
+    const nextM = start.fixedM ? m : shares(countLevels(patterns, comparisons, (pattern) => matchWeight.get(pattern)!))
+    let change = Math.abs(nextShare - share)
+    nextM.forEach((levels, k) => levels.forEach((value, l) => (change = Math.max(change, Math.abs(value - m[k]![l]!)))))
+    m = nextM
+    share = nextShare
+    if (change < 1e-6) return { m, share, iterations: iteration, converged: true }
+  }
+  return { m, share, iterations: maxIterations, converged: false }
+}
+
+// Pairs any of these would call the same person without a model: the start of EM's prior.
+function deterministicMatch(a: PreparedPerson, b: PreparedPerson): boolean {
+  if (a.nhsNumber?.valid === true && a.nhsNumber.value === b.nhsNumber?.value) return true
+  if (a.birthDate === null || a.birthDate.digits !== b.birthDate?.digits) return false
+  if (a.localIdentifier !== null && a.localIdentifier === b.localIdentifier) return true
+  return a.names.some((x) =>
+    b.names.some((y) => x.forename !== null && x.forename === y.forename && x.surname !== null && x.surname === y.surname)
+  )
+}
+
+function train(records: ReadonlyArray<PreparedPerson>, options: TrainingOptions, labelled: ReadonlyArray<LabelledPair> | undefined) {
+  const names = options.comparisons ?? [...allComparisons.keys()]
+  const comparisons = names.map((name) => {
+    const comparison = allComparisons.get(name)
+    if (comparison === undefined) throw new Error(`unknown comparison '${name}'`)
+    return comparison
+  })
+  const n = records.length
+  const allPairs = (n * (n - 1)) / 2
+  const uSamplePairs = options.uSamplePairs ?? 1_000_000
+  const u = sampleU(records, comparisons, uSamplePairs, options.seed ?? 1)
+
+  const blocked = new BlockingIndex(records, options.rules ?? blockingRules).pairs()
+  const deterministicPairs = blocked.filter(([i, j]) => deterministicMatch(records[i]!, records[j]!)).length
+  const priorFromRules = Math.max(deterministicPairs / (options.deterministicRecall ?? 0.5), 1) / allPairs
+  const patterns = patternsOf(records, comparisons, blocked)
+  const startShare = Math.min(Math.max((priorFromRules * allPairs) / Math.max(blocked.length, 1), 1e-6), 0.5)
+
+  const m =
+    labelled === undefined
+      ? initialM(comparisons)
+      : shares(
+          countLevels(
+            patternsOf(
+              records,
+              comparisons,
+              labelled.filter((pair) => pair.match).map((pair) => [pair.a, pair.b] as const)
+            ),
+            comparisons,
+            (pattern) => pattern.count
+          )
+        )
+  const fitted = em(patterns, comparisons, u, { m, share: startShare, fixedM: labelled !== undefined }, options.maxIterations ?? 200)
+  // The share of matches among blocked pairs, spread over all pairs: blocking is built to miss few.
+  const prior = Math.min(Math.max((fitted.share * blocked.length) / allPairs, 1e-12), 0.5)
+
+  const report: TrainingReport = {
+    method: labelled === undefined ? "unsupervised" : "labelled",
+    records: n,
+    blockedPairs: blocked.length,
+    uSamplePairs,
+    deterministicPairs,
+    priorFromRules,
+    emIterations: fitted.iterations,
+    converged: fitted.converged,
+    blockedMatchShare: fitted.share
+  }
+  const trainedAt = new Date().toISOString()
+  const model: MatchModel = {
+    format: MODEL_FORMAT,
+    formatVersion: MODEL_FORMAT_VERSION,
+    version: options.version ?? `${report.method}-${trainedAt}`,
+    trainedAt,
+    training: { ...report },
+    prior,
+    comparisons: comparisons.map((comparison, k) => ({
+      name: comparison.name,
+      levels: comparison.levels.map((level, l) => ({
+        name: level.name,
+        m: fitted.m[k]![l]!,
+        u: u[k]![l]!,
+        ...(l === 0 && comparison.termFrequency !== undefined ? { termFrequency: true } : {})
+      }))
+    })),
+    thresholds: options.thresholds ?? DEFAULT_THRESHOLDS
+  }
+  return { model, report }
+}
+
+/** Trains a model on unlabelled records. */
+export const trainUnsupervised = (records: ReadonlyArray<PreparedPerson>, options: TrainingOptions = {}) =>
+  train(records, options, undefined)
+
+/** Trains a model with m taken from pairs a data steward labelled (indexes into `records`). */
+export const trainWithLabels = (
+  records: ReadonlyArray<PreparedPerson>,
+  labelled: ReadonlyArray<LabelledPair>,
+  options: TrainingOptions = {}
+) => train(records, options, labelled)
