@@ -8,6 +8,8 @@ import type { PreparedPerson } from "./record"
 export interface BlockingRule {
   readonly name: string
   readonly description: string
+  /** The comparisons this rule's keys come from: training cannot learn their m from the pairs it finds. */
+  readonly uses: ReadonlyArray<string>
   /** The record's keys under this rule; records sharing one are candidates. */
   readonly keys: (record: PreparedPerson) => ReadonlyArray<string>
 }
@@ -18,36 +20,56 @@ export const blockingRules: ReadonlyArray<BlockingRule> = [
   {
     name: "nhs-number",
     description: "the same valid NHS number",
+    uses: ["nhsNumber"],
     keys: (r) => (r.nhsNumber?.valid === true ? [r.nhsNumber.value] : [])
   },
   {
     name: "local-identifier",
     description: "the same local identifier",
+    uses: ["localIdentifier"],
     keys: (r) => (r.localIdentifier === null ? [] : [r.localIdentifier])
   },
   {
     name: "birth-date",
     description: "the same birth date",
+    uses: ["birthDate"],
     keys: (r) => (r.birthDate === null ? [] : [r.birthDate.digits])
   },
   {
     name: "postcode",
     description: "the same postcode, current or earlier",
+    uses: ["postcode"],
     keys: (r) => unique(r.postcodes.map((code) => code.unit))
   },
   {
     name: "surname-sound-birth-year",
     description: "a surname sounding the same (Double Metaphone) and the same birth year",
+    uses: ["surname", "birthDate"],
     keys: (r) =>
       r.birthDate === null ? [] : unique(r.names.flatMap((name) => name.surnameSounds.map((code) => `${code} ${r.birthDate!.year}`)))
   },
   {
     name: "names-either-order",
     description: "the same forename and surname, in either order",
+    uses: ["forename", "surname"],
     keys: (r) =>
       unique(
         r.names.flatMap((name) => (name.forename === null || name.surname === null ? [] : [[name.forename, name.surname].sort().join("|")]))
       )
+  },
+  {
+    name: "surname-forename-initial",
+    description: "the same surname and forename initial",
+    uses: ["forename", "surname"],
+    keys: (r) =>
+      unique(r.names.flatMap((name) => (name.forename === null || name.surname === null ? [] : [`${name.surname}|${name.forename[0]}`])))
+  },
+  {
+    name: "forename-surname-initial",
+    description: "the same forename and surname initial",
+    uses: ["forename", "surname"],
+    keys: (r) =>
+      unique(r.names.flatMap((name) => (name.forename === null || name.surname === null ? [] : [`${name.forename}|${name.surname[0]}`])))
   }
 ]
 

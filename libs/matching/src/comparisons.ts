@@ -60,9 +60,12 @@ function fuzzyNameLevel(a: string, b: string, aSounds: ReadonlyArray<string>, bS
   return -2
 }
 
-// Forename and surname written the other way round, in one record or the other.
+const SWAP_SIMILARITY = 0.92
+const alike = (a: string | null, b: string | null) => a !== null && b !== null && (a === b || jaroWinkler(a, b) >= SWAP_SIMILARITY)
+
+// Forename and surname written the other way round (each perhaps with a typo), in one record or the other.
 const swapped = (a: PreparedName, b: PreparedName) =>
-  a.forename !== null && a.surname !== null && a.forename !== a.surname && a.forename === b.surname && a.surname === b.forename
+  a.forename !== a.surname && a.forename !== b.forename && alike(a.forename, b.surname) && alike(a.surname, b.forename)
 
 const nameLevels = (table: string) => [
   level("exact", "the same after case and diacritic folding"),
@@ -77,7 +80,7 @@ export const forename: Comparison = {
   name: "forename",
   levels: [
     ...nameLevels("forename"),
-    level("swapped", "forename and surname swapped"),
+    level("swapped", "forename and surname swapped (each the same or Jaro–Winkler at least 0.92)"),
     level("other-given-name", "a given name in common (a middle name used as the forename)"),
     ELSE
   ],

@@ -14,7 +14,7 @@ export interface TrainingOptions {
   readonly comparisons?: ReadonlyArray<string>
   readonly rules?: ReadonlyArray<BlockingRule>
   readonly version?: string
-  /** Random pairs drawn to estimate u (default 1,000,000). */
+  /** Random pairs drawn to estimate u (default 300,000). */
   readonly uSamplePairs?: number
   readonly seed?: number
   readonly maxIterations?: number
@@ -37,6 +37,15 @@ export interface TrainingReport {
   readonly uSamplePairs: number
   readonly deterministicPairs: number
   readonly priorFromRules: number
+  /** The EM sessions that learnt m, one a blocking rule. */
+  readonly sessions: ReadonlyArray<{
+    readonly rule: string
+    readonly pairs: number
+    readonly iterations: number
+    readonly converged: boolean
+    readonly matchShare: number
+  }>
+  /** The final EM for the prior. */
   readonly emIterations: number
   readonly converged: boolean
   /** The share of matches among blocked pairs that EM settled on. */
@@ -162,39 +171,93 @@ function deterministicMatch(a: PreparedPerson, b: PreparedPerson): boolean {
   )
 }
 
-function train(records: ReadonlyArray<PreparedPerson>, options: TrainingOptions, labelled: ReadonlyArray<LabelledPair> | undefined) {
-  const names = options.comparisons ?? [...allComparisons.keys()]
-  const comparisons = names.map((name) => {
+function resolve(names: ReadonlyArray<string>): Array<Comparison> {
+  return names.map((name) => {
     const comparison = allComparisons.get(name)
     if (comparison === undefined) throw new Error(`unknown comparison '${name}'`)
     return comparison
   })
+}
+
+/**
+ * m by EM in sessions, one a blocking rule, as Splink does: the pairs a rule finds agree on the
+ * comparisons its keys come from whether they match or not, so a session learns m only for the
+ * other comparisons; each comparison's m is the mean over the sessions that learnt it.
+ */
+function emSessions(
+  records: ReadonlyArray<PreparedPerson>,
+  comparisons: ReadonlyArray<Comparison>,
+  u: ReadonlyArray<Float64Array>,
+  rules: ReadonlyArray<BlockingRule>,
+  maxIterations: number
+) {
+  const sums = comparisons.map((comparison) => new Float64Array(comparison.levels.length))
+  const sessions = new Array<number>(comparisons.length).fill(0)
+  const report: Array<{ rule: string; pairs: number; iterations: number; converged: boolean; matchShare: number }> = []
+  for (const rule of rules) {
+    const learnt = comparisons.flatMap((comparison, k) => (rule.uses.includes(comparison.name) ? [] : [k]))
+    const pairs = new BlockingIndex(records, [rule]).pairs()
+    if (pairs.length === 0 || learnt.length === 0) continue
+    const session = learnt.map((k) => comparisons[k]!)
+    const deterministic = pairs.filter(([i, j]) => deterministicMatch(records[i]!, records[j]!)).length
+    const start = { m: initialM(session), share: Math.min(Math.max(deterministic / pairs.length, 0.01), 0.9), fixedM: false }
+    const fitted = em(
+      patternsOf(records, session, pairs),
+      session,
+      learnt.map((k) => u[k]!),
+      start,
+      maxIterations
+    )
+    learnt.forEach((k, s) => {
+      sessions[k]!++
+      fitted.m[s]!.forEach((value, l) => (sums[k]![l]! += value))
+    })
+    report.push({
+      rule: rule.name,
+      pairs: pairs.length,
+      iterations: fitted.iterations,
+      converged: fitted.converged,
+      matchShare: fitted.share
+    })
+  }
+  const fallback = initialM(comparisons)
+  const m = sums.map((levels, k) => (sessions[k] === 0 ? fallback[k]! : levels.map((value) => value / sessions[k]!)))
+  return { m, report }
+}
+
+function train(records: ReadonlyArray<PreparedPerson>, options: TrainingOptions, labelled: ReadonlyArray<LabelledPair> | undefined) {
+  const comparisons = resolve(options.comparisons ?? [...allComparisons.keys()])
+  const rules = options.rules ?? blockingRules
+  const maxIterations = options.maxIterations ?? 200
   const n = records.length
   const allPairs = (n * (n - 1)) / 2
-  const uSamplePairs = options.uSamplePairs ?? 1_000_000
+  const uSamplePairs = options.uSamplePairs ?? 300_000
   const u = sampleU(records, comparisons, uSamplePairs, options.seed ?? 1)
 
-  const blocked = new BlockingIndex(records, options.rules ?? blockingRules).pairs()
+  const { m, report: sessions } =
+    labelled === undefined
+      ? emSessions(records, comparisons, u, rules, maxIterations)
+      : {
+          m: shares(
+            countLevels(
+              patternsOf(
+                records,
+                comparisons,
+                labelled.filter((pair) => pair.match).map((pair) => [pair.a, pair.b] as const)
+              ),
+              comparisons,
+              (pattern) => pattern.count
+            )
+          ),
+          report: []
+        }
+
+  // The prior: EM with m and u fixed over all blocked pairs, started from the pairs deterministic rules call matches.
+  const blocked = new BlockingIndex(records, rules).pairs()
   const deterministicPairs = blocked.filter(([i, j]) => deterministicMatch(records[i]!, records[j]!)).length
   const priorFromRules = Math.max(deterministicPairs / (options.deterministicRecall ?? 0.5), 1) / allPairs
-  const patterns = patternsOf(records, comparisons, blocked)
   const startShare = Math.min(Math.max((priorFromRules * allPairs) / Math.max(blocked.length, 1), 1e-6), 0.5)
-
-  const m =
-    labelled === undefined
-      ? initialM(comparisons)
-      : shares(
-          countLevels(
-            patternsOf(
-              records,
-              comparisons,
-              labelled.filter((pair) => pair.match).map((pair) => [pair.a, pair.b] as const)
-            ),
-            comparisons,
-            (pattern) => pattern.count
-          )
-        )
-  const fitted = em(patterns, comparisons, u, { m, share: startShare, fixedM: labelled !== undefined }, options.maxIterations ?? 200)
+  const fitted = em(patternsOf(records, comparisons, blocked), comparisons, u, { m, share: startShare, fixedM: true }, maxIterations)
   // The share of matches among blocked pairs, spread over all pairs: blocking is built to miss few.
   const prior = Math.min(Math.max((fitted.share * blocked.length) / allPairs, 1e-12), 0.5)
 
@@ -205,6 +268,7 @@ function train(records: ReadonlyArray<PreparedPerson>, options: TrainingOptions,
     uSamplePairs,
     deterministicPairs,
     priorFromRules,
+    sessions,
     emIterations: fitted.iterations,
     converged: fitted.converged,
     blockedMatchShare: fitted.share
@@ -221,7 +285,7 @@ function train(records: ReadonlyArray<PreparedPerson>, options: TrainingOptions,
       name: comparison.name,
       levels: comparison.levels.map((level, l) => ({
         name: level.name,
-        m: fitted.m[k]![l]!,
+        m: m[k]![l]!,
         u: u[k]![l]!,
         ...(l === 0 && comparison.termFrequency !== undefined ? { termFrequency: true } : {})
       }))
