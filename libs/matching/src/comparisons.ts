@@ -75,13 +75,17 @@ const nameLevels = (table: string) => [
   level("jaro-winkler-0.80", "Jaro–Winkler similarity at least 0.80")
 ]
 
-/** The forename; a swap of forename and surname counts here (and gives the surname no evidence). */
+/**
+ * The forename; a swap of forename and surname counts here (and gives the surname no evidence), and
+ * so does a forename written as the other record's surname.
+ */
 export const forename: Comparison = {
   name: "forename",
   levels: [
     ...nameLevels("forename"),
     level("swapped", "forename and surname swapped (each the same or Jaro–Winkler at least 0.92)"),
     level("other-given-name", "a given name in common (a middle name used as the forename)"),
+    level("crossed", "one record's forename is the other's surname (Rhys Owen, Owen Davies)"),
     ELSE
   ],
   compare: (a, b) =>
@@ -91,7 +95,8 @@ export const forename: Comparison = {
       if (swapped(x, y)) return 5
       const fuzzy = fuzzyNameLevel(x.forename, y.forename, x.forenameSounds, y.forenameSounds, forenameEquivalences)
       if (fuzzy >= 0) return fuzzy
-      return shareAny(x.given, y.given) ? 6 : 7
+      if (shareAny(x.given, y.given)) return 6
+      return alike(x.forename, y.surname) || alike(x.surname, y.forename) ? 7 : 8
     }),
   termFrequency: {
     values: (record) => record.names.flatMap((name) => (name.forename === null ? [] : [name.forename])),
