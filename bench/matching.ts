@@ -4,7 +4,7 @@
 // deduplication, and Hit@1 and the precision and coverage of `certain` answers of one-query
 // linkage, against the issue's targets. See docs/matching.md.
 //
-//   bun bench/matching.ts [--fixtures DIR] [--json FILE]
+//   bun bench/matching.ts [--fixtures DIR] [--json FILE]     (DIR default: $FFYNNON_SHARED_DIR/fixtures/matching)
 import {
   evaluateDeduplication,
   evaluateLinkage,
@@ -28,7 +28,9 @@ import { parseArgs } from "node:util"
 import { machineInfo } from "./report.ts"
 
 const { values } = parseArgs({ options: { fixtures: { type: "string" }, json: { type: "string" } } })
-const fixtures = resolve(values.fixtures ?? join(import.meta.dir, "..", "..", "..", "shared", "fixtures", "matching"))
+// `../shared` beside the repository, or `$FFYNNON_SHARED_DIR`, as the tests find it.
+const shared = process.env.FFYNNON_SHARED_DIR ?? join(import.meta.dir, "..", "..", "shared")
+const fixtures = resolve(values.fixtures ?? join(shared, "fixtures", "matching"))
 const RESTRICTED = ["forename", "surname", "birthDate", "postcode"]
 
 interface Row {
