@@ -6,6 +6,7 @@
 //
 //   bun bench/matching.ts [--fixtures DIR] [--json FILE]     (DIR default: $FFYNNON_SHARED_DIR/fixtures/matching)
 import {
+  BlockingIndex,
   evaluateDeduplication,
   evaluateLinkage,
   linkageSplit,
@@ -38,6 +39,9 @@ interface Row {
   readonly method: string
   readonly records: number
   readonly trainSeconds: number
+  /** Microseconds to prepare a record, and to score a blocked pair (weight and probability, no explanation). */
+  readonly prepareMicros: number
+  readonly scoreMicros: number
   readonly model: MatchModel
   readonly dedupe: ReturnType<typeof evaluateDeduplication>
   readonly linkage: ReturnType<typeof evaluateLinkage>
@@ -48,13 +52,19 @@ function evaluate(
   dataset: Dataset,
   options: { comparisons?: ReadonlyArray<string>; labels?: ReadonlyArray<LabelledPair> } = {}
 ): Row {
+  const preparing = performance.now()
   const records = dataset.records.map(preparePerson)
+  const prepareMicros = ((performance.now() - preparing) * 1000) / records.length
   const started = performance.now()
   const trainingOptions = { version: name, ...(options.comparisons === undefined ? {} : { comparisons: options.comparisons }) }
   const { model } =
     options.labels === undefined ? trainUnsupervised(records, trainingOptions) : trainWithLabels(records, options.labels, trainingOptions)
   const trainSeconds = (performance.now() - started) / 1000
   const scorer = Scorer.make(model, termFrequencies(records))
+  const pairs = new BlockingIndex(records).pairs()
+  const scoring = performance.now()
+  for (const [i, j] of pairs) scorer.score(records[i]!, records[j]!)
+  const scoreMicros = ((performance.now() - scoring) * 1000) / pairs.length
   const split = linkageSplit(records, dataset.truth)
   const linkageScorer = Scorer.make(model, termFrequencies(split.index))
   return {
@@ -62,6 +72,8 @@ function evaluate(
     method: options.labels === undefined ? "EM" : "labels",
     records: records.length,
     trainSeconds,
+    prepareMicros,
+    scoreMicros,
     model,
     dedupe: evaluateDeduplication(scorer, records, dataset.truth),
     linkage: evaluateLinkage(linkageScorer, split.index, split.indexTruth, split.queries, split.queryTruth)
@@ -105,12 +117,15 @@ const header = [
   "training",
   "records",
   "train s",
+  "µs/record",
+  "µs/pair",
   "blocked pairs",
   "blocking recall",
   "precision",
   "recall",
   "F1",
   "B³ F1",
+  "calibration error",
   "Hit@1",
   "certain precision",
   "certain coverage",
@@ -121,12 +136,15 @@ const table = rows.map((row) => [
   row.method,
   String(row.records),
   number(row.trainSeconds, 1),
+  number(row.prepareMicros, 1),
+  number(row.scoreMicros, 1),
   String(row.dedupe.blockedPairs),
   number(row.dedupe.blockingRecall),
   number(row.dedupe.pairwise.precision),
   number(row.dedupe.pairwise.recall),
   number(row.dedupe.pairwise.f1),
   number(row.dedupe.bcubed.f1),
+  number(row.dedupe.calibrationError),
   number(row.linkage.hitAt1),
   number(row.linkage.certainPrecision),
   number(row.linkage.certainCoverage),

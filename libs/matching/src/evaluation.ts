@@ -67,8 +67,25 @@ export function bcubed(predicted: ArrayLike<number>, truth: ReadonlyArray<string
   return { precision, recall, f1: f1(precision, recall) }
 }
 
+/**
+ * Expected calibration error: pairs in ten bins of predicted probability; the mean gap between a
+ * bin's mean probability and its share of true matches, weighted by the bin's size. 0 is perfect.
+ */
+export function calibrationError(probabilities: ReadonlyArray<number>, matches: ReadonlyArray<boolean>): number {
+  const bins = Array.from({ length: 10 }, () => ({ pairs: 0, predicted: 0, matches: 0 }))
+  probabilities.forEach((probability, k) => {
+    const bin = bins[Math.min(9, Math.floor(probability * 10))]!
+    bin.pairs++
+    bin.predicted += probability
+    if (matches[k]) bin.matches++
+  })
+  return bins.reduce((sum, bin) => sum + Math.abs(bin.predicted - bin.matches), 0) / Math.max(probabilities.length, 1)
+}
+
 export interface DeduplicationResult {
   readonly blockedPairs: number
+  /** Expected calibration error of the blocked pairs' probabilities (see `calibrationError`). */
+  readonly calibrationError: number
   readonly blockingRecall: number
   readonly pairwise: PairwiseMetrics
   readonly bcubed: PairwiseMetrics
@@ -82,9 +99,14 @@ export function evaluateDeduplication(
   threshold = scorer.model.thresholds.possible
 ): DeduplicationResult {
   const blocked = new BlockingIndex(records).pairs()
-  const links = blocked.filter(([i, j]) => scorer.score(records[i]!, records[j]!).probability >= threshold)
+  const probabilities = blocked.map(([i, j]) => scorer.score(records[i]!, records[j]!).probability)
+  const links = blocked.filter((_, k) => probabilities[k]! >= threshold)
   return {
     blockedPairs: blocked.length,
+    calibrationError: calibrationError(
+      probabilities,
+      blocked.map(([i, j]) => truth[i] === truth[j])
+    ),
     blockingRecall: ratio(blocked.filter(([i, j]) => truth[i] === truth[j]).length, truePairCount(truth)),
     pairwise: pairwise(links, truth),
     bcubed: bcubed(clusters(records.length, links), truth)
