@@ -45,6 +45,8 @@ export interface TrainingReport {
     readonly converged: boolean
     readonly matchShare: number
   }>
+  /** Levels no sampled or blocked pair reached, made neutral (weight 0). */
+  readonly unobserved: ReadonlyArray<string>
   /** The final EM for the prior. */
   readonly emIterations: number
   readonly converged: boolean
@@ -117,7 +119,7 @@ function sampleU(records: ReadonlyArray<PreparedPerson>, comparisons: ReadonlyAr
       yield [i, j]
     }
   }
-  return shares(countLevels(patternsOf(records, comparisons, draws()), comparisons, (pattern) => pattern.count))
+  return countLevels(patternsOf(records, comparisons, draws()), comparisons, (pattern) => pattern.count)
 }
 
 // The posterior probability that a pattern is a match, under m, u and the share of matches.
@@ -232,7 +234,8 @@ function train(records: ReadonlyArray<PreparedPerson>, options: TrainingOptions,
   const n = records.length
   const allPairs = (n * (n - 1)) / 2
   const uSamplePairs = options.uSamplePairs ?? 300_000
-  const u = sampleU(records, comparisons, uSamplePairs, options.seed ?? 1)
+  const uCounts = sampleU(records, comparisons, uSamplePairs, options.seed ?? 1)
+  const u = shares(uCounts)
 
   const { m, report: sessions } =
     labelled === undefined
@@ -257,7 +260,20 @@ function train(records: ReadonlyArray<PreparedPerson>, options: TrainingOptions,
   const deterministicPairs = blocked.filter(([i, j]) => deterministicMatch(records[i]!, records[j]!)).length
   const priorFromRules = Math.max(deterministicPairs / (options.deterministicRecall ?? 0.5), 1) / allPairs
   const startShare = Math.min(Math.max((priorFromRules * allPairs) / Math.max(blocked.length, 1), 1e-6), 0.5)
-  const fitted = em(patternsOf(records, comparisons, blocked), comparisons, u, { m, share: startShare, fixedM: true }, maxIterations)
+  const patterns = patternsOf(records, comparisons, blocked)
+  // A level no pair reached (a postcode sector in data without UK postcodes) would get its weight
+  // from the pseudo-counts alone: it is made neutral instead (m = u).
+  const blockedCounts = countLevels(patterns, comparisons, (pattern) => pattern.count)
+  const unobserved: Array<string> = []
+  comparisons.forEach((comparison, k) =>
+    comparison.levels.forEach((level, l) => {
+      if (uCounts[k]![l] === 0 && blockedCounts[k]![l] === 0) {
+        m[k]![l] = u[k]![l]!
+        unobserved.push(`${comparison.name}.${level.name}`)
+      }
+    })
+  )
+  const fitted = em(patterns, comparisons, u, { m, share: startShare, fixedM: true }, maxIterations)
   // The share of matches among blocked pairs, spread over all pairs: blocking is built to miss few.
   const prior = Math.min(Math.max((fitted.share * blocked.length) / allPairs, 1e-12), 0.5)
 
@@ -269,6 +285,7 @@ function train(records: ReadonlyArray<PreparedPerson>, options: TrainingOptions,
     deterministicPairs,
     priorFromRules,
     sessions,
+    unobserved,
     emIterations: fitted.iterations,
     converged: fitted.converged,
     blockedMatchShare: fitted.share
