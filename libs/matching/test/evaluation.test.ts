@@ -4,6 +4,7 @@ import { join } from "node:path"
 import { readFebrl, restrictToNamesBirthDatePostcode, type Dataset } from "../src/datasets"
 import { bcubed, clusters, evaluateDeduplication, evaluateLinkage, linkageSplit, pairwise } from "../src/evaluation"
 import { Scorer, termFrequencies } from "../src/model"
+import { syntheticPopulation } from "../src/population"
 import { preparePerson } from "../src/record"
 import { trainUnsupervised } from "../src/train"
 
@@ -72,5 +73,26 @@ describe.skipIf(!hasFebrl)("evaluation on FEBRL, trained without labels (the iss
       "postcode"
     ])
     expect(result.pairwise.f1).toBeGreaterThanOrEqual(0.98)
+  })
+})
+
+describe("evaluation on the synthetic Welsh population (the issue's query targets, at small scale)", () => {
+  it("finds the right person, says certain only when right, and is not confident about strangers", () => {
+    const population = syntheticPopulation({ people: 3000 })
+    const training = population.training.map(preparePerson)
+    const { model } = trainUnsupervised(training)
+    const index = population.index.map(preparePerson)
+    const result = evaluateLinkage(
+      Scorer.make(model, termFrequencies(index)),
+      index,
+      population.indexTruth,
+      population.queries.map(preparePerson),
+      population.queryTruth
+    )
+    expect(result.absentQueries).toBeGreaterThan(250)
+    expect(result.hitAt1).toBeGreaterThanOrEqual(0.97)
+    expect(result.certainCoverage).toBeGreaterThanOrEqual(0.8)
+    expect(result.wrongCertain).toBe(0)
+    expect(result.absentConfident).toBeLessThanOrEqual(0.005)
   })
 })

@@ -5,10 +5,11 @@ import { rankCandidates } from "../src/match"
 import { decodeModel, Scorer, termFrequencies, type MatchModel } from "../src/model"
 import { preparePerson, type Person } from "../src/record"
 import { trainUnsupervised, trainWithLabels } from "../src/train"
-import { syntheticPopulation } from "./synthetic"
+import { syntheticPopulation } from "../src/population"
 
-const population = syntheticPopulation(1500)
-const records = population.records.map(preparePerson)
+const population = syntheticPopulation({ people: 1500, duplicateShare: 0.5 })
+const truth = population.trainingTruth
+const records = population.training.map(preparePerson)
 const { model, report } = trainUnsupervised(records, { version: "test" })
 const scorer = Scorer.make(model, termFrequencies(records))
 const weightOf = (comparison: string, level: string) => {
@@ -34,7 +35,7 @@ describe("unsupervised training", () => {
 
   it("estimates a prior near the true share of matching pairs", () => {
     const sizes = new Map<string, number>()
-    for (const person of population.truth) sizes.set(person, (sizes.get(person) ?? 0) + 1)
+    for (const person of truth) sizes.set(person, (sizes.get(person) ?? 0) + 1)
     const truePairs = [...sizes.values()].reduce((sum, size) => sum + (size * (size - 1)) / 2, 0)
     const allPairs = (records.length * (records.length - 1)) / 2
     expect(model.prior / (truePairs / allPairs)).toBeGreaterThan(0.7)
@@ -49,16 +50,19 @@ describe("unsupervised training", () => {
       const bin = probability >= 0.9 ? bins.high : probability < 0.1 ? bins.low : undefined
       if (bin === undefined) continue
       bin.pairs++
-      if (population.truth[i] === population.truth[j]) bin.matches++
+      if (truth[i] === truth[j]) bin.matches++
     }
     expect(bins.high.pairs).toBeGreaterThan(500)
-    expect(bins.high.matches / bins.high.pairs).toBeGreaterThan(0.97)
+    // Not higher: twins, a father and son at one address, agree on everything but forename or birth
+    // date, and independent comparisons count the shared home several times over (postcode,
+    // address, practice). That is why a `certain` answer also needs no other candidate close.
+    expect(bins.high.matches / bins.high.pairs).toBeGreaterThan(0.92)
     expect(bins.low.matches / bins.low.pairs).toBeLessThan(0.03)
   })
 
   it("learns m from labelled pairs when a data steward has them", () => {
     const pairs = new BlockingIndex(records).pairs().slice(0, 3000)
-    const labelled = pairs.map(([a, b]) => ({ a, b, match: population.truth[a] === population.truth[b] }))
+    const labelled = pairs.map(([a, b]) => ({ a, b, match: truth[a] === truth[b] }))
     const supervised = trainWithLabels(records, labelled, { version: "labelled" })
     expect(supervised.report.method).toBe("labelled")
     const exact = supervised.model.comparisons.find((c) => c.name === "birthDate")!.levels[0]!
