@@ -142,19 +142,13 @@ export class Scorer {
   }
 
   private adjustment(index: number, a: PreparedPerson, b: PreparedPerson): number {
-    const comparison = this.comparisons[index]
-    const counts = this.frequencies?.counts.get(comparison?.name ?? "")
-    const value = comparison?.termFrequency?.agreed(a, b)
-    if (counts === undefined || value === undefined || this.frequencies === undefined) return 0
+    const comparison = this.comparisons[index]!
+    const counts = this.frequencies?.counts.get(comparison.name)
+    const value = comparison.termFrequency?.agreed(a, b)
+    if (this.frequencies === undefined || counts === undefined || value === undefined) return 0
     // A value the index has not seen counts as seen once: rare, not infinitely informative.
-    const frequency = Math.max(counts.get(value) ?? 1, 1) / Math.max(this.frequencies.records, 1)
-    return Math.log2((this.exactU[index] ?? 1) / frequency)
-  }
-
-  /** The levels reached, one a comparison (NO_EVIDENCE for none): what training counts. */
-  levels(a: PreparedPerson, b: PreparedPerson, into = new Int8Array(this.comparisons.length)): Int8Array {
-    for (let i = 0; i < this.comparisons.length; i++) into[i] = this.comparisons[i]!.compare(a, b)
-    return into
+    const frequency = (counts.get(value) ?? 1) / Math.max(this.frequencies.records, 1)
+    return Math.log2(this.exactU[index]! / frequency)
   }
 
   /** The match weight and probability of a pair, without the explanation (the cheap path for batches). */
