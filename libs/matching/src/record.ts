@@ -64,13 +64,23 @@ export interface PreparedPerson {
 // Double Metaphone's two codes, without empties and duplicates.
 const sounds = (text: string): ReadonlyArray<string> => [...new Set(doubleMetaphone(text.replace(/ /g, "")))].filter((code) => code !== "")
 
+/**
+ * Jaro–Winkler costs the product of two lengths, so folded values are cut to this many characters:
+ * a name of thousands of characters cannot make scoring slow, whatever the caller let through.
+ */
+export const MAX_VALUE_LENGTH = 100
+const foldBounded = (text: string) =>
+  fold(text.slice(0, 4 * MAX_VALUE_LENGTH))
+    .slice(0, MAX_VALUE_LENGTH)
+    .trim()
+
 const nonEmpty = (text: string | undefined): string | null => {
-  const folded = text === undefined ? "" : fold(text)
-  return folded === "" ? null : folded
+  const value = text === undefined ? "" : foldBounded(text)
+  return value === "" ? null : value
 }
 
 function prepareName(name: PersonName): PreparedName | null {
-  const given = (name.given ?? []).flatMap((part) => fold(part).split(" ")).filter((word) => word !== "")
+  const given = (name.given ?? []).flatMap((part) => foldBounded(part).split(" ")).filter((word) => word !== "")
   const forename = given[0] ?? null
   const surname = nonEmpty(name.family)
   if (forename === null && surname === null) return null
@@ -87,7 +97,7 @@ function prepareName(name: PersonName): PreparedName | null {
 const HOUSE_NUMBER = /^(\d+[a-z]?) (.+)$/
 
 function prepareAddress(address: PersonAddress): PreparedAddress | null {
-  const lines = (address.lines ?? []).map(fold).filter((line) => line !== "")
+  const lines = (address.lines ?? []).map(foldBounded).filter((line) => line !== "")
   for (const line of lines) {
     const numbered = HOUSE_NUMBER.exec(line)
     if (numbered !== null) return { houseNumber: numbered[1] ?? null, street: numbered[2] ?? "" }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { fold, isValidNhsNumber, parseBirthDate, parseNhsNumber, parsePostcode, parseSex } from "../src/normalise"
-import { preparePerson } from "../src/record"
+import { MAX_VALUE_LENGTH, preparePerson } from "../src/record"
 
 describe("fold", () => {
   it("folds case and Welsh diacritics, keeping letters", () => {
@@ -10,6 +10,17 @@ describe("fold", () => {
     expect(fold("O'Brien")).toBe("obrien")
     expect(fold("Jones-Evans")).toBe("jones evans")
     expect(fold("  ap  Hywel ")).toBe("ap hywel")
+  })
+
+  it("bounds the work a huge value can cause", () => {
+    const prepared = preparePerson({
+      id: "1",
+      names: [{ given: ["Dafydd".repeat(2000)], family: "ap ".repeat(5000) }],
+      addresses: [{ lines: ["1 " + "Heol ".repeat(4000)] }]
+    })
+    expect(prepared.names[0]?.forename?.length).toBe(MAX_VALUE_LENGTH)
+    expect(prepared.names[0]?.surname?.length).toBeLessThanOrEqual(MAX_VALUE_LENGTH)
+    expect(prepared.addresses[0]?.street.length).toBeLessThanOrEqual(MAX_VALUE_LENGTH)
   })
 
   it("keeps the original value on the record", () => {
