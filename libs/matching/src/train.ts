@@ -1,8 +1,8 @@
 /**
  * Training a model from the records themselves: u from randomly drawn pairs (almost all of which
- * are different people), m and the share of matches by expectation–maximisation over the blocked
- * pairs, started from the pairs that deterministic rules call matches. With labelled pairs from a
- * data steward, m comes from the labelled matches and EM estimates the share of matches only.
+ * are different people), m by expectation–maximisation in one session per blocking rule, and the
+ * prior by EM with m fixed over all blocked pairs, started from the pairs that deterministic rules
+ * call matches. With labelled pairs from a data steward, m comes from the labelled matches instead.
  */
 import { BlockingIndex, blockingRules, type BlockingRule } from "./blocking"
 import { comparisons as allComparisons, NO_EVIDENCE, type Comparison } from "./comparisons"
@@ -10,8 +10,9 @@ import { DEFAULT_THRESHOLDS, MODEL_FORMAT, MODEL_FORMAT_VERSION, type MatchModel
 import type { PreparedPerson } from "./record"
 
 export interface TrainingOptions {
-  /** The comparisons to use, by name (default: all of them). */
+  /** The comparisons to use, by name (default: all of them); an unknown name is a programming error and throws. */
   readonly comparisons?: ReadonlyArray<string>
+  /** The blocking rules giving the EM sessions and the blocked pairs (default: `blockingRules`). */
   readonly rules?: ReadonlyArray<BlockingRule>
   readonly version?: string
   /** Random pairs drawn to estimate u (default 300,000). */
