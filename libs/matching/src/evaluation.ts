@@ -156,7 +156,7 @@ export function evaluateLinkage(
       scorer,
       query,
       candidates.map((i) => index[i]!),
-      1
+      { count: 1 }
     )[0]
     const bestPerson = best === undefined ? undefined : indexTruth[positions.get(best.record)!]
     if (!present.has(person)) {

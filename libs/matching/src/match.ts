@@ -14,12 +14,24 @@ export interface Match {
   readonly score: ExplainedScore
 }
 
+export interface RankOptions {
+  /** At most this many answers (default 10). */
+  readonly count?: number
+  /** Only a `certain` answer, or none: `$match`'s `onlyCertainMatches`. */
+  readonly onlyCertain?: boolean
+}
+
 /**
- * The candidates at `possible` or above, best first, at most `count`. The best is `certain` only
- * when its probability clears the certain threshold and no other candidate reaches `possible`:
- * two plausible people (twins, a father and son at one address) are never a certain answer.
+ * The candidates at `possible` or above, best first. The best is `certain` only when its
+ * probability clears the certain threshold and no other candidate reaches `possible`: two
+ * plausible people (twins, a father and son at one address) are never a certain answer.
  */
-export function rankCandidates(scorer: Scorer, query: PreparedPerson, candidates: Iterable<PreparedPerson>, count = 10): Array<Match> {
+export function rankCandidates(
+  scorer: Scorer,
+  query: PreparedPerson,
+  candidates: Iterable<PreparedPerson>,
+  options: RankOptions = {}
+): Array<Match> {
   const { certain, probable, possible } = scorer.model.thresholds
   const scored: Array<{ record: PreparedPerson; weight: number; probability: number }> = []
   for (const record of candidates) {
@@ -28,9 +40,10 @@ export function rankCandidates(scorer: Scorer, query: PreparedPerson, candidates
   }
   scored.sort((a, b) => b.weight - a.weight)
   const unambiguous = scored.length === 1
-  return scored.slice(0, count).map(({ record, probability }, index) => ({
+  const graded = scored.slice(0, Math.max(0, options.count ?? 10)).map(({ record, probability }, index): Match => ({
     record,
     grade: index === 0 && unambiguous && probability >= certain ? "certain" : probability >= probable ? "probable" : "possible",
     score: scorer.explain(query, record)
   }))
+  return options.onlyCertain === true ? graded.filter((match) => match.grade === "certain") : graded
 }

@@ -119,6 +119,14 @@ describe("ranking", () => {
     expect(twins.map((match) => match.grade)).toEqual(["probable", "probable"])
   })
 
+  it("keeps to count, and to certain answers when asked", () => {
+    const query = preparePerson(person("q", "Rhys", "Prydderch", "1990-06-12", "LL57 2DG"))
+    expect(rankCandidates(scorer, query, index, { count: 1 })).toHaveLength(1)
+    expect(rankCandidates(scorer, query, index, { onlyCertain: true })).toEqual([])
+    const clear = preparePerson(person("q", "Ffion", "Cadwaladr", "1985-09-30", "SA1 1AA"))
+    expect(rankCandidates(scorer, clear, index, { onlyCertain: true }).map((match) => match.record.person.id)).toEqual(["other"])
+  })
+
   it("answers nothing for a stranger", () => {
     expect(rankCandidates(scorer, preparePerson(person("q", "Geraint", "Vaughan", "1950-02-02", "NP20 1AA")), index)).toEqual([])
   })
