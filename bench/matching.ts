@@ -27,6 +27,7 @@ import {
   type LabelledPair,
   type MatchModel
 } from "@ffynnon/matching"
+import { Effect } from "effect"
 import { existsSync, readFileSync, writeFileSync } from "node:fs"
 import { join, resolve } from "node:path"
 import { parseArgs } from "node:util"
@@ -61,8 +62,9 @@ function evaluate(
   const prepareMicros = ((performance.now() - preparing) * 1000) / records.length
   const started = performance.now()
   const trainingOptions = { version: name, ...(options.comparisons === undefined ? {} : { comparisons: options.comparisons }) }
-  const { model } =
+  const { model } = Effect.runSync(
     options.labels === undefined ? trainUnsupervised(records, trainingOptions) : trainWithLabels(records, options.labels, trainingOptions)
+  )
   const trainSeconds = (performance.now() - started) / 1000
   const scorer = Scorer.make(model, termFrequencies(records))
   const pairs = new BlockingIndex(records).pairs()
@@ -170,7 +172,7 @@ const people = Number(values.population ?? 20_000)
 const population = syntheticPopulation({ people })
 const training = population.training.map(preparePerson)
 const trainingStarted = performance.now()
-const { model: welshModel } = trainUnsupervised(training, { version: "synthetic-welsh" })
+const { model: welshModel } = Effect.runSync(trainUnsupervised(training, { version: "synthetic-welsh" }))
 const welshTrainSeconds = (performance.now() - trainingStarted) / 1000
 const index = population.index.map(preparePerson)
 const queries = population.queries.map(preparePerson)

@@ -4,13 +4,14 @@
  * prior by EM with m fixed over all blocked pairs, started from the pairs that deterministic rules
  * call matches. With labelled pairs from a data steward, m comes from the labelled matches instead.
  */
+import { Data, Effect } from "effect"
 import { BlockingIndex, blockingRules, type BlockingRule } from "./blocking"
 import { comparisons as allComparisons, NO_EVIDENCE, type Comparison } from "./comparisons"
 import { DEFAULT_THRESHOLDS, MODEL_FORMAT, MODEL_FORMAT_VERSION, type MatchModel, type Thresholds } from "./model"
 import type { PreparedPerson } from "./record"
 
 export interface TrainingOptions {
-  /** The comparisons to use, by name (default: all of them); an unknown name is a programming error and throws. */
+  /** The comparisons to use, by name (default: all of them); an unknown name fails training. */
   readonly comparisons?: ReadonlyArray<string>
   /** The blocking rules giving the EM sessions and the blocked pairs (default: `blockingRules`). */
   readonly rules?: ReadonlyArray<BlockingRule>
@@ -174,12 +175,14 @@ function deterministicMatch(a: PreparedPerson, b: PreparedPerson): boolean {
   )
 }
 
-function resolve(names: ReadonlyArray<string>): Array<Comparison> {
-  return names.map((name) => {
-    const comparison = allComparisons.get(name)
-    if (comparison === undefined) throw new Error(`unknown comparison '${name}'`)
-    return comparison
-  })
+const resolve = (names: ReadonlyArray<string>): Array<Comparison> => names.map((name) => allComparisons.get(name)!)
+
+/** Training asked of what cannot give a model: too few records, unknown comparisons, labels naming no record. */
+export class TrainingFailed extends Data.TaggedError("TrainingFailed")<{ readonly message: string }> {}
+
+export interface Trained {
+  readonly model: MatchModel
+  readonly report: TrainingReport
 }
 
 /**
@@ -228,7 +231,11 @@ function emSessions(
   return { m, report }
 }
 
-function train(records: ReadonlyArray<PreparedPerson>, options: TrainingOptions, labelled: ReadonlyArray<LabelledPair> | undefined) {
+function train(
+  records: ReadonlyArray<PreparedPerson>,
+  options: TrainingOptions,
+  labelled: ReadonlyArray<LabelledPair> | undefined
+): Trained {
   const comparisons = resolve(options.comparisons ?? [...allComparisons.keys()])
   const rules = options.rules ?? blockingRules
   const maxIterations = options.maxIterations ?? 200
@@ -313,13 +320,32 @@ function train(records: ReadonlyArray<PreparedPerson>, options: TrainingOptions,
   return { model, report }
 }
 
+function checked(records: ReadonlyArray<PreparedPerson>, options: TrainingOptions, labelled?: ReadonlyArray<LabelledPair>) {
+  return Effect.suspend(() => {
+    const unknown = (options.comparisons ?? []).filter((name) => !allComparisons.has(name))
+    if (unknown.length > 0) return Effect.fail(new TrainingFailed({ message: `unknown comparisons: ${unknown.join(", ")}` }))
+    if (records.length < 2)
+      return Effect.fail(new TrainingFailed({ message: `training needs at least two records, not ${records.length}` }))
+    const outside = labelled?.find((pair) => !(pair.a >= 0 && pair.b >= 0 && pair.a < records.length && pair.b < records.length))
+    if (outside !== undefined)
+      return Effect.fail(
+        new TrainingFailed({ message: `a labelled pair names record ${outside.a} or ${outside.b}, beyond the ${records.length} given` })
+      )
+    if (labelled !== undefined && !labelled.some((pair) => pair.match))
+      return Effect.fail(new TrainingFailed({ message: "the labelled pairs hold no match" }))
+    return Effect.sync(() => train(records, options, labelled))
+  })
+}
+
 /** Trains a model on unlabelled records. */
-export const trainUnsupervised = (records: ReadonlyArray<PreparedPerson>, options: TrainingOptions = {}) =>
-  train(records, options, undefined)
+export const trainUnsupervised = (
+  records: ReadonlyArray<PreparedPerson>,
+  options: TrainingOptions = {}
+): Effect.Effect<Trained, TrainingFailed> => checked(records, options)
 
 /** Trains a model with m taken from pairs a data steward labelled (indexes into `records`). */
 export const trainWithLabels = (
   records: ReadonlyArray<PreparedPerson>,
   labelled: ReadonlyArray<LabelledPair>,
   options: TrainingOptions = {}
-) => train(records, options, labelled)
+): Effect.Effect<Trained, TrainingFailed> => checked(records, options, labelled)

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
 import { existsSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { readFebrl, restrictToNamesBirthDatePostcode, type Dataset } from "../src/datasets"
@@ -40,7 +41,7 @@ const read = (n: number) => readFebrl(readFileSync(join(febrl, `dataset${n}.csv`
 
 function deduplicate(dataset: Dataset, comparisons?: ReadonlyArray<string>) {
   const records = dataset.records.map(preparePerson)
-  const { model } = trainUnsupervised(records, comparisons === undefined ? {} : { comparisons })
+  const { model } = Effect.runSync(trainUnsupervised(records, comparisons === undefined ? {} : { comparisons }))
   return { model, records, result: evaluateDeduplication(Scorer.make(model, termFrequencies(records)), records, dataset.truth) }
 }
 
@@ -80,7 +81,7 @@ describe("evaluation on the synthetic Welsh population (the issue's query target
   it("finds the right person, says certain only when right, and is not confident about strangers", () => {
     const population = syntheticPopulation({ people: 3000 })
     const training = population.training.map(preparePerson)
-    const { model } = trainUnsupervised(training)
+    const { model } = Effect.runSync(trainUnsupervised(training))
     const index = population.index.map(preparePerson)
     const result = evaluateLinkage(
       Scorer.make(model, termFrequencies(index)),

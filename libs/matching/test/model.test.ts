@@ -10,7 +10,7 @@ import { syntheticPopulation } from "../src/population"
 const population = syntheticPopulation({ people: 1500, duplicateShare: 0.5 })
 const truth = population.trainingTruth
 const records = population.training.map(preparePerson)
-const { model, report } = trainUnsupervised(records, { version: "test" })
+const { model, report } = Effect.runSync(trainUnsupervised(records, { version: "test" }))
 const scorer = Scorer.make(model, termFrequencies(records))
 const weightOf = (comparison: string, level: string) => {
   const found = model.comparisons.find((c) => c.name === comparison)?.levels.find((l) => l.name === level)
@@ -63,7 +63,7 @@ describe("unsupervised training", () => {
   it("learns m from labelled pairs when a data steward has them", () => {
     const pairs = new BlockingIndex(records).pairs().slice(0, 3000)
     const labelled = pairs.map(([a, b]) => ({ a, b, match: truth[a] === truth[b] }))
-    const supervised = trainWithLabels(records, labelled, { version: "labelled" })
+    const supervised = Effect.runSync(trainWithLabels(records, labelled, { version: "labelled" }))
     expect(supervised.report.method).toBe("labelled")
     const exact = supervised.model.comparisons.find((c) => c.name === "birthDate")!.levels[0]!
     expect(exact.m).toBeGreaterThan(0.6)
@@ -130,6 +130,20 @@ describe("ranking", () => {
   it("answers nothing for a stranger", () => {
     expect(rankCandidates(scorer, preparePerson(person("q", "Geraint", "Vaughan", "1950-02-02", "NP20 1AA")), index)).toEqual([])
   })
+})
+
+it("training fails, saying why, when it cannot give a model", () => {
+  const message = (effect: Effect.Effect<unknown, { readonly message: string }>) =>
+    Effect.runSync(
+      effect.pipe(
+        Effect.flip,
+        Effect.map((error) => error.message)
+      )
+    )
+  expect(message(trainUnsupervised(records.slice(0, 1)))).toBe("training needs at least two records, not 1")
+  expect(message(trainUnsupervised(records, { comparisons: ["forename", "shoeSize"] }))).toBe("unknown comparisons: shoeSize")
+  expect(message(trainWithLabels(records, [{ a: 0, b: records.length, match: true }]))).toMatch(/beyond the/)
+  expect(message(trainWithLabels(records, [{ a: 0, b: 1, match: false }]))).toBe("the labelled pairs hold no match")
 })
 
 describe("the model artefact", () => {
