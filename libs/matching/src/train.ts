@@ -47,7 +47,7 @@ export interface TrainingReport {
     readonly converged: boolean
     readonly matchShare: number
   }>
-  /** Levels no sampled or blocked pair reached, made neutral (weight 0). */
+  /** Levels no sampled or blocked pair reached, made neutral (weight 0); comparisons no session learnt are neutral too. */
   readonly unobserved: ReadonlyArray<string>
   /** The final EM for the prior. */
   readonly emIterations: number
@@ -175,8 +175,6 @@ function deterministicMatch(a: PreparedPerson, b: PreparedPerson): boolean {
   )
 }
 
-const resolve = (names: ReadonlyArray<string>): Array<Comparison> => names.map((name) => allComparisons.get(name)!)
-
 /** Training asked of what cannot give a model: too few records, unknown comparisons, labels naming no record. */
 export class TrainingFailed extends Data.TaggedError("TrainingFailed")<{ readonly message: string }> {}
 
@@ -207,14 +205,17 @@ function emSessions(
     const session = learnt.map((k) => comparisons[k]!)
     const deterministic = pairs.filter(([i, j]) => deterministicMatch(records[i]!, records[j]!)).length
     const start = { m: initialM(session), share: Math.min(Math.max(deterministic / pairs.length, 0.01), 0.9), fixedM: false }
+    const patterns = patternsOf(records, session, pairs)
     const fitted = em(
-      patternsOf(records, session, pairs),
+      patterns,
       session,
       learnt.map((k) => u[k]!),
       start,
       maxIterations
     )
+    // A comparison with no value in any of the session's pairs learnt nothing there.
     learnt.forEach((k, s) => {
+      if (!patterns.some((pattern) => pattern.levels[s] !== NO_EVIDENCE)) return
       sessions[k]!++
       fitted.m[s]!.forEach((value, l) => (sums[k]![l]! += value))
     })
@@ -226,8 +227,8 @@ function emSessions(
       matchShare: fitted.share
     })
   }
-  const fallback = initialM(comparisons)
-  const m = sums.map((levels, k) => (sessions[k] === 0 ? fallback[k]! : levels.map((value) => value / sessions[k]!)))
+  // A comparison no session learnt (no values, or used by every rule) is neutral: m = u.
+  const m = sums.map((levels, k) => (sessions[k] === 0 ? Float64Array.from(u[k]!) : levels.map((value) => value / sessions[k]!)))
   return { m, report }
 }
 
@@ -236,7 +237,7 @@ function train(
   options: TrainingOptions,
   labelled: ReadonlyArray<LabelledPair> | undefined
 ): Trained {
-  const comparisons = resolve(options.comparisons ?? [...allComparisons.keys()])
+  const comparisons = (options.comparisons ?? [...allComparisons.keys()]).map((name) => allComparisons.get(name)!)
   const rules = options.rules ?? blockingRules
   const maxIterations = options.maxIterations ?? 200
   const n = records.length
