@@ -50,14 +50,19 @@ function best<A>(as: ReadonlyArray<A>, bs: ReadonlyArray<A>, compare: (a: A, b: 
 const shareAny = (as: ReadonlyArray<string>, bs: ReadonlyArray<string>) => as.some((a) => bs.includes(a))
 
 // The levels a forename and a surname share after the exact one: a listed equivalence, then
-// spelling (Jaro–Winkler), sound (Double Metaphone on the folded name), looser spelling.
-function fuzzyNameLevel(a: string, b: string, aSounds: ReadonlyArray<string>, bSounds: ReadonlyArray<string>, table: NameEquivalences) {
+// spelling (Jaro–Winkler), sound (Double Metaphone on the folded name), looser spelling; or none.
+function fuzzyNameLevel(
+  a: string,
+  b: string,
+  aSounds: ReadonlyArray<string>,
+  bSounds: ReadonlyArray<string>,
+  table: NameEquivalences
+): number | undefined {
   if (table.lookup(a, b) !== undefined) return 1
   const similarity = jaroWinkler(a, b)
   if (similarity >= 0.92) return 2
   if (shareAny(aSounds, bSounds)) return 3
-  if (similarity >= 0.8) return 4
-  return -2
+  return similarity >= 0.8 ? 4 : undefined
 }
 
 const SWAP_SIMILARITY = 0.92
@@ -94,7 +99,7 @@ export const forename: Comparison = {
       if (x.forename === y.forename) return 0
       if (swapped(x, y)) return 5
       const fuzzy = fuzzyNameLevel(x.forename, y.forename, x.forenameSounds, y.forenameSounds, forenameEquivalences)
-      if (fuzzy >= 0) return fuzzy
+      if (fuzzy !== undefined) return fuzzy
       if (shareAny(x.given, y.given)) return 6
       return alike(x.forename, y.surname) || alike(x.surname, y.forename) ? 7 : 8
     }),
@@ -113,7 +118,7 @@ export const surname: Comparison = {
       if (x.surname === null || y.surname === null || swapped(x, y)) return NO_EVIDENCE
       if (x.surname === y.surname) return 0
       const fuzzy = fuzzyNameLevel(x.surname, y.surname, x.surnameSounds, y.surnameSounds, surnameEquivalences)
-      if (fuzzy >= 0) return fuzzy
+      if (fuzzy !== undefined) return fuzzy
       return shareAny(x.surnameWords, y.surnameWords) ? 5 : 6
     }),
   termFrequency: {
