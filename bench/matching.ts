@@ -169,6 +169,10 @@ for (const row of rows.filter((row) => row.dataset.endsWith("restricted")))
 
 // The synthetic Welsh population: one query per person, a tenth of them for people not in the index.
 const people = Number(values.population ?? 20_000)
+if (!Number.isInteger(people) || people < 100) {
+  console.error(`--population takes a whole number of people, at least 100 (not ${values.population})`)
+  process.exit(2)
+}
 const population = syntheticPopulation({ people })
 const training = population.training.map(preparePerson)
 const trainingStarted = performance.now()
