@@ -38,6 +38,11 @@ const { values } = parseArgs({ options: { fixtures: { type: "string" }, json: { 
 const shared = process.env.FFYNNON_SHARED_DIR ?? join(import.meta.dir, "..", "..", "shared")
 const fixtures = resolve(values.fixtures ?? join(shared, "fixtures", "matching"))
 const RESTRICTED = ["forename", "surname", "birthDate", "postcode"]
+const people = Number(values.population ?? 20_000)
+if (!Number.isInteger(people) || people < 100) {
+  console.error(`--population takes a whole number of people, at least 100 (not ${values.population})`)
+  process.exit(2)
+}
 
 interface Row {
   readonly dataset: string
@@ -168,11 +173,6 @@ for (const row of rows.filter((row) => row.dataset.endsWith("restricted")))
   target(`${row.dataset} pairwise F1`, row.dedupe.pairwise.f1, 0.98)
 
 // The synthetic Welsh population: one query per person, a tenth of them for people not in the index.
-const people = Number(values.population ?? 20_000)
-if (!Number.isInteger(people) || people < 100) {
-  console.error(`--population takes a whole number of people, at least 100 (not ${values.population})`)
-  process.exit(2)
-}
 const population = syntheticPopulation({ people })
 const training = population.training.map(preparePerson)
 const trainingStarted = performance.now()
