@@ -73,6 +73,17 @@ export const blockingRules: ReadonlyArray<BlockingRule> = [
   }
 ]
 
+/**
+ * Every blocking key of a record, tagged with its rule: what the database version stores (one row a
+ * key, indexed on rule and key) so that its candidates are exactly the ones `BlockingIndex` finds.
+ */
+export function blockingKeys(
+  record: PreparedPerson,
+  rules: ReadonlyArray<BlockingRule> = blockingRules
+): Array<{ rule: string; key: string }> {
+  return rules.flatMap((rule) => rule.keys(record).map((key) => ({ rule: rule.name, key })))
+}
+
 /** Records grouped by their keys under each rule, for finding the candidates of a record. */
 export class BlockingIndex {
   private readonly blocks: ReadonlyArray<Map<string, Array<number>>>
