@@ -1,0 +1,127 @@
+/**
+ * A person record as matching sees it, and its prepared form: every value normalised once
+ * (folded names and their phonetic codes, parsed postcodes and dates), so scoring a pair does no
+ * parsing. A record carries its name and address history; comparisons use all of it.
+ */
+import { doubleMetaphone } from "double-metaphone"
+import { fold, parseBirthDate, parseNhsNumber, parsePostcode, parseSex, type BirthDate, type NhsNumber, type Postcode } from "./normalise"
+
+export interface PersonName {
+  /** Given names in order: the forename first, then middle names. */
+  readonly given?: ReadonlyArray<string> | undefined
+  readonly family?: string | undefined
+}
+
+export interface PersonAddress {
+  readonly lines?: ReadonlyArray<string> | undefined
+  readonly postcode?: string | undefined
+}
+
+/** What a source knows of a person. Names and addresses: the current one first, then earlier ones. */
+export interface Person {
+  readonly id: string
+  readonly nhsNumber?: string | undefined
+  /** A hospital or other local number, compared only with numbers from the same issuer. */
+  readonly localIdentifier?: string | undefined
+  readonly names?: ReadonlyArray<PersonName> | undefined
+  /** `YYYY-MM-DD` or `YYYYMMDD`. */
+  readonly birthDate?: string | undefined
+  readonly sex?: string | undefined
+  readonly addresses?: ReadonlyArray<PersonAddress> | undefined
+  readonly gpPractice?: string | undefined
+}
+
+export interface PreparedName {
+  /** The first given name, folded. */
+  readonly forename: string | null
+  /** All given names, folded, one word each. */
+  readonly given: ReadonlyArray<string>
+  readonly forenameSounds: ReadonlyArray<string>
+  /** The family name folded (`ap hywel`, `jones evans`), its words and its sounds. */
+  readonly surname: string | null
+  readonly surnameWords: ReadonlyArray<string>
+  readonly surnameSounds: ReadonlyArray<string>
+}
+
+export interface PreparedAddress {
+  readonly houseNumber: string | null
+  /** The street (or the house name when there is no number), folded. */
+  readonly street: string
+}
+
+export interface PreparedPerson {
+  readonly person: Person
+  readonly names: ReadonlyArray<PreparedName>
+  readonly birthDate: BirthDate | null
+  readonly sex: string | null
+  readonly postcodes: ReadonlyArray<Postcode>
+  readonly addresses: ReadonlyArray<PreparedAddress>
+  readonly nhsNumber: NhsNumber | null
+  readonly localIdentifier: string | null
+  readonly gpPractice: string | null
+}
+
+// Double Metaphone's two codes, without empties and duplicates.
+const sounds = (text: string): ReadonlyArray<string> => [...new Set(doubleMetaphone(text.replace(/ /g, "")))].filter((code) => code !== "")
+
+/**
+ * Jaro–Winkler costs the product of two lengths, so folded values are cut to this many characters:
+ * a name of thousands of characters cannot make scoring slow, whatever the caller let through.
+ */
+export const MAX_VALUE_LENGTH = 100
+const foldBounded = (text: string) =>
+  fold(text.slice(0, 4 * MAX_VALUE_LENGTH))
+    .slice(0, MAX_VALUE_LENGTH)
+    .trim()
+
+const nonEmpty = (text: string | undefined): string | null => {
+  const value = text === undefined ? "" : foldBounded(text)
+  return value === "" ? null : value
+}
+
+function prepareName(name: PersonName): PreparedName | null {
+  const given = (name.given ?? []).flatMap((part) => foldBounded(part).split(" ")).filter((word) => word !== "")
+  const forename = given[0] ?? null
+  const surname = nonEmpty(name.family)
+  if (forename === null && surname === null) return null
+  return {
+    forename,
+    given,
+    forenameSounds: forename === null ? [] : sounds(forename),
+    surname,
+    surnameWords: surname === null ? [] : surname.split(" "),
+    surnameSounds: surname === null ? [] : sounds(surname)
+  }
+}
+
+const HOUSE_NUMBER = /^(\d+[a-z]?) (.+)$/
+
+function prepareAddress(address: PersonAddress): PreparedAddress | null {
+  const lines = (address.lines ?? []).map(foldBounded).filter((line) => line !== "")
+  for (const line of lines) {
+    const numbered = HOUSE_NUMBER.exec(line)
+    if (numbered !== null) return { houseNumber: numbered[1] ?? null, street: numbered[2] ?? "" }
+  }
+  const first = lines[0]
+  return first === undefined ? null : { houseNumber: null, street: first }
+}
+
+const present = <A>(value: A | null): value is A => value !== null
+
+/** Normalises a record once for any number of comparisons. */
+export function preparePerson(person: Person): PreparedPerson {
+  const addresses = person.addresses ?? []
+  const localIdentifier = person.localIdentifier?.replace(/\s/g, "").toUpperCase() ?? ""
+  const gpPractice = person.gpPractice?.trim().toUpperCase() ?? ""
+  return {
+    person,
+    names: (person.names ?? []).map(prepareName).filter(present),
+    birthDate: parseBirthDate(person.birthDate),
+    sex: parseSex(person.sex),
+    postcodes: addresses.map((address) => parsePostcode(address.postcode)).filter(present),
+    addresses: addresses.map(prepareAddress).filter(present),
+    nhsNumber: parseNhsNumber(person.nhsNumber),
+    localIdentifier: localIdentifier === "" ? null : localIdentifier,
+    gpPractice: gpPractice === "" ? null : gpPractice
+  }
+}

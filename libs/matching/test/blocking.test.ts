@@ -1,0 +1,54 @@
+import { describe, expect, it } from "@effect/vitest"
+import { BlockingIndex, blockingKeys } from "../src/blocking"
+import { preparePerson, type Person } from "../src/record"
+
+const dai: Person = {
+  id: "dai",
+  nhsNumber: "943 476 5919",
+  names: [
+    { given: ["Dai"], family: "Powell" },
+    { given: ["Dai"], family: "ap Hywel" }
+  ],
+  birthDate: "1970-03-14",
+  addresses: [{ postcode: "CF10 3AT" }, { postcode: "ZZ99 3VZ" }]
+}
+
+describe("blocking", () => {
+  it("gives a record's keys under every rule, from its whole history, without placeholders", () => {
+    expect(blockingKeys(preparePerson(dai))).toEqual([
+      { rule: "nhs-number", key: "9434765919" },
+      { rule: "birth-date", key: "19700314" },
+      { rule: "postcode", key: "CF10 3AT" },
+      { rule: "surname-sound-birth-year", key: "PL 1970" },
+      { rule: "surname-sound-birth-year", key: "AFL 1970" },
+      { rule: "names-either-order", key: "dai|powell" },
+      { rule: "names-either-order", key: "ap hywel|dai" },
+      { rule: "surname-forename-initial", key: "powell|d" },
+      { rule: "surname-forename-initial", key: "ap hywel|d" },
+      { rule: "forename-surname-initial", key: "dai|p" },
+      { rule: "forename-surname-initial", key: "dai|a" }
+    ])
+  })
+
+  it("finds candidates sharing a key under any rule, and pairs them once", () => {
+    const records = [
+      dai,
+      { id: "same NHS number", nhsNumber: "9434765919" },
+      { id: "names swapped", names: [{ given: ["Powell"], family: "Dai" }] },
+      { id: "stranger", names: [{ given: ["Ffion"], family: "Cadwaladr" }], birthDate: "1985-09-30", addresses: [{ postcode: "ZZ99 3VZ" }] }
+    ].map(preparePerson)
+    const index = new BlockingIndex(records)
+    expect([...index.candidates(records[0]!)].sort()).toEqual([0, 1, 2])
+    expect(index.pairs()).toEqual([
+      [0, 1],
+      [0, 2]
+    ])
+  })
+
+  it("leaves out a key shared by more records than the limit", () => {
+    const crowd = Array.from({ length: 5 }, (_, i): Person => ({ id: String(i), birthDate: "1970-03-14" })).map(preparePerson)
+    const index = new BlockingIndex(crowd, undefined, 4)
+    expect(index.pairs()).toEqual([])
+    expect(index.skippedBlocks).toBe(1)
+  })
+})
