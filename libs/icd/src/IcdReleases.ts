@@ -4,8 +4,7 @@
  * (checked every 30 seconds), offered to the terminology operations as a `ReleaseCodeSystemSource`.
  */
 import { Database, Releases, type Release } from "@ffynnon/db"
-import type { FhirConcept, ReleaseCodeSystem, ReleaseCodeSystemSource } from "@ffynnon/terminology"
-import type { CodeSystemProvider } from "@ffynnon/terminology"
+import type { CodeSystemProvider, FhirConcept, ReleaseCodeSystem, ReleaseCodeSystemSource, ValueSetResource } from "@ffynnon/terminology"
 import { sql } from "drizzle-orm"
 import { Duration, Effect, Schedule, SynchronizedRef } from "effect"
 import { icd10System, icd11System, type IcdClass, type IcdKind, type IcdRubric } from "./model"
@@ -71,14 +70,30 @@ export const readIcdClasses = (database: Database.Service, releaseId: number) =>
 /** Newest version first; for the same version, the latest load. */
 const newestFirst = (a: Served, b: Served) => b.release.version.localeCompare(a.release.version) || b.release.id - a.release.id
 
+/**
+ * The implicit value sets of a classification, named as SNOMED CT's are: `<system>?fhir_vs` (every
+ * class) and `<system>?fhir_vs=isa/<code>` (a chapter, block or category and everything under it).
+ */
+const implicitValueSet = (system: string, url: string, version: string): ValueSetResource | undefined => {
+  const match = /^\?fhir_vs(?:=isa\/(.+))?$/.exec(url.slice(system.length))
+  if (!url.startsWith(system) || match === null) return undefined
+  const filter = match[1] === undefined ? {} : { filter: [{ property: "concept", op: "is-a", value: decodeURIComponent(match[1]) }] }
+  return { resourceType: "ValueSet", url, version, status: "active", compose: { include: [{ system, version, ...filter }] } }
+}
+
 /** The code systems the served releases make, one per system URI with its versions. */
 const codeSystemsOf = (served: ReadonlyArray<Served>): ReadonlyArray<ReleaseCodeSystem> =>
   [...new Set(served.map(({ release }) => release.codeSystem))].map((system) => {
     const own = served.filter(({ release }) => release.codeSystem === system)
+    const find = (version: string | undefined) => (version === undefined ? own[0] : own.find(({ release }) => release.version === version))
     return {
       system,
       versions: own.map(({ release }) => release.version),
-      provider: (version) => (version === undefined ? own[0] : own.find(({ release }) => release.version === version))?.provider
+      provider: (version) => find(version)?.provider,
+      valueSet: (url, version) => {
+        const release = find(version)?.release
+        return release === undefined ? undefined : implicitValueSet(system, url, release.version)
+      }
     }
   })
 

@@ -24,12 +24,17 @@ const columns = {
 
 const months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
-/** The release's version (`2024-01`) from the header's `Version:2024 Jan 21 - 22:30 UTC` cell, else from the file name. */
+/**
+ * The release's version from the header's last cell, `Version:2024 Jan 21 - 22:30 UTC` (WHO's
+ * release, `2024-01`) or `Version:<name>` (our sample), else from the file name.
+ */
 const versionOf = (header: ReadonlyArray<string>, name: string) => {
   for (const cell of header) {
-    const stated = /^Version:\s*(\d{4})\s+([A-Za-z]{3})/.exec(cell)
-    const month = stated === null ? -1 : months.indexOf(stated[2]!.toLowerCase())
-    if (month >= 0) return `${stated![1]}-${String(month + 1).padStart(2, "0")}`
+    const dated = /^Version:\s*(\d{4})\s+([A-Za-z]{3})/.exec(cell)
+    const month = dated === null ? -1 : months.indexOf(dated[2]!.toLowerCase())
+    if (month >= 0) return `${dated![1]}-${String(month + 1).padStart(2, "0")}`
+    const named = /^Version:\s*([\w.-]+)\s*$/.exec(cell)
+    if (named !== null) return named[1]
   }
   return /(\d{4}-\d{2})(?!.*\d{4}-\d{2})/.exec(name)?.[1]
 }

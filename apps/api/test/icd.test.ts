@@ -1,0 +1,100 @@
+/**
+ * ICD-11 MMS through the app: the sample tabulation (`data/sample/icd11/`) loaded and served as
+ * `http://id.who.int/icd/release/11/mms`, with `$lookup`, `$validate-code` (postcoordinated codes
+ * too), `$subsumes` and `$expand` of the implicit value sets with text filter and paging.
+ */
+import { loadIcd11 } from "@ffynnon/icd"
+import { ReleaseCodeSystems } from "@ffynnon/terminology"
+import { Effect } from "effect"
+import { join } from "node:path"
+import { describe, expect, it } from "vitest"
+import { testDatabases } from "../../../libs/db/test/databases"
+import { apiHarness, type Parameter } from "./harness"
+
+const mms = "http://id.who.int/icd/release/11/mms"
+const sampleIcd11 = join(import.meta.dirname, "..", "..", "..", "data", "sample", "icd11", "SimpleTabulation-ICD-11-MMS-en-sample.txt")
+
+const withIcdSamples = Effect.zipRight(
+  loadIcd11(sampleIcd11),
+  Effect.flatMap(ReleaseCodeSystems, (systems) => systems.refresh)
+)
+
+type Body = { parameter: Array<Parameter>; expansion: { total: number; contains: Array<{ code: string; display: string }> } }
+const value = (body: Body, name: string) => body.parameter.find((entry) => entry.name === name)
+const properties = (body: Body) =>
+  body.parameter
+    .filter((entry) => entry.name === "property")
+    .map((entry) => {
+      const [code, valuePart] = entry.part!
+      const { name: _name, ...rest } = valuePart!
+      return [code!.valueCode, Object.values(rest)[0]]
+    })
+
+for (const kind of testDatabases) {
+  describe(`ICD-11 through the API on ${kind.name}`, () => {
+    const { get } = apiHarness(kind, withIcdSamples)
+
+    it("looks up a category: display, parent, kind, leaf, residual, blocks and Foundation URI", async () => {
+      const { status, body } = await get(`/fhir/CodeSystem/$lookup?system=${mms}&code=1A02`)
+      expect(status).toBe(200)
+      expect(value(body, "display")).toMatchObject({ valueString: "Intestinal infections due to Shigella" })
+      expect(value(body, "version")).toMatchObject({ valueString: "sample" })
+      expect(properties(body)).toEqual(
+        expect.arrayContaining([
+          ["parent", "BlockL2-1A0"],
+          ["child", "1A02.0"],
+          ["child", "1A02.Z"],
+          ["kind", "category"],
+          ["leaf", false],
+          ["residual", false],
+          ["block", "BlockL1-1A0"],
+          ["block", "BlockL2-1A0"],
+          ["foundationUri", "http://id.who.int/icd/entity/1000000106"]
+        ])
+      )
+      const residual = await get(`/fhir/CodeSystem/$lookup?system=${mms}&code=1A02.Z`)
+      expect(properties(residual.body)).toContainEqual(["residual", true])
+      const block = await get(`/fhir/CodeSystem/$lookup?system=${mms}&code=BlockL1-1A0`)
+      expect(value(block.body, "abstract")).toMatchObject({ valueBoolean: true })
+    })
+
+    it("validates codes, postcoordinated ones stem by stem", async () => {
+      const valid = async (code: string) => {
+        const { body } = await get(`/fhir/CodeSystem/$validate-code?url=${mms}&code=${encodeURIComponent(code)}`)
+        return [value(body, "result")!.valueBoolean, value(body, "display")?.valueString]
+      }
+      expect(await valid("1A02.Z")).toEqual([true, "Intestinal infections due to Shigella, unspecified"])
+      expect(await valid("1A00&XS25")).toEqual([true, "Cholera & Severe"])
+      expect(await valid("BA01.0/1A00&XS5W")).toEqual([true, "Hypertensive heart disease with heart failure / Cholera & Mild"])
+      expect(await valid("1A99")).toEqual([false, undefined])
+      // An extension code cannot stand as a stem, nor a stem code as an extension, nor an unknown code anywhere.
+      for (const code of ["XS25&1A00", "1A00&1A01", "1A00&XS99"]) expect((await valid(code))[0]).toBe(false)
+    })
+
+    it("answers subsumption along the classification, for postcoordinated codes through their stem", async () => {
+      const outcome = async (codeA: string, codeB: string) =>
+        value(
+          (await get(`/fhir/CodeSystem/$subsumes?system=${mms}&codeA=${encodeURIComponent(codeA)}&codeB=${encodeURIComponent(codeB)}`))
+            .body,
+          "outcome"
+        )!.valueCode
+      expect(await outcome("01", "1A02.0")).toBe("subsumes")
+      expect(await outcome("1A02.0", "BlockL2-1A0")).toBe("subsumed-by")
+      expect(await outcome("1A02", "1A00")).toBe("not-subsumed")
+      expect(await outcome("1A00", "1A00&XS25")).toBe("subsumes")
+    })
+
+    it("expands the classification, a chapter or block (is-a), with a text filter and paging", async () => {
+      const all = await get(`/fhir/ValueSet/$expand?url=${encodeURIComponent(`${mms}?fhir_vs`)}&count=5`)
+      expect(all.status).toBe(200)
+      expect(all.body.expansion.total).toBe(23)
+      expect(all.body.expansion.contains).toHaveLength(5)
+      const block = `${mms}?fhir_vs=isa/BlockL2-1A0`
+      const shigella = await get(`/fhir/ValueSet/$expand?url=${encodeURIComponent(block)}&filter=shigella&count=2&offset=1`)
+      expect(shigella.body.expansion.total).toBe(4)
+      expect(shigella.body.expansion.contains.map((entry: { code: string }) => entry.code)).toEqual(["1A02.0", "1A02.Y"])
+      const unknown = await get(`/fhir/ValueSet/$expand?url=${encodeURIComponent(`${mms}?fhir_vs=isa/9Z99`)}`)
+      expect(unknown.status).toBeGreaterThanOrEqual(400)
+    })
+  })
+}
