@@ -1,7 +1,7 @@
-/** `ffynnon load icd11 <zip-or-file> [--version <v>]` and `ffynnon load icd10 <file-or-zip> [--edition who|uk] [--version <v>]` */
+/** `ffynnon load icd10 <file-or-zip> [--edition who|uk] [--release-version <v>]` and `ffynnon load icd11 <zip-or-file> [--release-version <v>]` */
 import { Args, Command, Options } from "@effect/cli"
 import { layerFromConfig, Releases } from "@ffynnon/db"
-import { loadIcd11, type IcdLoadReport } from "@ffynnon/icd"
+import { loadIcd10, loadIcd11, type IcdLoadReport } from "@ffynnon/icd"
 import { Console, Effect, Layer, Option } from "effect"
 import { finishProgressLine, layerStderrProgress } from "./progress"
 import { formatTable } from "./table"
@@ -14,7 +14,7 @@ export const printIcdReport = (report: IcdLoadReport) =>
     yield* Console.log(`time: ${(report.elapsedMs / 1000).toFixed(1)} s`)
   })
 
-const version = Options.text("version").pipe(
+const version = Options.text("release-version").pipe(
   Options.withDescription("The version to register the release under, when the file does not state it"),
   Options.optional
 )
@@ -38,3 +38,20 @@ export const icd11Command = Command.make(
   },
   ({ path, version }) => run(loadIcd11(path, versionOption(version)))
 ).pipe(Command.withDescription("Load ICD-11 MMS from WHO's simple tabulation: chapters, blocks and categories"))
+
+export const icd10Command = Command.make(
+  "icd10",
+  {
+    path: Args.path({ name: "file-or-zip", exists: "yes" }).pipe(
+      Args.withDescription(
+        "WHO's ICD-10 ClaML (.xml, or its zip), or with --edition uk the TRUD ICD10_Edition5_CodesAndTitlesAndMetadata file"
+      )
+    ),
+    edition: Options.choice("edition", ["who", "uk"]).pipe(
+      Options.withDescription("who: WHO ClaML; uk: the UK 5th edition's TRUD text file"),
+      Options.withDefault("who" as const)
+    ),
+    version
+  },
+  ({ path, edition, version }) => run(loadIcd10(path, { edition, ...versionOption(version) }))
+).pipe(Command.withDescription("Load ICD-10 as http://hl7.org/fhir/sid/icd-10: WHO's ClaML with modifiers expanded, or the UK 5th edition"))

@@ -1,11 +1,11 @@
 import { Command } from "@effect/cli"
 import { fhirCommand } from "./fhir"
-import { icd11Command } from "./icd"
+import { icd10Command, icd11Command } from "./icd"
 import { snomedCommand } from "./snomed"
 
 /** `ffynnon load <kind> <path>`: one subcommand per kind of release. */
 export const loadCommand = Command.make("load").pipe(
   Command.withDescription("Load a release into the store, in one transaction, with progress and a summary."),
-  Command.withSubcommands([snomedCommand, fhirCommand, icd11Command])
+  Command.withSubcommands([snomedCommand, fhirCommand, icd10Command, icd11Command])
 )
 export { formatTable } from "./table"

@@ -4,7 +4,7 @@
  * From source they are read in place; the binary carries them inside (see `binary.ts`).
  */
 import { ReleaseAlreadyLoaded } from "@ffynnon/db"
-import { loadIcd11 } from "@ffynnon/icd"
+import { loadIcd10, loadIcd11 } from "@ffynnon/icd"
 import { loadSnomed } from "@ffynnon/snomed"
 import { loadFhirResources } from "@ffynnon/terminology"
 import { Context, Effect, Layer } from "effect"
@@ -14,7 +14,7 @@ import { join } from "node:path"
 
 /**
  * Where the sample releases are: `<directory>/snomed/<release folder>`, `<directory>/fhir/<folder of resources>`
- * and `<directory>/icd11/<tabulation file>`.
+ * `<directory>/icd11/<tabulation file>` and `<directory>/icd10-uk/<TRUD codes and titles file>`.
  */
 export class SampleDirectory extends Context.Tag("@ffynnon/api/SampleDirectory")<
   SampleDirectory,
@@ -54,5 +54,8 @@ export const loadSamples = Effect.gen(function* () {
   }
   for (const file of yield* releaseFiles(join(directory, "icd11"))) {
     yield* loadIfNew(loadIcd11(file), (report) => ({ system: report.system, version: report.version }))
+  }
+  for (const file of yield* releaseFiles(join(directory, "icd10-uk"))) {
+    yield* loadIfNew(loadIcd10(file, { edition: "uk" }), (report) => ({ system: report.system, version: report.version }))
   }
 })

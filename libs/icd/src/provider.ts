@@ -62,18 +62,26 @@ export interface IcdCodeSystemInfo {
 /** The classes as a FHIR CodeSystem resource, nested by the hierarchy in the classification's order. */
 export const icdCodeSystemResource = (info: IcdCodeSystemInfo, classes: ReadonlyArray<IcdClass>): CodeSystemResource => {
   type Node = { -readonly [K in keyof CodeSystemConcept]: CodeSystemConcept[K] } & { concept: Array<CodeSystemConcept> }
-  const nodes = new Map<string, Node>()
+  const byCode = new Map(classes.map((c) => [c.code, c]))
   // Each class's blocks: the blocks above it and, for a block, itself (the `block` property of the classes below).
   const blocks = new Map<string, ReadonlyArray<string>>()
-  const roots: Array<CodeSystemConcept> = []
+  const blocksOf = (c: IcdClass): ReadonlyArray<string> => {
+    let found = blocks.get(c.code)
+    if (found === undefined) {
+      const parent = c.parent === undefined ? undefined : byCode.get(c.parent)
+      const above = parent === undefined ? [] : blocksOf(parent)
+      found = c.kind === "block" ? [...above, c.code] : above
+      blocks.set(c.code, found)
+    }
+    return found
+  }
+  const nodes = new Map<string, Node>()
   for (const c of classes) {
-    const above = c.parent === undefined ? [] : (blocks.get(c.parent) ?? [])
-    blocks.set(c.code, c.kind === "block" ? [...above, c.code] : above)
-    const parentNode = c.parent === undefined ? undefined : nodes.get(c.parent)
-    const node: Node = {
+    const parent = c.parent === undefined ? undefined : byCode.get(c.parent)
+    nodes.set(c.code, {
       code: c.code,
       display: c.title,
-      property: propertiesOf(c, above),
+      property: propertiesOf(c, parent === undefined ? [] : blocksOf(parent)),
       concept: [],
       ...(c.rubrics.length === 0
         ? {}
@@ -84,10 +92,14 @@ export const icdCodeSystemResource = (info: IcdCodeSystemInfo, classes: Readonly
               value: rubric.text
             }))
           })
-    }
-    nodes.set(c.code, node)
-    if (parentNode === undefined) roots.push(node)
-    else parentNode.concept.push(node)
+    })
+  }
+  // Linked once all exist, so a file may list a class before its parent.
+  const roots: Array<CodeSystemConcept> = []
+  for (const c of classes) {
+    const parentNode = c.parent === undefined ? undefined : nodes.get(c.parent)
+    if (parentNode === undefined) roots.push(nodes.get(c.code)!)
+    else parentNode.concept.push(nodes.get(c.code)!)
   }
   return {
     resourceType: "CodeSystem",

@@ -23,8 +23,8 @@ export const loadIcd11 = (path: string, options: LoadIcd11Options = {}) =>
     if (version === undefined) {
       return yield* new IcdReleaseError({
         file: source.name,
-        line: 1,
-        detail: "the header states no version (Version:2024 Jan …) and the file name none (…-2024-01): give one with --version"
+        lineNumber: 1,
+        detail: "the header states no version (Version:2024 Jan …) and the file name none (…-2024-01): give one with --release-version"
       })
     }
     return yield* storeIcdRelease(

@@ -64,7 +64,7 @@ export interface Tabulation {
 export const parseTabulation = (source: SourceFile) =>
   Effect.gen(function* () {
     const lines = source.text.split(/\r?\n/)
-    const fail = (line: number, detail: string) => new IcdReleaseError({ file: source.name, line, detail })
+    const fail = (line: number, detail: string) => new IcdReleaseError({ file: source.name, lineNumber: line, detail })
     const header = lines[0]!.split("\t")
     const index = {} as Record<keyof typeof columns, number>
     for (const [key, name] of Object.entries(columns) as Array<[keyof typeof columns, string]>) {
