@@ -1,9 +1,10 @@
 /**
- * ICD-11 MMS through the app: the sample tabulation (`data/sample/icd11/`) loaded and served as
- * `http://id.who.int/icd/release/11/mms`, with `$lookup`, `$validate-code` (postcoordinated codes
- * too), `$subsumes` and `$expand` of the implicit value sets with text filter and paging.
+ * ICD through the app, on the samples (`data/sample/icd11/`, `data/sample/icd10-uk/`): ICD-11 MMS
+ * as `http://id.who.int/icd/release/11/mms`, with `$lookup`, `$validate-code` (postcoordinated
+ * codes too), `$subsumes` and `$expand` of the implicit value sets with text filter and paging;
+ * the UK edition of ICD-10 as a version of `http://hl7.org/fhir/sid/icd-10`.
  */
-import { loadIcd11 } from "@ffynnon/icd"
+import { loadIcd10, loadIcd11 } from "@ffynnon/icd"
 import { ReleaseCodeSystems } from "@ffynnon/terminology"
 import { Effect } from "effect"
 import { join } from "node:path"
@@ -12,12 +13,14 @@ import { testDatabases } from "../../../libs/db/test/databases"
 import { apiHarness, type Parameter } from "./harness"
 
 const mms = "http://id.who.int/icd/release/11/mms"
-const sampleIcd11 = join(import.meta.dirname, "..", "..", "..", "data", "sample", "icd11", "SimpleTabulation-ICD-11-MMS-en-sample.txt")
+const icd10 = "http://hl7.org/fhir/sid/icd-10"
+const samples = join(import.meta.dirname, "..", "..", "..", "data", "sample")
 
-const withIcdSamples = Effect.zipRight(
-  loadIcd11(sampleIcd11),
+const withIcdSamples = Effect.all([
+  loadIcd11(join(samples, "icd11", "SimpleTabulation-ICD-11-MMS-en-sample.txt")),
+  loadIcd10(join(samples, "icd10-uk", "ICD10_Edition5_CodesAndTitlesAndMetadata_GB_sample.txt"), { edition: "uk" }),
   Effect.flatMap(ReleaseCodeSystems, (systems) => systems.refresh)
-)
+])
 
 type Body = { parameter: Array<Parameter>; expansion: { total: number; contains: Array<{ code: string; display: string }> } }
 const value = (body: Body, name: string) => body.parameter.find((entry) => entry.name === name)
@@ -95,6 +98,33 @@ for (const kind of testDatabases) {
       expect(shigella.body.expansion.contains.map((entry: { code: string }) => entry.code)).toEqual(["1A02.0", "1A02.Y"])
       const unknown = await get(`/fhir/ValueSet/$expand?url=${encodeURIComponent(`${mms}?fhir_vs=isa/9Z99`)}`)
       expect(unknown.status).toBeGreaterThanOrEqual(400)
+    })
+
+    it("validates UK ICD-10 codes written dotted, undotted, X-padded and with dagger/asterisk suffixes", async () => {
+      const check = async (code: string) => {
+        const { body } = await get(`/fhir/CodeSystem/$validate-code?url=${icd10}&version=uk-5-sample&code=${encodeURIComponent(code)}`)
+        return [value(body, "result")!.valueBoolean, value(body, "display")?.valueString]
+      }
+      const renal = "Insulin-dependent diabetes mellitus, with renal complications"
+      for (const code of ["E10.2", "E102", "E102D", "e10.2"]) expect(await check(code), code).toEqual([true, renal])
+      expect(await check("I10X")).toEqual([true, "Essential (primary) hypertension"])
+      expect(await check("N083A")).toEqual([true, "Glomerular disorders in diabetes mellitus"])
+      expect((await check("E10.22"))[0]).toBe(false)
+    })
+
+    it("looks up a UK ICD-10 code with its sex and age validity, dagger or asterisk", async () => {
+      const { body } = await get(`/fhir/CodeSystem/$lookup?system=${icd10}&code=O14.0`)
+      expect(value(body, "version")).toMatchObject({ valueString: "uk-5-sample" })
+      expect(properties(body)).toEqual(
+        expect.arrayContaining([
+          ["parent", "O14"],
+          ["sex", "female"],
+          ["minAge", "10"],
+          ["maxAge", "55"]
+        ])
+      )
+      const dagger = await get(`/fhir/CodeSystem/$lookup?system=${icd10}&code=A17.0`)
+      expect(properties(dagger.body)).toContainEqual(["usage", "dagger"])
     })
   })
 }
