@@ -2,7 +2,8 @@
  * ICD through the app, on the samples (`data/sample/icd11/`, `data/sample/icd10-uk/`): ICD-11 MMS
  * as `http://id.who.int/icd/release/11/mms`, with `$lookup`, `$validate-code` (postcoordinated
  * codes too), `$subsumes` and `$expand` of the implicit value sets with text filter and paging;
- * the UK edition of ICD-10 as a version of `http://hl7.org/fhir/sid/icd-10`.
+ * the UK edition of ICD-10 as a version of `http://hl7.org/fhir/sid/icd-10`; and the sample SNOMED CT
+ * release's UK ICD-10 map translated into that edition.
  */
 import { loadIcd10, loadIcd11 } from "@ffynnon/icd"
 import { ReleaseCodeSystems } from "@ffynnon/terminology"
@@ -10,7 +11,7 @@ import { Effect } from "effect"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { testDatabases } from "../../../libs/db/test/databases"
-import { apiHarness, type Parameter } from "./harness"
+import { apiHarness, withSampleRelease, type Parameter } from "./harness"
 
 const mms = "http://id.who.int/icd/release/11/mms"
 const icd10 = "http://hl7.org/fhir/sid/icd-10"
@@ -125,6 +126,81 @@ for (const kind of testDatabases) {
       )
       const dagger = await get(`/fhir/CodeSystem/$lookup?system=${icd10}&code=A17.0`)
       expect(properties(dagger.body)).toContainEqual(["usage", "dagger"])
+    })
+  })
+
+  describe(`SNOMED CT to UK ICD-10 on ${kind.name}`, () => {
+    const { get } = apiHarness(kind, Effect.zipRight(withSampleRelease, withIcdSamples))
+    const sct = "http://snomed.info/sct"
+    const ukMap = encodeURIComponent(`${sct}?fhir_cm=999002271000000101`)
+    type Match = {
+      equivalence: string
+      concept?: { code: string; version?: string; display?: string }
+      comment?: string
+      products: Record<string, string>
+    }
+    const translate = async (query: string): Promise<{ result: boolean; matches: Array<Match> }> => {
+      const { body } = await get(`/fhir/ConceptMap/$translate?${query}`)
+      return {
+        result: value(body, "result")!.valueBoolean as boolean,
+        matches: body.parameter
+          .filter((entry: Parameter) => entry.name === "match")
+          .map((entry: Parameter) => {
+            const part = (name: string) => entry.part!.find((candidate) => candidate.name === name)
+            const products = entry.part!.filter((candidate) => candidate.name === "product")
+            return {
+              equivalence: part("equivalence")!.valueCode,
+              ...(part("concept") === undefined ? {} : { concept: part("concept")!.valueCoding }),
+              ...(part("comment") === undefined ? {} : { comment: part("comment")!.valueString }),
+              products: Object.fromEntries(
+                products.map((product) => [
+                  String(product.part![0]!.valueUri).split(".").at(-1),
+                  (product.part![1]!.valueCoding as { code: string }).code
+                ])
+              )
+            }
+          })
+      }
+    }
+
+    it("returns every group and priority, targets normalised to the UK edition's codes and displays, rules and advice as products", async () => {
+      const { result, matches } = await translate(`url=${ukMap}&system=${sct}&code=4181000230104`)
+      expect(result).toBe(true)
+      expect(matches.map(({ concept, products }) => [products.mapGroup, products.mapPriority, concept])).toEqual([
+        [
+          "1",
+          "1",
+          {
+            system: icd10,
+            version: "uk-5-sample",
+            code: "E11.2",
+            display: "Non-insulin-dependent diabetes mellitus, with renal complications"
+          }
+        ],
+        ["2", "1", { system: icd10, version: "uk-5-sample", code: "N08.3", display: "Glomerular disorders in diabetes mellitus" }]
+      ])
+      expect(matches[1]!.products.mapAdvice).toBe("ALWAYS N083 | ASTERISK IN DAGGER ASTERISK PAIR")
+    })
+
+    it("keeps rule-based rows, reports a target the edition lacks without failing, and answers a row without target as no match", async () => {
+      const { matches } = await translate(`url=${ukMap}&system=${sct}&code=5131000230102`)
+      expect(
+        matches.map((match) => [match.products.mapPriority, match.products.mapRule?.slice(0, 13), match.equivalence, match.concept?.code])
+      ).toEqual([
+        ["1", "IFA 248153007", "inexact", "N46"],
+        ["2", "IFA 248152002", "inexact", "N97.9"],
+        ["3", "OTHERWISE TRU", "unmatched", undefined]
+      ])
+      expect(matches[0]!.comment).toBe("The map target 'N46X' is not a code in ICD-10 version 'uk-5-sample'")
+      expect(matches[2]!.products.mapCategoryId).toBe("447638001")
+    })
+
+    it("reads the map backwards from a dotted or undotted ICD-10 code, flagged as not clinically safe", async () => {
+      for (const code of ["I21.9", "I219"]) {
+        const { matches } = await translate(`url=${ukMap}&system=${icd10}&code=${code}&reverse=true`)
+        expect(matches.map((match) => match.concept!.code)).toContain("22298006")
+        expect(matches.every((match) => /not clinically safe/.test(match.comment ?? ""))).toBe(true)
+      }
     })
   })
 }
