@@ -195,6 +195,15 @@ for (const kind of testDatabases) {
       expect(matches[2]!.products.mapCategoryId).toBe("447638001")
     })
 
+    it("answers a #NC row as no match, saying what it means", async () => {
+      const { body } = await get(`/fhir/ConceptMap/$translate?url=${ukMap}&system=${sct}&code=5521000230107`)
+      expect(value(body, "result")).toMatchObject({ valueBoolean: false })
+      expect(value(body, "message")!.valueString).toMatch(/#NC: the source concept cannot be classified to an ICD-10 code/)
+      const { matches } = await translate(`url=${ukMap}&system=${sct}&code=5521000230107`)
+      expect(matches).toEqual([expect.objectContaining({ equivalence: "unmatched", comment: expect.stringMatching(/^#NC: /) })])
+      expect(matches[0]!.concept).toBeUndefined()
+    })
+
     it("reads the map backwards from a dotted or undotted ICD-10 code, flagged as not clinically safe", async () => {
       for (const code of ["I21.9", "I219"]) {
         const { matches } = await translate(`url=${ukMap}&system=${icd10}&code=${code}&reverse=true`)
