@@ -11,3 +11,5 @@ if (!hasIcd11) console.warn(`${icd11Zip} is absent: the tests on the whole ICD-1
 export const claml = (name: string) => join(shared, "opencodelists", name)
 export const hasClaml = existsSync(claml("icd10_gastric_ulcer.xml"))
 if (!hasClaml) console.warn("../shared/fixtures/icd/opencodelists is absent: the tests on WHO ICD-10 ClaML are skipped.")
+
+export const icd10cmTabular = join(shared, "hapi", "icd10cm_tabular_2021.xml")

@@ -2,14 +2,14 @@ import { describe, expect, layer } from "@effect/vitest"
 import { Database, Releases } from "@ffynnon/db"
 import { sql } from "drizzle-orm"
 import { Effect, Layer } from "effect"
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { freshDatabaseLayer, testDatabases } from "../../db/test/databases"
 import { IcdReleases } from "../src/IcdReleases"
 import { loadIcd10 } from "../src/icd10/load"
 import { icd10System } from "../src/model"
-import { claml, hasClaml } from "./fixtures"
+import { claml, hasClaml, icd10cmTabular } from "./fixtures"
 
 export const sampleUk = join(
   import.meta.dirname,
@@ -132,6 +132,13 @@ for (const kind of testDatabases) {
           const before = yield* storedClasses
           const notClaml = yield* Effect.flip(loadIcd10(sampleUk))
           expect(notClaml.message).toMatch(/ICD10_Edition5_CodesAndTitlesAndMetadata_GB_sample\.txt: not ClaML: not an XML document/)
+          if (existsSync(icd10cmTabular)) {
+            // Real XML, but ICD-10-CM's tabular format rather than ClaML.
+            const tabular = yield* Effect.flip(loadIcd10(icd10cmTabular))
+            expect(tabular.message).toMatch(
+              /icd10cm_tabular_2021\.xml:2 <ICD10CM\.tabular>: not ClaML: the document's root element is not <ClaML>/
+            )
+          }
           if (hasClaml) {
             const missingModifier = yield* Effect.flip(
               loadIcd10(
