@@ -113,6 +113,21 @@ for (const kind of testDatabases) {
       expect((await check("E10.22"))[0]).toBe(false)
     })
 
+    it("expands a UK ICD-10 chapter, its codes placed under it by the chapters' code ranges", async () => {
+      const chapter = encodeURIComponent(`${icd10}?fhir_vs=isa/IX`)
+      const { body } = await get(`/fhir/ValueSet/$expand?url=${chapter}&filter=myocardial%20infarction`)
+      expect(body.expansion.contains.map((entry: { code: string }) => entry.code)).toEqual([
+        "I21",
+        "I21.0",
+        "I21.1",
+        "I21.4",
+        "I21.9",
+        "I25.2"
+      ])
+      const lookup = await get(`/fhir/CodeSystem/$lookup?system=${icd10}&code=I21`)
+      expect(properties(lookup.body)).toContainEqual(["parent", "IX"])
+    })
+
     it("looks up a UK ICD-10 code with its sex and age validity, dagger or asterisk", async () => {
       const { body } = await get(`/fhir/CodeSystem/$lookup?system=${icd10}&code=O14.0`)
       expect(value(body, "version")).toMatchObject({ valueString: "uk-5-sample" })

@@ -127,9 +127,6 @@ export const icd10CodeForm = (code: string) => {
   return subdivision === "X" || subdivision === "" ? category! : `${category}.${subdivision}`
 }
 
-/** An ICD-11 postcoordinated code as clusters of a stem code and its extension codes: `1A00&XN8P1/2C6Z` → [[1A00, XN8P1], [2C6Z]]. */
-export const icd11Clusters = (code: string) => code.split("/").map((cluster) => cluster.split("&"))
-
 export interface IcdProviderOptions extends IcdCodeSystemInfo {
   readonly classes: ReadonlyArray<IcdClass>
 }
@@ -142,11 +139,14 @@ export const makeIcdProvider = (options: IcdProviderOptions): CodeSystemProvider
 
   /** A postcoordinated ICD-11 code, when every stem and extension code is in the classification and in its place. */
   const postcoordinated = (code: string): FhirConcept | undefined => {
-    const clusters = icd11Clusters(code.trim())
-    const located = clusters.map((cluster) => cluster.map((part) => base.locate(part)))
+    // Clusters of a stem code and its extension codes: `1A00&XN8P1/2C6Z` → [[1A00, XN8P1], [2C6Z]].
+    const located = code
+      .trim()
+      .split("/")
+      .map((cluster) => cluster.split("&").map((part) => base.locate(part)))
     const wellFormed = located.every(
       (cluster) =>
-        cluster.every((concept) => concept !== undefined && concept.display !== undefined) &&
+        cluster.every((concept) => concept !== undefined) &&
         !isExtension(cluster[0]!) &&
         cluster.slice(1).every((concept) => isExtension(concept!))
     )
@@ -175,10 +175,9 @@ export const makeIcdProvider = (options: IcdProviderOptions): CodeSystemProvider
   }
 
   const titles = (concept: FhirConcept) => (concept.display === undefined ? [] : [{ value: concept.display, language: "en" }])
-  // Folded words of each class's code, title and inclusion terms, made on the first text search.
-  let words: Map<FhirConcept, ReadonlyArray<string>> | undefined
+  // Folded words of each class's code, title and inclusion terms, made when a text search first reads them.
+  const words = new Map<FhirConcept, ReadonlyArray<string>>()
   const wordsOf = (concept: FhirConcept) => {
-    words ??= new Map()
     let found = words.get(concept)
     if (found === undefined) {
       const inclusions = concept.designations.filter((designation) => designation.use?.code === "inclusion")
