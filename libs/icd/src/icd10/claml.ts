@@ -206,7 +206,8 @@ export const parseClaml = (source: SourceFile) =>
     const { version, classes: parsed } = yield* readElements(source)
     const fail = (at: ParsedClass, detail: string, line = at.line, element = `<${at.element} code="${at.code}">`) =>
       new IcdReleaseError({ file: source.name, lineNumber: line, element, detail })
-    const warnings: Array<string> = []
+    // A set: a modifier applied under many categories would repeat the same warning.
+    const warnings = new Set<string>()
     const byCode = new Map<string, ParsedClass>()
     const modifiers = new Map<string, Array<ParsedClass>>()
     for (const entry of parsed) {
@@ -219,8 +220,14 @@ export const parseClaml = (source: SourceFile) =>
       if (byCode.has(entry.code)) return yield* fail(entry, "the class appears twice")
       byCode.set(entry.code, entry)
     }
-    const subcategories = (entry: ParsedClass) =>
-      [...byCode.values()].filter((candidate) => candidate.kind === "category" && candidate.superClasses[0] === entry.code)
+    const subcategories = new Map<string, Array<ParsedClass>>()
+    for (const entry of byCode.values()) {
+      const parent = entry.superClasses[0]
+      if (entry.kind !== "category" || parent === undefined) continue
+      const siblings = subcategories.get(parent)
+      if (siblings === undefined) subcategories.set(parent, [entry])
+      else siblings.push(entry)
+    }
 
     const classes: Array<IcdClass> = []
     const codes = new Set<string>(byCode.keys())
@@ -236,11 +243,12 @@ export const parseClaml = (source: SourceFile) =>
       const fourthCharacter = modifierClasses.some((modifierClass) => modifierClass.code.startsWith("."))
       for (const modifierClass of modifierClasses) {
         if (fourthCharacter && !modifierClass.code.startsWith(".")) {
-          warnings.push(`${modifiedBy.code}: the modifier class '${modifierClass.code}' does not start with '.', ignored`)
+          warnings.add(`${modifiedBy.code}: the modifier class '${modifierClass.code}' does not start with '.', ignored`)
           continue
         }
         const suffix = modifierClass.code.startsWith(".") || target.code.includes(".") ? modifierClass.code : `.${modifierClass.code}`
         const code = `${target.code}${suffix}`
+        // A class the file states itself (or another modifier made) stands as it is.
         if (codes.has(code)) continue
         codes.add(code)
         const usage = usageOf(modifierClass.usage ?? target.usage)
@@ -256,7 +264,7 @@ export const parseClaml = (source: SourceFile) =>
       return created
     }
     const leaves = (entry: ParsedClass): Array<ParsedClass> => {
-      const below = subcategories(entry)
+      const below = subcategories.get(entry.code) ?? []
       return below.length === 0 ? [entry] : below.flatMap(leaves)
     }
 
@@ -280,7 +288,7 @@ export const parseClaml = (source: SourceFile) =>
     for (const entry of byCode.values()) {
       const parent = entry.superClasses[0]
       if (parent !== undefined && !byCode.has(parent))
-        warnings.push(`${entry.code}: its superclass '${parent}' is not in the file; served at the top`)
+        warnings.add(`${entry.code}: its superclass '${parent}' is not in the file; served at the top`)
       const usage = usageOf(entry.usage)
       classes.push({
         code: entry.code,
@@ -292,5 +300,5 @@ export const parseClaml = (source: SourceFile) =>
       })
       classes.push(...(expansions.get(entry.code) ?? []))
     }
-    return { version, classes, warnings } satisfies ClamlDocument
+    return { version, classes, warnings: [...warnings] } satisfies ClamlDocument
   })
