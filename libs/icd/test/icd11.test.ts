@@ -72,6 +72,13 @@ for (const kind of testDatabases) {
             { code: "1A00", kind: "category", parent_code: "BlockL1-1A0", title: "Cholera", is_leaf: false },
             { code: "1A00.0", kind: "category", parent_code: "1A00", title: 'Cholera, "classical"', is_leaf: true }
           ])
+          // Served after a refresh; the source answers the same array until something changes, so the API keeps its context.
+          const icd = yield* IcdReleases
+          yield* icd.source.refresh
+          const served = yield* icd.source.current
+          expect(served.map((system) => [system.system, system.versions])).toEqual([[icd11System, ["2099-03"]]])
+          yield* icd.source.refresh
+          expect(yield* icd.source.current).toBe(served)
         })
       )
 
