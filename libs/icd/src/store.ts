@@ -85,7 +85,7 @@ const writeClasses = (tx: Sql, releaseId: number, classes: ReadonlyArray<IcdClas
   })
 
 /** The counts the registry and the report give: classes by kind, rubrics by kind (`rubrics.inclusion`, …). */
-export const countsOf = (classes: ReadonlyArray<IcdClass>) => {
+const countsOf = (classes: ReadonlyArray<IcdClass>) => {
   const counts: Record<string, number> = { chapter: 0, block: 0, category: 0 }
   for (const c of classes) {
     counts[c.kind]!++

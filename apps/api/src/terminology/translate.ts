@@ -68,8 +68,6 @@ const parameters = {
 
 type Input = OperationInput<typeof parameters>
 
-type Found = TranslationMatch
-
 /** What is asked: the codes to translate, which way, and towards which system. */
 interface Question {
   readonly codings: ReadonlyArray<Coding & { readonly code: string }>
@@ -248,7 +246,7 @@ const snomedMatch = (
   refsets: ReadonlyArray<string>,
   icd10: Icd10Targets,
   reverse: boolean
-): Found => {
+): TranslationMatch => {
   const { columns } = index.refsets.get(refsetId)!
   const isAssociation = columns.includes("targetComponentId")
   const released = column(columns, member, isAssociation ? "targetComponentId" : "mapTarget") ?? ""
@@ -265,11 +263,8 @@ const snomedMatch = (
       ? undefined
       : isIcd10
         ? icd10(refsetId, target)
-        : {
-            coding: isAssociation
-              ? snomedCoding(target)
-              : { ...(mapTargetSystems[refsetId] === undefined ? {} : { system: mapTargetSystems[refsetId] }), code: target }
-          }
+        : // Other maps' targets are in a scheme this server does not know: the code alone.
+          { coding: isAssociation ? snomedCoding(target) : { code: target } }
   const comments = [noCode, mapped?.comment, reverse && isIcd10 ? reverseWarning : undefined].filter((text) => text !== undefined)
   return {
     equivalence:
@@ -310,7 +305,7 @@ const snomedRefsetsFor = (index: SnomedIndex, coding: Coding, wanted: string | u
 const translateImplicit = (edition: string, refsetId: string, question: Question) =>
   Effect.gen(function* () {
     const icd10 = yield* currentIcd10Targets
-    const matches: Array<Found> = []
+    const matches: Array<TranslationMatch> = []
     for (const coding of question.codings) {
       const index = yield* releaseFor(snomedSystem, edition === snomedSystem ? coding.version : edition)
       if (!index.refsets.has(refsetId)) {
@@ -345,7 +340,7 @@ const translateWithMaps = (
   question: Question
 ) =>
   Effect.gen(function* () {
-    const matches: Array<Found> = []
+    const matches: Array<TranslationMatch> = []
     const messages: Array<string> = []
     for (const coding of question.codings) {
       const request: TranslateRequest = { coding, wanted: question.wanted, reverse: question.reverse, dependencies: question.dependencies }
@@ -395,7 +390,7 @@ const productPart = (product: OtherElement) => ({
   ]
 })
 
-const matchPart = (match: Found, question: Question) => {
+const matchPart = (match: TranslationMatch, question: Question) => {
   // R4 answers the concept found (a source in reverse); R5 always the target, with the source beside it in reverse.
   const concept = question.reverse && !question.r5 ? match.source : match.target
   return {
