@@ -67,8 +67,12 @@ export const readIcdClasses = (database: Database.Service, releaseId: number) =>
     }))
   })
 
-/** Newest version first; for the same version, the latest load. */
-const newestFirst = (a: Served, b: Served) => b.release.version.localeCompare(a.release.version) || b.release.id - a.release.id
+/** The bundled samples' versions (`sample`, `uk-5-sample`): never the default over a real release. */
+const isSample = (served: Served) => /(^|-)sample$/.test(served.release.version)
+
+/** Newest version first, samples last; for the same version, the latest load. */
+const newestFirst = (a: Served, b: Served) =>
+  Number(isSample(a)) - Number(isSample(b)) || b.release.version.localeCompare(a.release.version) || b.release.id - a.release.id
 
 /**
  * The implicit value sets of a classification, named as SNOMED CT's are: `<system>?fhir_vs` (every

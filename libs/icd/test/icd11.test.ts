@@ -11,6 +11,8 @@ import { loadIcd11 } from "../src/icd11/load"
 import { icd11System } from "../src/model"
 import { hasIcd11, icd11Zip } from "./fixtures"
 
+const sample = join(import.meta.dirname, "..", "..", "..", "data", "sample", "icd11", "SimpleTabulation-ICD-11-MMS-en-sample.txt")
+
 const header = [
   "Foundation URI",
   "Linearization URI",
@@ -110,8 +112,11 @@ for (const kind of testDatabases) {
           const again = yield* Effect.flip(loadIcd11(icd11Zip))
           expect(again.message).toMatch(/already loaded/)
 
+          // Newest first (the tiny 2099-03 tabulation of the first test), the sample last though it sorts after the digits.
+          yield* loadIcd11(sample)
           yield* (yield* IcdReleases).refresh
           const [system] = yield* (yield* IcdReleases).source.current
+          expect(system!.versions).toEqual(["2099-03", "2024-01", "sample"])
           const provider = system!.provider("2024-01")!
           const cholera = provider.locate("1A00")!
           expect(provider.display(cholera, [])).toBe("Cholera")
