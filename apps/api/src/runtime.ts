@@ -5,6 +5,7 @@
 import { NodeContext } from "@effect/platform-node"
 import { Database, layerFromConfig, Releases } from "@ffynnon/db"
 import { DmdReleases } from "@ffynnon/dmd"
+import { IcdReleases } from "@ffynnon/icd"
 import { SnomedReleases } from "@ffynnon/snomed"
 import { FhirResources, ReleaseCodeSystems, releaseCodeSystemsLayer } from "@ffynnon/terminology"
 import { Cause, Config, Effect, Exit, FiberRef, Layer, Logger, LogLevel, Runtime } from "effect"
@@ -25,8 +26,11 @@ export const LoggerLive = Layer.unwrapEffect(
  * The code systems of loaded releases besides SNOMED CT, one source per library; each library's
  * service layer goes in `releaseLibraries`.
  */
-const releaseCodeSystems = releaseCodeSystemsLayer([Effect.map(DmdReleases, (dmd) => dmd.source)])
-const releaseLibraries = DmdReleases.Default
+const releaseCodeSystems = releaseCodeSystemsLayer([
+  Effect.map(DmdReleases, (dmd) => dmd.source),
+  Effect.map(IcdReleases, (icd) => icd.source)
+])
+const releaseLibraries = Layer.mergeAll(DmdReleases.Default, IcdReleases.Default)
 
 /** Everything the API needs over a database: the release registry, the terminology indexes and the stored FHIR resources. */
 export const servicesOver = <E, R>(database: Layer.Layer<Database, E, R>) =>

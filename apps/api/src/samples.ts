@@ -5,13 +5,19 @@
  */
 import { ReleaseAlreadyLoaded } from "@ffynnon/db"
 import { loadDmd } from "@ffynnon/dmd"
+import { loadIcd10, loadIcd11 } from "@ffynnon/icd"
 import { loadSnomed } from "@ffynnon/snomed"
 import { loadFhirResources } from "@ffynnon/terminology"
 import { Context, Effect, Layer } from "effect"
+import type { Dirent } from "node:fs"
 import { readdir } from "node:fs/promises"
 import { join } from "node:path"
 
-/** Where the sample releases are: `<directory>/snomed/<release folder>`, `<directory>/dmd/<release folder>` (and its bonus folder) and `<directory>/fhir/<folder of resources>`. */
+/**
+ * Where the sample releases are: `<directory>/snomed/<release folder>`, `<directory>/dmd/<release folder>` (and its bonus
+ * folder), `<directory>/icd11/<tabulation file>`, `<directory>/icd10-uk/<TRUD codes and titles file>` and
+ * `<directory>/fhir/<folder of resources>`.
+ */
 export class SampleDirectory extends Context.Tag("@ffynnon/api/SampleDirectory")<
   SampleDirectory,
   { readonly directory: Effect.Effect<string> }
@@ -22,10 +28,12 @@ export const SampleDirectoryFromSource = Layer.succeed(SampleDirectory, {
   directory: Effect.succeed(join(import.meta.dirname, "..", "..", "..", "data", "sample"))
 })
 
-const releaseFolders = (directory: string) =>
+const entries = (directory: string, wanted: (entry: Dirent) => boolean) =>
   Effect.promise(() => readdir(directory, { withFileTypes: true }).catch(() => [])).pipe(
-    Effect.map((entries) => entries.filter((entry) => entry.isDirectory()).map((entry) => join(directory, entry.name)))
+    Effect.map((entries) => entries.filter(wanted).map((entry) => join(directory, entry.name)))
   )
+const releaseFolders = (directory: string) => entries(directory, (entry) => entry.isDirectory())
+const releaseFiles = (directory: string) => entries(directory, (entry) => entry.isFile() && !entry.name.startsWith("."))
 
 /** Runs a load and logs what it loaded; a release already loaded is fine. */
 const loadIfNew = <A, E, R>(load: Effect.Effect<A, E, R>, describe: (loaded: A) => Record<string, string>) =>
@@ -51,5 +59,11 @@ export const loadSamples = Effect.gen(function* () {
   }
   for (const folder of yield* releaseFolders(join(directory, "fhir"))) {
     yield* loadIfNew(loadFhirResources(folder), (report) => ({ name: report.name, version: report.version }))
+  }
+  for (const file of yield* releaseFiles(join(directory, "icd11"))) {
+    yield* loadIfNew(loadIcd11(file), (report) => ({ system: report.system, version: report.version }))
+  }
+  for (const file of yield* releaseFiles(join(directory, "icd10-uk"))) {
+    yield* loadIfNew(loadIcd10(file, { edition: "uk" }), (report) => ({ system: report.system, version: report.version }))
   }
 })

@@ -64,15 +64,16 @@ const labToSnomed: ConceptMapResource = {
   group: [{ source: lab, target: sct, element: [{ code: "GLU", target: [{ code: "33747003", equivalence: "equivalent" }] }] }]
 }
 
-/** Each match as `{ part name: value }`, products as a list. */
+/** Each match as `{ part name: value }`, with its products as a list of each one's parts. */
 const matches = (body: Answer) =>
   body.parameter
     .filter((parameter) => parameter.name === "match")
     .map((match) => {
-      const { product, ...parts } = Object.fromEntries(
-        match.part!.map((part) => [part.name, part.name === "product" ? part.part : Object.values(part)[1]])
+      const parts = Object.fromEntries(
+        match.part!.filter((part) => part.name !== "product").map((part) => [part.name, Object.values(part)[1]])
       ) as Record<string, unknown>
-      return product === undefined ? parts : { ...parts, product }
+      const product = match.part!.filter((part) => part.name === "product").map((part) => part.part)
+      return product.length === 0 ? parts : { ...parts, product }
     })
 const valueOf = (body: Answer, name: string) => {
   const found = body.parameter.find((parameter) => parameter.name === name)
@@ -124,8 +125,10 @@ for (const kind of testDatabases) {
           equivalence: "wider",
           concept: { system: loinc, code: "24323-8" },
           product: [
-            { name: "element", valueUri: specimen },
-            { name: "concept", valueCoding: { system: "http://example.org/specimen", code: "serum" } }
+            [
+              { name: "element", valueUri: specimen },
+              { name: "concept", valueCoding: { system: "http://example.org/specimen", code: "serum" } }
+            ]
           ],
           source: "http://example.org/cm/lab-loinc|1.0"
         }
@@ -241,19 +244,25 @@ for (const kind of testDatabases) {
     })
 
     it("with no url translates a SNOMED CT code through the implicit maps towards targetsystem, and back", async () => {
-      const icd10 = await get({ system: sct, code: "22298006", targetsystem: "http://hl7.org/fhir/sid/icd-10-uk" })
+      const icd10 = await get({ system: sct, code: "22298006", targetsystem: "http://hl7.org/fhir/sid/icd-10" })
+      const field = (name: string) => ({ name: "element", valueUri: `http://snomed.info/field/ExtendedMapRefset.${name}` })
       expect(matches(icd10.body)).toEqual([
         {
           equivalence: "inexact",
-          concept: { system: "http://hl7.org/fhir/sid/icd-10-uk", code: "I219" },
+          // The UK map's I219 in the classification's form (no ICD-10 edition is loaded here to give its display).
+          concept: { system: "http://hl7.org/fhir/sid/icd-10", code: "I21.9" },
           source: `${sct}?fhir_cm=999002271000000101`,
-          mapGroup: 1,
-          mapPriority: 1,
-          mapRule: "TRUE",
-          mapAdvice: "ALWAYS I219"
+          product: [
+            [field("mapGroup"), { name: "concept", valueCoding: { code: "1" } }],
+            [field("mapPriority"), { name: "concept", valueCoding: { code: "1" } }],
+            [field("mapRule"), { name: "concept", valueCoding: { code: "TRUE" } }],
+            [field("mapAdvice"), { name: "concept", valueCoding: { code: "ALWAYS I219" } }],
+            [field("correlationId"), { name: "concept", valueCoding: { system: sct, code: "447561005", display: expect.any(String) } }],
+            [field("mapCategoryId"), { name: "concept", valueCoding: { system: sct, code: "447637006", display: expect.any(String) } }]
+          ]
         }
       ])
-      const back = await get({ system: "http://hl7.org/fhir/sid/icd-10-uk", code: "I219", reverse: "true" })
+      const back = await get({ system: "http://hl7.org/fhir/sid/icd-10", code: "I21.9", reverse: "true" })
       expect(matches(back.body).map((match) => (match.concept as { code: string }).code)).toContain("22298006")
       const replaced = await get({ system: sct, code: "9501000230103", targetsystem: sct })
       expect(matches(replaced.body).map((match) => [match.equivalence, (match.concept as { code: string }).code])).toEqual([

@@ -1124,7 +1124,7 @@ const icd10: Record<string, string | MapEntry[][]> = {
   influenza: "J111", covid19: "U071", measles: "B059", tuberculosis: "A169", pulmonaryTb: "A162", sepsis: "A419",
   lungCancer: "C349", breastCancer: "C509", colonCancer: "C189", prostateCancer: "C61X",
   fever: "R509", cough: "R05X", chestPain: "R074", abdominalPain: "R104", headache: "R51X", dyspnoea: "R060",   nausea: "R11X", vomiting: "R11X", diarrhoea: "R197",
-  pain: [[{ target: "", advice: "MAP SOURCE CONCEPT CANNOT BE CLASSIFIED WITH AVAILABLE DATA", category: MAP_CANNOT_CLASSIFY }]],
+  pain: [[{ target: "#NC", advice: "MAP SOURCE CONCEPT CANNOT BE CLASSIFIED WITH AVAILABLE DATA", category: MAP_CANNOT_CLASSIFY }]],
   xNiddm: "E119"
 }
 

@@ -52,5 +52,13 @@ export const gatherReleaseCodeSystems = (sources: ReadonlyArray<ReleaseCodeSyste
 }
 
 /** The service over sources that each come from their library's service (for example `Effect.map(IcdReleases, (icd) => icd.source)`). */
-export const releaseCodeSystemsLayer = <R>(sources: ReadonlyArray<Effect.Effect<ReleaseCodeSystemSource, never, R>>) =>
-  Layer.effect(ReleaseCodeSystems, Effect.map(Effect.all(sources), gatherReleaseCodeSystems))
+export const releaseCodeSystemsLayer = <const Sources extends ReadonlyArray<Effect.Effect<ReleaseCodeSystemSource, never, any>>>(
+  sources: Sources
+): Layer.Layer<ReleaseCodeSystems, never, Effect.Effect.Context<Sources[number]>> =>
+  Layer.effect(
+    ReleaseCodeSystems,
+    Effect.map(
+      Effect.forEach(sources, (source) => source),
+      gatherReleaseCodeSystems
+    )
+  )

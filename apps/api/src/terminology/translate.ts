@@ -5,13 +5,17 @@
  * with no url every map known from the code's system towards `targetsystem`. The engine in
  * `@ffynnon/terminology` reads ConceptMap resources; SNOMED CT's maps are the historical
  * associations and the map reference sets such as the ICD-10 maps, every row returned with its map
- * group, priority, rule and advice. `reverse=true` translates a target back to its sources.
+ * group, priority, rule, advice, correlation and category as `product` parts, so a client can apply
+ * the rules (age, sex); ICD-10 targets are given in the classification's form with the loaded
+ * edition's display, and `#NC`/`#NIS` rows are no-matches saying why. `reverse=true` translates a
+ * target back to its sources (for the ICD-10 maps flagged as not clinically safe).
  *
  * The answer is R4's (`equivalence`, `concept`, `product`, `source` = the map). Requests that use
  * R5's names for the code (`sourceCode`, `targetCode`, … with `sourceSystem`/`targetSystem`), as
  * the HL7 terminology tests send, get R5's parts: `originMap` for the map and, from a target, the
  * `source` Coding beside the target `concept`; the equivalence stays R4's.
  */
+import { icd10CodeForm, icd10System } from "@ffynnon/icd"
 import { languageRefsets, SnomedReleases, snomedSystem, type RefsetMember, type SnomedIndex } from "@ffynnon/snomed"
 import {
   conceptMapFits,
@@ -24,6 +28,8 @@ import {
   type ConceptMapResource,
   type Dependency,
   type OtherElement,
+  ReleaseCodeSystems,
+  type ReleaseCodeSystem,
   type TranslateRequest,
   type Translation,
   type TranslationMatch
@@ -61,9 +67,6 @@ const parameters = {
 } as const
 
 type Input = OperationInput<typeof parameters>
-
-/** A match as answered: the mapping, and for SNOMED CT's map rows their group, priority, rule and advice. */
-type Found = TranslationMatch & { readonly extra?: ReadonlyArray<object> }
 
 /** What is asked: the codes to translate, which way, and towards which system. */
 interface Question {
@@ -158,37 +161,111 @@ const correlationEquivalence: Record<string, string> = {
   "447556008": "unmatched" // not mappable
 }
 
-/** Target code systems of the map refsets whose targets are not SNOMED CT. */
+const ukIcd10Map = "999002271000000101"
+
+/** Target code systems of the map refsets whose targets are not SNOMED CT: both ICD-10 maps target ICD-10 (the UK's its UK edition, see docs/icd.md). */
 const mapTargetSystems: Record<string, string> = {
-  "447562003": "http://hl7.org/fhir/sid/icd-10",
-  "999002271000000101": "http://hl7.org/fhir/sid/icd-10-uk"
+  "447562003": icd10System,
+  [ukIcd10Map]: icd10System
 }
+
+/** What the ICD-10 maps' `#` targets mean: the row maps to no code, for this reason. */
+const noCodeTargets: Record<string, string> = {
+  "#NC": "#NC: the source concept cannot be classified to an ICD-10 code (no code)",
+  "#NIS": "#NIS: the source concept is not in the scope of the ICD-10 map (not in scope)"
+}
+
+const reverseWarning =
+  "Reverse translation with an ICD-10 map: the map is built from SNOMED CT to ICD-10 and read backwards lists every concept that maps to the code; it is not clinically safe to code SNOMED CT from it"
+
+/** The UK map's form of an ICD-10 code, undotted and X-padded (`I21.9` → `I219`, `I10` → `I10X`), for reading the map backwards. */
+const ukMapForm = (code: string) => {
+  const form = icd10CodeForm(code)
+  return form === undefined ? code : form.length === 3 ? `${form}X` : form.replace(".", "")
+}
+
+/**
+ * ICD-10 map targets as the loaded editions know them: in the classification's form (the UK
+ * map's `E112` and `I10X` are `E11.2` and `I10`) with the edition's display and version (the UK
+ * edition for the UK map, WHO's for the International one). A target the edition does not have
+ * is kept as released, with a comment saying so (reported, not fatal).
+ */
+type Icd10Targets = (refsetId: string, target: string) => { readonly coding: Coding; readonly comment?: string }
+const icd10Targets =
+  (releaseSystems: ReadonlyArray<ReleaseCodeSystem>): Icd10Targets =>
+  (refsetId, target) => {
+    const uk = refsetId === ukIcd10Map
+    const code = uk ? (icd10CodeForm(target) ?? target) : target
+    const icd10 = releaseSystems.find((candidate) => candidate.system === icd10System)
+    const version = icd10?.versions.find((candidate) => candidate.startsWith("uk-") === uk)
+    const provider = version === undefined ? undefined : icd10!.provider(version)
+    if (provider === undefined) return { coding: { system: icd10System, code } }
+    const concept = provider.locate(code)
+    if (concept === undefined) {
+      return { coding: { system: icd10System, code }, comment: `The map target '${target}' is not a code in ICD-10 version '${version}'` }
+    }
+    const display = provider.display(concept, [])
+    return {
+      coding: { system: icd10System, version: version!, code: provider.code(concept), ...(display === undefined ? {} : { display }) }
+    }
+  }
+
+/** The ICD-10 editions being served now, for the maps' targets. */
+const currentIcd10Targets = Effect.map(
+  Effect.flatMap(ReleaseCodeSystems, (releaseSystems) => releaseSystems.current),
+  icd10Targets
+)
 
 const column = (columns: ReadonlyArray<string>, member: RefsetMember, name: string) => {
   const position = columns.indexOf(name)
   return position === -1 ? undefined : member.fields[position]
 }
 
-const snomedMatch = (index: SnomedIndex, refsetId: string, member: RefsetMember, refsets: ReadonlyArray<string>): Found => {
-  const { columns } = index.refsets.get(refsetId)!
-  const isAssociation = columns.includes("targetComponentId")
-  const target = column(columns, member, isAssociation ? "targetComponentId" : "mapTarget") ?? ""
-  const targetSystem = isAssociation ? snomedSystem : mapTargetSystems[refsetId]
-  // Displays only for SNOMED CT codes: the index has no ICD-10 terms.
-  const conceptCoding = (system: string | undefined, code: string): Coding => {
-    const concept = system === snomedSystem ? index.position(code) : undefined
-    const display = concept === undefined ? undefined : index.preferredTerm(concept, refsets)
-    return { ...(system === undefined ? {} : { system }), code, ...(display === undefined ? {} : { display }) }
-  }
-  const extra = ["mapGroup", "mapPriority", "mapRule", "mapAdvice"].flatMap((name) => {
+/** A map row's own fields as `product` parts, each named by its RF2 field URI (`http://snomed.info/field/<table>.<field>`). */
+const mapProducts = (index: SnomedIndex, columns: ReadonlyArray<string>, member: RefsetMember, refsets: ReadonlyArray<string>) => {
+  const table = columns.includes("mapCategoryId")
+    ? "ExtendedMapRefset"
+    : columns.includes("mapGroup")
+      ? "ComplexMapRefset"
+      : "SimpleMapRefset"
+  return ["mapGroup", "mapPriority", "mapRule", "mapAdvice", "correlationId", "mapCategoryId"].flatMap((name): Array<OtherElement> => {
     const value = column(columns, member, name)
     if (value === undefined || value === "") return []
-    return [
-      /^\d+$/.test(value) && name !== "mapRule" && name !== "mapAdvice"
-        ? { name, valueInteger: Number(value) }
-        : { name, valueString: value }
-    ]
+    const property = `http://snomed.info/field/${table}.${name}`
+    if (!name.endsWith("Id")) return [{ property, value }]
+    const concept = index.position(value)
+    const display = concept === undefined ? undefined : index.preferredTerm(concept, refsets)
+    return [{ property, system: snomedSystem, value, ...(display === undefined ? {} : { display }) }]
   })
+}
+
+const snomedMatch = (
+  index: SnomedIndex,
+  refsetId: string,
+  member: RefsetMember,
+  refsets: ReadonlyArray<string>,
+  icd10: Icd10Targets,
+  reverse: boolean
+): TranslationMatch => {
+  const { columns } = index.refsets.get(refsetId)!
+  const isAssociation = columns.includes("targetComponentId")
+  const released = column(columns, member, isAssociation ? "targetComponentId" : "mapTarget") ?? ""
+  const noCode = noCodeTargets[released]
+  const target = noCode === undefined ? released : ""
+  const isIcd10 = mapTargetSystems[refsetId] === icd10System
+  const snomedCoding = (code: string): Coding => {
+    const concept = index.position(code)
+    const display = concept === undefined ? undefined : index.preferredTerm(concept, refsets)
+    return { system: snomedSystem, code, ...(display === undefined ? {} : { display }) }
+  }
+  const mapped =
+    target === ""
+      ? undefined
+      : isIcd10
+        ? icd10(refsetId, target)
+        : // Other maps' targets are in a scheme this server does not know: the code alone.
+          { coding: isAssociation ? snomedCoding(target) : { code: target } }
+  const comments = [noCode, mapped?.comment, reverse && isIcd10 ? reverseWarning : undefined].filter((text) => text !== undefined)
   return {
     equivalence:
       target === ""
@@ -196,21 +273,22 @@ const snomedMatch = (index: SnomedIndex, refsetId: string, member: RefsetMember,
         : isAssociation
           ? (associationEquivalence[refsetId] ?? "relatedto")
           : (correlationEquivalence[column(columns, member, "correlationId") ?? ""] ?? "inexact"),
-    source: conceptCoding(snomedSystem, member.referencedComponentId),
-    ...(target === "" ? {} : { target: conceptCoding(targetSystem, target) }),
-    products: [],
-    map: `${snomedSystem}?fhir_cm=${refsetId}`,
-    extra
+    source: snomedCoding(member.referencedComponentId),
+    ...(mapped === undefined ? {} : { target: mapped.coding }),
+    products: isAssociation ? [] : mapProducts(index, columns, member, refsets),
+    ...(comments.length === 0 ? {} : { comment: comments.join(". ") }),
+    map: `${snomedSystem}?fhir_cm=${refsetId}`
   }
 }
 
-/** The rows of a refset for a code: as the source, or in reverse as the target. */
-const snomedMatches = (index: SnomedIndex, refsetId: string, code: string, reverse: boolean) => {
+/** The rows of a refset for a code: as the source, or in reverse as the target (an ICD-10 code in the form the map holds it). */
+const snomedMatches = (index: SnomedIndex, refsetId: string, code: string, reverse: boolean, icd10: Icd10Targets) => {
   const { columns } = index.refsets.get(refsetId)!
   const targetColumn = columns.includes("targetComponentId") ? "targetComponentId" : "mapTarget"
-  const members = reverse ? index.membersWith(refsetId, targetColumn, code) : index.refsetMembers(refsetId, code)
+  const released = refsetId === ukIcd10Map ? ukMapForm(code) : code
+  const members = reverse ? index.membersWith(refsetId, targetColumn, released) : index.refsetMembers(refsetId, code)
   const refsets = languageRefsets(index, [])
-  return members.map((member) => snomedMatch(index, refsetId, member, refsets))
+  return members.map((member) => snomedMatch(index, refsetId, member, refsets, icd10, reverse))
 }
 
 /** The SNOMED CT maps from a code's system towards the system sought (either way round in reverse). */
@@ -226,7 +304,8 @@ const snomedRefsetsFor = (index: SnomedIndex, coding: Coding, wanted: string | u
 /** Translation with one implicit map, named by url: its edition's release (or the code's), then the refset's rows. */
 const translateImplicit = (edition: string, refsetId: string, question: Question) =>
   Effect.gen(function* () {
-    const matches: Array<Found> = []
+    const icd10 = yield* currentIcd10Targets
+    const matches: Array<TranslationMatch> = []
     for (const coding of question.codings) {
       const index = yield* releaseFor(snomedSystem, edition === snomedSystem ? coding.version : edition)
       if (!index.refsets.has(refsetId)) {
@@ -234,10 +313,17 @@ const translateImplicit = (edition: string, refsetId: string, question: Question
           "url"
         ])
       }
-      matches.push(...snomedMatches(index, refsetId, coding.code, question.reverse))
+      matches.push(...snomedMatches(index, refsetId, coding.code, question.reverse, icd10))
     }
     const codes = question.codings.map((coding) => `'${coding.code}'`).join(", ")
-    return translationOf(matches, `No ${question.reverse ? "source" : "target"} for ${codes} in the reference set '${refsetId}'.`)
+    // A row that maps to no code says why (#NC, #NIS, a rule's "cannot be classified"): the message carries that too.
+    const reasons = [
+      ...new Set(matches.flatMap((match) => (match.target === undefined && match.comment !== undefined ? [match.comment] : [])))
+    ]
+    return translationOf(
+      matches,
+      [`No ${question.reverse ? "source" : "target"} for ${codes} in the reference set '${refsetId}'.`, ...reasons].join(" ")
+    )
   })
 
 // Concept maps found by url, given, or searched for.
@@ -254,7 +340,7 @@ const translateWithMaps = (
   question: Question
 ) =>
   Effect.gen(function* () {
-    const matches: Array<Found> = []
+    const matches: Array<TranslationMatch> = []
     const messages: Array<string> = []
     for (const coding of question.codings) {
       const request: TranslateRequest = { coding, wanted: question.wanted, reverse: question.reverse, dependencies: question.dependencies }
@@ -274,13 +360,13 @@ const translateWithMaps = (
       if (translation.message !== undefined) messages.push(translation.message)
       // Implicit maps have no value set scope to compare with `source` or `target`.
       if (maps === "search" && input.source === undefined && input.target === undefined)
-        matches.push(...(yield* snomedSearch(coding, question)))
+        matches.push(...(yield* snomedSearch(coding, question, yield* currentIcd10Targets)))
     }
     return translationOf(matches, messages.join(" "))
   })
 
 /** The rows of every SNOMED CT map that fits, in the release the code names (none when it is not loaded). */
-const snomedSearch = (coding: Coding & { readonly code: string }, question: Question) =>
+const snomedSearch = (coding: Coding & { readonly code: string }, question: Question, icd10: Icd10Targets) =>
   Effect.gen(function* () {
     const releases = yield* SnomedReleases
     const version = coding.system === snomedSystem ? coding.version : undefined
@@ -289,7 +375,7 @@ const snomedSearch = (coding: Coding & { readonly code: string }, question: Ques
       onNone: () => [],
       onSome: (index) =>
         snomedRefsetsFor(index, coding, question.wanted, question.reverse).flatMap((refsetId) =>
-          snomedMatches(index, refsetId, coding.code, question.reverse)
+          snomedMatches(index, refsetId, coding.code, question.reverse, icd10)
         )
     })
   })
@@ -304,7 +390,7 @@ const productPart = (product: OtherElement) => ({
   ]
 })
 
-const matchPart = (match: Found, question: Question) => {
+const matchPart = (match: TranslationMatch, question: Question) => {
   // R4 answers the concept found (a source in reverse); R5 always the target, with the source beside it in reverse.
   const concept = question.reverse && !question.r5 ? match.source : match.target
   return {
@@ -317,8 +403,7 @@ const matchPart = (match: Found, question: Question) => {
       ...(match.map === undefined
         ? []
         : [question.r5 ? { name: "originMap", valueCanonical: match.map } : { name: "source", valueUri: match.map }]),
-      ...(question.r5 && question.reverse ? [{ name: "source", valueCoding: match.source }] : []),
-      ...(match.extra ?? [])
+      ...(question.r5 && question.reverse ? [{ name: "source", valueCoding: match.source }] : [])
     ]
   }
 }

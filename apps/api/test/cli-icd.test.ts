@@ -1,0 +1,50 @@
+/** `ffynnon load icd11` and `ffynnon load icd10` as a user runs them, over real processes. */
+import { spawnSync } from "node:child_process"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { afterAll, describe, expect, it } from "vitest"
+
+const root = join(import.meta.dirname, "..", "..", "..")
+const samples = join(root, "data", "sample")
+const dataDir = mkdtempSync(join(tmpdir(), "ffynnon-cli-icd-"))
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
+
+const ffynnon = (...args: Array<string>) =>
+  spawnSync(join(root, "node_modules", ".bin", "bun"), [join(root, "apps", "api", "src", "cli.ts"), ...args], {
+    env: { ...process.env, DATABASE_URL: "", FFYNNON_DATA_DIR: dataDir, LOG_LEVEL: "warn" },
+    encoding: "utf8"
+  })
+
+describe("ffynnon load icd11 and icd10", () => {
+  it("stops on a file of the wrong kind with one line naming it, exit code 1, and loads nothing", () => {
+    const { status, stderr } = ffynnon("load", "icd10", join(samples, "icd11", "SimpleTabulation-ICD-11-MMS-en-sample.txt"))
+    expect(status).toBe(1)
+    expect(stderr.trim().split("\n").at(-1)).toMatch(/^ffynnon: SimpleTabulation-ICD-11-MMS-en-sample\.txt: not ClaML: not an XML document/)
+    expect(JSON.parse(ffynnon("releases", "--json").stdout)).toEqual([])
+  })
+
+  it("loads the samples with progress on stderr and a summary of counts by kind", () => {
+    const icd11 = ffynnon("load", "icd11", join(samples, "icd11", "SimpleTabulation-ICD-11-MMS-en-sample.txt"))
+    expect(icd11.status).toBe(0)
+    expect(icd11.stdout).toMatch(/^Loaded http:\/\/id\.who\.int\/icd\/release\/11\/mms version sample from .* as release \d+\.$/m)
+    expect(icd11.stdout).toMatch(/^chapter\s+3$/m)
+    expect(icd11.stdout).toMatch(/^category\s+16$/m)
+    expect(icd11.stderr).toMatch(/storing .*: 23 of 23/)
+    const uk = ffynnon(
+      "load",
+      "icd10",
+      join(samples, "icd10-uk", "ICD10_Edition5_CodesAndTitlesAndMetadata_GB_sample.txt"),
+      "--edition",
+      "uk"
+    )
+    expect(uk.status).toBe(0)
+    expect(uk.stdout).toMatch(/^Loaded http:\/\/hl7\.org\/fhir\/sid\/icd-10 version uk-5-sample from .* as release \d+\.$/m)
+    expect(uk.stdout).toMatch(/^category\s+335$/m)
+    const active = JSON.parse(ffynnon("releases", "--json").stdout).filter((release: { status: string }) => release.status === "active")
+    expect(active).toMatchObject([
+      { kind: "icd10", version: "uk-5-sample", rowCounts: { category: 335 } },
+      { kind: "icd11", version: "sample", rowCounts: { chapter: 3, block: 4, category: 16 } }
+    ])
+  })
+})
