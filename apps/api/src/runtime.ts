@@ -5,13 +5,14 @@
 import { NodeContext } from "@effect/platform-node"
 import { Database, layerFromConfig, Releases } from "@ffynnon/db"
 import { SnomedReleases } from "@ffynnon/snomed"
-import { FhirResources, ReleaseCodeSystems, releaseCodeSystemsLayer } from "@ffynnon/terminology"
+import { DesignationOverlays, FhirResources, ReleaseCodeSystems, releaseCodeSystemsLayer } from "@ffynnon/terminology"
+import { welshDesignationOverlays, WelshTerms } from "@ffynnon/welsh"
 import { Cause, Config, Effect, Exit, FiberRef, Layer, Logger, LogLevel, Runtime } from "effect"
 import type { Context } from "hono"
 import { isServerFault, toFhirFailure } from "./failures"
 import type { FhirFailure } from "./fhir/outcome"
 
-export type ApiServices = Database | Releases | SnomedReleases | FhirResources | ReleaseCodeSystems
+export type ApiServices = Database | Releases | SnomedReleases | FhirResources | ReleaseCodeSystems | DesignationOverlays | WelshTerms
 
 /** JSON log lines at `LOG_LEVEL` (default Info). */
 export const LoggerLive = Layer.unwrapEffect(
@@ -29,10 +30,12 @@ const releaseLibraries = Layer.empty
 
 /** Everything the API needs over a database: the release registry, the terminology indexes and the stored FHIR resources. */
 export const servicesOver = <E, R>(database: Layer.Layer<Database, E, R>) =>
-  Layer.mergeAll(SnomedReleases.Default, FhirResources.Default, releaseCodeSystems.pipe(Layer.provideMerge(releaseLibraries))).pipe(
-    Layer.provideMerge(Releases.Default),
-    Layer.provideMerge(database)
-  )
+  Layer.mergeAll(
+    SnomedReleases.Default,
+    FhirResources.Default,
+    releaseCodeSystems.pipe(Layer.provideMerge(releaseLibraries)),
+    welshDesignationOverlays.pipe(Layer.provideMerge(WelshTerms.Default))
+  ).pipe(Layer.provideMerge(Releases.Default), Layer.provideMerge(database))
 
 /** The API's services on the database the environment names. */
 export const ApiLive = servicesOver(layerFromConfig).pipe(Layer.provide(NodeContext.layer))

@@ -6,11 +6,15 @@
 import { ReleaseAlreadyLoaded } from "@ffynnon/db"
 import { loadSnomed } from "@ffynnon/snomed"
 import { loadFhirResources } from "@ffynnon/terminology"
+import { loadWelshList, loadWelshPackage } from "@ffynnon/welsh"
 import { Context, Effect, Layer } from "effect"
 import { readdir } from "node:fs/promises"
 import { join } from "node:path"
 
-/** Where the sample releases are: `<directory>/snomed/<release folder>` and `<directory>/fhir/<folder of resources>`. */
+/**
+ * Where the sample releases are: `<directory>/snomed/<release folder>`, `<directory>/fhir/<folder of
+ * resources>`, and `<directory>/welsh/` (translation package folders and `.csv` lists).
+ */
 export class SampleDirectory extends Context.Tag("@ffynnon/api/SampleDirectory")<
   SampleDirectory,
   { readonly directory: Effect.Effect<string> }
@@ -24,6 +28,11 @@ export const SampleDirectoryFromSource = Layer.succeed(SampleDirectory, {
 const releaseFolders = (directory: string) =>
   Effect.promise(() => readdir(directory, { withFileTypes: true }).catch(() => [])).pipe(
     Effect.map((entries) => entries.filter((entry) => entry.isDirectory()).map((entry) => join(directory, entry.name)))
+  )
+
+const welshLists = (directory: string) =>
+  Effect.promise(() => readdir(directory).catch(() => [])).pipe(
+    Effect.map((names) => names.filter((name) => name.endsWith(".csv")).map((name) => join(directory, name)))
   )
 
 /** Runs a load and logs what it loaded; a release already loaded is fine. */
@@ -44,5 +53,13 @@ export const loadSamples = Effect.gen(function* () {
   }
   for (const folder of yield* releaseFolders(join(directory, "fhir"))) {
     yield* loadIfNew(loadFhirResources(folder), (report) => ({ name: report.name, version: report.version }))
+  }
+  // After the SNOMED CT release it translates.
+  const welsh = join(directory, "welsh")
+  for (const folder of yield* releaseFolders(welsh)) {
+    yield* loadIfNew(loadWelshPackage(folder), (report) => ({ uri: report.uri }))
+  }
+  for (const list of yield* welshLists(welsh)) {
+    yield* loadIfNew(loadWelshList(list), (report) => ({ name: report.name, version: report.version }))
   }
 })

@@ -1,4 +1,5 @@
 import type { ValueSetResource } from "./fhir"
+import type { CodeSystemProvider } from "./provider"
 import { expansionParameter } from "./valueset/engine"
 
 /** Language preferences from `displayLanguage` or an HTTP `Accept-Language` header. */
@@ -30,3 +31,25 @@ export const preferredLanguages = (displayLanguage: string | undefined, acceptLa
  */
 export const valueSetLanguage = (valueSet: ValueSetResource): string | undefined =>
   expansionParameter(valueSet, "displayLanguage") ?? valueSet.language
+
+/** Whether a BCP-47 tag is in `language` (`cy` covers `cy-GB`). */
+export const isLanguage = (tag: string, language: string) => {
+  const lower = tag.toLowerCase()
+  return lower === language || lower.startsWith(`${language}-`)
+}
+
+/**
+ * Whether answers state each display's language: when the request asks for a language other than
+ * English, a display may be in it or fall back to English, and the client must be able to tell.
+ * Requests in English are answered as they always were.
+ */
+export const statesDisplayLanguage = (languages: ReadonlyArray<string>) => languages.some((tag) => !isLanguage(tag, "en"))
+
+/** The language of the provider's display of a concept for the languages, where known. */
+export const displayLanguageOf = <C>(provider: CodeSystemProvider<C>, concept: C, languages: ReadonlyArray<string>) =>
+  provider.displayLanguage?.(concept, languages) ?? provider.language
+
+/** A primitive element's extension stating its language (`_display`, `_valueString`): http://hl7.org/fhir/StructureDefinition/language. */
+export const elementLanguage = (language: string) => ({
+  extension: [{ url: "http://hl7.org/fhir/StructureDefinition/language", valueCode: language }]
+})

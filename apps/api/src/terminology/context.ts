@@ -26,7 +26,10 @@ import {
   type ResourceSnapshot,
   messageIdExtension,
   compareVersions,
-  versionMatches
+  versionMatches,
+  DesignationOverlays,
+  withDesignationOverlays,
+  type DesignationOverlay
 } from "@ffynnon/terminology"
 import { Config, Effect, Either } from "effect"
 import { FhirFailure, operationOutcome, type FailureStatus } from "../fhir/outcome"
@@ -273,6 +276,8 @@ interface Served {
   readonly indexes: ReadonlyArray<SnomedIndex>
   readonly stored: ResourceSnapshot
   readonly releaseSystems: ReadonlyArray<ReleaseCodeSystem>
+  /** Terms kept apart from their code systems (curated Welsh lists), laid over whichever provider serves the system. */
+  readonly overlays: ReadonlyArray<DesignationOverlay>
   readonly defaultLanguage: string
 }
 
@@ -291,7 +296,7 @@ const releaseResolution = (releaseSystems: ReadonlyArray<ReleaseCodeSystem>, sys
  * with the supplements `applied`. Immutable: applying more supplements makes a new one.
  */
 const makeContext = (given: ReadonlyArray<TerminologyResource>, served: Served, applied: ReadonlyArray<string>): TerminologyContext => {
-  const { indexes, stored, releaseSystems, defaultLanguage } = served
+  const { indexes, stored, releaseSystems, overlays, defaultLanguage } = served
   const codeSystems = given.filter((resource): resource is CodeSystemResource => resource.resourceType === "CodeSystem")
   const valueSets = given.filter((resource): resource is ValueSetResource => resource.resourceType === "ValueSet")
   const requestMaps = given.filter((resource): resource is ConceptMapResource => resource.resourceType === "ConceptMap")
@@ -324,33 +329,39 @@ const makeContext = (given: ReadonlyArray<TerminologyResource>, served: Served, 
     else requestProviders.set(resource, provider)
     return provider
   }
+  const resolveCodeSystem: Resolver["codeSystem"] = (system, version) => {
+    if (system === snomedSystem) return snomedResolution(indexes, version, defaultLanguage)
+    const released = releaseResolution(releaseSystems, system, version)
+    if (released.provider !== undefined) return { _tag: "found", provider: released.provider }
+    const candidates = [...codeSystems.filter((resource) => resource.url === system), ...stored.versionsOf("CodeSystem", system)].filter(
+      (resource) => resource.content !== "supplement"
+    )
+    if (candidates.length === 0 && released.releaseSystem !== undefined) {
+      return { _tag: "unknown-version", known: released.releaseSystem.versions }
+    }
+    if (candidates.length === 0) {
+      const asSupplement = supplement(version === undefined ? system : `${system}|${version}`)
+      return asSupplement === undefined
+        ? { _tag: "unknown-system" }
+        : { _tag: "supplement", canonical: `${system}${asSupplement.version === undefined ? "" : `|${asSupplement.version}`}` }
+    }
+    const found = pickVersion(candidates, version)
+    return found === undefined
+      ? {
+          _tag: "unknown-version",
+          known: candidates
+            .flatMap((candidate) => candidate.version ?? [])
+            .sort(compareVersions)
+            .reverse()
+        }
+      : { _tag: "found", provider: providerOf(found) }
+  }
   const resolver: Resolver = {
     codeSystem: (system, version) => {
-      if (system === snomedSystem) return snomedResolution(indexes, version, defaultLanguage)
-      const released = releaseResolution(releaseSystems, system, version)
-      if (released.provider !== undefined) return { _tag: "found", provider: released.provider }
-      const candidates = [...codeSystems.filter((resource) => resource.url === system), ...stored.versionsOf("CodeSystem", system)].filter(
-        (resource) => resource.content !== "supplement"
-      )
-      if (candidates.length === 0 && released.releaseSystem !== undefined) {
-        return { _tag: "unknown-version", known: released.releaseSystem.versions }
-      }
-      if (candidates.length === 0) {
-        const asSupplement = supplement(version === undefined ? system : `${system}|${version}`)
-        return asSupplement === undefined
-          ? { _tag: "unknown-system" }
-          : { _tag: "supplement", canonical: `${system}${asSupplement.version === undefined ? "" : `|${asSupplement.version}`}` }
-      }
-      const found = pickVersion(candidates, version)
-      return found === undefined
-        ? {
-            _tag: "unknown-version",
-            known: candidates
-              .flatMap((candidate) => candidate.version ?? [])
-              .sort(compareVersions)
-              .reverse()
-          }
-        : { _tag: "found", provider: providerOf(found) }
+      const resolution = resolveCodeSystem(system, version)
+      return resolution._tag === "found" && overlays.length > 0
+        ? { _tag: "found", provider: withDesignationOverlays(resolution.provider, overlays) }
+        : resolution
     },
     valueSet: (url, version) => {
       const implicit = snomedImplicitValueSet(url)
@@ -388,6 +399,7 @@ const services = Effect.all({
   indexes: Effect.flatMap(SnomedReleases, (releases) => releases.all),
   stored: Effect.flatMap(FhirResources, (resources) => resources.snapshot),
   releaseSystems: Effect.flatMap(ReleaseCodeSystems, (releaseSystems) => releaseSystems.current),
+  overlays: Effect.flatMap(DesignationOverlays, (overlays) => overlays.current),
   defaultLanguage: displayLanguage
 })
 
@@ -395,7 +407,11 @@ const services = Effect.all({
 let shared: { readonly served: Served; readonly context: TerminologyContext } | undefined
 
 const sameServed = (a: Served, b: Served) =>
-  a.indexes === b.indexes && a.stored === b.stored && a.releaseSystems === b.releaseSystems && a.defaultLanguage === b.defaultLanguage
+  a.indexes === b.indexes &&
+  a.stored === b.stored &&
+  a.releaseSystems === b.releaseSystems &&
+  a.overlays === b.overlays &&
+  a.defaultLanguage === b.defaultLanguage
 
 /** The resolver for one request: its `tx-resource`s, then the stored resources, then the loaded releases. */
 export const terminologyContext = (

@@ -200,7 +200,7 @@ export class SnomedIndex {
   }
 
   /** The preferred description of `type` in the first of `refsets` that has one. */
-  private preferred(concept: number, type: number, refsets: ReadonlyArray<string>) {
+  private preferred(concept: number, type: number, refsets: Iterable<string>) {
     const own = neighbours(this.descriptions.byConcept, concept)
     for (const refsetId of refsets) {
       const acceptability = this.languageRefsets.get(refsetId)
@@ -211,7 +211,7 @@ export class SnomedIndex {
           this.descriptions.active[description] === 1 &&
           acceptability[description] === Acceptability.preferred
         ) {
-          return this.descriptions.terms.get(description)
+          return description
         }
       }
     }
@@ -219,27 +219,42 @@ export class SnomedIndex {
   }
 
   /**
-   * The concept's display: the preferred synonym in the first of `refsets` that has one, then in
-   * any loaded language refset, then the fully specified name, then any active description.
+   * The description that is the concept's display: the preferred synonym in the first of
+   * `refsets` that has one, then in any loaded language refset, then the fully specified name,
+   * then any active description.
    */
-  preferredTerm(concept: number, refsets: ReadonlyArray<string>) {
-    const own = neighbours(this.descriptions.byConcept, concept)
+  displayDescription(concept: number, refsets: ReadonlyArray<string>): number | undefined {
     return (
       this.preferred(concept, DescriptionType.synonym, refsets) ??
-      this.preferred(concept, DescriptionType.synonym, [...this.languageRefsets.keys()]) ??
-      this.fullySpecifiedName(concept, refsets) ??
-      [...own].map((description) => this.descriptions.terms.get(description)).find((term) => term.length > 0)
+      this.preferred(concept, DescriptionType.synonym, this.languageRefsets.keys()) ??
+      this.fullySpecifiedNameDescription(concept, refsets) ??
+      [...neighbours(this.descriptions.byConcept, concept)].find((description) => this.descriptions.terms.lengthOf(description) > 0)
+    )
+  }
+
+  /** The concept's display (see `displayDescription`). */
+  preferredTerm(concept: number, refsets: ReadonlyArray<string>) {
+    const description = this.displayDescription(concept, refsets)
+    return description === undefined ? undefined : this.descriptions.terms.get(description)
+  }
+
+  /** The language code (`en`, `cy`) of a description. */
+  descriptionLanguage(description: number) {
+    return this.languageOf(description)
+  }
+
+  private fullySpecifiedNameDescription(concept: number, refsets: ReadonlyArray<string>) {
+    return (
+      this.preferred(concept, DescriptionType.fullySpecifiedName, [...refsets, ...this.languageRefsets.keys()]) ??
+      [...neighbours(this.descriptions.byConcept, concept)].find(
+        (description) => this.descriptions.type[description] === DescriptionType.fullySpecifiedName
+      )
     )
   }
 
   fullySpecifiedName(concept: number, refsets: ReadonlyArray<string>) {
-    const own = neighbours(this.descriptions.byConcept, concept)
-    return (
-      this.preferred(concept, DescriptionType.fullySpecifiedName, [...refsets, ...this.languageRefsets.keys()]) ??
-      [...own]
-        .filter((description) => this.descriptions.type[description] === DescriptionType.fullySpecifiedName)
-        .map((description) => this.descriptions.terms.get(description))[0]
-    )
+    const description = this.fullySpecifiedNameDescription(concept, refsets)
+    return description === undefined ? undefined : this.descriptions.terms.get(description)
   }
 
   /** True when `text` is the description's term, given its case significance. */

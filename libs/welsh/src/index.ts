@@ -1,0 +1,3 @@
+export * from "./csv"
+export * from "./rf2"
+export * from "./WelshTerms"
