@@ -4,7 +4,7 @@
  * (`build.ts`). Every question the FHIR operations ask is answered here without the database.
  */
 import type { PackedStrings } from "./packed"
-import { PrefixIndex, tokens } from "./text"
+import { cutsWelshDigraph, PrefixIndex, tokens } from "./text"
 
 export const fieldSeparator = "\u001f"
 
@@ -408,6 +408,12 @@ export class SnomedIndex {
     return this.refsets.get(refsetId)?.concepts ?? new Uint32Array(0)
   }
 
+  /** Whether every word of the term that a query word starts is cut inside a Welsh two-character letter by it. */
+  private cutsLetter(query: ReadonlyArray<string>, term: string) {
+    const words = tokens(term)
+    return query.some((wanted) => words.every((word) => !word.startsWith(wanted) || cutsWelshDigraph(word, wanted.length)))
+  }
+
   /** Descriptions (active or not) in which every one of `words` (folded, see `tokens`) starts a word, ascending. */
   descriptionsWithWordPrefixes(words: ReadonlyArray<string>): Array<number> {
     return words.length === 0 ? [] : this.textIndex.matching(words, this.descriptions.terms.length)
@@ -415,7 +421,8 @@ export class SnomedIndex {
 
   /**
    * Concepts with an active description matching every word of `text` as a word prefix, ranked:
-   * active concepts first, then a term equal to the text, then shorter terms, then by SCTID.
+   * active concepts first, then a term equal to the text, then (for Welsh terms) matches that do
+   * not end inside a two-character letter (`ll`, `dd`, `ch`…), then shorter terms, then by SCTID.
    * One hit per concept, its best-ranked description.
    */
   search(text: string, accept: (concept: number) => boolean = () => true): Array<SearchHit> {
@@ -433,7 +440,11 @@ export class SnomedIndex {
       if (!accept(concept)) continue
       const length = terms.lengthOf(description)
       const exact = length === text.trim().length && tokens(terms.get(description)).join(" ") === folded
-      const rank = (this.isActive(concept) ? 0 : 1 << 14) + (exact ? 0 : 1 << 13) + Math.min(length, (1 << 13) - 1)
+      const rank =
+        (this.isActive(concept) ? 0 : 1 << 15) +
+        (exact ? 0 : 1 << 14) +
+        (this.languageOf(description) === "cy" && this.cutsLetter(query, terms.get(description)) ? 1 << 13 : 0) +
+        Math.min(length, (1 << 13) - 1)
       keys.push(rank * count + description)
     }
     const sorted = Float64Array.from(keys).sort()
