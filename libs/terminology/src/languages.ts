@@ -39,11 +39,11 @@ export const isLanguage = (tag: string, language: string) => {
 }
 
 /**
- * Whether answers state each display's language: when the request asks for a language other than
- * English, a display may be in it or fall back to English, and the client must be able to tell.
- * Requests in English are answered as they always were.
+ * Whether answers state each display's language: when the most preferred language is not English,
+ * a display may be in it or fall back to English, and the client must be able to tell. Requests
+ * preferring English are answered as they always were.
  */
-export const statesDisplayLanguage = (languages: ReadonlyArray<string>) => languages.some((tag) => !isLanguage(tag, "en"))
+export const statesDisplayLanguage = (languages: ReadonlyArray<string>) => languages[0] !== undefined && !isLanguage(languages[0], "en")
 
 /** The language of the provider's display of a concept for the languages, where known. */
 export const displayLanguageOf = <C>(provider: CodeSystemProvider<C>, concept: C, languages: ReadonlyArray<string>) =>
