@@ -7,8 +7,8 @@ import { Effect, Layer } from "effect"
 import { appendFileSync, readFileSync, rmSync } from "node:fs"
 import { join } from "node:path"
 import { freshDatabaseLayer, testDatabases } from "../../db/test/databases"
-import { sampleFolder, sampleUri } from "../../snomed/test/sample"
-import { loadWelshList, loadWelshPackage, welshDesignationOverlays, WelshTerms } from "../src/index"
+import { expected, sampleFolder, sampleUri } from "../../snomed/test/sample"
+import { loadWelshList, loadWelshPackage, snomedCoverage, welshDesignationOverlays, WelshTerms } from "../src/index"
 import { changedPackage, listFile, welshDescriptions, welshList, welshPackage, welshPackageUri } from "./sample"
 
 /** An SCTID in the sample namespace: item `n`, partition "10" concept or "11" description. */
@@ -182,6 +182,31 @@ for (const kind of testDatabases) {
           const paracetamol = snomed.locate("7021000230108")!
           expect(snomed.display(paracetamol, ["cy"])).toBe("Parasetamol")
           expect(snomed.displays(paracetamol, ["cy"]).map(({ value }) => value)).toEqual(["Parasetamol"])
+        })
+      )
+
+      it.effect("reports per code system and reference set how many active concepts have a Welsh preferred term", () =>
+        Effect.gen(function* () {
+          const overlays = yield* Effect.flatMap(DesignationOverlays, (served) => served.current)
+          const index = yield* (yield* SnomedReleases).resolve(welshPackageUri)
+          const [all, ...refsets] = snomedCoverage(index, overlays)
+          // 28 concepts translated by the package, its own 2 concepts, 4 from the list.
+          expect(all).toEqual({
+            system: "http://snomed.info/sct",
+            version: welshPackageUri,
+            scope: "all",
+            active: expected.counts.activeConcepts + 2,
+            welsh: 34
+          })
+          expect(refsets).toContainEqual(
+            expect.objectContaining({
+              scope: "refset 21000230108 |Ffynnon demo chronic conditions register simple reference set|",
+              active: 23,
+              welsh: 11
+            })
+          )
+          const [base] = snomedCoverage(yield* (yield* SnomedReleases).resolve(sampleUri), overlays)
+          expect(base).toMatchObject({ active: expected.counts.activeConcepts, welsh: 4 })
         })
       )
 
