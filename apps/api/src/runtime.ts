@@ -11,6 +11,7 @@ import { Cause, Config, Effect, Exit, FiberRef, Layer, Logger, LogLevel, Runtime
 import type { Context } from "hono"
 import { isServerFault, toFhirFailure } from "./failures"
 import type { FhirFailure } from "./fhir/outcome"
+import { formatMessage, messageLanguage } from "./messages"
 
 export type ApiServices = Database | Releases | SnomedReleases | FhirResources | ReleaseCodeSystems | DesignationOverlays | WelshTerms
 
@@ -44,8 +45,25 @@ export interface AppEnv {
   Variables: { requestId: string }
 }
 
-export const outcomeResponse = (c: Context<AppEnv>, failure: FhirFailure) =>
-  c.json(failure.outcome, failure.status, { "Content-Type": "application/fhir+json; charset=utf-8" })
+/** The failure's OperationOutcome, its catalogued message in the language the request prefers (Accept-Language). */
+export const outcomeResponse = (c: Context<AppEnv>, failure: FhirFailure) => {
+  const { catalogued } = failure
+  const language = catalogued === undefined ? "en" : messageLanguage(c.req.header("accept-language"))
+  const outcome =
+    catalogued === undefined || language === "en"
+      ? failure.outcome
+      : {
+          ...failure.outcome,
+          issue: failure.outcome.issue.map((issue) => ({
+            ...issue,
+            details: { ...issue.details, text: formatMessage(language, catalogued.key, catalogued.values) }
+          }))
+        }
+  return c.json(outcome, failure.status, {
+    "Content-Type": "application/fhir+json; charset=utf-8",
+    ...(catalogued === undefined ? {} : { "Content-Language": language })
+  })
+}
 
 /** What a failed request's log line says: the error's name and message, never request data. */
 const describeCause = (cause: Cause.Cause<unknown>) => {

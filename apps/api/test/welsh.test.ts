@@ -39,7 +39,7 @@ const displayOf = (body: { parameter: Array<Parameter> }) => {
 
 for (const kind of testDatabases) {
   describe(`Welsh through the API on ${kind.name}`, () => {
-    const { get } = apiHarness(kind, withWelsh)
+    const { get, request } = apiHarness(kind, withWelsh)
     const lookup = async (query: string, headers: Record<string, string> = {}) => {
       const { status, body } = await get(`/fhir/CodeSystem/$lookup?system=${sct}&${query}`, headers)
       expect(status).toBe(200)
@@ -163,6 +163,24 @@ for (const kind of testDatabases) {
         `/fhir/ValueSet/$expand?url=http://ffynnon.example/fhir/ValueSet/chronic-condition-registers&filter=pwysedd&displayLanguage=cy`
       )
       expect(implicit.body.expansion.contains.map(({ code }: { code: string }) => code)).toEqual(["HYP"])
+    })
+
+    it("answers the API's own messages in Welsh when Accept-Language prefers it, in English otherwise", async () => {
+      const welsh = await request("/fhir/Nothing", { headers: { "accept-language": "cy-GB, en;q=0.5" } })
+      expect(welsh.status).toBe(404)
+      expect(welsh.headers.get("content-language")).toBe("cy")
+      expect((await welsh.json()).issue[0].details.text).toBe("Nid oes GET /fhir/Nothing yma.")
+      const english = await request("/fhir/Nothing", { headers: { "accept-language": "en-GB, cy;q=0.5" } })
+      expect(english.headers.get("content-language")).toBe("en")
+      expect((await english.json()).issue[0].details.text).toBe("There is no GET /fhir/Nothing here.")
+      expect((await get("/fhir/Nothing")).body.issue[0].details.text).toBe("There is no GET /fhir/Nothing here.")
+      const badLanguage = await get(`/fhir/CodeSystem/$lookup?system=${sct}&code=22298006&displayLanguage=cy_GB!`, {
+        "accept-language": "cy"
+      })
+      expect(badLanguage.status).toBe(400)
+      expect(badLanguage.body.issue[0].details.text).toBe("displayLanguage annilys: 'cy_GB!'")
+      const noCode = await get(`/fhir/CodeSystem/$lookup?system=${sct}`, { "accept-language": "cy" })
+      expect(noCode.body.issue[0].details.text).toBe("Rhowch y cod (neu coding sy'n cynnwys un).")
     })
 
     it("serves the translated edition beside the release it translates", async () => {

@@ -3,6 +3,7 @@
  * https://hl7.org/fhir/R4/operationoutcome.html
  */
 import { Data } from "effect"
+import { formatMessage, type MessageKey } from "../messages"
 
 export type IssueSeverity = "fatal" | "error" | "warning" | "information"
 /** The subset of http://hl7.org/fhir/issue-type used here. */
@@ -61,9 +62,26 @@ export type FailureStatus = 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 
 export class FhirFailure extends Data.TaggedError("FhirFailure")<{
   readonly status: FailureStatus
   readonly outcome: OperationOutcome
+  /** The catalogue message its one issue says, so the answer can say it in the request's language. */
+  readonly catalogued?: { readonly key: MessageKey; readonly values: Readonly<Record<string, string | number>> }
 }> {
   static of(status: FailureStatus, code: IssueType, text: string, expression?: ReadonlyArray<string>) {
     return new FhirFailure({ status, outcome: operationOutcome(issue("error", code, text, expression)) })
+  }
+
+  /** A failure with a message from the catalogues (`apps/api/messages`), in English until answered. */
+  static message(
+    status: FailureStatus,
+    code: IssueType,
+    key: MessageKey,
+    values: Readonly<Record<string, string | number>> = {},
+    expression?: ReadonlyArray<string>
+  ) {
+    return new FhirFailure({
+      status,
+      outcome: operationOutcome(issue("error", code, formatMessage("en", key, values), expression)),
+      catalogued: { key, values }
+    })
   }
 }
 

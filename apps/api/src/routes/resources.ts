@@ -100,7 +100,7 @@ const readResource = (type: TerminologyResourceType, id: string) =>
   Effect.gen(function* () {
     const found: TerminologyResource | undefined =
       (type === "CodeSystem" ? yield* snomedCodeSystem(id) : undefined) ?? (yield* (yield* FhirResources).snapshot).read(type, id)
-    if (found === undefined) return yield* FhirFailure.of(404, "not-found", `${type}/${id} is not known here.`)
+    if (found === undefined) return yield* FhirFailure.message(404, "not-found", "resource-not-found", { type, id })
     return found
   })
 

@@ -33,6 +33,7 @@ import {
 } from "@ffynnon/terminology"
 import { Config, Effect, Either } from "effect"
 import { FhirFailure, operationOutcome, type FailureStatus } from "../fhir/outcome"
+import { formatMessage } from "../messages"
 
 /** The parameters every terminology operation accepts besides its own. */
 export const sharedParameters = {
@@ -88,9 +89,10 @@ export const checkDisplayLanguage = (displayLanguage: string | undefined) =>
             code: "processing",
             details: {
               coding: [{ system: "http://hl7.org/fhir/tools/CodeSystem/tx-issue-type", code: "invalid-display" }],
-              text: `Invalid displayLanguage: '${displayLanguage}'`
+              text: formatMessage("en", "invalid-display-language", { displayLanguage })
             }
-          })
+          }),
+          catalogued: { key: "invalid-display-language", values: { displayLanguage } }
         })
       )
 
@@ -447,8 +449,7 @@ export const requestedValueSet = (
           ? undefined
           : context.resolver.valueSet(url, version)
     if (valueSet === undefined) {
-      if (url === undefined)
-        return yield* FhirFailure.of(400, "required", "Give the url of the value set, or the valueSet itself.", ["url"])
+      if (url === undefined) return yield* FhirFailure.message(400, "required", "give-value-set", {}, ["url"])
       return yield* Effect.fail(
         terminologyFailure(
           notFound(

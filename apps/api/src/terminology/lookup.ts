@@ -65,8 +65,8 @@ export const lookupOperation = defineOperation({
       const coding = (input.coding as Coding | undefined) ?? {}
       const system = input.system ?? coding.system
       const code = input.code ?? coding.code
-      if (system === undefined) return yield* FhirFailure.of(400, "required", "Give the system (or a coding with one).", ["system"])
-      if (code === undefined) return yield* FhirFailure.of(400, "required", "Give the code (or a coding with one).", ["code"])
+      if (system === undefined) return yield* FhirFailure.message(400, "required", "give-system", {}, ["system"])
+      if (code === undefined) return yield* FhirFailure.message(400, "required", "give-code", {}, ["code"])
       yield* checkDisplayLanguage(input.displayLanguage)
       const context = yield* terminologyContext(input["tx-resource"], input.useSupplement)
       const provider = yield* providerFor(context, system, input.version ?? coding.version)
