@@ -69,12 +69,12 @@ for (const kind of testDatabases) {
       expect(await lookup(`code=22298006&version=${sampleUri}&displayLanguage=cy`)).toMatchObject({ display: "Myocardial infarction" })
     })
 
-    it("falls back to en-GB where there is no Welsh term, or the language is unknown, and says the display is English", async () => {
+    it("falls back to en-GB where there is no Welsh term, saying the display is English, and for a language it has no terms in", async () => {
       expect(await lookup("code=3061000230107&displayLanguage=cy")).toEqual({ display: "Acute myocardial infarction", language: "en" })
-      expect(await lookup("code=22298006&displayLanguage=fr")).toEqual({ display: "Myocardial infarction", language: "en" })
+      expect(await lookup("code=22298006&displayLanguage=fr")).toEqual({ display: "Myocardial infarction", language: undefined })
       expect(await lookup("code=22298006", { "accept-language": "fr-CA, de;q=0.9" })).toEqual({
         display: "Myocardial infarction",
-        language: "en"
+        language: undefined
       })
     })
 

