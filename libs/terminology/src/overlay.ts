@@ -8,7 +8,7 @@
 import { Context, Effect } from "effect"
 import { isLanguage } from "./languages"
 import type { CodeSystemProvider, ConceptDesignation, ConceptSet } from "./provider"
-import { matchesSearch, searchWords } from "./provider"
+import { searchWords } from "./provider"
 import { preferredForLanguage } from "./valueset/expand"
 
 export interface OverlayTerm {
@@ -55,6 +55,13 @@ export const withDesignationOverlay = <C>(provider: CodeSystemProvider<C>, overl
   const allows = (languages: ReadonlyArray<string>) => languages.length === 0 || languages.some((tag) => isLanguage(tag, language))
   const inLanguage = (concept: C): ReadonlyArray<ConceptDesignation> =>
     (termsOf(concept) ?? []).map(({ term, preferred }) => ({ language, use: preferred ? preferredForLanguage : synonymUse, value: term }))
+  // Each term's words, folded once: every search scans them.
+  let searchable: ReadonlyArray<readonly [code: string, words: ReadonlyArray<ReadonlyArray<string>>]> | undefined
+  /** The codes with a term in which every word of the query starts a word. */
+  const codesMatching = (query: ReadonlyArray<string>) =>
+    (searchable ??= [...bySystem].map(([code, terms]) => [code, terms.map(({ term }) => searchWords(term))] as const))
+      .filter(([, terms]) => terms.some((words) => query.every((wanted) => words.some((word) => word.startsWith(wanted)))))
+      .map(([code]) => code)
   /** The overlay's preferred term, when the overlay's language is the most preferred. */
   const overlayDisplay = (concept: C, languages: ReadonlyArray<string>) => {
     const first = languages[0]
@@ -78,18 +85,10 @@ export const withDesignationOverlay = <C>(provider: CodeSystemProvider<C>, overl
       const query = searchWords(text)
       if (query.length === 0) return found
       const seen = new Set(found)
-      const more: Array<C> = []
-      for (const [code, terms] of bySystem) {
-        if (
-          !matchesSearch(
-            query,
-            terms.map(({ term }) => term)
-          )
-        )
-          continue
+      const more = codesMatching(query).flatMap((code) => {
         const concept = provider.locate(code)
-        if (concept !== undefined && !seen.has(concept) && within.has(concept)) more.push(concept)
-      }
+        return concept !== undefined && !seen.has(concept) && within.has(concept) ? [concept] : []
+      })
       return more.length === 0 ? found : [...found, ...more]
     }
   }

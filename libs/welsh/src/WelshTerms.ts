@@ -31,24 +31,21 @@ export class WelshTerms extends Effect.Service<WelshTerms>()("@ffynnon/welsh/Wel
       overlays: []
     })
 
-    /** The active terms of the lists, later lists' terms after earlier ones' for the same code. */
+    /** The active terms of the lists, the newest list's first: its preferred term is the one a display takes. */
     const overlayOf = (lists: ReadonlyArray<Release>) =>
       Effect.gen(function* () {
+        const ids = sql.join(
+          lists.map((list) => sql`${list.id}`),
+          sql`, `
+        )
         const rows = yield* database.query<{ system: string; code: string; term: string; preferred: boolean }>(
-          sql`select system, code, term, preferred from welsh_term
-              where active and release_id in (${sql.join(
-                lists.map((list) => sql`${list.id}`),
-                sql`, `
-              )}) order by release_id, line`
+          sql`select system, code, term, preferred from welsh_term where active and release_id in (${ids}) order by release_id desc, line`
         )
         const terms = new Map<string, Map<string, Array<OverlayTerm>>>()
         for (const { system, code, term, preferred } of rows) {
           let bySystem = terms.get(system)
           if (bySystem === undefined) terms.set(system, (bySystem = new Map()))
           const list = bySystem.get(code)
-          // A later list's preferred term replaces an earlier one's.
-          if (preferred && list !== undefined)
-            for (const [at, other] of list.entries()) if (other.preferred) list[at] = { ...other, preferred: false }
           if (list === undefined) bySystem.set(code, [{ term, preferred }])
           else list.push({ term, preferred })
         }
