@@ -1,19 +1,30 @@
-/** `ffynnon welsh coverage [--json]`: how many active concepts have a Welsh preferred term, per code system and SNOMED CT reference set. */
+/** `ffynnon welsh coverage [--json]`: how many active concepts have a Welsh preferred term, per code system, SNOMED CT reference set and stored value set. */
 import { Command, Options } from "@effect/cli"
 import { NodeContext } from "@effect/platform-node"
 import { layerFromConfig } from "@ffynnon/db"
 import { formatTable } from "@ffynnon/loaders"
 import { SnomedReleases } from "@ffynnon/snomed"
-import { DesignationOverlays, FhirResources, makeFhirCodeSystem, ReleaseCodeSystems } from "@ffynnon/terminology"
-import { providerCoverage, snomedCoverage } from "@ffynnon/welsh"
-import { Console, Effect, Layer, Logger, LogLevel } from "effect"
+import { compose, DesignationOverlays, FhirResources, makeFhirCodeSystem, members, ReleaseCodeSystems } from "@ffynnon/terminology"
+import { providerCoverage, snomedCoverage, valueSetCoverage } from "@ffynnon/welsh"
+import { Console, Effect, Either, Layer, Logger, LogLevel } from "effect"
 import { servicesOver } from "./runtime"
+import { terminologyContext } from "./terminology/context"
 
 const coverage = Effect.gen(function* () {
   const overlays = yield* Effect.flatMap(DesignationOverlays, (served) => served.current)
   const indexes = yield* Effect.flatMap(SnomedReleases, (releases) => releases.all)
   const released = yield* Effect.flatMap(ReleaseCodeSystems, (systems) => systems.current)
   const stored = yield* Effect.flatMap(FhirResources, (resources) => resources.snapshot)
+  const { resolver } = yield* terminologyContext(undefined)
+  // A value set that cannot be expanded here (a code system not loaded) is left out of the report.
+  const valueSets = stored
+    .all("ValueSet")
+    .flatMap((valueSet) =>
+      Either.match(compose(valueSet, resolver), {
+        onLeft: () => [],
+        onRight: (composition) => [valueSetCoverage(valueSet, members(composition))]
+      })
+    )
   return [
     ...indexes.flatMap((index) => snomedCoverage(index, overlays)),
     ...released.flatMap((system) =>
@@ -22,7 +33,8 @@ const coverage = Effect.gen(function* () {
     ...stored
       .all("CodeSystem")
       .filter((resource) => resource.content !== "supplement")
-      .map((resource) => providerCoverage(makeFhirCodeSystem(resource), overlays))
+      .map((resource) => providerCoverage(makeFhirCodeSystem(resource), overlays)),
+    ...valueSets
   ]
 })
 

@@ -41,9 +41,17 @@ describe("ffynnon load welsh", () => {
     expect(list.stdout).toMatch(/^http:\/\/hl7\.org\/fhir\/sid\/icd-10\s+3\s+3\s+3$/m)
   })
 
-  it("reports coverage per code system and reference set", () => {
+  it("reports coverage per code system, reference set and stored value set", () => {
+    expect(ffynnon("load", "fhir", join(root, "data", "sample", "fhir", "ffynnon-sample")).status).toBe(0)
     const { status, stdout } = ffynnon("welsh", "coverage", "--json")
     expect(status).toBe(0)
+    expect(JSON.parse(stdout)).toContainEqual({
+      system: "http://ffynnon.example/fhir/ValueSet/diabetes-mellitus",
+      version: "1.0.0",
+      scope: "value set",
+      active: 8,
+      welsh: 3
+    })
     expect(JSON.parse(stdout)).toContainEqual({
       system: "http://snomed.info/sct",
       version: welshPackageUri,

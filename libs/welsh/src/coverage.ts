@@ -1,7 +1,8 @@
 /**
  * How much of each code system has a Welsh preferred term, as served (translated editions and
- * curated lists together): per code system version, and for SNOMED CT per reference set, the
- * active concepts and how many of them have one — what translators need to plan their work.
+ * curated lists together): per code system version, for SNOMED CT per reference set, and per
+ * stored value set, the active concepts and how many of them have one — what translators need to
+ * plan their work.
  */
 import { languageRefsets, snomedProvider, type SnomedIndex } from "@ffynnon/snomed"
 import {
@@ -9,14 +10,17 @@ import {
   isLanguage,
   withDesignationOverlays,
   type CodeSystemProvider,
-  type DesignationOverlay
+  type DesignationOverlay,
+  type Member,
+  type ValueSetResource
 } from "@ffynnon/terminology"
 import { welshLanguage } from "./rf2"
 
 export interface CoverageRow {
+  /** The code system, or for a value set its URL. */
   readonly system: string
   readonly version: string
-  /** `all`, or the reference set (`refset <id> |<term>|`). */
+  /** `all`, the reference set (`refset <id> |<term>|`), or `value set`. */
   readonly scope: string
   readonly active: number
   readonly welsh: number
@@ -60,4 +64,16 @@ export const snomedCoverage = (index: SnomedIndex, overlays: ReadonlyArray<Desig
       return { system: provider.system, version: index.uri, scope: `refset ${refset.id}${name}`, ...count(provider, refset.concepts) }
     })
   return [providerCoverage(snomedProvider(index), overlays), ...refsetRows]
+}
+
+/** Coverage of a value set's members, each counted with the provider that serves it (the lists already laid over it). */
+export const valueSetCoverage = (valueSet: ValueSetResource, members: ReadonlyArray<Member>): CoverageRow => {
+  let active = 0
+  let welsh = 0
+  for (const { provider, concept } of members) {
+    if (provider.isInactive(concept)) continue
+    active++
+    if (hasWelshTerm(provider, concept)) welsh++
+  }
+  return { system: valueSet.url ?? "", version: valueSet.version ?? "", scope: "value set", active, welsh }
 }
