@@ -11,7 +11,7 @@ import { Cause, Config, Effect, Exit, FiberRef, Layer, Logger, LogLevel, Runtime
 import type { Context } from "hono"
 import { isServerFault, toFhirFailure } from "./failures"
 import type { FhirFailure } from "./fhir/outcome"
-import { formatMessage, messageLanguage } from "./messages"
+import { isCatalogued, messageLanguage, translateIssue } from "./messages"
 
 export type ApiServices = Database | Releases | SnomedReleases | FhirResources | ReleaseCodeSystems | DesignationOverlays | WelshTerms
 
@@ -45,23 +45,17 @@ export interface AppEnv {
   Variables: { requestId: string }
 }
 
-/** The failure's OperationOutcome, its catalogued message in the language the request prefers (Accept-Language). */
+/** The failure's OperationOutcome, its catalogued messages in the language the request prefers (Accept-Language). */
 export const outcomeResponse = (c: Context<AppEnv>, failure: FhirFailure) => {
-  const { catalogued } = failure
-  const language = catalogued === undefined ? "en" : messageLanguage(c.req.header("accept-language"))
+  const catalogued = failure.outcome.issue.some(isCatalogued)
+  const language = catalogued ? messageLanguage(c.req.header("accept-language")) : "en"
   const outcome =
-    catalogued === undefined || language === "en"
+    language === "en"
       ? failure.outcome
-      : {
-          ...failure.outcome,
-          issue: failure.outcome.issue.map((issue) => ({
-            ...issue,
-            details: { ...issue.details, text: formatMessage(language, catalogued.key, catalogued.values) }
-          }))
-        }
+      : { ...failure.outcome, issue: failure.outcome.issue.map((issue) => translateIssue(issue, language)) }
   return c.json(outcome, failure.status, {
     "Content-Type": "application/fhir+json; charset=utf-8",
-    ...(catalogued === undefined ? {} : { "Content-Language": language })
+    ...(catalogued ? { "Content-Language": language } : {})
   })
 }
 

@@ -17,14 +17,12 @@ const coverage = Effect.gen(function* () {
   const stored = yield* Effect.flatMap(FhirResources, (resources) => resources.snapshot)
   const { resolver } = yield* terminologyContext(undefined)
   // A value set that cannot be expanded here (a code system not loaded) is left out of the report.
-  const valueSets = stored
-    .all("ValueSet")
-    .flatMap((valueSet) =>
-      Either.match(compose(valueSet, resolver), {
-        onLeft: () => [],
-        onRight: (composition) => [valueSetCoverage(valueSet, members(composition))]
-      })
-    )
+  const valueSets = stored.all("ValueSet").flatMap((valueSet) =>
+    Either.match(compose(valueSet, resolver), {
+      onLeft: () => [],
+      onRight: (composition) => [valueSetCoverage(valueSet, members(composition))]
+    })
+  )
   return [
     ...indexes.flatMap((index) => snomedCoverage(index, overlays)),
     ...released.flatMap((system) =>

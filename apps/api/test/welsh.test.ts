@@ -181,6 +181,12 @@ for (const kind of testDatabases) {
       expect(badLanguage.body.issue[0].details.text).toBe("displayLanguage annilys: 'cy_GB!'")
       const noCode = await get(`/fhir/CodeSystem/$lookup?system=${sct}`, { "accept-language": "cy" })
       expect(noCode.body.issue[0].details.text).toBe("Rhowch y cod (neu coding sy'n cynnwys un).")
+      const twice = await get(`/fhir/CodeSystem/$lookup?system=${sct}&code=1&code=2`, { "accept-language": "cy" })
+      expect(twice.body.issue.map((issue: { details: { text: string } }) => issue.details.text)).toEqual([
+        "Dim ond unwaith y caiff y paramedr 'code' ymddangos."
+      ])
+      const search = await get("/fhir/ValueSet?_count=many", { "accept-language": "cy" })
+      expect(search.body.issue[0].details.text).toBe("Rhaid i _count fod yn rhif cyfan, 0 neu fwy, nid 'many'.")
     })
 
     it("serves the translated edition beside the release it translates", async () => {

@@ -3,7 +3,7 @@
  * https://hl7.org/fhir/R4/operationoutcome.html
  */
 import { Data } from "effect"
-import { formatMessage, type MessageKey } from "../messages"
+import { cataloguedIssue, type MessageKey } from "../messages"
 
 export type IssueSeverity = "fatal" | "error" | "warning" | "information"
 /** The subset of http://hl7.org/fhir/issue-type used here. */
@@ -62,8 +62,6 @@ export type FailureStatus = 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 
 export class FhirFailure extends Data.TaggedError("FhirFailure")<{
   readonly status: FailureStatus
   readonly outcome: OperationOutcome
-  /** The catalogue message its one issue says, so the answer can say it in the request's language. */
-  readonly catalogued?: { readonly key: MessageKey; readonly values: Readonly<Record<string, string | number>> }
 }> {
   static of(status: FailureStatus, code: IssueType, text: string, expression?: ReadonlyArray<string>) {
     return new FhirFailure({ status, outcome: operationOutcome(issue("error", code, text, expression)) })
@@ -79,8 +77,7 @@ export class FhirFailure extends Data.TaggedError("FhirFailure")<{
   ) {
     return new FhirFailure({
       status,
-      outcome: operationOutcome(issue("error", code, formatMessage("en", key, values), expression)),
-      catalogued: { key, values }
+      outcome: operationOutcome(cataloguedIssue(key, values, (text) => issue("error", code, text, expression)))
     })
   }
 }

@@ -54,7 +54,7 @@ const nonNegative = (name: string, value: string | undefined, fallback: number) 
   if (value === undefined) return Either.right(fallback)
   return /^\d+$/.test(value)
     ? Either.right(Number(value))
-    : Either.left(FhirFailure.of(400, "invalid", `${name} must be a whole number of 0 or more, not '${value}'.`, [name]))
+    : Either.left(FhirFailure.message(400, "invalid", "search-not-whole-number", { name, value }, [name]))
 }
 
 const parseSearch = (type: TerminologyResourceType, query: URLSearchParams): Either.Either<SearchRequest, FhirFailure> => {
@@ -72,9 +72,7 @@ const parseSearch = (type: TerminologyResourceType, query: URLSearchParams): Eit
   }
   const repeated = [...new Set(names.filter((name, position) => names.indexOf(name) !== position))]
   if (repeated.length > 0) {
-    return Either.left(
-      FhirFailure.of(400, "invalid", `'${repeated[0]}' is given more than once: give its values as one comma-separated list.`, repeated)
-    )
+    return Either.left(FhirFailure.message(400, "invalid", "search-repeated", { name: repeated[0]! }, repeated))
   }
   const search = Object.fromEntries(
     searchParameters.flatMap(({ name }) => {

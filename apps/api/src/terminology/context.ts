@@ -33,7 +33,7 @@ import {
 } from "@ffynnon/terminology"
 import { Config, Effect, Either } from "effect"
 import { FhirFailure, operationOutcome, type FailureStatus } from "../fhir/outcome"
-import { formatMessage } from "../messages"
+import { cataloguedIssue } from "../messages"
 
 /** The parameters every terminology operation accepts besides its own. */
 export const sharedParameters = {
@@ -83,16 +83,14 @@ export const checkDisplayLanguage = (displayLanguage: string | undefined) =>
     : Effect.fail(
         new FhirFailure({
           status: 400,
-          outcome: operationOutcome({
-            extension: [messageIdExtension("INVALID_DISPLAY_NAME")],
-            severity: "error",
-            code: "processing",
-            details: {
-              coding: [{ system: "http://hl7.org/fhir/tools/CodeSystem/tx-issue-type", code: "invalid-display" }],
-              text: formatMessage("en", "invalid-display-language", { displayLanguage })
-            }
-          }),
-          catalogued: { key: "invalid-display-language", values: { displayLanguage } }
+          outcome: operationOutcome(
+            cataloguedIssue("invalid-display-language", { displayLanguage }, (text) => ({
+              extension: [messageIdExtension("INVALID_DISPLAY_NAME")],
+              severity: "error",
+              code: "processing",
+              details: { coding: [{ system: "http://hl7.org/fhir/tools/CodeSystem/tx-issue-type", code: "invalid-display" }], text }
+            }))
+          )
         })
       )
 
