@@ -8,11 +8,24 @@ import { expansionParameter } from "./valueset/engine"
 export const onlyTheseLanguages = (list: string | undefined) =>
   list !== undefined && list.split(",").some((part) => /^\s*\*\s*;\s*q=0(\.0*)?\s*$/.test(part))
 
+/** Language lists parsed, by their text: clients send few distinct ones, and every request with one parses it. */
+const parsedLists = new Map<string, ReadonlyArray<string>>()
+const noLanguages: ReadonlyArray<string> = Object.freeze([])
+
 /** Language tags in order of preference from `displayLanguage`, else `Accept-Language` (weights honoured). */
-export const preferredLanguages = (displayLanguage: string | undefined, acceptLanguage: string | undefined): Array<string> => {
+export const preferredLanguages = (displayLanguage: string | undefined, acceptLanguage: string | undefined): ReadonlyArray<string> => {
   const list = displayLanguage ?? acceptLanguage
-  if (list === undefined) return []
-  return list
+  if (list === undefined) return noLanguages
+  const known = parsedLists.get(list)
+  if (known !== undefined) return known
+  const parsed = Object.freeze(parseLanguages(list))
+  // Bounded, so hostile headers cannot grow it.
+  if (parsedLists.size < 256) parsedLists.set(list, parsed)
+  return parsed
+}
+
+const parseLanguages = (list: string) =>
+  list
     .split(",")
     .map((part, position) => {
       const [tag = "", ...parameters] = part.trim().split(";")
@@ -22,7 +35,6 @@ export const preferredLanguages = (displayLanguage: string | undefined, acceptLa
     .filter(({ tag, weight }) => tag.length > 0 && tag !== "*" && weight > 0)
     .sort((a, b) => b.weight - a.weight || a.position - b.position)
     .map(({ tag }) => tag)
-}
 
 /**
  * The display language a value set asks for: a `displayLanguage` expansion parameter in its

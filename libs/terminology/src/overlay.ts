@@ -29,9 +29,6 @@ export class DesignationOverlays extends Context.Tag("@ffynnon/terminology/Desig
   { readonly current: Effect.Effect<ReadonlyArray<DesignationOverlay>>; readonly refresh: Effect.Effect<void, unknown> }
 >() {}
 
-/** No overlays: for services that serve none. */
-export const noDesignationOverlays = DesignationOverlays.of({ current: Effect.succeed([]), refresh: Effect.void })
-
 const synonymUse = { system: "http://snomed.info/sct", code: "900000000000013009", display: "Synonym" }
 
 const overlaid = new WeakMap<CodeSystemProvider, WeakMap<DesignationOverlay, CodeSystemProvider>>()

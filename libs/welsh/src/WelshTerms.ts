@@ -12,7 +12,7 @@ import { welshListKind } from "./csv"
 import { welshLanguage } from "./rf2"
 
 /** The newest active load of each list (lists are named after their files). */
-export const servedLists = (releases: ReadonlyArray<Release>) => {
+const servedLists = (releases: ReadonlyArray<Release>) => {
   const newest = new Map<string, Release>()
   for (const release of releases) {
     if (release.kind !== welshListKind || release.status !== "active") continue

@@ -80,7 +80,6 @@ const parseRow = (fields: ReadonlyArray<string>, columns: number, line: number):
   if (term.length === 0) return "column 'term': the term is empty"
   if (term.length > maxTermLength) return `column 'term': the term is longer than ${maxTermLength} characters`
   if (doubleEncoded.test(term)) return `column 'term': '${term}' looks like UTF-8 read as Windows-1252 (mojibake); save the file as UTF-8`
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(term)) return "column 'term': the term holds a control character"
   if (type !== "preferred" && type !== "synonym") return `column 'type': '${type}' is not 'preferred' or 'synonym'`
   if (status !== "active" && status !== "inactive") return `column 'status': '${status}' is not 'active' or 'inactive'`

@@ -76,9 +76,17 @@ export const terminologyFailure = (error: TerminologyError) =>
 
 const languageTag = /^(\*|[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*)(\s*;\s*q=[\d.]+)?$/
 
+/** Lists found valid, kept (bounded) because clients send the same few with every request. */
+const validLanguageLists = new Set<string>()
+const isLanguageList = (list: string) => {
+  const valid = list.split(",").every((part) => languageTag.test(part.trim()))
+  if (valid && validLanguageLists.size < 256) validLanguageLists.add(list)
+  return valid
+}
+
 /** A `displayLanguage` must be BCP-47 language tags (a comma-separated, optionally weighted list, as Accept-Language). */
 export const checkDisplayLanguage = (displayLanguage: string | undefined) =>
-  displayLanguage === undefined || displayLanguage.split(",").every((part) => languageTag.test(part.trim()))
+  displayLanguage === undefined || validLanguageLists.has(displayLanguage) || isLanguageList(displayLanguage)
     ? Effect.void
     : Effect.fail(
         new FhirFailure({
