@@ -337,39 +337,33 @@ const makeContext = (given: ReadonlyArray<TerminologyResource>, served: Served, 
     else requestProviders.set(resource, provider)
     return provider
   }
-  const resolveCodeSystem: Resolver["codeSystem"] = (system, version) => {
-    if (system === snomedSystem) return snomedResolution(indexes, version, defaultLanguage)
-    const released = releaseResolution(releaseSystems, system, version)
-    if (released.provider !== undefined) return { _tag: "found", provider: released.provider }
-    const candidates = [...codeSystems.filter((resource) => resource.url === system), ...stored.versionsOf("CodeSystem", system)].filter(
-      (resource) => resource.content !== "supplement"
-    )
-    if (candidates.length === 0 && released.releaseSystem !== undefined) {
-      return { _tag: "unknown-version", known: released.releaseSystem.versions }
-    }
-    if (candidates.length === 0) {
-      const asSupplement = supplement(version === undefined ? system : `${system}|${version}`)
-      return asSupplement === undefined
-        ? { _tag: "unknown-system" }
-        : { _tag: "supplement", canonical: `${system}${asSupplement.version === undefined ? "" : `|${asSupplement.version}`}` }
-    }
-    const found = pickVersion(candidates, version)
-    return found === undefined
-      ? {
-          _tag: "unknown-version",
-          known: candidates
-            .flatMap((candidate) => candidate.version ?? [])
-            .sort(compareVersions)
-            .reverse()
-        }
-      : { _tag: "found", provider: providerOf(found) }
-  }
-  const resolver: Resolver = {
+  const ownResolver: Resolver = {
     codeSystem: (system, version) => {
-      const resolution = resolveCodeSystem(system, version)
-      return resolution._tag === "found" && overlays.length > 0
-        ? { _tag: "found", provider: withDesignationOverlays(resolution.provider, overlays) }
-        : resolution
+      if (system === snomedSystem) return snomedResolution(indexes, version, defaultLanguage)
+      const released = releaseResolution(releaseSystems, system, version)
+      if (released.provider !== undefined) return { _tag: "found", provider: released.provider }
+      const candidates = [...codeSystems.filter((resource) => resource.url === system), ...stored.versionsOf("CodeSystem", system)].filter(
+        (resource) => resource.content !== "supplement"
+      )
+      if (candidates.length === 0 && released.releaseSystem !== undefined) {
+        return { _tag: "unknown-version", known: released.releaseSystem.versions }
+      }
+      if (candidates.length === 0) {
+        const asSupplement = supplement(version === undefined ? system : `${system}|${version}`)
+        return asSupplement === undefined
+          ? { _tag: "unknown-system" }
+          : { _tag: "supplement", canonical: `${system}${asSupplement.version === undefined ? "" : `|${asSupplement.version}`}` }
+      }
+      const found = pickVersion(candidates, version)
+      return found === undefined
+        ? {
+            _tag: "unknown-version",
+            known: candidates
+              .flatMap((candidate) => candidate.version ?? [])
+              .sort(compareVersions)
+              .reverse()
+          }
+        : { _tag: "found", provider: providerOf(found) }
     },
     valueSet: (url, version) => {
       const implicit = snomedImplicitValueSet(url)
@@ -385,6 +379,19 @@ const makeContext = (given: ReadonlyArray<TerminologyResource>, served: Served, 
       return implicitValueSetExists(implicit, indexes) ? implicit : undefined
     }
   }
+  // The curated term lists (Welsh) laid over every code system resolved, whichever serves it.
+  const resolver: Resolver =
+    overlays.length === 0
+      ? ownResolver
+      : {
+          ...ownResolver,
+          codeSystem: (system, version) => {
+            const resolution = ownResolver.codeSystem(system, version)
+            return resolution._tag === "found"
+              ? { _tag: "found", provider: withDesignationOverlays(resolution.provider, overlays) }
+              : resolution
+          }
+        }
   const context: TerminologyContext = {
     resolver,
     supplement,
