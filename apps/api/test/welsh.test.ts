@@ -54,6 +54,12 @@ for (const kind of testDatabases) {
         display: "Trawiad ar y galon",
         language: "cy"
       })
+      // Weights decide, not the order written.
+      expect(await lookup("code=22298006", { "accept-language": "en-GB;q=0.7, cy" })).toMatchObject({ display: "Trawiad ar y galon" })
+      expect(await lookup("code=22298006", { "accept-language": "cy;q=0.5, en-GB" })).toEqual({
+        display: "Myocardial infarction",
+        language: undefined
+      })
       // displayLanguage wins over the header.
       expect(await lookup("code=22298006&displayLanguage=cy", { "accept-language": "en-GB" })).toMatchObject({
         display: "Trawiad ar y galon"
