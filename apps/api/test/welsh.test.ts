@@ -195,6 +195,16 @@ for (const kind of testDatabases) {
       expect(search.body.issue[0].details.text).toBe("Rhaid i _count fod yn rhif cyfan, 0 neu fwy, nid 'many'.")
     })
 
+    it("gives the CapabilityStatement and TerminologyCapabilities texts in Welsh when asked", async () => {
+      const welsh = await get("/fhir/metadata", { "accept-language": "cy" })
+      expect(welsh.body).toMatchObject({ language: "cy", title: "Gweinydd terminoleg a demograffeg Ffynnon" })
+      const english = await get("/fhir/metadata")
+      expect(english.body.title).toBe("Ffynnon terminology and demographics server")
+      expect(english.body.language).toBeUndefined()
+      const terms = await get("/fhir/metadata?mode=terminology", { "accept-language": "cy-GB" })
+      expect(terms.body).toMatchObject({ language: "cy", title: "Galluoedd terminoleg Ffynnon" })
+    })
+
     it("serves the translated edition beside the release it translates", async () => {
       const { body } = await get(`/fhir/CodeSystem/$lookup?system=${sct}&code=22298006&version=${encodeURIComponent(welshPackageUri)}`)
       expect(parameter(body, "version")!.valueString).toBe(welshPackageUri)
