@@ -205,6 +205,27 @@ for (const kind of testDatabases) {
       expect(terms.body).toMatchObject({ language: "cy", title: "Galluoedd terminoleg Ffynnon" })
     })
 
+    it("gives the OpenAPI document and the reference page in Welsh, every summary and description translated", async () => {
+      const texts = (value: unknown, key?: string): Array<string> =>
+        Array.isArray(value)
+          ? value.flatMap((item) => texts(item))
+          : typeof value === "object" && value !== null
+            ? Object.entries(value).flatMap(([name, inner]) => texts(inner, name))
+            : (key === "summary" || key === "description") && typeof value === "string"
+              ? [value]
+              : []
+      const english = new Set(texts(await (await request("/openapi.json")).json()))
+      const welsh = await request("/openapi.json", { headers: { "accept-language": "cy" } })
+      expect(welsh.headers.get("content-language")).toBe("cy")
+      // A text still in English is one missing from apps/api/messages/openapi.cy.json.
+      expect(texts(await welsh.json()).filter((text) => english.has(text))).toEqual([])
+      const page = await (await request("/docs", { headers: { "accept-language": "cy" } })).text()
+      expect(page).toContain('<html lang="cy">')
+      expect(page).toContain("<title>Cyfeirnod API Ffynnon</title>")
+      expect(page).toContain("Manylion cysyniad: dangosiad, diffiniad, dynodiadau, priodweddau")
+      expect(await (await request("/docs")).text()).toContain("<title>Ffynnon API reference</title>")
+    })
+
     it("serves the translated edition beside the release it translates", async () => {
       const { body } = await get(`/fhir/CodeSystem/$lookup?system=${sct}&code=22298006&version=${encodeURIComponent(welshPackageUri)}`)
       expect(parameter(body, "version")!.valueString).toBe(welshPackageUri)
