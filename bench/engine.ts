@@ -1,12 +1,15 @@
 // The terminology engine's cost per request, in process: the app answers requests through
 // `app.request()` (no HTTP, no network stack), over the sample SNOMED CT release and a small code
-// system sent as a `tx-resource`, so the figures measure the engine and the FHIR layer alone and
+// system sent as a `tx-resource` (with the sample Welsh translation and term list loaded, so
+// displays in Welsh are measured beside English ones), so the figures measure the engine and the FHIR layer alone and
 // drift far less with the machine's load than HTTP throughput does. Prints a table.
 //
 //   bun bench/engine.ts [--rounds 20000]
 import { NodeContext } from "@effect/platform-node"
 import { layerPglite } from "@ffynnon/db"
 import { loadSnomed, SnomedReleases } from "@ffynnon/snomed"
+import { DesignationOverlays } from "@ffynnon/terminology"
+import { loadWelshList, loadWelshPackage } from "@ffynnon/welsh"
 import { Effect, Layer, Logger, LogLevel, ManagedRuntime } from "effect"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -20,6 +23,7 @@ const usage = `usage: bun bench/engine.ts [options]
   --rounds N    requests timed per scenario (default 20000)`
 const rounds = positiveInt("rounds", harnessOptions(process.argv.slice(2), usage, { rounds: { type: "string" } }).rounds, 20_000)
 const sampleFolder = join(import.meta.dirname, "..", "data", "sample", "snomed")
+const welshFolder = join(import.meta.dirname, "..", "data", "sample", "welsh")
 const sct = "http://snomed.info/sct"
 
 const wards = {
@@ -44,6 +48,7 @@ const withResources = (parameters: ReadonlyArray<object>) =>
 const scenarios: ReadonlyArray<{ readonly name: string; readonly path: string; readonly body?: string }> = [
   { name: "metadata (no engine)", path: "/fhir/metadata" },
   { name: "SNOMED CT $lookup", path: `/fhir/CodeSystem/$lookup?system=${sct}&code=22298006` },
+  { name: "SNOMED CT $lookup, displayLanguage=cy", path: `/fhir/CodeSystem/$lookup?system=${sct}&code=22298006&displayLanguage=cy` },
   { name: "SNOMED CT $subsumes", path: `/fhir/CodeSystem/$subsumes?system=${sct}&codeA=404684003&codeB=22298006` },
   {
     name: "SNOMED CT $validate-code, is-a value set",
@@ -75,8 +80,15 @@ const runtime = ManagedRuntime.make(
 try {
   await runtime.runPromise(
     Effect.zipRight(
-      loadSnomed(sampleFolder),
-      Effect.flatMap(SnomedReleases, (releases) => releases.refresh)
+      Effect.all([
+        loadSnomed(sampleFolder),
+        loadWelshPackage(join(welshFolder, "SnomedCT_FfynnonWelsh_PRODUCTION_20260101T120000Z")),
+        loadWelshList(join(welshFolder, "ffynnon-welsh-terms.csv"))
+      ]),
+      Effect.all([
+        Effect.flatMap(SnomedReleases, (releases) => releases.refresh),
+        Effect.flatMap(DesignationOverlays, (overlays) => overlays.refresh)
+      ])
     )
   )
   const app = makeApp(await runtime.runtime())

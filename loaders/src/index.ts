@@ -3,10 +3,11 @@ import { dmdCommand } from "./dmd"
 import { fhirCommand } from "./fhir"
 import { icd10Command, icd11Command } from "./icd"
 import { snomedCommand } from "./snomed"
+import { welshCommand } from "./welsh"
 
 /** `ffynnon load <kind> <path>`: one subcommand per kind of release. */
 export const loadCommand = Command.make("load").pipe(
   Command.withDescription("Load a release into the store, in one transaction, with progress and a summary."),
-  Command.withSubcommands([snomedCommand, dmdCommand, icd10Command, icd11Command, fhirCommand])
+  Command.withSubcommands([snomedCommand, dmdCommand, icd10Command, icd11Command, fhirCommand, welshCommand])
 )
 export { formatTable } from "./table"

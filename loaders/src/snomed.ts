@@ -8,7 +8,9 @@ import { formatTable } from "./table"
 
 export const printSnomedReport = (report: SnomedLoadReport) =>
   Effect.gen(function* () {
-    yield* Console.log(`Loaded ${report.uri} as release ${report.releaseId}.`)
+    yield* Console.log(
+      `Loaded ${report.uri} as release ${report.releaseId}${report.base === undefined ? "" : `, on top of ${report.base}`}.`
+    )
     yield* Console.log(formatTable(report.files.map(({ path, rows, active }) => ({ file: path, rows, active, inactive: rows - active }))))
     for (const path of report.skipped) yield* Console.log(`skipped (not stored yet): ${path}`)
     for (const warning of report.warnings) yield* Console.log(`warning: ${warning}`)

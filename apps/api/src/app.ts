@@ -66,7 +66,7 @@ export const makeApp = (runtime: Runtime.Runtime<ApiServices>) => {
     "/fhir/*",
     bodyLimit({
       maxSize: maxBodyBytes,
-      onError: (c) => outcomeResponse(c, FhirFailure.of(413, "too-costly", `The request body is larger than ${maxBodyBytes} bytes.`))
+      onError: (c) => outcomeResponse(c, FhirFailure.message(413, "too-costly", "body-too-large", { bytes: maxBodyBytes }))
     })
   )
   // FHIR answers are application/fhir+json unless the client asked for plain JSON only.
@@ -102,8 +102,8 @@ export const makeApp = (runtime: Runtime.Runtime<ApiServices>) => {
     const operation = /^\/fhir\/(?:[A-Z][A-Za-z]+\/)?(?:[^/]+\/)?\$([\w-]+)$/.exec(c.req.path)
     const failure =
       operation === null
-        ? FhirFailure.of(404, "not-found", `There is no ${c.req.method} ${c.req.path} here.`)
-        : FhirFailure.of(501, "not-supported", `The operation $${operation[1]} is not supported at ${c.req.path}.`)
+        ? FhirFailure.message(404, "not-found", "route-not-found", { method: c.req.method, path: c.req.path })
+        : FhirFailure.message(501, "not-supported", "operation-not-supported", { operation: operation[1]!, path: c.req.path })
     return outcomeResponse(c, failure)
   })
 

@@ -1,6 +1,6 @@
 /**
  * The `ffynnon` command line, the same from source (`npm run ffynnon -- …`) and in the binary:
- * `serve` (the default), `load <kind> <path>`, `releases`. Expected failures print one line and exit 1.
+ * `serve` (the default), `load <kind> <path>`, `releases`, `welsh coverage`. Expected failures print one line and exit 1.
  */
 import { Command, Options, ValidationError } from "@effect/cli"
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
@@ -12,6 +12,7 @@ import { software } from "./routes/metadata"
 import { LoggerLive } from "./runtime"
 import { SampleDirectory, SampleDirectoryFromSource } from "./samples"
 import { serve } from "./serve"
+import { welshCommand } from "./welshCoverage"
 
 const samples = Options.boolean("samples").pipe(
   Options.withDescription("First load the bundled sample releases (data/sample) that are not loaded yet")
@@ -46,7 +47,7 @@ const releasesCommand = Command.make(
 
 const ffynnon = Command.make("ffynnon", { samples }, serve).pipe(
   Command.withDescription("Ffynnon: FHIR terminology and demographics for NHS Wales. Without a command: serve."),
-  Command.withSubcommands([serveCommand, loadCommand, releasesCommand])
+  Command.withSubcommands([serveCommand, loadCommand, releasesCommand, welshCommand])
 )
 
 const cli = Command.run(ffynnon, { name: software.name, version: software.version })

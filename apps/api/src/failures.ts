@@ -13,13 +13,13 @@ export const toFhirFailure = (cause: Cause.Cause<unknown>, requestId: string): F
     const error = failure.value
     if (error instanceof FhirFailure) return error
     if (error instanceof DatabaseUnavailable) {
-      return FhirFailure.of(503, "transient", "The database is unavailable. Try again shortly.")
+      return FhirFailure.message(503, "transient", "database-unavailable")
     }
     if (error instanceof DatabaseError) {
-      return FhirFailure.of(500, "exception", `A database error occurred (request ${requestId}).`)
+      return FhirFailure.message(500, "exception", "database-error", { requestId })
     }
   }
-  return FhirFailure.of(500, "exception", `An unexpected error occurred (request ${requestId}).`)
+  return FhirFailure.message(500, "exception", "unexpected-error", { requestId })
 }
 
 /** Failures the server caused, worth an error line in the log; the client's own mistakes are not. */

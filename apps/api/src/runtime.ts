@@ -7,13 +7,16 @@ import { Database, layerFromConfig, Releases } from "@ffynnon/db"
 import { DmdReleases } from "@ffynnon/dmd"
 import { IcdReleases } from "@ffynnon/icd"
 import { SnomedReleases } from "@ffynnon/snomed"
-import { FhirResources, ReleaseCodeSystems, releaseCodeSystemsLayer } from "@ffynnon/terminology"
+import { DesignationOverlays, FhirResources, ReleaseCodeSystems, releaseCodeSystemsLayer } from "@ffynnon/terminology"
+import { welshDesignationOverlays, WelshTerms } from "@ffynnon/welsh"
 import { Cause, Config, Effect, Exit, FiberRef, Layer, Logger, LogLevel, Runtime } from "effect"
 import type { Context } from "hono"
 import { isServerFault, toFhirFailure } from "./failures"
 import type { FhirFailure } from "./fhir/outcome"
+import { isCatalogued, messageLanguage, translateIssue } from "./messages"
 
-export type ApiServices = Database | Releases | SnomedReleases | DmdReleases | FhirResources | ReleaseCodeSystems
+export type ApiServices =
+  Database | Releases | SnomedReleases | DmdReleases | FhirResources | ReleaseCodeSystems | DesignationOverlays | WelshTerms
 
 /** JSON log lines at `LOG_LEVEL` (default Info). */
 export const LoggerLive = Layer.unwrapEffect(
@@ -34,10 +37,12 @@ const releaseLibraries = Layer.mergeAll(DmdReleases.Default, IcdReleases.Default
 
 /** Everything the API needs over a database: the release registry, the terminology indexes and the stored FHIR resources. */
 export const servicesOver = <E, R>(database: Layer.Layer<Database, E, R>) =>
-  Layer.mergeAll(SnomedReleases.Default, FhirResources.Default, releaseCodeSystems.pipe(Layer.provideMerge(releaseLibraries))).pipe(
-    Layer.provideMerge(Releases.Default),
-    Layer.provideMerge(database)
-  )
+  Layer.mergeAll(
+    SnomedReleases.Default,
+    FhirResources.Default,
+    releaseCodeSystems.pipe(Layer.provideMerge(releaseLibraries)),
+    welshDesignationOverlays.pipe(Layer.provideMerge(WelshTerms.Default))
+  ).pipe(Layer.provideMerge(Releases.Default), Layer.provideMerge(database))
 
 /** The API's services on the database the environment names. */
 export const ApiLive = servicesOver(layerFromConfig).pipe(Layer.provide(NodeContext.layer))
@@ -46,8 +51,19 @@ export interface AppEnv {
   Variables: { requestId: string }
 }
 
-export const outcomeResponse = (c: Context<AppEnv>, failure: FhirFailure) =>
-  c.json(failure.outcome, failure.status, { "Content-Type": "application/fhir+json; charset=utf-8" })
+/** The failure's OperationOutcome, its catalogued messages in the language the request prefers (Accept-Language). */
+export const outcomeResponse = (c: Context<AppEnv>, failure: FhirFailure) => {
+  const catalogued = failure.outcome.issue.some(isCatalogued)
+  const language = catalogued ? messageLanguage(c.req.header("accept-language")) : "en"
+  const outcome =
+    language === "en"
+      ? failure.outcome
+      : { ...failure.outcome, issue: failure.outcome.issue.map((issue) => translateIssue(issue, language)) }
+  return c.json(outcome, failure.status, {
+    "Content-Type": "application/fhir+json; charset=utf-8",
+    ...(catalogued ? { "Content-Language": language } : {})
+  })
+}
 
 /** What a failed request's log line says: the error's name and message, never request data. */
 const describeCause = (cause: Cause.Cause<unknown>) => {

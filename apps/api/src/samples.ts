@@ -8,6 +8,7 @@ import { loadDmd } from "@ffynnon/dmd"
 import { loadIcd10, loadIcd11 } from "@ffynnon/icd"
 import { loadSnomed } from "@ffynnon/snomed"
 import { loadFhirResources } from "@ffynnon/terminology"
+import { loadWelshList, loadWelshPackage } from "@ffynnon/welsh"
 import { Context, Effect, Layer } from "effect"
 import type { Dirent } from "node:fs"
 import { readdir } from "node:fs/promises"
@@ -15,8 +16,8 @@ import { join } from "node:path"
 
 /**
  * Where the sample releases are: `<directory>/snomed/<release folder>`, `<directory>/dmd/<release folder>` (and its bonus
- * folder), `<directory>/icd11/<tabulation file>`, `<directory>/icd10-uk/<TRUD codes and titles file>` and
- * `<directory>/fhir/<folder of resources>`.
+ * folder), `<directory>/icd11/<tabulation file>`, `<directory>/icd10-uk/<TRUD codes and titles file>`,
+ * `<directory>/fhir/<folder of resources>` and `<directory>/welsh/` (translation package folders and `.csv` lists).
  */
 export class SampleDirectory extends Context.Tag("@ffynnon/api/SampleDirectory")<
   SampleDirectory,
@@ -34,6 +35,11 @@ const entries = (directory: string, wanted: (entry: Dirent) => boolean) =>
   )
 const releaseFolders = (directory: string) => entries(directory, (entry) => entry.isDirectory())
 const releaseFiles = (directory: string) => entries(directory, (entry) => entry.isFile() && !entry.name.startsWith("."))
+
+const welshLists = (directory: string) =>
+  Effect.promise(() => readdir(directory).catch(() => [])).pipe(
+    Effect.map((names) => names.filter((name) => name.endsWith(".csv")).map((name) => join(directory, name)))
+  )
 
 /** Runs a load and logs what it loaded; a release already loaded is fine. */
 const loadIfNew = <A, E, R>(load: Effect.Effect<A, E, R>, describe: (loaded: A) => Record<string, string>) =>
@@ -65,5 +71,13 @@ export const loadSamples = Effect.gen(function* () {
   }
   for (const file of yield* releaseFiles(join(directory, "icd10-uk"))) {
     yield* loadIfNew(loadIcd10(file, { edition: "uk" }), (report) => ({ system: report.system, version: report.version }))
+  }
+  // After the SNOMED CT release it translates.
+  const welsh = join(directory, "welsh")
+  for (const folder of yield* releaseFolders(welsh)) {
+    yield* loadIfNew(loadWelshPackage(folder), (report) => ({ uri: report.uri }))
+  }
+  for (const list of yield* welshLists(welsh)) {
+    yield* loadIfNew(loadWelshList(list), (report) => ({ name: report.name, version: report.version }))
   }
 })

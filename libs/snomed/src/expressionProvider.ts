@@ -86,7 +86,7 @@ export const expressionProvider = (
     return handle
   }
   const render = (concept: ExpressionConcept, languages: ReadonlyArray<string>) =>
-    renderExpression(index, concept.expression, languageRefsets(index, languages, defaultLanguage))
+    renderExpression(index, concept.expression, languageRefsets(index, languages, defaultLanguage, true))
   const propertiesOf = (concept: ExpressionConcept): ReadonlyArray<PropertyValue> =>
     expressionProperties(index, concept.expression).map((attribute) => ({ code: attribute.type, valueCode: attribute.value }))
   // `expressions = false` closes the value set: only listed concepts belong.
@@ -98,6 +98,7 @@ export const expressionProvider = (
     locate,
     code: (concept) => (isConcept(concept) ? base.code(concept) : concept.text),
     display: (concept, languages) => (isConcept(concept) ? base.display(concept, languages) : render(concept, languages)),
+    displayLanguage: (concept, languages) => (isConcept(concept) ? base.displayLanguage?.(concept, languages) : undefined),
     definition: (concept) => (isConcept(concept) ? base.definition(concept) : undefined),
     designations: (concept) => (isConcept(concept) ? base.designations(concept) : []),
     hasDisplay: (concept, display, languages) =>

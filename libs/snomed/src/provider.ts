@@ -23,16 +23,23 @@ import { snomedSystem } from "./store/load"
 /**
  * The language refsets for the preferred languages, in order: en-GB (and plain `en`) means UK
  * clinical, UK pharmacy, then GB English; en-US means US English; any other language means the
- * loaded refsets with descriptions in it. With no preference, the default language (en-GB unless
- * the deployment says otherwise).
+ * loaded refsets with descriptions in it (`cy`: the Welsh language refset of a translated edition).
+ * With no preference, the default language (en-GB unless the deployment says otherwise). With
+ * `fallback`, the default language's refsets follow the preferred ones: a display in a language
+ * translated a part at a time (Welsh) falls back to en-GB, not to whichever refset comes first.
  */
-export const languageRefsets = (index: SnomedIndex, languages: ReadonlyArray<string>, defaultLanguage = "en-GB"): ReadonlyArray<string> => {
-  const wanted = languages.length === 0 ? [defaultLanguage] : languages
-  const key = wanted.join(",")
+export const languageRefsets = (
+  index: SnomedIndex,
+  languages: ReadonlyArray<string>,
+  defaultLanguage = "en-GB",
+  fallback = false
+): ReadonlyArray<string> => {
+  const key = languages.length === 0 ? defaultLanguage : fallback ? `${languages.join(",")};${defaultLanguage}` : languages.join(",")
   let byKey = refsetsByLanguages.get(index)
   if (byKey === undefined) refsetsByLanguages.set(index, (byKey = new Map()))
   const known = byKey.get(key)
   if (known !== undefined) return known
+  const wanted = languages.length === 0 ? [defaultLanguage] : fallback ? [...languages, defaultLanguage] : languages
   const refsets = [
     ...new Set(
       wanted.flatMap(
@@ -231,7 +238,11 @@ export const snomedProvider = (index: SnomedIndex, defaultLanguage = "en-GB"): C
     ],
     locate: (code) => index.position(code),
     code: (concept) => index.code(concept),
-    display: (concept, languages) => index.preferredTerm(concept, languageRefsets(index, languages, defaultLanguage)),
+    display: (concept, languages) => index.preferredTerm(concept, languageRefsets(index, languages, defaultLanguage, true)),
+    displayLanguage: (concept, languages) => {
+      const description = index.displayDescription(concept, languageRefsets(index, languages, defaultLanguage, true))
+      return description === undefined ? undefined : index.descriptionLanguage(description)
+    },
     definition: () => undefined,
     designations: (concept) =>
       index

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { PrefixIndex, tokens } from "../src/index/text"
+import { cutsWelshDigraph, PrefixIndex, tokens } from "../src/index/text"
 
 // Documents 0..39: "alpha<n> beta<n>" for even n, "alpha<n> gamma<n>" for odd n, so "alpha",
 // "beta" and "gamma" each start more than 16 words and are checked in the shared bitmap.
@@ -18,5 +18,23 @@ describe("word-prefix matching", () => {
     expect(matching("alp bet")).toHaveLength(20)
     expect(matching("alp gam")).toEqual(Array.from({ length: 20 }, (_, k) => 2 * k + 1))
     expect(matching("bet gam")).toEqual([])
+  })
+})
+
+describe("Welsh text", () => {
+  it("folds case and the circumflex (to bach) on every vowel, w and y included", () => {
+    expect(tokens("Strôc DŴR Tŷ âê îû")).toEqual(["stroc", "dwr", "ty", "ae", "iu"])
+    // Composed and decomposed forms fold alike.
+    expect(tokens("ŵ".normalize("NFD"))).toEqual(tokens("ŵ"))
+  })
+
+  it("keeps two-character letters whole: a prefix ending inside one is a different letter", () => {
+    expect(tokens("Llid y pendics")).toEqual(["llid", "y", "pendics"])
+    expect(cutsWelshDigraph("llid", 1)).toBe(true)
+    expect(cutsWelshDigraph("llid", 2)).toBe(false)
+    expect(cutsWelshDigraph("chwarren", 1)).toBe(true)
+    expect(cutsWelshDigraph("gwddf", 3)).toBe(true)
+    expect(cutsWelshDigraph("clefyd", 1)).toBe(false)
+    expect(cutsWelshDigraph("llid", 4)).toBe(false)
   })
 })

@@ -57,6 +57,8 @@ export interface CodeSystemProvider<C = unknown> {
   code(concept: C): string
   /** The display for the preferred languages (BCP-47 tags, most preferred first); the default display when none match. */
   display(concept: C, languages: ReadonlyArray<string>): string | undefined
+  /** The language of what `display` answers for the same languages, where the provider knows it per concept (else `language`). */
+  displayLanguage?(concept: C, languages: ReadonlyArray<string>): string | undefined
   definition(concept: C): string | undefined
   designations(concept: C): ReadonlyArray<ConceptDesignation>
   /** Whether `display` is a correct display for the concept in one of the languages (any language when none are given). */

@@ -92,19 +92,13 @@ export const registerOperation = <Spec extends Record<string, ParameterSpec>>(
 const readParametersBody = async (c: Context<AppEnv>) => {
   const contentType = c.req.header("content-type") ?? ""
   if (!/^application\/(fhir\+)?json\b/i.test(contentType)) {
-    return Either.left(
-      FhirFailure.of(
-        415,
-        "not-supported",
-        `Send a FHIR Parameters resource as application/fhir+json, not '${contentType || "no content type"}'.`
-      )
-    )
+    return Either.left(FhirFailure.message(415, "not-supported", "body-not-parameters", { contentType: contentType || "no content type" }))
   }
   let json: unknown
   try {
     json = await c.req.json()
   } catch {
-    return Either.left(FhirFailure.of(400, "structure", "The request body is not valid JSON."))
+    return Either.left(FhirFailure.message(400, "structure", "body-not-json"))
   }
   const parsed = ParametersSchema.safeParse(json)
   return parsed.success ? Either.right(parsed.data.parameter ?? []) : Either.left(zodFailure(parsed.error))

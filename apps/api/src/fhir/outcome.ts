@@ -3,6 +3,7 @@
  * https://hl7.org/fhir/R4/operationoutcome.html
  */
 import { Data } from "effect"
+import { cataloguedIssue, type MessageKey } from "../messages"
 
 export type IssueSeverity = "fatal" | "error" | "warning" | "information"
 /** The subset of http://hl7.org/fhir/issue-type used here. */
@@ -64,6 +65,20 @@ export class FhirFailure extends Data.TaggedError("FhirFailure")<{
 }> {
   static of(status: FailureStatus, code: IssueType, text: string, expression?: ReadonlyArray<string>) {
     return new FhirFailure({ status, outcome: operationOutcome(issue("error", code, text, expression)) })
+  }
+
+  /** A failure with a message from the catalogues (`apps/api/messages`), in English until answered. */
+  static message(
+    status: FailureStatus,
+    code: IssueType,
+    key: MessageKey,
+    values: Readonly<Record<string, string | number>> = {},
+    expression?: ReadonlyArray<string>
+  ) {
+    return new FhirFailure({
+      status,
+      outcome: operationOutcome(cataloguedIssue(key, values, (text) => issue("error", code, text, expression)))
+    })
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import { Either } from "effect"
 import { FhirFailure, issue, operationOutcome, type OperationOutcomeIssue } from "./outcome"
+import { cataloguedIssue, type MessageKey } from "../messages"
 
 /** Primitive types arrive as text in a query string and as `value<Type>` in a body. */
 type PrimitiveType = "string" | "code" | "uri" | "canonical" | "boolean" | "integer" | "dateTime"
@@ -53,18 +54,22 @@ const textualKeys = [
   "valueDate"
 ]
 
+/** An `invalid` issue about one parameter, its text from the catalogues. */
+const invalid = (key: MessageKey, values: Readonly<Record<string, string>>, name: string) =>
+  cataloguedIssue(key, values, (text) => issue("error", "invalid", text, [name]))
+
 const fromText = (name: string, type: PrimitiveType, text: string): Either.Either<unknown, OperationOutcomeIssue> => {
   switch (type) {
     case "boolean":
       return text === "true" || text === "false"
         ? Either.right(text === "true")
-        : Either.left(issue("error", "invalid", `Parameter '${name}' must be true or false, not '${text}'.`, [name]))
+        : Either.left(invalid("parameter-not-boolean", { name, value: text }, name))
     case "integer":
       return /^-?\d{1,15}$/.test(text)
         ? Either.right(Number(text))
-        : Either.left(issue("error", "invalid", `Parameter '${name}' must be an integer, not '${text}'.`, [name]))
+        : Either.left(invalid("parameter-not-integer", { name, value: text }, name))
     default:
-      return text.length > 0 ? Either.right(text) : Either.left(issue("error", "invalid", `Parameter '${name}' is empty.`, [name]))
+      return text.length > 0 ? Either.right(text) : Either.left(invalid("parameter-empty", { name }, name))
   }
 }
 
@@ -77,13 +82,13 @@ const fromPart = (
   if (!primitiveTypes.has(type)) {
     return typeof exact === "object" && exact !== null
       ? Either.right(exact)
-      : Either.left(issue("error", "invalid", `Parameter '${name}' must be a ${type}.`, [name]))
+      : Either.left(invalid("parameter-not-type", { name, type }, name))
   }
   if (exact !== undefined && typeof exact !== "string") return Either.right(exact)
   const text = exact ?? textualKeys.map((key) => part[key]).find((value) => typeof value === "string")
   return typeof text === "string"
     ? fromText(name, type as PrimitiveType, text)
-    : Either.left(issue("error", "invalid", `Parameter '${name}' must have a ${valueKeyOf(type)}.`, [name]))
+    : Either.left(invalid("parameter-no-value", { name, key: valueKeyOf(type) }, name))
 }
 
 /** How unknown parameter names are treated: refused, or ignored as the terminology test clients expect. */
@@ -102,7 +107,9 @@ const collect = <Spec extends Record<string, ParameterSpec>>(
     if (parameter === undefined) {
       if (unknown === "ignore") continue
       problems.push(
-        issue("error", "not-supported", `Unknown parameter '${name}' for ${operation}. Known: ${Object.keys(spec).join(", ")}.`, [name])
+        cataloguedIssue("parameter-unknown", { name, operation, known: Object.keys(spec).join(", ") }, (text) =>
+          issue("error", "not-supported", text, [name])
+        )
       )
       continue
     }
@@ -113,7 +120,7 @@ const collect = <Spec extends Record<string, ParameterSpec>>(
   }
   for (const [name, list] of values) {
     if (spec[name]!.max !== "*" && list.length > 1) {
-      problems.push(issue("error", "invalid", `Parameter '${name}' may appear only once.`, [name]))
+      problems.push(invalid("parameter-repeated", { name }, name))
     }
   }
   if (problems.length > 0) return Either.left(new FhirFailure({ status: 400, outcome: operationOutcome(...problems) }))

@@ -10,6 +10,7 @@ import { Array, Effect } from "effect"
 import type { OperationCapability } from "../fhir/operation"
 import { failureResponses, fhirJson, ResourceSchema } from "../fhir/schemas"
 import { zodFailure } from "../fhir/outcome"
+import { formatMessage, messageLanguage, type MessageLanguage } from "../messages"
 import { outcomeResponse, type AppEnv, type Run } from "../runtime"
 import packageJson from "../../package.json" with { type: "json" }
 
@@ -21,11 +22,15 @@ export interface SearchCapability {
   readonly parameters: ReadonlyArray<{ readonly name: string; readonly type: "uri" | "token" | "string" }>
 }
 
+/** The resource's language, stated when it is not the default English. */
+const languageOf = (language: MessageLanguage) => (language === "en" ? {} : { language })
+
 const capabilityStatement = (
   base: string,
   date: string,
   operations: ReadonlyArray<OperationCapability>,
-  searches: ReadonlyArray<SearchCapability>
+  searches: ReadonlyArray<SearchCapability>,
+  language: MessageLanguage
 ) => {
   const byResource = Array.groupBy(
     operations.filter((operation) => operation.resource !== undefined),
@@ -36,18 +41,19 @@ const capabilityStatement = (
   return {
     resourceType: "CapabilityStatement",
     id: "ffynnon",
+    ...languageOf(language),
     extension: features,
     url: `${base}/CapabilityStatement/ffynnon`,
     version: software.version,
     name: "Ffynnon",
-    title: "Ffynnon terminology and demographics server",
+    title: formatMessage(language, "capability-title"),
     status: "active",
     date,
     publisher: "Ffynnon",
     kind: "instance",
     instantiates: ["http://hl7.org/fhir/CapabilityStatement/terminology-server"],
     software,
-    implementation: { description: "Ffynnon FHIR API", url: base },
+    implementation: { description: formatMessage(language, "capability-implementation"), url: base },
     fhirVersion: "4.0.1",
     format: ["application/fhir+json", "json"],
     rest: [
@@ -110,12 +116,18 @@ const expansionParameters = [
  * loaded releases (SNOMED CT, …) and the stored CodeSystem resources (FHIR packages are releases
  * of resources, not code systems, so they are listed by what they hold).
  */
-const terminologyCapabilities = (date: string, releases: ReadonlyArray<Release>, codeSystems: ReadonlyArray<CodeSystemResource>) => ({
+const terminologyCapabilities = (
+  date: string,
+  releases: ReadonlyArray<Release>,
+  codeSystems: ReadonlyArray<CodeSystemResource>,
+  language: MessageLanguage
+) => ({
   resourceType: "TerminologyCapabilities",
   id: "ffynnon",
+  ...languageOf(language),
   version: software.version,
   name: "Ffynnon",
-  title: "Ffynnon terminology capabilities",
+  title: formatMessage(language, "terminology-capabilities-title"),
   status: "active",
   date,
   kind: "instance",
@@ -164,8 +176,11 @@ export const registerMetadata = (
   app.get("/fhir/metadata", (c) => {
     const parsed = query.safeParse({ mode: c.req.query("mode") })
     if (!parsed.success) return outcomeResponse(c, zodFailure(parsed.error))
+    // Its texts in the language the request prefers, of those the message catalogues have.
+    const language = messageLanguage(c.req.header("accept-language"))
+    const headers = { "Content-Language": language }
     if (parsed.data.mode !== "terminology") {
-      return c.json(capabilityStatement(new URL("/fhir", c.req.url).href, startedAt, operations, searches), 200)
+      return c.json(capabilityStatement(new URL("/fhir", c.req.url).href, startedAt, operations, searches, language), 200, headers)
     }
     return run(
       c,
@@ -173,7 +188,7 @@ export const registerMetadata = (
         Effect.flatMap(Releases, (releases) => releases.list()),
         Effect.flatMap(FhirResources, (resources) => Effect.map(resources.snapshot, (snapshot) => snapshot.all("CodeSystem")))
       ]),
-      ([releases, codeSystems]) => c.json(terminologyCapabilities(startedAt, releases, codeSystems), 200)
+      ([releases, codeSystems]) => c.json(terminologyCapabilities(startedAt, releases, codeSystems, language), 200, headers)
     )
   })
 }

@@ -54,7 +54,7 @@ const nonNegative = (name: string, value: string | undefined, fallback: number) 
   if (value === undefined) return Either.right(fallback)
   return /^\d+$/.test(value)
     ? Either.right(Number(value))
-    : Either.left(FhirFailure.of(400, "invalid", `${name} must be a whole number of 0 or more, not '${value}'.`, [name]))
+    : Either.left(FhirFailure.message(400, "invalid", "search-not-whole-number", { name, value }, [name]))
 }
 
 const parseSearch = (type: TerminologyResourceType, query: URLSearchParams): Either.Either<SearchRequest, FhirFailure> => {
@@ -72,9 +72,7 @@ const parseSearch = (type: TerminologyResourceType, query: URLSearchParams): Eit
   }
   const repeated = [...new Set(names.filter((name, position) => names.indexOf(name) !== position))]
   if (repeated.length > 0) {
-    return Either.left(
-      FhirFailure.of(400, "invalid", `'${repeated[0]}' is given more than once: give its values as one comma-separated list.`, repeated)
-    )
+    return Either.left(FhirFailure.message(400, "invalid", "search-repeated", { name: repeated[0]! }, repeated))
   }
   const search = Object.fromEntries(
     searchParameters.flatMap(({ name }) => {
@@ -100,7 +98,7 @@ const readResource = (type: TerminologyResourceType, id: string) =>
   Effect.gen(function* () {
     const found: TerminologyResource | undefined =
       (type === "CodeSystem" ? yield* snomedCodeSystem(id) : undefined) ?? (yield* (yield* FhirResources).snapshot).read(type, id)
-    if (found === undefined) return yield* FhirFailure.of(404, "not-found", `${type}/${id} is not known here.`)
+    if (found === undefined) return yield* FhirFailure.message(404, "not-found", "resource-not-found", { type, id })
     return found
   })
 

@@ -26,10 +26,14 @@ import {
   type ResourceSnapshot,
   messageIdExtension,
   compareVersions,
-  versionMatches
+  versionMatches,
+  DesignationOverlays,
+  withDesignationOverlays,
+  type DesignationOverlay
 } from "@ffynnon/terminology"
 import { Config, Effect, Either } from "effect"
 import { FhirFailure, operationOutcome, type FailureStatus } from "../fhir/outcome"
+import { cataloguedIssue } from "../messages"
 
 /** The parameters every terminology operation accepts besides its own. */
 export const sharedParameters = {
@@ -72,22 +76,29 @@ export const terminologyFailure = (error: TerminologyError) =>
 
 const languageTag = /^(\*|[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*)(\s*;\s*q=[\d.]+)?$/
 
+/** Lists found valid, kept (bounded) because clients send the same few with every request. */
+const validLanguageLists = new Set<string>()
+const isLanguageList = (list: string) => {
+  const valid = list.split(",").every((part) => languageTag.test(part.trim()))
+  if (valid && validLanguageLists.size < 256) validLanguageLists.add(list)
+  return valid
+}
+
 /** A `displayLanguage` must be BCP-47 language tags (a comma-separated, optionally weighted list, as Accept-Language). */
 export const checkDisplayLanguage = (displayLanguage: string | undefined) =>
-  displayLanguage === undefined || displayLanguage.split(",").every((part) => languageTag.test(part.trim()))
+  displayLanguage === undefined || validLanguageLists.has(displayLanguage) || isLanguageList(displayLanguage)
     ? Effect.void
     : Effect.fail(
         new FhirFailure({
           status: 400,
-          outcome: operationOutcome({
-            extension: [messageIdExtension("INVALID_DISPLAY_NAME")],
-            severity: "error",
-            code: "processing",
-            details: {
-              coding: [{ system: "http://hl7.org/fhir/tools/CodeSystem/tx-issue-type", code: "invalid-display" }],
-              text: `Invalid displayLanguage: '${displayLanguage}'`
-            }
-          })
+          outcome: operationOutcome(
+            cataloguedIssue("invalid-display-language", { displayLanguage }, (text) => ({
+              extension: [messageIdExtension("INVALID_DISPLAY_NAME")],
+              severity: "error",
+              code: "processing",
+              details: { coding: [{ system: "http://hl7.org/fhir/tools/CodeSystem/tx-issue-type", code: "invalid-display" }], text }
+            }))
+          )
         })
       )
 
@@ -273,6 +284,8 @@ interface Served {
   readonly indexes: ReadonlyArray<SnomedIndex>
   readonly stored: ResourceSnapshot
   readonly releaseSystems: ReadonlyArray<ReleaseCodeSystem>
+  /** Terms kept apart from their code systems (curated Welsh lists), laid over whichever provider serves the system. */
+  readonly overlays: ReadonlyArray<DesignationOverlay>
   readonly defaultLanguage: string
 }
 
@@ -291,7 +304,7 @@ const releaseResolution = (releaseSystems: ReadonlyArray<ReleaseCodeSystem>, sys
  * with the supplements `applied`. Immutable: applying more supplements makes a new one.
  */
 const makeContext = (given: ReadonlyArray<TerminologyResource>, served: Served, applied: ReadonlyArray<string>): TerminologyContext => {
-  const { indexes, stored, releaseSystems, defaultLanguage } = served
+  const { indexes, stored, releaseSystems, overlays, defaultLanguage } = served
   const codeSystems = given.filter((resource): resource is CodeSystemResource => resource.resourceType === "CodeSystem")
   const valueSets = given.filter((resource): resource is ValueSetResource => resource.resourceType === "ValueSet")
   const requestMaps = given.filter((resource): resource is ConceptMapResource => resource.resourceType === "ConceptMap")
@@ -324,7 +337,7 @@ const makeContext = (given: ReadonlyArray<TerminologyResource>, served: Served, 
     else requestProviders.set(resource, provider)
     return provider
   }
-  const resolver: Resolver = {
+  const ownResolver: Resolver = {
     codeSystem: (system, version) => {
       if (system === snomedSystem) return snomedResolution(indexes, version, defaultLanguage)
       const released = releaseResolution(releaseSystems, system, version)
@@ -366,6 +379,19 @@ const makeContext = (given: ReadonlyArray<TerminologyResource>, served: Served, 
       return implicitValueSetExists(implicit, indexes) ? implicit : undefined
     }
   }
+  // The curated term lists (Welsh) laid over every code system resolved, whichever serves it.
+  const resolver: Resolver =
+    overlays.length === 0
+      ? ownResolver
+      : {
+          ...ownResolver,
+          codeSystem: (system, version) => {
+            const resolution = ownResolver.codeSystem(system, version)
+            return resolution._tag === "found"
+              ? { _tag: "found", provider: withDesignationOverlays(resolution.provider, overlays) }
+              : resolution
+          }
+        }
   const context: TerminologyContext = {
     resolver,
     supplement,
@@ -388,6 +414,7 @@ const services = Effect.all({
   indexes: Effect.flatMap(SnomedReleases, (releases) => releases.all),
   stored: Effect.flatMap(FhirResources, (resources) => resources.snapshot),
   releaseSystems: Effect.flatMap(ReleaseCodeSystems, (releaseSystems) => releaseSystems.current),
+  overlays: Effect.flatMap(DesignationOverlays, (overlays) => overlays.current),
   defaultLanguage: displayLanguage
 })
 
@@ -395,7 +422,11 @@ const services = Effect.all({
 let shared: { readonly served: Served; readonly context: TerminologyContext } | undefined
 
 const sameServed = (a: Served, b: Served) =>
-  a.indexes === b.indexes && a.stored === b.stored && a.releaseSystems === b.releaseSystems && a.defaultLanguage === b.defaultLanguage
+  a.indexes === b.indexes &&
+  a.stored === b.stored &&
+  a.releaseSystems === b.releaseSystems &&
+  a.overlays === b.overlays &&
+  a.defaultLanguage === b.defaultLanguage
 
 /** The resolver for one request: its `tx-resource`s, then the stored resources, then the loaded releases. */
 export const terminologyContext = (
@@ -431,8 +462,7 @@ export const requestedValueSet = (
           ? undefined
           : context.resolver.valueSet(url, version)
     if (valueSet === undefined) {
-      if (url === undefined)
-        return yield* FhirFailure.of(400, "required", "Give the url of the value set, or the valueSet itself.", ["url"])
+      if (url === undefined) return yield* FhirFailure.message(400, "required", "give-value-set", {}, ["url"])
       return yield* Effect.fail(
         terminologyFailure(
           notFound(

@@ -4,7 +4,16 @@
  * inactive and the code system's own; for SNOMED CT also module, effective time, definition status
  * and attributes). `property` chooses which.
  */
-import { preferredForLanguage, preferredLanguages, type Coding, type ConceptDesignation, type PropertyValue } from "@ffynnon/terminology"
+import {
+  displayLanguageOf,
+  elementLanguage,
+  preferredForLanguage,
+  preferredLanguages,
+  statesDisplayLanguage,
+  type Coding,
+  type ConceptDesignation,
+  type PropertyValue
+} from "@ffynnon/terminology"
 import { Effect } from "effect"
 import { defineOperation } from "../fhir/operation"
 import { FhirFailure } from "../fhir/outcome"
@@ -56,8 +65,8 @@ export const lookupOperation = defineOperation({
       const coding = (input.coding as Coding | undefined) ?? {}
       const system = input.system ?? coding.system
       const code = input.code ?? coding.code
-      if (system === undefined) return yield* FhirFailure.of(400, "required", "Give the system (or a coding with one).", ["system"])
-      if (code === undefined) return yield* FhirFailure.of(400, "required", "Give the code (or a coding with one).", ["code"])
+      if (system === undefined) return yield* FhirFailure.message(400, "required", "give-system", {}, ["system"])
+      if (code === undefined) return yield* FhirFailure.message(400, "required", "give-code", {}, ["code"])
       yield* checkDisplayLanguage(input.displayLanguage)
       const context = yield* terminologyContext(input["tx-resource"], input.useSupplement)
       const provider = yield* providerFor(context, system, input.version ?? coding.version)
@@ -90,6 +99,7 @@ export const lookupOperation = defineOperation({
         ...own.map((property) => ({ property, description: undefined }))
       ].filter(({ property }) => include(property.code))
       const display = provider.display(concept, languages)
+      const displayLanguage = statesDisplayLanguage(languages) ? displayLanguageOf(provider, concept, languages) : undefined
       const definition = provider.definition(concept)
       return {
         resourceType: "Parameters",
@@ -98,7 +108,16 @@ export const lookupOperation = defineOperation({
           { name: "system", valueUri: provider.system },
           { name: "name", valueString: provider.name },
           ...(provider.version === undefined ? [] : [{ name: "version", valueString: provider.version }]),
-          ...(display === undefined ? [] : [{ name: "display", valueString: display }]),
+          ...(display === undefined
+            ? []
+            : [
+                {
+                  name: "display",
+                  valueString: display,
+                  // Which language the display is in, when the request asked for one other than English (it may have fallen back).
+                  ...(displayLanguage === undefined ? {} : { _valueString: elementLanguage(displayLanguage) })
+                }
+              ]),
           ...(definition === undefined ? [] : [{ name: "definition", valueString: definition }]),
           { name: "abstract", valueBoolean: provider.isAbstract(concept) },
           ...[...displayDesignation(provider.language, display), ...provider.designations(concept)].map((designation) => ({

@@ -4,7 +4,7 @@
  * (`build.ts`). Every question the FHIR operations ask is answered here without the database.
  */
 import type { PackedStrings } from "./packed"
-import { PrefixIndex, tokens } from "./text"
+import { cutsWelshDigraph, PrefixIndex, tokens } from "./text"
 
 export const fieldSeparator = "\u001f"
 
@@ -200,7 +200,7 @@ export class SnomedIndex {
   }
 
   /** The preferred description of `type` in the first of `refsets` that has one. */
-  private preferred(concept: number, type: number, refsets: ReadonlyArray<string>) {
+  private preferred(concept: number, type: number, refsets: Iterable<string>) {
     const own = neighbours(this.descriptions.byConcept, concept)
     for (const refsetId of refsets) {
       const acceptability = this.languageRefsets.get(refsetId)
@@ -211,7 +211,7 @@ export class SnomedIndex {
           this.descriptions.active[description] === 1 &&
           acceptability[description] === Acceptability.preferred
         ) {
-          return this.descriptions.terms.get(description)
+          return description
         }
       }
     }
@@ -219,27 +219,42 @@ export class SnomedIndex {
   }
 
   /**
-   * The concept's display: the preferred synonym in the first of `refsets` that has one, then in
-   * any loaded language refset, then the fully specified name, then any active description.
+   * The description that is the concept's display: the preferred synonym in the first of
+   * `refsets` that has one, then in any loaded language refset, then the fully specified name,
+   * then any active description.
    */
-  preferredTerm(concept: number, refsets: ReadonlyArray<string>) {
-    const own = neighbours(this.descriptions.byConcept, concept)
+  displayDescription(concept: number, refsets: ReadonlyArray<string>): number | undefined {
     return (
       this.preferred(concept, DescriptionType.synonym, refsets) ??
-      this.preferred(concept, DescriptionType.synonym, [...this.languageRefsets.keys()]) ??
-      this.fullySpecifiedName(concept, refsets) ??
-      [...own].map((description) => this.descriptions.terms.get(description)).find((term) => term.length > 0)
+      this.preferred(concept, DescriptionType.synonym, this.languageRefsets.keys()) ??
+      this.fullySpecifiedNameDescription(concept, refsets) ??
+      [...neighbours(this.descriptions.byConcept, concept)].find((description) => this.descriptions.terms.lengthOf(description) > 0)
+    )
+  }
+
+  /** The concept's display (see `displayDescription`). */
+  preferredTerm(concept: number, refsets: ReadonlyArray<string>) {
+    const description = this.displayDescription(concept, refsets)
+    return description === undefined ? undefined : this.descriptions.terms.get(description)
+  }
+
+  /** The language code (`en`, `cy`) of a description. */
+  descriptionLanguage(description: number) {
+    return this.languageOf(description)
+  }
+
+  private fullySpecifiedNameDescription(concept: number, refsets: ReadonlyArray<string>) {
+    return (
+      this.preferred(concept, DescriptionType.fullySpecifiedName, [...refsets, ...this.languageRefsets.keys()]) ??
+      [...neighbours(this.descriptions.byConcept, concept)].find(
+        (description) => this.descriptions.type[description] === DescriptionType.fullySpecifiedName
+      )
     )
   }
 
   fullySpecifiedName(concept: number, refsets: ReadonlyArray<string>) {
-    const own = neighbours(this.descriptions.byConcept, concept)
-    return (
-      this.preferred(concept, DescriptionType.fullySpecifiedName, [...refsets, ...this.languageRefsets.keys()]) ??
-      [...own]
-        .filter((description) => this.descriptions.type[description] === DescriptionType.fullySpecifiedName)
-        .map((description) => this.descriptions.terms.get(description))[0]
-    )
+    const description = this.fullySpecifiedNameDescription(concept, refsets)
+    return description === undefined ? undefined : this.descriptions.terms.get(description)
   }
 
   /** True when `text` is the description's term, given its case significance. */
@@ -393,6 +408,12 @@ export class SnomedIndex {
     return this.refsets.get(refsetId)?.concepts ?? new Uint32Array(0)
   }
 
+  /** Whether every word of the term that a query word starts is cut inside a Welsh two-character letter by it. */
+  private cutsLetter(query: ReadonlyArray<string>, term: string) {
+    const words = tokens(term)
+    return query.some((wanted) => words.every((word) => !word.startsWith(wanted) || cutsWelshDigraph(word, wanted.length)))
+  }
+
   /** Descriptions (active or not) in which every one of `words` (folded, see `tokens`) starts a word, ascending. */
   descriptionsWithWordPrefixes(words: ReadonlyArray<string>): Array<number> {
     return words.length === 0 ? [] : this.textIndex.matching(words, this.descriptions.terms.length)
@@ -400,7 +421,8 @@ export class SnomedIndex {
 
   /**
    * Concepts with an active description matching every word of `text` as a word prefix, ranked:
-   * active concepts first, then a term equal to the text, then shorter terms, then by SCTID.
+   * active concepts first, then a term equal to the text, then (for Welsh terms) matches that do
+   * not end inside a two-character letter (`ll`, `dd`, `ch`…), then shorter terms, then by SCTID.
    * One hit per concept, its best-ranked description.
    */
   search(text: string, accept: (concept: number) => boolean = () => true): Array<SearchHit> {
@@ -418,7 +440,11 @@ export class SnomedIndex {
       if (!accept(concept)) continue
       const length = terms.lengthOf(description)
       const exact = length === text.trim().length && tokens(terms.get(description)).join(" ") === folded
-      const rank = (this.isActive(concept) ? 0 : 1 << 14) + (exact ? 0 : 1 << 13) + Math.min(length, (1 << 13) - 1)
+      const rank =
+        (this.isActive(concept) ? 0 : 1 << 15) +
+        (exact ? 0 : 1 << 14) +
+        (this.languageOf(description) === "cy" && this.cutsLetter(query, terms.get(description)) ? 1 << 13 : 0) +
+        Math.min(length, (1 << 13) - 1)
       keys.push(rank * count + description)
     }
     const sorted = Float64Array.from(keys).sort()

@@ -15,6 +15,13 @@ export const tokens = (text: string): Array<string> =>
     .split(/[^\p{L}\p{N}]+/u)
     .filter((token) => token.length > 0)
 
+// Welsh letters written with two characters: a search for "l" is not a search for "ll" (another letter).
+const welshDigraphs = new Set(["ch", "dd", "ff", "ng", "ll", "ph", "rh", "th"])
+
+/** Whether a prefix of `length` characters of a Welsh word ends inside one of its two-character letters. */
+export const cutsWelshDigraph = (word: string, length: number) =>
+  length > 0 && length < word.length && welshDigraphs.has(word.slice(length - 1, length + 1))
+
 const bitmaps = new WeakMap<PrefixIndex, Uint8Array>()
 
 /** A word-prefix index over documents numbered 0..n-1. */

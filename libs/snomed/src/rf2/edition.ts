@@ -15,8 +15,8 @@ const requiredContent = ["Concept", "Description", "Relationship"]
 const kindKey = (file: Rf2File) =>
   [file.contentType, file.refsetPattern ?? "", file.summary.replace(/(MONO|UKCL|UKDG|UKED)$/, ""), file.languageCode ?? ""].join("|")
 
-/** The files of one release type, checked for the core files and for two editions mixed in one folder. */
-export const selectFiles = (pkg: Rf2Package, releaseType: ReleaseType) =>
+/** The files of one release type, checked for the core files (unless `core` is false: an extension) and for two editions mixed in one folder. */
+export const selectFiles = (pkg: Rf2Package, releaseType: ReleaseType, { core = true }: { readonly core?: boolean } = {}) =>
   Effect.gen(function* () {
     const files = pkg.files.filter((file) => file.releaseType === releaseType)
     if (files.length === 0) {
@@ -30,7 +30,7 @@ export const selectFiles = (pkg: Rf2Package, releaseType: ReleaseType) =>
       })
     }
     // A Delta holds only what changed, so it may lack any file.
-    for (const contentType of releaseType === "Delta" ? [] : requiredContent) {
+    for (const contentType of releaseType === "Delta" || !core ? [] : requiredContent) {
       if (!files.some((file) => file.contentType === contentType)) {
         return yield* new Rf2Error({
           file: pkg.source,

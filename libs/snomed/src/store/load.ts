@@ -39,6 +39,15 @@ export interface LoadSnomedOptions {
   readonly asOf?: string
   /** For Delta: the version URI of the loaded release it applies to; default the newest of the same edition. */
   readonly base?: string
+  /**
+   * Load the Snapshot as an extension on top of a loaded release (a translation package, a
+   * national extension shipped without its base): the new release is the base's rows with the
+   * package's rows over them, under the package's own version URI. The package need not have
+   * the core files, and every description must point at a concept of the result.
+   */
+  readonly extension?: boolean
+  /** For a translation package: the language (`cy`) its Description files and a language reference set must be in. */
+  readonly translation?: string
 }
 
 export interface FileReport {
@@ -51,6 +60,8 @@ export interface FileReport {
 export interface SnomedLoadReport {
   readonly releaseId: number
   readonly uri: string
+  /** The release a Delta or an extension was applied to. */
+  readonly base?: string
   readonly files: ReadonlyArray<FileReport>
   readonly skipped: ReadonlyArray<string>
   readonly warnings: ReadonlyArray<string>
@@ -80,7 +91,14 @@ const timed = <A, E, R>(phases: Record<string, number>, phase: string, effect: E
   })
 
 /** Streams one file into `target` (its partition, or a staging table); returns its counts and the refsets it holds. */
-const copyFile = (tx: Sql, releaseId: number, file: Rf2File, target: string, progress: (bytes: number) => void) =>
+const copyFile = (
+  tx: Sql,
+  releaseId: number,
+  file: Rf2File,
+  target: string,
+  progress: (bytes: number) => void,
+  conceptLines?: Map<string, ConceptReference>
+) =>
   Effect.gen(function* () {
     const table = tableFor(file)!
     const reader = yield* Effect.tryPromise({
@@ -95,10 +113,13 @@ const copyFile = (tx: Sql, releaseId: number, file: Rf2File, target: string, pro
     async function* lines() {
       let chunk = ""
       try {
-        for await (const { fields, text } of reader.rows) {
+        for await (const { fields, text, line } of reader.rows) {
           rows++
           if (fields[2] === "1") active++
           if (table === "snomed_refset_member") refsets.add(fields[4]!)
+          else if (conceptLines !== undefined && table === "snomed_description" && !conceptLines.has(fields[4]!)) {
+            conceptLines.set(fields[4]!, { file: file.path, line })
+          }
           chunk += copyLine(file, fields, text)
           if (chunk.length >= 256 * 1024) {
             yield chunk
@@ -124,6 +145,30 @@ const copyFile = (tx: Sql, releaseId: number, file: Rf2File, target: string, pro
       }
     }
     return { report: { path: file.path, contentType: file.contentType, rows, active } satisfies FileReport, sha256: reader.sha256() }
+  })
+
+/** Where a description first names a concept: the line to quote when the concept is missing. */
+interface ConceptReference {
+  readonly file: string
+  readonly line: number
+}
+
+/** An extension's descriptions must describe concepts the merged release has: the first that does not, by file and line. */
+const missingConcept = (tx: Sql, releaseId: number, references: ReadonlyMap<string, ConceptReference>) =>
+  Effect.gen(function* () {
+    if (references.size === 0) return
+    const [row] = yield* tx.query<{ id: string }>(
+      sql`select t.id::text as id from unnest(${`{${[...references.keys()].join(",")}}`}::bigint[]) with ordinality as t(id, position)
+          where not exists (select 1 from ${sql.raw(partitionName("snomed_concept", releaseId))} c where c.id = t.id)
+          order by t.position limit 1`
+    )
+    if (row === undefined) return
+    const { file, line } = references.get(row.id)!
+    return yield* new Rf2Error({
+      file,
+      line,
+      detail: `the description is of concept ${row.id}, which the release it extends does not have`
+    })
   })
 
 /** Components that point at concepts the release does not have: expected for an extension loaded alone. */
@@ -179,26 +224,50 @@ const mergeStaged = (tx: Sql, releaseId: number, plan: { readonly asOf?: string;
     })
   )
 
-/** The newest loaded release of the edition `uri` belongs to, or the one `base` names. */
-const baseRelease = (uri: string, base: string | undefined) =>
+const versionDate = (uri: string) => versionUriPattern.exec(uri)?.[2] ?? ""
+
+/**
+ * The release a Delta or an extension goes on: the one `base` names, else for a Delta the newest
+ * earlier release of its edition, for an extension the newest release loaded (most recent load
+ * first among the same date).
+ */
+const baseRelease = (uri: string, base: string | undefined, what: "Delta" | "extension") =>
   Effect.gen(function* () {
     const edition = uri.replace(/\/version\/\d{8}$/, "")
     const candidates = (yield* (yield* Releases).list({ kind: "snomed" }))
       .filter(
         (release) =>
           release.status === "active" &&
-          (base === undefined ? release.version.startsWith(`${edition}/version/`) && release.version < uri : release.version === base)
+          release.version !== uri &&
+          (base !== undefined
+            ? release.version === base
+            : what === "extension" || (release.version.startsWith(`${edition}/version/`) && release.version < uri))
       )
-      .toSorted((a, b) => b.version.localeCompare(a.version))
+      .toSorted((a, b) => versionDate(b.version).localeCompare(versionDate(a.version)))
     const [found] = candidates
     if (found === undefined) {
       return yield* new Rf2Error({
         file: uri,
-        detail: `a Delta applies to a loaded release, but ${base === undefined ? `no earlier release of ${edition} is` : `'${base}' is not`} loaded`
+        detail: `${what === "Delta" ? "a Delta" : "an extension"} applies to a loaded release, but ${
+          base !== undefined ? `'${base}' is not` : what === "Delta" ? `no earlier release of ${edition} is` : "no SNOMED CT release is"
+        } loaded`
       })
     }
     return found
   })
+
+/** A translation package has descriptions in its language and a language reference set for them. */
+const checkTranslation = (source: string, files: ReadonlyArray<Rf2File>, language: string) => {
+  const inLanguage = (file: Rf2File) => file.languageCode?.toLowerCase() === language.toLowerCase()
+  const missing = !files.some((file) => file.contentType === "Description" && inLanguage(file))
+    ? `no Description file in '${language}' (sct2_Description_Snapshot-${language}_…)`
+    : !files.some((file) => file.contentType === "Refset" && file.summary.startsWith("Language") && inLanguage(file))
+      ? `no language reference set in '${language}' (der2_cRefset_LanguageSnapshot-${language}_…)`
+      : undefined
+  return missing === undefined
+    ? Effect.void
+    : Effect.fail(new Rf2Error({ file: source, detail: `this is not a translation package: ${missing}` }))
+}
 
 /** Loads the release at `source` (a zip or folder): its Snapshot, Full or Delta files. */
 export const loadSnomed = (source: string, options: LoadSnomedOptions = {}) =>
@@ -208,10 +277,15 @@ export const loadSnomed = (source: string, options: LoadSnomedOptions = {}) =>
     if (options.asOf !== undefined && !/^\d{8}$/.test(options.asOf)) {
       return yield* new Rf2Error({ file: source, detail: `--as-of '${options.asOf}' is not a date (yyyymmdd)` })
     }
+    const extension = options.extension === true
+    if (extension && releaseType !== "Snapshot") {
+      return yield* new Rf2Error({ file: source, detail: "an extension is loaded from its Snapshot files" })
+    }
     const pkg = yield* openPackage(source)
-    const files = (yield* selectFiles(pkg, releaseType)).toSorted(
+    const files = (yield* selectFiles(pkg, releaseType, { core: !extension })).toSorted(
       (a, b) => order.indexOf(a.contentType) - order.indexOf(b.contentType) || a.path.localeCompare(b.path)
     )
+    if (options.translation !== undefined) yield* checkTranslation(source, files, options.translation)
     const implied = options.uri ?? (yield* editionUri(files))
     const uri = options.asOf === undefined ? implied : implied.replace(/\d{8}$/, options.asOf)
     if (!versionUriPattern.test(uri)) {
@@ -220,8 +294,9 @@ export const loadSnomed = (source: string, options: LoadSnomedOptions = {}) =>
         detail: `'${uri}' is not a SNOMED CT version URI (http://snomed.info/sct/<module>/version/<yyyymmdd>)`
       })
     }
-    const base = releaseType === "Delta" ? yield* baseRelease(uri, options.base) : undefined
-    const staged = releaseType !== "Snapshot"
+    const base = releaseType === "Delta" || extension ? yield* baseRelease(uri, options.base, extension ? "extension" : "Delta") : undefined
+    const staged = releaseType !== "Snapshot" || extension
+    const conceptLines = extension ? new Map<string, ConceptReference>() : undefined
     const stored = files.filter((file) => tableFor(file) !== undefined)
     const skipped = files.filter((file) => tableFor(file) === undefined).map((file) => file.path)
     const totalBytes = stored.reduce((sum, file) => sum + file.bytes, 0)
@@ -256,8 +331,16 @@ export const loadSnomed = (source: string, options: LoadSnomedOptions = {}) =>
             Effect.forEach(stored, (file) =>
               Effect.gen(function* () {
                 const target = staged ? stagingName(tableFor(file)!) : partitionName(tableFor(file)!, releaseId)
-                const { report: fileReport, sha256 } = yield* copyFile(tx, releaseId, file, target, (bytes) =>
-                  report(progress.report({ phase: "load", item: file.path, done: bytesBefore + bytes, total: totalBytes, unit: "bytes" }))
+                const { report: fileReport, sha256 } = yield* copyFile(
+                  tx,
+                  releaseId,
+                  file,
+                  target,
+                  (bytes) =>
+                    report(
+                      progress.report({ phase: "load", item: file.path, done: bytesBefore + bytes, total: totalBytes, unit: "bytes" })
+                    ),
+                  conceptLines
                 )
                 bytesBefore += file.bytes
                 fileReports.push(fileReport)
@@ -300,6 +383,7 @@ export const loadSnomed = (source: string, options: LoadSnomedOptions = {}) =>
               })
             )
           )
+          if (conceptLines !== undefined) yield* missingConcept(tx, releaseId, conceptLines)
           const warnings = yield* timed(phases, "check", danglingReferences(tx, releaseId))
           result = { files: fileReports, skipped, warnings }
           return {
@@ -308,7 +392,13 @@ export const loadSnomed = (source: string, options: LoadSnomedOptions = {}) =>
           }
         })
     )
-    return { releaseId: release.id, uri, phases, ...result } satisfies SnomedLoadReport
+    return {
+      releaseId: release.id,
+      uri,
+      ...(base === undefined ? {} : { base: base.version }),
+      phases,
+      ...result
+    } satisfies SnomedLoadReport
   }).pipe(Effect.scoped)
 
 /** Rows and active rows per kind of component in the release as stored. */

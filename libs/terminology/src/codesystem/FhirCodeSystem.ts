@@ -128,6 +128,22 @@ export const makeFhirCodeSystem = (
 
   const serves = (language: string | undefined, languages: ReadonlyArray<string>) =>
     languages.length === 0 || (language !== undefined && languages.some((wanted) => languageMatches(language, wanted)))
+  /** The display for the preferred languages and the language it is in: the first language the code system or a designation has. */
+  const displayFor = (concept: FhirConcept, languages: ReadonlyArray<string>): { value?: string; language?: string } => {
+    for (const language of languages) {
+      if (resource.language !== undefined && languageMatches(resource.language, language) && concept.display !== undefined) {
+        return { value: concept.display, language: resource.language }
+      }
+      const designation = concept.designations.find(
+        (designation) => designation.language !== undefined && languageMatches(designation.language, language)
+      )
+      if (designation !== undefined) return designation
+    }
+    return {
+      ...(concept.display === undefined ? {} : { value: concept.display }),
+      ...(resource.language === undefined ? {} : { language: resource.language })
+    }
+  }
   const displaysOf = (concept: FhirConcept, languages: ReadonlyArray<string>) => [
     ...(concept.display !== undefined && serves(resource.language, languages)
       ? [{ value: concept.display, ...(resource.language === undefined ? {} : { language: resource.language }) }]
@@ -264,18 +280,8 @@ export const makeFhirCodeSystem = (
     supplements: supplements.map(canonicalOf),
     locate: (code) => byCode.get(key(code)),
     code: (concept) => concept.code,
-    display: (concept, languages) => {
-      for (const language of languages) {
-        if (resource.language !== undefined && languageMatches(resource.language, language) && concept.display !== undefined) {
-          return concept.display
-        }
-        const designation = concept.designations.find(
-          (designation) => designation.language !== undefined && languageMatches(designation.language, language)
-        )
-        if (designation !== undefined) return designation.value
-      }
-      return concept.display
-    },
+    display: (concept, languages) => displayFor(concept, languages).value,
+    displayLanguage: (concept, languages) => displayFor(concept, languages).language,
     definition: (concept) => concept.definition,
     designations: (concept) => concept.designations,
     hasDisplay: (concept, display, languages) =>

@@ -8,6 +8,7 @@ import { Either } from "effect"
 import { randomUUID } from "node:crypto"
 import type { Designation, Extension, PropertyValue, ValueSetResource } from "../fhir"
 import { TerminologyError } from "../errors"
+import { displayLanguageOf, elementLanguage, statesDisplayLanguage } from "../languages"
 import { arrayConceptSet, type ConceptDesignation } from "../provider"
 import { members, splitCanonical, unresolvedError, type Composition, type Member, type Provider } from "./engine"
 
@@ -45,6 +46,7 @@ interface Contains {
   inactive?: boolean
   code: string
   display?: string
+  _display?: { extension: Array<Extension> }
   designation?: Array<Designation>
   extension?: Array<Extension>
   contains?: Array<Contains>
@@ -92,6 +94,9 @@ const declaredProperties = (provider: Provider) => {
 const conceptProperties = "http://hl7.org/fhir/concept-properties#"
 /** Properties FHIR defines for every code system (http://hl7.org/fhir/concept-properties). */
 const standardProperties = new Set(["status", "inactive", "notSelectable", "parent", "child", "definition", "deprecated", "retirementDate"])
+
+/** `_display` stating the display's language, when known. */
+const languageOfDisplay = (language: string | undefined) => (language === undefined ? {} : { _display: elementLanguage(language) })
 
 export const preferredForLanguage = {
   system: "http://terminology.hl7.org/CodeSystem/hl7TermMaintInfra",
@@ -207,6 +212,7 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
     ])
   )
   const definitions = new Map<string, string | undefined>()
+  const statesLanguage = statesDisplayLanguage(options.languages)
   const entry = (member: Member): Contains => {
     const { provider, concept } = member
     const display =
@@ -260,6 +266,9 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
       ...(inactiveOf(provider, concept) ? { inactive: true } : {}),
       code: provider.code(concept),
       ...(display === undefined ? {} : { display }),
+      ...(display !== undefined && statesLanguage && member.entry?.display === undefined
+        ? languageOfDisplay(displayLanguageOf(provider, concept, options.languages))
+        : {}),
       ...(designations.length > 0
         ? {
             designation: designations.map(({ language, use, value }) => ({
