@@ -1,0 +1,5 @@
+export * from "./Audit"
+export * from "./errors"
+export * from "./NhsNumber"
+export * from "./Patient"
+export * from "./Patients"
