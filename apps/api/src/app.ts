@@ -19,6 +19,7 @@ import {
   valueSetValidateCodeOperation
 } from "./terminology/validateCode"
 import { FhirFailure, zodFailure, type FailureStatus, type IssueType } from "./fhir/outcome"
+import { registerPatientRoutes } from "./demographics/routes"
 import { registerReference } from "./reference"
 import { registerHealth } from "./routes/health"
 import { registerMetadata, software } from "./routes/metadata"
@@ -89,7 +90,7 @@ export const makeApp = (runtime: Runtime.Runtime<ApiServices>) => {
     valueSetBatchValidateCodeOperation,
     translateOperation
   ].map((operation) => registerOperation(app, run, operation as OperationDefinition<Record<string, ParameterSpec>>))
-  const searches = registerResourceRoutes(app, run)
+  const searches = [...registerResourceRoutes(app, run), ...registerPatientRoutes(app, run)]
   registerMetadata(app, run, operations, searches)
   registerReference(app, {
     openapi: "3.1.0",

@@ -4,14 +4,16 @@
  */
 import { NodeContext } from "@effect/platform-node"
 import { Database, layerFromConfig, Releases } from "@ffynnon/db"
+import { AuditTrail, Patients } from "@ffynnon/demographics"
 import { SnomedReleases } from "@ffynnon/snomed"
 import { FhirResources, ReleaseCodeSystems, releaseCodeSystemsLayer } from "@ffynnon/terminology"
 import { Cause, Config, Effect, Exit, FiberRef, Layer, Logger, LogLevel, Runtime } from "effect"
 import type { Context } from "hono"
+import { Auth, AuthFromConfig } from "./auth"
 import { isServerFault, toFhirFailure } from "./failures"
 import type { FhirFailure } from "./fhir/outcome"
 
-export type ApiServices = Database | Releases | SnomedReleases | FhirResources | ReleaseCodeSystems
+export type ApiServices = Database | Releases | SnomedReleases | FhirResources | ReleaseCodeSystems | Patients | AuditTrail | Auth
 
 /** JSON log lines at `LOG_LEVEL` (default Info). */
 export const LoggerLive = Layer.unwrapEffect(
@@ -27,22 +29,34 @@ export const LoggerLive = Layer.unwrapEffect(
 const releaseCodeSystems = releaseCodeSystemsLayer<never>([])
 const releaseLibraries = Layer.empty
 
-/** Everything the API needs over a database: the release registry, the terminology indexes and the stored FHIR resources. */
-export const servicesOver = <E, R>(database: Layer.Layer<Database, E, R>) =>
-  Layer.mergeAll(SnomedReleases.Default, FhirResources.Default, releaseCodeSystems.pipe(Layer.provideMerge(releaseLibraries))).pipe(
-    Layer.provideMerge(Releases.Default),
-    Layer.provideMerge(database)
-  )
+/**
+ * Everything the API needs over a database: the release registry, the terminology indexes, the
+ * stored FHIR resources, the patient index with its audit trail, and `auth` to check access tokens.
+ */
+export const servicesOver = <E, R>(database: Layer.Layer<Database, E, R>, auth: Layer.Layer<Auth, unknown> = AuthFromConfig) =>
+  Layer.mergeAll(
+    SnomedReleases.Default,
+    FhirResources.Default,
+    releaseCodeSystems.pipe(Layer.provideMerge(releaseLibraries)),
+    Patients.Default,
+    AuditTrail.Default,
+    auth
+  ).pipe(Layer.provideMerge(Releases.Default), Layer.provideMerge(database))
 
-/** The API's services on the database the environment names. */
-export const ApiLive = servicesOver(layerFromConfig).pipe(Layer.provide(NodeContext.layer))
+/** The API's services on the database the environment names, checking tokens with `auth`. */
+export const apiLive = (auth: Layer.Layer<Auth, unknown> = AuthFromConfig) =>
+  servicesOver(layerFromConfig, auth).pipe(Layer.provide(NodeContext.layer))
 
 export interface AppEnv {
   Variables: { requestId: string }
 }
 
 export const outcomeResponse = (c: Context<AppEnv>, failure: FhirFailure) =>
-  c.json(failure.outcome, failure.status, { "Content-Type": "application/fhir+json; charset=utf-8" })
+  c.json(failure.outcome, failure.status, {
+    "Content-Type": "application/fhir+json; charset=utf-8",
+    // RFC 6750: a 401 says which scheme the client must use.
+    ...(failure.status === 401 ? { "WWW-Authenticate": 'Bearer realm="ffynnon"' } : {})
+  })
 
 /** What a failed request's log line says: the error's name and message, never request data. */
 const describeCause = (cause: Cause.Cause<unknown>) => {

@@ -88,24 +88,24 @@ export const registerOperation = <Spec extends Record<string, ParameterSpec>>(
   return resource === undefined ? { name, definition } : { resource, name, definition }
 }
 
-/** Reads a POST body that must be a JSON `Parameters` resource. */
-const readParametersBody = async (c: Context<AppEnv>) => {
+/** Reads a request body that must be JSON: 415 for another content type, 400 when it does not parse. */
+export const readJsonBody = async (c: Context<AppEnv>, what: string): Promise<Either.Either<unknown, FhirFailure>> => {
   const contentType = c.req.header("content-type") ?? ""
   if (!/^application\/(fhir\+)?json\b/i.test(contentType)) {
     return Either.left(
-      FhirFailure.of(
-        415,
-        "not-supported",
-        `Send a FHIR Parameters resource as application/fhir+json, not '${contentType || "no content type"}'.`
-      )
+      FhirFailure.of(415, "not-supported", `Send ${what} as application/fhir+json, not '${contentType || "no content type"}'.`)
     )
   }
-  let json: unknown
   try {
-    json = await c.req.json()
+    return Either.right(await c.req.json())
   } catch {
     return Either.left(FhirFailure.of(400, "structure", "The request body is not valid JSON."))
   }
-  const parsed = ParametersSchema.safeParse(json)
-  return parsed.success ? Either.right(parsed.data.parameter ?? []) : Either.left(zodFailure(parsed.error))
 }
+
+/** Reads a POST body that must be a JSON `Parameters` resource. */
+const readParametersBody = async (c: Context<AppEnv>) =>
+  Either.flatMap(await readJsonBody(c, "a FHIR Parameters resource"), (json) => {
+    const parsed = ParametersSchema.safeParse(json)
+    return parsed.success ? Either.right(parsed.data.parameter ?? []) : Either.left(zodFailure(parsed.error))
+  })

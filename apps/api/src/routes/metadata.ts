@@ -18,7 +18,9 @@ export const software = { name: "Ffynnon", version: packageJson.version, release
 /** A resource type readable with `GET /fhir/<type>/<id>` and searchable with `GET /fhir/<type>?…`. */
 export interface SearchCapability {
   readonly resource: string
-  readonly parameters: ReadonlyArray<{ readonly name: string; readonly type: "uri" | "token" | "string" }>
+  readonly parameters: ReadonlyArray<{ readonly name: string; readonly type: "uri" | "token" | "string" | "date" | "reference" }>
+  /** The RESTful interactions besides read and search-type (https://hl7.org/fhir/R4/codesystem-restful-interaction.html). */
+  readonly interactions?: ReadonlyArray<string>
 }
 
 const capabilityStatement = (
@@ -57,7 +59,12 @@ const capabilityStatement = (
           const search = searches.find((entry) => entry.resource === type)
           return {
             type,
-            ...(search === undefined ? {} : { interaction: [{ code: "read" }, { code: "search-type" }], searchParam: search.parameters }),
+            ...(search === undefined
+              ? {}
+              : {
+                  interaction: ["read", "search-type", ...(search.interactions ?? [])].map((code) => ({ code })),
+                  searchParam: search.parameters
+                }),
             ...(byResource[type] === undefined ? {} : { operation: byResource[type].map(asEntry) })
           }
         }),
