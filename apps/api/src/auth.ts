@@ -104,8 +104,22 @@ export const makeAuth = (options: AuthOptions): Context.Tag.Service<Auth> => {
   }
 }
 
+/**
+ * `FFYNNON_AUTH_SECRET`, when set and not empty: at least 32 characters, as HS256 needs a key of
+ * 256 bits or more (RFC 7518, section 3.2).
+ */
+export const AuthSecretConfig = Config.option(Config.redacted("FFYNNON_AUTH_SECRET")).pipe(
+  // An empty value (as `FFYNNON_AUTH_SECRET=` leaves it) means unset.
+  Config.map(Option.filter((secret) => Redacted.value(secret).length > 0)),
+  Config.validate({
+    message: "FFYNNON_AUTH_SECRET must be at least 32 characters long",
+    validation: (secret: Option.Option<Redacted.Redacted<string>>) =>
+      Option.match(secret, { onNone: () => true, onSome: (value) => Redacted.value(value).length >= 32 })
+  })
+)
+
 export const AuthConfig = Config.all({
-  secret: Config.option(Config.redacted("FFYNNON_AUTH_SECRET")),
+  secret: AuthSecretConfig,
   jwks: Config.option(Config.string("FFYNNON_AUTH_JWKS")),
   issuer: Config.option(Config.string("FFYNNON_AUTH_ISSUER")),
   audience: Config.option(Config.string("FFYNNON_AUTH_AUDIENCE"))

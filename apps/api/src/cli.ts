@@ -7,9 +7,9 @@ import { NodeContext, NodeRuntime } from "@effect/platform-node"
 import { layerFromConfig, Releases } from "@ffynnon/db"
 import { formatTable, loadCommand } from "@ffynnon/loaders"
 import { AuditTrail } from "@ffynnon/demographics"
-import { Cause, Config, Console, Effect, Layer, Option } from "effect"
+import { Cause, Console, Effect, Layer, Option } from "effect"
 import { writeSync } from "node:fs"
-import { signToken } from "./auth"
+import { AuthSecretConfig, signToken } from "./auth"
 import { software } from "./routes/metadata"
 import { LoggerLive } from "./runtime"
 import { SampleDirectory, SampleDirectoryFromSource } from "./samples"
@@ -62,7 +62,7 @@ const tokenCommand = Command.make(
   },
   ({ scope, sub }) =>
     Effect.gen(function* () {
-      const secret = yield* Config.option(Config.redacted("FFYNNON_AUTH_SECRET"))
+      const secret = yield* AuthSecretConfig
       if (Option.isNone(secret))
         return yield* Effect.fail(new Error("FFYNNON_AUTH_SECRET is not set: it is the secret the token is signed with."))
       yield* Console.log(

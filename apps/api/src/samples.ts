@@ -4,13 +4,14 @@
  * From source they are read in place; the binary carries them inside (see `binary.ts`).
  */
 import { ReleaseAlreadyLoaded } from "@ffynnon/db"
+import { loadPatients } from "@ffynnon/demographics"
 import { loadSnomed } from "@ffynnon/snomed"
 import { loadFhirResources } from "@ffynnon/terminology"
 import { Context, Effect, Layer } from "effect"
 import { readdir } from "node:fs/promises"
 import { join } from "node:path"
 
-/** Where the sample releases are: `<directory>/snomed/<release folder>` and `<directory>/fhir/<folder of resources>`. */
+/** Where the sample releases are: `<directory>/snomed/<release folder>`, `<directory>/fhir/<folder of resources>` and `<directory>/patients/<file>.csv`. */
 export class SampleDirectory extends Context.Tag("@ffynnon/api/SampleDirectory")<
   SampleDirectory,
   { readonly directory: Effect.Effect<string> }
@@ -24,6 +25,11 @@ export const SampleDirectoryFromSource = Layer.succeed(SampleDirectory, {
 const releaseFolders = (directory: string) =>
   Effect.promise(() => readdir(directory, { withFileTypes: true }).catch(() => [])).pipe(
     Effect.map((entries) => entries.filter((entry) => entry.isDirectory()).map((entry) => join(directory, entry.name)))
+  )
+
+const csvFiles = (directory: string) =>
+  Effect.promise(() => readdir(directory).catch(() => [])).pipe(
+    Effect.map((names) => names.filter((name) => name.endsWith(".csv")).map((name) => join(directory, name)))
   )
 
 /** Runs a load and logs what it loaded; a release already loaded is fine. */
@@ -44,5 +50,11 @@ export const loadSamples = Effect.gen(function* () {
   }
   for (const folder of yield* releaseFolders(join(directory, "fhir"))) {
     yield* loadIfNew(loadFhirResources(folder), (report) => ({ name: report.name, version: report.version }))
+  }
+  for (const file of yield* csvFiles(join(directory, "patients"))) {
+    yield* loadIfNew(loadPatients(file, { actor: { client: "ffynnon serve --samples" } }), (report) => ({
+      source: report.source,
+      patients: String(report.loaded)
+    }))
   }
 })

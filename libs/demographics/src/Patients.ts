@@ -119,6 +119,67 @@ const searchCondition = (search: PatientSearch): SQL => {
 
 const today = () => new Date().toISOString().slice(0, 10)
 
+/** A version ready to store: the resource with its id and meta, and its JSON text. */
+interface Version {
+  readonly patient: StoredPatient
+  readonly json: string
+}
+
+const storedVersion = (id: string, versionId: number, resource: PatientResource, lastUpdated: string): Version => {
+  const { id: _id, meta, resourceType, ...rest } = resource
+  const patient = { resourceType, id, meta: { ...meta, versionId: String(versionId), lastUpdated }, ...rest } as StoredPatient
+  return { patient, json: JSON.stringify(patient) }
+}
+
+const patientColumns = sql.raw("id, version_id, last_updated, resource, nhs_number, gender, birth_date_low, birth_date_high, replaced_by")
+
+const patientValues = ({ patient, json }: Version, replacedBy: string | null) => {
+  const birth = patient.birthDate === undefined ? undefined : dateRange(patient.birthDate)
+  return sql`(${patient.id}, ${Number(patient.meta.versionId)}, ${patient.meta.lastUpdated}, ${json}::jsonb, ${nhsNumberOf(patient) ?? null},
+    ${patient.gender ?? null}, ${birth?.low ?? null}, ${birth?.high ?? null}, ${replacedBy})`
+}
+
+/** Appends the versions to `patient_version` and their search keys to `patient_key`. */
+const insertVersionsAndKeys = (tx: Sql, versions: ReadonlyArray<Version>) =>
+  Effect.gen(function* () {
+    yield* tx.query(
+      sql`insert into patient_version (patient_id, version_id, last_updated, resource) values ${sql.join(
+        versions.map(
+          ({ patient, json }) => sql`(${patient.id}, ${Number(patient.meta.versionId)}, ${patient.meta.lastUpdated}, ${json}::jsonb)`
+        ),
+        sql`, `
+      )}`
+    )
+    const keys = versions.flatMap(({ patient }) =>
+      searchKeys(patient).map((key) => sql`(${patient.id}, ${key.key}, ${key.system}, ${key.value})`)
+    )
+    // PostgreSQL takes at most 65,535 parameters a statement: four a key.
+    for (let start = 0; start < keys.length; start += 10_000) {
+      yield* tx.query(
+        sql`insert into patient_key (patient_id, key, system, value) values ${sql.join(keys.slice(start, start + 10_000), sql`, `)}`
+      )
+    }
+  })
+
+/**
+ * Inserts new records (version 1) in bulk inside `tx`, for loads: the caller has checked them and
+ * their NHS numbers; the unique index still refuses a duplicate, failing the whole transaction.
+ */
+export const insertNewPatients = (tx: Sql, patients: ReadonlyArray<{ readonly id: string; readonly resource: PatientResource }>) =>
+  Effect.gen(function* () {
+    if (patients.length === 0) return []
+    const lastUpdated = new Date().toISOString()
+    const versions = patients.map(({ id, resource }) => storedVersion(id, 1, resource, lastUpdated))
+    yield* tx.query(
+      sql`insert into patient (${patientColumns}) values ${sql.join(
+        versions.map((version) => patientValues(version, null)),
+        sql`, `
+      )}`
+    )
+    yield* insertVersionsAndKeys(tx, versions)
+    return versions.map((version) => version.patient)
+  })
+
 /** What a write did: the version written, and whether it made a new record. */
 export interface Written {
   readonly patient: StoredPatient
@@ -185,26 +246,20 @@ export class Patients extends Effect.Service<Patients>()("@ffynnon/demographics/
     /** Writes version `versionId` of record `id`: the current row, the version row and the search keys. */
     const write = (tx: Sql, id: string, versionId: number, resource: PatientResource, replacedBy: string | null) =>
       Effect.gen(function* () {
-        const lastUpdated = new Date().toISOString()
-        const { id: _id, meta, resourceType, ...rest } = resource
-        const stored = { resourceType, id, meta: { ...meta, versionId: String(versionId), lastUpdated }, ...rest } as StoredPatient
-        const nhsNumber = nhsNumberOf(stored) ?? null
+        const version = storedVersion(id, versionId, resource, new Date().toISOString())
+        const nhsNumber = nhsNumberOf(version.patient) ?? null
         if (nhsNumber !== null && replacedBy === null) {
           const [holder] = yield* tx.query<{ id: string }>(
             sql`select id from patient where nhs_number = ${nhsNumber} and replaced_by is null and id <> ${id}`
           )
           if (holder !== undefined) return yield* new DuplicateNhsNumber({ nhsNumber, holder: holder.id })
         }
-        const birth = stored.birthDate === undefined ? undefined : dateRange(stored.birthDate)
-        const json = JSON.stringify(stored)
         yield* tx
           .query(
-            sql`
-          insert into patient (id, version_id, last_updated, resource, nhs_number, gender, birth_date_low, birth_date_high, replaced_by)
-          values (${id}, ${versionId}, ${lastUpdated}, ${json}::jsonb, ${nhsNumber}, ${stored.gender ?? null}, ${birth?.low ?? null}, ${birth?.high ?? null}, ${replacedBy})
-          on conflict (id) do update set version_id = excluded.version_id, last_updated = excluded.last_updated, resource = excluded.resource,
-            nhs_number = excluded.nhs_number, gender = excluded.gender, birth_date_low = excluded.birth_date_low,
-            birth_date_high = excluded.birth_date_high, replaced_by = excluded.replaced_by`
+            sql`insert into patient (${patientColumns}) values ${patientValues(version, replacedBy)}
+            on conflict (id) do update set version_id = excluded.version_id, last_updated = excluded.last_updated, resource = excluded.resource,
+              nhs_number = excluded.nhs_number, gender = excluded.gender, birth_date_low = excluded.birth_date_low,
+              birth_date_high = excluded.birth_date_high, replaced_by = excluded.replaced_by`
           )
           .pipe(
             // Two writers that both passed the check above: the unique index decides.
@@ -213,20 +268,9 @@ export class Patients extends Effect.Service<Patients>()("@ffynnon/demographics/
               () => Effect.fail(new DuplicateNhsNumber({ nhsNumber: nhsNumber!, holder: "another record written at the same time" }))
             )
           )
-        yield* tx.query(
-          sql`insert into patient_version (patient_id, version_id, last_updated, resource) values (${id}, ${versionId}, ${lastUpdated}, ${json}::jsonb)`
-        )
         yield* tx.query(sql`delete from patient_key where patient_id = ${id}`)
-        const keys = searchKeys(stored)
-        if (keys.length > 0) {
-          yield* tx.query(
-            sql`insert into patient_key (patient_id, key, system, value) values ${sql.join(
-              keys.map(({ key, system, value }) => sql`(${id}, ${key}, ${system}, ${value})`),
-              sql`, `
-            )}`
-          )
-        }
-        return stored
+        yield* insertVersionsAndKeys(tx, [version])
+        return version.patient
       })
 
     const check = (resource: unknown) => Either.match(checkPatient(resource, today()), { onLeft: Effect.fail, onRight: Effect.succeed })
