@@ -47,9 +47,11 @@ interface PatientRow {
   readonly replaced_by: string | null
 }
 
-// postgres.js hands jsonb back parsed; PGlite too, but keep both shapes safe.
-const resourceOf = (row: { readonly resource: StoredPatient | string }): StoredPatient =>
-  typeof row.resource === "string" ? (JSON.parse(row.resource) as StoredPatient) : row.resource
+/** The stored resource, `resourceType`, `id` and `meta` first again (jsonb keeps keys in its own order). */
+const resourceOf = (row: { readonly resource: StoredPatient | string }): StoredPatient => {
+  const { resourceType, id, meta, ...rest } = typeof row.resource === "string" ? (JSON.parse(row.resource) as StoredPatient) : row.resource
+  return { resourceType, id, meta, ...rest }
+}
 
 const likeEscape = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`)
 const startsWith = (value: string) => `${likeEscape(value)}%`
