@@ -8,7 +8,7 @@
  */
 import { Database, type DatabaseFailure, type Sql } from "@ffynnon/db"
 import { sql } from "drizzle-orm"
-import { Effect } from "effect"
+import { Deferred, Effect } from "effect"
 import { createHash } from "node:crypto"
 
 /** Who is acting, from the access token. */
@@ -113,24 +113,55 @@ export class AuditTrail extends Effect.Service<AuditTrail>()("@ffynnon/demograph
   effect: Effect.gen(function* () {
     const database = yield* Database
 
-    /** Appends an entry inside `tx`, a transaction: it commits or rolls back with the work it records. */
-    const appendIn = (tx: Sql, actor: Actor, entry: AuditEntry) =>
+    /** Appends entries inside `tx`, a transaction: they commit or roll back with the work they record. */
+    const appendAllIn = (tx: Sql, entries: ReadonlyArray<{ readonly actor: Actor; readonly entry: AuditEntry }>) =>
       Effect.gen(function* () {
+        // Serialises appends across connections; taken before reading the last hash, so the chain has no forks.
         yield* tx.query(sql`select pg_advisory_xact_lock(${chainLock})`)
         const [last] = yield* tx.query<{ hash: string }>(sql`select hash from audit_event order by seq desc limit 1`)
-        const previousHash = last?.hash ?? genesisHash
+        let previousHash = last?.hash ?? genesisHash
         const recorded = new Date()
-        const event = JSON.stringify(auditEvent(actor, entry, recorded))
-        yield* tx.query(sql`
-          insert into audit_event (recorded, event, entities, previous_hash, hash)
-          values (${recorded.toISOString()}, ${event}, ${sql`array[${sql.join(
+        const rows = entries.map(({ actor, entry }) => {
+          const event = JSON.stringify(auditEvent(actor, entry, recorded))
+          const hash = sha256(previousHash + event)
+          const row = sql`(${recorded.toISOString()}, ${event}, ${sql`array[${sql.join(
             entry.entities.map((entity) => sql`${entity}`),
             sql`, `
-          )}]::text[]`}, ${previousHash}, ${sha256(previousHash + event)})`)
+          )}]::text[]`}, ${previousHash}, ${hash})`
+          previousHash = hash
+          return row
+        })
+        yield* tx.query(sql`insert into audit_event (recorded, event, entities, previous_hash, hash) values ${sql.join(rows, sql`, `)}`)
       })
 
-    /** Appends an entry in a transaction of its own. */
-    const append = (actor: Actor, entry: AuditEntry) => database.transaction((tx) => appendIn(tx, actor, entry))
+    const appendIn = (tx: Sql, actor: Actor, entry: AuditEntry) => appendAllIn(tx, [{ actor, entry }])
+
+    // Group commit: entries of reads and refusals wait here while a batch is being written, then
+    // go together in one transaction. Each caller still waits until its entry is committed, so
+    // nothing is answered unaudited, but concurrent requests share one lock and one commit.
+    let queued: Array<{ readonly actor: Actor; readonly entry: AuditEntry; readonly done: Deferred.Deferred<void, DatabaseFailure> }> = []
+    let writing = false
+    const drain = Effect.gen(function* () {
+      while (queued.length > 0) {
+        const batch = queued.slice(0, 1000)
+        queued = queued.slice(batch.length)
+        const exit = yield* Effect.exit(database.transaction((tx) => appendAllIn(tx, batch)))
+        for (const { done } of batch) yield* Deferred.done(done, exit)
+      }
+      writing = false
+    })
+
+    /** Appends an entry in a transaction of its own (shared with entries appended at the same time); done once committed. */
+    const append = (actor: Actor, entry: AuditEntry) =>
+      Effect.gen(function* () {
+        const done = yield* Deferred.make<void, DatabaseFailure>()
+        queued.push({ actor, entry, done })
+        if (!writing) {
+          writing = true
+          yield* Effect.forkDaemon(drain)
+        }
+        yield* Deferred.await(done)
+      })
 
     /** The events that touched a record, newest first, with a page of `count` from `offset`. */
     const forEntity = (reference: string, page: { readonly count: number; readonly offset: number }) =>

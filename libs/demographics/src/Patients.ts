@@ -208,10 +208,22 @@ export class Patients extends Effect.Service<Patients>()("@ffynnon/demographics/
     const database = yield* Database
     const audit = yield* AuditTrail
 
-    /**
-     * Runs `work` in one transaction with its audit entry. A failure rolls the work back and is
-     * audited on its own: the attempt is on record even though nothing changed.
-     */
+    /** A failed attempt is audited on its own: it is on record even though nothing changed. */
+    const auditFailure =
+      (actor: Actor, interaction: Interaction, onFailure: Omit<AuditEntry, "interaction" | "outcome" | "outcomeDesc">) =>
+      (error: unknown) => {
+        const serverFault = error instanceof DatabaseError || error instanceof DatabaseUnavailable
+        return audit
+          .append(actor, {
+            interaction,
+            outcome: serverFault ? "8" : "4",
+            outcomeDesc: serverFault ? "server error" : String((error as { message?: string }).message ?? error),
+            ...onFailure
+          })
+          .pipe(Effect.ignore)
+      }
+
+    /** Runs a write in one transaction with its audit entry: a failure rolls both back. */
     const audited = <A, E>(
       actor: Actor,
       interaction: Interaction,
@@ -221,19 +233,20 @@ export class Patients extends Effect.Service<Patients>()("@ffynnon/demographics/
     ): Effect.Effect<A, E | DatabaseFailure> =>
       database
         .transaction((tx) => Effect.tap(work(tx), (value) => audit.appendIn(tx, actor, { interaction, outcome: "0", ...describe(value) })))
-        .pipe(
-          Effect.tapError((error) => {
-            const serverFault = error instanceof DatabaseError || error instanceof DatabaseUnavailable
-            return audit
-              .append(actor, {
-                interaction,
-                outcome: serverFault ? "8" : "4",
-                outcomeDesc: serverFault ? "server error" : String((error as { message?: string }).message ?? error),
-                ...onFailure
-              })
-              .pipe(Effect.ignore)
-          })
-        )
+        .pipe(Effect.tapError(auditFailure(actor, interaction, onFailure)))
+
+    /** Runs a read, then waits for its audit entry to be committed before answering. */
+    const auditedRead = <A, E>(
+      actor: Actor,
+      interaction: Interaction,
+      work: (sql: Sql) => Effect.Effect<A, E | DatabaseFailure>,
+      describe: (value: A) => Omit<AuditEntry, "interaction" | "outcome">,
+      onFailure: Omit<AuditEntry, "interaction" | "outcome" | "outcomeDesc">
+    ): Effect.Effect<A, E | DatabaseFailure> =>
+      work(database).pipe(
+        Effect.tap((value) => audit.append(actor, { interaction, outcome: "0", ...describe(value) })),
+        Effect.tapError(auditFailure(actor, interaction, onFailure))
+      )
 
     const current = (tx: Sql, id: string, lock: boolean) =>
       Effect.flatMap(
@@ -322,7 +335,7 @@ export class Patients extends Effect.Service<Patients>()("@ffynnon/demographics/
 
     return {
       read: (actor: Actor, id: string) =>
-        audited(
+        auditedRead(
           actor,
           "read",
           (tx) => operations(tx).read(id),
@@ -331,7 +344,7 @@ export class Patients extends Effect.Service<Patients>()("@ffynnon/demographics/
         ),
 
       vread: (actor: Actor, id: string, versionId: number) =>
-        audited(
+        auditedRead(
           actor,
           "vread",
           (tx) =>
@@ -347,7 +360,7 @@ export class Patients extends Effect.Service<Patients>()("@ffynnon/demographics/
 
       /** Every version of a record, newest first. */
       history: (actor: Actor, id: string) =>
-        audited(
+        auditedRead(
           actor,
           "history-instance",
           (tx) =>
@@ -363,7 +376,7 @@ export class Patients extends Effect.Service<Patients>()("@ffynnon/demographics/
         ),
 
       search: (actor: Actor, search: PatientSearch, page: { readonly count: number; readonly offset: number }, query: string) =>
-        audited(
+        auditedRead(
           actor,
           "search-type",
           (tx) => searchIn(tx, search, page),

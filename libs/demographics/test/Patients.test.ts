@@ -127,13 +127,22 @@ for (const kind of testDatabases) {
           yield* patients.read({ client: "other-app" }, created.id)
           yield* Effect.flip(patients.update(clinician, created.id, { ...created, birthDate: "1990-13-01" }))
           const { events } = yield* audit.forEntity(`Patient/${created.id}`, page)
-          expect(events.map((event) => [event.subtype, event.outcome])).toEqual([
+          expect(events.slice(0, 3).map((event) => [event.subtype, event.outcome])).toEqual([
             [[{ system: "http://hl7.org/fhir/restful-interaction", code: "update" }], "4"],
             [[{ system: "http://hl7.org/fhir/restful-interaction", code: "read" }], "0"],
             [[{ system: "http://hl7.org/fhir/restful-interaction", code: "create" }], "0"]
           ])
           expect(events[2]).toMatchObject({ agent: [{ who: { identifier: { value: "dr-evans" } }, altId: "test-epr" }] })
-          expect((yield* audit.verify).broken).toBeUndefined()
+          // Concurrent reads and writes share the chain (reads by group commit): it stays one unbroken line.
+          yield* Effect.all(
+            Array.from({ length: 30 }, (_, n) =>
+              n % 3 === 0 ? patients.update(clinician, created.id, { ...created, gender: "unknown" }) : patients.read(clinician, created.id)
+            ),
+            { concurrency: 10 }
+          )
+          expect(yield* audit.verify).toEqual({
+            rows: (yield* database.query<{ n: number }>(sql`select count(*)::int as n from audit_event`))[0]!.n
+          })
 
           // The table refuses changes; someone who can disable the trigger is still found out.
           const refused = yield* Effect.flip(database.query(sql`delete from audit_event`))
