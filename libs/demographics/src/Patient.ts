@@ -123,6 +123,9 @@ const PatientShape = Schema.Struct({
   extension: Schema.optional(Schema.Array(Extension))
 })
 
+// Built once: building the decoder costs more than running it.
+const decodePatient = Schema.decodeUnknownEither(PatientShape, { errors: "first" })
+
 /** A Patient as the index reads it; every other element is kept as sent. */
 export type PatientResource = typeof PatientShape.Type & {
   readonly id?: string
@@ -166,7 +169,7 @@ const periodInOrder = (period: typeof Period.Type | undefined) =>
  * naming the element (`Patient.birthDate '1990-02-30' is not a real date`).
  */
 export const checkPatient = (resource: unknown, today: string): Either.Either<PatientResource, InvalidPatient> => {
-  const decoded = Schema.decodeUnknownEither(PatientShape, { errors: "first" })(resource)
+  const decoded = decodePatient(resource)
   if (Either.isLeft(decoded)) {
     const [first] = ParseResult.ArrayFormatter.formatErrorSync(decoded.left)
     const expression = `Patient${pathText(first?.path ?? [])}`

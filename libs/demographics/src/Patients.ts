@@ -163,22 +163,52 @@ const insertVersionsAndKeys = (tx: Sql, versions: ReadonlyArray<Version>) =>
     }
   })
 
+const copyEscapes: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" }
+/** A COPY text field: `\N` for null, backslash, tab and line breaks escaped. */
+const copyField = (value: string | number | null) =>
+  value === null ? "\\N" : String(value).replace(/[\\\t\n\r]/g, (character) => copyEscapes[character]!)
+const copyLines = async function* (rows: ReadonlyArray<ReadonlyArray<string | number | null>>) {
+  yield rows.map((row) => `${row.map(copyField).join("\t")}\n`).join("")
+}
+
 /**
- * Inserts new records (version 1) in bulk inside `tx`, for loads: the caller has checked them and
- * their NHS numbers; the unique index still refuses a duplicate, failing the whole transaction.
+ * Inserts new records (version 1) in bulk inside `tx` with COPY, for loads: the caller has
+ * checked them and their NHS numbers; the unique index still refuses a duplicate, failing the
+ * whole transaction.
  */
 export const insertNewPatients = (tx: Sql, patients: ReadonlyArray<{ readonly id: string; readonly resource: PatientResource }>) =>
   Effect.gen(function* () {
     if (patients.length === 0) return []
     const lastUpdated = new Date().toISOString()
     const versions = patients.map(({ id, resource }) => storedVersion(id, 1, resource, lastUpdated))
-    yield* tx.query(
-      sql`insert into patient (${patientColumns}) values ${sql.join(
-        versions.map((version) => patientValues(version, null)),
-        sql`, `
-      )}`
+    const rows = versions.map(({ patient, json }) => {
+      const birth = patient.birthDate === undefined ? undefined : dateRange(patient.birthDate)
+      return [
+        patient.id,
+        1,
+        lastUpdated,
+        json,
+        nhsNumberOf(patient) ?? null,
+        patient.gender ?? null,
+        birth?.low ?? null,
+        birth?.high ?? null
+      ]
+    })
+    yield* tx.copyFrom(
+      "patient",
+      ["id", "version_id", "last_updated", "resource", "nhs_number", "gender", "birth_date_low", "birth_date_high"],
+      copyLines(rows)
     )
-    yield* insertVersionsAndKeys(tx, versions)
+    yield* tx.copyFrom(
+      "patient_version",
+      ["patient_id", "version_id", "last_updated", "resource"],
+      copyLines(versions.map(({ patient, json }) => [patient.id, 1, lastUpdated, json]))
+    )
+    yield* tx.copyFrom(
+      "patient_key",
+      ["patient_id", "key", "system", "value"],
+      copyLines(versions.flatMap(({ patient }) => searchKeys(patient).map((key) => [patient.id, key.key, key.system, key.value])))
+    )
     return versions.map((version) => version.patient)
   })
 

@@ -48,7 +48,7 @@ for (const kind of testDatabases) {
         it.effect("rejects bad lines with their reasons and loads the rest", () =>
           Effect.gen(function* () {
             const csv = join(folder, `${kind.name}-bad.csv`)
-            const good = `${nhsNumber(920000001)},,,,,Aled,Roberts,male,1970-01-01,,,,,,LL11 1AA,,,,,,,`
+            const good = `${nhsNumber(920000001)},,,,,Aled,Roberts,male,1970-01-01,,"Fflat 2\\B, ""Tŷ Gwyn""",,,,LL11 1AA,,,,,,,`
             writeFileSync(
               csv,
               [
@@ -64,6 +64,8 @@ for (const kind of testDatabases) {
             const rejectsFile = join(folder, `${kind.name}-bad.tsv`)
             const report = yield* loadPatients(csv, { actor: operator, rejectsFile })
             expect([report.loaded, report.rejected]).toEqual([1, 5])
+            const [aled] = (yield* (yield* Patients).search(operator, { given: ["aled"] }, { count: 1, offset: 0 }, "")).patients
+            expect(aled?.address?.[0]?.line).toEqual(['Fflat 2\\B, "Tŷ Gwyn"'])
             const rejects = readFileSync(rejectsFile, "utf8").trim().split("\n")
             expect(rejects).toEqual([
               expect.stringMatching(/^3\tPatient.identifier\[0\].value: .*not a valid NHS number/),

@@ -27,6 +27,9 @@ import {
 } from "./interactions"
 import { patientSearchParameters } from "./search"
 
+/** Batch entries run this many at a time: fewer than the connection pool's 10, so other requests still get one. */
+const batchConcurrency = 6
+
 const fhirBase = (c: Context<AppEnv>) => new URL("/fhir", c.req.url).href
 
 const credentials = (c: Context<AppEnv>) => ({ authorization: c.req.header("authorization"), purpose: c.req.header("x-purpose-of-use") })
@@ -110,18 +113,22 @@ const processBundle = (c: Context<AppEnv>, body: unknown) =>
     const parsed = entries.map(parseEntry)
 
     if (bundle.type === "batch") {
-      const answered = yield* Effect.forEach(parsed, (request) =>
-        Effect.flatMap(request, (request) =>
-          Effect.zipRight(permit(grant, "Patient", requiredPermission(request)), perform(grant.actor, request, base))
-        ).pipe(
-          Effect.map((answer) => entryResponse(base, answer)),
-          Effect.catchAll((error) => {
-            const failure = asFailure(error, requestId)
-            return Effect.succeed({
-              response: { status: `${failure.status} ${statusText[failure.status] ?? ""}`.trim(), outcome: failure.outcome }
+      // Batch entries are independent (FHIR: no entry may depend on another), so several run at once.
+      const answered = yield* Effect.forEach(
+        parsed,
+        (request) =>
+          Effect.flatMap(request, (request) =>
+            Effect.zipRight(permit(grant, "Patient", requiredPermission(request)), perform(grant.actor, request, base))
+          ).pipe(
+            Effect.map((answer) => entryResponse(base, answer)),
+            Effect.catchAll((error) => {
+              const failure = asFailure(error, requestId)
+              return Effect.succeed({
+                response: { status: `${failure.status} ${statusText[failure.status] ?? ""}`.trim(), outcome: failure.outcome }
+              })
             })
-          })
-        )
+          ),
+        { concurrency: batchConcurrency }
       )
       return { resourceType: "Bundle", type: "batch-response", entry: answered }
     }
