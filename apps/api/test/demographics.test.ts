@@ -118,7 +118,7 @@ for (const kind of testDatabases) {
       const again = await call("POST", "/fhir/Patient", {
         token: full,
         body: patient({}, nhs),
-        headers: { "if-none-exist": `identifier=https://fhir.nhs.uk/Id/nhs-number|${nhs}` }
+        headers: { "if-none-exist": `Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|${nhs}` }
       })
       expect([again.status, again.body.id]).toEqual([200, first.id])
       const duplicate = await call("POST", "/fhir/Patient", { token: full, body: patient({}, nhs) })
@@ -146,6 +146,14 @@ for (const kind of testDatabases) {
         (await call("GET", "/fhir/Patient?family=prydderch&birthdate=ge1978-03&birthdate=le1978-03-31&gender=female", { token: full })).body
           .total
       ).toBe(3)
+      const byOds = await call(
+        "GET",
+        "/fhir/Patient?family=prydderch&general-practitioner=https://fhir.nhs.uk/Id/ods-organization-code|W97001",
+        {
+          token: full
+        }
+      )
+      expect(byOds.body.total).toBe(3)
     })
 
     it("writes a transaction whole or not at all, and answers a batch entry by entry", async () => {

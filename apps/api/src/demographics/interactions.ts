@@ -72,7 +72,8 @@ export const parsePatientRequest = (
       return Either.right({ kind: "vread", id: id!, versionId: Number(segments[3]) })
     case "POST Patient":
       if (headers.ifNoneExist === undefined) return Either.right({ kind: "create", resource: body })
-      return Either.map(parsePatientSearch(new URLSearchParams(headers.ifNoneExist)), (ifNoneExist) => ({
+      // The header is a search's query string; some clients put `Patient?` before it.
+      return Either.map(parsePatientSearch(new URLSearchParams(headers.ifNoneExist.replace(/^Patient\?/, ""))), (ifNoneExist) => ({
         kind: "create",
         resource: body,
         ifNoneExist

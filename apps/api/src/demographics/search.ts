@@ -3,7 +3,7 @@
  * (`system|value`, `|value` or `value`), `family`, `given`, `name` (strings: the start of a
  * name of any period, ignoring case and accents), `birthdate` (`eq`, `ge`, `le`, `gt`, `lt`
  * prefixes; may repeat, all hold), `gender`, `address-postalcode` (the start, ignoring case and
- * spaces), `general-practitioner` (an ODS code or `Organization/<ODS code>`); commas mean any
+ * spaces), `general-practitioner` (an ODS code, `Organization/<ODS code>` or `<system>|<ODS code>`); commas mean any
  * of the values. `_count` (default 50, at most 1000) and `_offset` page. Anything else is a 400.
  */
 import { dateRange, type DatePrefix, type PatientSearch } from "@ffynnon/demographics"
@@ -69,7 +69,8 @@ const parseValue = (name: string, value: string): Either.Either<PatientSearch, F
         : bad(`gender must be one of ${genders.join(", ")}, not '${wrong}'.`, name)
     }
     case "general-practitioner":
-      return Either.right({ generalPractitioner: values.map((part) => part.replace(/^Organization\//, "")) })
+      // `W97001`, `Organization/W97001` or the ODS identifier `https://fhir.nhs.uk/Id/ods-organization-code|W97001`.
+      return Either.right({ generalPractitioner: values.map((part) => part.replace(/^(?:Organization\/|[^|]*\|)/, "")) })
   }
   return Either.right({})
 }
