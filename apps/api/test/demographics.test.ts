@@ -44,7 +44,9 @@ for (const kind of testDatabases) {
     }
 
     it("needs a valid token with the right scope for patients; terminology stays open", async () => {
-      expect((await call("GET", "/fhir/metadata")).status).toBe(200)
+      const statement = await call("GET", "/fhir/metadata")
+      expect(statement.body.rest[0].interaction).toEqual([{ code: "batch" }, { code: "transaction" }])
+      expect(statement.body.rest[0].resource.find((resource: { type: string }) => resource.type === "Patient").interaction).toHaveLength(6)
       const none = await call("GET", "/fhir/Patient?family=jones")
       expect(none.status).toBe(401)
       expect(none.headers.get("www-authenticate")).toMatch(/^Bearer/)

@@ -55,6 +55,13 @@ const capabilityStatement = (
     rest: [
       {
         mode: "server",
+        security: {
+          service: [{ coding: [{ system: "http://terminology.hl7.org/CodeSystem/restful-security-service", code: "SMART-on-FHIR" }] }],
+          description:
+            "Patient and AuditEvent need a bearer JWT with SMART v2 scopes (docs/demographics.md); the terminology operations are open."
+        },
+        // Patient batch and transaction Bundles on POST /fhir (apps/api/src/demographics/routes.ts).
+        interaction: [{ code: "batch" }, { code: "transaction" }],
         resource: types.map((type) => {
           const search = searches.find((entry) => entry.resource === type)
           return {
