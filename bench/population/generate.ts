@@ -209,13 +209,13 @@ const csvField = (value: string | undefined) =>
   value === undefined ? "" : /[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value
 
 /** Writes `count` people to `out` as CSV (the `ffynnon load patients` columns) or NDJSON. */
-export const writePopulation = async (out: string, count: number, format: "csv" | "ndjson", seed = 1) => {
+export const writePopulation = async (out: string, count: number, format: "csv" | "ndjson", seed = 1, firstStem?: number) => {
   const file = createWriteStream(out)
   const write = async (text: string) => {
     if (!file.write(text)) await once(file, "drain")
   }
   if (format === "csv") await write(`${csvColumns.join(",")}\n`)
-  for (const person of population(count, seed)) {
+  for (const person of population(count, seed, firstStem)) {
     await write(
       format === "csv" ? `${csvColumns.map((column) => csvField(person.csv[column])).join(",")}\n` : `${JSON.stringify(person.resource)}\n`
     )

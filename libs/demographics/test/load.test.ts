@@ -1,6 +1,7 @@
 import { describe, expect, it, layer } from "@effect/vitest"
-import { Releases } from "@ffynnon/db"
-import { Effect, Layer } from "effect"
+import { Database, LoadProgress, Releases } from "@ffynnon/db"
+import { sql } from "drizzle-orm"
+import { Effect, Exit, Layer } from "effect"
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -8,6 +9,7 @@ import { freshDatabaseLayer, testDatabases } from "../../db/test/databases"
 import { AuditTrail } from "../src/Audit"
 import { loadPatients } from "../src/load"
 import { Patients } from "../src/Patients"
+import { writePopulation } from "../../../bench/population/generate"
 import { nhsNumber, patient } from "./patients"
 
 const sampleCsv = join(import.meta.dirname, "..", "..", "..", "data", "sample", "patients", "ffynnon-sample-patients.csv")
@@ -74,6 +76,23 @@ for (const kind of testDatabases) {
               expect.stringMatching(/^6\tNHS number \d+ is on an earlier line of this file$/),
               expect.stringMatching(/^7\tNHS number 9990000018 already belongs to a patient in the index$/)
             ])
+          })
+        )
+
+        it.effect("interrupted mid-file (after batches were written), leaves none of its patients and records the attempt", () =>
+          Effect.gen(function* () {
+            const csv = join(folder, `${kind.name}-large.csv`)
+            yield* Effect.promise(() => writePopulation(csv, 12_000, "csv", 3, 999_500_000))
+            const database = yield* Database
+            const count = Effect.map(database.query<{ n: number }>(sql`select count(*)::int as n from patient`), ([row]) => row!.n)
+            const before = yield* count
+            // The first progress report comes after 10,000 lines, twenty batches already written in the transaction.
+            const interruptAtFirstReport = Layer.succeed(LoadProgress, { report: () => Effect.interrupt })
+            const exit = yield* Effect.exit(loadPatients(csv, { actor: operator }).pipe(Effect.provide(interruptAtFirstReport)))
+            expect(Exit.isInterrupted(exit)).toBe(true)
+            expect(yield* count).toBe(before)
+            const [attempt] = yield* (yield* Releases).list({ kind: "patients" })
+            expect(attempt).toMatchObject({ status: "failed", error: "interrupted", sourceName: `${kind.name}-large.csv` })
           })
         )
 
