@@ -323,14 +323,20 @@ export class Patients extends Effect.Service<Patients>()("@ffynnon/demographics/
     const searchIn = (tx: Sql, search: PatientSearch, page: { readonly count: number; readonly offset: number }) =>
       Effect.gen(function* () {
         const where = searchCondition(search)
-        const [counted] = yield* tx.query<{ total: string | number }>(sql`select count(*) as total from patient p where ${where}`)
+        // The page and the total in one statement; a separate count only for a page past the end or of size 0.
         const rows =
           page.count === 0
             ? []
-            : yield* tx.query<PatientRow>(
-                sql`select version_id, resource, replaced_by from patient p where ${where} order by p.id limit ${page.count} offset ${page.offset}`
+            : yield* tx.query<{ readonly resource: StoredPatient | string; readonly total: string | number }>(
+                sql`select resource, count(*) over () as total from patient p where ${where} order by p.id limit ${page.count} offset ${page.offset}`
               )
-        return { total: Number(counted?.total ?? 0), patients: rows.map(resourceOf) }
+        const total =
+          rows.length > 0 || (page.offset === 0 && page.count > 0)
+            ? Number(rows[0]?.total ?? 0)
+            : Number(
+                (yield* tx.query<{ total: string | number }>(sql`select count(*) as total from patient p where ${where}`))[0]?.total ?? 0
+              )
+        return { total, patients: rows.map(resourceOf) }
       })
 
     const operations = (tx: Sql): PatientOperations => ({
