@@ -385,8 +385,8 @@ export class Patients extends Effect.Service<Patients>()("@ffynnon/demographics/
           "vread",
           (tx) =>
             Effect.flatMap(
-              tx.query<PatientRow>(
-                sql`select version_id, resource, null as replaced_by from patient_version where patient_id = ${id} and version_id = ${versionId}`
+              tx.query<{ readonly resource: StoredPatient | string }>(
+                sql`select resource from patient_version where patient_id = ${id} and version_id = ${versionId}`
               ),
               ([row]) => (row === undefined ? Effect.fail(new PatientNotFound({ id, versionId })) : Effect.succeed(resourceOf(row)))
             ),
@@ -402,8 +402,8 @@ export class Patients extends Effect.Service<Patients>()("@ffynnon/demographics/
           (tx) =>
             Effect.gen(function* () {
               yield* current(tx, id, false)
-              const rows = yield* tx.query<PatientRow>(
-                sql`select version_id, resource, null as replaced_by from patient_version where patient_id = ${id} order by version_id desc`
+              const rows = yield* tx.query<{ readonly resource: StoredPatient | string }>(
+                sql`select resource from patient_version where patient_id = ${id} order by version_id desc`
               )
               return rows.map(resourceOf)
             }),
