@@ -186,13 +186,15 @@ for (const kind of testDatabases) {
           entry: [
             { request: { method: "GET", url: `Patient?identifier=${good}` } },
             { request: { method: "GET", url: "Patient/no-such-patient" } },
-            { resource: patient({}, "1234567890"), request: { method: "POST", url: "Patient" } }
+            { resource: patient({}, "1234567890"), request: { method: "POST", url: "Patient" } },
+            null
           ]
         }
       })
       expect(batch.body.entry.map((entry: { response: { status: string } }) => entry.response.status)).toEqual([
         "200 OK",
         "404 Not Found",
+        "400 Bad Request",
         "400 Bad Request"
       ])
       expect(batch.body.entry[0].resource.total).toBe(1)

@@ -84,7 +84,7 @@ interface BundleEntry {
 }
 
 const parseEntry = (entry: BundleEntry, index: number): Either.Either<PatientRequest, FhirFailure> => {
-  const { method, url, ifMatch, ifNoneExist } = entry.request ?? {}
+  const { method, url, ifMatch, ifNoneExist } = (entry as BundleEntry | null)?.request ?? {}
   if (typeof method !== "string" || typeof url !== "string") {
     return Either.left(
       FhirFailure.of(400, "required", `Bundle.entry[${index}].request needs a method and a url.`, [`Bundle.entry[${index}].request`])
