@@ -8,6 +8,10 @@ import { testDatabases } from "../../../libs/db/test/databases"
 import { nhsNumber, patient } from "../../../libs/demographics/test/patients"
 import { Auth, makeAuth, signToken } from "../src/auth"
 import { apiHarness } from "./harness"
+import { loadPatients } from "@ffynnon/demographics"
+import { join } from "node:path"
+
+const sampleCsv = join(import.meta.dirname, "..", "..", "..", "data", "sample", "patients", "ffynnon-sample-patients.csv")
 
 const secret = Redacted.make("a-test-secret-of-some-length-0123456789")
 const token = (scope: string, sub = "dr-evans") => Effect.runPromise(signToken(secret, { scope, sub, client: "test-epr" }))
@@ -60,6 +64,13 @@ for (const kind of testDatabases) {
       expect(forbidden.status).toBe(403)
       expect(forbidden.body.issue[0].code).toBe("forbidden")
       expect((await call("GET", "/fhir/Patient?family=nobody", { token: readOnly })).status).toBe(200)
+    })
+
+    it("loads patient files as releases that are not code systems", async () => {
+      await api.runtime.runPromise(loadPatients(sampleCsv, { actor: { client: "test" } }))
+      const capabilities = await call("GET", "/fhir/metadata?mode=terminology")
+      expect(capabilities.body.codeSystem.map((codeSystem: { uri: string }) => codeSystem.uri)).not.toContain("urn:ffynnon:patients")
+      expect((await call("GET", "/fhir/Patient?identifier=9990000018", { token: readOnly })).body.total).toBe(1)
     })
 
     it("creates, reads, updates with If-Match, and serves every version", async () => {

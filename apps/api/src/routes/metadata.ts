@@ -119,6 +119,9 @@ const expansionParameters = [
   "useSupplement"
 ]
 
+/** Release kinds that are not code systems: FHIR packages (listed by what they hold) and patient loads. */
+const notCodeSystems = new Set(["fhir", "patients"])
+
 /**
  * Each code system with its versions, the most recently loaded first and marked default: the
  * loaded releases (SNOMED CT, …) and the stored CodeSystem resources (FHIR packages are releases
@@ -137,7 +140,7 @@ const terminologyCapabilities = (date: string, releases: ReadonlyArray<Release>,
   codeSystem: [
     ...Object.entries(
       Array.groupBy(
-        releases.filter((release) => release.status === "active" && release.kind !== "fhir"),
+        releases.filter((release) => release.status === "active" && !notCodeSystems.has(release.kind)),
         (release) => release.codeSystem
       )
     ).map(([uri, versions]) => ({ uri, version: versions.map((release, index) => ({ code: release.version, isDefault: index === 0 })) })),
