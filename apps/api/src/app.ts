@@ -32,6 +32,9 @@ export const maxBodyBytes = 32 * 1024 * 1024
 
 const acceptedRequestId = /^[\w\-.:/]{1,200}$/
 
+/** The path as logged: a patient's id is left out, as a client may send an NHS number in its place. */
+export const loggedPath = (path: string) => path.replace(/^\/fhir\/Patient\/(?!\$)[^/]+/, "/fhir/Patient/:id")
+
 const issueTypeForStatus = (status: number): IssueType =>
   status === 413 ? "too-costly" : status === 415 || status === 405 ? "not-supported" : status >= 500 ? "exception" : "invalid"
 
@@ -42,7 +45,7 @@ export const makeApp = (runtime: Runtime.Runtime<ApiServices>) => {
   const run = makeRun(runtime)
 
   // A request id on every request and answer, and one JSON log line per request: method, path
-  // without the query string (which can carry patient details), status and duration.
+  // without the query string (which can carry patient details) or a patient's id, status and duration.
   const logRequest = requestLogger(runtime)
   app.use(async (c, next) => {
     const started = performance.now()
@@ -56,7 +59,7 @@ export const makeApp = (runtime: Runtime.Runtime<ApiServices>) => {
     logRequest(c.req.path === "/healthz" || c.req.path === "/readyz" ? LogLevel.Debug : LogLevel.Info, {
       requestId,
       method: c.req.method,
-      path: c.req.path,
+      path: loggedPath(c.req.path),
       status: c.res.status,
       durationMs: Math.round((performance.now() - started) * 100) / 100
     })

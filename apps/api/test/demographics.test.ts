@@ -6,6 +6,7 @@ import { Effect, Layer, Redacted } from "effect"
 import { beforeAll, describe, expect, it } from "vitest"
 import { testDatabases } from "../../../libs/db/test/databases"
 import { nhsNumber, patient } from "../../../libs/demographics/test/patients"
+import { loggedPath } from "../src/app"
 import { Auth, makeAuth, signToken } from "../src/auth"
 import { apiHarness } from "./harness"
 import { loadPatients } from "@ffynnon/demographics"
@@ -15,6 +16,14 @@ const sampleCsv = join(import.meta.dirname, "..", "..", "..", "data", "sample", 
 
 const secret = Redacted.make("a-test-secret-of-some-length-0123456789")
 const token = (scope: string, sub = "dr-evans") => Effect.runPromise(signToken(secret, { scope, sub, client: "test-epr" }))
+
+describe("request log lines", () => {
+  it("leave out a patient's id, which a client may have filled with an NHS number", () => {
+    expect(loggedPath("/fhir/Patient/9434765919/_history/2")).toBe("/fhir/Patient/:id/_history/2")
+    expect(loggedPath("/fhir/Patient/$merge")).toBe("/fhir/Patient/$merge")
+    expect(loggedPath("/fhir/CodeSystem/abc")).toBe("/fhir/CodeSystem/abc")
+  })
+})
 
 for (const kind of testDatabases) {
   describe(`demographics API on ${kind.name}`, () => {
