@@ -19,6 +19,7 @@ import {
   valueSetValidateCodeOperation
 } from "./terminology/validateCode"
 import { FhirFailure, zodFailure, type FailureStatus, type IssueType } from "./fhir/outcome"
+import { registerPatientRoutes } from "./demographics/routes"
 import { registerReference } from "./reference"
 import { registerDmdRoutes } from "./routes/dmd"
 import { registerHealth } from "./routes/health"
@@ -32,6 +33,9 @@ export const maxBodyBytes = 32 * 1024 * 1024
 
 const acceptedRequestId = /^[\w\-.:/]{1,200}$/
 
+/** The path as logged: a patient's id is left out, as a client may send an NHS number in its place. */
+export const loggedPath = (path: string) => path.replace(/^\/fhir\/Patient\/(?!\$)[^/]+/, "/fhir/Patient/:id")
+
 const issueTypeForStatus = (status: number): IssueType =>
   status === 413 ? "too-costly" : status === 415 || status === 405 ? "not-supported" : status >= 500 ? "exception" : "invalid"
 
@@ -42,7 +46,7 @@ export const makeApp = (runtime: Runtime.Runtime<ApiServices>) => {
   const run = makeRun(runtime)
 
   // A request id on every request and answer, and one JSON log line per request: method, path
-  // without the query string (which can carry patient details), status and duration.
+  // without the query string (which can carry patient details) or a patient's id, status and duration.
   const logRequest = requestLogger(runtime)
   app.use(async (c, next) => {
     const started = performance.now()
@@ -56,7 +60,7 @@ export const makeApp = (runtime: Runtime.Runtime<ApiServices>) => {
     logRequest(c.req.path === "/healthz" || c.req.path === "/readyz" ? LogLevel.Debug : LogLevel.Info, {
       requestId,
       method: c.req.method,
-      path: c.req.path,
+      path: loggedPath(c.req.path),
       status: c.res.status,
       durationMs: Math.round((performance.now() - started) * 100) / 100
     })
@@ -90,7 +94,7 @@ export const makeApp = (runtime: Runtime.Runtime<ApiServices>) => {
     valueSetBatchValidateCodeOperation,
     translateOperation
   ].map((operation) => registerOperation(app, run, operation as OperationDefinition<Record<string, ParameterSpec>>))
-  const searches = registerResourceRoutes(app, run)
+  const searches = [...registerResourceRoutes(app, run), ...registerPatientRoutes(app, run)]
   registerDmdRoutes(app, run)
   registerMetadata(app, run, operations, searches)
   registerReference(app, {

@@ -1,13 +1,15 @@
 /**
  * The `ffynnon` command line, the same from source (`npm run ffynnon -- …`) and in the binary:
- * `serve` (the default), `load <kind> <path>`, `releases`, `welsh coverage`. Expected failures print one line and exit 1.
+ * `serve` (the default), `load <kind> <path>`, `releases`, `welsh coverage`, `token`, `audit verify`. Expected failures print one line and exit 1.
  */
 import { Command, Options, ValidationError } from "@effect/cli"
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
 import { layerFromConfig, Releases } from "@ffynnon/db"
 import { formatTable, loadCommand } from "@ffynnon/loaders"
+import { AuditTrail } from "@ffynnon/demographics"
 import { Cause, Console, Effect, Layer, Option } from "effect"
 import { writeSync } from "node:fs"
+import { AuthSecretConfig, signToken } from "./auth"
 import { software } from "./routes/metadata"
 import { LoggerLive } from "./runtime"
 import { SampleDirectory, SampleDirectoryFromSource } from "./samples"
@@ -18,7 +20,13 @@ const samples = Options.boolean("samples").pipe(
   Options.withDescription("First load the bundled sample releases (data/sample) that are not loaded yet")
 )
 
-const serveCommand = Command.make("serve", { samples }, serve).pipe(
+const dev = Options.boolean("dev").pipe(
+  Options.withDescription(
+    "Dev mode: mint a local access token for the patient endpoints and print it at start-up (with FFYNNON_AUTH_SECRET if set, else a random secret). Not for real patient data."
+  )
+)
+
+const serveCommand = Command.make("serve", { samples, dev }, serve).pipe(
   Command.withDescription("Serve the FHIR API on PORT (default 8080) over DATABASE_URL, or the embedded database in FFYNNON_DATA_DIR.")
 )
 
@@ -45,9 +53,47 @@ const releasesCommand = Command.make(
     }).pipe(Effect.provide(Releases.Default.pipe(Layer.provide(layerFromConfig))))
 ).pipe(Command.withDescription("List the releases loaded, newest first, including failed attempts."))
 
-const ffynnon = Command.make("ffynnon", { samples }, serve).pipe(
+const tokenCommand = Command.make(
+  "token",
+  {
+    scope: Options.text("scope").pipe(
+      Options.withDescription("Space-separated SMART scopes, for example 'system/Patient.rs system/Patient.cud'")
+    ),
+    sub: Options.optional(Options.text("sub").pipe(Options.withDescription("The user the token speaks for (its sub claim)")))
+  },
+  ({ scope, sub }) =>
+    Effect.gen(function* () {
+      const secret = yield* AuthSecretConfig
+      if (Option.isNone(secret))
+        return yield* Effect.fail(new Error("FFYNNON_AUTH_SECRET is not set: it is the secret the token is signed with."))
+      yield* Console.log(
+        yield* signToken(secret.value, { scope, ...Option.match(sub, { onNone: () => ({}), onSome: (sub) => ({ sub }) }) })
+      )
+    })
+).pipe(Command.withDescription("Print an access token (HS256, valid 8 hours) signed with FFYNNON_AUTH_SECRET, for tests and local tools."))
+
+const auditVerifyCommand = Command.make("verify", {}, () =>
+  Effect.gen(function* () {
+    const check = yield* (yield* AuditTrail).verify
+    if (check.broken !== undefined) {
+      return yield* Effect.fail(
+        new Error(
+          `the audit trail is broken at event ${check.broken.seq}: ${check.broken.reason} (${check.rows} events before it are intact).`
+        )
+      )
+    }
+    yield* Console.log(`The audit trail is intact: ${check.rows} events, each chained to the one before.`)
+  }).pipe(Effect.provide(AuditTrail.Default.pipe(Layer.provide(layerFromConfig))))
+).pipe(Command.withDescription("Check the audit trail's hash chain; exits 1 naming the first event changed, removed or inserted."))
+
+const auditCommand = Command.make("audit").pipe(
+  Command.withDescription("The patient audit trail."),
+  Command.withSubcommands([auditVerifyCommand])
+)
+
+const ffynnon = Command.make("ffynnon", { samples, dev }, serve).pipe(
   Command.withDescription("Ffynnon: FHIR terminology and demographics for NHS Wales. Without a command: serve."),
-  Command.withSubcommands([serveCommand, loadCommand, releasesCommand, welshCommand])
+  Command.withSubcommands([serveCommand, loadCommand, releasesCommand, welshCommand, tokenCommand, auditCommand])
 )
 
 const cli = Command.run(ffynnon, { name: software.name, version: software.version })

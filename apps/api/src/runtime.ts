@@ -6,17 +6,29 @@ import { NodeContext } from "@effect/platform-node"
 import { Database, layerFromConfig, Releases } from "@ffynnon/db"
 import { DmdReleases } from "@ffynnon/dmd"
 import { IcdReleases } from "@ffynnon/icd"
+import { AuditTrail, Patients } from "@ffynnon/demographics"
 import { SnomedReleases } from "@ffynnon/snomed"
 import { DesignationOverlays, FhirResources, ReleaseCodeSystems, releaseCodeSystemsLayer } from "@ffynnon/terminology"
 import { welshDesignationOverlays, WelshTerms } from "@ffynnon/welsh"
 import { Cause, Config, Effect, Exit, FiberRef, Layer, Logger, LogLevel, Runtime } from "effect"
 import type { Context } from "hono"
+import { Auth, AuthFromConfig } from "./auth"
 import { isServerFault, toFhirFailure } from "./failures"
 import type { FhirFailure } from "./fhir/outcome"
 import { isCatalogued, messageLanguage, translateIssue } from "./messages"
 
 export type ApiServices =
-  Database | Releases | SnomedReleases | DmdReleases | FhirResources | ReleaseCodeSystems | DesignationOverlays | WelshTerms
+  | Database
+  | Releases
+  | SnomedReleases
+  | DmdReleases
+  | FhirResources
+  | ReleaseCodeSystems
+  | DesignationOverlays
+  | WelshTerms
+  | Patients
+  | AuditTrail
+  | Auth
 
 /** JSON log lines at `LOG_LEVEL` (default Info). */
 export const LoggerLive = Layer.unwrapEffect(
@@ -35,17 +47,24 @@ const releaseCodeSystems = releaseCodeSystemsLayer([
 ])
 const releaseLibraries = Layer.mergeAll(DmdReleases.Default, IcdReleases.Default)
 
-/** Everything the API needs over a database: the release registry, the terminology indexes and the stored FHIR resources. */
-export const servicesOver = <E, R>(database: Layer.Layer<Database, E, R>) =>
+/**
+ * Everything the API needs over a database: the release registry, the terminology indexes, the
+ * stored FHIR resources, the patient index with its audit trail, and `auth` to check access tokens.
+ */
+export const servicesOver = <E, R>(database: Layer.Layer<Database, E, R>, auth: Layer.Layer<Auth, unknown> = AuthFromConfig) =>
   Layer.mergeAll(
     SnomedReleases.Default,
     FhirResources.Default,
     releaseCodeSystems.pipe(Layer.provideMerge(releaseLibraries)),
-    welshDesignationOverlays.pipe(Layer.provideMerge(WelshTerms.Default))
+    welshDesignationOverlays.pipe(Layer.provideMerge(WelshTerms.Default)),
+    Patients.Default,
+    AuditTrail.Default,
+    auth
   ).pipe(Layer.provideMerge(Releases.Default), Layer.provideMerge(database))
 
-/** The API's services on the database the environment names. */
-export const ApiLive = servicesOver(layerFromConfig).pipe(Layer.provide(NodeContext.layer))
+/** The API's services on the database the environment names, checking tokens with `auth`. */
+export const apiLive = (auth: Layer.Layer<Auth, unknown> = AuthFromConfig) =>
+  servicesOver(layerFromConfig, auth).pipe(Layer.provide(NodeContext.layer))
 
 export interface AppEnv {
   Variables: { requestId: string }
@@ -61,7 +80,9 @@ export const outcomeResponse = (c: Context<AppEnv>, failure: FhirFailure) => {
       : { ...failure.outcome, issue: failure.outcome.issue.map((issue) => translateIssue(issue, language)) }
   return c.json(outcome, failure.status, {
     "Content-Type": "application/fhir+json; charset=utf-8",
-    ...(catalogued ? { "Content-Language": language } : {})
+    ...(catalogued ? { "Content-Language": language } : {}),
+    // RFC 6750: a 401 says which scheme the client must use.
+    ...(failure.status === 401 ? { "WWW-Authenticate": 'Bearer realm="ffynnon"' } : {})
   })
 }
 

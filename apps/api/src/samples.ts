@@ -6,6 +6,7 @@
 import { ReleaseAlreadyLoaded } from "@ffynnon/db"
 import { loadDmd } from "@ffynnon/dmd"
 import { loadIcd10, loadIcd11 } from "@ffynnon/icd"
+import { loadPatients } from "@ffynnon/demographics"
 import { loadSnomed } from "@ffynnon/snomed"
 import { loadFhirResources } from "@ffynnon/terminology"
 import { loadWelshList, loadWelshPackage } from "@ffynnon/welsh"
@@ -17,7 +18,7 @@ import { join } from "node:path"
 /**
  * Where the sample releases are: `<directory>/snomed/<release folder>`, `<directory>/dmd/<release folder>` (and its bonus
  * folder), `<directory>/icd11/<tabulation file>`, `<directory>/icd10-uk/<TRUD codes and titles file>`,
- * `<directory>/fhir/<folder of resources>` and `<directory>/welsh/` (translation package folders and `.csv` lists).
+ * `<directory>/fhir/<folder of resources>` `<directory>/welsh/` (translation package folders and `.csv` lists) and `<directory>/patients/<file>.csv`.
  */
 export class SampleDirectory extends Context.Tag("@ffynnon/api/SampleDirectory")<
   SampleDirectory,
@@ -36,10 +37,7 @@ const entries = (directory: string, wanted: (entry: Dirent) => boolean) =>
 const releaseFolders = (directory: string) => entries(directory, (entry) => entry.isDirectory())
 const releaseFiles = (directory: string) => entries(directory, (entry) => entry.isFile() && !entry.name.startsWith("."))
 
-const welshLists = (directory: string) =>
-  Effect.promise(() => readdir(directory).catch(() => [])).pipe(
-    Effect.map((names) => names.filter((name) => name.endsWith(".csv")).map((name) => join(directory, name)))
-  )
+const csvFiles = (directory: string) => entries(directory, (entry) => entry.isFile() && entry.name.endsWith(".csv"))
 
 /** Runs a load and logs what it loaded; a release already loaded is fine. */
 const loadIfNew = <A, E, R>(load: Effect.Effect<A, E, R>, describe: (loaded: A) => Record<string, string>) =>
@@ -77,7 +75,13 @@ export const loadSamples = Effect.gen(function* () {
   for (const folder of yield* releaseFolders(welsh)) {
     yield* loadIfNew(loadWelshPackage(folder), (report) => ({ uri: report.uri }))
   }
-  for (const list of yield* welshLists(welsh)) {
+  for (const list of yield* csvFiles(welsh)) {
     yield* loadIfNew(loadWelshList(list), (report) => ({ name: report.name, version: report.version }))
+  }
+  for (const file of yield* csvFiles(join(directory, "patients"))) {
+    yield* loadIfNew(loadPatients(file, { actor: { client: "ffynnon serve --samples" } }), (report) => ({
+      source: report.source,
+      patients: String(report.loaded)
+    }))
   }
 })

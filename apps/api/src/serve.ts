@@ -8,7 +8,8 @@ import { SnomedReleases } from "@ffynnon/snomed"
 import { FhirResources, ReleaseCodeSystems } from "@ffynnon/terminology"
 import { Config, Effect, Layer } from "effect"
 import { makeApp } from "./app"
-import { ApiLive, type ApiServices } from "./runtime"
+import { AuthDev, AuthFromConfig } from "./auth"
+import { apiLive, type ApiServices } from "./runtime"
 import { loadSamples } from "./samples"
 
 export const ServerConfig = Config.all({
@@ -16,7 +17,10 @@ export const ServerConfig = Config.all({
   hostname: Config.string("HOST").pipe(Config.withDefault("0.0.0.0"))
 })
 
-export const serve = (options: { readonly samples: boolean }, services: Layer.Layer<ApiServices, unknown> = ApiLive) =>
+export const serve = (
+  options: { readonly samples: boolean; readonly dev: boolean },
+  services: Layer.Layer<ApiServices, unknown> = apiLive(options.dev ? AuthDev : AuthFromConfig)
+) =>
   Effect.gen(function* () {
     const { port, hostname } = yield* ServerConfig
     if (options.samples) {

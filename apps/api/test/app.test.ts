@@ -42,10 +42,12 @@ for (const kind of testDatabases) {
           { name: "versions", definition: "http://hl7.org/fhir/OperationDefinition/CapabilityStatement-versions" }
         ])
         const operations = Object.fromEntries(
-          statement.rest[0].resource.map((resource: { type: string; operation: Array<{ name: string }> }) => [
-            resource.type,
-            resource.operation.map((operation) => operation.name)
-          ])
+          statement.rest[0].resource
+            .filter((resource: { operation?: unknown }) => resource.operation !== undefined)
+            .map((resource: { type: string; operation: Array<{ name: string }> }) => [
+              resource.type,
+              resource.operation.map((operation) => operation.name)
+            ])
         )
         expect(operations).toEqual({
           CodeSystem: ["lookup", "validate-code", "subsumes"],

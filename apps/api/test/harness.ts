@@ -10,6 +10,7 @@ import { afterAll, beforeAll } from "vitest"
 import { freshDatabaseLayer, type TestDatabase } from "../../../libs/db/test/databases"
 import { sampleFolder } from "../../../libs/snomed/test/sample"
 import { makeApp } from "../src/app"
+import type { Auth } from "../src/auth"
 import { servicesOver, type ApiServices } from "../src/runtime"
 
 export type Parameter = { name: string; part?: Array<Parameter> } & Record<string, unknown>
@@ -31,9 +32,14 @@ export const withSampleReleaseAndResources = Effect.all([
   )
 ])
 
-export const apiHarness = (kind: TestDatabase, setup: Effect.Effect<unknown, unknown, ApiServices> = Effect.void) => {
+/** `auth` checks the access tokens of patient requests (by default, as the environment says). */
+export const apiHarness = (
+  kind: TestDatabase,
+  setup: Effect.Effect<unknown, unknown, ApiServices> = Effect.void,
+  auth?: Layer.Layer<Auth>
+) => {
   const runtime = ManagedRuntime.make(
-    servicesOver(freshDatabaseLayer(kind)).pipe(Layer.provideMerge(Logger.minimumLogLevel(LogLevel.None)))
+    servicesOver(freshDatabaseLayer(kind), auth).pipe(Layer.provideMerge(Logger.minimumLogLevel(LogLevel.None)))
   )
   let app: ReturnType<typeof makeApp>
   beforeAll(async () => {

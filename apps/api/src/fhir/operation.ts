@@ -88,18 +88,24 @@ export const registerOperation = <Spec extends Record<string, ParameterSpec>>(
   return resource === undefined ? { name, definition } : { resource, name, definition }
 }
 
-/** Reads a POST body that must be a JSON `Parameters` resource. */
-const readParametersBody = async (c: Context<AppEnv>) => {
+/** Reads a request body that must be a JSON `resourceType`: 415 for another content type, 400 when it does not parse. */
+export const readJsonBody = async (c: Context<AppEnv>, resourceType: string): Promise<Either.Either<unknown, FhirFailure>> => {
   const contentType = c.req.header("content-type") ?? ""
   if (!/^application\/(fhir\+)?json\b/i.test(contentType)) {
-    return Either.left(FhirFailure.message(415, "not-supported", "body-not-parameters", { contentType: contentType || "no content type" }))
+    return Either.left(
+      FhirFailure.message(415, "not-supported", "body-not-fhir-json", { resourceType, contentType: contentType || "no content type" })
+    )
   }
-  let json: unknown
   try {
-    json = await c.req.json()
+    return Either.right(await c.req.json())
   } catch {
     return Either.left(FhirFailure.message(400, "structure", "body-not-json"))
   }
-  const parsed = ParametersSchema.safeParse(json)
-  return parsed.success ? Either.right(parsed.data.parameter ?? []) : Either.left(zodFailure(parsed.error))
 }
+
+/** Reads a POST body that must be a JSON `Parameters` resource. */
+const readParametersBody = async (c: Context<AppEnv>) =>
+  Either.flatMap(await readJsonBody(c, "Parameters"), (json) => {
+    const parsed = ParametersSchema.safeParse(json)
+    return parsed.success ? Either.right(parsed.data.parameter ?? []) : Either.left(zodFailure(parsed.error))
+  })

@@ -19,7 +19,9 @@ export const software = { name: "Ffynnon", version: packageJson.version, release
 /** A resource type readable with `GET /fhir/<type>/<id>` and searchable with `GET /fhir/<type>?…`. */
 export interface SearchCapability {
   readonly resource: string
-  readonly parameters: ReadonlyArray<{ readonly name: string; readonly type: "uri" | "token" | "string" }>
+  readonly parameters: ReadonlyArray<{ readonly name: string; readonly type: "uri" | "token" | "string" | "date" | "reference" }>
+  /** The RESTful interactions besides read and search-type (https://hl7.org/fhir/R4/codesystem-restful-interaction.html). */
+  readonly interactions?: ReadonlyArray<string>
 }
 
 /** The resource's language, stated when it is not the default English. */
@@ -59,11 +61,23 @@ const capabilityStatement = (
     rest: [
       {
         mode: "server",
+        security: {
+          service: [{ coding: [{ system: "http://terminology.hl7.org/CodeSystem/restful-security-service", code: "SMART-on-FHIR" }] }],
+          description:
+            "Patient and AuditEvent need a bearer JWT with SMART v2 scopes (docs/demographics.md); the terminology operations are open."
+        },
+        // Patient batch and transaction Bundles on POST /fhir (apps/api/src/demographics/routes.ts).
+        interaction: [{ code: "batch" }, { code: "transaction" }],
         resource: types.map((type) => {
           const search = searches.find((entry) => entry.resource === type)
           return {
             type,
-            ...(search === undefined ? {} : { interaction: [{ code: "read" }, { code: "search-type" }], searchParam: search.parameters }),
+            ...(search === undefined
+              ? {}
+              : {
+                  interaction: ["read", "search-type", ...(search.interactions ?? [])].map((code) => ({ code })),
+                  searchParam: search.parameters
+                }),
             ...(byResource[type] === undefined ? {} : { operation: byResource[type].map(asEntry) })
           }
         }),
@@ -111,6 +125,9 @@ const expansionParameters = [
   "useSupplement"
 ]
 
+/** Release kinds that are not code systems: FHIR packages (listed by what they hold) and patient loads. */
+const notCodeSystems = new Set(["fhir", "patients"])
+
 /**
  * Each code system with its versions, the most recently loaded first and marked default: the
  * loaded releases (SNOMED CT, …) and the stored CodeSystem resources (FHIR packages are releases
@@ -135,7 +152,7 @@ const terminologyCapabilities = (
   codeSystem: [
     ...Object.entries(
       Array.groupBy(
-        releases.filter((release) => release.status === "active" && release.kind !== "fhir"),
+        releases.filter((release) => release.status === "active" && !notCodeSystems.has(release.kind)),
         (release) => release.codeSystem
       )
     ).map(([uri, versions]) => ({ uri, version: versions.map((release, index) => ({ code: release.version, isDefault: index === 0 })) })),

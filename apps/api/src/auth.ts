@@ -1,0 +1,179 @@
+/**
+ * Access to patient data: a bearer JWT with SMART App Launch v2 scopes
+ * (https://hl7.org/fhir/smart-app-launch/scopes-and-launch-context.html), verified against the
+ * shared secret `FFYNNON_AUTH_SECRET` (HS256) and/or the keys of `FFYNNON_AUTH_JWKS` (a JWKS
+ * file or an https URL). No token or a bad one is 401, a token without the scope 403. The
+ * terminology endpoints stay open. `--dev` (the main job, `npm start`) mints a local token at
+ * start-up and says so loudly.
+ */
+import type { Actor } from "@ffynnon/demographics"
+import { Config, Context, Effect, Layer, Option, Redacted } from "effect"
+import { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from "jose"
+import { readFileSync } from "node:fs"
+import { FhirFailure } from "./fhir/outcome"
+
+/** SMART v2 permissions: create, read, update, delete, search. */
+export type Permission = "c" | "r" | "u" | "d" | "s"
+
+/** A verified token: who, and what its scopes allow. */
+export interface Grant {
+  readonly actor: Actor
+  readonly scopes: ReadonlyArray<string>
+}
+
+const v1Permissions: Record<string, string> = { read: "rs", write: "cud", "*": "cruds" }
+
+/**
+ * True when one of `scopes` allows `permission` on `resource`: `system/` and `user/` scopes,
+ * naming the resource or `*`, with v2 permissions (`rs`, `cud`, `cruds`) or v1 (`read`, `write`,
+ * `*`). `patient/` scopes and scopes narrowed by a query are not honoured here (the index has no
+ * patient compartment), so they grant nothing.
+ */
+export const allows = (scopes: ReadonlyArray<string>, resource: string, permission: Permission) =>
+  scopes.some((scope) => {
+    const match = /^(system|user)\/(\*|[A-Za-z]+)\.([a-z*]+)$/.exec(scope)
+    if (match === null || (match[2] !== "*" && match[2] !== resource)) return false
+    return (v1Permissions[match[3]!] ?? match[3]!).includes(permission)
+  })
+
+export interface AuthOptions {
+  readonly secret?: Redacted.Redacted<string>
+  /** A JWKS file path, or an https URL serving one. */
+  readonly jwks?: string
+  readonly issuer?: string
+  readonly audience?: string
+}
+
+export class Auth extends Context.Tag("@ffynnon/api/Auth")<
+  Auth,
+  {
+    /** The grant of an `Authorization` header's bearer token, or a 401 saying what is wrong. */
+    readonly verify: (authorization: string | undefined) => Effect.Effect<Grant, FhirFailure>
+  }
+>() {}
+
+const unauthorised = (text: string) => FhirFailure.of(401, "login", text)
+
+const claimText = (payload: JWTPayload, name: string) => (typeof payload[name] === "string" ? (payload[name] as string) : undefined)
+
+/** The grant a verified token carries; the purpose of use comes with the request, not the token. */
+const grantOf = (payload: JWTPayload): Grant => {
+  const client = claimText(payload, "client_id") ?? claimText(payload, "azp") ?? payload.sub ?? "unknown client"
+  const scope = payload.scope ?? payload.scp
+  return {
+    actor: { client, ...(payload.sub !== undefined && payload.sub !== client ? { user: payload.sub } : {}) },
+    scopes: typeof scope === "string" ? scope.split(/\s+/).filter((part) => part !== "") : Array.isArray(scope) ? scope.map(String) : []
+  }
+}
+
+const secretKey = (secret: Redacted.Redacted<string>) => new TextEncoder().encode(Redacted.value(secret))
+
+export const makeAuth = (options: AuthOptions): Context.Tag.Service<Auth> => {
+  const keySet =
+    options.jwks === undefined
+      ? undefined
+      : /^https:\/\//.test(options.jwks)
+        ? createRemoteJWKSet(new URL(options.jwks))
+        : createLocalJWKSet(JSON.parse(readFileSync(options.jwks, "utf8")))
+  const checks = {
+    ...(options.issuer === undefined ? {} : { issuer: options.issuer }),
+    ...(options.audience === undefined ? {} : { audience: options.audience })
+  }
+  return {
+    verify: (authorization) =>
+      Effect.gen(function* () {
+        const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? "")?.[1]
+        if (token === undefined) return yield* unauthorised("Patient data needs an access token: send Authorization: Bearer <token>.")
+        if (options.secret === undefined && keySet === undefined) {
+          return yield* unauthorised("This server has no keys to check access tokens with (FFYNNON_AUTH_SECRET or FFYNNON_AUTH_JWKS).")
+        }
+        const verified = yield* Effect.tryPromise({
+          try: () => {
+            // The shared secret signs HS256 tokens; anything else is checked against the key set.
+            const algorithm = decodeProtectedHeader(token).alg
+            if (algorithm === "HS256" && options.secret !== undefined) {
+              return jwtVerify(token, secretKey(options.secret), { ...checks, algorithms: ["HS256"] })
+            }
+            if (keySet === undefined || algorithm === "HS256") throw new Error(`tokens signed with ${algorithm} are not accepted here`)
+            return jwtVerify(token, keySet, checks)
+          },
+          catch: (error) => unauthorised(`The access token is not valid: ${error instanceof Error ? error.message : String(error)}.`)
+        })
+        return grantOf(verified.payload)
+      })
+  }
+}
+
+/**
+ * `FFYNNON_AUTH_SECRET`, when set and not empty: at least 32 characters, as HS256 needs a key of
+ * 256 bits or more (RFC 7518, section 3.2).
+ */
+export const AuthSecretConfig = Config.option(Config.redacted("FFYNNON_AUTH_SECRET")).pipe(
+  // An empty value (as `FFYNNON_AUTH_SECRET=` leaves it) means unset.
+  Config.map(Option.filter((secret) => Redacted.value(secret).length > 0)),
+  Config.validate({
+    message: "FFYNNON_AUTH_SECRET must be at least 32 characters long",
+    validation: (secret: Option.Option<Redacted.Redacted<string>>) =>
+      Option.match(secret, { onNone: () => true, onSome: (value) => Redacted.value(value).length >= 32 })
+  })
+)
+
+export const AuthConfig = Config.all({
+  secret: AuthSecretConfig,
+  jwks: Config.option(Config.string("FFYNNON_AUTH_JWKS")),
+  issuer: Config.option(Config.string("FFYNNON_AUTH_ISSUER")),
+  audience: Config.option(Config.string("FFYNNON_AUTH_AUDIENCE"))
+})
+
+const optionsOf = (config: Config.Config.Success<typeof AuthConfig>): AuthOptions => ({
+  ...Option.match(config.secret, { onNone: () => ({}), onSome: (secret) => ({ secret }) }),
+  ...Option.match(config.jwks, { onNone: () => ({}), onSome: (jwks) => ({ jwks }) }),
+  ...Option.match(config.issuer, { onNone: () => ({}), onSome: (issuer) => ({ issuer }) }),
+  ...Option.match(config.audience, { onNone: () => ({}), onSome: (audience) => ({ audience }) })
+})
+
+/** Checks tokens with the keys the environment names. */
+export const AuthFromConfig = Layer.effect(
+  Auth,
+  Effect.map(AuthConfig, (config) => makeAuth(optionsOf(config)))
+)
+
+/** A token signed with `secret` (HS256), as `ffynnon token` prints. */
+export const signToken = (
+  secret: Redacted.Redacted<string>,
+  claims: { readonly scope: string; readonly sub?: string; readonly client?: string; readonly expiresIn?: string }
+) =>
+  Effect.promise(() =>
+    new SignJWT({ scope: claims.scope, client_id: claims.client ?? "ffynnon-cli" })
+      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+      .setSubject(claims.sub ?? claims.client ?? "ffynnon-cli")
+      .setIssuedAt()
+      .setExpirationTime(claims.expiresIn ?? "8h")
+      .sign(secretKey(secret))
+  )
+
+export const devScopes = "system/Patient.cruds system/AuditEvent.rs"
+
+/**
+ * Dev mode: the configured keys, plus a secret of its own when none is set, and a token for
+ * every patient scope printed at start-up with a warning that this is not for real data.
+ */
+export const AuthDev = Layer.effect(
+  Auth,
+  Effect.gen(function* () {
+    const config = optionsOf(yield* AuthConfig)
+    const secret = config.secret ?? Redacted.make(crypto.randomUUID() + crypto.randomUUID())
+    const token = yield* signToken(secret, { scope: devScopes, sub: "developer", client: "ffynnon-dev", expiresIn: "12h" })
+    process.stderr.write(
+      [
+        "",
+        "*** DEV MODE (--dev): this server mints its own access token. Do not use it for real patient data. ***",
+        `*** Patient endpoints accept: Authorization: Bearer ${token}`,
+        `*** (scopes: ${devScopes}; valid 12 hours${config.secret === undefined ? "; signed with a random secret made at start-up" : ""})`,
+        ""
+      ].join("\n") + "\n"
+    )
+    yield* Effect.logWarning("dev mode: a local access token was minted; not for real patient data")
+    return makeAuth({ ...config, secret })
+  })
+)

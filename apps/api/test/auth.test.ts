@@ -1,0 +1,58 @@
+/** Access tokens: SMART v2 scopes, the shared secret, and a JWKS file as production uses. */
+import { Effect, Either, Redacted } from "effect"
+import { exportJWK, generateKeyPair, SignJWT } from "jose"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { afterAll, describe, expect, it } from "vitest"
+import { allows, makeAuth, signToken } from "../src/auth"
+
+describe("SMART scopes", () => {
+  it("grant by context, resource and permission, in v2 and v1 forms", () => {
+    expect(allows(["system/Patient.rs"], "Patient", "s")).toBe(true)
+    expect(allows(["system/Patient.rs"], "Patient", "c")).toBe(false)
+    expect(allows(["user/Patient.cud"], "Patient", "u")).toBe(true)
+    expect(allows(["system/*.read"], "Patient", "r")).toBe(true)
+    expect(allows(["system/Patient.write"], "Patient", "r")).toBe(false)
+    expect(allows(["system/Observation.cruds"], "Patient", "r")).toBe(false)
+    // No patient compartment here, and no query-narrowed scopes: they grant nothing.
+    expect(allows(["patient/Patient.rs"], "Patient", "r")).toBe(false)
+    expect(allows(["system/Patient.rs?identifier=x"], "Patient", "r")).toBe(false)
+  })
+})
+
+describe("token verification", () => {
+  const folder = mkdtempSync(join(tmpdir(), "ffynnon-jwks-"))
+  afterAll(() => rmSync(folder, { recursive: true, force: true }))
+  const verify = (auth: ReturnType<typeof makeAuth>, token: string) => Effect.runPromise(Effect.either(auth.verify(`Bearer ${token}`)))
+
+  it("accepts RS256 tokens signed by a key of the JWKS file, with the configured issuer and audience", async () => {
+    const { privateKey, publicKey } = await generateKeyPair("RS256")
+    const jwks = join(folder, "jwks.json")
+    writeFileSync(jwks, JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: "k1", alg: "RS256" }] }))
+    const auth = makeAuth({ jwks, issuer: "https://login.example.nhs.wales", audience: "ffynnon" })
+    const sign = (claims: { iss: string; aud: string }) =>
+      new SignJWT({ scope: "system/Patient.rs", client_id: "epr" })
+        .setProtectedHeader({ alg: "RS256", kid: "k1" })
+        .setIssuer(claims.iss)
+        .setAudience(claims.aud)
+        .setSubject("nurse-1")
+        .setExpirationTime("5m")
+        .sign(privateKey)
+    const granted = await verify(auth, await sign({ iss: "https://login.example.nhs.wales", aud: "ffynnon" }))
+    expect(granted).toEqual(Either.right({ actor: { client: "epr", user: "nurse-1" }, scopes: ["system/Patient.rs"] }))
+    const wrongAudience = await verify(auth, await sign({ iss: "https://login.example.nhs.wales", aud: "someone-else" }))
+    expect(Either.isLeft(wrongAudience) && wrongAudience.left.status).toBe(401)
+    // An HS256 token cannot pass where no shared secret is configured.
+    const hs256 = await Effect.runPromise(signToken(Redacted.make("x".repeat(40)), { scope: "system/Patient.rs" }))
+    const refused = await verify(auth, hs256)
+    expect(Either.isLeft(refused) && refused.left.outcome.issue[0]!.details!.text).toMatch(/HS256 are not accepted/)
+  })
+
+  it("refuses an expired token", async () => {
+    const secret = Redacted.make("a-shared-secret-for-the-expiry-test-000")
+    const expired = await Effect.runPromise(signToken(secret, { scope: "system/Patient.rs", expiresIn: "-1m" }))
+    const answer = await verify(makeAuth({ secret }), expired)
+    expect(Either.isLeft(answer) && answer.left.outcome.issue[0]!.details!.text).toMatch(/exp/)
+  })
+})

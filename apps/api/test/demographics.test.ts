@@ -1,0 +1,271 @@
+/**
+ * The patient endpoints over real HTTP handling (`app.request()`) and a real database: access
+ * tokens and scopes, the FHIR interactions, bad input, Bundles, merges and the audit trail.
+ */
+import { Effect, Layer, Redacted } from "effect"
+import { beforeAll, describe, expect, it } from "vitest"
+import { testDatabases } from "../../../libs/db/test/databases"
+import { nhsNumber, patient } from "../../../libs/demographics/test/patients"
+import { loggedPath } from "../src/app"
+import { Auth, makeAuth, signToken } from "../src/auth"
+import { apiHarness } from "./harness"
+import { loadPatients } from "@ffynnon/demographics"
+import { join } from "node:path"
+
+const sampleCsv = join(import.meta.dirname, "..", "..", "..", "data", "sample", "patients", "ffynnon-sample-patients.csv")
+
+const secret = Redacted.make("a-test-secret-of-some-length-0123456789")
+const token = (scope: string, sub = "dr-evans") => Effect.runPromise(signToken(secret, { scope, sub, client: "test-epr" }))
+
+describe("request log lines", () => {
+  it("leave out a patient's id, which a client may have filled with an NHS number", () => {
+    expect(loggedPath("/fhir/Patient/9434765919/_history/2")).toBe("/fhir/Patient/:id/_history/2")
+    expect(loggedPath("/fhir/Patient/$merge")).toBe("/fhir/Patient/$merge")
+    expect(loggedPath("/fhir/CodeSystem/abc")).toBe("/fhir/CodeSystem/abc")
+  })
+})
+
+for (const kind of testDatabases) {
+  describe(`demographics API on ${kind.name}`, () => {
+    const api = apiHarness(kind, Effect.void, Layer.succeed(Auth, makeAuth({ secret })))
+    let full: string
+    let readOnly: string
+    beforeAll(async () => {
+      full = await token("system/Patient.cruds system/AuditEvent.rs")
+      readOnly = await token("user/Patient.rs")
+    })
+    const call = async (
+      method: string,
+      path: string,
+      options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}
+    ) => {
+      const response = await api.request(path, {
+        method,
+        headers: {
+          ...(options.token === undefined ? {} : { authorization: `Bearer ${options.token}` }),
+          ...(options.body === undefined ? {} : { "content-type": "application/fhir+json" }),
+          ...options.headers
+        },
+        ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) })
+      })
+      return { status: response.status, headers: response.headers, body: await response.json() }
+    }
+    const create = async (resource: unknown) => {
+      const created = await call("POST", "/fhir/Patient", { token: full, body: resource })
+      expect(created.status).toBe(201)
+      return created.body as { id: string; meta: { versionId: string } }
+    }
+
+    it("needs a valid token with the right scope for patients; terminology stays open", async () => {
+      const statement = await call("GET", "/fhir/metadata")
+      expect(statement.body.rest[0].interaction).toEqual([{ code: "batch" }, { code: "transaction" }])
+      expect(statement.body.rest[0].resource.find((resource: { type: string }) => resource.type === "Patient").interaction).toHaveLength(6)
+      const none = await call("GET", "/fhir/Patient?family=jones")
+      expect(none.status).toBe(401)
+      expect(none.headers.get("www-authenticate")).toMatch(/^Bearer/)
+      expect(none.body.resourceType).toBe("OperationOutcome")
+      const forged = await Effect.runPromise(
+        signToken(Redacted.make("another-secret-entirely-9876543210"), { scope: "system/Patient.cruds" })
+      )
+      expect((await call("GET", "/fhir/Patient?family=jones", { token: forged })).body.issue[0].details.text).toMatch(/signature/)
+      expect((await call("GET", "/fhir/Patient?family=jones", { token: "not.a.jwt" })).status).toBe(401)
+      const forbidden = await call("POST", "/fhir/Patient", { token: readOnly, body: patient({}, nhsNumber(910000001)) })
+      expect(forbidden.status).toBe(403)
+      expect(forbidden.body.issue[0].code).toBe("forbidden")
+      expect((await call("GET", "/fhir/Patient?family=nobody", { token: readOnly })).status).toBe(200)
+    })
+
+    it("loads patient files as releases that are not code systems", async () => {
+      await api.runtime.runPromise(loadPatients(sampleCsv, { actor: { client: "test" } }))
+      const capabilities = await call("GET", "/fhir/metadata?mode=terminology")
+      expect(capabilities.body.codeSystem.map((codeSystem: { uri: string }) => codeSystem.uri)).not.toContain("urn:ffynnon:patients")
+      expect((await call("GET", "/fhir/Patient?identifier=9990000018", { token: readOnly })).body.total).toBe(1)
+    })
+
+    it("creates, reads, updates with If-Match, and serves every version", async () => {
+      const created = await call("POST", "/fhir/Patient", { token: full, body: patient({}, nhsNumber(910000100)) })
+      expect(created.status).toBe(201)
+      const id = created.body.id as string
+      expect(created.headers.get("location")).toMatch(new RegExp(`/fhir/Patient/${id}/_history/1$`))
+      expect(created.headers.get("etag")).toBe('W/"1"')
+      expect((await call("GET", `/fhir/Patient/${id}`, { token: readOnly })).body).toEqual(created.body)
+      const stale = await call("PUT", `/fhir/Patient/${id}`, {
+        token: full,
+        body: { ...created.body, gender: "other" },
+        headers: { "if-match": 'W/"2"' }
+      })
+      expect(stale.status).toBe(412)
+      const updated = await call("PUT", `/fhir/Patient/${id}`, {
+        token: full,
+        body: { ...created.body, gender: "other" },
+        headers: { "if-match": 'W/"1"' }
+      })
+      expect([updated.status, updated.body.meta.versionId, updated.headers.get("etag")]).toEqual([200, "2", 'W/"2"'])
+      expect((await call("GET", `/fhir/Patient/${id}/_history/1`, { token: full })).body.gender).toBe("female")
+      const history = await call("GET", `/fhir/Patient/${id}/_history`, { token: full })
+      expect(history.body.entry.map((entry: { resource: { meta: { versionId: string } } }) => entry.resource.meta.versionId)).toEqual([
+        "2",
+        "1"
+      ])
+      expect((await call("GET", `/fhir/Patient/${id}/_history/9`, { token: full })).status).toBe(404)
+      expect((await call("PUT", `/fhir/Patient/${id}`, { token: full, body: { ...created.body, id: "other" } })).status).toBe(400)
+    })
+
+    it("answers bad input with 400 and an OperationOutcome naming the element, writing nothing", async () => {
+      const invalidNhs = await call("POST", "/fhir/Patient", { token: full, body: patient({}, "1234567890") })
+      expect([invalidNhs.status, invalidNhs.body.issue[0].expression]).toEqual([400, ["Patient.identifier[0].value"]])
+      const impossible = await call("POST", "/fhir/Patient", {
+        token: full,
+        body: patient({ birthDate: "2001-02-29" }, nhsNumber(910000200))
+      })
+      expect([impossible.status, impossible.body.issue[0].expression]).toEqual([400, ["Patient.birthDate"]])
+      const unknownParameter = await call("GET", "/fhir/Patient?family=jones&shoe-size=9", { token: full })
+      expect([unknownParameter.status, unknownParameter.body.issue[0].expression]).toEqual([400, ["shoe-size"]])
+      expect((await call("GET", "/fhir/Patient?birthdate=1990-13-01", { token: full })).status).toBe(400)
+      expect((await call("GET", "/fhir/Patient", { token: full })).status).toBe(400)
+      const injection = await call("GET", `/fhir/Patient?family=${encodeURIComponent("'; drop table patient; --")}`, { token: full })
+      expect([injection.status, injection.body.total]).toEqual([200, 0])
+      const notJson = await api.request("/fhir/Patient", {
+        method: "POST",
+        headers: { authorization: `Bearer ${full}`, "content-type": "application/fhir+json" },
+        body: "{"
+      })
+      expect(notJson.status).toBe(400)
+      expect((await call("GET", `/fhir/Patient?identifier=${nhsNumber(910000200)}`, { token: full })).body.total).toBe(0)
+    })
+
+    it("creates conditionally on the NHS number and refuses a second live record with it", async () => {
+      const nhs = nhsNumber(910000300)
+      const first = await create(patient({}, nhs))
+      const again = await call("POST", "/fhir/Patient", {
+        token: full,
+        body: patient({}, nhs),
+        headers: { "if-none-exist": `Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|${nhs}` }
+      })
+      expect([again.status, again.body.id]).toEqual([200, first.id])
+      const duplicate = await call("POST", "/fhir/Patient", { token: full, body: patient({}, nhs) })
+      expect([duplicate.status, duplicate.body.issue[0].code]).toEqual([409, "duplicate"])
+    })
+
+    it("searches with paging links", async () => {
+      for (const stem of [910000400, 910000500, 910000600])
+        await create(patient({ name: [{ family: "Prydderch", given: ["Gwen"] }] }, nhsNumber(stem)))
+      const first = await call(
+        "GET",
+        "/fhir/Patient?family=prydd&given=gwen&address-postalcode=CF10&general-practitioner=Organization/W97001&_count=2",
+        {
+          token: full
+        }
+      )
+      expect([first.body.total, first.body.entry.length]).toEqual([3, 2])
+      const next = first.body.link.find((link: { relation: string }) => link.relation === "next").url as string
+      const second = await call("GET", next.slice(next.indexOf("/fhir/")), { token: full })
+      expect([second.body.entry.length, second.body.link.some((link: { relation: string }) => link.relation === "next")]).toEqual([
+        1,
+        false
+      ])
+      expect(
+        (await call("GET", "/fhir/Patient?family=prydderch&birthdate=ge1978-03&birthdate=le1978-03-31&gender=female", { token: full })).body
+          .total
+      ).toBe(3)
+      const byOds = await call(
+        "GET",
+        "/fhir/Patient?family=prydderch&general-practitioner=https://fhir.nhs.uk/Id/ods-organization-code|W97001",
+        {
+          token: full
+        }
+      )
+      expect(byOds.body.total).toBe(3)
+    })
+
+    it("writes a transaction whole or not at all, and answers a batch entry by entry", async () => {
+      const good = nhsNumber(910000700)
+      const bad = {
+        resourceType: "Bundle",
+        type: "transaction",
+        entry: [
+          { resource: patient({}, good), request: { method: "POST", url: "Patient" } },
+          { resource: patient({ birthDate: "1978-02-30" }, nhsNumber(910000800)), request: { method: "POST", url: "Patient" } }
+        ]
+      }
+      const refused = await call("POST", "/fhir", { token: full, body: bad })
+      expect([refused.status, refused.body.issue[0].expression]).toEqual([400, ["Bundle.entry[1]"]])
+      expect((await call("GET", `/fhir/Patient?identifier=${good}`, { token: full })).body.total).toBe(0)
+      const entries = bad.entry.slice(0, 1)
+      const written = await call("POST", "/fhir", { token: full, body: { ...bad, entry: entries } })
+      expect([written.status, written.body.type, written.body.entry[0].response.status]).toEqual([
+        200,
+        "transaction-response",
+        "201 Created"
+      ])
+      const batch = await call("POST", "/fhir", {
+        token: full,
+        body: {
+          resourceType: "Bundle",
+          type: "batch",
+          entry: [
+            { request: { method: "GET", url: `Patient?identifier=${good}` } },
+            { request: { method: "GET", url: "Patient/no-such-patient" } },
+            { resource: patient({}, "1234567890"), request: { method: "POST", url: "Patient" } },
+            null
+          ]
+        }
+      })
+      expect(batch.body.entry.map((entry: { response: { status: string } }) => entry.response.status)).toEqual([
+        "200 OK",
+        "404 Not Found",
+        "400 Bad Request",
+        "400 Bad Request"
+      ])
+      expect(batch.body.entry[0].resource.total).toBe(1)
+    })
+
+    it("merges and unmerges with a reason, and tells a citizen who looked at their record", async () => {
+      const source = await create(patient({}, nhsNumber(910000900)))
+      const target = await create(patient({}, nhsNumber(910001000)))
+      const parameters = (extra: Array<object>) => ({
+        resourceType: "Parameters",
+        parameter: [{ name: "source-patient", valueReference: { reference: `Patient/${source.id}` } }, ...extra]
+      })
+      expect((await call("POST", "/fhir/Patient/$merge", { token: full, body: parameters([]) })).status).toBe(400)
+      const merged = await call("POST", "/fhir/Patient/$merge", {
+        token: full,
+        body: parameters([
+          { name: "target-patient", valueReference: { reference: `Patient/${target.id}` } },
+          { name: "reason", valueString: "duplicate registration" }
+        ])
+      })
+      expect([merged.status, merged.body.id, merged.body.link]).toEqual([
+        200,
+        target.id,
+        [{ type: "replaces", other: { reference: `Patient/${source.id}` } }]
+      ])
+      const read = await call("GET", `/fhir/Patient/${source.id}`, { token: readOnly })
+      expect(read.body.link).toEqual([{ type: "replaced-by", other: { reference: `Patient/${target.id}` } }])
+      const unmerged = await call("POST", "/fhir/Patient/$unmerge", {
+        token: full,
+        body: parameters([{ name: "reason", valueString: "not the same person" }])
+      })
+      expect([unmerged.status, unmerged.body.active]).toEqual([200, true])
+
+      expect((await call("GET", `/fhir/AuditEvent?entity=Patient/${source.id}`, { token: readOnly })).status).toBe(403)
+      const audit = await call("GET", `/fhir/AuditEvent?entity=Patient/${source.id}`, {
+        token: full,
+        headers: { "x-purpose-of-use": "TREAT" }
+      })
+      const events = audit.body.entry.map(
+        (entry: { resource: { subtype: Array<{ code: string }>; agent: Array<{ who: { identifier: { value: string } } }> } }) => [
+          entry.resource.subtype[0]!.code,
+          entry.resource.agent[0]!.who.identifier.value
+        ]
+      )
+      expect(events).toEqual([
+        ["unmerge", "dr-evans"],
+        ["read", "dr-evans"],
+        ["merge", "dr-evans"],
+        ["create", "dr-evans"]
+      ])
+      expect(audit.body.entry[2].resource.entity[0].description).toBe("duplicate registration")
+    })
+  })
+}

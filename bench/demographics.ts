@@ -1,0 +1,122 @@
+// The demographics targets of issue 6 at a chosen scale, in process: load a synthetic Welsh
+// population (bench/population) with `ffynnon load patients`'s loader, then time reads by id,
+// searches by NHS number at 10 concurrent requests, and a 1,000-entry batch Bundle of creates,
+// through the real Hono app (`app.request()`, no sockets: the HTTP server's own cost is measured
+// by `npm run bench`). PostgreSQL when DATABASE_URL is set, else a fresh embedded database.
+//
+//   bun bench/demographics.ts [--count 20000] [--seconds 5]
+import { layerFromConfig } from "@ffynnon/db"
+import { loadPatients } from "@ffynnon/demographics"
+import { NodeContext } from "@effect/platform-node"
+import { sql } from "drizzle-orm"
+import { Database } from "@ffynnon/db"
+import { Effect, Layer, Logger, LogLevel, ManagedRuntime, Redacted } from "effect"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { makeApp } from "../apps/api/src/app"
+import { Auth, makeAuth, signToken } from "../apps/api/src/auth"
+import { servicesOver } from "../apps/api/src/runtime"
+import { population, writePopulation } from "./population/generate"
+import { harnessOptions, positiveInt, runHarness } from "./processes.ts"
+
+const USAGE = "usage: bun bench/demographics.ts [--count 20000] [--seconds 5]"
+
+const percentile = (sorted: ReadonlyArray<number>, p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!
+
+const main = async (folder: string) => {
+  const options = harnessOptions(process.argv.slice(2), USAGE, { count: { type: "string" }, seconds: { type: "string" } })
+  const count = positiveInt("count", options.count, 20_000)
+  const seconds = positiveInt("seconds", options.seconds, 5)
+  process.env.FFYNNON_DATA_DIR ??= join(folder, "data")
+  const secret = Redacted.make("bench-secret-0123456789-0123456789-abcdef")
+  const runtime = ManagedRuntime.make(
+    servicesOver(layerFromConfig, Layer.succeed(Auth, makeAuth({ secret }))).pipe(
+      Layer.provide(NodeContext.layer),
+      Layer.provideMerge(Logger.minimumLogLevel(LogLevel.Warning))
+    )
+  )
+  try {
+    const results: Array<[string, string]> = []
+    const csv = join(folder, "population.csv")
+    await writePopulation(csv, count, "csv")
+    let started = performance.now()
+    const report = await runtime.runPromise(loadPatients(csv, { actor: { client: "bench" } }))
+    const loadSeconds = (performance.now() - started) / 1000
+    results.push([
+      `load ${count.toLocaleString("en-GB")} patients (CSV)`,
+      `${loadSeconds.toFixed(1)} s, ${Math.round(report.loaded / loadSeconds).toLocaleString("en-GB")} patients/s`
+    ])
+
+    const app = makeApp(await runtime.runtime())
+    const token = await Effect.runPromise(signToken(secret, { scope: "system/Patient.cruds", sub: "bench" }))
+    const headers = { authorization: `Bearer ${token}` }
+    const sample = await runtime.runPromise(
+      Effect.flatMap(Database, (database) =>
+        database.query<{ id: string; nhs_number: string }>(sql`select id, nhs_number from patient order by random() limit 2000`)
+      )
+    )
+
+    const latencies: Array<number> = []
+    for (const { id } of sample) {
+      const before = performance.now()
+      const response = await app.request(`/fhir/Patient/${id}`, { headers })
+      await response.arrayBuffer()
+      if (response.status !== 200) throw new Error(`read answered ${response.status}`)
+      latencies.push(performance.now() - before)
+    }
+    latencies.sort((a, b) => a - b)
+    results.push([
+      "read by id, one at a time",
+      `p50 ${percentile(latencies, 0.5).toFixed(2)} ms, p95 ${percentile(latencies, 0.95).toFixed(2)} ms`
+    ])
+
+    let searches = 0
+    const until = performance.now() + seconds * 1000
+    await Promise.all(
+      Array.from({ length: 10 }, async (_, worker) => {
+        for (let n = worker; performance.now() < until; n += 10) {
+          const response = await app.request(
+            `/fhir/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|${sample[n % sample.length]!.nhs_number}`,
+            { headers }
+          )
+          await response.arrayBuffer()
+          if (response.status !== 200) throw new Error(`search answered ${response.status}`)
+          searches++
+        }
+      })
+    )
+    results.push(["search by NHS number, 10 concurrent", `${Math.round(searches / seconds).toLocaleString("en-GB")} req/s`])
+
+    const entries = [...population(1000, 2, 999_900_000)].map((person) => ({
+      resource: person.resource,
+      request: { method: "POST", url: "Patient" }
+    }))
+    started = performance.now()
+    const batch = await app.request("/fhir", {
+      method: "POST",
+      headers: { ...headers, "content-type": "application/fhir+json" },
+      body: JSON.stringify({ resourceType: "Bundle", type: "batch", entry: entries })
+    })
+    const answered = (await batch.json()) as { entry: Array<{ response: { status: string } }> }
+    const created = answered.entry.filter((entry) => entry.response.status.startsWith("201")).length
+    results.push(["batch Bundle of 1,000 creates", `${((performance.now() - started) / 1000).toFixed(2)} s (${created} created)`])
+
+    const database = await runtime.runPromise(Effect.map(Database, (database) => `${database.driver} (${database.target})`))
+    console.log(`\ndemographics, ${count.toLocaleString("en-GB")} patients on ${database}\n`)
+    console.log("| measure | result |\n|---|---|")
+    for (const [measure, result] of results) console.log(`| ${measure} | ${result} |`)
+    return 0
+  } finally {
+    await runtime.dispose()
+  }
+}
+
+if (import.meta.main) {
+  const folder = mkdtempSync(join(tmpdir(), "ffynnon-bench-demographics-"))
+  await runHarness(
+    (message) => console.error(message),
+    () => main(folder),
+    async () => rmSync(folder, { recursive: true, force: true })
+  )
+}

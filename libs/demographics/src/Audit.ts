@@ -1,0 +1,207 @@
+/**
+ * The audit trail: every read, search, match and write of patient data appends one FHIR
+ * AuditEvent (https://hl7.org/fhir/R4/auditevent.html) saying who (client and user, from the
+ * access token), what (the interaction and the records), when, the outcome and the purpose if
+ * given. Rows are append-only (a trigger refuses updates and deletes) and chained: each row's
+ * hash is SHA-256 over the previous row's hash and the event's JSON text, so `verify` finds a
+ * row changed, removed or slipped in by anyone who got past the trigger.
+ */
+import { Database, type DatabaseFailure, type Sql } from "@ffynnon/db"
+import { sql } from "drizzle-orm"
+import { Deferred, Effect } from "effect"
+import { createHash } from "node:crypto"
+
+/** Who is acting, from the access token. */
+export interface Actor {
+  /** The client application (`client_id` or `azp` claim). */
+  readonly client: string
+  /** The person using it (`sub` claim), when the token names one. */
+  readonly user?: string
+  /** Why, as a code of http://terminology.hl7.org/CodeSystem/v3-ActReason (TREAT, ETREAT, HOPERAT…), when the request gives one. */
+  readonly purpose?: string
+}
+
+/** The FHIR RESTful interaction (http://hl7.org/fhir/restful-interaction) or index operation audited. */
+export type Interaction =
+  "read" | "vread" | "history-instance" | "search-type" | "create" | "update" | "merge" | "unmerge" | "match" | "batch" | "transaction"
+
+const actionOf: Record<Interaction, "C" | "R" | "U" | "E"> = {
+  read: "R",
+  vread: "R",
+  "history-instance": "R",
+  "search-type": "E",
+  match: "E",
+  create: "C",
+  update: "U",
+  merge: "U",
+  unmerge: "U",
+  batch: "E",
+  transaction: "E"
+}
+
+export interface AuditEntry {
+  readonly interaction: Interaction
+  /** The records touched, as `Patient/<id>`. */
+  readonly entities: ReadonlyArray<string>
+  /** 0 success, 4 the request failed (the client's error), 8 the server failed. */
+  readonly outcome: "0" | "4" | "8"
+  readonly outcomeDesc?: string
+  /** What was asked, for searches and matches: the query string, kept only here. */
+  readonly query?: string
+  /** Why, for merges. */
+  readonly description?: string
+}
+
+export interface AuditEvent {
+  readonly resourceType: "AuditEvent"
+  readonly id?: string
+  readonly recorded: string
+  readonly [element: string]: unknown
+}
+
+const genesisHash = "0".repeat(64)
+// One number for the advisory lock that orders appends, so the chain has no forks.
+const chainLock = 7_465_726_100
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex")
+
+/** The AuditEvent for an entry. */
+export const auditEvent = (actor: Actor, entry: AuditEntry, recorded: Date): AuditEvent => ({
+  resourceType: "AuditEvent",
+  type: { system: "http://terminology.hl7.org/CodeSystem/audit-event-type", code: "rest", display: "RESTful Operation" },
+  subtype: [{ system: "http://hl7.org/fhir/restful-interaction", code: entry.interaction }],
+  action: actionOf[entry.interaction],
+  recorded: recorded.toISOString(),
+  outcome: entry.outcome,
+  ...(entry.outcomeDesc === undefined ? {} : { outcomeDesc: entry.outcomeDesc }),
+  ...(actor.purpose === undefined
+    ? {}
+    : { purposeOfEvent: [{ coding: [{ system: "http://terminology.hl7.org/CodeSystem/v3-ActReason", code: actor.purpose }] }] }),
+  agent: [
+    {
+      who: { identifier: { value: actor.user ?? actor.client } },
+      ...(actor.user === undefined ? {} : { altId: actor.client }),
+      requestor: true
+    }
+  ],
+  source: { observer: { display: "Ffynnon demographics" } },
+  entity: [
+    ...entry.entities.map((reference) => ({
+      what: { reference },
+      ...(entry.description === undefined ? {} : { description: entry.description })
+    })),
+    ...(entry.query === undefined
+      ? []
+      : [{ type: { code: "2", display: "System Object" }, query: Buffer.from(entry.query).toString("base64") }])
+  ]
+})
+
+/** The result of checking the chain: how many rows, and the first that does not fit, if any. */
+export interface ChainCheck {
+  readonly rows: number
+  readonly broken?: { readonly seq: number; readonly reason: string }
+}
+
+interface AuditRow {
+  readonly seq: string | number
+  readonly event: string
+  readonly previous_hash: string
+  readonly hash: string
+}
+
+export class AuditTrail extends Effect.Service<AuditTrail>()("@ffynnon/demographics/AuditTrail", {
+  effect: Effect.gen(function* () {
+    const database = yield* Database
+
+    /** Appends entries inside `tx`, a transaction: they commit or roll back with the work they record. */
+    const appendAllIn = (tx: Sql, entries: ReadonlyArray<{ readonly actor: Actor; readonly entry: AuditEntry }>) =>
+      Effect.gen(function* () {
+        // Serialises appends across connections; taken before reading the last hash, so the chain has no forks.
+        yield* tx.query(sql`select pg_advisory_xact_lock(${chainLock})`)
+        const [last] = yield* tx.query<{ hash: string }>(sql`select hash from audit_event order by seq desc limit 1`)
+        let previousHash = last?.hash ?? genesisHash
+        const recorded = new Date()
+        const rows = entries.map(({ actor, entry }) => {
+          const event = JSON.stringify(auditEvent(actor, entry, recorded))
+          const hash = sha256(previousHash + event)
+          const row = sql`(${recorded.toISOString()}, ${event}, ${sql`array[${sql.join(
+            entry.entities.map((entity) => sql`${entity}`),
+            sql`, `
+          )}]::text[]`}, ${previousHash}, ${hash})`
+          previousHash = hash
+          return row
+        })
+        yield* tx.query(sql`insert into audit_event (recorded, event, entities, previous_hash, hash) values ${sql.join(rows, sql`, `)}`)
+      })
+
+    const appendIn = (tx: Sql, actor: Actor, entry: AuditEntry) => appendAllIn(tx, [{ actor, entry }])
+
+    // Group commit: entries of reads and refusals wait here while a batch is being written, then
+    // go together in one transaction. Each caller still waits until its entry is committed, so
+    // nothing is answered unaudited, but concurrent requests share one lock and one commit.
+    let queued: Array<{ readonly actor: Actor; readonly entry: AuditEntry; readonly done: Deferred.Deferred<void, DatabaseFailure> }> = []
+    let writing = false
+    const drain = Effect.gen(function* () {
+      while (queued.length > 0) {
+        const batch = queued.slice(0, 1000)
+        queued = queued.slice(batch.length)
+        const exit = yield* Effect.exit(database.transaction((tx) => appendAllIn(tx, batch)))
+        for (const { done } of batch) yield* Deferred.done(done, exit)
+      }
+      writing = false
+    })
+
+    /** Appends an entry in a transaction of its own (shared with entries appended at the same time); done once committed. */
+    const append = (actor: Actor, entry: AuditEntry) =>
+      Effect.gen(function* () {
+        const done = yield* Deferred.make<void, DatabaseFailure>()
+        queued.push({ actor, entry, done })
+        if (!writing) {
+          writing = true
+          yield* Effect.forkDaemon(drain)
+        }
+        yield* Deferred.await(done)
+      })
+
+    /** The events that touched a record, newest first, with a page of `count` from `offset`. */
+    const forEntity = (reference: string, page: { readonly count: number; readonly offset: number }) =>
+      Effect.gen(function* () {
+        const [counted] = yield* database.query<{ total: string | number }>(
+          sql`select count(*) as total from audit_event where entities @> array[${reference}]::text[]`
+        )
+        const rows = yield* database.query<{ seq: string | number; event: string }>(
+          sql`select seq, event from audit_event where entities @> array[${reference}]::text[] order by seq desc limit ${page.count} offset ${page.offset}`
+        )
+        return {
+          total: Number(counted?.total ?? 0),
+          events: rows.map((row): AuditEvent => ({ ...(JSON.parse(row.event) as AuditEvent), id: String(row.seq) }))
+        }
+      })
+
+    /** Walks the whole chain in order, a batch of rows at a time. */
+    const verify: Effect.Effect<ChainCheck, DatabaseFailure> = Effect.gen(function* () {
+      let previousHash = genesisHash
+      let after = 0
+      let rows = 0
+      for (;;) {
+        const batch = yield* database.query<AuditRow>(
+          sql`select seq, event, previous_hash, hash from audit_event where seq > ${after} order by seq limit 10000`
+        )
+        for (const row of batch) {
+          const seq = Number(row.seq)
+          if (row.previous_hash !== previousHash) {
+            return { rows, broken: { seq, reason: "it does not follow the row before it: a row was removed or inserted" } }
+          }
+          if (sha256(previousHash + row.event) !== row.hash)
+            return { rows, broken: { seq, reason: "its event was changed after it was written" } }
+          previousHash = row.hash
+          after = seq
+          rows++
+        }
+        if (batch.length === 0) return { rows }
+      }
+    })
+
+    return { append, appendIn, forEntity, verify }
+  })
+}) {}

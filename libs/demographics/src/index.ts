@@ -1,0 +1,6 @@
+export * from "./Audit"
+export * from "./errors"
+export * from "./NhsNumber"
+export * from "./Patient"
+export * from "./Patients"
+export * from "./load"
