@@ -1,20 +1,12 @@
 /** `ffynnon load dmd` as a user runs it, over real processes, on the sample release. */
-import { spawnSync } from "node:child_process"
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { afterAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
+import { commandLine } from "./commandLine"
 import { sampleBonus, sampleFolder } from "../../../libs/dmd/test/fixtures"
 
-const root = join(import.meta.dirname, "..", "..", "..")
-const dataDir = mkdtempSync(join(tmpdir(), "ffynnon-cli-dmd-"))
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
-
-const ffynnon = (...args: Array<string>) =>
-  spawnSync(join(root, "node_modules", ".bin", "bun"), [join(root, "apps", "api", "src", "cli.ts"), ...args], {
-    env: { ...process.env, DATABASE_URL: "", FFYNNON_DATA_DIR: dataDir, LOG_LEVEL: "warn" },
-    encoding: "utf8"
-  })
+const { ffynnon } = commandLine("dmd")
 
 describe("ffynnon load dmd", () => {
   it("stops on malformed XML with one line naming the file and line, exit code 1, and loads nothing", () => {

@@ -1,20 +1,12 @@
 /** `ffynnon load fhir` as a user runs it, over real processes. */
-import { spawnSync } from "node:child_process"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { afterAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
+import { commandLine, repositoryRoot } from "./commandLine"
 
-const root = join(import.meta.dirname, "..", "..", "..")
-const sampleFhirFolder = join(root, "data", "sample", "fhir", "ffynnon-sample")
-const dataDir = mkdtempSync(join(tmpdir(), "ffynnon-cli-fhir-"))
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
-
-const ffynnon = (...args: Array<string>) =>
-  spawnSync(join(root, "node_modules", ".bin", "bun"), [join(root, "apps", "api", "src", "cli.ts"), ...args], {
-    env: { ...process.env, DATABASE_URL: "", FFYNNON_DATA_DIR: dataDir, LOG_LEVEL: "warn" },
-    encoding: "utf8"
-  })
+const sampleFhirFolder = join(repositoryRoot, "data", "sample", "fhir", "ffynnon-sample")
+const { ffynnon } = commandLine("fhir")
 
 describe("ffynnon load fhir", () => {
   it("stops on a malformed file with one line naming it, exit code 1, and loads nothing", () => {

@@ -1,20 +1,10 @@
 /** `ffynnon load icd11` and `ffynnon load icd10` as a user runs them, over real processes. */
-import { spawnSync } from "node:child_process"
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { afterAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
+import { commandLine, repositoryRoot } from "./commandLine"
 
-const root = join(import.meta.dirname, "..", "..", "..")
-const samples = join(root, "data", "sample")
-const dataDir = mkdtempSync(join(tmpdir(), "ffynnon-cli-icd-"))
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
-
-const ffynnon = (...args: Array<string>) =>
-  spawnSync(join(root, "node_modules", ".bin", "bun"), [join(root, "apps", "api", "src", "cli.ts"), ...args], {
-    env: { ...process.env, DATABASE_URL: "", FFYNNON_DATA_DIR: dataDir, LOG_LEVEL: "warn" },
-    encoding: "utf8"
-  })
+const samples = join(repositoryRoot, "data", "sample")
+const { ffynnon } = commandLine("icd")
 
 describe("ffynnon load icd11 and icd10", () => {
   it("stops on a file of the wrong kind with one line naming it, exit code 1, and loads nothing", () => {

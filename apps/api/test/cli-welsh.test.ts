@@ -1,21 +1,13 @@
 /** `ffynnon load welsh` and `ffynnon welsh coverage` as a user runs them, over real processes. */
-import { spawnSync } from "node:child_process"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { afterAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
+import { commandLine, repositoryRoot } from "./commandLine"
 import { sampleFolder } from "../../../libs/snomed/test/sample"
 import { welshList, welshPackage, welshPackageUri } from "../../../libs/welsh/test/sample"
 
-const root = join(import.meta.dirname, "..", "..", "..")
-const dataDir = mkdtempSync(join(tmpdir(), "ffynnon-cli-welsh-"))
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
-
-const ffynnon = (...args: Array<string>) =>
-  spawnSync(join(root, "node_modules", ".bin", "bun"), [join(root, "apps", "api", "src", "cli.ts"), ...args], {
-    env: { ...process.env, DATABASE_URL: "", FFYNNON_DATA_DIR: dataDir, LOG_LEVEL: "warn" },
-    encoding: "utf8"
-  })
+const { ffynnon } = commandLine("welsh")
 
 describe("ffynnon load welsh", () => {
   it("stops on a bad list line with one line naming file and line, exit code 1", () => {
@@ -42,7 +34,7 @@ describe("ffynnon load welsh", () => {
   })
 
   it("reports coverage per code system, reference set and stored value set", () => {
-    expect(ffynnon("load", "fhir", join(root, "data", "sample", "fhir", "ffynnon-sample")).status).toBe(0)
+    expect(ffynnon("load", "fhir", join(repositoryRoot, "data", "sample", "fhir", "ffynnon-sample")).status).toBe(0)
     const { status, stdout } = ffynnon("welsh", "coverage", "--json")
     expect(status).toBe(0)
     expect(JSON.parse(stdout)).toContainEqual({

@@ -1,26 +1,12 @@
 /** The command line as a user runs it: `ffynnon load snomed` and `ffynnon releases`, over real processes. */
-import { spawnSync } from "node:child_process"
 import { cpSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { afterAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
+import { commandLine } from "./commandLine"
 import { editLine, sampleFile, sampleFolder, sampleUri } from "../../../libs/snomed/test/sample"
 
-const root = join(import.meta.dirname, "..", "..", "..")
-const dataDir = mkdtempSync(join(tmpdir(), "ffynnon-cli-"))
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
-
-const ffynnon = (...args: Array<string>) => {
-  const { status, stdout, stderr } = spawnSync(
-    join(root, "node_modules", ".bin", "bun"),
-    [join(root, "apps", "api", "src", "cli.ts"), ...args],
-    {
-      env: { ...process.env, DATABASE_URL: "", FFYNNON_DATA_DIR: dataDir, LOG_LEVEL: "warn" },
-      encoding: "utf8"
-    }
-  )
-  return { status, stdout, stderr }
-}
+const { dataDir, ffynnon } = commandLine("snomed")
 
 describe("ffynnon load snomed", () => {
   it("stops on a bad row with one line naming the file and line, exit code 1, and loads nothing", () => {
