@@ -17,6 +17,7 @@ import { join } from "node:path"
 import { makeApp } from "../apps/api/src/app"
 import { servicesOver } from "../apps/api/src/runtime"
 import { formatTable } from "../loaders/src/table"
+import { timeInProcess } from "./inProcess.ts"
 import { harnessOptions, positiveInt } from "./processes.ts"
 
 const usage = `usage: bun bench/engine.ts [options]
@@ -97,21 +98,7 @@ try {
       scenario.path,
       scenario.body === undefined ? {} : { method: "POST", headers: { "content-type": "application/fhir+json" }, body: scenario.body }
     )
-  const rows = []
-  for (const scenario of scenarios) {
-    const first = await send(scenario)
-    if (first.status !== 200) throw new Error(`${scenario.name}: HTTP ${first.status} ${await first.text()}`)
-    for (let round = 0; round < rounds / 10; round++) await (await send(scenario)).text()
-    const started = performance.now()
-    for (let round = 0; round < rounds; round++) await (await send(scenario)).text()
-    const microseconds = ((performance.now() - started) * 1000) / rounds
-    rows.push({
-      scenario: scenario.name,
-      "µs per request": microseconds.toFixed(1),
-      "requests/s (one core)": Math.round(1e6 / microseconds)
-    })
-  }
-  console.log(formatTable(rows))
+  console.log(formatTable(await timeInProcess(scenarios, send, rounds)))
 } finally {
   await runtime.dispose()
   rmSync(dataDir, { recursive: true, force: true })

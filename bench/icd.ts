@@ -15,6 +15,7 @@ import { join } from "node:path"
 import { makeApp } from "../apps/api/src/app"
 import { servicesOver } from "../apps/api/src/runtime"
 import { formatTable } from "../loaders/src/table"
+import { timeInProcess } from "./inProcess.ts"
 import { harnessOptions, positiveInt } from "./processes.ts"
 
 const usage = `usage: bun bench/icd.ts [options]
@@ -63,21 +64,7 @@ try {
     ])
   )
   const app = makeApp(await runtime.runtime())
-  const rows = []
-  for (const scenario of scenarios) {
-    const first = await app.request(scenario.path)
-    if (first.status !== 200) throw new Error(`${scenario.name}: HTTP ${first.status} ${await first.text()}`)
-    for (let round = 0; round < rounds / 10; round++) await (await app.request(scenario.path)).text()
-    const begun = performance.now()
-    for (let round = 0; round < rounds; round++) await (await app.request(scenario.path)).text()
-    const microseconds = ((performance.now() - begun) * 1000) / rounds
-    rows.push({
-      scenario: scenario.name,
-      "µs per request": microseconds.toFixed(1),
-      "requests/s (one core)": Math.round(1e6 / microseconds)
-    })
-  }
-  console.log(formatTable(rows))
+  console.log(formatTable(await timeInProcess(scenarios, (scenario) => app.request(scenario.path), rounds)))
 } finally {
   await runtime.dispose()
   rmSync(dataDir, { recursive: true, force: true })
