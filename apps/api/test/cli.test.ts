@@ -39,4 +39,14 @@ describe("ffynnon load snomed", () => {
     expect(status).not.toBe(0)
     expect(stderr).toMatch(/missing\.zip/)
   })
+
+  it("names a folder without RF2 files, with no line number (Bun gives every Error a line of its own)", () => {
+    const empty = mkdtempSync(join(tmpdir(), "ffynnon-cli-empty-"))
+    const { status, stderr } = ffynnon("load", "snomed", empty)
+    rmSync(empty, { recursive: true, force: true })
+    expect(status).toBe(1)
+    expect(stderr.trim().split("\n").at(-1)).toBe(
+      `ffynnon: ${empty}: no RF2 files found (names like sct2_Concept_Snapshot_INT_20250909.txt)`
+    )
+  })
 })

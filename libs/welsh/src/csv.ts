@@ -15,11 +15,12 @@ import { basename, extname } from "node:path"
 
 export class WelshListError extends Data.TaggedError("WelshListError")<{
   readonly file: string
-  readonly line?: number
+  /** Not `line`: under Bun every Error has a `line` of its own (where it was made in the code). */
+  readonly lineNumber?: number
   readonly detail: string
 }> {
   override get message() {
-    return `${this.file}${this.line === undefined ? "" : `:${this.line}`}: ${this.detail}`
+    return `${this.file}${this.lineNumber === undefined ? "" : `:${this.lineNumber}`}: ${this.detail}`
   }
 }
 
@@ -104,13 +105,13 @@ export const readWelshList = (path: string) =>
     const text = yield* Effect.try({
       try: () => new TextDecoder("utf-8", { fatal: true }).decode(bytes).replace(/^\uFEFF/, ""),
       catch: () =>
-        new WelshListError({ file: path, line: lineOfInvalidUtf8(bytes), detail: "the file is not valid UTF-8; save it as UTF-8" })
+        new WelshListError({ file: path, lineNumber: lineOfInvalidUtf8(bytes), detail: "the file is not valid UTF-8; save it as UTF-8" })
     })
     const records = yield* Effect.async<Array<ReadonlyArray<string>>, WelshListError>((resume) => {
       const rows: Array<ReadonlyArray<string>> = []
       parseString(text, { headers: false, ignoreEmpty: true })
         .on("error", (error: Error) =>
-          resume(Effect.fail(new WelshListError({ file: path, line: rows.length + 1, detail: `not CSV: ${error.message}` })))
+          resume(Effect.fail(new WelshListError({ file: path, lineNumber: rows.length + 1, detail: `not CSV: ${error.message}` })))
         )
         .on("data", (row: ReadonlyArray<string>) => rows.push(row))
         .on("end", () => resume(Effect.succeed(rows)))
@@ -121,7 +122,7 @@ export const readWelshList = (path: string) =>
     if (header.length !== expected.length || header.some((name, position) => name.trim() !== expected[position])) {
       return yield* new WelshListError({
         file: path,
-        line: 1,
+        lineNumber: 1,
         detail: `the header is '${header.join(",")}', expected '${listHeader.join(",")}'`
       })
     }
@@ -131,14 +132,14 @@ export const readWelshList = (path: string) =>
       // Line numbers assume no line breaks inside quoted fields, which terms do not have.
       const line = position + 2
       const row = parseRow(fields, header.length, line)
-      if (typeof row === "string") return yield* new WelshListError({ file: path, line, detail: row })
+      if (typeof row === "string") return yield* new WelshListError({ file: path, lineNumber: line, detail: row })
       if (row.preferred && row.active) {
         const key = `${row.system}|${row.code}`
         const earlier = preferredAt.get(key)
         if (earlier !== undefined) {
           return yield* new WelshListError({
             file: path,
-            line,
+            lineNumber: line,
             detail: `${row.system}#${row.code} already has an active preferred term, on line ${earlier}`
           })
         }

@@ -59,7 +59,7 @@ export const readRecords = async (file: ReleaseFile, onRow: (record: RecordSpec,
   const warnings: Array<string> = []
   let unknownCount = 0
   const fail = (detail: string, element?: string, line = parser.line) =>
-    new DmdError({ file: file.path, line, ...(element === undefined ? {} : { element }), detail })
+    new DmdError({ file: file.path, lineNumber: line, ...(element === undefined ? {} : { element }), detail })
   const unknown = (name: string, within: string) => {
     unknownCount++
     if (unknownCount <= warningLimit) warnings.push(`${file.path}:${parser.line}: unknown element <${name}> in <${within}>, skipped`)

@@ -176,7 +176,7 @@ class StrictUtf8 extends Transform {
       const at = firstInvalidUtf8(chunk)
       const before = chunk.subarray(0, at < 0 ? chunk.length : at)
       const line = this.line + before.reduce((count, byte) => count + (byte === 10 ? 1 : 0), 0)
-      return callback(new Rf2Error({ file: this.file, line, detail: "the file is not valid UTF-8" }))
+      return callback(new Rf2Error({ file: this.file, lineNumber: line, detail: "the file is not valid UTF-8" }))
     }
     for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) this.line++
     callback(null, text)
@@ -186,7 +186,7 @@ class StrictUtf8 extends Transform {
     try {
       callback(null, this.decoder.decode())
     } catch {
-      callback(new Rf2Error({ file: this.file, line: this.line, detail: "the file ends inside a UTF-8 character" }))
+      callback(new Rf2Error({ file: this.file, lineNumber: this.line, detail: "the file ends inside a UTF-8 character" }))
     }
   }
 }
@@ -235,12 +235,12 @@ export const readRf2 = async (file: Rf2File): Promise<Rf2Rows> => {
   source.on("error", (error) => decoder.destroy(error))
   const lines = splitLines(source.pipe(decoder))[Symbol.asyncIterator]()
   const first = await lines.next()
-  if (first.done) throw new Rf2Error({ file: file.path, line: 1, detail: "the file is empty: there is no header line" })
+  if (first.done) throw new Rf2Error({ file: file.path, lineNumber: 1, detail: "the file is empty: there is no header line" })
   const columns = first.value.replace(/^\uFEFF/, "").split("\t")
   const headerProblem = checkHeader(file, columns)
   if (headerProblem !== undefined) {
     source.destroy()
-    throw new Rf2Error({ file: file.path, line: 1, detail: headerProblem })
+    throw new Rf2Error({ file: file.path, lineNumber: 1, detail: headerProblem })
   }
   const checks = columns.map((column, index) =>
     index < refsetHeader.length || file.contentType !== "Refset"
@@ -255,16 +255,16 @@ export const readRf2 = async (file: Rf2File): Promise<Rf2Rows> => {
         if (next.value.length === 0) continue
         const fields = next.value.split("\t")
         if (fields.length !== columns.length) {
-          throw new Rf2Error({ file: file.path, line, detail: `expected ${columns.length} tab-separated columns, found ${fields.length}` })
+          throw new Rf2Error({ file: file.path, lineNumber: line, detail: `expected ${columns.length} tab-separated columns, found ${fields.length}` })
         }
         for (let i = 0; i < fields.length; i++) {
           const problem = checks[i]!(fields[i]!)
-          if (problem !== undefined) throw new Rf2Error({ file: file.path, line, detail: `column '${columns[i]}': ${problem}` })
+          if (problem !== undefined) throw new Rf2Error({ file: file.path, lineNumber: line, detail: `column '${columns[i]}': ${problem}` })
         }
         yield { line, fields, text: next.value }
       }
     } catch (error) {
-      throw error instanceof Rf2Error ? error : new Rf2Error({ file: file.path, line, detail: String(error) })
+      throw error instanceof Rf2Error ? error : new Rf2Error({ file: file.path, lineNumber: line, detail: String(error) })
     } finally {
       source.destroy()
     }

@@ -166,7 +166,7 @@ const missingConcept = (tx: Sql, releaseId: number, references: ReadonlyMap<stri
     const { file, line } = references.get(row.id)!
     return yield* new Rf2Error({
       file,
-      line,
+      lineNumber: line,
       detail: `the description is of concept ${row.id}, which the release it extends does not have`
     })
   })
