@@ -255,7 +255,11 @@ export const readRf2 = async (file: Rf2File): Promise<Rf2Rows> => {
         if (next.value.length === 0) continue
         const fields = next.value.split("\t")
         if (fields.length !== columns.length) {
-          throw new Rf2Error({ file: file.path, lineNumber: line, detail: `expected ${columns.length} tab-separated columns, found ${fields.length}` })
+          throw new Rf2Error({
+            file: file.path,
+            lineNumber: line,
+            detail: `expected ${columns.length} tab-separated columns, found ${fields.length}`
+          })
         }
         for (let i = 0; i < fields.length; i++) {
           const problem = checks[i]!(fields[i]!)
