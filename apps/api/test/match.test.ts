@@ -200,6 +200,12 @@ for (const kind of testDatabases) {
       }
     })
 
+    it("is listed in the CapabilityStatement", async () => {
+      const statement = await (await api.request("/fhir/metadata")).json()
+      const patientType = statement.rest[0].resource.find((resource: { type: string }) => resource.type === "Patient")
+      expect(patientType.operation).toEqual([{ name: "match", definition: "http://hl7.org/fhir/OperationDefinition/Patient-match" }])
+    })
+
     it("needs a token with Patient search scope, and audits every match", async () => {
       const body = query({ identifier: [{ system: nhsSystem, value: "9990000646" }], name: [{ family: "Evans" }] })
       expect((await match(body, null)).status).toBe(401)

@@ -342,7 +342,12 @@ export const registerPatientRoutes = (app: OpenAPIHono<AppEnv>, run: Run): Reado
   )
 
   return [
-    { resource: "Patient", parameters: patientSearchParameters, interactions: ["vread", "history-instance", "create", "update"] },
+    {
+      resource: "Patient",
+      parameters: patientSearchParameters,
+      interactions: ["vread", "history-instance", "create", "update"],
+      operations: [{ name: "match", definition: "http://hl7.org/fhir/OperationDefinition/Patient-match" }]
+    },
     { resource: "AuditEvent", parameters: [{ name: "entity", type: "reference" }] }
   ]
 }
