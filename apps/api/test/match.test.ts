@@ -191,7 +191,11 @@ for (const kind of testDatabases) {
         [query({ name: [{ family: "ap Rhys" }], birthDate: "1966" }), /Too little/],
         [query({ identifier: [{ system: nhsSystem, value: "9990000433" }] }), /Too little/],
         [query({ identifier: [{ system: nhsSystem, value: "9990000434" }] }), /not a valid NHS number/],
-        [query({ name: [{ family: "J".repeat(5000) }], birthDate: "1966-12-01" }), /longer than 200/]
+        [query({ name: [{ family: "J".repeat(5000) }], birthDate: "1966-12-01" }), /longer than 200/],
+        [
+          query({ name: [{ family: "Jones", given: Array.from({ length: 1000 }, () => "Dai") }], birthDate: "1966-12-01" }),
+          /given has more than 20/
+        ]
       ]
       for (const [body, message] of cases) {
         const refused = await match(body)

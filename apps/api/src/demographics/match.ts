@@ -14,7 +14,7 @@ const defaultCount = 10
 export const maxCount = 100
 /** Longest name part, address line or postcode accepted: longer is not a name, and would only cost work. */
 export const maxTextLength = 200
-/** Most names or addresses a query may give. */
+/** Most names, addresses, given names of a name or lines of an address a query may give. */
 const maxEntries = 20
 
 const bad = (text: string, expression: string, code: "invalid" | "required" | "structure" | "not-supported" = "invalid") =>
@@ -75,8 +75,14 @@ export const parseMatchRequest = (body: unknown, today: string): Either.Either<M
     const resource = yield* Either.mapLeft(checkPatient(input, today), (invalid) =>
       FhirFailure.of(400, "invalid", invalid.message, [invalid.expression])
     )
-    if ((resource.name?.length ?? 0) > maxEntries || (resource.address?.length ?? 0) > maxEntries)
-      return yield* bad(`A $match query gives at most ${maxEntries} names and ${maxEntries} addresses.`, "Patient")
+    const lists = [
+      ["Patient.name", resource.name?.length ?? 0],
+      ["Patient.address", resource.address?.length ?? 0],
+      ...(resource.name ?? []).map((name, i) => [`Patient.name[${i}].given`, name.given?.length ?? 0] as const),
+      ...(resource.address ?? []).map((address, i) => [`Patient.address[${i}].line`, address.line?.length ?? 0] as const)
+    ] as const
+    const crowded = lists.find(([, length]) => length > maxEntries)?.[0]
+    if (crowded !== undefined) return yield* bad(`${crowded} has more than ${maxEntries} entries.`, crowded)
     const long = tooLong(resource)
     if (long !== undefined) return yield* bad(`${long} is longer than ${maxTextLength} characters.`, long)
 
