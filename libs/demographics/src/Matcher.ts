@@ -6,13 +6,14 @@
  */
 import { Database, type DatabaseFailure, type Sql } from "@ffynnon/db"
 import {
+  comparisons,
   decodeModel,
   defaultModel,
   preparePerson,
   rankCandidates,
   Scorer,
-  termFrequencies,
   type Match,
+  type MatchModel,
   type Person,
   type PreparedPerson
 } from "@ffynnon/matching"
@@ -72,25 +73,63 @@ interface IndexView {
   readonly surnamesBySound: ReadonlyMap<string, ReadonlyArray<string>>
 }
 
-const readIndexView = (database: Sql, model: Parameters<typeof Scorer.make>[0]) =>
+/**
+ * The distinct values the term-frequency comparisons read, with the number of live records holding
+ * each, counted by the database: memory grows with the distinct names, not with the records.
+ */
+const valueCounts = (database: Sql) =>
+  database.query<{ kind: "family" | "given" | "postcode" | "birthDate"; value: string; records: string | number }>(sql`
+    select 'family' as kind, n ->> 'family' as value, count(distinct p.id) as records
+      from patient p, jsonb_array_elements(coalesce(p.resource -> 'name', '[]'::jsonb)) n
+      where p.replaced_by is null and n ->> 'family' is not null group by 2
+    union all
+    select 'given', n -> 'given' ->> 0, count(distinct p.id)
+      from patient p, jsonb_array_elements(coalesce(p.resource -> 'name', '[]'::jsonb)) n
+      where p.replaced_by is null and n -> 'given' ->> 0 is not null group by 2
+    union all
+    select 'postcode', a ->> 'postalCode', count(distinct p.id)
+      from patient p, jsonb_array_elements(coalesce(p.resource -> 'address', '[]'::jsonb)) a
+      where p.replaced_by is null and a ->> 'postalCode' is not null group by 2
+    union all
+    select 'birthDate', p.resource ->> 'birthDate', count(*) from patient p
+      where p.replaced_by is null and p.resource ->> 'birthDate' is not null group by 2`)
+
+// A one-value record, so the library's own normalisation says what each stored value counts as.
+const recordOf = (kind: "family" | "given" | "postcode" | "birthDate", value: string) =>
+  preparePerson(
+    kind === "family"
+      ? { id: "", names: [{ family: value }] }
+      : kind === "given"
+        ? { id: "", names: [{ given: [value] }] }
+        : kind === "postcode"
+          ? { id: "", addresses: [{ postcode: value }] }
+          : { id: "", birthDate: value }
+  )
+
+const readIndexView = (database: Sql, model: MatchModel) =>
   Effect.gen(function* () {
-    const rows = yield* database.query<{ id: string; resource: StoredPatient | string }>(
-      sql`select id, resource from patient where replaced_by is null`
+    const [live] = yield* database.query<{ records: string | number }>(
+      sql`select count(*) as records from patient where replaced_by is null`
     )
-    const records = rows.map((row) => preparePerson(personOf(row.id, resourceOf(row.resource))))
+    const records = Number(live?.records ?? 0)
+    const counts = new Map<string, Map<string, number>>()
     const surnamesBySound = new Map<string, Set<string>>()
-    for (const row of rows) {
-      for (const name of resourceOf(row.resource).name ?? []) {
-        if (name.family === undefined) continue
-        for (const sound of preparePerson({ id: "", names: [{ family: name.family }] }).names[0]?.surnameSounds ?? []) {
-          const surnames = surnamesBySound.get(sound) ?? new Set<string>()
-          surnames.add(normaliseText(name.family))
-          surnamesBySound.set(sound, surnames)
-        }
+    for (const row of yield* valueCounts(database)) {
+      const record = recordOf(row.kind, row.value)
+      for (const comparison of comparisons.values()) {
+        const table = counts.get(comparison.name) ?? new Map<string, number>()
+        counts.set(comparison.name, table)
+        for (const value of comparison.termFrequency?.values(record) ?? []) table.set(value, (table.get(value) ?? 0) + Number(row.records))
+      }
+      if (row.kind !== "family") continue
+      for (const sound of record.names[0]?.surnameSounds ?? []) {
+        const surnames = surnamesBySound.get(sound) ?? new Set<string>()
+        surnames.add(normaliseText(row.value))
+        surnamesBySound.set(sound, surnames)
       }
     }
     return {
-      scorer: Scorer.make(model, records.length >= MIN_FREQUENCY_RECORDS ? termFrequencies(records) : undefined),
+      scorer: Scorer.make(model, records >= MIN_FREQUENCY_RECORDS ? { records, counts } : undefined),
       surnamesBySound: new Map([...surnamesBySound].map(([sound, surnames]) => [sound, [...surnames]]))
     } satisfies IndexView
   })
