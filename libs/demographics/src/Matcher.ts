@@ -117,9 +117,10 @@ const readIndexView = (database: Sql, model: MatchModel) =>
     for (const row of yield* valueCounts(database)) {
       const record = recordOf(row.kind, row.value)
       for (const comparison of comparisons.values()) {
+        if (comparison.termFrequency === undefined) continue
         const table = counts.get(comparison.name) ?? new Map<string, number>()
         counts.set(comparison.name, table)
-        for (const value of comparison.termFrequency?.values(record) ?? []) table.set(value, (table.get(value) ?? 0) + Number(row.records))
+        for (const value of comparison.termFrequency.values(record)) table.set(value, (table.get(value) ?? 0) + Number(row.records))
       }
       if (row.kind !== "family") continue
       for (const sound of record.names[0]?.surnameSounds ?? []) {
