@@ -117,12 +117,8 @@ export const parseMatchRequest = (body: unknown, today: string): Either.Either<M
 // Weights rounded for reading: four decimals say more than the model knows.
 const rounded = (value: number) => Math.round(value * 10_000) / 10_000
 
-/** The searchset Bundle: best first, each entry with its probability, grade and explanation. */
-export const matchBundle = (base: string, answer: MatchAnswer) => ({
-  resourceType: "Bundle",
-  type: "searchset",
-  total: answer.matches.length,
-  entry: answer.matches.map(({ patient, grade, score }) => ({
+const matchEntries = (base: string, answer: MatchAnswer) =>
+  answer.matches.map(({ patient, grade, score }) => ({
     fullUrl: `${base}/Patient/${patient.id}`,
     resource: patient,
     search: {
@@ -150,4 +146,11 @@ export const matchBundle = (base: string, answer: MatchAnswer) => ({
       score: score.probability
     }
   }))
+
+/** The searchset Bundle: best first, each entry with its probability, grade and explanation; no `entry` when none (FHIR has no empty arrays). */
+export const matchBundle = (base: string, answer: MatchAnswer) => ({
+  resourceType: "Bundle",
+  type: "searchset",
+  total: answer.matches.length,
+  ...(answer.matches.length === 0 ? {} : { entry: matchEntries(base, answer) })
 })
