@@ -167,6 +167,9 @@ for (const kind of testDatabases) {
       const entries = (unknown.body.entry ?? []) as Array<Entry>
       expect(entries.every((entry) => gradeOf(entry) === "possible")).toBe(true)
       expect(unknown.body.total).toBe(entries.length)
+      // A name starting with a LIKE wildcard is taken literally by the initial rules.
+      const wildcard = await match(query({ name: [{ family: "%", given: ["_"] }], birthDate: "1944-02-17" }))
+      expect([wildcard.status, wildcard.body.total]).toEqual([200, 0])
       // 1 January is the usual placeholder for an unknown birth date: no evidence, so a surname alone has no candidates.
       const placeholder = await match(query({ name: [{ family: "Jones" }], birthDate: "1975-01-01" }))
       expect([placeholder.status, placeholder.body.total, placeholder.body.entry]).toEqual([200, 0, undefined])

@@ -141,6 +141,9 @@ const list = (values: ReadonlyArray<string>) =>
     sql`, `
   )
 
+// A LIKE pattern for values starting with the text's first character (`%` and `_` taken literally).
+const initial = (text: string) => `${text[0]!.replace(/[\\%_]/, (character) => `\\${character}`)}%`
+
 const withKey = (key: string, condition: SQL) => sql`select patient_id as id from patient_key where key = ${key} and ${condition}`
 
 /**
@@ -176,8 +179,8 @@ const blockingQueries = (query: PreparedPerson, surnamesBySound: IndexView["surn
     queries.push(
       sql`${withKey("family", sql`value in (${list([forename, surname])})`)} intersect ${withKey("given", sql`value in (${list([forename, surname])})`)}`
     )
-    queries.push(sql`${withKey("family", sql`value = ${surname}`)} intersect ${withKey("given", sql`value like ${`${forename[0]}%`}`)}`)
-    queries.push(sql`${withKey("given", sql`value = ${forename}`)} intersect ${withKey("family", sql`value like ${`${surname[0]}%`}`)}`)
+    queries.push(sql`${withKey("family", sql`value = ${surname}`)} intersect ${withKey("given", sql`value like ${initial(forename)}`)}`)
+    queries.push(sql`${withKey("given", sql`value = ${forename}`)} intersect ${withKey("family", sql`value like ${initial(surname)}`)}`)
   }
   return queries
 }
@@ -248,7 +251,6 @@ export class PatientMatcher extends Effect.Service<PatientMatcher>()("@ffynnon/d
       })
 
     return {
-      model,
       /** The index's candidates for the Patient, best first, audited (who asked, which records were answered). */
       match: (actor: Actor, request: MatchRequest): Effect.Effect<MatchAnswer, DatabaseFailure> => {
         const query = `$match count=${request.count} onlyCertainMatches=${request.onlyCertainMatches} model=${model.version}`
