@@ -1,12 +1,14 @@
 // The demographics targets of issue 6 at a chosen scale, in process: load a synthetic Welsh
 // population (bench/population) with `ffynnon load patients`'s loader, then time reads by id,
-// searches by NHS number at 10 concurrent requests, and a 1,000-entry batch Bundle of creates,
+// searches by NHS number at 10 concurrent requests, `Patient/$match` at 8 concurrent requests (a
+// stored patient's name, birth date and postcode, without the NHS number), and a 1,000-entry batch
+// Bundle of creates,
 // through the real Hono app (`app.request()`, no sockets: the HTTP server's own cost is measured
 // by `npm run bench`). PostgreSQL when DATABASE_URL is set, else a fresh embedded database.
 //
 //   bun bench/demographics.ts [--count 20000] [--seconds 5]
 import { layerFromConfig } from "@ffynnon/db"
-import { loadPatients } from "@ffynnon/demographics"
+import { loadPatients, type PatientResource } from "@ffynnon/demographics"
 import { NodeContext } from "@effect/platform-node"
 import { sql } from "drizzle-orm"
 import { Database } from "@ffynnon/db"
@@ -87,6 +89,61 @@ const main = async (folder: string) => {
       })
     )
     results.push(["search by NHS number, 10 concurrent", `${Math.round(searches / seconds).toLocaleString("en-GB")} req/s`])
+
+    // What an EPR without the NHS number would send: the name, birth date and postcode of a stored patient.
+    const queries = (
+      await runtime.runPromise(
+        Effect.flatMap(Database, (database) =>
+          database.query<{ resource: PatientResource | string }>(sql`select resource from patient order by random() limit 500`)
+        )
+      )
+    ).map(({ resource }) => {
+      const patient = typeof resource === "string" ? (JSON.parse(resource) as PatientResource) : resource
+      return JSON.stringify({
+        resourceType: "Parameters",
+        parameter: [
+          {
+            name: "resource",
+            resource: {
+              resourceType: "Patient",
+              name: patient.name?.slice(0, 1),
+              birthDate: patient.birthDate,
+              address: patient.address?.slice(0, 1).map(({ postalCode }) => ({ postalCode }))
+            }
+          }
+        ]
+      })
+    })
+    // The first $match counts the term frequencies; it is not what a running service pays per request.
+    await (
+      await app.request("/fhir/Patient/$match", {
+        method: "POST",
+        headers: { ...headers, "content-type": "application/fhir+json" },
+        body: queries[0]!
+      })
+    ).arrayBuffer()
+    const matchLatencies: Array<number> = []
+    const matchUntil = performance.now() + seconds * 1000
+    await Promise.all(
+      Array.from({ length: 8 }, async (_, worker) => {
+        for (let n = worker; performance.now() < matchUntil; n += 8) {
+          const before = performance.now()
+          const response = await app.request("/fhir/Patient/$match", {
+            method: "POST",
+            headers: { ...headers, "content-type": "application/fhir+json" },
+            body: queries[n % queries.length]!
+          })
+          await response.arrayBuffer()
+          if (response.status !== 200) throw new Error(`$match answered ${response.status}`)
+          matchLatencies.push(performance.now() - before)
+        }
+      })
+    )
+    matchLatencies.sort((a, b) => a - b)
+    results.push([
+      "`$match` by name, birth date and postcode, 8 concurrent",
+      `${Math.round(matchLatencies.length / seconds).toLocaleString("en-GB")} matches/s, p50 ${percentile(matchLatencies, 0.5).toFixed(1)} ms, p95 ${percentile(matchLatencies, 0.95).toFixed(1)} ms`
+    ])
 
     const entries = [...population(1000, 2, 999_900_000)].map((person) => ({
       resource: person.resource,

@@ -6,7 +6,7 @@ import { NodeContext } from "@effect/platform-node"
 import { Database, layerFromConfig, Releases } from "@ffynnon/db"
 import { DmdReleases } from "@ffynnon/dmd"
 import { IcdReleases } from "@ffynnon/icd"
-import { AuditTrail, Patients } from "@ffynnon/demographics"
+import { AuditTrail, PatientMatcher, Patients } from "@ffynnon/demographics"
 import { SnomedReleases } from "@ffynnon/snomed"
 import { DesignationOverlays, FhirResources, ReleaseCodeSystems, releaseCodeSystemsLayer } from "@ffynnon/terminology"
 import { welshDesignationOverlays, WelshTerms } from "@ffynnon/welsh"
@@ -27,6 +27,7 @@ export type ApiServices =
   | DesignationOverlays
   | WelshTerms
   | Patients
+  | PatientMatcher
   | AuditTrail
   | Auth
 
@@ -58,6 +59,7 @@ export const servicesOver = <E, R>(database: Layer.Layer<Database, E, R>, auth: 
     releaseCodeSystems.pipe(Layer.provideMerge(releaseLibraries)),
     welshDesignationOverlays.pipe(Layer.provideMerge(WelshTerms.Default)),
     Patients.Default,
+    PatientMatcher.Default,
     AuditTrail.Default,
     auth
   ).pipe(Layer.provideMerge(Releases.Default), Layer.provideMerge(database))

@@ -52,7 +52,8 @@ for (const kind of testDatabases) {
         expect(operations).toEqual({
           CodeSystem: ["lookup", "validate-code", "subsumes"],
           ValueSet: ["expand", "validate-code", "batch-validate-code"],
-          ConceptMap: ["translate"]
+          ConceptMap: ["translate"],
+          Patient: ["match"]
         })
         const codeSystem = statement.rest[0].resource.find((resource: { type: string }) => resource.type === "CodeSystem")
         expect(codeSystem.interaction).toEqual([{ code: "read" }, { code: "search-type" }])

@@ -5,7 +5,7 @@
  * Every one needs a bearer token with the right scope (see `auth.ts`) and is audited.
  */
 import { z, type OpenAPIHono } from "@hono/zod-openapi"
-import { AuditTrail, Patients } from "@ffynnon/demographics"
+import { AuditTrail, PatientMatcher, Patients } from "@ffynnon/demographics"
 import { Cause, Effect, Either } from "effect"
 import type { Context } from "hono"
 import { toFhirFailure } from "../failures"
@@ -25,6 +25,7 @@ import {
   type Answer,
   type PatientRequest
 } from "./interactions"
+import { matchBundle, parseMatchRequest } from "./match"
 import { patientSearchParameters } from "./search"
 
 /** Batch entries run this many at a time: fewer than the connection pool's 10, so other requests still get one. */
@@ -219,6 +220,12 @@ export const registerPatientRoutes = (app: OpenAPIHono<AppEnv>, run: Run): Reado
   })
   documented("post", "/fhir/Patient/$merge", "Merge source-patient into target-patient, with a reason (scope Patient.u)", body)
   documented("post", "/fhir/Patient/$unmerge", "Undo the merge of source-patient, with a reason (scope Patient.u)", body)
+  documented(
+    "post",
+    "/fhir/Patient/$match",
+    "Find the index's records of a person: a Parameters body with resource (a Patient), onlyCertainMatches and count; a searchset Bundle with calibrated scores and match grades (scope Patient.s)",
+    body
+  )
   documented("post", "/fhir", "A batch or transaction Bundle of Patient interactions", body)
   documented("get", "/fhir/AuditEvent", "The audit events of a record: entity=Patient/<id> (scope AuditEvent.s)", {
     query: z.object({ entity: z.string(), _count: z.string().optional(), _offset: z.string().optional() })
@@ -247,6 +254,22 @@ export const registerPatientRoutes = (app: OpenAPIHono<AppEnv>, run: Run): Reado
     )
   app.post("/fhir/Patient/$merge", mergeRoute("merge"))
   app.post("/fhir/Patient/$unmerge", mergeRoute("unmerge"))
+
+  app.post("/fhir/Patient/$match", (c) =>
+    withBody(c, "Parameters", (body) =>
+      run(
+        c,
+        Effect.gen(function* () {
+          const grant = yield* authenticate(credentials(c))
+          const request = yield* parseMatchRequest(body, new Date().toISOString().slice(0, 10))
+          // Matching reads the index as a search does, and needs the same scope.
+          yield* permit(grant, "Patient", "s")
+          return matchBundle(fhirBase(c), yield* (yield* PatientMatcher).match(grant.actor, request))
+        }),
+        (bundle) => c.json(bundle, 200)
+      )
+    )
+  )
 
   const patientRoute = async (c: Context<AppEnv>) => {
     const method = c.req.method
@@ -319,7 +342,12 @@ export const registerPatientRoutes = (app: OpenAPIHono<AppEnv>, run: Run): Reado
   )
 
   return [
-    { resource: "Patient", parameters: patientSearchParameters, interactions: ["vread", "history-instance", "create", "update"] },
+    {
+      resource: "Patient",
+      parameters: patientSearchParameters,
+      interactions: ["vread", "history-instance", "create", "update"],
+      operations: [{ name: "match", definition: "http://hl7.org/fhir/OperationDefinition/Patient-match" }]
+    },
     { resource: "AuditEvent", parameters: [{ name: "entity", type: "reference" }] }
   ]
 }

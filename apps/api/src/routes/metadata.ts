@@ -22,6 +22,8 @@ export interface SearchCapability {
   readonly parameters: ReadonlyArray<{ readonly name: string; readonly type: "uri" | "token" | "string" | "date" | "reference" }>
   /** The RESTful interactions besides read and search-type (https://hl7.org/fhir/R4/codesystem-restful-interaction.html). */
   readonly interactions?: ReadonlyArray<string>
+  /** Operations on the type registered with the resource's own routes rather than as `registerOperation` operations. */
+  readonly operations?: ReadonlyArray<{ readonly name: string; readonly definition: string }>
 }
 
 /** The resource's language, stated when it is not the default English. */
@@ -78,7 +80,9 @@ const capabilityStatement = (
                   interaction: ["read", "search-type", ...(search.interactions ?? [])].map((code) => ({ code })),
                   searchParam: search.parameters
                 }),
-            ...(byResource[type] === undefined ? {} : { operation: byResource[type].map(asEntry) })
+            ...(byResource[type] === undefined && search?.operations === undefined
+              ? {}
+              : { operation: [...(byResource[type] ?? []).map(asEntry), ...(search?.operations ?? [])] })
           }
         }),
         operation: operations.filter((operation) => operation.resource === undefined).map(asEntry)
