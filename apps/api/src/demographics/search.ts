@@ -9,6 +9,7 @@
 import { dateRange, type DatePrefix, type PatientSearch } from "@ffynnon/demographics"
 import { Either } from "effect"
 import { FhirFailure } from "../fhir/outcome"
+import { ignoredSearchParameters, searchValueParts, wholeNumberParameter } from "../fhir/search"
 
 export const patientSearchParameters = [
   { name: "identifier", type: "token" },
@@ -23,7 +24,6 @@ export const patientSearchParameters = [
 
 const defaultCount = 50
 const maxCount = 1000
-const ignoredParameters = new Set(["_format", "_pretty"])
 const known = [...patientSearchParameters.map(({ name }) => name), "_count", "_offset"] as ReadonlyArray<string>
 const genders = ["male", "female", "other", "unknown"]
 
@@ -35,18 +35,8 @@ export interface PatientSearchRequest {
 
 const bad = (text: string, parameter: string) => Either.left(FhirFailure.of(400, "invalid", text, [parameter]))
 
-/** Values separated by commas, which mean any of them; `\,` is a comma inside a value. */
-const splitValues = (value: string) => value.split(/(?<!\\),/).map((part) => part.replaceAll("\\,", ",").trim())
-
-const wholeNumber = (name: string, value: string | null, fallback: number) =>
-  value === null
-    ? Either.right(fallback)
-    : /^\d+$/.test(value)
-      ? Either.right(Number(value))
-      : bad(`${name} must be a whole number of 0 or more, not '${value}'.`, name)
-
 const parseValue = (name: string, value: string): Either.Either<PatientSearch, FhirFailure> => {
-  const values = splitValues(value)
+  const values = searchValueParts(value).map((part) => part.trim())
   if (values.some((part) => part === "")) return bad(`${name} has an empty value.`, name)
   switch (name) {
     case "identifier":
@@ -84,7 +74,7 @@ const parseBirthDate = (value: string) => {
 
 /** The search a query string asks for, or a 400 naming the parameter at fault. */
 export const parsePatientSearch = (query: URLSearchParams): Either.Either<PatientSearchRequest, FhirFailure> => {
-  const names = [...query.keys()].filter((name) => !ignoredParameters.has(name))
+  const names = [...query.keys()].filter((name) => !ignoredSearchParameters.has(name))
   const unknown = [...new Set(names.filter((name) => !known.includes(name)))]
   if (unknown.length > 0) {
     return Either.left(
@@ -110,8 +100,8 @@ export const parsePatientSearch = (query: URLSearchParams): Either.Either<Patien
     }
     const birthdate = yield* Either.all(query.getAll("birthdate").map(parseBirthDate))
     if (birthdate.length > 0) search = { ...search, birthdate }
-    const count = Math.min(yield* wholeNumber("_count", query.get("_count"), defaultCount), maxCount)
-    const offset = yield* wholeNumber("_offset", query.get("_offset"), 0)
+    const count = Math.min(yield* wholeNumberParameter("_count", query.get("_count") ?? undefined, defaultCount), maxCount)
+    const offset = yield* wholeNumberParameter("_offset", query.get("_offset") ?? undefined, 0)
     return { search, count, offset }
   })
 }

@@ -16,6 +16,7 @@ import {
 } from "@ffynnon/terminology"
 import { Effect, Either } from "effect"
 import { FhirFailure } from "../fhir/outcome"
+import { ignoredSearchParameters, searchValueParts, wholeNumberParameter } from "../fhir/search"
 import { failureResponses, fhirJson, ResourceSchema } from "../fhir/schemas"
 import { searchSnomedCodeSystems, snomedCodeSystem } from "../snomed/codeSystems"
 import { outcomeResponse, type AppEnv, type Run } from "../runtime"
@@ -33,8 +34,6 @@ const searchParameters = [
 const defaultCount = 100
 const maxCount = 1000
 const pagingParameters = ["_count", "_offset"]
-// General parameters (https://hl7.org/fhir/R4/http.html#parameters) that do not change a JSON answer.
-const ignoredParameters = new Set(["_format", "_pretty"])
 const known = [...searchParameters.map(({ name }) => name), ...pagingParameters]
 
 interface SearchRequest {
@@ -43,22 +42,8 @@ interface SearchRequest {
   readonly offset: number
 }
 
-/** Values separated by commas, which mean any of them; `\,` is a comma inside a value. */
-const splitValues = (value: string) =>
-  value
-    .split(/(?<!\\),/)
-    .map((part) => part.replaceAll("\\,", ","))
-    .filter((part) => part !== "")
-
-const nonNegative = (name: string, value: string | undefined, fallback: number) => {
-  if (value === undefined) return Either.right(fallback)
-  return /^\d+$/.test(value)
-    ? Either.right(Number(value))
-    : Either.left(FhirFailure.message(400, "invalid", "search-not-whole-number", { name, value }, [name]))
-}
-
 const parseSearch = (type: TerminologyResourceType, query: URLSearchParams): Either.Either<SearchRequest, FhirFailure> => {
-  const names = [...query.keys()].filter((name) => !ignoredParameters.has(name))
+  const names = [...query.keys()].filter((name) => !ignoredSearchParameters.has(name))
   const unknown = [...new Set(names.filter((name) => !known.includes(name)))]
   if (unknown.length > 0) {
     return Either.left(
@@ -76,14 +61,14 @@ const parseSearch = (type: TerminologyResourceType, query: URLSearchParams): Eit
   }
   const search = Object.fromEntries(
     searchParameters.flatMap(({ name }) => {
-      const values = splitValues(query.get(name) ?? "")
+      const values = searchValueParts(query.get(name) ?? "").filter((part) => part !== "")
       return values.length === 0 ? [] : [[name, values]]
     })
   ) as ResourceSearch
   return Either.all({
     search: Either.right(search),
-    count: Either.map(nonNegative("_count", query.get("_count") ?? undefined, defaultCount), (count) => Math.min(count, maxCount)),
-    offset: nonNegative("_offset", query.get("_offset") ?? undefined, 0)
+    count: Either.map(wholeNumberParameter("_count", query.get("_count") ?? undefined, defaultCount), (count) => Math.min(count, maxCount)),
+    offset: wholeNumberParameter("_offset", query.get("_offset") ?? undefined, 0)
   })
 }
 
