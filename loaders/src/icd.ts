@@ -1,8 +1,9 @@
 /** `ffynnon load icd10 <file-or-zip> [--edition who|uk] [--release-version <v>]` and `ffynnon load icd11 <zip-or-file> [--release-version <v>]` */
 import { Args, Command, Options } from "@effect/cli"
 import { layerFromConfig, Releases } from "@ffynnon/db"
-import { loadIcd10, loadIcd11, type IcdLoadReport } from "@ffynnon/icd"
+import { icd10System, icd11System, loadIcd10, loadIcd11, type IcdLoadReport } from "@ffynnon/icd"
 import { Console, Effect, Layer, Option } from "effect"
+import { recordedAttempt } from "./attempt"
 import { finishProgressLine, layerStderrProgress } from "./progress"
 import { formatTable } from "./table"
 
@@ -19,8 +20,9 @@ const version = Options.text("release-version").pipe(
   Options.optional
 )
 
-const run = <E, R>(load: Effect.Effect<IcdLoadReport, E, R>) =>
+const run = <E, R>(kind: "icd10" | "icd11", path: string, load: Effect.Effect<IcdLoadReport, E, R>) =>
   load.pipe(
+    recordedAttempt(kind, kind === "icd10" ? icd10System : icd11System, path),
     Effect.ensuring(finishProgressLine),
     Effect.flatMap(printIcdReport),
     Effect.provide(Layer.mergeAll(Releases.Default.pipe(Layer.provide(layerFromConfig)), layerStderrProgress))
@@ -36,7 +38,7 @@ export const icd11Command = Command.make(
     ),
     version
   },
-  ({ path, version }) => run(loadIcd11(path, versionOption(version)))
+  ({ path, version }) => run("icd11", path, loadIcd11(path, versionOption(version)))
 ).pipe(Command.withDescription("Load ICD-11 MMS from WHO's simple tabulation: chapters, blocks and categories"))
 
 export const icd10Command = Command.make(
@@ -53,5 +55,5 @@ export const icd10Command = Command.make(
     ),
     version
   },
-  ({ path, edition, version }) => run(loadIcd10(path, { edition, ...versionOption(version) }))
+  ({ path, edition, version }) => run("icd10", path, loadIcd10(path, { edition, ...versionOption(version) }))
 ).pipe(Command.withDescription("Load ICD-10 as http://hl7.org/fhir/sid/icd-10: WHO's ClaML with modifiers expanded, or the UK 5th edition"))

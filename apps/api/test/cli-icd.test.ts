@@ -7,11 +7,20 @@ const samples = join(repositoryRoot, "data", "sample")
 const { ffynnon } = commandLine("icd")
 
 describe("ffynnon load icd11 and icd10", () => {
-  it("stops on a file of the wrong kind with one line naming it, exit code 1, and loads nothing", () => {
+  it("stops on a file of the wrong kind with one line naming it, exit code 1, loads nothing and records the failed attempt", () => {
     const { status, stderr } = ffynnon("load", "icd10", join(samples, "icd11", "SimpleTabulation-ICD-11-MMS-en-sample.txt"))
     expect(status).toBe(1)
     expect(stderr.trim().split("\n").at(-1)).toMatch(/^ffynnon: SimpleTabulation-ICD-11-MMS-en-sample\.txt: not ClaML: not an XML document/)
-    expect(JSON.parse(ffynnon("releases", "--json").stdout)).toEqual([])
+    expect(JSON.parse(ffynnon("releases", "--json").stdout)).toMatchObject([
+      {
+        kind: "icd10",
+        codeSystem: "http://hl7.org/fhir/sid/icd-10",
+        version: "",
+        sourceName: "SimpleTabulation-ICD-11-MMS-en-sample.txt",
+        status: "failed",
+        error: expect.stringMatching(/not ClaML/)
+      }
+    ])
   })
 
   it("loads the samples with progress on stderr and a summary of counts by kind", () => {
