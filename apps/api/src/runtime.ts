@@ -22,6 +22,7 @@ export type ApiServices =
   | Releases
   | SnomedReleases
   | DmdReleases
+  | IcdReleases
   | FhirResources
   | ReleaseCodeSystems
   | DesignationOverlays
