@@ -60,8 +60,6 @@ export interface AuditEvent {
 }
 
 const genesisHash = "0".repeat(64)
-// One number for the advisory lock that orders appends, so the chain has no forks.
-const chainLock = 7_465_726_100
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex")
 
@@ -113,26 +111,20 @@ export class AuditTrail extends Effect.Service<AuditTrail>()("@ffynnon/demograph
   effect: Effect.gen(function* () {
     const database = yield* Database
 
-    /** Appends entries inside `tx`, a transaction: they commit or roll back with the work they record. */
-    const appendAllIn = (tx: Sql, entries: ReadonlyArray<{ readonly actor: Actor; readonly entry: AuditEntry }>) =>
-      Effect.gen(function* () {
-        // Serialises appends across connections; taken before reading the last hash, so the chain has no forks.
-        yield* tx.query(sql`select pg_advisory_xact_lock(${chainLock})`)
-        const [last] = yield* tx.query<{ hash: string }>(sql`select hash from audit_event order by seq desc limit 1`)
-        let previousHash = last?.hash ?? genesisHash
-        const recorded = new Date()
-        const rows = entries.map(({ actor, entry }) => {
-          const event = JSON.stringify(auditEvent(actor, entry, recorded))
-          const hash = sha256(previousHash + event)
-          const row = sql`(${recorded.toISOString()}, ${event}, ${sql`array[${sql.join(
-            entry.entities.map((entity) => sql`${entity}`),
-            sql`, `
-          )}]::text[]`}, ${previousHash}, ${hash})`
-          previousHash = hash
-          return row
-        })
-        yield* tx.query(sql`insert into audit_event (recorded, event, entities, previous_hash, hash) values ${sql.join(rows, sql`, `)}`)
-      })
+    /**
+     * Appends entries through `tx`: in a transaction they commit or roll back with the work they
+     * record; on the pool they are a transaction of their own. One statement: the database
+     * function `audit_event_append` (migration 0007) takes the chain's lock, reads the last hash
+     * and chains the events after it.
+     */
+    const appendAllIn = (tx: Sql, entries: ReadonlyArray<{ readonly actor: Actor; readonly entry: AuditEntry }>) => {
+      const recorded = new Date()
+      const events = entries.map(({ actor, entry }) => ({
+        event: JSON.stringify(auditEvent(actor, entry, recorded)),
+        entities: entry.entities
+      }))
+      return tx.query(sql`select audit_event_append(${recorded.toISOString()}, ${JSON.stringify(events)}::jsonb)`)
+    }
 
     const appendIn = (tx: Sql, actor: Actor, entry: AuditEntry) => appendAllIn(tx, [{ actor, entry }])
 
@@ -145,7 +137,7 @@ export class AuditTrail extends Effect.Service<AuditTrail>()("@ffynnon/demograph
       while (queued.length > 0) {
         const batch = queued.slice(0, 1000)
         queued = queued.slice(batch.length)
-        const exit = yield* Effect.exit(database.transaction((tx) => appendAllIn(tx, batch)))
+        const exit = yield* Effect.exit(Effect.asVoid(appendAllIn(database, batch)))
         for (const { done } of batch) yield* Deferred.done(done, exit)
       }
       writing = false
