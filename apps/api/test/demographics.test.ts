@@ -220,6 +220,48 @@ for (const kind of testDatabases) {
       expect(batch.body.entry[0].resource.total).toBe(1)
     })
 
+    it("creates a batch's plain creates together, each refused or created on its own and audited", async () => {
+      const held = await create(patient({}, nhsNumber(910001100)))
+      const fresh = nhsNumber(910001200)
+      const post = (resource: unknown, extra: object = {}) => ({ resource, request: { method: "POST", url: "Patient", ...extra } })
+      const batch = await call("POST", "/fhir", {
+        token: full,
+        body: {
+          resourceType: "Bundle",
+          type: "batch",
+          entry: [
+            post(patient({}, fresh)),
+            post(patient({ birthDate: "1978-02-30" }, nhsNumber(910001300))),
+            post(patient({}, nhsNumber(910001100))),
+            post(patient({ gender: "male" }, fresh)),
+            post(patient({}, undefined)),
+            post(patient({}, nhsNumber(910001100)), { ifNoneExist: `identifier=${nhsNumber(910001100)}` })
+          ]
+        }
+      })
+      const entries = batch.body.entry as Array<{
+        fullUrl?: string
+        resource: { id: string }
+        response: { status: string; location?: string }
+      }>
+      expect(entries.map((entry) => entry.response.status)).toEqual([
+        "201 Created",
+        "400 Bad Request",
+        "409 Conflict",
+        "409 Conflict",
+        "201 Created",
+        "200 OK"
+      ])
+      expect(entries[0]!.response.location).toMatch(new RegExp(`/fhir/Patient/${entries[0]!.resource.id}/_history/1$`))
+      expect(entries[5]!.resource.id).toBe(held.id)
+      const stored = await call("GET", `/fhir/Patient?identifier=${fresh}`, { token: full })
+      expect([stored.body.total, stored.body.entry[0].resource.gender]).toEqual([1, "female"])
+      const audit = await call("GET", `/fhir/AuditEvent?entity=Patient/${entries[4]!.resource.id}`, { token: full })
+      expect(
+        audit.body.entry.map((entry: { resource: { subtype: Array<{ code: string }>; outcome: string } }) => entry.resource)
+      ).toMatchObject([{ subtype: [{ code: "create" }], outcome: "0", agent: [{ who: { identifier: { value: "dr-evans" } } }] }])
+    })
+
     it("merges and unmerges with a reason, and tells a citizen who looked at their record", async () => {
       const source = await create(patient({}, nhsNumber(910000900)))
       const target = await create(patient({}, nhsNumber(910001000)))

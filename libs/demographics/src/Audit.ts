@@ -194,6 +194,6 @@ export class AuditTrail extends Effect.Service<AuditTrail>()("@ffynnon/demograph
       }
     })
 
-    return { append, appendIn, forEntity, verify }
+    return { append, appendIn, appendAllIn, forEntity, verify }
   })
 }) {}

@@ -369,6 +369,52 @@ export class Patients extends Effect.Service<Patients>()("@ffynnon/demographics/
       ...(interaction === "create" && !result.created ? { outcomeDesc: "already exists" } : {})
     })
 
+    const create = (actor: Actor, resource: unknown, options?: { readonly ifNoneExist?: PatientSearch }) =>
+      audited(actor, "create", (tx) => operations(tx).create(resource, options), written("create"), { entities: [] })
+
+    /** Checks and writes new records together, each refused or created on its own; see `createMany`. */
+    const createTogether = (actor: Actor, resources: ReadonlyArray<unknown>) =>
+      database.transaction((tx) =>
+        Effect.gen(function* () {
+          const checked = resources.map((resource) => checkPatient(resource, today()))
+          const numbers = checked.flatMap((result) => (Either.isRight(result) ? (nhsNumberOf(result.right) ?? []) : []))
+          // Holders of the NHS numbers: live records, then earlier entries of this set.
+          const holders = new Map(
+            numbers.length === 0
+              ? []
+              : (yield* tx.query<{ id: string; nhs_number: string }>(
+                  sql`select id, nhs_number from patient where replaced_by is null and nhs_number in (${sql.join(
+                    numbers.map((number) => sql`${number}`),
+                    sql`, `
+                  )})`
+                )).map((row) => [row.nhs_number, row.id] as const)
+          )
+          const accepted: Array<{ readonly id: string; readonly resource: PatientResource }> = []
+          const outcomes = checked.map((result): Either.Either<string, PatientError> => {
+            if (Either.isLeft(result)) return Either.left(result.left)
+            const nhsNumber = nhsNumberOf(result.right)
+            const holder = nhsNumber === undefined ? undefined : holders.get(nhsNumber)
+            if (holder !== undefined) return Either.left(new DuplicateNhsNumber({ nhsNumber: nhsNumber!, holder }))
+            const id = crypto.randomUUID()
+            if (nhsNumber !== undefined) holders.set(nhsNumber, id)
+            accepted.push({ id, resource: result.right })
+            return Either.right(id)
+          })
+          const stored = new Map((yield* insertNewPatients(tx, accepted)).map((patient) => [patient.id, patient]))
+          yield* audit.appendAllIn(
+            tx,
+            outcomes.map((outcome) => ({
+              actor,
+              entry: Either.match(outcome, {
+                onRight: (id): AuditEntry => ({ interaction: "create", entities: [`Patient/${id}`], outcome: "0" }),
+                onLeft: (error): AuditEntry => ({ interaction: "create", entities: [], outcome: "4", outcomeDesc: error.message })
+              })
+            }))
+          )
+          return outcomes.map(Either.map((id) => stored.get(id)!))
+        })
+      )
+
     return {
       read: (actor: Actor, id: string) =>
         auditedRead(
@@ -420,8 +466,25 @@ export class Patients extends Effect.Service<Patients>()("@ffynnon/demographics/
           { entities: [], query }
         ),
 
-      create: (actor: Actor, resource: unknown, options?: { readonly ifNoneExist?: PatientSearch }) =>
-        audited(actor, "create", (tx) => operations(tx).create(resource, options), written("create"), { entities: [] }),
+      create,
+
+      /**
+       * Creates new records (a batch Bundle's plain creates), each refused or created on its own
+       * as by `create`, but checked and written set-based in one transaction, with an audit entry
+       * each. Should a concurrent write take one of their NHS numbers meanwhile, the unique index
+       * refuses the set and they are created one by one instead.
+       */
+      createMany: (
+        actor: Actor,
+        resources: ReadonlyArray<unknown>
+      ): Effect.Effect<ReadonlyArray<Either.Either<StoredPatient, PatientError | DatabaseFailure>>, DatabaseFailure> =>
+        createTogether(actor, resources).pipe(
+          Effect.catchIf(
+            (error) => error instanceof DatabaseError && error.sqlState === "23505",
+            () => Effect.forEach(resources, (resource) => Effect.either(Effect.map(create(actor, resource), ({ patient }) => patient)))
+          ),
+          Effect.tapError(auditFailure(actor, "create", { entities: [] }))
+        ),
 
       update: (actor: Actor, id: string, resource: unknown, options?: { readonly ifMatch?: number }) =>
         audited(actor, "update", (tx) => operations(tx).update(id, resource, options), written("update"), { entities: [`Patient/${id}`] }),

@@ -198,6 +198,13 @@ export const perform = (actor: Actor, request: PatientRequest, base: string) =>
     }
   })
 
+/** Carries out plain creates (no `If-None-Exist`) together, each answered on its own (for a batch). */
+export const performCreates = (actor: Actor, resources: ReadonlyArray<unknown>) =>
+  Effect.map(
+    Effect.flatMap(Patients, (patients) => patients.createMany(actor, resources)),
+    (outcomes) => outcomes.map(Either.map((patient) => patientAnswer(201, patient)))
+  )
+
 /** Carries out a request inside a transaction Bundle's one transaction: reads and writes only. */
 export const performIn = (operations: PatientOperations, request: PatientRequest): Effect.Effect<Answer, unknown> => {
   switch (request.kind) {

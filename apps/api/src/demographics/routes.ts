@@ -8,6 +8,7 @@ import { z, type OpenAPIHono } from "@hono/zod-openapi"
 import { AuditTrail, PatientMatcher, Patients } from "@ffynnon/demographics"
 import { Cause, Effect, Either } from "effect"
 import type { Context } from "hono"
+import { allows } from "../auth"
 import { toFhirFailure } from "../failures"
 import { readJsonBody } from "../fhir/operation"
 import { FhirFailure, operationOutcome } from "../fhir/outcome"
@@ -19,6 +20,7 @@ import {
   authenticate,
   parsePatientRequest,
   perform,
+  performCreates,
   performIn,
   permit,
   requiredPermission,
@@ -114,12 +116,33 @@ const processBundle = (c: Context<AppEnv>, body: unknown) =>
     const parsed = entries.map(parseEntry)
 
     if (bundle.type === "batch") {
-      // Batch entries are independent (FHIR: no entry may depend on another), so several run at once.
+      // Batch entries are independent (FHIR: no entry may depend on another): plain creates go to
+      // the index together, set-based, and the other entries run several at once.
+      const creates = allows(grant.scopes, "Patient", "c")
+        ? parsed.flatMap((request, index) =>
+            Either.isRight(request) && request.right.kind === "create" && request.right.ifNoneExist === undefined
+              ? [{ index, resource: request.right.resource }]
+              : []
+          )
+        : []
+      const created = new Map<number, Either.Either<Answer, unknown>>()
+      if (creates.length > 0) {
+        const outcomes = yield* Effect.either(
+          performCreates(
+            grant.actor,
+            creates.map(({ resource }) => resource)
+          )
+        )
+        creates.forEach(({ index }, n) => created.set(index, Either.isLeft(outcomes) ? Either.left(outcomes.left) : outcomes.right[n]!))
+      }
       const answered = yield* Effect.forEach(
         parsed,
-        (request) =>
-          Effect.flatMap(request, (request) =>
-            Effect.zipRight(permit(grant, "Patient", requiredPermission(request)), perform(grant.actor, request, base))
+        (request, index) =>
+          (
+            created.get(index) ??
+            Effect.flatMap(request, (request) =>
+              Effect.zipRight(permit(grant, "Patient", requiredPermission(request)), perform(grant.actor, request, base))
+            )
           ).pipe(
             Effect.map((answer) => entryResponse(base, answer)),
             Effect.catchAll((error) => {
