@@ -260,6 +260,12 @@ for (const kind of testDatabases) {
       expect(
         audit.body.entry.map((entry: { resource: { subtype: Array<{ code: string }>; outcome: string } }) => entry.resource)
       ).toMatchObject([{ subtype: [{ code: "create" }], outcome: "0", agent: [{ who: { identifier: { value: "dr-evans" } } }] }])
+      // Reading the trail is on the trail too.
+      const again = await call("GET", `/fhir/AuditEvent?entity=Patient/${entries[4]!.resource.id}`, { token: full })
+      expect(again.body.total).toBe(2)
+      const looked = again.body.entry[0].resource
+      expect(looked).toMatchObject({ subtype: [{ code: "search-type" }], outcome: "0" })
+      expect(Buffer.from(looked.entity[1].query, "base64").toString()).toBe(`AuditEvent?entity=Patient%2F${entries[4]!.resource.id}`)
     })
 
     it("merges and unmerges with a reason, and tells a citizen who looked at their record", async () => {

@@ -170,6 +170,16 @@ export class AuditTrail extends Effect.Service<AuditTrail>()("@ffynnon/demograph
         }
       })
 
+    /**
+     * The events that touched a record, for `actor`: reading the trail is an access too (it shows
+     * who looked at the record), so it is audited like a search, with `query` (such as
+     * `AuditEvent?entity=Patient/<id>`) and the record as entity.
+     */
+    const searchForEntity = (actor: Actor, reference: string, page: { readonly count: number; readonly offset: number }, query: string) =>
+      Effect.tap(forEntity(reference, page), () =>
+        append(actor, { interaction: "search-type", entities: [reference], outcome: "0", query })
+      )
+
     /** Walks the whole chain in order, a batch of rows at a time. */
     const verify: Effect.Effect<ChainCheck, DatabaseFailure> = Effect.gen(function* () {
       let previousHash = genesisHash
@@ -194,6 +204,6 @@ export class AuditTrail extends Effect.Service<AuditTrail>()("@ffynnon/demograph
       }
     })
 
-    return { append, appendIn, appendAllIn, forEntity, verify }
+    return { append, appendIn, appendAllIn, forEntity, searchForEntity, verify }
   })
 }) {}

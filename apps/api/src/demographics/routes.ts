@@ -345,7 +345,7 @@ export const registerPatientRoutes = (app: OpenAPIHono<AppEnv>, run: Run): Reado
         }
         const page = { count: Math.min(yield* number("_count", 50), 1000), offset: yield* number("_offset", 0) }
         yield* permit(grant, "AuditEvent", "s")
-        const found = yield* (yield* AuditTrail).forEntity(entity, page)
+        const found = yield* (yield* AuditTrail).searchForEntity(grant.actor, entity, page, `AuditEvent?${query}`)
         const base = fhirBase(c)
         const next = page.offset + page.count
         const link = (offset: number) => `${base}/AuditEvent?entity=${encodeURIComponent(entity)}&_count=${page.count}&_offset=${offset}`
