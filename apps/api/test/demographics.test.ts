@@ -220,6 +220,38 @@ for (const kind of testDatabases) {
       expect(batch.body.entry[0].resource.total).toBe(1)
     })
 
+    it("resolves urn:uuid references between the entries of a transaction", async () => {
+      const [first, second] = ["urn:uuid:7d3f6a0e-0000-4000-8000-000000000001", "urn:uuid:7d3f6a0e-0000-4000-8000-000000000002"]
+      const linked = (nhs: string, other: string) => patient({ link: [{ type: "seealso", other: { reference: other } }] }, nhs)
+      const bundle = (entry: Array<object>) => ({ resourceType: "Bundle", type: "transaction", entry })
+      const written = await call("POST", "/fhir", {
+        token: full,
+        body: bundle([
+          { fullUrl: first, resource: linked(nhsNumber(910001400), second), request: { method: "POST", url: "Patient" } },
+          { fullUrl: second, resource: linked(nhsNumber(910001500), first), request: { method: "POST", url: "Patient" } }
+        ])
+      })
+      expect(written.status).toBe(200)
+      const [a, b] = written.body.entry.map(
+        (entry: { resource: { id: string; link: Array<{ other: { reference: string } }> } }) => entry.resource
+      )
+      expect([a.link[0].other.reference, b.link[0].other.reference]).toEqual([`Patient/${b.id}`, `Patient/${a.id}`])
+      expect((await call("GET", `/fhir/Patient/${a.id}`, { token: full })).body.link[0].other.reference).toBe(`Patient/${b.id}`)
+
+      const dangling = await call("POST", "/fhir", {
+        token: full,
+        body: bundle([
+          { resource: patient({}, nhsNumber(910001600)), request: { method: "POST", url: "Patient" } },
+          {
+            resource: linked(nhsNumber(910001700), "urn:uuid:7d3f6a0e-0000-4000-8000-00000000dead"),
+            request: { method: "POST", url: "Patient" }
+          }
+        ])
+      })
+      expect([dangling.status, dangling.body.issue[0].expression]).toEqual([400, ["Bundle.entry[1]"]])
+      expect((await call("GET", `/fhir/Patient?identifier=${nhsNumber(910001600)}`, { token: full })).body.total).toBe(0)
+    })
+
     it("creates a batch's plain creates together, each refused or created on its own and audited", async () => {
       const held = await create(patient({}, nhsNumber(910001100)))
       const fresh = nhsNumber(910001200)

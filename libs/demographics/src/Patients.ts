@@ -226,9 +226,10 @@ export interface Written {
 
 /** The operations of the index, bound to one transaction (see `Patients.transaction`). */
 export interface PatientOperations {
+  /** `id` is the id a new record gets, when the caller chose it (for references inside a transaction Bundle); else a new UUID. */
   readonly create: (
     resource: unknown,
-    options?: { readonly ifNoneExist?: PatientSearch }
+    options?: { readonly ifNoneExist?: PatientSearch; readonly id?: string }
   ) => Effect.Effect<Written, PatientError | DatabaseFailure>
   readonly update: (
     id: string,
@@ -357,7 +358,7 @@ export class Patients extends Effect.Service<Patients>()("@ffynnon/demographics/
             }
             if (found.total === 1) return { patient: found.patients[0]!, created: false }
           }
-          return { patient: yield* write(tx, crypto.randomUUID(), 1, patient, null), created: true }
+          return { patient: yield* write(tx, options?.id ?? crypto.randomUUID(), 1, patient, null), created: true }
         }),
       update: (id, resource, options) =>
         Effect.gen(function* () {

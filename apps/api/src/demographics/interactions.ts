@@ -205,14 +205,20 @@ export const performCreates = (actor: Actor, resources: ReadonlyArray<unknown>) 
     (outcomes) => outcomes.map(Either.map((patient) => patientAnswer(201, patient)))
   )
 
-/** Carries out a request inside a transaction Bundle's one transaction: reads and writes only. */
-export const performIn = (operations: PatientOperations, request: PatientRequest): Effect.Effect<Answer, unknown> => {
+/**
+ * Carries out a request inside a transaction Bundle's one transaction: reads and writes only.
+ * `newId` is the id a created record gets (chosen beforehand so that other entries can refer to it).
+ */
+export const performIn = (operations: PatientOperations, request: PatientRequest, newId?: string): Effect.Effect<Answer, unknown> => {
   switch (request.kind) {
     case "read":
       return Effect.map(operations.read(request.id), (patient) => patientAnswer(200, patient))
     case "create":
       return Effect.map(
-        operations.create(request.resource, request.ifNoneExist === undefined ? {} : { ifNoneExist: request.ifNoneExist.search }),
+        operations.create(request.resource, {
+          ...(request.ifNoneExist === undefined ? {} : { ifNoneExist: request.ifNoneExist.search }),
+          ...(newId === undefined ? {} : { id: newId })
+        }),
         (written) => patientAnswer(written.created ? 201 : 200, written.patient)
       )
     case "update":

@@ -82,8 +82,37 @@ const entryResponse = (base: string, answer: Answer) => {
 }
 
 interface BundleEntry {
+  readonly fullUrl?: unknown
   readonly request?: { readonly method?: string; readonly url?: string; readonly ifMatch?: string; readonly ifNoneExist?: string }
   readonly resource?: unknown
+}
+
+const isPlaceholder = (value: unknown): value is string => typeof value === "string" && value.startsWith("urn:uuid:")
+
+/**
+ * `resource` with every `reference` to a `urn:uuid:` of the Bundle replaced by `Patient/<id>`
+ * (https://hl7.org/fhir/R4/bundle.html#references); a reference to one no earlier entry resolved is refused.
+ */
+const resolveReferences = (resource: unknown, ids: ReadonlyMap<string, string | undefined>): Either.Either<unknown, FhirFailure> => {
+  let unresolved: string | undefined
+  const walk = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(walk)
+    if (value === null || typeof value !== "object") return value
+    return Object.fromEntries(
+      Object.entries(value).map(([name, element]) => {
+        if (name !== "reference" || !isPlaceholder(element)) return [name, walk(element)]
+        const id = ids.get(element)
+        if (id === undefined) unresolved ??= element
+        return [name, id === undefined ? element : `Patient/${id}`]
+      })
+    )
+  }
+  const resolved = walk(resource)
+  return unresolved === undefined
+    ? Either.right(resolved)
+    : Either.left(
+        FhirFailure.of(400, "not-found", `The reference ${unresolved} is to no record this Bundle creates before it.`, ["Bundle.entry"])
+      )
 }
 
 const parseEntry = (entry: BundleEntry, index: number): Either.Either<PatientRequest, FhirFailure> => {
@@ -159,12 +188,31 @@ const processBundle = (c: Context<AppEnv>, body: unknown) =>
 
     const requests = yield* Either.all(parsed)
     for (const request of requests) yield* permit(grant, "Patient", requiredPermission(request))
+    // The records that entries name by a `urn:uuid:` fullUrl: a plain create's id is chosen now, so
+    // references to it resolve wherever they are; a conditional create's once it has run.
+    const ids = new Map<string, string | undefined>()
+    requests.forEach((request, index) => {
+      const fullUrl = entries[index]!.fullUrl
+      if (request.kind === "create" && isPlaceholder(fullUrl)) {
+        ids.set(fullUrl, request.ifNoneExist === undefined ? crypto.randomUUID() : undefined)
+      }
+    })
     const answers = yield* (yield* Patients).transaction(
       grant.actor,
       (operations) =>
-        Effect.forEach(requests, (request, index) =>
-          Effect.mapError(performIn(operations, request), (error) => atEntry(asFailure(error, requestId), index))
-        ),
+        Effect.forEach(requests, (request, index) => {
+          const fullUrl = entries[index]!.fullUrl
+          const run = Effect.gen(function* () {
+            const resolved =
+              request.kind === "create" || request.kind === "update"
+                ? { ...request, resource: yield* resolveReferences(request.resource, ids) }
+                : request
+            const answer = yield* performIn(operations, resolved, isPlaceholder(fullUrl) ? ids.get(fullUrl) : undefined)
+            if (isPlaceholder(fullUrl) && answer.patient !== undefined) ids.set(fullUrl, answer.patient.id)
+            return answer
+          })
+          return Effect.mapError(run, (error) => atEntry(asFailure(error, requestId), index))
+        }),
       (answers) => answers.flatMap((answer) => (answer.patient === undefined ? [] : [`Patient/${answer.patient.id}`]))
     )
     return { resourceType: "Bundle", type: "transaction-response", entry: answers.map((answer) => entryResponse(base, answer)) }
