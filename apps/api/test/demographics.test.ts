@@ -50,6 +50,7 @@ for (const kind of testDatabases) {
       })
       return { status: response.status, headers: response.headers, body: await response.json() }
     }
+    const bundle = (type: string, entry: Array<unknown>) => ({ resourceType: "Bundle", type, entry })
     const create = async (resource: unknown) => {
       const created = await call("POST", "/fhir/Patient", { token: full, body: resource })
       expect(created.status).toBe(201)
@@ -200,16 +201,12 @@ for (const kind of testDatabases) {
       ])
       const batch = await call("POST", "/fhir", {
         token: full,
-        body: {
-          resourceType: "Bundle",
-          type: "batch",
-          entry: [
-            { request: { method: "GET", url: `Patient?identifier=${good}` } },
-            { request: { method: "GET", url: "Patient/no-such-patient" } },
-            { resource: patient({}, "1234567890"), request: { method: "POST", url: "Patient" } },
-            null
-          ]
-        }
+        body: bundle("batch", [
+          { request: { method: "GET", url: `Patient?identifier=${good}` } },
+          { request: { method: "GET", url: "Patient/no-such-patient" } },
+          { resource: patient({}, "1234567890"), request: { method: "POST", url: "Patient" } },
+          null
+        ])
       })
       expect(batch.body.entry.map((entry: { response: { status: string } }) => entry.response.status)).toEqual([
         "200 OK",
@@ -223,10 +220,9 @@ for (const kind of testDatabases) {
     it("resolves urn:uuid references between the entries of a transaction", async () => {
       const [first, second] = ["urn:uuid:7d3f6a0e-0000-4000-8000-000000000001", "urn:uuid:7d3f6a0e-0000-4000-8000-000000000002"]
       const linked = (nhs: string, other: string) => patient({ link: [{ type: "seealso", other: { reference: other } }] }, nhs)
-      const bundle = (entry: Array<object>) => ({ resourceType: "Bundle", type: "transaction", entry })
       const written = await call("POST", "/fhir", {
         token: full,
-        body: bundle([
+        body: bundle("transaction", [
           { fullUrl: first, resource: linked(nhsNumber(910001400), second), request: { method: "POST", url: "Patient" } },
           { fullUrl: second, resource: linked(nhsNumber(910001500), first), request: { method: "POST", url: "Patient" } }
         ])
@@ -240,7 +236,7 @@ for (const kind of testDatabases) {
 
       const dangling = await call("POST", "/fhir", {
         token: full,
-        body: bundle([
+        body: bundle("transaction", [
           { resource: patient({}, nhsNumber(910001600)), request: { method: "POST", url: "Patient" } },
           {
             resource: linked(nhsNumber(910001700), "urn:uuid:7d3f6a0e-0000-4000-8000-00000000dead"),
@@ -258,18 +254,14 @@ for (const kind of testDatabases) {
       const post = (resource: unknown, extra: object = {}) => ({ resource, request: { method: "POST", url: "Patient", ...extra } })
       const batch = await call("POST", "/fhir", {
         token: full,
-        body: {
-          resourceType: "Bundle",
-          type: "batch",
-          entry: [
-            post(patient({}, fresh)),
-            post(patient({ birthDate: "1978-02-30" }, nhsNumber(910001300))),
-            post(patient({}, nhsNumber(910001100))),
-            post(patient({ gender: "male" }, fresh)),
-            post(patient({}, undefined)),
-            post(patient({}, nhsNumber(910001100)), { ifNoneExist: `identifier=${nhsNumber(910001100)}` })
-          ]
-        }
+        body: bundle("batch", [
+          post(patient({}, fresh)),
+          post(patient({ birthDate: "1978-02-30" }, nhsNumber(910001300))),
+          post(patient({}, nhsNumber(910001100))),
+          post(patient({ gender: "male" }, fresh)),
+          post(patient({}, undefined)),
+          post(patient({}, nhsNumber(910001100)), { ifNoneExist: `identifier=${nhsNumber(910001100)}` })
+        ])
       })
       const entries = batch.body.entry as Array<{
         fullUrl?: string
