@@ -25,6 +25,23 @@ describe("request log lines", () => {
   })
 })
 
+describe("FFYNNON_AUTH_TERMINOLOGY=token", () => {
+  const api = apiHarness(testDatabases[0]!, Effect.void, Layer.succeed(Auth, makeAuth({ secret, terminologyNeedsToken: true })))
+  const get = (path: string, bearer?: string) =>
+    api.request(path, { headers: bearer === undefined ? {} : { authorization: `Bearer ${bearer}` } })
+
+  it("puts the terminology endpoints behind a valid token of any scope; the CapabilityStatement stays open", async () => {
+    expect((await get("/fhir/metadata")).status).toBe(200)
+    const refused = await get("/fhir/CodeSystem")
+    expect([refused.status, refused.headers.get("www-authenticate")]).toEqual([401, 'Bearer realm="ffynnon"'])
+    expect(((await refused.json()) as { issue: Array<{ code: string }> }).issue[0]!.code).toBe("login")
+    expect((await get("/fhir/CodeSystem/$lookup?system=http://snomed.info/sct&code=1", "not-a-token")).status).toBe(401)
+    expect((await get("/fhir/CodeSystem", await token("system/CodeSystem.rs"))).status).toBe(200)
+    // The patient endpoints keep their own check, scopes included.
+    expect((await get("/fhir/Patient?family=jones", await token("system/CodeSystem.rs"))).status).toBe(403)
+  })
+})
+
 for (const kind of testDatabases) {
   describe(`demographics API on ${kind.name}`, () => {
     const api = apiHarness(kind, Effect.void, Layer.succeed(Auth, makeAuth({ secret })))
