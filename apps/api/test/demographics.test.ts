@@ -307,6 +307,17 @@ for (const kind of testDatabases) {
       const looked = again.body.entry[0].resource
       expect(looked).toMatchObject({ subtype: [{ code: "search-type" }], outcome: "0" })
       expect(Buffer.from(looked.entity[1].query, "base64").toString()).toBe(`AuditEvent?entity=Patient%2F${entries[4]!.resource.id}`)
+      // The entries' fullUrls read one event each, audited on the trails of the records it names.
+      const one = await call("GET", again.body.entry[1].fullUrl.replace(/^.*\/fhir/, "/fhir"), { token: full })
+      expect([one.status, one.body.id, one.body.subtype]).toEqual([
+        200,
+        again.body.entry[1].resource.id,
+        [{ system: "http://hl7.org/fhir/restful-interaction", code: "create" }]
+      ])
+      expect((await call("GET", "/fhir/AuditEvent/999999999", { token: full })).status).toBe(404)
+      expect((await call("GET", `/fhir/AuditEvent/${one.body.id}`, { token: readOnly })).status).toBe(403)
+      const last = await call("GET", `/fhir/AuditEvent?entity=Patient/${entries[4]!.resource.id}&_count=1`, { token: full })
+      expect(last.body.entry[0].resource).toMatchObject({ subtype: [{ code: "read" }], outcome: "0" })
     })
 
     it("merges and unmerges with a reason, and tells a citizen who looked at their record", async () => {

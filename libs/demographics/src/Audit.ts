@@ -8,7 +8,7 @@
  */
 import { Database, type DatabaseFailure, type Sql } from "@ffynnon/db"
 import { sql } from "drizzle-orm"
-import { Deferred, Effect } from "effect"
+import { Deferred, Effect, Option } from "effect"
 import { createHash } from "node:crypto"
 
 /** Who is acting, from the access token. */
@@ -180,6 +180,30 @@ export class AuditTrail extends Effect.Service<AuditTrail>()("@ffynnon/demograph
         append(actor, { interaction: "search-type", entities: [reference], outcome: "0", query })
       )
 
+    /**
+     * One event by its id, for `actor`, or none. Reading it is audited like reading the records it
+     * names, so it shows on their trails.
+     */
+    const read = (actor: Actor, id: number) =>
+      Effect.gen(function* () {
+        const [row] = yield* database.query<{ seq: string | number; event: string }>(
+          sql`select seq, event from audit_event where seq = ${id}`
+        )
+        const event: AuditEvent | undefined =
+          row === undefined ? undefined : { ...(JSON.parse(row.event) as AuditEvent), id: String(row.seq) }
+        const entities = ((event?.entity ?? []) as ReadonlyArray<{ readonly what?: { readonly reference?: string } }>).flatMap(
+          (entity) => entity.what?.reference ?? []
+        )
+        yield* append(actor, {
+          interaction: "read",
+          entities,
+          outcome: event === undefined ? "4" : "0",
+          ...(event === undefined ? { outcomeDesc: "not found" } : {}),
+          query: `AuditEvent/${id}`
+        })
+        return Option.fromNullable(event)
+      })
+
     /** Walks the whole chain in order, a batch of rows at a time. */
     const verify: Effect.Effect<ChainCheck, DatabaseFailure> = Effect.gen(function* () {
       let previousHash = genesisHash
@@ -204,6 +228,6 @@ export class AuditTrail extends Effect.Service<AuditTrail>()("@ffynnon/demograph
       }
     })
 
-    return { append, appendIn, appendAllIn, forEntity, searchForEntity, verify }
+    return { append, appendIn, appendAllIn, forEntity, searchForEntity, read, verify }
   })
 }) {}

@@ -6,7 +6,7 @@
  */
 import { z, type OpenAPIHono } from "@hono/zod-openapi"
 import { AuditTrail, PatientMatcher, Patients } from "@ffynnon/demographics"
-import { Cause, Effect, Either } from "effect"
+import { Cause, Effect, Either, Option } from "effect"
 import type { Context } from "hono"
 import { allows } from "../auth"
 import { toFhirFailure } from "../failures"
@@ -301,6 +301,7 @@ export const registerPatientRoutes = (app: OpenAPIHono<AppEnv>, run: Run): Reado
   documented("get", "/fhir/AuditEvent", "The audit events of a record: entity=Patient/<id> (scope AuditEvent.s)", {
     query: z.object({ entity: z.string(), _count: z.string().optional(), _offset: z.string().optional() })
   })
+  documented("get", "/fhir/AuditEvent/{id}", "One audit event, as the search's fullUrls name it (scope AuditEvent.r)", { params: id })
 
   const withBody = async (c: Context<AppEnv>, resourceType: string, handle: (body: unknown) => Promise<Response>) =>
     Either.match(await readJsonBody(c, resourceType), { onLeft: (failure) => outcomeResponse(c, failure), onRight: handle })
@@ -409,6 +410,21 @@ export const registerPatientRoutes = (app: OpenAPIHono<AppEnv>, run: Run): Reado
         }
       }),
       (bundle) => c.json(bundle, 200)
+    )
+  )
+
+  app.get("/fhir/AuditEvent/:id{[0-9]{1,18}}", (c) =>
+    run(
+      c,
+      Effect.gen(function* () {
+        const grant = yield* authenticate(credentials(c))
+        yield* permit(grant, "AuditEvent", "r")
+        const id = c.req.param("id")
+        const event = yield* (yield* AuditTrail).read(grant.actor, Number(id))
+        if (Option.isNone(event)) return yield* FhirFailure.message(404, "not-found", "resource-not-found", { type: "AuditEvent", id })
+        return event.value
+      }),
+      (event) => c.json(event, 200)
     )
   )
 
