@@ -385,15 +385,14 @@ export class Patients extends Effect.Service<Patients>()("@ffynnon/demographics/
         Effect.gen(function* () {
           const checked = resources.map((resource) => checkPatient(resource, today()))
           const numbers = checked.flatMap((result) => (Either.isRight(result) ? (nhsNumberOf(result.right) ?? []) : []))
-          // Holders of the NHS numbers: live records, then earlier entries of this set.
+          // Holders of the NHS numbers: live records, then earlier entries of this set. The numbers
+          // go as one JSON parameter, as a Bundle may hold more than PostgreSQL's 65,535 parameters.
           const holders = new Map(
             numbers.length === 0
               ? []
               : (yield* tx.query<{ id: string; nhs_number: string }>(
-                  sql`select id, nhs_number from patient where replaced_by is null and nhs_number in (${sql.join(
-                    numbers.map((number) => sql`${number}`),
-                    sql`, `
-                  )})`
+                  sql`select id, nhs_number from patient where replaced_by is null
+                    and nhs_number in (select jsonb_array_elements_text(${JSON.stringify(numbers)}::jsonb))`
                 )).map((row) => [row.nhs_number, row.id] as const)
           )
           const accepted: Array<{ readonly id: string; readonly resource: PatientResource }> = []
