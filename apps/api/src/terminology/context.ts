@@ -222,9 +222,16 @@ const snomedResolution = (
 }
 
 /** The display language when a request names none (`FFYNNON_DISPLAY_LANGUAGE`, default en-GB): an international deployment may prefer en-US. */
-// Read once: a configuration lookup on every request cost a tenth of $lookup's throughput (measured).
-const displayLanguage = Effect.runSync(
-  Effect.cached(Config.string("FFYNNON_DISPLAY_LANGUAGE").pipe(Config.withDefault("en-GB"), Effect.orDie))
+let defaultDisplayLanguage: string | undefined
+// Read once and kept in a variable: a configuration lookup on every request cost a tenth of $lookup's throughput, and a
+// memoized effect (`Effect.cached`) suspends every request's fiber, so no answer could be given synchronously (both measured).
+const displayLanguage = Effect.suspend(() =>
+  defaultDisplayLanguage !== undefined
+    ? Effect.succeed(defaultDisplayLanguage)
+    : Effect.map(Config.string("FFYNNON_DISPLAY_LANGUAGE").pipe(Config.withDefault("en-GB"), Effect.orDie), (language) => {
+        defaultDisplayLanguage = language
+        return language
+      })
 )
 
 const storedProviders = new WeakMap<CodeSystemResource, Provider>()
