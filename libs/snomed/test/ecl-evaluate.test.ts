@@ -6,9 +6,9 @@ import { evaluateEcl, type EclResult } from "../src/ecl/Ecl"
 import { foldText, tokens } from "../src/index/text"
 import { neighbours, type SnomedIndex } from "../src/index/SnomedIndex"
 import { EclIndexes, eclIndexes, hasTxSubset } from "./ecl-indexes"
-import { expected } from "./sample"
+import { expected, sharedFolder } from "./sample"
 
-const eclCases = join(import.meta.dirname, "..", "..", "..", "..", "shared", "fixtures", "tx-ecosystem", "sct", "ecl")
+const eclCases = join(sharedFolder, "fixtures", "tx-ecosystem", "sct", "ecl")
 if (!hasTxSubset) console.warn("../shared/fixtures/snomed/tx-subset is absent: the ECL tests on real SNOMED CT content are skipped.")
 
 const result = (index: SnomedIndex, ecl: string): EclResult => {
