@@ -339,5 +339,28 @@ describe("ECL evaluation", () => {
         expect(scan.length).toBeGreaterThan(0)
       })
     )
+
+    it.effect.skipIf(!hasTxSubset)("filters large sets by wild: term through the words containing its fragment as a scan would", () =>
+      Effect.gen(function* () {
+        const index = (yield* EclIndexes).txSubset!
+        const all = codes(index, "*")
+        const scan = (pattern: RegExp, type?: string) =>
+          sorted(
+            all.filter((code) =>
+              index.designations(at(index, code)).some((d) => d.active && pattern.test(d.term) && (type === undefined || d.type === type))
+            )
+          )
+        // Inside words, across a word boundary, in capitals, anchored at the start, and with a type filter checked first.
+        const itis = scan(/itis/i)
+        expect(itis.length).toBeGreaterThan(10)
+        expect(codes(index, `* {{ term = wild:"*ITIS*" }}`)).toEqual(itis)
+        expect(codes(index, `* {{ term = wild:"*of liv*" }}`)).toEqual(scan(/of liv/i))
+        expect(codes(index, `* {{ term = wild:"hepat*" }}`)).toEqual(scan(/^hepat/i))
+        expect(codes(index, `* {{ term = (wild:"*itis" wild:"*ectomy*"), type = fsn }}`)).toEqual(
+          sorted([...scan(/itis$/i, "fullySpecifiedName"), ...scan(/ectomy/i, "fullySpecifiedName")])
+        )
+        expect(codes(index, `* {{ term = wild:"*a*b*c*" }}`)).toEqual(scan(/a.*b.*c/is))
+      })
+    )
   })
 })

@@ -125,6 +125,8 @@ const wordIndexThreshold = 2_000
 /** Descendant-or-self sets this large are kept per index (a few kept, like the index's own). */
 const largeHierarchy = 10_000
 const hierarchiesKept = 32
+/** Substrings of `wild:` patterns whose vocabulary words are kept per index. */
+const fragmentsKept = 256
 /** Up to this many attribute types, a value's rows are found by binary search; the estimated cost of one search. */
 const searchedTypes = 8
 const searchCost = 8
@@ -148,6 +150,34 @@ export const compareNumbers = (operator: NumericOperator, left: number, right: n
 }
 
 export const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+
+/**
+ * Whether every character a `wild:` pattern's `char` matches (ignoring case, as its RegExp does)
+ * folds to the same ASCII letter or digit, so a matching term has it folded inside one word:
+ * ASCII, and Latin letters with diacritics (`ü`, `Ŵ`), but not `µ`, `ı` or `ſ`, whose case partners fold apart.
+ */
+const foldsAlike = (char: string) => {
+  if (/^[A-Za-z0-9]$/.test(char)) return true
+  const code = char.charCodeAt(0)
+  if (code < 0xc0 || code > 0x17e || "×÷ıĸ".includes(char)) return false
+  const folded = foldText(char)
+  return /^[a-z]$/.test(folded) && foldText(char.toUpperCase()) === folded
+}
+
+/** The runs of a pattern segment's characters that fold alike (see `foldsAlike`), folded. */
+const foldedRuns = (segment: string): Array<string> => {
+  const runs: Array<string> = []
+  let run = ""
+  for (const char of segment) {
+    if (foldsAlike(char)) run += foldText(char)
+    else if (run !== "") {
+      runs.push(run)
+      run = ""
+    }
+  }
+  if (run !== "") runs.push(run)
+  return runs
+}
 
 /** Internal: thrown inside the evaluator, returned as the Either's left. */
 class Failure {
@@ -977,12 +1007,62 @@ class Evaluator {
       this.tick(found.length + set.size / 32)
       return ConceptSet.fromUnsorted(this.universe, found)
     }
+    // A wild filter over a large set: only descriptions with a word containing a fragment every match needs.
+    const fragmentCandidates = set.size > wordIndexThreshold ? this.wildCandidates(filters, set.size * 3) : undefined
+    if (fragmentCandidates !== undefined) {
+      const found: Array<number> = []
+      for (let at = 0; at < fragmentCandidates.length; at++) {
+        const description = fragmentCandidates[at]!
+        const concept = descriptions.concept[description]!
+        if (set.has(concept) && passes(description)) found.push(concept)
+      }
+      this.tick(fragmentCandidates.length + set.size / 32)
+      return ConceptSet.fromUnsorted(this.universe, found)
+    }
     this.tick(set.size * 4)
     const { starts, targets } = descriptions.byConcept
     return set.filter((concept) => {
       for (let edge = starts[concept]!, end = starts[concept + 1]!; edge < end; edge++) if (passes(targets[edge]!)) return true
       return false
     })
+  }
+
+  /**
+   * The descriptions that can satisfy a block's `wild:` term filter, from the words containing the
+   * longest run of letters and digits of each pattern, folded (a match has it inside one word);
+   * undefined when some pattern has no such run of two or more, or when the words' descriptions
+   * are more than `budget`.
+   */
+  private wildCandidates(filters: ReadonlyArray<DescriptionFilter>, budget: number): Uint32Array | undefined {
+    const wild = filters.find(
+      (filter) => filter._tag === "Term" && filter.operator === "=" && filter.terms.every((term) => term._tag === "Wild")
+    )
+    if (wild === undefined || wild._tag !== "Term") return undefined
+    const words: Array<number> = []
+    let postings = 0
+    for (const term of wild.terms) {
+      const runs = (term as Extract<SearchTerm, { _tag: "Wild" }>).segments.flatMap(foldedRuns)
+      const fragment = runs.reduce((longest, run) => (run.length > longest.length ? run : longest), "")
+      if (fragment.length < 2) return undefined
+      const found = this.fragmentWords(fragment)
+      postings += found.postings
+      if (postings > budget) return undefined
+      words.push(...found.words)
+    }
+    this.tick(postings)
+    return this.index.descriptionsWithWords([...new Set(words)])
+  }
+
+  /** The vocabulary's words containing `fragment`, kept per index for the most recent fragments. */
+  private fragmentWords(fragment: string) {
+    const kept = this.tables.fragments
+    let found = kept.get(fragment)
+    if (found === undefined) {
+      found = this.index.wordsContaining(fragment)
+      if (kept.size >= fragmentsKept) kept.delete(kept.keys().next().value!)
+      kept.set(fragment, found)
+    }
+    return found
   }
 
   private descriptionCheck(filter: DescriptionFilter): (description: number) => boolean {

@@ -44,6 +44,8 @@ export interface EclTables {
   readonly hierarchies: Map<number, unknown>
   /** Reference set columns already built (see `refsetColumn`), keyed by reference set id and column name. */
   readonly columns: Map<string, RefsetColumn>
+  /** A `wild:` pattern's fragment → the vocabulary words containing it, most recent last. */
+  readonly fragments: Map<string, { readonly words: ReadonlyArray<number>; readonly postings: number }>
   /** Association reference set id → its rows by target (see `historyTargets`). */
   readonly historyTargets: Map<string, Adjacency>
   /** A queue as long as the concept table, reused by every traversal (evaluation is synchronous). */
@@ -138,6 +140,7 @@ export const eclTables = (index: SnomedIndex): EclTables => {
     refsetPositions,
     hierarchies: new Map(),
     columns: new Map(),
+    fragments: new Map(),
     historyTargets: new Map(),
     queue: new Uint32Array(count),
     visited: new Uint32Array((count + 31) >>> 5)
