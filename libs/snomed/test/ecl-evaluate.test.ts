@@ -3,6 +3,7 @@ import { Effect, Either } from "effect"
 import { readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { evaluateEcl, type EclResult } from "../src/ecl/Ecl"
+import { eclTables } from "../src/ecl/tables"
 import { foldText, tokens } from "../src/index/text"
 import { neighbours, type SnomedIndex } from "../src/index/SnomedIndex"
 import { EclIndexes, eclIndexes, hasTxSubset } from "./ecl-indexes"
@@ -300,6 +301,32 @@ describe("ECL evaluation", () => {
         expect(found.has(at(sample, "44054006"))).toBe(true)
         expect(found.has(at(sample, "22298006"))).toBe(false)
         expect(result(sample, "LOINC#54486-6").warnings[0]).toMatch(/alternate identifier/)
+      })
+    )
+
+    it.effect("shares costly sub-results between evaluations, with their warnings, and answers as evaluating afresh does", () =>
+      Effect.gen(function* () {
+        const { sample } = yield* EclIndexes
+        // Each costs more steps than the sample has concepts, so it is kept once evaluated.
+        const expressions = [
+          "< 404684003 : 363698007 = << 2131000230106 |Heart atack|",
+          "(< 404684003 : 363698007 = << 2131000230106 |Heart atack|) MINUS << 73211009",
+          "* : 363698007 = *",
+          '* {{ term = wild:"*it*" }}',
+          "< 404684003 : { 363698007 = *, 116676008 = * }"
+        ]
+        for (const ecl of expressions) {
+          const fresh = evaluateEcl(sample, ecl, { reuse: false })
+          const first = result(sample, ecl)
+          const again = result(sample, ecl)
+          expect(Either.isRight(fresh) && [...fresh.right.concepts], ecl).toEqual([...first.concepts])
+          expect([...again.concepts], ecl).toEqual([...first.concepts])
+          expect(again.warnings, ecl).toEqual(Either.isRight(fresh) ? fresh.right.warnings : [])
+        }
+        expect(eclTables(sample).results.size).toBeGreaterThan(0)
+        expect(result(sample, expressions[1]!).warnings).toEqual([
+          "'Heart atack' is not a term of concept 2131000230106 ('Heart structure')"
+        ])
       })
     )
 

@@ -66,6 +66,8 @@ export interface EclResult {
 export interface EclOptions {
   /** Work allowed, in concepts and relationships visited, before failing with `EclTooCostly`. */
   readonly maxSteps?: number
+  /** Whether costly sub-expression results may come from, and be kept for, other evaluations over the index (default true). */
+  readonly reuse?: boolean
 }
 
 /** Enough for any expression over a million-concept release to finish in well under a second. */
@@ -125,6 +127,9 @@ const wordIndexThreshold = 2_000
 /** Descendant-or-self sets this large are kept per index (a few kept, like the index's own). */
 const largeHierarchy = 10_000
 const hierarchiesKept = 32
+/** Sub-expression results that took this many steps (or a pass over a smaller release's concepts) are kept per index, up to `keptBytes` in all. */
+const keptSteps = 20_000
+const keptBytes = 48 * 2 ** 20
 /** Substrings of `wild:` patterns whose vocabulary words are kept per index. */
 const fragmentsKept = 256
 /** Up to this many attribute types, a value's rows are found by binary search; the estimated cost of one search. */
@@ -192,10 +197,13 @@ class Evaluator {
   private readonly wildPatterns = new Map<SearchTerm, RegExp>()
   private readonly plainGroups = new Map<AttributeGroup, PlainGroup | null>()
   readonly warnings: Array<string> = []
+  /** The warnings of each result being worked out for `kept`, innermost last. */
+  private readonly collecting: Array<Array<string>> = []
 
   constructor(
     private readonly index: SnomedIndex,
-    private readonly maxSteps: number
+    private readonly maxSteps: number,
+    private readonly reuse: boolean
   ) {
     this.universe = index.conceptCount
     this.tables = eclTables(index)
@@ -212,6 +220,7 @@ class Evaluator {
 
   private warn(message: string) {
     if (!this.warnings.includes(message)) this.warnings.push(message)
+    for (const warnings of this.collecting) warnings.push(message)
   }
 
   private empty() {
@@ -223,6 +232,51 @@ class Evaluator {
   expression(expression: EclExpression): ConceptSet {
     const known = this.memo.get(expression)
     if (known !== undefined) return known
+    const result = this.kept(expression, () => this.evaluate(expression))
+    this.memo.set(expression, result)
+    return result
+  }
+
+  /**
+   * `compute()`, or the result of the same text (positions aside) from an earlier evaluation over
+   * this index: value sets share their groupers and refinements, so a costly part is worked out
+   * once. Kept when it took `keptSteps` or more (a pass over the concepts of a smaller release), least recently used dropped past `keptBytes`.
+   */
+  private kept(node: object, compute: () => ConceptSet): ConceptSet
+  private kept(node: object, compute: () => ConceptSet | undefined): ConceptSet | undefined
+  private kept(node: object, compute: () => ConceptSet | undefined): ConceptSet | undefined {
+    if (!this.reuse) return compute()
+    const { results } = this.tables
+    const key = JSON.stringify(node, (name, value) => (name === "position" ? undefined : value))
+    const found = results.get(key)
+    if (found !== undefined) {
+      results.delete(key)
+      results.set(key, found)
+      for (const warning of found.warnings) this.warn(warning)
+      return found.set
+    }
+    const steps = this.steps
+    const warnings: Array<string> = []
+    this.collecting.push(warnings)
+    let set: ConceptSet | undefined
+    try {
+      set = compute()
+    } finally {
+      this.collecting.pop()
+    }
+    if (set === undefined || this.steps - steps < Math.min(keptSteps, this.universe)) return set
+    const bytes = set.isBitmap ? this.universe >>> 3 : set.size * 4
+    results.set(key, { set, warnings, bytes })
+    this.tables.resultBytes += bytes
+    for (const [oldest, entry] of results) {
+      if (this.tables.resultBytes <= keptBytes) break
+      results.delete(oldest)
+      this.tables.resultBytes -= entry.bytes
+    }
+    return set
+  }
+
+  private evaluate(expression: EclExpression): ConceptSet {
     let result: ConceptSet
     switch (expression._tag) {
       case "Sub":
@@ -247,7 +301,6 @@ class Evaluator {
         )
         break
     }
-    this.memo.set(expression, result)
     return result
   }
 
@@ -681,6 +734,10 @@ class Evaluator {
    * undefined when both exceed `budget` relationships (or is-a is among the types).
    */
   private attributeSources(attribute: Attribute, budget: number): ConceptSet | undefined {
+    return this.kept(attribute, () => this.findSources(attribute, budget))
+  }
+
+  private findSources(attribute: Attribute, budget: number): ConceptSet | undefined {
     const types = this.known(attribute.name)
     const { isA, byType, byValue, rowSource, concrete } = this.tables
     if (isA !== undefined && types.has(isA)) return undefined
@@ -1280,7 +1337,7 @@ export const evaluateEcl = (
 ): Either.Either<EclResult, EclError> => {
   const parsed = typeof expression === "string" ? parseEcl(expression) : Either.right(expression)
   if (Either.isLeft(parsed)) return Either.left(parsed.left)
-  const evaluator = new Evaluator(index, options.maxSteps ?? defaultEclMaxSteps)
+  const evaluator = new Evaluator(index, options.maxSteps ?? defaultEclMaxSteps, options.reuse ?? true)
   try {
     const set = evaluator.expression(parsed.right)
     return Either.right({ concepts: set.toSorted(), has: (concept: number) => set.has(concept), warnings: evaluator.warnings })
