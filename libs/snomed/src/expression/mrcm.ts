@@ -21,7 +21,7 @@ import { Either } from "effect"
 import type { EclExpression } from "../ecl/ast"
 import { evaluateEcl, type EclResult } from "../ecl/evaluate"
 import { parseEcl } from "../ecl/parse"
-import { fieldSeparator, neighbours, type SnomedIndex } from "../index/SnomedIndex"
+import { fieldSeparator, type SnomedIndex } from "../index/SnomedIndex"
 import type { Attribute, AttributeValue, SubExpression } from "./ast"
 import { expressionMatchesEcl } from "./ecl"
 
@@ -142,23 +142,6 @@ export const releaseMrcm = (index: SnomedIndex): Mrcm | undefined => {
   return model
 }
 
-/** Whether `ancestor` is `concept` or above it, over the inferred is-a graph. */
-const isAOrSelf = (index: SnomedIndex, concept: number, ancestor: number): boolean => {
-  if (concept === ancestor) return true
-  const seen = new Set<number>([concept])
-  const stack = [concept]
-  while (stack.length > 0) {
-    for (const parent of neighbours(index.parents, stack.pop()!)) {
-      if (parent === ancestor) return true
-      if (!seen.has(parent)) {
-        seen.add(parent)
-        stack.push(parent)
-      }
-    }
-  }
-  return false
-}
-
 const inConcreteRange = (range: ConcreteRange, value: AttributeValue) => {
   switch (range.kind) {
     case "str":
@@ -214,7 +197,7 @@ export const mrcmViolations = (index: SnomedIndex, expression: SubExpression): R
       const type = index.position(attribute.name.id)
       if (type === undefined) return
       const name = display(index, type)
-      const domains = (model.domains.get(type) ?? []).filter(({ domain }) => focus.some((concept) => isAOrSelf(index, concept, domain)))
+      const domains = (model.domains.get(type) ?? []).filter(({ domain }) => focus.some((concept) => index.subsumes(domain, concept)))
       if (domains.length === 0) {
         const allowed = (model.domains.get(type) ?? []).map(({ domain }) => display(index, domain))
         violations.push({
