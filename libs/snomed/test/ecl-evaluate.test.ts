@@ -7,7 +7,7 @@ import { eclTables } from "../src/ecl/tables"
 import { foldText, tokens } from "../src/index/text"
 import { neighbours, type SnomedIndex } from "../src/index/SnomedIndex"
 import { EclIndexes, eclIndexes, hasTxSubset } from "./ecl-indexes"
-import { expected, sharedFolder } from "./sample"
+import { expected, rowsOf, sharedFolder, txSubsetFolder } from "./sample"
 
 const eclCases = join(sharedFolder, "fixtures", "tx-ecosystem", "sct", "ecl")
 if (!hasTxSubset) console.warn("../shared/fixtures/snomed/tx-subset is absent: the ECL tests on real SNOMED CT content are skipped.")
@@ -364,6 +364,30 @@ describe("ECL evaluation", () => {
         )
         expect(codes(index, `* {{ term = "struct liver" }}`)).toEqual(sorted(scan))
         expect(scan.length).toBeGreaterThan(0)
+      })
+    )
+
+    it.effect.skipIf(!hasTxSubset)("filters the MRCM reference sets' members by their fields", () =>
+      Effect.gen(function* () {
+        const index = (yield* EclIndexes).txSubset!
+        const [header, ...rows] = rowsOf(
+          join(txSubsetFolder, "Refset", "Metadata", "der2_cissccRefset_MRCMAttributeDomainSnapshot_INT_20250909.txt")
+        )
+        const field = (row: Array<string>, name: string) => row[header!.indexOf(name)]!
+        const procedureAttributes = sorted(
+          rows
+            .filter((row) => field(row, "active") === "1" && field(row, "domainId") === "71388002")
+            .map((row) => field(row, "referencedComponentId"))
+        )
+        expect(procedureAttributes.length).toBeGreaterThan(5)
+        expect(codes(index, "^ 723561005 {{ M domainId = 71388002 |Procedure| }}")).toEqual(procedureAttributes)
+        // Attributes that are never grouped, by a string field.
+        const ungrouped = sorted(
+          rows
+            .filter((row) => field(row, "active") === "1" && field(row, "grouped") === "0")
+            .map((row) => field(row, "referencedComponentId"))
+        )
+        expect(codes(index, `^ 723561005 {{ M grouped = "0" }}`)).toEqual(ungrouped)
       })
     )
 
