@@ -324,6 +324,9 @@ describe("ECL evaluation", () => {
           expect(again.warnings, ecl).toEqual(Either.isRight(fresh) ? fresh.right.warnings : [])
         }
         expect(eclTables(sample).results.size).toBeGreaterThan(0)
+        // A kept result charges the work it took: the step limit fails the same expressions either way.
+        const limited = evaluateEcl(sample, expressions[2]!, { maxSteps: 10 })
+        expect(Either.isLeft(limited) && limited.left._tag).toBe("EclTooCostly")
         expect(result(sample, expressions[1]!).warnings).toEqual([
           "'Heart atack' is not a term of concept 2131000230106 ('Heart structure')"
         ])

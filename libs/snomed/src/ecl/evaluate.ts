@@ -240,7 +240,8 @@ class Evaluator {
   /**
    * `compute()`, or the result of the same text (positions aside) from an earlier evaluation over
    * this index: value sets share their groupers and refinements, so a costly part is worked out
-   * once. Kept when it took `keptSteps` or more (a pass over the concepts of a smaller release), least recently used dropped past `keptBytes`.
+   * once. Kept when it took `keptSteps` or more (a pass over the concepts of a smaller release),
+   * least recently used dropped past `keptBytes`; reusing it charges the steps it took.
    */
   private kept(node: object, compute: () => ConceptSet): ConceptSet
   private kept(node: object, compute: () => ConceptSet | undefined): ConceptSet | undefined
@@ -252,6 +253,7 @@ class Evaluator {
     if (found !== undefined) {
       results.delete(key)
       results.set(key, found)
+      this.tick(found.steps)
       for (const warning of found.warnings) this.warn(warning)
       return found.set
     }
@@ -264,9 +266,10 @@ class Evaluator {
     } finally {
       this.collecting.pop()
     }
-    if (set === undefined || this.steps - steps < Math.min(keptSteps, this.universe)) return set
+    const cost = this.steps - steps
+    if (set === undefined || cost < Math.min(keptSteps, this.universe)) return set
     const bytes = set.isBitmap ? this.universe >>> 3 : set.size * 4
-    results.set(key, { set, warnings, bytes })
+    results.set(key, { set, warnings, steps: cost, bytes })
     this.tables.resultBytes += bytes
     for (const [oldest, entry] of results) {
       if (this.tables.resultBytes <= keptBytes) break

@@ -15,6 +15,8 @@ export const noConcept = 0xffffffff
 export interface KeptResult {
   readonly set: ConceptSet
   readonly warnings: ReadonlyArray<string>
+  /** The work it took, charged again when it is reused, so `maxSteps` fails the same expressions whatever is kept. */
+  readonly steps: number
   readonly bytes: number
 }
 
