@@ -77,6 +77,8 @@ export interface CodeSystemProvider<C = unknown> {
   roots(): ReadonlyArray<C>
   /** A remark for whoever validates the code on its own, e.g. that an expression was not checked against a concept model. */
   note?(concept: C): string | undefined
+  /** Why a code the code system has is still not valid on its own (an expression that breaks the concept model); empty when it is valid. */
+  invalid?(concept: C): ReadonlyArray<string>
   /** Whether `ancestor` subsumes `concept` (or is it). */
   subsumes(ancestor: C, concept: C): boolean
   all(): ConceptSet<C>

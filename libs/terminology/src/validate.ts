@@ -342,7 +342,9 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
   }
   const display = provider.display(concept, options.languages)
   if (display !== undefined) parameters.push({ name: "display", valueString: display })
-  const note = options.composition === undefined ? provider.note?.(concept) : undefined
+  const broken = options.composition === undefined ? (provider.invalid?.(concept) ?? []) : []
+  for (const text of broken) issues.push(txIssue("error", "code-invalid", "invalid-code", text, paths.code))
+  const note = options.composition === undefined && broken.length === 0 ? provider.note?.(concept) : undefined
   if (note !== undefined)
     issues.push({
       severity: "information",
