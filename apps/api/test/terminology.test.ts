@@ -158,6 +158,52 @@ for (const kind of testDatabases) {
       expect(missing.body.issue[0]!.details.text).toMatch(/version '3.0.0'.*Valid versions: 1.0.0, 2.0.0/)
     })
 
+    it("takes several versions of one code system in a value set version by version", async () => {
+      const version3 = { ...version2, version: "3.0.0", concept: [...version2.concept!, { code: "neurology", display: "Neurology ward" }] }
+      const both = valueSet("http://example.org/fhir/ValueSet/both", {
+        include: [
+          { system, version: "1.0.0" },
+          { system, version: "3.0.0" }
+        ],
+        exclude: [{ system, version: "1.0.0", concept: [{ code: "surgical" }] }]
+      })
+      const sent = [version1, version3, both]
+      const expanded = await post(
+        "ValueSet/$expand",
+        [
+          { name: "url", valueUri: both.url },
+          { name: "excludeNested", valueBoolean: true }
+        ],
+        sent
+      )
+      // The newest version's codes first; the exclude names an included version, so takes surgical out of that one only.
+      const listed = expanded.body.expansion.contains!.map((entry) => `${(entry as { version?: string }).version}#${entry.code}`)
+      expect(listed.slice(0, 6)).toEqual([
+        "3.0.0#medical",
+        "3.0.0#cardiology",
+        "3.0.0#respiratory",
+        "3.0.0#old-ward",
+        "3.0.0#surgical",
+        "3.0.0#neurology"
+      ])
+      expect(listed).not.toContain("1.0.0#surgical")
+      expect(expanded.body.expansion.total).toBe(10)
+
+      // A coding naming an included version is checked at that version, though another version has the code.
+      const atNamed = await post(
+        "ValueSet/$validate-code",
+        [
+          { name: "url", valueUri: both.url },
+          { name: "coding", valueCoding: { system, version: "1.0.0", code: "neurology" } }
+        ],
+        sent
+      )
+      expect(parameter(atNamed.body, "result")!.valueBoolean).toBe(false)
+      const issues = parameter(atNamed.body, "issues")!.resource!.issue.map((issue) => issue.details.coding![0]!.code)
+      expect(issues).toEqual(["not-in-vs", "invalid-code"])
+      expect(parameter(atNamed.body, "message")!.valueString).toMatch(/Unknown code 'neurology' in the CodeSystem '.*' version '1.0.0'/)
+    })
+
     it("looks up a concept's display, definition, designations and hierarchy, and answers subsumption", async () => {
       const { body } = await post("CodeSystem/$lookup", [
         { name: "system", valueUri: system },

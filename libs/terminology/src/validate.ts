@@ -200,9 +200,13 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
   let resolution: CodeSystemResolution
   if (included.length > 0) {
     // Where the value set includes several versions, the one under which the code (and its display) is valid.
-    const located = included.filter((include) => include.provider?.locate(code) !== undefined)
-    const atVersion = located.filter((include) => coding.version !== undefined && versionMatches(include.provider!.version, coding.version))
-    const holding = atVersion.length > 0 ? atVersion : located
+    // A coding that names a version the value set includes is checked at that version, even where another version has the code.
+    const named = included.filter(
+      (include) =>
+        coding.version !== undefined && include.provider !== undefined && versionMatches(include.provider.version, coding.version)
+    )
+    const located = (named.length > 0 ? named : included).filter((include) => include.provider?.locate(code) !== undefined)
+    const holding = located.length > 0 ? located : named
     const fits = (include: IncludeSet) => {
       const concept = include.provider!.locate(code)
       return (

@@ -10,7 +10,15 @@ import type { Designation, Extension, PropertyValue, ValueSetResource } from "..
 import { TerminologyError } from "../errors"
 import { displayLanguageOf, elementLanguage, statesDisplayLanguage } from "../languages"
 import { arrayConceptSet, type ConceptDesignation } from "../provider"
-import { members, splitCanonical, unresolvedError, type Composition, type Member, type Provider } from "./engine"
+import {
+  excludesAcrossVersions as excludesAcrossVersionsOf,
+  members,
+  splitCanonical,
+  unresolvedError,
+  type Composition,
+  type Member,
+  type Provider
+} from "./engine"
 
 export interface ExpandOptions {
   readonly filter?: string
@@ -72,15 +80,16 @@ const statusOf = (provider: Provider, concept: unknown, own: ReadonlyArray<Prope
 
 /** Whether excludes of one version took codes out of another (the versionsMatch rule at work). */
 const excludesAcrossVersions = (composition: Composition) =>
-  composition.versionsMatch &&
-  composition.excludes.some((exclude) =>
-    composition.includes.some(
-      (include) =>
-        include.provider !== undefined &&
-        exclude.provider !== undefined &&
-        include.provider.system === exclude.provider.system &&
-        include.provider !== exclude.provider
-    )
+  composition.excludes.some(
+    (exclude) =>
+      excludesAcrossVersionsOf(composition, exclude) &&
+      composition.includes.some(
+        (include) =>
+          include.provider !== undefined &&
+          exclude.provider !== undefined &&
+          include.provider.system === exclude.provider.system &&
+          include.provider !== exclude.provider
+      )
   )
 
 const declaredByProvider = new WeakMap<Provider, ReadonlySet<string>>()
