@@ -204,6 +204,44 @@ for (const kind of testDatabases) {
       expect(parameter(atNamed.body, "message")!.valueString).toMatch(/Unknown code 'neurology' in the CodeSystem '.*' version '1.0.0'/)
     })
 
+    it("takes displays in no stated language for any language, and designations for other purposes as no display", async () => {
+      const unstated: CodeSystemResource = {
+        resourceType: "CodeSystem",
+        url: "http://example.org/fhir/CodeSystem/unstated",
+        status: "active",
+        content: "complete",
+        concept: [
+          {
+            code: "a",
+            display: "Alpha",
+            designation: [{ use: { system: "http://example.org/fhir/CodeSystem/uses", code: "abbreviation" }, value: "A." }]
+          }
+        ]
+      }
+      const validate = (display: string) =>
+        post(
+          "CodeSystem/$validate-code",
+          [
+            { name: "coding", valueCoding: { system: unstated.url, code: "a", display } },
+            { name: "displayLanguage", valueCode: "de" }
+          ],
+          [unstated]
+        )
+      const right = await validate("Alpha")
+      expect(parameter(right.body, "result")!.valueBoolean).toBe(true)
+      expect(parameter(right.body, "issues")).toBeUndefined()
+      const abbreviation = await validate("A.")
+      expect(parameter(abbreviation.body, "result")!.valueBoolean).toBe(false)
+      expect(parameter(abbreviation.body, "message")!.valueString).toMatch(/Valid display is 'Alpha' \(for the language\(s\) 'de'\)/)
+
+      const nothing = await post("ValueSet/$validate-code", [{ name: "url", valueUri: medical.url }])
+      expect(nothing.status).toBe(400)
+      expect(nothing.body.issue[0]).toMatchObject({
+        code: "invalid",
+        details: { text: expect.stringMatching(/^Unable to find code to validate/) }
+      })
+    })
+
     it("looks up a concept's display, definition, designations and hierarchy, and answers subsumption", async () => {
       const { body } = await post("CodeSystem/$lookup", [
         { name: "system", valueUri: system },

@@ -107,7 +107,8 @@ const validate = (input: Input, acceptLanguage: string | undefined, forValueSet:
     const version = forValueSet ? (input.systemVersion ?? input.version) : input.version
     const what = subject(input, system, version)
     if (what.kind === "coding" && what.coding.code === undefined) {
-      return yield* FhirFailure.of(400, "required", "Give a code, a coding or a codeableConcept to validate.", ["code"])
+      // Worded as the FHIR validator's message (the HL7 suite checks it), naming the parameters looked for.
+      return yield* FhirFailure.message(400, "invalid", "no-code-to-validate")
     }
     const languageText =
       input.displayLanguage ?? acceptLanguage ?? (composition === undefined ? undefined : valueSetLanguage(composition.valueSet))
