@@ -204,6 +204,44 @@ for (const kind of testDatabases) {
       expect(parameter(atNamed.body, "message")!.valueString).toMatch(/Unknown code 'neurology' in the CodeSystem '.*' version '1.0.0'/)
     })
 
+    it("reports a value set version a check refuses, and leaves membership undecided where the value set's version is unknown", async () => {
+      const atTwo = valueSet("http://example.org/fhir/ValueSet/at-two", { include: [{ system, version: "2.0.0" }] })
+      const atNine = valueSet("http://example.org/fhir/ValueSet/at-nine", { include: [{ system, version: "9.9.9" }] })
+      const sent = [version1, version2, atTwo, atNine]
+      const refused = await post(
+        "ValueSet/$validate-code",
+        [
+          { name: "url", valueUri: atTwo.url },
+          { name: "coding", valueCoding: { system, code: "medical" } },
+          { name: "check-system-version", valueCanonical: `${system}|1.0.0` }
+        ],
+        sent
+      )
+      expect(parameter(refused.body, "result")!.valueBoolean).toBe(false)
+      expect(parameter(refused.body, "version")!.valueString).toBe("2.0.0")
+      expect(parameter(refused.body, "issues")!.resource!.issue).toEqual([
+        expect.objectContaining({
+          code: "exception",
+          details: expect.objectContaining({ text: expect.stringMatching(/'2.0.0' is not allowed/) })
+        })
+      ])
+
+      const unknown = await post(
+        "ValueSet/$validate-code",
+        [
+          { name: "url", valueUri: atNine.url },
+          { name: "codeableConcept", valueCodeableConcept: { coding: [{ system, version: "1.0.0", code: "medical" }] } }
+        ],
+        sent
+      )
+      expect(parameter(unknown.body, "result")!.valueBoolean).toBe(false)
+      expect(parameter(unknown.body, "version")!.valueString).toBe("1.0.0")
+      expect(parameter(unknown.body, "code")).toBeUndefined()
+      const codes = parameter(unknown.body, "issues")!.resource!.issue.map((issue) => issue.details.coding![0]!.code)
+      expect(codes).not.toContain("not-in-vs")
+      expect(codes).toContain("not-found")
+    })
+
     it("takes displays in no stated language for any language, and designations for other purposes as no display", async () => {
       const unstated: CodeSystemResource = {
         resourceType: "CodeSystem",

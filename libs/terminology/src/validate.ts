@@ -73,6 +73,8 @@ interface CodingOutcome {
   readonly valid: boolean
   /** The code was found, and (when there is one) in the value set. */
   readonly found: boolean
+  /** The value set's version of the code system is unknown, so whether it has the code cannot be said. */
+  readonly undecided?: boolean
   readonly issues: Array<ValidationIssue>
   readonly parameters: Array<{ readonly name: string } & Record<string, unknown>>
 }
@@ -227,6 +229,13 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
     }
     if (chosen.provider === undefined) {
       const failed = options.resolver.codeSystem(system, chosen.unresolved?.version)
+      // The version exists but a version parameter refused it (check-system-version): that refusal is the error.
+      const refused = failed._tag === "found" ? chosen.unresolved?.error : undefined
+      if (refused !== undefined) {
+        issues.push(
+          txIssue("error", refused.type, refused.txIssueType ?? "version-error", refused.message, paths.version, refused.messageId)
+        )
+      }
       if (failed._tag === "unknown-version") unknownVersion(chosen.unresolved!.version!, failed.known)
       if (failed._tag === "unknown-system") {
         issues.push(
@@ -241,14 +250,19 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
         )
         parameters.push({ name: "x-caused-by-unknown-system", valueCanonical: system })
       }
-      if (codingResolution?._tag === "found") {
-        const found = codingResolution.provider
+      // The version and display are the value set's where it named one that was refused, else the coding's own version's.
+      const told = refused !== undefined ? failed : codingResolution
+      const concept = told?._tag === "found" ? told.provider.locate(code) : undefined
+      if (told?._tag === "found") {
+        const found = told.provider
         if (found.version !== undefined) parameters.push({ name: "version", valueString: found.version })
-        const concept = found.locate(code)
         const display = concept === undefined ? undefined : found.display(concept, options.languages)
         if (display !== undefined) parameters.push({ name: "display", valueString: display })
       }
-      return { valid: false, found: false, issues, parameters }
+      // A refused version still has the code; where the value set's version is unknown, whether it has the code cannot be said.
+      return refused !== undefined
+        ? { valid: false, found: concept !== undefined, issues, parameters }
+        : { valid: false, found: false, undecided: true, issues, parameters }
     }
     resolution = { _tag: "found", provider: chosen.provider }
   } else {
@@ -542,6 +556,7 @@ export const validateCodeableConcept = (concept: CodeableConcept, options: Valid
   const valueSetName = options.composition === undefined ? undefined : valueSetCanonical(options.composition.valueSet)
   const outcomes = (concept.coding ?? []).map((coding, index) => validateCoding(coding, codeableConceptPaths(index), options, valueSetName))
   const chosen = outcomes.find((outcome) => outcome.valid) ?? outcomes.find((outcome) => outcome.found)
+  const undecided = chosen === undefined ? outcomes.find((outcome) => outcome.undecided === true) : undefined
   const issues = outcomes.flatMap((outcome) =>
     outcome.issues.map((issue) =>
       issue.txIssueType === "not-in-vs" ? { ...issue, severity: "information" as const, txIssueType: "this-code-not-in-vs" } : issue
@@ -549,7 +564,7 @@ export const validateCodeableConcept = (concept: CodeableConcept, options: Valid
   )
   // Any other problem with any coding (an unknown code, a wrong display) makes the concept invalid.
   const valid = chosen?.valid === true && !issues.some((issue) => issue.severity === "error")
-  if (chosen === undefined && valueSetName !== undefined) {
+  if (chosen === undefined && undecided === undefined && valueSetName !== undefined) {
     issues.unshift({
       severity: "error",
       code: "code-invalid",
@@ -560,11 +575,10 @@ export const validateCodeableConcept = (concept: CodeableConcept, options: Valid
     })
   }
   const missingSystems = outcomes.flatMap((outcome) =>
-    outcome === chosen ? [] : outcome.parameters.filter((parameter) => unknownSystemParameters.has(parameter.name))
+    outcome === chosen || outcome === undecided ? [] : outcome.parameters.filter((parameter) => unknownSystemParameters.has(parameter.name))
   )
-  return answer(valid, issues, [
-    ...(chosen?.parameters ?? []),
-    ...missingSystems,
-    { name: "codeableConcept", valueCodeableConcept: concept }
-  ])
+  // Where membership could not be decided the concept is not taken to mean that code: only the version and display are told.
+  const told =
+    chosen?.parameters ?? undecided?.parameters.filter((parameter) => parameter.name !== "code" && parameter.name !== "system") ?? []
+  return answer(valid, issues, [...told, ...missingSystems, { name: "codeableConcept", valueCodeableConcept: concept }])
 }
