@@ -45,7 +45,7 @@ const wards = (version: string, display: (code: string) => string): CodeSystemRe
         { code: "old-ward", display: display("old-ward"), property: [{ code: "status", valueCode: "retired" }] }
       ]
     },
-    { code: "surgical", display: display("surgical") }
+    { code: "surgical", display: display("surgical"), property: [{ code: "status", valueCode: "active" }] }
   ]
 })
 
@@ -187,6 +187,11 @@ for (const kind of testDatabases) {
         "3.0.0#neurology"
       ])
       expect(listed).not.toContain("1.0.0#surgical")
+      // An active status goes without saying; only a retired or deprecated one travels with the code.
+      const statuses = (code: string) =>
+        JSON.stringify((expanded.body.expansion.contains!.find((entry) => entry.code === code) as { extension?: unknown }).extension ?? [])
+      expect(statuses("surgical")).not.toContain("status")
+      expect(statuses("old-ward")).toContain("retired")
       expect(expanded.body.expansion.total).toBe(10)
 
       // A coding naming an included version is checked at that version, though another version has the code.

@@ -73,7 +73,7 @@ const wantedDesignation = (tokens: ReadonlyArray<string> | undefined) => (design
 /** A concept's status as stated, else `inactive` for an inactive concept; nothing for an active one. */
 const statusOf = (provider: Provider, concept: unknown, own: ReadonlyArray<PropertyValue>): ReadonlyArray<PropertyValue> => {
   const stated = own.filter((property) => property.code === "status")
-  if (stated.length > 0) return stated
+  if (stated.length > 0) return stated.filter((property) => property.valueCode !== "active")
   const status = provider.status(concept) ?? (provider.isInactive(concept) ? "inactive" : undefined)
   return status === undefined || status === "active" ? [] : [{ code: "status", valueCode: status }]
 }
