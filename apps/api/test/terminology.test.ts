@@ -247,6 +247,73 @@ for (const kind of testDatabases) {
       expect(codes).toContain("not-found")
     })
 
+    it("carries labels, order, weights and statuses from concept extensions as expansion properties, and echoes rendering", async () => {
+      const sd = "http://hl7.org/fhir/StructureDefinition/"
+      const ranked: CodeSystemResource = {
+        resourceType: "CodeSystem",
+        url: "http://example.org/fhir/CodeSystem/ranked",
+        version: "1",
+        status: "active",
+        content: "complete",
+        concept: [
+          {
+            code: "first",
+            display: "First",
+            extension: [
+              { url: `${sd}codesystem-conceptOrder`, valueInteger: 2 },
+              { url: `${sd}rendering-style`, valueString: "font-weight: bold" },
+              { url: "http://example.org/unknown", valueString: "left out" }
+            ]
+          },
+          { code: "second", display: "Second", extension: [{ url: `${sd}structuredefinition-standards-status`, valueCode: "deprecated" }] }
+        ]
+      }
+      const labels: CodeSystemResource = {
+        resourceType: "CodeSystem",
+        url: "http://example.org/fhir/CodeSystem/ranked-labels",
+        version: "1",
+        status: "active",
+        content: "supplement",
+        supplements: ranked.url!,
+        concept: [
+          {
+            code: "first",
+            extension: [
+              { url: `${sd}codesystem-label`, valueString: "a." },
+              { url: `${sd}itemWeight`, valueDecimal: 1.5 }
+            ]
+          }
+        ]
+      }
+      const listed: ValueSetResource = {
+        ...valueSet("http://example.org/fhir/ValueSet/ranked", {
+          include: [{ system: ranked.url!, concept: [{ code: "first", extension: [{ url: `${sd}valueset-label`, valueString: "(i)" }] }] }]
+        }),
+        extension: [{ url: `${sd}valueset-supplement`, valueCanonical: `${labels.url}|1` }]
+      }
+      const all = valueSet("http://example.org/fhir/ValueSet/ranked-all", { include: [{ system: ranked.url! }] })
+      const expand = (url: string) => post("ValueSet/$expand", [{ name: "url", valueUri: url }], [ranked, labels, listed, all])
+      type Extended = Contains & { extension?: Array<{ url: string; valueString?: string; extension?: Array<Record<string, unknown>> }> }
+      const properties = (entry: Extended) =>
+        Object.fromEntries(
+          (entry.extension ?? [])
+            .filter((extension) => extension.url.endsWith("expansion.contains.property"))
+            .map(({ extension }) => [extension![0]!.valueCode, Object.values(extension![1]!).at(-1)])
+        )
+
+      const fromList = await expand(listed.url!)
+      const [first] = fromList.body.expansion.contains as Array<Extended>
+      // The value set's label wins over the supplement's; order and weight come from the code system and the supplement.
+      expect(properties(first!)).toEqual({ label: "(i)", order: 2, weight: 1.5 })
+      expect(first!.extension).toContainEqual({ url: `${sd}rendering-style`, valueString: "font-weight: bold" })
+      expect(JSON.stringify(first)).not.toContain("left out")
+      expect(fromList.body.expansion.parameter).toContainEqual({ name: "used-supplement", valueUri: `${labels.url}|1` })
+
+      const whole = await expand(all.url!)
+      const second = (whole.body.expansion.contains as Array<Extended>).find((entry) => entry.code === "second")!
+      expect(properties(second)).toEqual({ status: "deprecated" })
+    })
+
     it("takes displays in no stated language for any language, and designations for other purposes as no display", async () => {
       const unstated: CodeSystemResource = {
         resourceType: "CodeSystem",

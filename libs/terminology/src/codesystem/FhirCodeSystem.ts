@@ -5,7 +5,7 @@
  * per resource; lookups are map reads.
  */
 import { Either } from "effect"
-import type { CodeSystemConcept, CodeSystemProperty, CodeSystemResource, Coding, PropertyValue, ValueSetFilter } from "../fhir"
+import type { CodeSystemConcept, CodeSystemProperty, CodeSystemResource, Coding, Extension, PropertyValue, ValueSetFilter } from "../fhir"
 import {
   arrayConceptSet,
   FilterError,
@@ -23,6 +23,7 @@ export interface FhirConcept {
   readonly definition: string | undefined
   readonly designations: Array<ConceptDesignation>
   readonly properties: Array<PropertyValue>
+  readonly extensions: Array<Extension>
   readonly parents: Array<FhirConcept>
   readonly children: Array<FhirConcept>
   readonly source: CodeSystemConcept
@@ -70,6 +71,7 @@ export const makeFhirCodeSystem = (
       definition: source.definition,
       designations: [...(source.designation ?? [])],
       properties: [...(source.property ?? [])],
+      extensions: [...(source.extension ?? [])],
       parents: parent === undefined ? [] : [parent],
       children: [],
       source
@@ -111,6 +113,7 @@ export const makeFhirCodeSystem = (
         if (concept !== undefined) {
           concept.designations.push(...(entry.designation ?? []).map((designation) => ({ ...designation, source })))
           concept.properties.push(...(entry.property ?? []))
+          concept.extensions.push(...(entry.extension ?? []))
           if (entry.display !== undefined && supplement.language !== undefined) {
             concept.designations.push({ language: supplement.language, value: entry.display, source })
           }
@@ -303,6 +306,7 @@ export const makeFhirCodeSystem = (
     isAbstract,
     status,
     properties: (concept) => concept.properties,
+    extensions: (concept) => concept.extensions,
     parents: (concept) => concept.parents,
     children: (concept) => concept.children,
     roots: () => roots,
