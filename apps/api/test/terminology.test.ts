@@ -314,6 +314,26 @@ for (const kind of testDatabases) {
       expect(properties(second)).toEqual({ status: "deprecated" })
     })
 
+    it("reports a withdrawn value set validated against", async () => {
+      const withdrawn: ValueSetResource = {
+        ...medical,
+        url: "http://example.org/fhir/ValueSet/withdrawn",
+        extension: [{ url: "http://hl7.org/fhir/StructureDefinition/structuredefinition-standards-status", valueCode: "withdrawn" }]
+      }
+      const { body } = await post(
+        "ValueSet/$validate-code",
+        [
+          { name: "url", valueUri: withdrawn.url },
+          { name: "coding", valueCoding: { system, code: "cardiology" } }
+        ],
+        [...resources, withdrawn]
+      )
+      expect(parameter(body, "result")!.valueBoolean).toBe(true)
+      expect(parameter(body, "issues")!.resource!.issue.map((issue) => issue.details.text)).toContain(
+        `Reference to withdrawn ValueSet ${withdrawn.url}|1`
+      )
+    })
+
     it("takes displays in no stated language for any language, and designations for other purposes as no display", async () => {
       const unstated: CodeSystemResource = {
         resourceType: "CodeSystem",

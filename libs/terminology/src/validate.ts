@@ -414,7 +414,13 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
       )
     )
   }
-  const statuses = options.composition?.statuses ?? (provider.resource === undefined ? [] : [resourceStatus(provider.resource)])
+  // The value set validated against counts too: a withdrawn or deprecated one is reported like the code systems it uses.
+  const statuses =
+    options.composition === undefined
+      ? provider.resource === undefined
+        ? []
+        : [resourceStatus(provider.resource)]
+      : [...options.composition.statuses, resourceStatus(options.composition.valueSet)]
   for (const status of statuses) {
     if (status === undefined) continue
     issues.push({
