@@ -314,6 +314,20 @@ for (const kind of testDatabases) {
       expect(properties(second)).toEqual({ status: "deprecated" })
     })
 
+    it("records the default-valueset-version that chose an imported value set's version", async () => {
+      const importing = valueSet("http://example.org/fhir/ValueSet/importing", { include: [{ valueSet: [medical.url!] }] })
+      const { body } = await post(
+        "ValueSet/$expand",
+        [
+          { name: "url", valueUri: importing.url },
+          { name: "default-valueset-version", valueCanonical: `${medical.url}|1` }
+        ],
+        [...resources, importing]
+      )
+      expect(body.expansion.parameter).toContainEqual({ name: "default-valueset-version", valueUri: `${medical.url}|1` })
+      expect(body.expansion.total).toBe(4)
+    })
+
     it("reports a withdrawn value set validated against", async () => {
       const withdrawn: ValueSetResource = {
         ...medical,

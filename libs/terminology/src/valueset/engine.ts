@@ -83,9 +83,14 @@ export interface Composition {
   readonly usedCodeSystems: ReadonlyArray<string>
   /** Code systems and value sets used that are draft, experimental, deprecated or withdrawn: users are warned. */
   readonly statuses: ReadonlyArray<ResourceStatus>
-  /** The version parameters that decided a version (`force-system-version`, `system-version`), as given. */
-  readonly appliedRules: ReadonlyArray<{ readonly name: "force-system-version" | "system-version"; readonly value: string }>
+  /** The version parameters that decided a version (`force-system-version`, `system-version`, `default-valueset-version`), as given. */
+  readonly appliedRules: ReadonlyArray<AppliedRule>
   readonly usedValueSets: ReadonlyArray<string>
+}
+
+export interface AppliedRule {
+  readonly name: "force-system-version" | "system-version" | "default-valueset-version"
+  readonly value: string
 }
 
 export interface ResourceStatus {
@@ -152,7 +157,7 @@ export const compose = (
     const noteStatus = (status: ResourceStatus | undefined) => {
       if (status !== undefined) statuses.set(`${status.type}|${status.canonical}`, status)
     }
-    const applied = new Map<string, { readonly name: "force-system-version" | "system-version"; readonly value: string }>()
+    const applied = new Map<string, AppliedRule>()
     const noteRule = (system: string, stated: string | undefined) => {
       const forced = rules.forced.get(system)
       const defaulted = rules.defaults.get(system)
@@ -181,6 +186,9 @@ export const compose = (
             )
           }
           const composition = yield* compose(imported, resolver, rules, path)
+          if (stated === undefined && version !== undefined) {
+            applied.set(`v${url}`, { name: "default-valueset-version", value: `${url}|${version}` })
+          }
           composition.usedCodeSystems.forEach((system) => used.add(system))
           composition.appliedRules.forEach((rule) => applied.set(rule.name + rule.value, rule))
           composition.statuses.forEach(noteStatus)
