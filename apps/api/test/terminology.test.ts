@@ -49,6 +49,20 @@ const wards = (version: string, display: (code: string) => string): CodeSystemRe
   ]
 })
 
+/** A complete code system of these concepts. */
+const codeSystem = (
+  url: string,
+  concept: NonNullable<CodeSystemResource["concept"]>,
+  more: Partial<CodeSystemResource> = {}
+): CodeSystemResource => ({
+  resourceType: "CodeSystem",
+  url,
+  status: "active",
+  content: "complete",
+  concept,
+  ...more
+})
+
 const title = (code: string) => code.charAt(0).toUpperCase() + code.slice(1)
 const version1 = wards("1.0.0", title)
 const version2 = wards("2.0.0", (code) => `${title(code)} ward`)
@@ -349,19 +363,13 @@ for (const kind of testDatabases) {
     })
 
     it("takes displays in no stated language for any language, and designations for other purposes as no display", async () => {
-      const unstated: CodeSystemResource = {
-        resourceType: "CodeSystem",
-        url: "http://example.org/fhir/CodeSystem/unstated",
-        status: "active",
-        content: "complete",
-        concept: [
-          {
-            code: "a",
-            display: "Alpha",
-            designation: [{ use: { system: "http://example.org/fhir/CodeSystem/uses", code: "abbreviation" }, value: "A." }]
-          }
-        ]
-      }
+      const unstated = codeSystem("http://example.org/fhir/CodeSystem/unstated", [
+        {
+          code: "a",
+          display: "Alpha",
+          designation: [{ use: { system: "http://example.org/fhir/CodeSystem/uses", code: "abbreviation" }, value: "A." }]
+        }
+      ])
       const validate = (display: string) =>
         post(
           "CodeSystem/$validate-code",
@@ -471,13 +479,10 @@ for (const kind of testDatabases) {
     })
 
     it("answers too-costly for an expansion beyond the limit, and pages it instead", async () => {
-      const large: CodeSystemResource = {
-        resourceType: "CodeSystem",
-        url: "http://example.org/fhir/CodeSystem/large",
-        status: "active",
-        content: "complete",
-        concept: Array.from({ length: 1500 }, (_, position) => ({ code: `c${position}`, display: `Code ${position}` }))
-      }
+      const large = codeSystem(
+        "http://example.org/fhir/CodeSystem/large",
+        Array.from({ length: 1500 }, (_, position) => ({ code: `c${position}`, display: `Code ${position}` }))
+      )
       const everything = valueSet("http://example.org/fhir/ValueSet/large", { include: [{ system: large.url! }] })
       const all = await post("ValueSet/$expand", [{ name: "url", valueUri: everything.url! }], [large, everything])
       expect(all.status).toBe(422)
