@@ -342,6 +342,22 @@ for (const kind of testDatabases) {
       expect(body.expansion.total).toBe(4)
     })
 
+    it("says only whether codes are members with valueset-membership-only", async () => {
+      const validate = (coding: object) =>
+        post("ValueSet/$validate-code", [
+          { name: "url", valueUri: medical.url },
+          { name: "valueset-membership-only", valueBoolean: true },
+          { name: "coding", valueCoding: coding }
+        ])
+      // A wrong display is no concern of membership.
+      const member = await validate({ system, code: "cardiology", display: "Heart ward" })
+      expect(parameter(member.body, "result")!.valueBoolean).toBe(true)
+      expect(parameter(member.body, "issues")).toBeUndefined()
+      const outside = await validate({ system, code: "neurology" })
+      expect(parameter(outside.body, "result")!.valueBoolean).toBe(false)
+      expect(parameter(outside.body, "issues")!.resource!.issue.map((issue) => issue.details.coding![0]!.code)).toEqual(["not-in-vs"])
+    })
+
     it("reports a withdrawn value set validated against", async () => {
       const withdrawn: ValueSetResource = {
         ...medical,

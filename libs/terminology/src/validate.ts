@@ -45,6 +45,8 @@ export interface ValidateOptions {
   readonly activeOnly: boolean
   readonly inferSystem: boolean
   readonly lenientDisplay: boolean
+  /** `valueset-membership-only`: say only whether each code is in the value set, not whether it or its display is valid. */
+  readonly membershipOnly?: boolean
 }
 
 /** Where each element of a coding sits in the request, for issue expressions. */
@@ -152,8 +154,29 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
     }
     return { valid: false, found: false, issues, parameters: [{ name: "code", valueCode: code }] }
   }
-  parameters.push({ name: "code", valueCode: code }, { name: "system", valueUri: system })
   const described = `${system}${coding.version === undefined ? "" : `|${coding.version}`}#${code}${coding.display === undefined ? "" : ` ('${coding.display}')`}`
+  if (options.membershipOnly === true && options.composition !== undefined) {
+    const composition = options.composition
+    const member = includesOf(composition, system).find((include) => {
+      const concept = include.provider?.locate(code)
+      return concept !== undefined && containsConcept(composition, include.provider!, concept)
+    })
+    if (member === undefined) {
+      return { valid: false, found: false, issues: [notInValueSet(described)], parameters: [] }
+    }
+    const version = member.provider!.version
+    return {
+      valid: true,
+      found: true,
+      issues,
+      parameters: [
+        { name: "code", valueCode: code },
+        { name: "system", valueUri: system },
+        ...(version === undefined ? [] : [{ name: "version", valueString: version }])
+      ]
+    }
+  }
+  parameters.push({ name: "code", valueCode: code }, { name: "system", valueUri: system })
 
   const unknownVersion = (version: string, known: ReadonlyArray<string>) => {
     issues.push(

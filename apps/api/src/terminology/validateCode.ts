@@ -47,6 +47,7 @@ const parameters = {
   activeOnly: { type: "boolean" },
   inferSystem: { type: "boolean" },
   "lenient-display-validation": { type: "boolean" },
+  "valueset-membership-only": { type: "boolean" },
   ...sharedParameters
 } as const
 
@@ -123,7 +124,8 @@ const validate = (input: Input, acceptLanguage: string | undefined, forValueSet:
       ),
       activeOnly: input.activeOnly === true,
       inferSystem: input.inferSystem === true,
-      lenientDisplay: input["lenient-display-validation"] === true
+      lenientDisplay: input["lenient-display-validation"] === true,
+      membershipOnly: input["valueset-membership-only"] === true
     }
     if (what.kind === "codeableConcept") return validateCodeableConcept(what.concept, options)
     const coding = forValueSet || what.coding.system !== undefined || system === undefined ? what.coding : { ...what.coding, system }
