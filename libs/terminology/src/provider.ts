@@ -5,7 +5,7 @@
  * back; the engine never looks inside them.
  */
 import { Data, type Either } from "effect"
-import type { CodeSystemProperty, CodeSystemResource, Coding, PropertyValue, ValueSetFilter } from "./fhir"
+import type { CodeSystemProperty, CodeSystemResource, Coding, Extension, PropertyValue, ValueSetFilter } from "./fhir"
 
 export interface ConceptDesignation {
   readonly language?: string
@@ -13,6 +13,7 @@ export interface ConceptDesignation {
   readonly value: string
   /** The supplement it came from (`url|version`), when not from the code system itself. */
   readonly source?: string
+  readonly extension?: ReadonlyArray<Extension>
 }
 
 /** A set of a provider's concepts: cheap membership, iteration in the provider's order. */
@@ -71,6 +72,8 @@ export interface CodeSystemProvider<C = unknown> {
   /** `active`, `retired`, `deprecated`, … when the code system says. */
   status(concept: C): string | undefined
   properties(concept: C): ReadonlyArray<PropertyValue>
+  /** The concept's extensions (labels, order, rendering), the code system's then its supplements', where the provider has them. */
+  extensions?(concept: C): ReadonlyArray<Extension>
   parents(concept: C): ReadonlyArray<C>
   children(concept: C): ReadonlyArray<C>
   /** The top of the hierarchy, for hierarchical expansions; empty when the code system is flat. */
