@@ -163,6 +163,12 @@ for (const kind of testDatabases) {
       expect(parts(replaced.body, "match").map((match) => (match.part![1]!.valueCoding as { code: string }).code)).toContain(
         association.targetComponentId
       )
+      // A reference set that maps nothing (a simple or MRCM refset) is not a concept map.
+      const notAMap = await get(
+        `/fhir/ConceptMap/$translate?url=${encodeURIComponent(`${sct}?fhir_cm=${expected.refsets[0].refsetId}`)}&code=${inactive.code}`
+      )
+      expect(notAMap.status).toBe(404)
+      expect(notAMap.body.issue[0].diagnostics ?? notAMap.body.issue[0].details.text).toMatch(/no map or association reference set/)
     })
 
     it("lists the loaded release as a CodeSystem and in the TerminologyCapabilities", async () => {

@@ -336,6 +336,12 @@ const snomedRefsetsFor = (index: SnomedIndex, coding: Coding, wanted: string | u
   )
 }
 
+/** A refset whose rows map a concept to a target: a map (`mapTarget`) or a historical association (`targetComponentId`). */
+const isMapRefset = (index: SnomedIndex, refsetId: string) => {
+  const columns = index.refsets.get(refsetId)?.columns ?? []
+  return columns.includes("mapTarget") || columns.includes("targetComponentId")
+}
+
 /** Translation with one implicit map, named by url: its edition's release (or the code's), then the refset's rows. */
 const translateImplicit = (edition: string, refsetId: string, question: Question) =>
   Effect.gen(function* () {
@@ -343,10 +349,13 @@ const translateImplicit = (edition: string, refsetId: string, question: Question
     const matches: Array<TranslationMatch> = []
     for (const coding of question.codings) {
       const index = yield* releaseFor(snomedSystem, edition === snomedSystem ? coding.version : edition)
-      if (!index.refsets.has(refsetId)) {
-        return yield* FhirFailure.of(404, "not-found", `The reference set '${refsetId}' is not in SNOMED CT version '${index.uri}'.`, [
-          "url"
-        ])
+      if (!isMapRefset(index, refsetId)) {
+        return yield* FhirFailure.of(
+          404,
+          "not-found",
+          `SNOMED CT version '${index.uri}' has no map or association reference set '${refsetId}'.`,
+          ["url"]
+        )
       }
       matches.push(...snomedMatches(index, refsetId, coding.code, question.reverse, icd10))
     }
