@@ -83,21 +83,47 @@ const addMissingKeys = (database: Sql) =>
     }
   })
 
+/** A PostgreSQL array literal of texts, each quoted. */
+const textArray = (values: ReadonlyArray<string>) =>
+  `{${values.map((value) => `"${value.replace(/["\\]/g, (character) => `\\${character}`)}"`).join(",")}}`
+
 /**
  * The live records sharing a blocking key with the query, in one statement: each key's lookup is
  * cut at MAX_BLOCK + 1 rows, and a key with more is left out.
  */
-const candidates = (database: Sql, query: PreparedPerson) =>
+/**
+ * Prepared records by id and version, the most recently used kept: preparing (folding, phonetic
+ * codes, parsing dates and postcodes) is most of a candidate's cost, and the same records come back
+ * for the common names and postcodes. A new version is prepared afresh.
+ */
+export class PreparedRecords {
+  private readonly records = new Map<string, PreparedPerson>()
+
+  constructor(readonly capacity: number) {}
+
+  get(patient: StoredPatient): PreparedPerson {
+    const key = `${patient.id}/${patient.meta.versionId}`
+    let record = this.records.get(key)
+    if (record !== undefined) this.records.delete(key)
+    else record = preparePerson(personOf(patient.id, patient))
+    this.records.set(key, record)
+    if (this.records.size > this.capacity) this.records.delete(this.records.keys().next().value!)
+    return record
+  }
+}
+
+/** How many prepared records a matcher keeps (a few KB each). */
+export const PREPARED_RECORDS = 20_000
+
+const candidates = (database: Sql, prepared: PreparedRecords, query: PreparedPerson) =>
   Effect.gen(function* () {
     const keys = blockingKeysOf(query)
     // A family name and a 1 January birth date (a placeholder, so no evidence) leave no key.
     if (keys.length === 0) return []
+    // The keys as one array parameter: the statement's text never changes, so the driver prepares it once.
     const rows = yield* database.query<{ id: string; resource: StoredPatient | string }>(
       sql`with found as (
-          select k.key, b.patient_id from (values ${sql.join(
-            keys.map((key) => sql`(${key})`),
-            sql`, `
-          )}) as k (key)
+          select k.key, b.patient_id from unnest(${textArray(keys)}::text[]) as k (key)
           cross join lateral (select patient_id from patient_match_key where key = k.key limit ${MAX_BLOCK + 1}) as b
         )
         select p.id, p.resource
@@ -107,7 +133,7 @@ const candidates = (database: Sql, query: PreparedPerson) =>
     )
     return rows.map((row) => {
       const patient = resourceOf(row.resource)
-      return { patient, record: preparePerson(personOf(row.id, patient)) }
+      return { patient, record: prepared.get(patient) }
     })
   })
 
@@ -130,6 +156,7 @@ export class PatientMatcher extends Effect.Service<PatientMatcher>()("@ffynnon/d
     const audit = yield* AuditTrail
     const scope = yield* Effect.scope
     yield* addMissingKeys(database)
+    const prepared = new PreparedRecords(PREPARED_RECORDS)
 
     // The scorer is read at the first $match and then again in the background once it is older than
     // FREQUENCIES_TTL, so no request waits for the count: frequencies move slowly, a record created
@@ -163,7 +190,7 @@ export class PatientMatcher extends Effect.Service<PatientMatcher>()("@ffynnon/d
     const find = (scorer: Scorer, request: MatchRequest) =>
       Effect.gen(function* () {
         const query = preparePerson(personOf("query", request.resource))
-        const found = yield* candidates(database, query)
+        const found = yield* candidates(database, prepared, query)
         const patients = new Map(found.map(({ patient, record }) => [record, patient]))
         const ranked = rankCandidates(
           scorer,

@@ -3,7 +3,7 @@
  * create, update, merge, unmerge and load in the same transaction (and added at start for records
  * stored before they existed), and the stored models with one active.
  */
-import { describe, expect, layer } from "@effect/vitest"
+import { describe, expect, it, layer } from "@effect/vitest"
 import { Database } from "@ffynnon/db"
 import { defaultModel, preparePerson, syntheticPopulation } from "@ffynnon/matching"
 import { sql } from "drizzle-orm"
@@ -12,7 +12,7 @@ import { freshDatabaseLayer, testDatabases } from "../../db/test/databases"
 import { AuditTrail } from "../src/Audit"
 import { dedupe } from "../src/Dedupe"
 import { matchKeysOf, personOf } from "../src/MatchKeys"
-import { PatientMatcher } from "../src/Matcher"
+import { PatientMatcher, PreparedRecords } from "../src/Matcher"
 import { MatchModels } from "../src/MatchModels"
 import type { PatientResource } from "../src/Patient"
 import { insertNewPatients, Patients, type StoredPatient } from "../src/Patients"
@@ -38,6 +38,20 @@ const it_ = (kind: (typeof testDatabases)[number]) =>
       Layer.provideMerge(freshDatabaseLayer(kind))
     )
   )
+
+describe("PreparedRecords", () => {
+  it("prepares a version once, a new version afresh, and keeps at most its capacity", () => {
+    const cache = new PreparedRecords(2)
+    const stored = (id: string, versionId: string) => ({ ...patient(), id, meta: { versionId, lastUpdated: "" } }) as StoredPatient
+    const first = cache.get(stored("a", "1"))
+    expect(first).toEqual(preparePerson(personOf("a", stored("a", "1"))))
+    expect(cache.get(stored("a", "1"))).toBe(first)
+    expect(cache.get(stored("a", "2"))).not.toBe(first)
+    cache.get(stored("b", "1"))
+    // "a/1" was the least recently used of three: it is prepared again.
+    expect(cache.get(stored("a", "1"))).not.toBe(first)
+  })
+})
 
 for (const kind of testDatabases) {
   describe(`matching keys and models on ${kind.name}`, () => {
