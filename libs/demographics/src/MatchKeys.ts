@@ -8,6 +8,7 @@ import type { Sql } from "@ffynnon/db"
 import { blockingKeys, comparisons, preparePerson, type Person, type PreparedPerson } from "@ffynnon/matching"
 import { sql } from "drizzle-orm"
 import { Effect } from "effect"
+import { nhsNumberSystem } from "./NhsNumber"
 import { nhsNumberOf, odsCodeOf, type PatientResource } from "./Patient"
 
 interface Dated {
@@ -29,6 +30,11 @@ export const personOf = (id: string, patient: PatientResource): Person => {
   return {
     id,
     nhsNumber: nhsNumberOf(patient),
+    localIdentifiers: (patient.identifier ?? []).flatMap((identifier) =>
+      identifier.system === nhsNumberSystem || identifier.value === undefined
+        ? []
+        : [{ system: identifier.system, value: identifier.value }]
+    ),
     names: currentFirst(patient.name ?? []).map((name) => ({ given: name.given, family: name.family })),
     birthDate: patient.birthDate,
     sex: patient.gender,

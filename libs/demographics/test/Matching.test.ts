@@ -68,6 +68,16 @@ for (const kind of testDatabases) {
           expect(keys).toContain("surname-forename-initial:pritchard|s")
           expect(keys).toContain("postcode:SY23 1DE")
           expect(keys).toContain("tf:surname:jones")
+          // The hospital number, with its issuer.
+          expect(keys).toContain("local-identifier:https://fhir.cardiffandvale.wales.nhs.uk/Id/hospital-number|C123456")
+          const matcher = yield* PatientMatcher
+          const answer = yield* matcher.match(
+            clinician,
+            request({ identifier: source.identifier, name: [{ family: "Jones", given: ["Sian"] }], birthDate: "1978-03-14" })
+          )
+          expect(answer.matches[0]?.score.comparisons.find((comparison) => comparison.comparison === "localIdentifier")?.level).toBe(
+            "exact"
+          )
 
           const { patient: updated } = yield* patients.update(clinician, source.id, { ...source, birthDate: "1978-04-14" })
           expect(yield* storedKeys(source.id)).toEqual(expectedKeys(updated))
