@@ -50,7 +50,7 @@ const dedupeCommand = Command.make(
       const report = yield* dedupe(actor("dedupe"), { threshold, ...(truthMap === undefined ? {} : { truth: truthMap }) })
       if (Option.isSome(out)) {
         const lines = report.pairs.map(
-          (pair) => `${pair.cluster},${pair.patientId},${pair.otherId},${pair.probability.toFixed(6)},${pair.review ?? ""}`
+          (pair) => `${pair.cluster ?? ""},${pair.patientId},${pair.otherId},${pair.probability.toFixed(6)},${pair.review ?? ""}`
         )
         yield* (yield* FileSystem.FileSystem).writeFileString(
           out.value,
@@ -62,7 +62,7 @@ const dedupeCommand = Command.make(
         [
           `run ${report.run} (model ${report.model}, threshold ${report.threshold})`,
           `${report.records} live records, ${report.pairsScored} blocked pairs scored in ${report.seconds.toFixed(1)} s`,
-          `${report.pairs.length} likely duplicate pairs in ${report.clusters} clusters, ${review} marked for review`,
+          `${report.pairs.length - review} likely duplicate pairs in ${report.clusters} clusters; ${review} more pairs at the threshold held for review (forenames, birth dates or NHS numbers disagree)`,
           `stored in match_duplicate (run '${report.run}')${Option.isSome(out) ? ` and written to ${out.value}` : ""}`,
           ...(report.metrics === undefined
             ? []

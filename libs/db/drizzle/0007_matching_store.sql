@@ -25,10 +25,10 @@ create unique index match_model_active_idx on match_model (active) where active;
 --> statement-breakpoint
 -- The likely duplicate pairs `ffynnon match dedupe` found, for data stewards: one row a pair scored
 -- at or above the run's threshold, with the cluster the pair joins (records linked directly or
--- through others), and why a pair needs a closer look (`review`), if it does. Each run is kept.
+-- through others), or, for a pair held for review, why (`review`) and no cluster. Each run is kept.
 create table match_duplicate (
   run text not null,
-  cluster integer not null,
+  cluster integer,
   patient_id text not null references patient (id) on delete cascade,
   other_id text not null references patient (id) on delete cascade,
   probability double precision not null,

@@ -1,10 +1,11 @@
 /**
  * Batch deduplication of the index (`ffynnon match dedupe`): every pair of live records sharing a
  * blocking key (from `patient_match_key`, keys held by more than MAX_BLOCK records left out, as in
- * `$match`) is scored with the active model; pairs at or above the threshold are linked, the links
- * make clusters, and the pairs are written to `match_duplicate` for data stewards. A pair whose
- * forenames, birth dates or valid NHS numbers disagree outright is marked for review: twins, or a
- * father and son at one address, can score high on everything else.
+ * `$match`) is scored with the active model, and the pairs at or above the threshold are written
+ * to `match_duplicate` for data stewards. A pair whose forenames, birth dates or valid NHS numbers
+ * disagree outright is held for review and joins no cluster: members of one household (twins, a
+ * father and son) can score high on everything else, and would chain the household into one
+ * cluster. The other pairs are linked, and the links make the clusters.
  */
 import { Database } from "@ffynnon/db"
 import { bcubed, clusters, pairwise, preparePerson, type PairwiseMetrics, type PreparedPerson } from "@ffynnon/matching"
@@ -16,7 +17,8 @@ import { indexScorer, MAX_BLOCK } from "./Matcher"
 import type { PatientResource } from "./Patient"
 
 export interface DuplicatePair {
-  readonly cluster: number
+  /** Null for a pair held for review. */
+  readonly cluster: number | null
   readonly patientId: string
   readonly otherId: string
   readonly probability: number
@@ -33,7 +35,7 @@ export interface DedupeReport {
   readonly records: number
   readonly pairsScored: number
   readonly pairs: ReadonlyArray<DuplicatePair>
-  /** Clusters of two or more records. */
+  /** Clusters of two or more records, from the pairs not held for review. */
   readonly clusters: number
   readonly seconds: number
   /** Against the ground truth, over the records it names: pairwise and B-cubed precision, recall and F1. */
@@ -81,27 +83,26 @@ export const dedupe = (actor: Actor, options: { readonly threshold: number; read
       const score = scorer.score(records[i]!, records[j]!)
       if (score.probability >= options.threshold) linked.push({ i, j, ...score })
     })
-    const cluster = clusters(
-      records.length,
-      linked.map(({ i, j }) => [i, j] as const)
-    )
-    // Clusters numbered 1, 2, … in the order their first pair was found, for people to read.
-    const numbers = new Map<number, number>()
-    const numberOf = (i: number) => numbers.get(cluster[i]!) ?? numbers.set(cluster[i]!, numbers.size + 1).get(cluster[i]!)!
-    const pairs = linked.map(({ i, j, probability, weight }): DuplicatePair => {
+    const reviewed = linked.map(({ i, j }) => {
       const explained = scorer.explain(records[i]!, records[j]!).comparisons
       const reasons = disagreements.flatMap(([name, reason]) =>
         explained.some((comparison) => comparison.comparison === name && comparison.level === "else") ? [reason] : []
       )
-      return {
-        cluster: numberOf(i),
-        patientId: ids[i]!,
-        otherId: ids[j]!,
-        probability,
-        weight,
-        review: reasons.length === 0 ? null : reasons.join("; ")
-      }
+      return reasons.length === 0 ? null : reasons.join("; ")
     })
+    const links = linked.flatMap(({ i, j }, k) => (reviewed[k] === null ? [[i, j] as const] : []))
+    const cluster = clusters(records.length, links)
+    // Clusters numbered 1, 2, … in the order their first pair was found, for people to read.
+    const numbers = new Map<number, number>()
+    const numberOf = (i: number) => numbers.get(cluster[i]!) ?? numbers.set(cluster[i]!, numbers.size + 1).get(cluster[i]!)!
+    const pairs = linked.map(({ i, j, probability, weight }, k): DuplicatePair => ({
+      cluster: reviewed[k] === null ? numberOf(i) : null,
+      patientId: ids[i]!,
+      otherId: ids[j]!,
+      probability,
+      weight,
+      review: reviewed[k]!
+    }))
     yield* database.transaction((tx) =>
       Effect.gen(function* () {
         // Eight parameters a pair, within PostgreSQL's 65,535 a statement.
@@ -125,7 +126,7 @@ export const dedupe = (actor: Actor, options: { readonly threshold: number; read
         })
       })
     )
-    const metrics = options.truth === undefined ? undefined : measure(ids, cluster, linked, options.truth)
+    const metrics = options.truth === undefined ? undefined : measure(ids, cluster, links, options.truth)
     return {
       run,
       model: scorer.model.version,
@@ -133,7 +134,7 @@ export const dedupe = (actor: Actor, options: { readonly threshold: number; read
       records: records.length,
       pairsScored,
       pairs,
-      clusters: new Set(pairs.map((pair) => pair.cluster)).size,
+      clusters: numbers.size,
       seconds: (performance.now() - started) / 1000,
       ...(metrics === undefined ? {} : { metrics })
     } satisfies DedupeReport
@@ -143,13 +144,13 @@ export const dedupe = (actor: Actor, options: { readonly threshold: number; read
 const measure = (
   ids: ReadonlyArray<string>,
   cluster: Int32Array,
-  linked: ReadonlyArray<{ readonly i: number; readonly j: number }>,
+  linked: ReadonlyArray<readonly [number, number]>,
   truth: ReadonlyMap<string, string>
 ) => {
   const named = ids.flatMap((id, i) => (truth.has(id) ? [i] : []))
   const local = new Map(named.map((i, k) => [i, k]))
   const truths = named.map((i) => truth.get(ids[i]!)!)
-  const links = linked.flatMap(({ i, j }) => (local.has(i) && local.has(j) ? [[local.get(i)!, local.get(j)!] as const] : []))
+  const links = linked.flatMap(([i, j]) => (local.has(i) && local.has(j) ? [[local.get(i)!, local.get(j)!] as const] : []))
   return {
     records: named.length,
     pairwise: pairwise(links, truths),

@@ -202,6 +202,8 @@ for (const kind of testDatabases) {
           )
           expect(Number(stored?.pairs)).toBe(report.pairs.length)
           expect(report.pairs.every((pair) => pair.probability >= 0.9 && pair.patientId < pair.otherId)).toBe(true)
+          // A pair held for review (twins, say) joins no cluster.
+          expect(report.pairs.every((pair) => (pair.review === null) === (pair.cluster !== null))).toBe(true)
           const [audited] = yield* database.query<{ event: string }>(sql`select event from audit_event order by seq desc limit 1`)
           expect(Buffer.from(JSON.parse(audited!.event).entity[0].query, "base64").toString()).toContain(`match dedupe threshold=0.9`)
         })
