@@ -2,9 +2,10 @@
 -- every live patient record, one row a key, written with the record in the same transaction:
 -- `<rule>:<key>` for each blocking rule (so `$match` finds candidates by index lookups, exactly as
 -- the library's in-memory blocking does) and `tf:<comparison>:<value>` for the values whose
--- frequency in the index adjusts a score. Merged records have none.
+-- frequency in the index adjusts a score. Merged records have none. Keys are ordered byte by byte
+-- (collation C) whatever the database's collation, so a prefix such as `tf:` is one index range.
 create table patient_match_key (
-  key text not null,
+  key text collate "C" not null,
   patient_id text not null references patient (id) on delete cascade,
   primary key (key, patient_id)
 );

@@ -31,17 +31,12 @@ const resourceOf = (resource: StoredPatient | string): StoredPatient =>
   typeof resource === "string" ? (JSON.parse(resource) as StoredPatient) : resource
 
 /**
- * The active model with the term frequencies of the index, counted over the term-frequency keys
- * (an index-only scan): memory grows with the distinct values, not with the records.
+ * How many live records hold each value of the term-frequency comparisons (comparison → value →
+ * records), counted over the `tf:` keys (one index range): memory grows with the distinct values,
+ * not with the records.
  */
-export const indexScorer = (database: Sql) =>
+export const termFrequencyCounts = (database: Sql) =>
   Effect.gen(function* () {
-    const model = yield* activeModel(database)
-    const [live] = yield* database.query<{ records: string | number }>(
-      sql`select count(*) as records from patient where replaced_by is null`
-    )
-    const records = Number(live?.records ?? 0)
-    if (records < MIN_FREQUENCY_RECORDS) return Scorer.make(model)
     const counts = new Map<string, Map<string, number>>()
     const rows = yield* database.query<{ key: string; records: string | number }>(
       sql`select key, count(*) as records from patient_match_key where key >= ${TERM_FREQUENCY_PREFIX} and key < ${`${TERM_FREQUENCY_PREFIX.slice(0, -1)};`} group by key`
@@ -54,7 +49,19 @@ export const indexScorer = (database: Sql) =>
       counts.set(comparison, table)
       table.set(rest.slice(colon + 1), Number(row.records))
     }
-    return Scorer.make(model, { records, counts })
+    return counts
+  })
+
+/** The active model with the term frequencies of the index (none below MIN_FREQUENCY_RECORDS live records). */
+export const indexScorer = (database: Sql) =>
+  Effect.gen(function* () {
+    const model = yield* activeModel(database)
+    const [live] = yield* database.query<{ records: string | number }>(
+      sql`select count(*) as records from patient where replaced_by is null`
+    )
+    const records = Number(live?.records ?? 0)
+    if (records < MIN_FREQUENCY_RECORDS) return Scorer.make(model)
+    return Scorer.make(model, { records, counts: yield* termFrequencyCounts(database) })
   })
 
 /**

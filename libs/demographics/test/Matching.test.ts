@@ -5,14 +5,14 @@
  */
 import { describe, expect, it, layer } from "@effect/vitest"
 import { Database } from "@ffynnon/db"
-import { defaultModel, preparePerson, syntheticPopulation } from "@ffynnon/matching"
+import { defaultModel, preparePerson, syntheticPopulation, termFrequencies } from "@ffynnon/matching"
 import { sql } from "drizzle-orm"
 import { Effect, Layer } from "effect"
 import { freshDatabaseLayer, testDatabases } from "../../db/test/databases"
 import { AuditTrail } from "../src/Audit"
 import { dedupe } from "../src/Dedupe"
 import { matchKeysOf, personOf } from "../src/MatchKeys"
-import { PatientMatcher, PreparedRecords } from "../src/Matcher"
+import { PatientMatcher, PreparedRecords, termFrequencyCounts } from "../src/Matcher"
 import { MatchModels } from "../src/MatchModels"
 import type { PatientResource } from "../src/Patient"
 import { insertNewPatients, Patients, type StoredPatient } from "../src/Patients"
@@ -110,6 +110,12 @@ for (const kind of testDatabases) {
           }))
           const stored = yield* database.transaction((tx) => insertNewPatients(tx, resources))
           for (const record of stored) expect(yield* storedKeys(record.id)).toEqual(expectedKeys(record))
+          // Counted as the library counts them over the same records.
+          const counts = yield* termFrequencyCounts(database)
+          const expected = termFrequencies(stored.map((record) => preparePerson(personOf(record.id, record))))
+          for (const [comparison, values] of expected.counts)
+            for (const [value, records] of values) expect(counts.get(comparison)?.get(value)).toBeGreaterThanOrEqual(records)
+          expect(counts.get("surname")?.size).toBeGreaterThan(5)
           const matcher = yield* PatientMatcher
           const wanted = stored[7]!
           const answer = yield* matcher.match(clinician, request({ name: wanted.name, birthDate: wanted.birthDate }))
