@@ -1,6 +1,7 @@
 // ECL evaluation in-process over the synthetic monolith-scale release: the warm-up that builds the
 // ECL tables, a fixed mix of realistic expressions (p50/p95 each), a batch of 1,000 mixed
-// expressions, and `< id` against the generator's descendant counts. See docs/ecl.md.
+// expressions (each on its own, then sharing costly sub-results as a server does), and `< id`
+// against the generator's descendant counts. See docs/ecl.md.
 //
 //   bun bench/ecl.ts [--scale 1.0] [--out DIR] [--rounds 30] [--batch 1000]
 //
@@ -228,9 +229,13 @@ const templates: readonly Template[] = [
 
 const elapsedMs = (started: number) => performance.now() - started
 
-/** Evaluates `ecl`, failing the harness on an error: every expression of the mix is valid. */
-function evaluate(index: SnomedIndex, ecl: string) {
-  const result = evaluateEcl(index, ecl)
+/**
+ * Evaluates `ecl`, failing the harness on an error: every expression of the mix is valid. Without
+ * `reuse`, nothing is taken from earlier evaluations' kept results (the hierarchies kept per
+ * index aside), so repeating an expression measures working it out.
+ */
+function evaluate(index: SnomedIndex, ecl: string, reuse = false) {
+  const result = evaluateEcl(index, ecl, { reuse })
   if (Either.isLeft(result)) throw new HarnessError(`${ecl}: ${result.left.message}`)
   return result.right
 }
@@ -263,25 +268,41 @@ function measure(index: SnomedIndex, template: Template, p: Pools, rounds: numbe
   return { name: template.name, ecl, size, firstMs, p50Ms: percentile(times, 50), p95Ms: percentile(times, 95) }
 }
 
-/** `count` expressions, each template in turn with concepts drawn at random (seeded), evaluated back to back. */
-function batch(index: SnomedIndex, p: Pools, count: number) {
+/**
+ * `count` expressions, each template in turn with concepts drawn at random (seeded), evaluated
+ * back to back; with `reuse`, as a server does, costly sub-results are shared between them.
+ */
+function batch(index: SnomedIndex, p: Pools, count: number, reuse: boolean) {
   const rng = new Rng(SEED, 0, 0)
   const expressions = Array.from({ length: count }, (_, at) => templates[at % templates.length]!.make(p, (items) => rng.pick(items)))
   const times: number[] = []
+  // CPU time too: on a shared box the wall clock mostly measures the other work.
+  const cpu = process.cpuUsage()
   const started = performance.now()
   for (const ecl of expressions) {
     const one = performance.now()
-    evaluate(index, ecl)
+    evaluate(index, ecl, reuse)
     times.push(elapsedMs(one))
   }
   const totalMs = elapsedMs(started)
+  const used = process.cpuUsage(cpu)
+  const cpuMs = (used.user + used.system) / 1000
   /** Time spent on each template's expressions. */
   const byTemplate = templates.map((_, template) => times.reduce((sum, ms, at) => (at % templates.length === template ? sum + ms : sum), 0))
   const slowest = expressions
     .map((ecl, at) => ({ ecl, ms: times[at]! }))
     .toSorted((a, b) => b.ms - a.ms)
     .slice(0, 5)
-  return { count, totalMs, p50Ms: percentile(times, 50), p95Ms: percentile(times, 95), maxMs: Math.max(...times), byTemplate, slowest }
+  return {
+    count,
+    totalMs,
+    cpuMs,
+    p50Ms: percentile(times, 50),
+    p95Ms: percentile(times, 95),
+    maxMs: Math.max(...times),
+    byTemplate,
+    slowest
+  }
 }
 
 /** `< id` against the generator's count of active descendants. */
@@ -330,7 +351,8 @@ async function main(argv: string[], run: Run): Promise<number> {
 
   const p = pools(index, release.truth)
   const mix = templates.map((template) => measure(index, template, p, o.rounds))
-  const mixed = batch(index, p, o.batch)
+  const mixed = batch(index, p, o.batch, false)
+  const shared = batch(index, p, o.batch, true)
   const checks = descendantChecks(index, release.truth)
   const rssMb = process.memoryUsage.rss() / 2 ** 20
 
@@ -340,8 +362,16 @@ async function main(argv: string[], run: Run): Promise<number> {
   )
   console.log(
     table(
-      ["expression", "concepts", "first ms", "p50 ms", "p95 ms", "batch share"],
-      mix.map((m, at) => [m.name, String(m.size), ms(m.firstMs), ms(m.p50Ms), ms(m.p95Ms), `${ms(mixed.byTemplate[at]!)} ms`])
+      ["expression", "concepts", "first ms", "p50 ms", "p95 ms", "batch share", "sharing"],
+      mix.map((m, at) => [
+        m.name,
+        String(m.size),
+        ms(m.firstMs),
+        ms(m.p50Ms),
+        ms(m.p95Ms),
+        `${ms(mixed.byTemplate[at]!)} ms`,
+        `${ms(shared.byTemplate[at]!)} ms`
+      ])
     )
   )
   console.log()
@@ -353,8 +383,13 @@ async function main(argv: string[], run: Run): Promise<number> {
         ["warm-up on a fresh index (first evaluation's extra cost)", `${ms(warmUpMs)} ms`, "-"],
         ["median of the mix's p50s", `${ms(medianOfMix)} ms`, `≤ ${MEDIAN_TARGET_MS} ms`],
         [
-          `batch of ${mixed.count} mixed expressions`,
-          `${ms(mixed.totalMs)} ms (p50 ${ms(mixed.p50Ms)}, p95 ${ms(mixed.p95Ms)}, max ${ms(mixed.maxMs)} ms)`,
+          `batch of ${mixed.count} mixed expressions, each on its own`,
+          `${ms(mixed.totalMs)} ms, CPU ${ms(mixed.cpuMs)} ms (p50 ${ms(mixed.p50Ms)}, p95 ${ms(mixed.p95Ms)}, max ${ms(mixed.maxMs)} ms)`,
+          `≤ ${BATCH_TARGET_MS} ms`
+        ],
+        [
+          `the same batch sharing costly sub-results (the default)`,
+          `${ms(shared.totalMs)} ms, CPU ${ms(shared.cpuMs)} ms (p50 ${ms(shared.p50Ms)}, p95 ${ms(shared.p95Ms)}, max ${ms(shared.maxMs)} ms)`,
           `≤ ${BATCH_TARGET_MS} ms`
         ],
         ["`< id` = ground-truth descendant count", `${checks.checked - checks.failures.length}/${checks.checked} pass`, "0 fail"],
@@ -378,6 +413,7 @@ async function main(argv: string[], run: Run): Promise<number> {
     warmUpMs,
     mix,
     batch: mixed,
+    sharedBatch: shared,
     checks,
     rssMb
   })

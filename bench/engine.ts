@@ -4,27 +4,23 @@
 // displays in Welsh are measured beside English ones), so the figures measure the engine and the FHIR layer alone and
 // drift far less with the machine's load than HTTP throughput does. Prints a table.
 //
-//   bun bench/engine.ts [--rounds 20000]
-import { NodeContext } from "@effect/platform-node"
-import { layerPglite } from "@ffynnon/db"
-import { loadSnomed, SnomedReleases } from "@ffynnon/snomed"
-import { DesignationOverlays } from "@ffynnon/terminology"
-import { loadWelshList, loadWelshPackage } from "@ffynnon/welsh"
-import { Effect, Layer, Logger, LogLevel, ManagedRuntime } from "effect"
+//   bun bench/engine.ts [--rounds 20000] [--baseline DIR]
+//
+// With --baseline, the app of another checkout (for example a worktree of main) is started beside
+// this one in the same process and both are timed in alternating batches, so a change is measured
+// against its baseline under the same load.
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { join } from "node:path"
-import { makeApp } from "../apps/api/src/app"
-import { servicesOver } from "../apps/api/src/runtime"
+import { join, resolve } from "node:path"
 import { formatTable } from "../loaders/src/table"
-import { timeInProcess } from "./inProcess.ts"
+import { compareInProcess, timeInProcess } from "./inProcess.ts"
 import { harnessOptions, positiveInt } from "./processes.ts"
 
 const usage = `usage: bun bench/engine.ts [options]
-  --rounds N    requests timed per scenario (default 20000)`
-const rounds = positiveInt("rounds", harnessOptions(process.argv.slice(2), usage, { rounds: { type: "string" } }).rounds, 20_000)
-const sampleFolder = join(import.meta.dirname, "..", "data", "sample", "snomed")
-const welshFolder = join(import.meta.dirname, "..", "data", "sample", "welsh")
+  --rounds N      requests timed per scenario (default 20000)
+  --baseline DIR  also time the checkout in DIR (with its node_modules installed), alternating with this one`
+const options = harnessOptions(process.argv.slice(2), usage, { rounds: { type: "string" }, baseline: { type: "string" } })
+const rounds = positiveInt("rounds", options.rounds, 20_000)
 const sct = "http://snomed.info/sct"
 
 const wards = {
@@ -74,32 +70,86 @@ const scenarios: ReadonlyArray<{ readonly name: string; readonly path: string; r
   }
 ]
 
-const dataDir = mkdtempSync(join(tmpdir(), "ffynnon-engine-bench-"))
-const runtime = ManagedRuntime.make(
-  servicesOver(layerPglite({ dataDir })).pipe(Layer.provide(NodeContext.layer), Layer.provideMerge(Logger.minimumLogLevel(LogLevel.None)))
-)
+/**
+ * The app of the checkout at `root` over a fresh embedded database holding the sample SNOMED CT
+ * release and Welsh terms. Every module comes from that checkout (Effect too), so two checkouts
+ * can run side by side in one process.
+ */
+const startApp = async (root: string) => {
+  const from = (path: string) => import(join(root, path))
+  const [
+    { NodeContext },
+    { layerPglite },
+    { loadSnomed, SnomedReleases },
+    { DesignationOverlays },
+    welsh,
+    effect,
+    { makeApp },
+    { servicesOver }
+  ] = await Promise.all([
+    from("node_modules/@effect/platform-node"),
+    from("libs/db/src/index.ts"),
+    from("libs/snomed/src/index.ts"),
+    from("libs/terminology/src/index.ts"),
+    from("libs/welsh/src/index.ts"),
+    from("node_modules/effect"),
+    from("apps/api/src/app.ts"),
+    from("apps/api/src/runtime.ts")
+  ])
+  const { Effect, Layer, Logger, LogLevel, ManagedRuntime } = effect
+  const sampleFolder = join(root, "data", "sample", "snomed")
+  const welshFolder = join(root, "data", "sample", "welsh")
+  const dataDir = mkdtempSync(join(tmpdir(), "ffynnon-engine-bench-"))
+  const runtime = ManagedRuntime.make(
+    servicesOver(layerPglite({ dataDir })).pipe(Layer.provide(NodeContext.layer), Layer.provideMerge(Logger.minimumLogLevel(LogLevel.None)))
+  )
+  const stop = async () => {
+    await runtime.dispose()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+  try {
+    await runtime.runPromise(
+      Effect.zipRight(
+        Effect.all([
+          loadSnomed(sampleFolder),
+          welsh.loadWelshPackage(join(welshFolder, "SnomedCT_FfynnonWelsh_PRODUCTION_20260101T120000Z")),
+          welsh.loadWelshList(join(welshFolder, "ffynnon-welsh-terms.csv"))
+        ]),
+        Effect.all([
+          Effect.flatMap(SnomedReleases, (releases: { refresh: unknown }) => releases.refresh),
+          Effect.flatMap(DesignationOverlays, (overlays: { refresh: unknown }) => overlays.refresh)
+        ])
+      )
+    )
+    const app = makeApp(await runtime.runtime())
+    const send = (scenario: (typeof scenarios)[number]): Promise<Response> =>
+      app.request(
+        scenario.path,
+        scenario.body === undefined ? {} : { method: "POST", headers: { "content-type": "application/fhir+json" }, body: scenario.body }
+      )
+    return { send, stop }
+  } catch (error) {
+    await stop()
+    throw error
+  }
+}
+
+const current = await startApp(resolve(import.meta.dirname, ".."))
+const baseline =
+  options.baseline === undefined
+    ? undefined
+    : await startApp(resolve(options.baseline)).catch(async (error) => {
+        await current.stop()
+        throw error
+      })
 try {
-  await runtime.runPromise(
-    Effect.zipRight(
-      Effect.all([
-        loadSnomed(sampleFolder),
-        loadWelshPackage(join(welshFolder, "SnomedCT_FfynnonWelsh_PRODUCTION_20260101T120000Z")),
-        loadWelshList(join(welshFolder, "ffynnon-welsh-terms.csv"))
-      ]),
-      Effect.all([
-        Effect.flatMap(SnomedReleases, (releases) => releases.refresh),
-        Effect.flatMap(DesignationOverlays, (overlays) => overlays.refresh)
-      ])
+  console.log(
+    formatTable(
+      baseline === undefined
+        ? await timeInProcess(scenarios, current.send, rounds)
+        : await compareInProcess(scenarios, { baseline: baseline.send, current: current.send }, rounds)
     )
   )
-  const app = makeApp(await runtime.runtime())
-  const send = (scenario: (typeof scenarios)[number]) =>
-    app.request(
-      scenario.path,
-      scenario.body === undefined ? {} : { method: "POST", headers: { "content-type": "application/fhir+json" }, body: scenario.body }
-    )
-  console.log(formatTable(await timeInProcess(scenarios, send, rounds)))
 } finally {
-  await runtime.dispose()
-  rmSync(dataDir, { recursive: true, force: true })
+  await Promise.all([current.stop(), baseline?.stop()])
 }

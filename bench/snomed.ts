@@ -499,7 +499,7 @@ interface HttpScenario {
 }
 
 /** A wrk script that sends GETs to `paths` in turn (each wrk thread keeps its own place). */
-function rotatingScript(paths: readonly string[]): string {
+export function rotatingScript(paths: readonly string[]): string {
   for (const path of paths) {
     // Paths are built with encodeURIComponent, so they need no Lua escaping; make sure of it.
     if (!/^[\x21-\x7e]+$/.test(path) || path.includes('"') || path.includes("\\"))

@@ -1,8 +1,9 @@
 /** `ffynnon load dmd <main-zip-or-folder> [--bonus <zip-or-folder>]` */
 import { Args, Command, Options } from "@effect/cli"
 import { layerFromConfig, Releases } from "@ffynnon/db"
-import { loadDmd, type DmdLoadReport } from "@ffynnon/dmd"
+import { dmdSystem, loadDmd, type DmdLoadReport } from "@ffynnon/dmd"
 import { Console, Effect, Layer, Option } from "effect"
+import { recordedAttempt } from "./attempt"
 import { finishProgressLine, layerStderrProgress } from "./progress"
 import { formatTable } from "./table"
 
@@ -32,6 +33,7 @@ export const dmdCommand = Command.make(
   },
   ({ path, bonus }) =>
     loadDmd(path, Option.match(bonus, { onNone: () => ({}), onSome: (bonus) => ({ bonus }) })).pipe(
+      recordedAttempt("dmd", dmdSystem, path),
       Effect.ensuring(finishProgressLine),
       Effect.flatMap(printDmdReport),
       Effect.provide(Layer.mergeAll(Releases.Default.pipe(Layer.provide(layerFromConfig)), layerStderrProgress))

@@ -3,6 +3,8 @@ import { Args, Command } from "@effect/cli"
 import { layerFromConfig, Releases } from "@ffynnon/db"
 import { loadFhirResources, type FhirLoadReport } from "@ffynnon/terminology"
 import { Console, Effect, Layer } from "effect"
+import { basename } from "node:path"
+import { recordedAttempt } from "./attempt"
 import { formatTable } from "./table"
 
 export const printFhirReport = (report: FhirLoadReport) =>
@@ -24,7 +26,12 @@ export const fhirCommand = Command.make(
     )
   },
   ({ path }) =>
-    loadFhirResources(path).pipe(Effect.flatMap(printFhirReport), Effect.provide(Releases.Default.pipe(Layer.provide(layerFromConfig))))
+    loadFhirResources(path).pipe(
+      // The release is named after the package, folder or file, which is unknown until read.
+      recordedAttempt("fhir", basename(path), path),
+      Effect.flatMap(printFhirReport),
+      Effect.provide(Releases.Default.pipe(Layer.provide(layerFromConfig)))
+    )
 ).pipe(
   Command.withDescription("Load FHIR CodeSystem, ValueSet and ConceptMap resources, as one release named after the package, folder or file")
 )

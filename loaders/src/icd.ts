@@ -1,8 +1,21 @@
-/** `ffynnon load icd10 <file-or-zip> [--edition who|uk] [--release-version <v>]` and `ffynnon load icd11 <zip-or-file> [--release-version <v>]` */
+/**
+ * `ffynnon load icd10 <file-or-zip> [--edition who|uk] [--release-version <v>]`, `ffynnon load icd11 <zip-or-file> [--release-version <v>]`
+ * and `ffynnon load icd-map <zip-folder-or-file> [--release-version <v>]`
+ */
 import { Args, Command, Options } from "@effect/cli"
 import { layerFromConfig, Releases } from "@ffynnon/db"
-import { loadIcd10, loadIcd11, type IcdLoadReport } from "@ffynnon/icd"
+import {
+  icd10System,
+  icd11System,
+  icdMapSystem,
+  loadIcd10,
+  loadIcd11,
+  loadIcdMap,
+  type IcdLoadReport,
+  type IcdMapLoadReport
+} from "@ffynnon/icd"
 import { Console, Effect, Layer, Option } from "effect"
+import { recordedAttempt } from "./attempt"
 import { finishProgressLine, layerStderrProgress } from "./progress"
 import { formatTable } from "./table"
 
@@ -19,10 +32,25 @@ const version = Options.text("release-version").pipe(
   Options.optional
 )
 
-const run = <E, R>(load: Effect.Effect<IcdLoadReport, E, R>) =>
+const printIcdMapReport = (report: IcdMapLoadReport) =>
+  Effect.gen(function* () {
+    yield* Console.log(
+      `Loaded WHO's ICD-10/ICD-11 mapping tables version ${report.version} from ${report.source} as release ${report.releaseId}.`
+    )
+    yield* Console.log(formatTable(Object.entries(report.counts).map(([table, rows]) => ({ table, rows }))))
+    yield* Console.log(`time: ${(report.elapsedMs / 1000).toFixed(1)} s`)
+  })
+
+const run = <Report, E, R>(
+  kind: "icd10" | "icd11" | "icd-map",
+  path: string,
+  load: Effect.Effect<Report, E, R>,
+  print: (report: Report) => Effect.Effect<void>
+) =>
   load.pipe(
+    recordedAttempt(kind, { icd10: icd10System, icd11: icd11System, "icd-map": icdMapSystem }[kind], path),
     Effect.ensuring(finishProgressLine),
-    Effect.flatMap(printIcdReport),
+    Effect.flatMap(print),
     Effect.provide(Layer.mergeAll(Releases.Default.pipe(Layer.provide(layerFromConfig)), layerStderrProgress))
   )
 
@@ -36,7 +64,7 @@ export const icd11Command = Command.make(
     ),
     version
   },
-  ({ path, version }) => run(loadIcd11(path, versionOption(version)))
+  ({ path, version }) => run("icd11", path, loadIcd11(path, versionOption(version)), printIcdReport)
 ).pipe(Command.withDescription("Load ICD-11 MMS from WHO's simple tabulation: chapters, blocks and categories"))
 
 export const icd10Command = Command.make(
@@ -53,5 +81,18 @@ export const icd10Command = Command.make(
     ),
     version
   },
-  ({ path, edition, version }) => run(loadIcd10(path, { edition, ...versionOption(version) }))
+  ({ path, edition, version }) => run("icd10", path, loadIcd10(path, { edition, ...versionOption(version) }), printIcdReport)
 ).pipe(Command.withDescription("Load ICD-10 as http://hl7.org/fhir/sid/icd-10: WHO's ClaML with modifiers expanded, or the UK 5th edition"))
+
+export const icdMapCommand = Command.make(
+  "icd-map",
+  {
+    path: Args.path({ name: "zip-folder-or-file", exists: "yes" }).pipe(
+      Args.withDescription(
+        "WHO's ICD-10/ICD-11 mapping tables: the mapping zip, a folder of them, or one table (10To11MapToOneCategory.txt, …)"
+      )
+    ),
+    version
+  },
+  ({ path, version }) => run("icd-map", path, loadIcdMap(path, versionOption(version)), printIcdMapReport)
+).pipe(Command.withDescription("Load WHO's ICD-10 ↔ ICD-11 mapping tables, served as ConceptMaps for $translate"))

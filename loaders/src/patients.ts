@@ -4,6 +4,7 @@ import { layerFromConfig, Releases } from "@ffynnon/db"
 import { AuditTrail, loadPatients } from "@ffynnon/demographics"
 import { Console, Effect, Layer, Option } from "effect"
 import { userInfo } from "node:os"
+import { recordedAttempt } from "./attempt"
 import { finishProgressLine, layerStderrProgress } from "./progress"
 import { formatTable } from "./table"
 
@@ -23,6 +24,7 @@ export const patientsCommand = Command.make(
       // The operator running the load, for the audit trail.
       actor: { client: "ffynnon load patients", user: userInfo().username }
     }).pipe(
+      recordedAttempt("patients", "urn:ffynnon:patients", file),
       Effect.ensuring(finishProgressLine),
       Effect.flatMap((report) =>
         Effect.gen(function* () {

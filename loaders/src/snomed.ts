@@ -1,8 +1,9 @@
 /** `ffynnon load snomed <zip-or-folder> [--uri <edition/version URI>] [--release-type Snapshot|Full|Delta] [--as-of <date>] [--base <URI>]` */
 import { Args, Command, Options } from "@effect/cli"
 import { layerFromConfig, Releases } from "@ffynnon/db"
-import { loadSnomed, type SnomedLoadReport } from "@ffynnon/snomed"
+import { loadSnomed, snomedSystem, type SnomedLoadReport } from "@ffynnon/snomed"
 import { Console, Effect, Layer, Option } from "effect"
+import { recordedAttempt } from "./attempt"
 import { finishProgressLine, layerStderrProgress } from "./progress"
 import { formatTable } from "./table"
 
@@ -50,6 +51,7 @@ export const snomedCommand = Command.make(
       ...Option.match(asOf, { onNone: () => ({}), onSome: (asOf) => ({ asOf }) }),
       ...Option.match(base, { onNone: () => ({}), onSome: (base) => ({ base }) })
     }).pipe(
+      recordedAttempt("snomed", snomedSystem, path),
       Effect.ensuring(finishProgressLine),
       Effect.flatMap(printSnomedReport),
       Effect.provide(Layer.mergeAll(Releases.Default.pipe(Layer.provide(layerFromConfig)), layerStderrProgress))

@@ -1,8 +1,11 @@
 /** `ffynnon load welsh <rf2-package-or-csv> [--base <version URI>] [--uri <version URI>]` */
 import { Args, Command, Options } from "@effect/cli"
 import { layerFromConfig, Releases } from "@ffynnon/db"
-import { loadWelshList, loadWelshPackage, type WelshListReport } from "@ffynnon/welsh"
+import { loadWelshList, loadWelshPackage, welshListKind, type WelshListReport } from "@ffynnon/welsh"
+import { snomedSystem } from "@ffynnon/snomed"
 import { Console, Effect, Layer, Option } from "effect"
+import { basename, extname } from "node:path"
+import { recordedAttempt } from "./attempt"
 import { finishProgressLine, layerStderrProgress } from "./progress"
 import { printSnomedReport } from "./snomed"
 import { formatTable } from "./table"
@@ -38,11 +41,11 @@ export const welshCommand = Command.make(
     (isList(path)
       ? Option.isSome(base) || Option.isSome(uri)
         ? Effect.fail(new Error("--base and --uri are for translation packages, not CSV lists"))
-        : Effect.flatMap(loadWelshList(path), printWelshListReport)
+        : Effect.flatMap(recordedAttempt(welshListKind, basename(path, extname(path)), path)(loadWelshList(path)), printWelshListReport)
       : loadWelshPackage(path, {
           ...Option.match(base, { onNone: () => ({}), onSome: (base) => ({ base }) }),
           ...Option.match(uri, { onNone: () => ({}), onSome: (uri) => ({ uri }) })
-        }).pipe(Effect.ensuring(finishProgressLine), Effect.flatMap(printSnomedReport))
+        }).pipe(recordedAttempt("snomed", snomedSystem, path), Effect.ensuring(finishProgressLine), Effect.flatMap(printSnomedReport))
     ).pipe(Effect.provide(Layer.mergeAll(Releases.Default.pipe(Layer.provide(layerFromConfig)), layerStderrProgress)))
 ).pipe(
   Command.withDescription(

@@ -3,7 +3,7 @@
  * It is built from a runtime that already holds the services, so tests and the server share it.
  */
 import { OpenAPIHono } from "@hono/zod-openapi"
-import { Effect, LogLevel, type Runtime } from "effect"
+import { Context, Effect, Exit, LogLevel, type Runtime } from "effect"
 import { bodyLimit } from "hono/body-limit"
 import { HTTPException } from "hono/http-exception"
 import type { ContentfulStatusCode } from "hono/utils/http-status"
@@ -20,6 +20,8 @@ import {
 } from "./terminology/validateCode"
 import { FhirFailure, zodFailure, type FailureStatus, type IssueType } from "./fhir/outcome"
 import { registerPatientRoutes } from "./demographics/routes"
+import { Auth } from "./auth"
+import { toFhirFailure } from "./failures"
 import { registerReference } from "./reference"
 import { registerDmdRoutes } from "./routes/dmd"
 import { registerHealth } from "./routes/health"
@@ -82,6 +84,19 @@ export const makeApp = (runtime: Runtime.Runtime<ApiServices>) => {
       c.res.headers.set("content-type", "application/fhir+json; charset=utf-8")
     }
   })
+
+  // Terminology is open unless configured to need a token (any valid one: it holds no personal
+  // data, so it is not audited). The patient endpoints check their own tokens and scopes, and the
+  // CapabilityStatement stays open for clients to discover the server.
+  const auth = Context.get(runtime.context, Auth)
+  if (auth.terminologyNeedsToken) {
+    app.use("/fhir/*", async (c, next) => {
+      if (/^\/fhir(?:$|\/(?:metadata|Patient|AuditEvent)(?:\/|$))/.test(c.req.path)) return next()
+      const verified = await Effect.runPromiseExit(auth.verify(c.req.header("authorization")))
+      if (Exit.isFailure(verified)) return outcomeResponse(c, toFhirFailure(verified.cause, c.get("requestId")))
+      await next()
+    })
+  }
 
   registerHealth(app, run)
   const operations = [

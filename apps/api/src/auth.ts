@@ -3,7 +3,7 @@
  * (https://hl7.org/fhir/smart-app-launch/scopes-and-launch-context.html), verified against the
  * shared secret `FFYNNON_AUTH_SECRET` (HS256) and/or the keys of `FFYNNON_AUTH_JWKS` (a JWKS
  * file or an https URL). No token or a bad one is 401, a token without the scope 403. The
- * terminology endpoints stay open. `--dev` (the main job, `npm start`) mints a local token at
+ * terminology endpoints stay open unless `FFYNNON_AUTH_TERMINOLOGY=token`. `--dev` (the main job, `npm start`) mints a local token at
  * start-up and says so loudly.
  */
 import type { Actor } from "@ffynnon/demographics"
@@ -42,6 +42,8 @@ export interface AuthOptions {
   readonly jwks?: string
   readonly issuer?: string
   readonly audience?: string
+  /** The terminology endpoints need a valid token too (any scope): `FFYNNON_AUTH_TERMINOLOGY=token`. */
+  readonly terminologyNeedsToken?: boolean
 }
 
 export class Auth extends Context.Tag("@ffynnon/api/Auth")<
@@ -49,6 +51,8 @@ export class Auth extends Context.Tag("@ffynnon/api/Auth")<
   {
     /** The grant of an `Authorization` header's bearer token, or a 401 saying what is wrong. */
     readonly verify: (authorization: string | undefined) => Effect.Effect<Grant, FhirFailure>
+    /** Whether the terminology endpoints need a valid token; otherwise they are open. */
+    readonly terminologyNeedsToken: boolean
   }
 >() {}
 
@@ -80,6 +84,7 @@ export const makeAuth = (options: AuthOptions): Context.Tag.Service<Auth> => {
     ...(options.audience === undefined ? {} : { audience: options.audience })
   }
   return {
+    terminologyNeedsToken: options.terminologyNeedsToken === true,
     verify: (authorization) =>
       Effect.gen(function* () {
         const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? "")?.[1]
@@ -122,14 +127,16 @@ export const AuthConfig = Config.all({
   secret: AuthSecretConfig,
   jwks: Config.option(Config.string("FFYNNON_AUTH_JWKS")),
   issuer: Config.option(Config.string("FFYNNON_AUTH_ISSUER")),
-  audience: Config.option(Config.string("FFYNNON_AUTH_AUDIENCE"))
+  audience: Config.option(Config.string("FFYNNON_AUTH_AUDIENCE")),
+  terminology: Config.literal("open", "token")("FFYNNON_AUTH_TERMINOLOGY").pipe(Config.withDefault("open"))
 })
 
 const optionsOf = (config: Config.Config.Success<typeof AuthConfig>): AuthOptions => ({
   ...Option.match(config.secret, { onNone: () => ({}), onSome: (secret) => ({ secret }) }),
   ...Option.match(config.jwks, { onNone: () => ({}), onSome: (jwks) => ({ jwks }) }),
   ...Option.match(config.issuer, { onNone: () => ({}), onSome: (issuer) => ({ issuer }) }),
-  ...Option.match(config.audience, { onNone: () => ({}), onSome: (audience) => ({ audience }) })
+  ...Option.match(config.audience, { onNone: () => ({}), onSome: (audience) => ({ audience }) }),
+  ...(config.terminology === "token" ? { terminologyNeedsToken: true } : {})
 })
 
 /** Checks tokens with the keys the environment names. */

@@ -22,6 +22,7 @@ export type ApiServices =
   | Releases
   | SnomedReleases
   | DmdReleases
+  | IcdReleases
   | FhirResources
   | ReleaseCodeSystems
   | DesignationOverlays
@@ -120,11 +121,32 @@ export type Run = <A>(
   respond: (value: A) => Response
 ) => Promise<Response>
 
+/**
+ * The handler's exit: at once when it finishes without waiting (terminology operations over the
+ * in-memory indexes do), else when it ends, interrupted if the client goes away first.
+ */
+const runHandler = <A>(runtime: Runtime.Runtime<ApiServices>, effect: Effect.Effect<A, unknown, ApiServices>, request: Request) => {
+  // A fiber runs synchronously until it first waits; answering from there spares a promise and an abort listener per request.
+  const fiber = Runtime.runFork(runtime)(effect)
+  const exit = fiber.unsafePoll()
+  if (exit !== null) return exit
+  return new Promise<Exit.Exit<A, unknown>>((resolve) => {
+    const { signal } = request
+    const interrupt = () => fiber.unsafeInterruptAsFork(fiber.id())
+    if (signal.aborted) interrupt()
+    else signal.addEventListener("abort", interrupt, { once: true })
+    fiber.addObserver((exit) => {
+      signal.removeEventListener("abort", interrupt)
+      resolve(exit)
+    })
+  })
+}
+
 /** Runs handlers in `runtime`, interrupted when the client goes away. */
 export const makeRun =
   (runtime: Runtime.Runtime<ApiServices>): Run =>
   async (c, effect, respond) => {
-    const exit = await Runtime.runPromiseExit(runtime)(effect, { signal: c.req.raw.signal })
+    const exit = await runHandler(runtime, effect, c.req.raw)
     if (Exit.isSuccess(exit)) return respond(exit.value)
     const requestId = c.get("requestId")
     const failure = toFhirFailure(exit.cause, requestId)

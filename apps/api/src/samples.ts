@@ -5,7 +5,7 @@
  */
 import { ReleaseAlreadyLoaded } from "@ffynnon/db"
 import { loadDmd } from "@ffynnon/dmd"
-import { loadIcd10, loadIcd11 } from "@ffynnon/icd"
+import { loadIcd10, loadIcd11, loadIcdMap } from "@ffynnon/icd"
 import { loadPatients } from "@ffynnon/demographics"
 import { loadSnomed } from "@ffynnon/snomed"
 import { loadFhirResources } from "@ffynnon/terminology"
@@ -18,6 +18,7 @@ import { join } from "node:path"
 /**
  * Where the sample releases are: `<directory>/snomed/<release folder>`, `<directory>/dmd/<release folder>` (and its bonus
  * folder), `<directory>/icd11/<tabulation file>`, `<directory>/icd10-uk/<TRUD codes and titles file>`,
+ * `<directory>/icd-map/<WHO's mapping tables>`,
  * `<directory>/fhir/<folder of resources>` `<directory>/welsh/` (translation package folders and `.csv` lists) and `<directory>/patients/<file>.csv`.
  */
 export class SampleDirectory extends Context.Tag("@ffynnon/api/SampleDirectory")<
@@ -70,6 +71,9 @@ export const loadSamples = Effect.gen(function* () {
   for (const file of yield* releaseFiles(join(directory, "icd10-uk"))) {
     yield* loadIfNew(loadIcd10(file, { edition: "uk" }), (report) => ({ system: report.system, version: report.version }))
   }
+  // WHO's ICD-10/ICD-11 tables: the folder's tables as one release.
+  const icdMaps = join(directory, "icd-map")
+  if ((yield* releaseFiles(icdMaps)).length > 0) yield* loadIfNew(loadIcdMap(icdMaps), (report) => ({ version: report.version }))
   // After the SNOMED CT release it translates.
   const welsh = join(directory, "welsh")
   for (const folder of yield* releaseFolders(welsh)) {

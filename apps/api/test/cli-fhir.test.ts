@@ -9,14 +9,21 @@ const sampleFhirFolder = join(repositoryRoot, "data", "sample", "fhir", "ffynnon
 const { ffynnon } = commandLine("fhir")
 
 describe("ffynnon load fhir", () => {
-  it("stops on a malformed file with one line naming it, exit code 1, and loads nothing", () => {
+  it("stops on a malformed file with one line naming it, exit code 1, loads nothing and records the failed attempt", () => {
     const broken = mkdtempSync(join(tmpdir(), "ffynnon-cli-fhir-input-"))
     writeFileSync(join(broken, "valueset.json"), '{ "resourceType": "ValueSet", ')
     const { status, stderr } = ffynnon("load", "fhir", broken)
     rmSync(broken, { recursive: true, force: true })
     expect(status).toBe(1)
     expect(stderr.trim().split("\n").at(-1)).toMatch(/^ffynnon: .*valueset\.json: not valid JSON: /)
-    expect(JSON.parse(ffynnon("releases", "--json").stdout)).toEqual([])
+    const [failed, ...others] = JSON.parse(ffynnon("releases", "--json").stdout)
+    expect(others).toEqual([])
+    expect(failed).toMatchObject({
+      kind: "fhir",
+      version: "",
+      status: "failed",
+      error: expect.stringMatching(/valueset\.json: not valid JSON/)
+    })
   })
 
   it("loads a folder of resources and prints what it loaded", () => {
@@ -26,7 +33,7 @@ describe("ffynnon load fhir", () => {
     expect(stdout).toMatch(/^ValueSet\s+3$/m)
     expect(stdout).toMatch(/^time: [\d.]+ s$/m)
     const listed = JSON.parse(ffynnon("releases", "--json").stdout)
-    expect(listed).toMatchObject([
+    expect(listed.filter((release: { status: string }) => release.status === "active")).toMatchObject([
       { kind: "fhir", codeSystem: "ffynnon-sample", status: "active", rowCounts: { CodeSystem: 1, ValueSet: 3, ConceptMap: 1 } }
     ])
   })

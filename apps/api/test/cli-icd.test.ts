@@ -1,4 +1,4 @@
-/** `ffynnon load icd11` and `ffynnon load icd10` as a user runs them, over real processes. */
+/** `ffynnon load icd11`, `ffynnon load icd10` and `ffynnon load icd-map` as a user runs them, over real processes. */
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { commandLine, repositoryRoot } from "./commandLine"
@@ -7,11 +7,20 @@ const samples = join(repositoryRoot, "data", "sample")
 const { ffynnon } = commandLine("icd")
 
 describe("ffynnon load icd11 and icd10", () => {
-  it("stops on a file of the wrong kind with one line naming it, exit code 1, and loads nothing", () => {
+  it("stops on a file of the wrong kind with one line naming it, exit code 1, loads nothing and records the failed attempt", () => {
     const { status, stderr } = ffynnon("load", "icd10", join(samples, "icd11", "SimpleTabulation-ICD-11-MMS-en-sample.txt"))
     expect(status).toBe(1)
     expect(stderr.trim().split("\n").at(-1)).toMatch(/^ffynnon: SimpleTabulation-ICD-11-MMS-en-sample\.txt: not ClaML: not an XML document/)
-    expect(JSON.parse(ffynnon("releases", "--json").stdout)).toEqual([])
+    expect(JSON.parse(ffynnon("releases", "--json").stdout)).toMatchObject([
+      {
+        kind: "icd10",
+        codeSystem: "http://hl7.org/fhir/sid/icd-10",
+        version: "",
+        sourceName: "SimpleTabulation-ICD-11-MMS-en-sample.txt",
+        status: "failed",
+        error: expect.stringMatching(/not ClaML/)
+      }
+    ])
   })
 
   it("loads the samples with progress on stderr and a summary of counts by kind", () => {
@@ -36,5 +45,19 @@ describe("ffynnon load icd11 and icd10", () => {
       { kind: "icd10", version: "uk-5-sample", rowCounts: { category: 335 } },
       { kind: "icd11", version: "sample", rowCounts: { chapter: 3, block: 4, category: 16 } }
     ])
+  })
+
+  it("loads WHO's mapping tables, a folder or zip of them, as one release with rows per table", () => {
+    const { status, stdout } = ffynnon("load", "icd-map", join(samples, "icd-map"))
+    expect(status).toBe(0)
+    expect(stdout).toMatch(/^Loaded WHO's ICD-10\/ICD-11 mapping tables version sample from icd-map as release \d+\.$/m)
+    expect(stdout).toMatch(/^10To11MapToOneCategory\s+14$/m)
+    expect(stdout).toMatch(/^11To10MapToOneCategory\s+14$/m)
+    const [latest] = JSON.parse(ffynnon("releases", "--json").stdout)
+    expect(latest).toMatchObject({
+      kind: "icd-map",
+      codeSystem: "http://ffynnon.example/fhir/ConceptMap/who-icd10-icd11",
+      status: "active"
+    })
   })
 })

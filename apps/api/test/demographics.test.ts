@@ -25,6 +25,23 @@ describe("request log lines", () => {
   })
 })
 
+describe("FFYNNON_AUTH_TERMINOLOGY=token", () => {
+  const api = apiHarness(testDatabases[0]!, Effect.void, Layer.succeed(Auth, makeAuth({ secret, terminologyNeedsToken: true })))
+  const get = (path: string, bearer?: string) =>
+    api.request(path, { headers: bearer === undefined ? {} : { authorization: `Bearer ${bearer}` } })
+
+  it("puts the terminology endpoints behind a valid token of any scope; the CapabilityStatement stays open", async () => {
+    expect((await get("/fhir/metadata")).status).toBe(200)
+    const refused = await get("/fhir/CodeSystem")
+    expect([refused.status, refused.headers.get("www-authenticate")]).toEqual([401, 'Bearer realm="ffynnon"'])
+    expect(((await refused.json()) as { issue: Array<{ code: string }> }).issue[0]!.code).toBe("login")
+    expect((await get("/fhir/CodeSystem/$lookup?system=http://snomed.info/sct&code=1", "not-a-token")).status).toBe(401)
+    expect((await get("/fhir/CodeSystem", await token("system/CodeSystem.rs"))).status).toBe(200)
+    // The patient endpoints keep their own check, scopes included.
+    expect((await get("/fhir/Patient?family=jones", await token("system/CodeSystem.rs"))).status).toBe(403)
+  })
+})
+
 for (const kind of testDatabases) {
   describe(`demographics API on ${kind.name}`, () => {
     const api = apiHarness(kind, Effect.void, Layer.succeed(Auth, makeAuth({ secret })))
@@ -50,6 +67,7 @@ for (const kind of testDatabases) {
       })
       return { status: response.status, headers: response.headers, body: await response.json() }
     }
+    const bundle = (type: string, entry: Array<unknown>) => ({ resourceType: "Bundle", type, entry })
     const create = async (resource: unknown) => {
       const created = await call("POST", "/fhir/Patient", { token: full, body: resource })
       expect(created.status).toBe(201)
@@ -200,16 +218,12 @@ for (const kind of testDatabases) {
       ])
       const batch = await call("POST", "/fhir", {
         token: full,
-        body: {
-          resourceType: "Bundle",
-          type: "batch",
-          entry: [
-            { request: { method: "GET", url: `Patient?identifier=${good}` } },
-            { request: { method: "GET", url: "Patient/no-such-patient" } },
-            { resource: patient({}, "1234567890"), request: { method: "POST", url: "Patient" } },
-            null
-          ]
-        }
+        body: bundle("batch", [
+          { request: { method: "GET", url: `Patient?identifier=${good}` } },
+          { request: { method: "GET", url: "Patient/no-such-patient" } },
+          { resource: patient({}, "1234567890"), request: { method: "POST", url: "Patient" } },
+          null
+        ])
       })
       expect(batch.body.entry.map((entry: { response: { status: string } }) => entry.response.status)).toEqual([
         "200 OK",
@@ -218,6 +232,92 @@ for (const kind of testDatabases) {
         "400 Bad Request"
       ])
       expect(batch.body.entry[0].resource.total).toBe(1)
+    })
+
+    it("resolves urn:uuid references between the entries of a transaction", async () => {
+      const [first, second] = ["urn:uuid:7d3f6a0e-0000-4000-8000-000000000001", "urn:uuid:7d3f6a0e-0000-4000-8000-000000000002"]
+      const linked = (nhs: string, other: string) => patient({ link: [{ type: "seealso", other: { reference: other } }] }, nhs)
+      const written = await call("POST", "/fhir", {
+        token: full,
+        body: bundle("transaction", [
+          { fullUrl: first, resource: linked(nhsNumber(910001400), second), request: { method: "POST", url: "Patient" } },
+          { fullUrl: second, resource: linked(nhsNumber(910001500), first), request: { method: "POST", url: "Patient" } }
+        ])
+      })
+      expect(written.status).toBe(200)
+      const [a, b] = written.body.entry.map(
+        (entry: { resource: { id: string; link: Array<{ other: { reference: string } }> } }) => entry.resource
+      )
+      expect([a.link[0].other.reference, b.link[0].other.reference]).toEqual([`Patient/${b.id}`, `Patient/${a.id}`])
+      expect((await call("GET", `/fhir/Patient/${a.id}`, { token: full })).body.link[0].other.reference).toBe(`Patient/${b.id}`)
+
+      const dangling = await call("POST", "/fhir", {
+        token: full,
+        body: bundle("transaction", [
+          { resource: patient({}, nhsNumber(910001600)), request: { method: "POST", url: "Patient" } },
+          {
+            resource: linked(nhsNumber(910001700), "urn:uuid:7d3f6a0e-0000-4000-8000-00000000dead"),
+            request: { method: "POST", url: "Patient" }
+          }
+        ])
+      })
+      expect([dangling.status, dangling.body.issue[0].expression]).toEqual([400, ["Bundle.entry[1]"]])
+      expect((await call("GET", `/fhir/Patient?identifier=${nhsNumber(910001600)}`, { token: full })).body.total).toBe(0)
+    })
+
+    it("creates a batch's plain creates together, each refused or created on its own and audited", async () => {
+      const held = await create(patient({}, nhsNumber(910001100)))
+      const fresh = nhsNumber(910001200)
+      const post = (resource: unknown, extra: object = {}) => ({ resource, request: { method: "POST", url: "Patient", ...extra } })
+      const batch = await call("POST", "/fhir", {
+        token: full,
+        body: bundle("batch", [
+          post(patient({}, fresh)),
+          post(patient({ birthDate: "1978-02-30" }, nhsNumber(910001300))),
+          post(patient({}, nhsNumber(910001100))),
+          post(patient({ gender: "male" }, fresh)),
+          post(patient({}, undefined)),
+          post(patient({}, nhsNumber(910001100)), { ifNoneExist: `identifier=${nhsNumber(910001100)}` })
+        ])
+      })
+      const entries = batch.body.entry as Array<{
+        fullUrl?: string
+        resource: { id: string }
+        response: { status: string; location?: string }
+      }>
+      expect(entries.map((entry) => entry.response.status)).toEqual([
+        "201 Created",
+        "400 Bad Request",
+        "409 Conflict",
+        "409 Conflict",
+        "201 Created",
+        "200 OK"
+      ])
+      expect(entries[0]!.response.location).toMatch(new RegExp(`/fhir/Patient/${entries[0]!.resource.id}/_history/1$`))
+      expect(entries[5]!.resource.id).toBe(held.id)
+      const stored = await call("GET", `/fhir/Patient?identifier=${fresh}`, { token: full })
+      expect([stored.body.total, stored.body.entry[0].resource.gender]).toEqual([1, "female"])
+      const audit = await call("GET", `/fhir/AuditEvent?entity=Patient/${entries[4]!.resource.id}`, { token: full })
+      expect(
+        audit.body.entry.map((entry: { resource: { subtype: Array<{ code: string }>; outcome: string } }) => entry.resource)
+      ).toMatchObject([{ subtype: [{ code: "create" }], outcome: "0", agent: [{ who: { identifier: { value: "dr-evans" } } }] }])
+      // Reading the trail is on the trail too.
+      const again = await call("GET", `/fhir/AuditEvent?entity=Patient/${entries[4]!.resource.id}`, { token: full })
+      expect(again.body.total).toBe(2)
+      const looked = again.body.entry[0].resource
+      expect(looked).toMatchObject({ subtype: [{ code: "search-type" }], outcome: "0" })
+      expect(Buffer.from(looked.entity[1].query, "base64").toString()).toBe(`AuditEvent?entity=Patient%2F${entries[4]!.resource.id}`)
+      // The entries' fullUrls read one event each, audited on the trails of the records it names.
+      const one = await call("GET", again.body.entry[1].fullUrl.replace(/^.*\/fhir/, "/fhir"), { token: full })
+      expect([one.status, one.body.id, one.body.subtype]).toEqual([
+        200,
+        again.body.entry[1].resource.id,
+        [{ system: "http://hl7.org/fhir/restful-interaction", code: "create" }]
+      ])
+      expect((await call("GET", "/fhir/AuditEvent/999999999", { token: full })).status).toBe(404)
+      expect((await call("GET", `/fhir/AuditEvent/${one.body.id}`, { token: readOnly })).status).toBe(403)
+      const last = await call("GET", `/fhir/AuditEvent?entity=Patient/${entries[4]!.resource.id}&_count=1`, { token: full })
+      expect(last.body.entry[0].resource).toMatchObject({ subtype: [{ code: "read" }], outcome: "0" })
     })
 
     it("merges and unmerges with a reason, and tells a citizen who looked at their record", async () => {

@@ -152,6 +152,20 @@ for (const kind of testDatabases) {
       ).toBe(false)
     })
 
+    it("CodeSystem/$validate-code checks a post-coordinated expression against the release's MRCM attribute domains", async () => {
+      const validate = (code: string) => get(`/fhir/CodeSystem/$validate-code?url=${sct}&code=${encodeURIComponent(code)}`)
+      const good = await validate(`${type2Diabetes}:{${findingSite}=${heartStructure}}`)
+      expect(parameter(good.body, "result")!.valueBoolean).toBe(true)
+      // Procedure site - Direct (405813007) belongs to procedures (71388002), not findings.
+      const bad = await validate(`${type2Diabetes}:{405813007=${heartStructure}}`)
+      expect(parameter(bad.body, "result")!.valueBoolean).toBe(false)
+      expect(parameter(bad.body, "message")!.valueString).toBe(
+        `The expression does not follow the SNOMED CT concept model (MRCM) at 10: 405813007 |Procedure site - Direct| is not allowed on ${type2Diabetes} |Diabetes mellitus type 2|: its domain is 71388002 |Procedure|`
+      )
+      const { issue } = parameter(bad.body, "issues")!.resource as { issue: Array<{ severity: string; code: string }> }
+      expect(issue.map(({ severity, code }) => [severity, code])).toEqual([["error", "code-invalid"]])
+    })
+
     it("expands a ValueSet given inline whose include has a constraint filter", async () => {
       const valueSet = {
         resourceType: "ValueSet",

@@ -3,9 +3,10 @@
  * as `http://id.who.int/icd/release/11/mms`, with `$lookup`, `$validate-code` (postcoordinated
  * codes too), `$subsumes` and `$expand` of the implicit value sets with text filter and paging;
  * the UK edition of ICD-10 as a version of `http://hl7.org/fhir/sid/icd-10`; and the sample SNOMED CT
- * release's UK ICD-10 map translated into that edition.
+ * release's UK ICD-10 map translated into that edition; and WHO's ICD-10 ↔ ICD-11 tables
+ * (`data/sample/icd-map/`) translated between the two.
  */
-import { loadIcd10, loadIcd11 } from "@ffynnon/icd"
+import { IcdReleases, icdMapSystem, loadIcd10, loadIcd11, loadIcdMap } from "@ffynnon/icd"
 import { ReleaseCodeSystems } from "@ffynnon/terminology"
 import { Effect } from "effect"
 import { join } from "node:path"
@@ -225,6 +226,93 @@ for (const kind of testDatabases) {
         expect(matches.map((match) => match.concept!.code)).toContain("22298006")
         expect(matches.every((match) => /not clinically safe/.test(match.comment ?? ""))).toBe(true)
       }
+    })
+  })
+
+  describe(`WHO's ICD-10 ↔ ICD-11 tables on ${kind.name}`, () => {
+    const { get } = apiHarness(
+      kind,
+      Effect.zipRight(
+        withIcdSamples,
+        Effect.zipRight(
+          loadIcdMap(join(samples, "icd-map")),
+          Effect.flatMap(IcdReleases, (icd) => icd.refresh)
+        )
+      )
+    )
+    const oneCategory = `${icdMapSystem}/10To11MapToOneCategory`
+    const matchesOf = (body: Body) =>
+      body.parameter
+        .filter((entry) => entry.name === "match")
+        .map((entry) => Object.fromEntries(entry.part!.map((part) => [part.name, Object.values(part)[1]])))
+
+    it("translates an ICD-10 code (dotted or not) to ICD-11 in the loaded edition's form, display and version", async () => {
+      for (const code of ["I11.0", "I110"]) {
+        const { status, body } = await get(`/fhir/ConceptMap/$translate?url=${oneCategory}&system=${icd10}&code=${code}`)
+        expect(status).toBe(200)
+        expect(value(body, "result")).toMatchObject({ valueBoolean: true })
+        expect(matchesOf(body)).toEqual([
+          {
+            equivalence: "relatedto",
+            concept: { system: mms, version: "sample", code: "BA01.0", display: "Hypertensive heart disease with heart failure" },
+            source: `${oneCategory}|sample`
+          }
+        ])
+      }
+    })
+
+    it("reports a target the loaded ICD-11 lacks, and a grouping without a code as no match naming it", async () => {
+      const chapter = matchesOf((await get(`/fhir/ConceptMap/$translate?url=${oneCategory}&system=${icd10}&code=I`)).body)
+      expect(chapter).toEqual([
+        expect.objectContaining({
+          equivalence: "relatedto",
+          concept: { system: mms, code: "1H0Z", display: "Infection, unspecified" },
+          comment: "The map target '1H0Z' is not a code in ICD-11 version 'sample'"
+        })
+      ])
+      const { body } = await get(`/fhir/ConceptMap/$translate?url=${oneCategory}&system=${icd10}&code=A00-A09`)
+      expect(value(body, "result")).toMatchObject({ valueBoolean: false })
+      expect(matchesOf(body)).toEqual([
+        expect.objectContaining({
+          equivalence: "unmatched",
+          comment: expect.stringMatching(/^WHO's table has the ICD-11 block 'Gastroenteritis or colitis of infectious origin' \(http/)
+        })
+      ])
+    })
+
+    it("finds every table from ICD-10 to ICD-11 without a url, the multiple-category one with each of its rows", async () => {
+      const { body } = await get(`/fhir/ConceptMap/$translate?system=${icd10}&code=A04&targetsystem=${mms}`)
+      const found = matchesOf(body).map((match) => [String(match.source).split("/").at(-1), (match.concept as { code: string }).code])
+      expect(found).toEqual([
+        ["10To11MapToMultipleCategories|sample", "1A0Z"],
+        ["10To11MapToMultipleCategories|sample", "1A01"],
+        ["10To11MapToOneCategory|sample", "1A0Z"]
+      ])
+    })
+
+    it("translates ICD-11 to ICD-10 with WHO's table, and reads a table backwards when asked", async () => {
+      const back = matchesOf(
+        (await get(`/fhir/ConceptMap/$translate?url=${icdMapSystem}/11To10MapToOneCategory&system=${mms}&code=BA01.Z`)).body
+      )
+      expect(back).toEqual([
+        expect.objectContaining({
+          concept: {
+            system: icd10,
+            version: "uk-5-sample",
+            code: "I11.9",
+            display: "Hypertensive heart disease without (congestive) heart failure"
+          }
+        })
+      ])
+      const reverse = matchesOf((await get(`/fhir/ConceptMap/$translate?url=${oneCategory}&system=${mms}&code=1A00&reverse=true`)).body)
+      expect(reverse.map((match) => (match.concept as { code: string }).code)).toEqual(["A00", "A00.0", "A00.9"])
+      expect(reverse[0]!.comment).toMatch(/Read backwards: 10To11MapToOneCategory maps from ICD-10 to ICD-11/)
+    })
+
+    it("does not know a table version that is not loaded", async () => {
+      const { status, body } = await get(`/fhir/ConceptMap/$translate?url=${oneCategory}|2019-04-06&system=${icd10}&code=I10`)
+      expect(status).toBe(404)
+      expect(body.issue[0].details.text).toMatch(/10To11MapToOneCategory\|2019-04-06' could not be found/)
     })
   })
 }

@@ -45,8 +45,22 @@ const wards = (version: string, display: (code: string) => string): CodeSystemRe
         { code: "old-ward", display: display("old-ward"), property: [{ code: "status", valueCode: "retired" }] }
       ]
     },
-    { code: "surgical", display: display("surgical") }
+    { code: "surgical", display: display("surgical"), property: [{ code: "status", valueCode: "active" }] }
   ]
+})
+
+/** A complete code system of these concepts. */
+const codeSystem = (
+  url: string,
+  concept: NonNullable<CodeSystemResource["concept"]>,
+  more: Partial<CodeSystemResource> = {}
+): CodeSystemResource => ({
+  resourceType: "CodeSystem",
+  url,
+  status: "active",
+  content: "complete",
+  concept,
+  ...more
 })
 
 const title = (code: string) => code.charAt(0).toUpperCase() + code.slice(1)
@@ -158,6 +172,244 @@ for (const kind of testDatabases) {
       expect(missing.body.issue[0]!.details.text).toMatch(/version '3.0.0'.*Valid versions: 1.0.0, 2.0.0/)
     })
 
+    it("takes several versions of one code system in a value set version by version", async () => {
+      const version3 = { ...version2, version: "3.0.0", concept: [...version2.concept!, { code: "neurology", display: "Neurology ward" }] }
+      const both = valueSet("http://example.org/fhir/ValueSet/both", {
+        include: [
+          { system, version: "1.0.0" },
+          { system, version: "3.0.0" }
+        ],
+        exclude: [{ system, version: "1.0.0", concept: [{ code: "surgical" }] }]
+      })
+      const sent = [version1, version3, both]
+      const expanded = await post(
+        "ValueSet/$expand",
+        [
+          { name: "url", valueUri: both.url },
+          { name: "excludeNested", valueBoolean: true }
+        ],
+        sent
+      )
+      // The newest version's codes first; the exclude names an included version, so takes surgical out of that one only.
+      const listed = expanded.body.expansion.contains!.map((entry) => `${(entry as { version?: string }).version}#${entry.code}`)
+      expect(listed.slice(0, 6)).toEqual([
+        "3.0.0#medical",
+        "3.0.0#cardiology",
+        "3.0.0#respiratory",
+        "3.0.0#old-ward",
+        "3.0.0#surgical",
+        "3.0.0#neurology"
+      ])
+      expect(listed).not.toContain("1.0.0#surgical")
+      // An active status goes without saying; only a retired or deprecated one travels with the code.
+      const statuses = (code: string) =>
+        JSON.stringify((expanded.body.expansion.contains!.find((entry) => entry.code === code) as { extension?: unknown }).extension ?? [])
+      expect(statuses("surgical")).not.toContain("status")
+      expect(statuses("old-ward")).toContain("retired")
+      expect(expanded.body.expansion.total).toBe(10)
+
+      // A coding naming an included version is checked at that version, though another version has the code.
+      const atNamed = await post(
+        "ValueSet/$validate-code",
+        [
+          { name: "url", valueUri: both.url },
+          { name: "coding", valueCoding: { system, version: "1.0.0", code: "neurology" } }
+        ],
+        sent
+      )
+      expect(parameter(atNamed.body, "result")!.valueBoolean).toBe(false)
+      const issues = parameter(atNamed.body, "issues")!.resource!.issue.map((issue) => issue.details.coding![0]!.code)
+      expect(issues).toEqual(["not-in-vs", "invalid-code"])
+      expect(parameter(atNamed.body, "message")!.valueString).toMatch(/Unknown code 'neurology' in the CodeSystem '.*' version '1.0.0'/)
+    })
+
+    it("reports a value set version a check refuses, and leaves membership undecided where the value set's version is unknown", async () => {
+      const atTwo = valueSet("http://example.org/fhir/ValueSet/at-two", { include: [{ system, version: "2.0.0" }] })
+      const atNine = valueSet("http://example.org/fhir/ValueSet/at-nine", { include: [{ system, version: "9.9.9" }] })
+      const sent = [version1, version2, atTwo, atNine]
+      const refused = await post(
+        "ValueSet/$validate-code",
+        [
+          { name: "url", valueUri: atTwo.url },
+          { name: "coding", valueCoding: { system, code: "medical" } },
+          { name: "check-system-version", valueCanonical: `${system}|1.0.0` }
+        ],
+        sent
+      )
+      expect(parameter(refused.body, "result")!.valueBoolean).toBe(false)
+      expect(parameter(refused.body, "version")!.valueString).toBe("2.0.0")
+      expect(parameter(refused.body, "issues")!.resource!.issue).toEqual([
+        expect.objectContaining({
+          code: "exception",
+          details: expect.objectContaining({ text: expect.stringMatching(/'2.0.0' is not allowed/) })
+        })
+      ])
+
+      const unknown = await post(
+        "ValueSet/$validate-code",
+        [
+          { name: "url", valueUri: atNine.url },
+          { name: "codeableConcept", valueCodeableConcept: { coding: [{ system, version: "1.0.0", code: "medical" }] } }
+        ],
+        sent
+      )
+      expect(parameter(unknown.body, "result")!.valueBoolean).toBe(false)
+      expect(parameter(unknown.body, "version")!.valueString).toBe("1.0.0")
+      expect(parameter(unknown.body, "code")).toBeUndefined()
+      const codes = parameter(unknown.body, "issues")!.resource!.issue.map((issue) => issue.details.coding![0]!.code)
+      expect(codes).not.toContain("not-in-vs")
+      expect(codes).toContain("not-found")
+    })
+
+    it("carries labels, order, weights and statuses from concept extensions as expansion properties, and echoes rendering", async () => {
+      const sd = "http://hl7.org/fhir/StructureDefinition/"
+      const ranked: CodeSystemResource = {
+        resourceType: "CodeSystem",
+        url: "http://example.org/fhir/CodeSystem/ranked",
+        version: "1",
+        status: "active",
+        content: "complete",
+        concept: [
+          {
+            code: "first",
+            display: "First",
+            extension: [
+              { url: `${sd}codesystem-conceptOrder`, valueInteger: 2 },
+              { url: `${sd}rendering-style`, valueString: "font-weight: bold" },
+              { url: "http://example.org/unknown", valueString: "left out" }
+            ]
+          },
+          { code: "second", display: "Second", extension: [{ url: `${sd}structuredefinition-standards-status`, valueCode: "deprecated" }] }
+        ]
+      }
+      const labels: CodeSystemResource = {
+        resourceType: "CodeSystem",
+        url: "http://example.org/fhir/CodeSystem/ranked-labels",
+        version: "1",
+        status: "active",
+        content: "supplement",
+        supplements: ranked.url!,
+        concept: [
+          {
+            code: "first",
+            extension: [
+              { url: `${sd}codesystem-label`, valueString: "a." },
+              { url: `${sd}itemWeight`, valueDecimal: 1.5 }
+            ]
+          }
+        ]
+      }
+      const listed: ValueSetResource = {
+        ...valueSet("http://example.org/fhir/ValueSet/ranked", {
+          include: [{ system: ranked.url!, concept: [{ code: "first", extension: [{ url: `${sd}valueset-label`, valueString: "(i)" }] }] }]
+        }),
+        extension: [{ url: `${sd}valueset-supplement`, valueCanonical: `${labels.url}|1` }]
+      }
+      const all = valueSet("http://example.org/fhir/ValueSet/ranked-all", { include: [{ system: ranked.url! }] })
+      const expand = (url: string) => post("ValueSet/$expand", [{ name: "url", valueUri: url }], [ranked, labels, listed, all])
+      type Extended = Contains & { extension?: Array<{ url: string; valueString?: string; extension?: Array<Record<string, unknown>> }> }
+      const properties = (entry: Extended) =>
+        Object.fromEntries(
+          (entry.extension ?? [])
+            .filter((extension) => extension.url.endsWith("expansion.contains.property"))
+            .map(({ extension }) => [extension![0]!.valueCode, Object.values(extension![1]!).at(-1)])
+        )
+
+      const fromList = await expand(listed.url!)
+      const [first] = fromList.body.expansion.contains as Array<Extended>
+      // The value set's label wins over the supplement's; order and weight come from the code system and the supplement.
+      expect(properties(first!)).toEqual({ label: "(i)", order: 2, weight: 1.5 })
+      expect(first!.extension).toContainEqual({ url: `${sd}rendering-style`, valueString: "font-weight: bold" })
+      expect(JSON.stringify(first)).not.toContain("left out")
+      expect(fromList.body.expansion.parameter).toContainEqual({ name: "used-supplement", valueUri: `${labels.url}|1` })
+
+      const whole = await expand(all.url!)
+      const second = (whole.body.expansion.contains as Array<Extended>).find((entry) => entry.code === "second")!
+      expect(properties(second)).toEqual({ status: "deprecated" })
+    })
+
+    it("records the default-valueset-version that chose an imported value set's version", async () => {
+      const importing = valueSet("http://example.org/fhir/ValueSet/importing", { include: [{ valueSet: [medical.url!] }] })
+      const { body } = await post(
+        "ValueSet/$expand",
+        [
+          { name: "url", valueUri: importing.url },
+          { name: "default-valueset-version", valueCanonical: `${medical.url}|1` }
+        ],
+        [...resources, importing]
+      )
+      expect(body.expansion.parameter).toContainEqual({ name: "default-valueset-version", valueUri: `${medical.url}|1` })
+      expect(body.expansion.total).toBe(4)
+    })
+
+    it("says only whether codes are members with valueset-membership-only", async () => {
+      const validate = (coding: object) =>
+        post("ValueSet/$validate-code", [
+          { name: "url", valueUri: medical.url },
+          { name: "valueset-membership-only", valueBoolean: true },
+          { name: "coding", valueCoding: coding }
+        ])
+      // A wrong display is no concern of membership.
+      const member = await validate({ system, code: "cardiology", display: "Heart ward" })
+      expect(parameter(member.body, "result")!.valueBoolean).toBe(true)
+      expect(parameter(member.body, "issues")).toBeUndefined()
+      const outside = await validate({ system, code: "neurology" })
+      expect(parameter(outside.body, "result")!.valueBoolean).toBe(false)
+      expect(parameter(outside.body, "issues")!.resource!.issue.map((issue) => issue.details.coding![0]!.code)).toEqual(["not-in-vs"])
+    })
+
+    it("reports a withdrawn value set validated against", async () => {
+      const withdrawn: ValueSetResource = {
+        ...medical,
+        url: "http://example.org/fhir/ValueSet/withdrawn",
+        extension: [{ url: "http://hl7.org/fhir/StructureDefinition/structuredefinition-standards-status", valueCode: "withdrawn" }]
+      }
+      const { body } = await post(
+        "ValueSet/$validate-code",
+        [
+          { name: "url", valueUri: withdrawn.url },
+          { name: "coding", valueCoding: { system, code: "cardiology" } }
+        ],
+        [...resources, withdrawn]
+      )
+      expect(parameter(body, "result")!.valueBoolean).toBe(true)
+      expect(parameter(body, "issues")!.resource!.issue.map((issue) => issue.details.text)).toContain(
+        `Reference to withdrawn ValueSet ${withdrawn.url}|1`
+      )
+    })
+
+    it("takes displays in no stated language for any language, and designations for other purposes as no display", async () => {
+      const unstated = codeSystem("http://example.org/fhir/CodeSystem/unstated", [
+        {
+          code: "a",
+          display: "Alpha",
+          designation: [{ use: { system: "http://example.org/fhir/CodeSystem/uses", code: "abbreviation" }, value: "A." }]
+        }
+      ])
+      const validate = (display: string) =>
+        post(
+          "CodeSystem/$validate-code",
+          [
+            { name: "coding", valueCoding: { system: unstated.url, code: "a", display } },
+            { name: "displayLanguage", valueCode: "de" }
+          ],
+          [unstated]
+        )
+      const right = await validate("Alpha")
+      expect(parameter(right.body, "result")!.valueBoolean).toBe(true)
+      expect(parameter(right.body, "issues")).toBeUndefined()
+      const abbreviation = await validate("A.")
+      expect(parameter(abbreviation.body, "result")!.valueBoolean).toBe(false)
+      expect(parameter(abbreviation.body, "message")!.valueString).toMatch(/Valid display is 'Alpha' \(for the language\(s\) 'de'\)/)
+
+      const nothing = await post("ValueSet/$validate-code", [{ name: "url", valueUri: medical.url }])
+      expect(nothing.status).toBe(400)
+      expect(nothing.body.issue[0]).toMatchObject({
+        code: "invalid",
+        details: { text: expect.stringMatching(/^Unable to find code to validate/) }
+      })
+    })
+
     it("looks up a concept's display, definition, designations and hierarchy, and answers subsumption", async () => {
       const { body } = await post("CodeSystem/$lookup", [
         { name: "system", valueUri: system },
@@ -243,13 +495,10 @@ for (const kind of testDatabases) {
     })
 
     it("answers too-costly for an expansion beyond the limit, and pages it instead", async () => {
-      const large: CodeSystemResource = {
-        resourceType: "CodeSystem",
-        url: "http://example.org/fhir/CodeSystem/large",
-        status: "active",
-        content: "complete",
-        concept: Array.from({ length: 1500 }, (_, position) => ({ code: `c${position}`, display: `Code ${position}` }))
-      }
+      const large = codeSystem(
+        "http://example.org/fhir/CodeSystem/large",
+        Array.from({ length: 1500 }, (_, position) => ({ code: `c${position}`, display: `Code ${position}` }))
+      )
       const everything = valueSet("http://example.org/fhir/ValueSet/large", { include: [{ system: large.url! }] })
       const all = await post("ValueSet/$expand", [{ name: "url", valueUri: everything.url! }], [large, everything])
       expect(all.status).toBe(422)

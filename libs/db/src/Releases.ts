@@ -1,5 +1,5 @@
 import { and, desc, eq, sql } from "drizzle-orm"
-import { Cause, Data, Effect } from "effect"
+import { Cause, Data, Effect, FiberRef } from "effect"
 import { Database } from "./Database"
 import type { DatabaseFailure } from "./errors"
 import { release, type Release } from "./schema"
@@ -30,6 +30,9 @@ export class ReleaseAlreadyLoaded extends Data.TaggedError("ReleaseAlreadyLoaded
     return `${this.codeSystem} version ${this.version} is already loaded (at ${this.loadedAt?.toISOString() ?? "an unknown time"}).`
   }
 }
+
+/** Whether the current load attempt has reached `load`, which records its own failures (see `attempt`). */
+const loadReached = FiberRef.unsafeMake(false)
 
 /**
  * The release registry. `load` is the one way data enters the store: the release's rows and its
@@ -93,8 +96,27 @@ export class Releases extends Effect.Service<Releases>()("@ffynnon/db/Releases",
             return loaded!
           })
         )
-        .pipe(Effect.onError((cause) => recordFailure(meta, cause)))
+        // Whatever the outcome, this attempt reached `load`, which has recorded any failure.
+        .pipe(
+          Effect.onError((cause) => recordFailure(meta, cause)),
+          Effect.ensuring(FiberRef.set(loadReached, true))
+        )
 
-    return { list, load }
+    /**
+     * Runs a whole load attempt (reading the files, then `load`) so that a failure before `load`
+     * (a file that is not the format, a bad row) is recorded as `failed` too, under what the command
+     * knows before reading (`version` empty): every failed attempt shows in the registry, once.
+     */
+    const attempt =
+      (meta: Omit<NewRelease, "version">) =>
+      <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+        effect.pipe(
+          Effect.onError((cause) =>
+            Effect.flatMap(FiberRef.get(loadReached), (reached) => (reached ? Effect.void : recordFailure({ ...meta, version: "" }, cause)))
+          ),
+          Effect.locally(loadReached, false)
+        )
+
+    return { list, load, attempt }
   })
 }) {}

@@ -144,6 +144,30 @@ for (const kind of testDatabases) {
           expect(versions.filter((entry) => entry.status === "loading")).toEqual([])
         })
       )
+
+      it.effect("records an attempt that fails before writing as failed, and one that fails in load only once", () =>
+        Effect.gen(function* () {
+          const releases = yield* Releases
+          const meta = { kind: "attempt", codeSystem: "http://example.org/fhir/CodeSystem/attempt", sourceName: "bad.zip" }
+          const attempts = () =>
+            Effect.map(releases.list({ kind: "attempt" }), (all) => all.map(({ version, error }) => ({ version, error })))
+          yield* Effect.exit(releases.attempt(meta)(Effect.fail(new Error("bad.zip:1: not a release"))))
+          expect(yield* attempts()).toEqual([{ version: "", error: "bad.zip:1: not a release" }])
+          const inLoad = releases.load({ ...meta, version: "4" }, () => Effect.fail(new Error("bad row at line 9")))
+          yield* Effect.exit(releases.attempt(meta)(inLoad))
+          expect(yield* attempts()).toEqual([
+            { version: "4", error: "bad row at line 9" },
+            { version: "", error: "bad.zip:1: not a release" }
+          ])
+          // A failure after a load that committed (printing the report) is not a failed load.
+          const thenFails = Effect.zipRight(
+            releases.load({ ...meta, version: "5" }, () => written({})),
+            Effect.fail(new Error("could not print"))
+          )
+          yield* Effect.exit(releases.attempt(meta)(thenFails))
+          expect((yield* attempts()).map(({ version }) => version)).toEqual(["5", "4", ""])
+        })
+      )
     })
   })
 }

@@ -8,7 +8,7 @@
  */
 import { Database, type DatabaseFailure, type Sql } from "@ffynnon/db"
 import { sql } from "drizzle-orm"
-import { Deferred, Effect } from "effect"
+import { Deferred, Effect, Option } from "effect"
 import { createHash } from "node:crypto"
 
 /** Who is acting, from the access token. */
@@ -60,8 +60,6 @@ export interface AuditEvent {
 }
 
 const genesisHash = "0".repeat(64)
-// One number for the advisory lock that orders appends, so the chain has no forks.
-const chainLock = 7_465_726_100
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex")
 
@@ -113,26 +111,20 @@ export class AuditTrail extends Effect.Service<AuditTrail>()("@ffynnon/demograph
   effect: Effect.gen(function* () {
     const database = yield* Database
 
-    /** Appends entries inside `tx`, a transaction: they commit or roll back with the work they record. */
-    const appendAllIn = (tx: Sql, entries: ReadonlyArray<{ readonly actor: Actor; readonly entry: AuditEntry }>) =>
-      Effect.gen(function* () {
-        // Serialises appends across connections; taken before reading the last hash, so the chain has no forks.
-        yield* tx.query(sql`select pg_advisory_xact_lock(${chainLock})`)
-        const [last] = yield* tx.query<{ hash: string }>(sql`select hash from audit_event order by seq desc limit 1`)
-        let previousHash = last?.hash ?? genesisHash
-        const recorded = new Date()
-        const rows = entries.map(({ actor, entry }) => {
-          const event = JSON.stringify(auditEvent(actor, entry, recorded))
-          const hash = sha256(previousHash + event)
-          const row = sql`(${recorded.toISOString()}, ${event}, ${sql`array[${sql.join(
-            entry.entities.map((entity) => sql`${entity}`),
-            sql`, `
-          )}]::text[]`}, ${previousHash}, ${hash})`
-          previousHash = hash
-          return row
-        })
-        yield* tx.query(sql`insert into audit_event (recorded, event, entities, previous_hash, hash) values ${sql.join(rows, sql`, `)}`)
-      })
+    /**
+     * Appends entries through `tx`: in a transaction they commit or roll back with the work they
+     * record; on the pool they are a transaction of their own. One statement: the database
+     * function `audit_event_append` (migration 0008) takes the chain's lock, reads the last hash
+     * and chains the events after it.
+     */
+    const appendAllIn = (tx: Sql, entries: ReadonlyArray<{ readonly actor: Actor; readonly entry: AuditEntry }>) => {
+      const recorded = new Date()
+      const events = entries.map(({ actor, entry }) => ({
+        event: JSON.stringify(auditEvent(actor, entry, recorded)),
+        entities: entry.entities
+      }))
+      return tx.query(sql`select audit_event_append(${recorded.toISOString()}, ${JSON.stringify(events)}::jsonb)`)
+    }
 
     const appendIn = (tx: Sql, actor: Actor, entry: AuditEntry) => appendAllIn(tx, [{ actor, entry }])
 
@@ -145,7 +137,7 @@ export class AuditTrail extends Effect.Service<AuditTrail>()("@ffynnon/demograph
       while (queued.length > 0) {
         const batch = queued.slice(0, 1000)
         queued = queued.slice(batch.length)
-        const exit = yield* Effect.exit(database.transaction((tx) => appendAllIn(tx, batch)))
+        const exit = yield* Effect.exit(Effect.asVoid(appendAllIn(database, batch)))
         for (const { done } of batch) yield* Deferred.done(done, exit)
       }
       writing = false
@@ -178,6 +170,40 @@ export class AuditTrail extends Effect.Service<AuditTrail>()("@ffynnon/demograph
         }
       })
 
+    /**
+     * The events that touched a record, for `actor`: reading the trail is an access too (it shows
+     * who looked at the record), so it is audited like a search, with `query` (such as
+     * `AuditEvent?entity=Patient/<id>`) and the record as entity.
+     */
+    const searchForEntity = (actor: Actor, reference: string, page: { readonly count: number; readonly offset: number }, query: string) =>
+      Effect.tap(forEntity(reference, page), () =>
+        append(actor, { interaction: "search-type", entities: [reference], outcome: "0", query })
+      )
+
+    /**
+     * One event by its id, for `actor`, or none. Reading it is audited like reading the records it
+     * names, so it shows on their trails.
+     */
+    const read = (actor: Actor, id: number) =>
+      Effect.gen(function* () {
+        const [row] = yield* database.query<{ seq: string | number; event: string }>(
+          sql`select seq, event from audit_event where seq = ${id}`
+        )
+        const event: AuditEvent | undefined =
+          row === undefined ? undefined : { ...(JSON.parse(row.event) as AuditEvent), id: String(row.seq) }
+        const entities = ((event?.entity ?? []) as ReadonlyArray<{ readonly what?: { readonly reference?: string } }>).flatMap(
+          (entity) => entity.what?.reference ?? []
+        )
+        yield* append(actor, {
+          interaction: "read",
+          entities,
+          outcome: event === undefined ? "4" : "0",
+          ...(event === undefined ? { outcomeDesc: "not found" } : {}),
+          query: `AuditEvent/${id}`
+        })
+        return Option.fromNullable(event)
+      })
+
     /** Walks the whole chain in order, a batch of rows at a time. */
     const verify: Effect.Effect<ChainCheck, DatabaseFailure> = Effect.gen(function* () {
       let previousHash = genesisHash
@@ -202,6 +228,6 @@ export class AuditTrail extends Effect.Service<AuditTrail>()("@ffynnon/demograph
       }
     })
 
-    return { append, appendIn, forEntity, verify }
+    return { append, appendIn, appendAllIn, forEntity, searchForEntity, read, verify }
   })
 }) {}

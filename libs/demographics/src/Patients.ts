@@ -9,6 +9,7 @@ import { sql, type SQL } from "drizzle-orm"
 import { Effect, Either } from "effect"
 import { AuditTrail, type Actor, type AuditEntry, type Interaction } from "./Audit"
 import { matchKeyRows, replaceMatchKeys } from "./MatchKeys"
+import { nhsNumberSystem } from "./NhsNumber"
 import { DuplicateNhsNumber, MergeRefused, MultipleMatches, PatientNotFound, VersionConflict, type PatientError } from "./errors"
 import { checkPatient, dateRange, nhsNumberOf, normalisePostcode, normaliseText, searchKeys, type PatientResource } from "./Patient"
 
@@ -86,15 +87,20 @@ const searchCondition = (search: PatientSearch): SQL => {
   const conditions: Array<SQL> = [sql`p.replaced_by is null`]
   if (search.identifier !== undefined) {
     conditions.push(
-      sql`p.id in (select patient_id from patient_key where key = 'identifier' and ${anyOf(
+      anyOf(
         search.identifier.map(({ system, value }) =>
-          system === undefined
-            ? sql`value = ${value}`
-            : system === null
-              ? sql`(value = ${value} and system is null)`
-              : sql`(value = ${value} and system = ${system})`
+          // A record holds at most one NHS number, in its own indexed column: the commonest search, answered without a join.
+          system === nhsNumberSystem
+            ? sql`p.nhs_number = ${value}`
+            : sql`p.id in (select patient_id from patient_key where key = 'identifier' and ${
+                system === undefined
+                  ? sql`value = ${value}`
+                  : system === null
+                    ? sql`value = ${value} and system is null`
+                    : sql`value = ${value} and system = ${system}`
+              })`
         )
-      )})`
+      )
     )
   }
   if (search.family !== undefined) conditions.push(keyCondition(["family"], search.family, normaliseText))
@@ -226,9 +232,10 @@ export interface Written {
 
 /** The operations of the index, bound to one transaction (see `Patients.transaction`). */
 export interface PatientOperations {
+  /** `id` is the id a new record gets, when the caller chose it (for references inside a transaction Bundle); else a new UUID. */
   readonly create: (
     resource: unknown,
-    options?: { readonly ifNoneExist?: PatientSearch }
+    options?: { readonly ifNoneExist?: PatientSearch; readonly id?: string }
   ) => Effect.Effect<Written, PatientError | DatabaseFailure>
   readonly update: (
     id: string,
@@ -358,7 +365,7 @@ export class Patients extends Effect.Service<Patients>()("@ffynnon/demographics/
             }
             if (found.total === 1) return { patient: found.patients[0]!, created: false }
           }
-          return { patient: yield* write(tx, crypto.randomUUID(), 1, patient, null), created: true }
+          return { patient: yield* write(tx, options?.id ?? crypto.randomUUID(), 1, patient, null), created: true }
         }),
       update: (id, resource, options) =>
         Effect.gen(function* () {
@@ -375,6 +382,51 @@ export class Patients extends Effect.Service<Patients>()("@ffynnon/demographics/
       entities: [`Patient/${result.patient.id}`],
       ...(interaction === "create" && !result.created ? { outcomeDesc: "already exists" } : {})
     })
+
+    const create = (actor: Actor, resource: unknown, options?: { readonly ifNoneExist?: PatientSearch }) =>
+      audited(actor, "create", (tx) => operations(tx).create(resource, options), written("create"), { entities: [] })
+
+    /** Checks and writes new records together, each refused or created on its own; see `createMany`. */
+    const createTogether = (actor: Actor, resources: ReadonlyArray<unknown>) =>
+      database.transaction((tx) =>
+        Effect.gen(function* () {
+          const checked = resources.map((resource) => checkPatient(resource, today()))
+          const numbers = checked.flatMap((result) => (Either.isRight(result) ? (nhsNumberOf(result.right) ?? []) : []))
+          // Holders of the NHS numbers: live records, then earlier entries of this set. The numbers
+          // go as one JSON parameter, as a Bundle may hold more than PostgreSQL's 65,535 parameters.
+          const holders = new Map(
+            numbers.length === 0
+              ? []
+              : (yield* tx.query<{ id: string; nhs_number: string }>(
+                  sql`select id, nhs_number from patient where replaced_by is null
+                    and nhs_number in (select jsonb_array_elements_text(${JSON.stringify(numbers)}::jsonb))`
+                )).map((row) => [row.nhs_number, row.id] as const)
+          )
+          const accepted: Array<{ readonly id: string; readonly resource: PatientResource }> = []
+          const outcomes = checked.map((result): Either.Either<string, PatientError> => {
+            if (Either.isLeft(result)) return Either.left(result.left)
+            const nhsNumber = nhsNumberOf(result.right)
+            const holder = nhsNumber === undefined ? undefined : holders.get(nhsNumber)
+            if (holder !== undefined) return Either.left(new DuplicateNhsNumber({ nhsNumber: nhsNumber!, holder }))
+            const id = crypto.randomUUID()
+            if (nhsNumber !== undefined) holders.set(nhsNumber, id)
+            accepted.push({ id, resource: result.right })
+            return Either.right(id)
+          })
+          const stored = new Map((yield* insertNewPatients(tx, accepted)).map((patient) => [patient.id, patient]))
+          yield* audit.appendAllIn(
+            tx,
+            outcomes.map((outcome) => ({
+              actor,
+              entry: Either.match(outcome, {
+                onRight: (id): AuditEntry => ({ interaction: "create", entities: [`Patient/${id}`], outcome: "0" }),
+                onLeft: (error): AuditEntry => ({ interaction: "create", entities: [], outcome: "4", outcomeDesc: error.message })
+              })
+            }))
+          )
+          return outcomes.map(Either.map((id) => stored.get(id)!))
+        })
+      )
 
     return {
       read: (actor: Actor, id: string) =>
@@ -427,8 +479,25 @@ export class Patients extends Effect.Service<Patients>()("@ffynnon/demographics/
           { entities: [], query }
         ),
 
-      create: (actor: Actor, resource: unknown, options?: { readonly ifNoneExist?: PatientSearch }) =>
-        audited(actor, "create", (tx) => operations(tx).create(resource, options), written("create"), { entities: [] }),
+      create,
+
+      /**
+       * Creates new records (a batch Bundle's plain creates), each refused or created on its own
+       * as by `create`, but checked and written set-based in one transaction, with an audit entry
+       * each. Should a concurrent write take one of their NHS numbers meanwhile, the unique index
+       * refuses the set and they are created one by one instead.
+       */
+      createMany: (
+        actor: Actor,
+        resources: ReadonlyArray<unknown>
+      ): Effect.Effect<ReadonlyArray<Either.Either<StoredPatient, PatientError | DatabaseFailure>>, DatabaseFailure> =>
+        createTogether(actor, resources).pipe(
+          Effect.catchIf(
+            (error) => error instanceof DatabaseError && error.sqlState === "23505",
+            () => Effect.forEach(resources, (resource) => Effect.either(Effect.map(create(actor, resource), ({ patient }) => patient)))
+          ),
+          Effect.tapError(auditFailure(actor, "create", { entities: [] }))
+        ),
 
       update: (actor: Actor, id: string, resource: unknown, options?: { readonly ifMatch?: number }) =>
         audited(actor, "update", (tx) => operations(tx).update(id, resource, options), written("update"), { entities: [`Patient/${id}`] }),

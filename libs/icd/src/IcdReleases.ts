@@ -1,13 +1,15 @@
 /**
  * The ICD releases being served: a provider per active ICD-10 and ICD-11 release in the registry,
  * built from the store when the service starts and whenever a newly loaded release appears
- * (checked every 30 seconds), offered to the terminology operations as a `ReleaseCodeSystemSource`.
+ * (checked every 30 seconds), offered to the terminology operations as a `ReleaseCodeSystemSource`;
+ * and WHO's ICD-10 ↔ ICD-11 mapping tables (`icd-map` releases) as maps for `$translate`.
  */
 import { Database, Releases, type Release } from "@ffynnon/db"
 import type { CodeSystemProvider, FhirConcept, ReleaseCodeSystem, ReleaseCodeSystemSource, ValueSetResource } from "@ffynnon/terminology"
 import { sql } from "drizzle-orm"
 import { Duration, Effect, Schedule, SynchronizedRef } from "effect"
 import { icd10System, icd11System, type IcdClass, type IcdKind, type IcdRubric } from "./model"
+import { readIcdConceptMaps, type IcdConceptMap } from "./map/serve"
 import { makeIcdProvider } from "./provider"
 
 interface Served {
@@ -105,10 +107,11 @@ export class IcdReleases extends Effect.Service<IcdReleases>()("@ffynnon/icd/Icd
   scoped: Effect.gen(function* () {
     const database = yield* Database
     const releases = yield* Releases
-    const state = yield* SynchronizedRef.make<{ served: ReadonlyArray<Served>; codeSystems: ReadonlyArray<ReleaseCodeSystem> }>({
-      served: [],
-      codeSystems: []
-    })
+    const state = yield* SynchronizedRef.make<{
+      served: ReadonlyArray<Served>
+      codeSystems: ReadonlyArray<ReleaseCodeSystem>
+      maps: ReadonlyArray<{ release: Release; maps: ReadonlyArray<IcdConceptMap> }>
+    }>({ served: [], codeSystems: [], maps: [] })
 
     const providerOf = (release: Release) =>
       Effect.map(readIcdClasses(database, release.id), (classes) =>
@@ -118,11 +121,12 @@ export class IcdReleases extends Effect.Service<IcdReleases>()("@ffynnon/icd/Icd
     /** Builds providers for releases loaded since the last look; keeps the ones already built. */
     const refresh = SynchronizedRef.updateEffect(state, (current) =>
       Effect.gen(function* () {
-        const active = (yield* releases.list()).filter(
-          (release) => (release.kind === "icd10" || release.kind === "icd11") && release.status === "active"
-        )
+        const all = (yield* releases.list()).filter((release) => release.status === "active")
+        const active = all.filter((release) => release.kind === "icd10" || release.kind === "icd11")
+        const mapReleases = all.filter((release) => release.kind === "icd-map")
+        const known = [...current.served, ...current.maps].map(({ release }) => release.id)
         const unchanged =
-          active.length === current.served.length && active.every((release) => current.served.some((s) => s.release.id === release.id))
+          active.length + mapReleases.length === known.length && [...active, ...mapReleases].every((release) => known.includes(release.id))
         if (unchanged) return current
         const served = yield* Effect.forEach(active, (release) => {
           const built = current.served.find((s) => s.release.id === release.id)
@@ -136,7 +140,17 @@ export class IcdReleases extends Effect.Service<IcdReleases>()("@ffynnon/icd/Icd
               )
         })
         const sorted = served.toSorted(newestFirst)
-        return { served: sorted, codeSystems: codeSystemsOf(sorted) }
+        // Newest version first, as for the classifications.
+        const maps = yield* Effect.forEach(
+          mapReleases.toSorted((a, b) => b.version.localeCompare(a.version) || b.id - a.id),
+          (release) => {
+            const built = current.maps.find((loaded) => loaded.release.id === release.id)
+            return built !== undefined
+              ? Effect.succeed(built)
+              : Effect.map(readIcdConceptMaps(database, release), (maps) => ({ release, maps }))
+          }
+        )
+        return { served: sorted, codeSystems: codeSystemsOf(sorted), maps }
       })
     )
 
@@ -151,6 +165,8 @@ export class IcdReleases extends Effect.Service<IcdReleases>()("@ffynnon/icd/Icd
       current: Effect.map(SynchronizedRef.get(state), ({ codeSystems }) => codeSystems),
       refresh
     }
-    return { source, refresh }
+    /** WHO's mapping tables being served, the newest release's first. */
+    const maps = Effect.map(SynchronizedRef.get(state), (current) => current.maps.flatMap((loaded) => loaded.maps))
+    return { source, refresh, maps }
   })
 }) {}

@@ -160,6 +160,7 @@ export const makeIcdProvider = (options: IcdProviderOptions): CodeSystemProvider
       definition: undefined,
       designations: [],
       properties: [{ code: "kind", valueCode: "postcoordinated" }],
+      extensions: [],
       // Subsumed by its first stem (and so by everything above it), as the WHO coding tool treats a cluster.
       parents: [concepts[0]![0]!],
       children: [],

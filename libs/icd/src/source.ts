@@ -5,8 +5,8 @@
  */
 import { Effect } from "effect"
 import { createHash } from "node:crypto"
-import { readFile } from "node:fs/promises"
-import { basename } from "node:path"
+import { readdir, readFile, stat } from "node:fs/promises"
+import { basename, join } from "node:path"
 import type { Readable } from "node:stream"
 import yauzl from "yauzl"
 import { IcdReleaseError } from "./errors"
@@ -19,12 +19,14 @@ export interface SourceFile {
   readonly sha256: string
 }
 
-const unzipEntry = (path: string, wanted: (name: string) => boolean) =>
-  new Promise<{ name: string; bytes: Buffer } | undefined>((resolve, reject) =>
+/** The entries `wanted` accepts, in the zip's order. */
+const unzipEntries = (path: string, wanted: (name: string) => boolean) =>
+  new Promise<Array<{ name: string; bytes: Buffer }>>((resolve, reject) =>
     yauzl.open(path, { lazyEntries: true }, (error, zip) => {
       if (error) return reject(error)
+      const found: Array<{ name: string; bytes: Buffer }> = []
       zip.on("error", reject)
-      zip.on("end", () => resolve(undefined))
+      zip.on("end", () => resolve(found))
       zip.on("entry", (entry: yauzl.Entry) => {
         if (entry.fileName.endsWith("/") || !wanted(basename(entry.fileName))) return zip.readEntry()
         zip.openReadStream(entry, (error, stream: Readable) => {
@@ -33,8 +35,8 @@ const unzipEntry = (path: string, wanted: (name: string) => boolean) =>
           stream.on("data", (chunk: Buffer) => chunks.push(chunk))
           stream.on("error", reject)
           stream.on("end", () => {
-            zip.close()
-            resolve({ name: entry.fileName, bytes: Buffer.concat(chunks) })
+            found.push({ name: entry.fileName, bytes: Buffer.concat(chunks) })
+            zip.readEntry()
           })
         })
       })
@@ -44,26 +46,37 @@ const unzipEntry = (path: string, wanted: (name: string) => boolean) =>
 
 const decode = (bytes: Buffer) => new TextDecoder("utf-8").decode(bytes)
 
+const sourceOf = (name: string, bytes: Buffer): SourceFile => ({
+  name,
+  text: decode(bytes),
+  sha256: createHash("sha256").update(bytes).digest("hex")
+})
+
 /**
- * The file at `path`, or when it is a zip the first entry `wanted` accepts (`describe` says what
- * was looked for, for the message when there is none).
+ * The file at `path`, or when it is a zip or a folder every entry or file `wanted` accepts
+ * (`describe` says what was looked for, for the message when there is none).
  */
-export const readSource = (path: string, wanted: (name: string) => boolean, describe: string) =>
+export const readSources = (path: string, wanted: (name: string) => boolean, describe: string) =>
   Effect.gen(function* () {
-    const bytes = yield* Effect.tryPromise({
-      try: () => readFile(path),
-      catch: (error) => new IcdReleaseError({ file: path, detail: `cannot read the file: ${String(error)}` })
-    })
+    const cannotRead = (error: unknown) => new IcdReleaseError({ file: path, detail: `cannot read the file: ${String(error)}` })
+    if ((yield* Effect.tryPromise({ try: () => stat(path), catch: cannotRead })).isDirectory()) {
+      const names = (yield* Effect.tryPromise({ try: () => readdir(path), catch: cannotRead })).filter(wanted).sort()
+      if (names.length === 0) return yield* new IcdReleaseError({ file: path, detail: `the folder holds no ${describe}` })
+      return yield* Effect.forEach(names, (name) =>
+        Effect.tryPromise({ try: () => readFile(join(path, name)), catch: cannotRead }).pipe(Effect.map((bytes) => sourceOf(name, bytes)))
+      )
+    }
+    const bytes = yield* Effect.tryPromise({ try: () => readFile(path), catch: cannotRead })
     const isZip = bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))
-    if (!isZip) return { name: basename(path), text: decode(bytes), sha256: createHash("sha256").update(bytes).digest("hex") } as SourceFile
-    const entry = yield* Effect.tryPromise({
-      try: () => unzipEntry(path, wanted),
+    if (!isZip) return [sourceOf(basename(path), bytes)]
+    const entries = yield* Effect.tryPromise({
+      try: () => unzipEntries(path, wanted),
       catch: (error) => new IcdReleaseError({ file: path, detail: `not a readable zip file: ${String(error)}` })
     })
-    if (entry === undefined) return yield* new IcdReleaseError({ file: path, detail: `the zip holds no ${describe}` })
-    return {
-      name: `${basename(path)}!/${entry.name}`,
-      text: decode(entry.bytes),
-      sha256: createHash("sha256").update(entry.bytes).digest("hex")
-    } as SourceFile
+    if (entries.length === 0) return yield* new IcdReleaseError({ file: path, detail: `the zip holds no ${describe}` })
+    return entries.map((entry) => sourceOf(`${basename(path)}!/${entry.name}`, entry.bytes))
   })
+
+/** The file at `path`, or when it is a zip the first entry `wanted` accepts. */
+export const readSource = (path: string, wanted: (name: string) => boolean, describe: string) =>
+  Effect.map(readSources(path, wanted, describe), (sources) => sources[0]!)

@@ -23,7 +23,8 @@ const copyValue = (value: string | boolean | number | undefined) =>
     ? "\\N"
     : String(value).replace(/[\\\t\n\r]/g, (character) => ({ "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" })[character]!)
 
-const copyRows = (rows: ReadonlyArray<ReadonlyArray<string | boolean | number | undefined>>) =>
+/** Rows as COPY's text format, in chunks of about 256 kB. */
+export const copyRows = (rows: ReadonlyArray<ReadonlyArray<string | boolean | number | undefined>>) =>
   (async function* () {
     let chunk = ""
     for (const row of rows) {

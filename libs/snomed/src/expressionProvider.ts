@@ -17,6 +17,7 @@ import {
   expressionProperties,
   expressionSubsumedBy,
   isExpression,
+  mrcmViolations,
   parseExpression,
   renderExpression,
   type SnomedExpression
@@ -110,10 +111,17 @@ export const expressionProvider = (
     properties: (concept) => (isConcept(concept) ? base.properties(concept) : propertiesOf(concept)),
     parents: (concept) => (isConcept(concept) ? base.parents(concept) : expressionParents(index, concept.expression)),
     children: (concept) => (isConcept(concept) ? base.children(concept) : expressionChildren(index, concept.expression)),
+    // The HL7 test suite expects this note on every valid expression; the MRCM is checked too, where the release has it.
     note: (concept) =>
       isConcept(concept)
         ? undefined
         : "The expression is grammatically correct and the concepts are valid, but the expression has not been checked against the SNOMED CT concept model (MRCM)",
+    invalid: (concept) =>
+      isConcept(concept)
+        ? []
+        : mrcmViolations(index, concept.expression).map(
+            ({ message, position }) => `The expression does not follow the SNOMED CT concept model (MRCM) at ${position}: ${message}`
+          ),
     subsumes: (ancestor, concept) =>
       isConcept(ancestor)
         ? isConcept(concept)

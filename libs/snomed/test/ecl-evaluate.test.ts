@@ -3,12 +3,13 @@ import { Effect, Either } from "effect"
 import { readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { evaluateEcl, type EclResult } from "../src/ecl/Ecl"
+import { eclTables } from "../src/ecl/tables"
 import { foldText, tokens } from "../src/index/text"
 import { neighbours, type SnomedIndex } from "../src/index/SnomedIndex"
 import { EclIndexes, eclIndexes, hasTxSubset } from "./ecl-indexes"
-import { expected } from "./sample"
+import { expected, rowsOf, sharedFolder, txSubsetFolder } from "./sample"
 
-const eclCases = join(import.meta.dirname, "..", "..", "..", "..", "shared", "fixtures", "tx-ecosystem", "sct", "ecl")
+const eclCases = join(sharedFolder, "fixtures", "tx-ecosystem", "sct", "ecl")
 if (!hasTxSubset) console.warn("../shared/fixtures/snomed/tx-subset is absent: the ECL tests on real SNOMED CT content are skipped.")
 
 const result = (index: SnomedIndex, ecl: string): EclResult => {
@@ -303,6 +304,35 @@ describe("ECL evaluation", () => {
       })
     )
 
+    it.effect("shares costly sub-results between evaluations, with their warnings, and answers as evaluating afresh does", () =>
+      Effect.gen(function* () {
+        const { sample } = yield* EclIndexes
+        // Each costs more steps than the sample has concepts, so it is kept once evaluated.
+        const expressions = [
+          "< 404684003 : 363698007 = << 2131000230106 |Heart atack|",
+          "(< 404684003 : 363698007 = << 2131000230106 |Heart atack|) MINUS << 73211009",
+          "* : 363698007 = *",
+          '* {{ term = wild:"*it*" }}',
+          "< 404684003 : { 363698007 = *, 116676008 = * }"
+        ]
+        for (const ecl of expressions) {
+          const fresh = evaluateEcl(sample, ecl, { reuse: false })
+          const first = result(sample, ecl)
+          const again = result(sample, ecl)
+          expect(Either.isRight(fresh) && [...fresh.right.concepts], ecl).toEqual([...first.concepts])
+          expect([...again.concepts], ecl).toEqual([...first.concepts])
+          expect(again.warnings, ecl).toEqual(Either.isRight(fresh) ? fresh.right.warnings : [])
+        }
+        expect(eclTables(sample).results.size).toBeGreaterThan(0)
+        // A kept result charges the work it took: the step limit fails the same expressions either way.
+        const limited = evaluateEcl(sample, expressions[2]!, { maxSteps: 10 })
+        expect(Either.isLeft(limited) && limited.left._tag).toBe("EclTooCostly")
+        expect(result(sample, expressions[1]!).warnings).toEqual([
+          "'Heart atack' is not a term of concept 2131000230106 ('Heart structure')"
+        ])
+      })
+    )
+
     it.effect.skipIf(!hasTxSubset)("expands the HL7 ecosystem's sct-ecl cases over the real test subset", () =>
       Effect.gen(function* () {
         const index = (yield* EclIndexes).txSubset!
@@ -337,6 +367,53 @@ describe("ECL evaluation", () => {
         )
         expect(codes(index, `* {{ term = "struct liver" }}`)).toEqual(sorted(scan))
         expect(scan.length).toBeGreaterThan(0)
+      })
+    )
+
+    it.effect.skipIf(!hasTxSubset)("filters the MRCM reference sets' members by their fields", () =>
+      Effect.gen(function* () {
+        const index = (yield* EclIndexes).txSubset!
+        const [header, ...rows] = rowsOf(
+          join(txSubsetFolder, "Refset", "Metadata", "der2_cissccRefset_MRCMAttributeDomainSnapshot_INT_20250909.txt")
+        )
+        const field = (row: Array<string>, name: string) => row[header!.indexOf(name)]!
+        const procedureAttributes = sorted(
+          rows
+            .filter((row) => field(row, "active") === "1" && field(row, "domainId") === "71388002")
+            .map((row) => field(row, "referencedComponentId"))
+        )
+        expect(procedureAttributes.length).toBeGreaterThan(5)
+        expect(codes(index, "^ 723561005 {{ M domainId = 71388002 |Procedure| }}")).toEqual(procedureAttributes)
+        // Attributes that are never grouped, by a string field.
+        const ungrouped = sorted(
+          rows
+            .filter((row) => field(row, "active") === "1" && field(row, "grouped") === "0")
+            .map((row) => field(row, "referencedComponentId"))
+        )
+        expect(codes(index, `^ 723561005 {{ M grouped = "0" }}`)).toEqual(ungrouped)
+      })
+    )
+
+    it.effect.skipIf(!hasTxSubset)("filters large sets by wild: term through the words containing its fragment as a scan would", () =>
+      Effect.gen(function* () {
+        const index = (yield* EclIndexes).txSubset!
+        const all = codes(index, "*")
+        const scan = (pattern: RegExp, type?: string) =>
+          sorted(
+            all.filter((code) =>
+              index.designations(at(index, code)).some((d) => d.active && pattern.test(d.term) && (type === undefined || d.type === type))
+            )
+          )
+        // Inside words, across a word boundary, in capitals, anchored at the start, and with a type filter checked first.
+        const itis = scan(/itis/i)
+        expect(itis.length).toBeGreaterThan(10)
+        expect(codes(index, `* {{ term = wild:"*ITIS*" }}`)).toEqual(itis)
+        expect(codes(index, `* {{ term = wild:"*of liv*" }}`)).toEqual(scan(/of liv/i))
+        expect(codes(index, `* {{ term = wild:"hepat*" }}`)).toEqual(scan(/^hepat/i))
+        expect(codes(index, `* {{ term = (wild:"*itis" wild:"*ectomy*"), type = fsn }}`)).toEqual(
+          sorted([...scan(/itis$/i, "fullySpecifiedName"), ...scan(/ectomy/i, "fullySpecifiedName")])
+        )
+        expect(codes(index, `* {{ term = wild:"*a*b*c*" }}`)).toEqual(scan(/a.*b.*c/is))
       })
     )
   })

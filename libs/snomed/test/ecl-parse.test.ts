@@ -4,8 +4,9 @@ import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import type { EclAst, EclExpression } from "../src/ecl/Ecl"
 import { maxEclNesting, parseEcl } from "../src/ecl/Ecl"
+import { sharedFolder } from "./sample"
 
-const examplesFolder = join(import.meta.dirname, "..", "..", "..", "..", "shared", "fixtures", "ecl", "examples")
+const examplesFolder = join(sharedFolder, "fixtures", "ecl", "examples")
 if (!existsSync(examplesFolder)) console.warn(`${examplesFolder} is absent: the official ECL examples are not parsed.`)
 
 const parsed = (text: string): EclExpression => {

@@ -6,16 +6,19 @@ const random = (seed: number) => () => (seed = (Math.imul(seed, 1103515245) + 12
 
 describe("concept sets", () => {
   it("agree with plain sets in both forms, sparse and dense, through AND, OR, MINUS and filter", () => {
-    const universe = 5_000
     const next = random(7)
-    const sample = (size: number) => Array.from({ length: size }, () => Math.floor(next() * universe))
-    for (const [left, right] of [
-      [10, 20],
-      [10, 4_000],
-      [3_000, 4_000],
-      [0, 500],
-      [2_000, 100]
+    // At 5,000 concepts most are bitmaps; at 200,000 lists of like and unlike size meet (merged or searched).
+    for (const [universe, left, right] of [
+      [5_000, 10, 20],
+      [5_000, 10, 4_000],
+      [5_000, 3_000, 4_000],
+      [5_000, 0, 500],
+      [5_000, 2_000, 100],
+      [200_000, 3_000, 5_000],
+      [200_000, 50, 6_000],
+      [200_000, 6_000, 50]
     ] as const) {
+      const sample = (size: number) => Array.from({ length: size }, () => Math.floor(next() * universe))
       const a = sample(left)
       const b = sample(right)
       const setA = ConceptSet.fromUnsorted(universe, a)

@@ -16,8 +16,9 @@ import {
 import type { SnomedIndex } from "../src/index/SnomedIndex"
 import { languageRefsets } from "../src/provider"
 import { EclIndexes, eclIndexes, hasTxSubset } from "./ecl-indexes"
+import { sharedFolder } from "./sample"
 
-const sctCases = join(import.meta.dirname, "..", "..", "..", "..", "shared", "fixtures", "tx-ecosystem", "sct")
+const sctCases = join(sharedFolder, "fixtures", "tx-ecosystem", "sct")
 const hasSctCases = existsSync(sctCases)
 if (!hasTxSubset || !hasSctCases) {
   console.warn("../shared/fixtures (tx-subset or tx-ecosystem/sct) is absent: the expression tests on the HL7 cases are skipped.")

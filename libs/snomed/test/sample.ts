@@ -20,7 +20,9 @@ export const sampleFolder = join(sampleRoot, "SnomedCT_FfynnonSample_PRODUCTION_
 export const expected = JSON.parse(readFileSync(join(sampleRoot, "expected.json"), "utf8"))
 export const sampleUri: string = expected.release.version
 
-export const txSubsetFolder = join(import.meta.dirname, "..", "..", "..", "..", "shared", "fixtures", "snomed", "tx-subset", "snomed")
+/** `../shared` beside the repository, or `$FFYNNON_SHARED_DIR` (a worktree elsewhere). */
+export const sharedFolder = process.env.FFYNNON_SHARED_DIR ?? join(import.meta.dirname, "..", "..", "..", "..", "shared")
+export const txSubsetFolder = join(sharedFolder, "fixtures", "snomed", "tx-subset", "snomed")
 export const txSubsetUri = "http://snomed.info/xsct/31000003106/version/20250909"
 
 /** The path of the sample's file whose name contains `part`. */

@@ -5,7 +5,7 @@
  * back; the engine never looks inside them.
  */
 import { Data, type Either } from "effect"
-import type { CodeSystemProperty, CodeSystemResource, Coding, PropertyValue, ValueSetFilter } from "./fhir"
+import type { CodeSystemProperty, CodeSystemResource, Coding, Extension, PropertyValue, ValueSetFilter } from "./fhir"
 
 export interface ConceptDesignation {
   readonly language?: string
@@ -13,6 +13,7 @@ export interface ConceptDesignation {
   readonly value: string
   /** The supplement it came from (`url|version`), when not from the code system itself. */
   readonly source?: string
+  readonly extension?: ReadonlyArray<Extension>
 }
 
 /** A set of a provider's concepts: cheap membership, iteration in the provider's order. */
@@ -71,12 +72,16 @@ export interface CodeSystemProvider<C = unknown> {
   /** `active`, `retired`, `deprecated`, … when the code system says. */
   status(concept: C): string | undefined
   properties(concept: C): ReadonlyArray<PropertyValue>
+  /** The concept's extensions (labels, order, rendering), the code system's then its supplements', where the provider has them. */
+  extensions?(concept: C): ReadonlyArray<Extension>
   parents(concept: C): ReadonlyArray<C>
   children(concept: C): ReadonlyArray<C>
   /** The top of the hierarchy, for hierarchical expansions; empty when the code system is flat. */
   roots(): ReadonlyArray<C>
   /** A remark for whoever validates the code on its own, e.g. that an expression was not checked against a concept model. */
   note?(concept: C): string | undefined
+  /** Why a code the code system has is still not valid on its own (an expression that breaks the concept model); empty when it is valid. */
+  invalid?(concept: C): ReadonlyArray<string>
   /** Whether `ancestor` subsumes `concept` (or is it). */
   subsumes(ancestor: C, concept: C): boolean
   all(): ConceptSet<C>

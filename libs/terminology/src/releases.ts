@@ -41,8 +41,13 @@ export const gatherReleaseCodeSystems = (sources: ReadonlyArray<ReleaseCodeSyste
     parts: [],
     all: []
   }
+  // Each source's list read in a chain rather than with `Effect.all`: every terminology request reads them (measured).
+  const parts = sources.reduce<Effect.Effect<ReadonlyArray<ReadonlyArray<ReleaseCodeSystem>>>>(
+    (before, source) => Effect.flatMap(before, (read) => Effect.map(source.current, (part) => [...read, part])),
+    Effect.succeed([])
+  )
   return {
-    current: Effect.map(Effect.all(sources.map((source) => source.current)), (parts) => {
+    current: Effect.map(parts, (parts) => {
       const unchanged = parts.length === last.parts.length && parts.every((part, position) => part === last.parts[position])
       if (!unchanged) last = { parts, all: parts.flat() }
       return last.all

@@ -45,6 +45,8 @@ export interface ValidateOptions {
   readonly activeOnly: boolean
   readonly inferSystem: boolean
   readonly lenientDisplay: boolean
+  /** `valueset-membership-only`: say only whether each code is in the value set, not whether it or its display is valid. */
+  readonly membershipOnly?: boolean
 }
 
 /** Where each element of a coding sits in the request, for issue expressions. */
@@ -73,6 +75,8 @@ interface CodingOutcome {
   readonly valid: boolean
   /** The code was found, and (when there is one) in the value set. */
   readonly found: boolean
+  /** The value set's version of the code system is unknown, so whether it has the code cannot be said. */
+  readonly undecided?: boolean
   readonly issues: Array<ValidationIssue>
   readonly parameters: Array<{ readonly name: string } & Record<string, unknown>>
 }
@@ -150,8 +154,29 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
     }
     return { valid: false, found: false, issues, parameters: [{ name: "code", valueCode: code }] }
   }
-  parameters.push({ name: "code", valueCode: code }, { name: "system", valueUri: system })
   const described = `${system}${coding.version === undefined ? "" : `|${coding.version}`}#${code}${coding.display === undefined ? "" : ` ('${coding.display}')`}`
+  if (options.membershipOnly === true && options.composition !== undefined) {
+    const composition = options.composition
+    const member = includesOf(composition, system).find((include) => {
+      const concept = include.provider?.locate(code)
+      return concept !== undefined && containsConcept(composition, include.provider!, concept)
+    })
+    if (member === undefined) {
+      return { valid: false, found: false, issues: [notInValueSet(described)], parameters: [] }
+    }
+    const version = member.provider!.version
+    return {
+      valid: true,
+      found: true,
+      issues,
+      parameters: [
+        { name: "code", valueCode: code },
+        { name: "system", valueUri: system },
+        ...(version === undefined ? [] : [{ name: "version", valueString: version }])
+      ]
+    }
+  }
+  parameters.push({ name: "code", valueCode: code }, { name: "system", valueUri: system })
 
   const unknownVersion = (version: string, known: ReadonlyArray<string>) => {
     issues.push(
@@ -200,9 +225,13 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
   let resolution: CodeSystemResolution
   if (included.length > 0) {
     // Where the value set includes several versions, the one under which the code (and its display) is valid.
-    const located = included.filter((include) => include.provider?.locate(code) !== undefined)
-    const atVersion = located.filter((include) => coding.version !== undefined && versionMatches(include.provider!.version, coding.version))
-    const holding = atVersion.length > 0 ? atVersion : located
+    // A coding that names a version the value set includes is checked at that version, even where another version has the code.
+    const named = included.filter(
+      (include) =>
+        coding.version !== undefined && include.provider !== undefined && versionMatches(include.provider.version, coding.version)
+    )
+    const located = (named.length > 0 ? named : included).filter((include) => include.provider?.locate(code) !== undefined)
+    const holding = located.length > 0 ? located : named
     const fits = (include: IncludeSet) => {
       const concept = include.provider!.locate(code)
       return (
@@ -223,6 +252,13 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
     }
     if (chosen.provider === undefined) {
       const failed = options.resolver.codeSystem(system, chosen.unresolved?.version)
+      // The version exists but a version parameter refused it (check-system-version): that refusal is the error.
+      const refused = failed._tag === "found" ? chosen.unresolved?.error : undefined
+      if (refused !== undefined) {
+        issues.push(
+          txIssue("error", refused.type, refused.txIssueType ?? "version-error", refused.message, paths.version, refused.messageId)
+        )
+      }
       if (failed._tag === "unknown-version") unknownVersion(chosen.unresolved!.version!, failed.known)
       if (failed._tag === "unknown-system") {
         issues.push(
@@ -237,14 +273,19 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
         )
         parameters.push({ name: "x-caused-by-unknown-system", valueCanonical: system })
       }
-      if (codingResolution?._tag === "found") {
-        const found = codingResolution.provider
+      // The version and display are the value set's where it named one that was refused, else the coding's own version's.
+      const told = refused !== undefined ? failed : codingResolution
+      const concept = told?._tag === "found" ? told.provider.locate(code) : undefined
+      if (told?._tag === "found") {
+        const found = told.provider
         if (found.version !== undefined) parameters.push({ name: "version", valueString: found.version })
-        const concept = found.locate(code)
         const display = concept === undefined ? undefined : found.display(concept, options.languages)
         if (display !== undefined) parameters.push({ name: "display", valueString: display })
       }
-      return { valid: false, found: false, issues, parameters }
+      // A refused version still has the code; where the value set's version is unknown, whether it has the code cannot be said.
+      return refused !== undefined
+        ? { valid: false, found: concept !== undefined, issues, parameters }
+        : { valid: false, found: false, undecided: true, issues, parameters }
     }
     resolution = { _tag: "found", provider: chosen.provider }
   } else {
@@ -342,7 +383,9 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
   }
   const display = provider.display(concept, options.languages)
   if (display !== undefined) parameters.push({ name: "display", valueString: display })
-  const note = options.composition === undefined ? provider.note?.(concept) : undefined
+  const broken = options.composition === undefined ? (provider.invalid?.(concept) ?? []) : []
+  for (const text of broken) issues.push(txIssue("error", "code-invalid", "invalid-code", text, paths.code))
+  const note = options.composition === undefined && broken.length === 0 ? provider.note?.(concept) : undefined
   if (note !== undefined)
     issues.push({
       severity: "information",
@@ -396,7 +439,13 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
       )
     )
   }
-  const statuses = options.composition?.statuses ?? (provider.resource === undefined ? [] : [resourceStatus(provider.resource)])
+  // The value set validated against counts too: a withdrawn or deprecated one is reported like the code systems it uses.
+  const statuses =
+    options.composition === undefined
+      ? provider.resource === undefined
+        ? []
+        : [resourceStatus(provider.resource)]
+      : [...options.composition.statuses, resourceStatus(options.composition.valueSet)]
   for (const status of statuses) {
     if (status === undefined) continue
     issues.push({
@@ -538,6 +587,7 @@ export const validateCodeableConcept = (concept: CodeableConcept, options: Valid
   const valueSetName = options.composition === undefined ? undefined : valueSetCanonical(options.composition.valueSet)
   const outcomes = (concept.coding ?? []).map((coding, index) => validateCoding(coding, codeableConceptPaths(index), options, valueSetName))
   const chosen = outcomes.find((outcome) => outcome.valid) ?? outcomes.find((outcome) => outcome.found)
+  const undecided = chosen === undefined ? outcomes.find((outcome) => outcome.undecided === true) : undefined
   const issues = outcomes.flatMap((outcome) =>
     outcome.issues.map((issue) =>
       issue.txIssueType === "not-in-vs" ? { ...issue, severity: "information" as const, txIssueType: "this-code-not-in-vs" } : issue
@@ -545,7 +595,7 @@ export const validateCodeableConcept = (concept: CodeableConcept, options: Valid
   )
   // Any other problem with any coding (an unknown code, a wrong display) makes the concept invalid.
   const valid = chosen?.valid === true && !issues.some((issue) => issue.severity === "error")
-  if (chosen === undefined && valueSetName !== undefined) {
+  if (chosen === undefined && undecided === undefined && valueSetName !== undefined) {
     issues.unshift({
       severity: "error",
       code: "code-invalid",
@@ -556,11 +606,10 @@ export const validateCodeableConcept = (concept: CodeableConcept, options: Valid
     })
   }
   const missingSystems = outcomes.flatMap((outcome) =>
-    outcome === chosen ? [] : outcome.parameters.filter((parameter) => unknownSystemParameters.has(parameter.name))
+    outcome === chosen || outcome === undecided ? [] : outcome.parameters.filter((parameter) => unknownSystemParameters.has(parameter.name))
   )
-  return answer(valid, issues, [
-    ...(chosen?.parameters ?? []),
-    ...missingSystems,
-    { name: "codeableConcept", valueCodeableConcept: concept }
-  ])
+  // Where membership could not be decided the concept is not taken to mean that code: only the version and display are told.
+  const told =
+    chosen?.parameters ?? undecided?.parameters.filter((parameter) => parameter.name !== "code" && parameter.name !== "system") ?? []
+  return answer(valid, issues, [...told, ...missingSystems, { name: "codeableConcept", valueCodeableConcept: concept }])
 }

@@ -198,14 +198,27 @@ export const perform = (actor: Actor, request: PatientRequest, base: string) =>
     }
   })
 
-/** Carries out a request inside a transaction Bundle's one transaction: reads and writes only. */
-export const performIn = (operations: PatientOperations, request: PatientRequest): Effect.Effect<Answer, unknown> => {
+/** Carries out plain creates (no `If-None-Exist`) together, each answered on its own (for a batch). */
+export const performCreates = (actor: Actor, resources: ReadonlyArray<unknown>) =>
+  Effect.map(
+    Effect.flatMap(Patients, (patients) => patients.createMany(actor, resources)),
+    (outcomes) => outcomes.map(Either.map((patient) => patientAnswer(201, patient)))
+  )
+
+/**
+ * Carries out a request inside a transaction Bundle's one transaction: reads and writes only.
+ * `newId` is the id a created record gets (chosen beforehand so that other entries can refer to it).
+ */
+export const performIn = (operations: PatientOperations, request: PatientRequest, newId?: string): Effect.Effect<Answer, unknown> => {
   switch (request.kind) {
     case "read":
       return Effect.map(operations.read(request.id), (patient) => patientAnswer(200, patient))
     case "create":
       return Effect.map(
-        operations.create(request.resource, request.ifNoneExist === undefined ? {} : { ifNoneExist: request.ifNoneExist.search }),
+        operations.create(request.resource, {
+          ...(request.ifNoneExist === undefined ? {} : { ifNoneExist: request.ifNoneExist.search }),
+          ...(newId === undefined ? {} : { id: newId })
+        }),
         (written) => patientAnswer(written.created ? 201 : 200, written.patient)
       )
     case "update":

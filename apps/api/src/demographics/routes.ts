@@ -6,8 +6,9 @@
  */
 import { z, type OpenAPIHono } from "@hono/zod-openapi"
 import { AuditTrail, PatientMatcher, Patients } from "@ffynnon/demographics"
-import { Cause, Effect, Either } from "effect"
+import { Cause, Effect, Either, Option } from "effect"
 import type { Context } from "hono"
+import { allows } from "../auth"
 import { toFhirFailure } from "../failures"
 import { readJsonBody } from "../fhir/operation"
 import { FhirFailure, operationOutcome } from "../fhir/outcome"
@@ -19,6 +20,7 @@ import {
   authenticate,
   parsePatientRequest,
   perform,
+  performCreates,
   performIn,
   permit,
   requiredPermission,
@@ -80,8 +82,37 @@ const entryResponse = (base: string, answer: Answer) => {
 }
 
 interface BundleEntry {
+  readonly fullUrl?: unknown
   readonly request?: { readonly method?: string; readonly url?: string; readonly ifMatch?: string; readonly ifNoneExist?: string }
   readonly resource?: unknown
+}
+
+const isPlaceholder = (value: unknown): value is string => typeof value === "string" && value.startsWith("urn:uuid:")
+
+/**
+ * `resource` with every `reference` to a `urn:uuid:` of the Bundle replaced by `Patient/<id>`
+ * (https://hl7.org/fhir/R4/bundle.html#references); a reference to one no earlier entry resolved is refused.
+ */
+const resolveReferences = (resource: unknown, ids: ReadonlyMap<string, string | undefined>): Either.Either<unknown, FhirFailure> => {
+  let unresolved: string | undefined
+  const walk = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(walk)
+    if (value === null || typeof value !== "object") return value
+    return Object.fromEntries(
+      Object.entries(value).map(([name, element]) => {
+        if (name !== "reference" || !isPlaceholder(element)) return [name, walk(element)]
+        const id = ids.get(element)
+        if (id === undefined) unresolved ??= element
+        return [name, id === undefined ? element : `Patient/${id}`]
+      })
+    )
+  }
+  const resolved = walk(resource)
+  return unresolved === undefined
+    ? Either.right(resolved)
+    : Either.left(
+        FhirFailure.of(400, "not-found", `The reference ${unresolved} is to no record this Bundle creates before it.`, ["Bundle.entry"])
+      )
 }
 
 const parseEntry = (entry: BundleEntry, index: number): Either.Either<PatientRequest, FhirFailure> => {
@@ -114,12 +145,33 @@ const processBundle = (c: Context<AppEnv>, body: unknown) =>
     const parsed = entries.map(parseEntry)
 
     if (bundle.type === "batch") {
-      // Batch entries are independent (FHIR: no entry may depend on another), so several run at once.
+      // Batch entries are independent (FHIR: no entry may depend on another): plain creates go to
+      // the index together, set-based, and the other entries run several at once.
+      const creates = allows(grant.scopes, "Patient", "c")
+        ? parsed.flatMap((request, index) =>
+            Either.isRight(request) && request.right.kind === "create" && request.right.ifNoneExist === undefined
+              ? [{ index, resource: request.right.resource }]
+              : []
+          )
+        : []
+      const created = new Map<number, Either.Either<Answer, unknown>>()
+      if (creates.length > 0) {
+        const outcomes = yield* Effect.either(
+          performCreates(
+            grant.actor,
+            creates.map(({ resource }) => resource)
+          )
+        )
+        creates.forEach(({ index }, n) => created.set(index, Either.isLeft(outcomes) ? Either.left(outcomes.left) : outcomes.right[n]!))
+      }
       const answered = yield* Effect.forEach(
         parsed,
-        (request) =>
-          Effect.flatMap(request, (request) =>
-            Effect.zipRight(permit(grant, "Patient", requiredPermission(request)), perform(grant.actor, request, base))
+        (request, index) =>
+          (
+            created.get(index) ??
+            Effect.flatMap(request, (request) =>
+              Effect.zipRight(permit(grant, "Patient", requiredPermission(request)), perform(grant.actor, request, base))
+            )
           ).pipe(
             Effect.map((answer) => entryResponse(base, answer)),
             Effect.catchAll((error) => {
@@ -136,12 +188,31 @@ const processBundle = (c: Context<AppEnv>, body: unknown) =>
 
     const requests = yield* Either.all(parsed)
     for (const request of requests) yield* permit(grant, "Patient", requiredPermission(request))
+    // The records that entries name by a `urn:uuid:` fullUrl: a plain create's id is chosen now, so
+    // references to it resolve wherever they are; a conditional create's once it has run.
+    const ids = new Map<string, string | undefined>()
+    requests.forEach((request, index) => {
+      const fullUrl = entries[index]!.fullUrl
+      if (request.kind === "create" && isPlaceholder(fullUrl)) {
+        ids.set(fullUrl, request.ifNoneExist === undefined ? crypto.randomUUID() : undefined)
+      }
+    })
     const answers = yield* (yield* Patients).transaction(
       grant.actor,
       (operations) =>
-        Effect.forEach(requests, (request, index) =>
-          Effect.mapError(performIn(operations, request), (error) => atEntry(asFailure(error, requestId), index))
-        ),
+        Effect.forEach(requests, (request, index) => {
+          const fullUrl = entries[index]!.fullUrl
+          const run = Effect.gen(function* () {
+            const resolved =
+              request.kind === "create" || request.kind === "update"
+                ? { ...request, resource: yield* resolveReferences(request.resource, ids) }
+                : request
+            const answer = yield* performIn(operations, resolved, isPlaceholder(fullUrl) ? ids.get(fullUrl) : undefined)
+            if (isPlaceholder(fullUrl) && answer.patient !== undefined) ids.set(fullUrl, answer.patient.id)
+            return answer
+          })
+          return Effect.mapError(run, (error) => atEntry(asFailure(error, requestId), index))
+        }),
       (answers) => answers.flatMap((answer) => (answer.patient === undefined ? [] : [`Patient/${answer.patient.id}`]))
     )
     return { resourceType: "Bundle", type: "transaction-response", entry: answers.map((answer) => entryResponse(base, answer)) }
@@ -230,6 +301,7 @@ export const registerPatientRoutes = (app: OpenAPIHono<AppEnv>, run: Run): Reado
   documented("get", "/fhir/AuditEvent", "The audit events of a record: entity=Patient/<id> (scope AuditEvent.s)", {
     query: z.object({ entity: z.string(), _count: z.string().optional(), _offset: z.string().optional() })
   })
+  documented("get", "/fhir/AuditEvent/{id}", "One audit event, as the search's fullUrls name it (scope AuditEvent.r)", { params: id })
 
   const withBody = async (c: Context<AppEnv>, resourceType: string, handle: (body: unknown) => Promise<Response>) =>
     Either.match(await readJsonBody(c, resourceType), { onLeft: (failure) => outcomeResponse(c, failure), onRight: handle })
@@ -322,7 +394,7 @@ export const registerPatientRoutes = (app: OpenAPIHono<AppEnv>, run: Run): Reado
         }
         const page = { count: Math.min(yield* number("_count", 50), 1000), offset: yield* number("_offset", 0) }
         yield* permit(grant, "AuditEvent", "s")
-        const found = yield* (yield* AuditTrail).forEntity(entity, page)
+        const found = yield* (yield* AuditTrail).searchForEntity(grant.actor, entity, page, `AuditEvent?${query}`)
         const base = fhirBase(c)
         const next = page.offset + page.count
         const link = (offset: number) => `${base}/AuditEvent?entity=${encodeURIComponent(entity)}&_count=${page.count}&_offset=${offset}`
@@ -338,6 +410,21 @@ export const registerPatientRoutes = (app: OpenAPIHono<AppEnv>, run: Run): Reado
         }
       }),
       (bundle) => c.json(bundle, 200)
+    )
+  )
+
+  app.get("/fhir/AuditEvent/:id{[0-9]{1,18}}", (c) =>
+    run(
+      c,
+      Effect.gen(function* () {
+        const grant = yield* authenticate(credentials(c))
+        yield* permit(grant, "AuditEvent", "r")
+        const id = c.req.param("id")
+        const event = yield* (yield* AuditTrail).read(grant.actor, Number(id))
+        if (Option.isNone(event)) return yield* FhirFailure.message(404, "not-found", "resource-not-found", { type: "AuditEvent", id })
+        return event.value
+      }),
+      (event) => c.json(event, 200)
     )
   )
 

@@ -73,7 +73,8 @@ export const registerOperation = <Spec extends Record<string, ParameterSpec>>(
   app.openAPIRegistry.registerPath({ method: "post", path, summary: operation.summary, tags, request: { body }, responses })
 
   app.get(path, (c) => {
-    const query = new URLSearchParams([...new URL(c.req.url).searchParams].filter(([name]) => !generalParameters.has(name)))
+    const query = new URL(c.req.url).searchParams
+    for (const name of generalParameters) query.delete(name)
     return respond(c, fromQuery(label, operation.parameters, query, operation.unknownParameters))
   })
   app.post(path, async (c) => {

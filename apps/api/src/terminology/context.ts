@@ -31,7 +31,7 @@ import {
   withDesignationOverlays,
   type DesignationOverlay
 } from "@ffynnon/terminology"
-import { Config, Effect, Either } from "effect"
+import { Config, Context, Effect, Either } from "effect"
 import { FhirFailure, operationOutcome, type FailureStatus } from "../fhir/outcome"
 import { cataloguedIssue } from "../messages"
 
@@ -222,9 +222,16 @@ const snomedResolution = (
 }
 
 /** The display language when a request names none (`FFYNNON_DISPLAY_LANGUAGE`, default en-GB): an international deployment may prefer en-US. */
-// Read once: a configuration lookup on every request cost a tenth of $lookup's throughput (measured).
-const displayLanguage = Effect.runSync(
-  Effect.cached(Config.string("FFYNNON_DISPLAY_LANGUAGE").pipe(Config.withDefault("en-GB"), Effect.orDie))
+let defaultDisplayLanguage: string | undefined
+// Read once and kept in a variable: a configuration lookup on every request cost a tenth of $lookup's throughput, and a
+// memoized effect (`Effect.cached`) suspends every request's fiber, so no answer could be given synchronously (both measured).
+const displayLanguage = Effect.suspend(() =>
+  defaultDisplayLanguage !== undefined
+    ? Effect.succeed(defaultDisplayLanguage)
+    : Effect.map(Config.string("FFYNNON_DISPLAY_LANGUAGE").pipe(Config.withDefault("en-GB"), Effect.orDie), (language) => {
+        defaultDisplayLanguage = language
+        return language
+      })
 )
 
 const storedProviders = new WeakMap<CodeSystemResource, Provider>()
@@ -410,13 +417,20 @@ const makeContext = (given: ReadonlyArray<TerminologyResource>, served: Served, 
   return context
 }
 
-const services = Effect.all({
-  indexes: Effect.flatMap(SnomedReleases, (releases) => releases.all),
-  stored: Effect.flatMap(FhirResources, (resources) => resources.snapshot),
-  releaseSystems: Effect.flatMap(ReleaseCodeSystems, (releaseSystems) => releaseSystems.current),
-  overlays: Effect.flatMap(DesignationOverlays, (overlays) => overlays.current),
-  defaultLanguage: displayLanguage
-})
+// Chained rather than `Effect.all`, which costs as much again on every request (measured).
+const services: Effect.Effect<Served, never, SnomedReleases | FhirResources | ReleaseCodeSystems | DesignationOverlays> = Effect.flatMap(
+  Effect.context<SnomedReleases | FhirResources | ReleaseCodeSystems | DesignationOverlays>(),
+  (context) =>
+    Effect.flatMap(Context.get(context, SnomedReleases).all, (indexes) =>
+      Effect.flatMap(Context.get(context, FhirResources).snapshot, (stored) =>
+        Effect.flatMap(Context.get(context, ReleaseCodeSystems).current, (releaseSystems) =>
+          Effect.flatMap(Context.get(context, DesignationOverlays).current, (overlays) =>
+            Effect.map(displayLanguage, (defaultLanguage) => ({ indexes, stored, releaseSystems, overlays, defaultLanguage }))
+          )
+        )
+      )
+    )
+)
 
 /** The context for requests that bring no resources of their own, rebuilt only when the releases or stored resources change. */
 let shared: { readonly served: Served; readonly context: TerminologyContext } | undefined

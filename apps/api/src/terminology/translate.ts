@@ -15,7 +15,7 @@
  * the HL7 terminology tests send, get R5's parts: `originMap` for the map and, from a target, the
  * `source` Coding beside the target `concept`; the equivalence stays R4's.
  */
-import { icd10CodeForm, icd10System } from "@ffynnon/icd"
+import { icd10CodeForm, icd10System, icd11System, IcdReleases, icdMapSystem, type IcdConceptMap, type IcdMapRow } from "@ffynnon/icd"
 import { languageRefsets, SnomedReleases, snomedSystem, type RefsetMember, type SnomedIndex } from "@ffynnon/snomed"
 import {
   conceptMapFits,
@@ -184,30 +184,65 @@ const ukMapForm = (code: string) => {
   return form === undefined ? code : form.length === 3 ? `${form}X` : form.replace(".", "")
 }
 
+interface EditionCoding {
+  readonly coding: Coding
+  readonly comment?: string
+}
+
+const classificationNames: Record<string, string> = { [icd10System]: "ICD-10", [icd11System]: "ICD-11" }
+
+/**
+ * A map's code as the loaded edition of its classification (the version `pick` chooses) knows it:
+ * in the classification's form, with the edition's display and version. A code the edition does
+ * not have is kept as released, with a comment saying so (reported, not fatal); with no edition
+ * loaded it comes as released, with the display the map gives, if any.
+ */
+const inEdition = (
+  releaseSystems: ReadonlyArray<ReleaseCodeSystem>,
+  system: string,
+  pick: (versions: ReadonlyArray<string>) => string | undefined,
+  code: string,
+  released: string,
+  mapDisplay?: string
+): EditionCoding => {
+  const releaseSystem = releaseSystems.find((candidate) => candidate.system === system)
+  const version = releaseSystem === undefined ? undefined : pick(releaseSystem.versions)
+  const provider = version === undefined ? undefined : releaseSystem!.provider(version)
+  const asReleased: Coding = { system, code, ...(mapDisplay === undefined ? {} : { display: mapDisplay }) }
+  if (provider === undefined) return { coding: asReleased }
+  const concept = provider.locate(code)
+  if (concept === undefined) {
+    return {
+      coding: asReleased,
+      comment: `The map target '${released}' is not a code in ${classificationNames[system]} version '${version}'`
+    }
+  }
+  const display = provider.display(concept, [])
+  return { coding: { system, version: version!, code: provider.code(concept), ...(display === undefined ? {} : { display }) } }
+}
+
+/** WHO's edition of ICD-10, else the newest loaded. */
+const whoIcd10 = (versions: ReadonlyArray<string>) => versions.find((version) => !version.startsWith("uk-")) ?? versions[0]
+const newest = (versions: ReadonlyArray<string>) => versions[0]
+
 /**
  * ICD-10 map targets as the loaded editions know them: in the classification's form (the UK
- * map's `E112` and `I10X` are `E11.2` and `I10`) with the edition's display and version (the UK
- * edition for the UK map, WHO's for the International one). A target the edition does not have
- * is kept as released, with a comment saying so (reported, not fatal).
+ * map's `E112` and `I10X` are `E11.2` and `I10`), with the UK edition for the UK map and WHO's
+ * for the International one.
  */
-type Icd10Targets = (refsetId: string, target: string) => { readonly coding: Coding; readonly comment?: string }
+type Icd10Targets = (refsetId: string, target: string) => EditionCoding
 const icd10Targets =
   (releaseSystems: ReadonlyArray<ReleaseCodeSystem>): Icd10Targets =>
   (refsetId, target) => {
     const uk = refsetId === ukIcd10Map
     const code = uk ? (icd10CodeForm(target) ?? target) : target
-    const icd10 = releaseSystems.find((candidate) => candidate.system === icd10System)
-    const version = icd10?.versions.find((candidate) => candidate.startsWith("uk-") === uk)
-    const provider = version === undefined ? undefined : icd10!.provider(version)
-    if (provider === undefined) return { coding: { system: icd10System, code } }
-    const concept = provider.locate(code)
-    if (concept === undefined) {
-      return { coding: { system: icd10System, code }, comment: `The map target '${target}' is not a code in ICD-10 version '${version}'` }
-    }
-    const display = provider.display(concept, [])
-    return {
-      coding: { system: icd10System, version: version!, code: provider.code(concept), ...(display === undefined ? {} : { display }) }
-    }
+    return inEdition(
+      releaseSystems,
+      icd10System,
+      (versions) => versions.find((candidate) => candidate.startsWith("uk-") === uk),
+      code,
+      target
+    )
   }
 
 /** The ICD-10 editions being served now, for the maps' targets. */
@@ -326,6 +361,93 @@ const translateImplicit = (edition: string, refsetId: string, question: Question
     )
   })
 
+// WHO's ICD-10 ↔ ICD-11 mapping tables (`ffynnon load icd-map`), see docs/icd.md.
+
+const pickEdition = (system: string) => (system === icd10System ? whoIcd10 : newest)
+
+/** The code as the table writes it: ICD-10 dotted (`A000` and `A00X` are `A00.0` and `A00`). */
+const tableForm = (system: string, code: string) => (system === icd10System ? (icd10CodeForm(code) ?? code) : code)
+
+/**
+ * One row of a WHO table as a match: both sides in the loaded editions' form. The tables state no
+ * equivalence, so a mapping is `relatedto`; a row whose ICD-11 side is a grouping without a code
+ * (a block) is `unmatched`, naming the grouping.
+ */
+const icdMapMatch = (
+  map: IcdConceptMap,
+  row: IcdMapRow,
+  reverse: boolean,
+  releaseSystems: ReadonlyArray<ReleaseCodeSystem>
+): TranslationMatch => {
+  const side = (system: string, code: string, title: string): EditionCoding =>
+    code === ""
+      ? { coding: { system, display: title } }
+      : inEdition(releaseSystems, system, pickEdition(system), tableForm(system, code), code, title || undefined)
+  const source = side(map.sourceSystem, row.sourceCode, row.sourceTitle)
+  const target = row.targetCode === "" ? undefined : side(map.targetSystem, row.targetCode, row.targetTitle)
+  const uncoded = (code: string, kind: string | undefined, title: string, uri: string | undefined) =>
+    code === ""
+      ? `WHO's table has the ICD-11 ${kind ?? "grouping"} '${title}'${uri === undefined ? "" : ` (${uri})`}, which has no code`
+      : undefined
+  const comments = [
+    uncoded(row.sourceCode, row.sourceKind, row.sourceTitle, row.sourceUri),
+    uncoded(row.targetCode, row.targetKind, row.targetTitle, row.targetUri),
+    reverse ? source.comment : target?.comment,
+    reverse
+      ? `Read backwards: ${map.name} maps from ${classificationNames[map.sourceSystem]} to ${classificationNames[map.targetSystem]}`
+      : undefined
+  ].filter((comment) => comment !== undefined)
+  return {
+    equivalence: target === undefined ? "unmatched" : "relatedto",
+    source: source.coding,
+    ...(target === undefined ? {} : { target: target.coding }),
+    products: [],
+    ...(comments.length === 0 ? {} : { comment: comments.join(". ") }),
+    map: `${map.url}|${map.version}`
+  }
+}
+
+/** The rows of a table for a code: as the source, or in reverse as the target. */
+const icdMapMatches = (
+  map: IcdConceptMap,
+  coding: Coding & { readonly code: string },
+  reverse: boolean,
+  releaseSystems: ReadonlyArray<ReleaseCodeSystem>
+) => {
+  const system = reverse ? map.targetSystem : map.sourceSystem
+  if (coding.system !== undefined && coding.system !== system) return []
+  const rows = (reverse ? map.byTarget : map.bySource).get(tableForm(system, coding.code)) ?? []
+  return rows.map((row) => icdMapMatch(map, row, reverse, releaseSystems))
+}
+
+const currentIcdMaps = Effect.all({
+  maps: Effect.flatMap(IcdReleases, (icd) => icd.maps),
+  releaseSystems: Effect.flatMap(ReleaseCodeSystems, (releaseSystems) => releaseSystems.current)
+})
+
+/** Translation with one WHO table, named by url (and version, else the newest loaded). */
+const translateIcdMap = (url: string, version: string | undefined, question: Question) =>
+  Effect.gen(function* () {
+    const { maps, releaseSystems } = yield* currentIcdMaps
+    const map = maps.find((candidate) => candidate.url === url && (version === undefined || candidate.version === version))
+    if (map === undefined) {
+      const canonical = version === undefined ? url : `${url}|${version}`
+      return yield* Effect.fail(terminologyFailure(notFound(`A definition for the ConceptMap '${canonical}' could not be found`, ["url"])))
+    }
+    const matches = question.codings.flatMap((coding) => icdMapMatches(map, coding, question.reverse, releaseSystems))
+    const codes = question.codings.map((coding) => `'${coding.code}'`).join(", ")
+    return translationOf(matches, `No ${question.reverse ? "source" : "target"} for ${codes} in ${map.name} version '${map.version}'.`)
+  })
+
+/** The rows of every WHO table (its newest version) from the code's system towards the system sought. */
+const icdMapSearch = (coding: Coding & { readonly code: string }, question: Question) =>
+  Effect.map(currentIcdMaps, ({ maps, releaseSystems }) =>
+    maps
+      .filter((map, position) => maps.findIndex((other) => other.url === map.url) === position)
+      .filter((map) => question.wanted === undefined || (question.reverse ? map.sourceSystem : map.targetSystem) === question.wanted)
+      .flatMap((map) => (coding.system === undefined ? [] : icdMapMatches(map, coding, question.reverse, releaseSystems)))
+  )
+
 // Concept maps found by url, given, or searched for.
 
 /** Whether a map's source or target scope (`sourceUri`/`sourceCanonical`, …) is the value set asked for, when one is. */
@@ -359,8 +481,10 @@ const translateWithMaps = (
       matches.push(...translation.matches)
       if (translation.message !== undefined) messages.push(translation.message)
       // Implicit maps have no value set scope to compare with `source` or `target`.
-      if (maps === "search" && input.source === undefined && input.target === undefined)
+      if (maps === "search" && input.source === undefined && input.target === undefined) {
         matches.push(...(yield* snomedSearch(coding, question, yield* currentIcd10Targets)))
+        matches.push(...(yield* icdMapSearch(coding, question)))
+      }
     }
     return translationOf(matches, messages.join(" "))
   })
@@ -447,6 +571,9 @@ export const translateOperation = defineOperation({
       const [url, version] = splitCanonical(input.url)
       const implicit = implicitMap.exec(url)
       if (implicit !== null) return answer(yield* translateImplicit(implicit[1]!, implicit[2]!, question), question)
+      if (url.startsWith(`${icdMapSystem}/`)) {
+        return answer(yield* translateIcdMap(url, input.conceptMapVersion ?? version, question), question)
+      }
       const map = context.conceptMap(url, input.conceptMapVersion ?? version)
       if (map === undefined) {
         const canonical = input.conceptMapVersion === undefined ? input.url : `${url}|${input.conceptMapVersion}`

@@ -47,6 +47,7 @@ const parameters = {
   activeOnly: { type: "boolean" },
   inferSystem: { type: "boolean" },
   "lenient-display-validation": { type: "boolean" },
+  "valueset-membership-only": { type: "boolean" },
   ...sharedParameters
 } as const
 
@@ -107,7 +108,8 @@ const validate = (input: Input, acceptLanguage: string | undefined, forValueSet:
     const version = forValueSet ? (input.systemVersion ?? input.version) : input.version
     const what = subject(input, system, version)
     if (what.kind === "coding" && what.coding.code === undefined) {
-      return yield* FhirFailure.of(400, "required", "Give a code, a coding or a codeableConcept to validate.", ["code"])
+      // Worded as the FHIR validator's message (the HL7 suite checks it), naming the parameters looked for.
+      return yield* FhirFailure.message(400, "invalid", "no-code-to-validate")
     }
     const languageText =
       input.displayLanguage ?? acceptLanguage ?? (composition === undefined ? undefined : valueSetLanguage(composition.valueSet))
@@ -122,7 +124,8 @@ const validate = (input: Input, acceptLanguage: string | undefined, forValueSet:
       ),
       activeOnly: input.activeOnly === true,
       inferSystem: input.inferSystem === true,
-      lenientDisplay: input["lenient-display-validation"] === true
+      lenientDisplay: input["lenient-display-validation"] === true,
+      membershipOnly: input["valueset-membership-only"] === true
     }
     if (what.kind === "codeableConcept") return validateCodeableConcept(what.concept, options)
     const coding = forValueSet || what.coding.system !== undefined || system === undefined ? what.coding : { ...what.coding, system }

@@ -66,6 +66,8 @@ export interface EclResult {
 export interface EclOptions {
   /** Work allowed, in concepts and relationships visited, before failing with `EclTooCostly`. */
   readonly maxSteps?: number
+  /** Whether costly sub-expression results may come from, and be kept for, other evaluations over the index (default true). */
+  readonly reuse?: boolean
 }
 
 /** Enough for any expression over a million-concept release to finish in well under a second. */
@@ -125,6 +127,11 @@ const wordIndexThreshold = 2_000
 /** Descendant-or-self sets this large are kept per index (a few kept, like the index's own). */
 const largeHierarchy = 10_000
 const hierarchiesKept = 32
+/** Sub-expression results that took this many steps (or a pass over a smaller release's concepts) are kept per index, up to `keptBytes` in all. */
+const keptSteps = 20_000
+const keptBytes = 48 * 2 ** 20
+/** Substrings of `wild:` patterns whose vocabulary words are kept per index. */
+const fragmentsKept = 256
 /** Up to this many attribute types, a value's rows are found by binary search; the estimated cost of one search. */
 const searchedTypes = 8
 const searchCost = 8
@@ -149,6 +156,34 @@ export const compareNumbers = (operator: NumericOperator, left: number, right: n
 
 export const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 
+/**
+ * Whether every character a `wild:` pattern's `char` matches (ignoring case, as its RegExp does)
+ * folds to the same ASCII letter or digit, so a matching term has it folded inside one word:
+ * ASCII, and Latin letters with diacritics (`ü`, `Ŵ`), but not `µ`, `ı` or `ſ`, whose case partners fold apart.
+ */
+const foldsAlike = (char: string) => {
+  if (/^[A-Za-z0-9]$/.test(char)) return true
+  const code = char.charCodeAt(0)
+  if (code < 0xc0 || code > 0x17e || "×÷ıĸ".includes(char)) return false
+  const folded = foldText(char)
+  return /^[a-z]$/.test(folded) && foldText(char.toUpperCase()) === folded
+}
+
+/** The runs of a pattern segment's characters that fold alike (see `foldsAlike`), folded. */
+const foldedRuns = (segment: string): Array<string> => {
+  const runs: Array<string> = []
+  let run = ""
+  for (const char of segment) {
+    if (foldsAlike(char)) run += foldText(char)
+    else if (run !== "") {
+      runs.push(run)
+      run = ""
+    }
+  }
+  if (run !== "") runs.push(run)
+  return runs
+}
+
 /** Internal: thrown inside the evaluator, returned as the Either's left. */
 class Failure {
   constructor(readonly error: EclError) {}
@@ -162,10 +197,13 @@ class Evaluator {
   private readonly wildPatterns = new Map<SearchTerm, RegExp>()
   private readonly plainGroups = new Map<AttributeGroup, PlainGroup | null>()
   readonly warnings: Array<string> = []
+  /** The warnings of each result being worked out for `kept`, innermost last. */
+  private readonly collecting: Array<Array<string>> = []
 
   constructor(
     private readonly index: SnomedIndex,
-    private readonly maxSteps: number
+    private readonly maxSteps: number,
+    private readonly reuse: boolean
   ) {
     this.universe = index.conceptCount
     this.tables = eclTables(index)
@@ -182,6 +220,7 @@ class Evaluator {
 
   private warn(message: string) {
     if (!this.warnings.includes(message)) this.warnings.push(message)
+    for (const warnings of this.collecting) warnings.push(message)
   }
 
   private empty() {
@@ -193,6 +232,54 @@ class Evaluator {
   expression(expression: EclExpression): ConceptSet {
     const known = this.memo.get(expression)
     if (known !== undefined) return known
+    const result = this.kept(expression, () => this.evaluate(expression))
+    this.memo.set(expression, result)
+    return result
+  }
+
+  /**
+   * `compute()`, or the result of the same text (positions aside) from an earlier evaluation over
+   * this index: value sets share their groupers and refinements, so a costly part is worked out
+   * once. Kept when it took `keptSteps` or more (a pass over the concepts of a smaller release),
+   * least recently used dropped past `keptBytes`; reusing it charges the steps it took.
+   */
+  private kept(node: object, compute: () => ConceptSet): ConceptSet
+  private kept(node: object, compute: () => ConceptSet | undefined): ConceptSet | undefined
+  private kept(node: object, compute: () => ConceptSet | undefined): ConceptSet | undefined {
+    if (!this.reuse) return compute()
+    const { results } = this.tables
+    const key = JSON.stringify(node, (name, value) => (name === "position" ? undefined : value))
+    const found = results.get(key)
+    if (found !== undefined) {
+      results.delete(key)
+      results.set(key, found)
+      this.tick(found.steps)
+      for (const warning of found.warnings) this.warn(warning)
+      return found.set
+    }
+    const steps = this.steps
+    const warnings: Array<string> = []
+    this.collecting.push(warnings)
+    let set: ConceptSet | undefined
+    try {
+      set = compute()
+    } finally {
+      this.collecting.pop()
+    }
+    const cost = this.steps - steps
+    if (set === undefined || cost < Math.min(keptSteps, this.universe)) return set
+    const bytes = set.isBitmap ? this.universe >>> 3 : set.size * 4
+    results.set(key, { set, warnings, steps: cost, bytes })
+    this.tables.resultBytes += bytes
+    for (const [oldest, entry] of results) {
+      if (this.tables.resultBytes <= keptBytes) break
+      results.delete(oldest)
+      this.tables.resultBytes -= entry.bytes
+    }
+    return set
+  }
+
+  private evaluate(expression: EclExpression): ConceptSet {
     let result: ConceptSet
     switch (expression._tag) {
       case "Sub":
@@ -217,7 +304,6 @@ class Evaluator {
         )
         break
     }
-    this.memo.set(expression, result)
     return result
   }
 
@@ -651,6 +737,10 @@ class Evaluator {
    * undefined when both exceed `budget` relationships (or is-a is among the types).
    */
   private attributeSources(attribute: Attribute, budget: number): ConceptSet | undefined {
+    return this.kept(attribute, () => this.findSources(attribute, budget))
+  }
+
+  private findSources(attribute: Attribute, budget: number): ConceptSet | undefined {
     const types = this.known(attribute.name)
     const { isA, byType, byValue, rowSource, concrete } = this.tables
     if (isA !== undefined && types.has(isA)) return undefined
@@ -977,12 +1067,62 @@ class Evaluator {
       this.tick(found.length + set.size / 32)
       return ConceptSet.fromUnsorted(this.universe, found)
     }
+    // A wild filter over a large set: only descriptions with a word containing a fragment every match needs.
+    const fragmentCandidates = set.size > wordIndexThreshold ? this.wildCandidates(filters, set.size * 3) : undefined
+    if (fragmentCandidates !== undefined) {
+      const found: Array<number> = []
+      for (let at = 0; at < fragmentCandidates.length; at++) {
+        const description = fragmentCandidates[at]!
+        const concept = descriptions.concept[description]!
+        if (set.has(concept) && passes(description)) found.push(concept)
+      }
+      this.tick(fragmentCandidates.length + set.size / 32)
+      return ConceptSet.fromUnsorted(this.universe, found)
+    }
     this.tick(set.size * 4)
     const { starts, targets } = descriptions.byConcept
     return set.filter((concept) => {
       for (let edge = starts[concept]!, end = starts[concept + 1]!; edge < end; edge++) if (passes(targets[edge]!)) return true
       return false
     })
+  }
+
+  /**
+   * The descriptions that can satisfy a block's `wild:` term filter, from the words containing the
+   * longest run of letters and digits of each pattern, folded (a match has it inside one word);
+   * undefined when some pattern has no such run of two or more, or when the words' descriptions
+   * are more than `budget`.
+   */
+  private wildCandidates(filters: ReadonlyArray<DescriptionFilter>, budget: number): Uint32Array | undefined {
+    const wild = filters.find(
+      (filter) => filter._tag === "Term" && filter.operator === "=" && filter.terms.every((term) => term._tag === "Wild")
+    )
+    if (wild === undefined || wild._tag !== "Term") return undefined
+    const words: Array<number> = []
+    let postings = 0
+    for (const term of wild.terms) {
+      const runs = (term as Extract<SearchTerm, { _tag: "Wild" }>).segments.flatMap(foldedRuns)
+      const fragment = runs.reduce((longest, run) => (run.length > longest.length ? run : longest), "")
+      if (fragment.length < 2) return undefined
+      const found = this.fragmentWords(fragment)
+      postings += found.postings
+      if (postings > budget) return undefined
+      words.push(...found.words)
+    }
+    this.tick(postings)
+    return this.index.descriptionsWithWords([...new Set(words)])
+  }
+
+  /** The vocabulary's words containing `fragment`, kept per index for the most recent fragments. */
+  private fragmentWords(fragment: string) {
+    const kept = this.tables.fragments
+    let found = kept.get(fragment)
+    if (found === undefined) {
+      found = this.index.wordsContaining(fragment)
+      if (kept.size >= fragmentsKept) kept.delete(kept.keys().next().value!)
+      kept.set(fragment, found)
+    }
+    return found
   }
 
   private descriptionCheck(filter: DescriptionFilter): (description: number) => boolean {
@@ -1200,7 +1340,7 @@ export const evaluateEcl = (
 ): Either.Either<EclResult, EclError> => {
   const parsed = typeof expression === "string" ? parseEcl(expression) : Either.right(expression)
   if (Either.isLeft(parsed)) return Either.left(parsed.left)
-  const evaluator = new Evaluator(index, options.maxSteps ?? defaultEclMaxSteps)
+  const evaluator = new Evaluator(index, options.maxSteps ?? defaultEclMaxSteps, options.reuse ?? true)
   try {
     const set = evaluator.expression(parsed.right)
     return Either.right({ concepts: set.toSorted(), has: (concept: number) => set.has(concept), warnings: evaluator.warnings })

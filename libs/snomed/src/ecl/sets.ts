@@ -22,6 +22,48 @@ const keepIf = (sorted: Uint32Array, keep: (concept: number) => boolean) => {
   return kept.subarray(0, at)
 }
 
+/** Whether `sorted` holds `concept`, searching `[low, sorted.length)`; the first index not below it, bitwise-negated when absent. */
+const search = (sorted: Uint32Array, concept: number, low: number) => {
+  let high = sorted.length - 1
+  while (low <= high) {
+    const middle = (low + high) >>> 1
+    if (sorted[middle]! < concept) low = middle + 1
+    else if (sorted[middle]! > concept) high = middle - 1
+    else return middle
+  }
+  return ~low
+}
+
+/**
+ * The members of sorted `a` that are (`keep`) or are not in sorted `b`: a merge when the lists
+ * are of like size, else a search in `b` for each of `a` (resuming where the last ended). No
+ * bitmap is built: asking a list's `has` a thousand times would build one, 125 KB at a million
+ * concepts, for every intermediate set.
+ */
+const mergeSorted = (a: Uint32Array, b: Uint32Array, keep: boolean) => {
+  const out = new Uint32Array(keep ? Math.min(a.length, b.length) : a.length)
+  let at = 0
+  if (a.length * 16 < b.length) {
+    let from = 0
+    for (let i = 0; i < a.length; i++) {
+      const found = search(b, a[i]!, from)
+      from = found < 0 ? ~found : found + 1
+      if (found >= 0 === keep) out[at++] = a[i]!
+    }
+    return out.subarray(0, at)
+  }
+  let j = 0
+  for (let i = 0; i < a.length; i++) {
+    const concept = a[i]!
+    while (j < b.length && b[j]! < concept) j++
+    if ((j < b.length && b[j] === concept) === keep) out[at++] = concept
+  }
+  return out.subarray(0, at)
+}
+
+/** Lists this short are searched, never given a bitmap. */
+const smallList = 64
+
 export class ConceptSet {
   private sortedCache: Uint32Array | undefined
   private countCache: number | undefined
@@ -93,9 +135,10 @@ export class ConceptSet {
     const bits = this.bits ?? this.bitmapCache
     if (bits !== undefined) return (bits[concept >>> 5]! & (1 << (concept & 31))) !== 0
     // A set asked often (in a loop over relationships) gets a bitmap beside its list, once the
-    // searches have cost about what writing the bitmap does.
-    if (++this.lookups > this.universe >>> 10) this.bitmapCache = this.toBits()
+    // searches have cost about what writing the bitmap does; a list of a few (an attribute's
+    // type), searched in a handful of steps, never does.
     const sorted = this.sorted!
+    if (sorted.length > smallList && ++this.lookups > this.universe >>> 10) this.bitmapCache = this.toBits()
     let low = 0
     let high = sorted.length - 1
     while (low <= high) {
@@ -152,6 +195,7 @@ export class ConceptSet {
     }
     const [small, large] =
       this.sorted !== undefined && (other.sorted === undefined || this.size <= other.size) ? [this, other] : [other, this]
+    if (large.sorted !== undefined) return new ConceptSet(this.universe, mergeSorted(small.sorted!, large.sorted, true), undefined)
     return new ConceptSet(
       this.universe,
       keepIf(small.sorted!, (concept) => large.has(concept)),
@@ -189,6 +233,9 @@ export class ConceptSet {
 
   minus(other: ConceptSet): ConceptSet {
     if (other.size === 0 || this.size === 0) return this
+    if (this.sorted !== undefined && other.sorted !== undefined) {
+      return new ConceptSet(this.universe, mergeSorted(this.sorted, other.sorted, false), undefined)
+    }
     if (this.sorted !== undefined) {
       return new ConceptSet(
         this.universe,

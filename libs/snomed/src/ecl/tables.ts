@@ -7,8 +7,18 @@
 import { adjacency } from "../index/build"
 import { fieldSeparator, type Adjacency, type SnomedIndex } from "../index/SnomedIndex"
 import { Concepts } from "../metadata"
+import type { ConceptSet } from "./sets"
 
 export const noConcept = 0xffffffff
+
+/** A sub-expression's result kept between evaluations, with the warnings evaluating it gave. */
+export interface KeptResult {
+  readonly set: ConceptSet
+  readonly warnings: ReadonlyArray<string>
+  /** The work it took, charged again when it is reused, so `maxSteps` fails the same expressions whatever is kept. */
+  readonly steps: number
+  readonly bytes: number
+}
 
 export const ConcreteKind = { number: 0, string: 1, boolean: 2 } as const
 
@@ -44,6 +54,12 @@ export interface EclTables {
   readonly hierarchies: Map<number, unknown>
   /** Reference set columns already built (see `refsetColumn`), keyed by reference set id and column name. */
   readonly columns: Map<string, RefsetColumn>
+  /** Results of costly sub-expressions and attributes by their text without positions, most recently used last (see `Evaluator.kept`). */
+  readonly results: Map<string, KeptResult>
+  /** The bytes the kept results hold. */
+  resultBytes: number
+  /** A `wild:` pattern's fragment → the vocabulary words containing it, most recent last. */
+  readonly fragments: Map<string, { readonly words: ReadonlyArray<number>; readonly postings: number }>
   /** Association reference set id → its rows by target (see `historyTargets`). */
   readonly historyTargets: Map<string, Adjacency>
   /** A queue as long as the concept table, reused by every traversal (evaluation is synchronous). */
@@ -138,6 +154,9 @@ export const eclTables = (index: SnomedIndex): EclTables => {
     refsetPositions,
     hierarchies: new Map(),
     columns: new Map(),
+    results: new Map(),
+    resultBytes: 0,
+    fragments: new Map(),
     historyTargets: new Map(),
     queue: new Uint32Array(count),
     visited: new Uint32Array((count + 31) >>> 5)

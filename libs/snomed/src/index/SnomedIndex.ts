@@ -419,6 +419,16 @@ export class SnomedIndex {
     return words.length === 0 ? [] : this.textIndex.matching(words, this.descriptions.terms.length)
   }
 
+  /** The words (folded, as `tokens` gives them) that contain `fragment`, for substring filters such as ECL's `wild:"*emc*"`. */
+  wordsContaining(fragment: string): { readonly words: ReadonlyArray<number>; readonly postings: number } {
+    return this.textIndex.wordsContaining(fragment)
+  }
+
+  /** The descriptions having any of `words` (from `wordsContaining`), a description once per such word. */
+  descriptionsWithWords(words: ReadonlyArray<number>): Uint32Array {
+    return this.textIndex.postingsOf(words)
+  }
+
   /**
    * Concepts with an active description matching every word of `text` as a word prefix, ranked:
    * active concepts first, then a term equal to the text, then (for Welsh terms) matches that do

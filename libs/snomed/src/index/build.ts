@@ -75,8 +75,12 @@ const descriptionTypes: Record<string, number> = {
 // The refset fields come out of the store joined by U+001F (unit separator), which RF2 content
 // never holds and COPY does not escape.
 const statedRelationship = "900000000000010007"
-/** Refsets whose rows are translated by $translate, so their fields are kept. */
-const isTranslatable = (columns: ReadonlyArray<string>) => columns.includes("targetComponentId") || columns.includes("mapTarget")
+/**
+ * Refsets whose fields are kept: associations and maps (their rows are translated by $translate)
+ * and the MRCM attribute domains and ranges (expressions are checked against them).
+ */
+const keepsRows = (columns: ReadonlyArray<string>) =>
+  ["targetComponentId", "mapTarget", "domainId", "rangeConstraint"].some((column) => columns.includes(column))
 
 export const buildIndex = (sql: Sql, releaseId: number, uri: string) =>
   Effect.gen(function* () {
@@ -212,7 +216,7 @@ export const buildIndex = (sql: Sql, releaseId: number, uri: string) =>
         const concept = position.get(referenced!)
         if (refset === undefined || concept === undefined) return
         refset.concepts.push(concept)
-        if (!isTranslatable(refset.columns)) return
+        if (!keepsRows(refset.columns)) return
         refset.rowConcepts.push(concept)
         refset.rowFields.push(fields!)
       }
@@ -266,7 +270,7 @@ export const buildIndex = (sql: Sql, releaseId: number, uri: string) =>
       new Map(
         [...refsets].map(([id, { rowConcepts, rowFields, ...refset }]) => {
           const concept = Uint32Array.from(rowConcepts)
-          const rows = isTranslatable(refset.columns)
+          const rows = keepsRows(refset.columns)
             ? {
                 rows: {
                   concept,

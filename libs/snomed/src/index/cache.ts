@@ -10,7 +10,7 @@ import { PackedStrings } from "./packed"
 import { SnomedIndex } from "./SnomedIndex"
 import { PrefixIndex } from "./text"
 
-export const cacheFormat = 3
+export const cacheFormat = 4
 
 const magic = "FFYNIDX1"
 const typedArrays = { Int8Array, Uint8Array, Uint16Array, Uint32Array, Float64Array, BigUint64Array } as const

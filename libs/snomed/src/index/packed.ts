@@ -26,6 +26,29 @@ export class PackedStrings {
   get(index: number) {
     return this.text.slice(this.starts[index]!, this.starts[index + 1]!)
   }
+
+  /** The strings containing `fragment`, ascending: one search through the joined text, not a string per piece. */
+  containing(fragment: string): Array<number> {
+    const found: Array<number> = []
+    if (fragment.length === 0) return found
+    const { text, starts } = this
+    for (let at = text.indexOf(fragment); at !== -1;) {
+      // The piece the occurrence starts in: the last start at or before it.
+      let low = 0
+      let high = starts.length - 2
+      while (low < high) {
+        const middle = (low + high + 1) >>> 1
+        if (starts[middle]! <= at) low = middle
+        else high = middle - 1
+      }
+      const end = starts[low + 1]!
+      if (at + fragment.length <= end) {
+        found.push(low)
+        at = text.indexOf(fragment, end)
+      } else at = text.indexOf(fragment, at + 1)
+    }
+    return found
+  }
 }
 
 /** A copy of `value` that shares no memory with the string it was cut from. */

@@ -89,6 +89,27 @@ export class PrefixIndex {
     return sorted.subarray(0, unique)
   }
 
+  /** The vocabulary positions of the words containing `fragment` (already folded), and how many postings they have. */
+  wordsContaining(fragment: string): { readonly words: ReadonlyArray<number>; readonly postings: number } {
+    const words = this.vocabulary.containing(fragment)
+    let postings = 0
+    for (const word of words) postings += this.postingStarts[word + 1]! - this.postingStarts[word]!
+    return { words, postings }
+  }
+
+  /** The documents of those words, each once per word (a document with two such words comes twice). */
+  postingsOf(words: ReadonlyArray<number>): Uint32Array {
+    let size = 0
+    for (const word of words) size += this.postingStarts[word + 1]! - this.postingStarts[word]!
+    const found = new Uint32Array(size)
+    let at = 0
+    for (const word of words) {
+      found.set(this.postings.subarray(this.postingStarts[word]!, this.postingStarts[word + 1]!), at)
+      at += this.postingStarts[word + 1]! - this.postingStarts[word]!
+    }
+    return found
+  }
+
   /** True when `document` has the word at vocabulary position `word` (binary search in its postings). */
   private hasWord(word: number, document: number) {
     let low = this.postingStarts[word]!

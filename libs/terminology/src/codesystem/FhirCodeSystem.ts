@@ -5,7 +5,7 @@
  * per resource; lookups are map reads.
  */
 import { Either } from "effect"
-import type { CodeSystemConcept, CodeSystemProperty, CodeSystemResource, PropertyValue, ValueSetFilter } from "../fhir"
+import type { CodeSystemConcept, CodeSystemProperty, CodeSystemResource, Coding, Extension, PropertyValue, ValueSetFilter } from "../fhir"
 import {
   arrayConceptSet,
   FilterError,
@@ -23,6 +23,7 @@ export interface FhirConcept {
   readonly definition: string | undefined
   readonly designations: Array<ConceptDesignation>
   readonly properties: Array<PropertyValue>
+  readonly extensions: Array<Extension>
   readonly parents: Array<FhirConcept>
   readonly children: Array<FhirConcept>
   readonly source: CodeSystemConcept
@@ -35,6 +36,15 @@ const standardProperty = (definitions: ReadonlyArray<CodeSystemProperty>, name: 
   definitions.find((definition) => definition.uri === `${conceptProperties}${name}`)?.code ?? name
 
 /** A property value as text, for filters and comparisons. */
+/** Designation uses that name a display (FHIR's preferred-for-language, SNOMED CT's synonym and FSN); a designation for another purpose is not one. */
+const displayUses = new Set([
+  "http://terminology.hl7.org/CodeSystem/hl7TermMaintInfra|preferredForLanguage",
+  "http://terminology.hl7.org/CodeSystem/designation-usage|display",
+  "http://snomed.info/sct|900000000000013009",
+  "http://snomed.info/sct|900000000000003001"
+])
+const isDisplayUse = (use: Coding | undefined) => use === undefined || displayUses.has(`${use.system}|${use.code}`)
+
 export const propertyText = (value: PropertyValue): string | undefined => {
   const { code: _code, extension: _extension, ...rest } = value
   const found = Object.entries(rest).find(([key]) => key.startsWith("value"))?.[1]
@@ -61,6 +71,7 @@ export const makeFhirCodeSystem = (
       definition: source.definition,
       designations: [...(source.designation ?? [])],
       properties: [...(source.property ?? [])],
+      extensions: [...(source.extension ?? [])],
       parents: parent === undefined ? [] : [parent],
       children: [],
       source
@@ -102,6 +113,7 @@ export const makeFhirCodeSystem = (
         if (concept !== undefined) {
           concept.designations.push(...(entry.designation ?? []).map((designation) => ({ ...designation, source })))
           concept.properties.push(...(entry.property ?? []))
+          concept.extensions.push(...(entry.extension ?? []))
           if (entry.display !== undefined && supplement.language !== undefined) {
             concept.designations.push({ language: supplement.language, value: entry.display, source })
           }
@@ -126,8 +138,9 @@ export const makeFhirCodeSystem = (
   }
   const isAbstract = (concept: FhirConcept) => valueOf(concept, "notSelectable") === "true"
 
+  // A display in no stated language (neither its own nor the code system's) may be in any of them.
   const serves = (language: string | undefined, languages: ReadonlyArray<string>) =>
-    languages.length === 0 || (language !== undefined && languages.some((wanted) => languageMatches(language, wanted)))
+    languages.length === 0 || language === undefined || languages.some((wanted) => languageMatches(language, wanted))
   /** The display for the preferred languages and the language it is in: the first language the code system or a designation has. */
   const displayFor = (concept: FhirConcept, languages: ReadonlyArray<string>): { value?: string; language?: string } => {
     for (const language of languages) {
@@ -149,7 +162,7 @@ export const makeFhirCodeSystem = (
       ? [{ value: concept.display, ...(resource.language === undefined ? {} : { language: resource.language }) }]
       : []),
     ...concept.designations
-      .filter((designation) => serves(designation.language ?? resource.language, languages))
+      .filter((designation) => isDisplayUse(designation.use) && serves(designation.language ?? resource.language, languages))
       .map(({ value, language }) => ({ value, ...(language === undefined ? {} : { language }) }))
   ]
 
@@ -293,6 +306,7 @@ export const makeFhirCodeSystem = (
     isAbstract,
     status,
     properties: (concept) => concept.properties,
+    extensions: (concept) => concept.extensions,
     parents: (concept) => concept.parents,
     children: (concept) => concept.children,
     roots: () => roots,

@@ -83,9 +83,14 @@ export interface Composition {
   readonly usedCodeSystems: ReadonlyArray<string>
   /** Code systems and value sets used that are draft, experimental, deprecated or withdrawn: users are warned. */
   readonly statuses: ReadonlyArray<ResourceStatus>
-  /** The version parameters that decided a version (`force-system-version`, `system-version`), as given. */
-  readonly appliedRules: ReadonlyArray<{ readonly name: "force-system-version" | "system-version"; readonly value: string }>
+  /** The version parameters that decided a version (`force-system-version`, `system-version`, `default-valueset-version`), as given. */
+  readonly appliedRules: ReadonlyArray<AppliedRule>
   readonly usedValueSets: ReadonlyArray<string>
+}
+
+export interface AppliedRule {
+  readonly name: "force-system-version" | "system-version" | "default-valueset-version"
+  readonly value: string
 }
 
 export interface ResourceStatus {
@@ -152,7 +157,7 @@ export const compose = (
     const noteStatus = (status: ResourceStatus | undefined) => {
       if (status !== undefined) statuses.set(`${status.type}|${status.canonical}`, status)
     }
-    const applied = new Map<string, { readonly name: "force-system-version" | "system-version"; readonly value: string }>()
+    const applied = new Map<string, AppliedRule>()
     const noteRule = (system: string, stated: string | undefined) => {
       const forced = rules.forced.get(system)
       const defaulted = rules.defaults.get(system)
@@ -181,6 +186,9 @@ export const compose = (
             )
           }
           const composition = yield* compose(imported, resolver, rules, path)
+          if (stated === undefined && version !== undefined) {
+            applied.set(`v${url}`, { name: "default-valueset-version", value: `${url}|${version}` })
+          }
           composition.usedCodeSystems.forEach((system) => used.add(system))
           composition.appliedRules.forEach((rule) => applied.set(rule.name + rule.value, rule))
           composition.statuses.forEach(noteStatus)
@@ -397,11 +405,27 @@ const inInclude = (include: IncludeSet, provider: Provider, concept: unknown, ac
   (include.provider === undefined || hasCode(include, provider, concept, acrossVersions)) &&
   include.imports.every((imported) => containsConcept(imported, provider, concept))
 
+/**
+ * Whether an exclude takes its codes out of every version (versionsMatch): only where it names a
+ * version the value set does not include; one that names an included version excludes from that one.
+ */
+export const excludesAcrossVersions = (composition: Composition, exclude: IncludeSet) =>
+  composition.versionsMatch &&
+  !composition.includes.some(
+    (include) =>
+      include.provider !== undefined &&
+      include.provider.system === exclude.provider?.system &&
+      include.provider.version === exclude.provider.version
+  )
+
+const excluded = (composition: Composition, provider: Provider, concept: unknown) =>
+  composition.excludes.some((exclude) => inInclude(exclude, provider, concept, excludesAcrossVersions(composition, exclude)))
+
 /** Whether a concept is a member of a composition. */
 export const containsConcept = (composition: Composition, provider: Provider, concept: unknown): boolean =>
   !(composition.activeOnly && provider.isInactive(concept)) &&
   composition.includes.some((include) => inInclude(include, provider, concept)) &&
-  !composition.excludes.some((exclude) => inInclude(exclude, provider, concept, composition.versionsMatch))
+  !excluded(composition, provider, concept)
 
 /** The includes of `system`, imports' included: where a code of that system could be found, and at which version. */
 export const includesOf = (composition: Composition, system: string): ReadonlyArray<IncludeSet> => {
@@ -438,9 +462,27 @@ export const listedEntry = (composition: Composition, concept: unknown): ValueSe
   return undefined
 }
 
+/** The includes in order, except that several versions of one code system are taken together where the first comes, newest first. */
+const newestFirst = (includes: ReadonlyArray<IncludeSet>): ReadonlyArray<IncludeSet> => {
+  const system = (include: IncludeSet) => include.provider?.system
+  const ordered: Array<IncludeSet> = []
+  for (const include of includes) {
+    if (ordered.includes(include)) continue
+    if (system(include) === undefined) ordered.push(include)
+    else
+      ordered.push(
+        ...includes
+          .filter((other) => system(other) === system(include))
+          .toSorted((a, b) => compareVersions(a.provider!.version, b.provider!.version))
+      )
+  }
+  return ordered
+}
+
 /**
  * The members in order: each include's concepts in the include's order (enumerated codes as
- * listed, filters in the provider's order), without repeats, less the excludes.
+ * listed, filters in the provider's order), without repeats, less the excludes. Where the value
+ * set includes several versions of one code system, the newest version's codes come first.
  */
 export const members = (composition: Composition): Array<Member> => {
   const result: Array<Member> = []
@@ -451,10 +493,10 @@ export const members = (composition: Composition): Array<Member> => {
     if (providerSeen.has(concept)) return
     providerSeen.add(concept)
     if (composition.activeOnly && provider.isInactive(concept)) return
-    if (composition.excludes.some((exclude) => inInclude(exclude, provider, concept, composition.versionsMatch))) return
+    if (excluded(composition, provider, concept)) return
     result.push(entry === undefined ? { provider, concept } : { provider, concept, entry })
   }
-  for (const include of composition.includes) {
+  for (const include of newestFirst(composition.includes)) {
     if (include.provider !== undefined) {
       const provider = include.provider
       for (const concept of include.concepts!) {

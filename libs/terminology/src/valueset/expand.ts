@@ -10,7 +10,15 @@ import type { Designation, Extension, PropertyValue, ValueSetResource } from "..
 import { TerminologyError } from "../errors"
 import { displayLanguageOf, elementLanguage, statesDisplayLanguage } from "../languages"
 import { arrayConceptSet, type ConceptDesignation } from "../provider"
-import { members, splitCanonical, unresolvedError, type Composition, type Member, type Provider } from "./engine"
+import {
+  excludesAcrossVersions as excludesAcrossVersionsOf,
+  members,
+  splitCanonical,
+  unresolvedError,
+  type Composition,
+  type Member,
+  type Provider
+} from "./engine"
 
 export interface ExpandOptions {
   readonly filter?: string
@@ -63,24 +71,33 @@ const wantedDesignation = (tokens: ReadonlyArray<string> | undefined) => (design
   })
 
 /** A concept's status as stated, else `inactive` for an inactive concept; nothing for an active one. */
-const statusOf = (provider: Provider, concept: unknown, own: ReadonlyArray<PropertyValue>): ReadonlyArray<PropertyValue> => {
+const statusOf = (
+  provider: Provider,
+  concept: unknown,
+  own: ReadonlyArray<PropertyValue>,
+  conceptExtensions: ReadonlyArray<Extension>
+): ReadonlyArray<PropertyValue> => {
   const stated = own.filter((property) => property.code === "status")
-  if (stated.length > 0) return stated
-  const status = provider.status(concept) ?? (provider.isInactive(concept) ? "inactive" : undefined)
+  if (stated.length > 0) return stated.filter((property) => property.valueCode !== "active")
+  const standards = conceptExtensions.find((extension) => extension.url === standardsStatus)?.valueCode
+  const status =
+    provider.status(concept) ??
+    (provider.isInactive(concept) ? "inactive" : typeof standards === "string" && standards !== "normative" ? standards : undefined)
   return status === undefined || status === "active" ? [] : [{ code: "status", valueCode: status }]
 }
 
 /** Whether excludes of one version took codes out of another (the versionsMatch rule at work). */
 const excludesAcrossVersions = (composition: Composition) =>
-  composition.versionsMatch &&
-  composition.excludes.some((exclude) =>
-    composition.includes.some(
-      (include) =>
-        include.provider !== undefined &&
-        exclude.provider !== undefined &&
-        include.provider.system === exclude.provider.system &&
-        include.provider !== exclude.provider
-    )
+  composition.excludes.some(
+    (exclude) =>
+      excludesAcrossVersionsOf(composition, exclude) &&
+      composition.includes.some(
+        (include) =>
+          include.provider !== undefined &&
+          exclude.provider !== undefined &&
+          include.provider.system === exclude.provider.system &&
+          include.provider !== exclude.provider
+      )
   )
 
 const declaredByProvider = new WeakMap<Provider, ReadonlySet<string>>()
@@ -117,6 +134,38 @@ const containsProperty = ({ code, ...value }: Omit<PropertyValue, "extension">):
 })
 
 const inactiveOf = (provider: Provider, concept: unknown) => provider.isInactive(concept)
+
+const structureDefinition = "http://hl7.org/fhir/StructureDefinition/"
+/**
+ * Concept extensions that FHIR's expansion carries as properties (R5 `contains.property`): the
+ * value set's entry (first) or the code system's concept and its supplements state them.
+ */
+const extensionProperties = [
+  { code: "label", urls: ["valueset-label", "codesystem-label"], uri: `${conceptProperties}label`, type: "valueString" },
+  { code: "order", urls: ["valueset-conceptOrder", "codesystem-conceptOrder"], uri: `${conceptProperties}order`, type: "valueDecimal" },
+  { code: "weight", urls: ["itemWeight"], uri: `${conceptProperties}itemWeight`, type: "valueDecimal" }
+] as const
+/** Concept extensions an expansion echoes on the code as they are (how to render it, the value set's own remarks). */
+const echoedExtensions = new Set(
+  ["rendering-style", "rendering-xhtml", "valueset-deprecated", "valueset-concept-definition"].map((name) => structureDefinition + name)
+)
+/** Designation extensions an expansion keeps; others (unknown ones) are left out. */
+const designationExtensions = new Set(
+  ["coding-sctdescid", "rendering-style", "rendering-xhtml", "structuredefinition-standards-status"].map(
+    (name) => structureDefinition + name
+  )
+)
+const standardsStatus = `${structureDefinition}structuredefinition-standards-status`
+
+/** The first value each extension URL has, the value set's entry before the code system's concept. */
+const firstByUrl = (extensions: ReadonlyArray<Extension>) => {
+  const first = new Map<string, Extension>()
+  for (const extension of extensions) if (!first.has(extension.url)) first.set(extension.url, extension)
+  return first
+}
+
+const numberOrString = (extension: Extension) =>
+  [extension.valueInteger, extension.valueDecimal, extension.valueString].find((value) => value !== undefined)
 
 /** The selected members: their number, and any run of them. */
 interface MemberList {
@@ -225,7 +274,7 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
     if (definition !== undefined && !definitions.has("definition")) definitions.set("definition", `${conceptProperties}definition`)
     // When the display is in another language, the code system's own display becomes one of the designations.
     const ownDisplay = provider.display(concept, [])
-    const ownDesignation =
+    const ownDesignation: ReadonlyArray<ConceptDesignation> =
       provider.language !== undefined && ownDisplay !== undefined && ownDisplay !== display
         ? [{ language: provider.language, use: preferredForLanguage, value: ownDisplay }]
         : []
@@ -233,10 +282,15 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
       options.includeDesignations === true || options.designations !== undefined
         ? [
             ...ownDesignation,
-            ...provider.designations(concept).filter((designation) => designation.value !== display || ownDesignation.length === 0)
+            ...provider.designations(concept).filter((designation) => designation.value !== display || ownDesignation.length === 0),
+            // The value set's own designations for a code it lists.
+            ...(member.entry?.designation ?? [])
           ].filter(wantedDesignation(options.designations))
         : []
-    // A concept's status (retired, deprecated) always travels with it; other properties when asked for.
+    const fromEntry = member.entry?.extension ?? []
+    const fromConcept = provider.extensions?.(concept) ?? []
+    const extensions = firstByUrl([...fromEntry, ...fromConcept])
+    // A concept's status (retired, deprecated), label, order and weight always travel with it; other properties when asked for.
     const wanted = [...new Set([...(options.properties ?? []), "status"])].filter((code) => code !== "definition")
     // A provider's own properties are read only when one it declares is wanted (SNOMED CT's are costly, and have no status).
     const own = wanted.some((code) => declaredProperties(provider).has(code)) ? provider.properties(concept) : []
@@ -248,7 +302,7 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
               valueCode: provider.code(related)
             }))
           : code === "status"
-            ? statusOf(provider, concept, own)
+            ? statusOf(provider, concept, own, fromConcept)
             : own.filter((property) => property.code === code)
       if (values.length > 0 && !definitions.has(code)) {
         definitions.set(
@@ -259,6 +313,17 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
       }
       return values.map(({ extension: _extension, ...value }) => value)
     })
+    for (const { code, urls, uri, type } of extensionProperties) {
+      const stated = urls.map((url) => extensions.get(structureDefinition + url)).find((extension) => extension !== undefined)
+      const value = stated === undefined ? undefined : numberOrString(stated)
+      if (value === undefined) continue
+      properties.push({ code, [type]: value })
+      if (!definitions.has(code)) definitions.set(code, uri)
+    }
+    // A standards status the value set gives the code is its remark, echoed; the code system's is the status property.
+    const echoed = [...extensions.values()].filter(
+      (extension) => echoedExtensions.has(extension.url) || (extension.url === standardsStatus && fromEntry.includes(extension))
+    )
     return {
       system: provider.system,
       ...((versionsBySystem.get(provider.system) ?? 0) > 1 && provider.version !== undefined ? { version: provider.version } : {}),
@@ -271,18 +336,22 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
         : {}),
       ...(designations.length > 0
         ? {
-            designation: designations.map(({ language, use, value }) => ({
-              ...(language === undefined ? {} : { language }),
-              ...(use === undefined ? {} : { use }),
-              value
-            }))
+            designation: designations.map(({ language, use, value, extension }) => {
+              const kept = extension?.filter((each) => designationExtensions.has(each.url)) ?? []
+              return {
+                ...(kept.length === 0 ? {} : { extension: kept }),
+                ...(language === undefined ? {} : { language }),
+                ...(use === undefined ? {} : { use }),
+                value
+              }
+            })
           }
         : {}),
-      ...(definition === undefined && properties.length === 0 && member.entry?.extension === undefined
+      ...(definition === undefined && properties.length === 0 && echoed.length === 0
         ? {}
         : {
             extension: [
-              ...(member.entry?.extension ?? []),
+              ...echoed,
               ...(definition === undefined ? [] : [containsProperty({ code: "definition", valueString: definition })]),
               ...properties.map(containsProperty)
             ]
@@ -310,6 +379,10 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
     ...(composition.mergeVersions || excludesAcrossVersions(composition) ? [{ name: "versionsMatch", valueBoolean: true }] : []),
     ...composition.usedCodeSystems.map((system) => ({ name: "used-codesystem", valueUri: system })),
     ...composition.usedValueSets.map((valueSet) => ({ name: "used-valueset", valueUri: valueSet })),
+    ...[...new Set(composition.includes.flatMap((include) => include.provider?.supplements ?? []))].map((supplement) => ({
+      name: "used-supplement",
+      valueUri: supplement
+    })),
     ...fragments.map((provider) => ({
       name: "used-fragment",
       valueUri: provider.version === undefined ? provider.system : `${provider.system}|${provider.version}`
@@ -326,8 +399,10 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
   }))
   // The definition comes back only when asked for (`includeDefinition`); the expansion is the answer.
   // The expansion carries the value set's identity and status; its narrative description stays with the definition.
-  const { expansion: _previous, compose, description: _description, ...valueSet } = composition.valueSet
+  // Its extensions (supplements to use, and the like) belong to the definition too: applied, not repeated.
+  const { expansion: _previous, compose, description: _description, extension, ...valueSet } = composition.valueSet
   return Either.right({
+    ...(options.includeDefinition === true && extension !== undefined ? { extension } : {}),
     ...valueSet,
     ...(options.includeDefinition === true && compose !== undefined ? { compose } : {}),
     expansion: {
