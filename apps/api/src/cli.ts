@@ -1,6 +1,6 @@
 /**
  * The `ffynnon` command line, the same from source (`npm run ffynnon -- …`) and in the binary:
- * `serve` (the default), `load <kind> <path>`, `releases`, `welsh coverage`, `token`, `audit verify`. Expected failures print one line and exit 1.
+ * `serve` (the default), `load <kind> <path>`, `releases`, `welsh coverage`, `token`, `audit verify`, `match dedupe`, `match model …`. Expected failures print one line and exit 1.
  */
 import { Command, Options, ValidationError } from "@effect/cli"
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
@@ -11,6 +11,7 @@ import { Cause, Console, Effect, Layer, Option } from "effect"
 import { writeSync } from "node:fs"
 import { AuthSecretConfig, signToken } from "./auth"
 import { software } from "./routes/metadata"
+import { matchCommand } from "./matchCommands"
 import { LoggerLive } from "./runtime"
 import { SampleDirectory, SampleDirectoryFromSource } from "./samples"
 import { serve } from "./serve"
@@ -93,7 +94,7 @@ const auditCommand = Command.make("audit").pipe(
 
 const ffynnon = Command.make("ffynnon", { samples, dev }, serve).pipe(
   Command.withDescription("Ffynnon: FHIR terminology and demographics for NHS Wales. Without a command: serve."),
-  Command.withSubcommands([serveCommand, loadCommand, releasesCommand, welshCommand, tokenCommand, auditCommand])
+  Command.withSubcommands([serveCommand, loadCommand, releasesCommand, welshCommand, tokenCommand, auditCommand, matchCommand])
 )
 
 const cli = Command.run(ffynnon, { name: software.name, version: software.version })

@@ -1,26 +1,17 @@
 /**
- * Probabilistic matching over the patient index (`Patient/$match`): candidates come from blocking
- * queries on the store, mirroring the matching library's rules (`@ffynnon/matching` blocking.ts),
- * and are scored with the active model against every name and address a record has held. Each
- * match is audited like a search.
+ * Probabilistic matching over the patient index (`Patient/$match`): candidates are the records
+ * sharing a blocking key with the query (`patient_match_key`, the matching library's own keys, so
+ * the same candidates as its in-memory `BlockingIndex`), scored with the active model against every
+ * name and address a record has held. Each match is audited like a search.
  */
 import { Database, type DatabaseFailure, type Sql } from "@ffynnon/db"
-import {
-  comparisons,
-  decodeModel,
-  defaultModel,
-  preparePerson,
-  rankCandidates,
-  Scorer,
-  type Match,
-  type MatchModel,
-  type Person,
-  type PreparedPerson
-} from "@ffynnon/matching"
-import { sql, type SQL } from "drizzle-orm"
+import { preparePerson, rankCandidates, Scorer, type Match, type PreparedPerson } from "@ffynnon/matching"
+import { sql } from "drizzle-orm"
 import { Duration, Effect } from "effect"
 import { AuditTrail, type Actor } from "./Audit"
-import { nhsNumberOf, normalisePostcode, normaliseText, odsCodeOf, type PatientResource } from "./Patient"
+import { blockingKeysOf, matchKeyRows, personOf, TERM_FREQUENCY_PREFIX } from "./MatchKeys"
+import { activeModel } from "./MatchModels"
+import type { PatientResource } from "./Patient"
 import type { StoredPatient } from "./Patients"
 
 /** A key shared by more records than this is skipped, as the in-memory `BlockingIndex` does: it carries no signal. */
@@ -33,157 +24,125 @@ export const MAX_BLOCK = 1000
  */
 export const MIN_FREQUENCY_RECORDS = 1000
 
-/** How long term frequencies (and the surnames by sound) are used before they are read from the index again. */
+/** How long the model and term frequencies are used before they are read again (in the background). */
 export const FREQUENCIES_TTL = Duration.seconds(60)
-
-interface Dated {
-  readonly use?: string | undefined
-  readonly period?: { readonly end?: string | undefined } | undefined
-}
-
-const notOld = (entry: Dated) => entry.use !== "old" && entry.period?.end === undefined
-
-/** Current entries first, then earlier ones: the order the matching library expects. */
-const currentFirst = <A extends Dated>(entries: ReadonlyArray<A>) => [
-  ...entries.filter(notOld),
-  ...entries.filter((entry) => !notOld(entry))
-]
-
-/** A Patient as the matching library sees it: every name and address it has held. */
-export const personOf = (id: string, patient: PatientResource): Person => {
-  const gp = patient.generalPractitioner?.[0]
-  return {
-    id,
-    nhsNumber: nhsNumberOf(patient),
-    names: currentFirst(patient.name ?? []).map((name) => ({ given: name.given, family: name.family })),
-    birthDate: patient.birthDate,
-    sex: patient.gender,
-    addresses: currentFirst(patient.address ?? []).map((address) => ({ lines: address.line, postcode: address.postalCode })),
-    gpPractice: gp === undefined ? undefined : odsCodeOf(gp)
-  }
-}
 
 const resourceOf = (resource: StoredPatient | string): StoredPatient =>
   typeof resource === "string" ? (JSON.parse(resource) as StoredPatient) : resource
 
-/** What scoring needs from the whole index: the scorer with its term frequencies, and the surnames sharing a sound. */
-interface IndexView {
-  readonly scorer: Scorer
-  /** Double Metaphone code → the surnames of the index (as `patient_key` holds them) with that sound. */
-  readonly surnamesBySound: ReadonlyMap<string, ReadonlyArray<string>>
-}
-
 /**
- * The distinct values the term-frequency comparisons read, with the number of live records holding
- * each, counted by the database: memory grows with the distinct names, not with the records.
+ * How many live records hold each value of the term-frequency comparisons (comparison → value →
+ * records), counted over the `tf:` keys (one index range): memory grows with the distinct values,
+ * not with the records.
  */
-const valueCounts = (database: Sql) =>
-  database.query<{ kind: "family" | "given" | "postcode" | "birthDate"; value: string; records: string | number }>(sql`
-    select 'family' as kind, n ->> 'family' as value, count(distinct p.id) as records
-      from patient p, jsonb_array_elements(coalesce(p.resource -> 'name', '[]'::jsonb)) n
-      where p.replaced_by is null and n ->> 'family' is not null group by 2
-    union all
-    select 'given', n -> 'given' ->> 0, count(distinct p.id)
-      from patient p, jsonb_array_elements(coalesce(p.resource -> 'name', '[]'::jsonb)) n
-      where p.replaced_by is null and n -> 'given' ->> 0 is not null group by 2
-    union all
-    select 'postcode', a ->> 'postalCode', count(distinct p.id)
-      from patient p, jsonb_array_elements(coalesce(p.resource -> 'address', '[]'::jsonb)) a
-      where p.replaced_by is null and a ->> 'postalCode' is not null group by 2
-    union all
-    select 'birthDate', p.resource ->> 'birthDate', count(*) from patient p
-      where p.replaced_by is null and p.resource ->> 'birthDate' is not null group by 2`)
-
-// A one-value record, so the library's own normalisation says what each stored value counts as.
-const recordOf = (kind: "family" | "given" | "postcode" | "birthDate", value: string) =>
-  preparePerson(
-    kind === "family"
-      ? { id: "", names: [{ family: value }] }
-      : kind === "given"
-        ? { id: "", names: [{ given: [value] }] }
-        : kind === "postcode"
-          ? { id: "", addresses: [{ postcode: value }] }
-          : { id: "", birthDate: value }
-  )
-
-const readIndexView = (database: Sql, model: MatchModel) =>
+export const termFrequencyCounts = (database: Sql) =>
   Effect.gen(function* () {
+    const counts = new Map<string, Map<string, number>>()
+    const rows = yield* database.query<{ key: string; records: string | number }>(
+      sql`select key, count(*) as records from patient_match_key where key >= ${TERM_FREQUENCY_PREFIX} and key < ${`${TERM_FREQUENCY_PREFIX.slice(0, -1)};`} group by key`
+    )
+    for (const row of rows) {
+      const rest = row.key.slice(TERM_FREQUENCY_PREFIX.length)
+      const colon = rest.indexOf(":")
+      const comparison = rest.slice(0, colon)
+      const table = counts.get(comparison) ?? new Map<string, number>()
+      counts.set(comparison, table)
+      table.set(rest.slice(colon + 1), Number(row.records))
+    }
+    return counts
+  })
+
+/** The active model with the term frequencies of the index (none below MIN_FREQUENCY_RECORDS live records). */
+export const indexScorer = (database: Sql) =>
+  Effect.gen(function* () {
+    const model = yield* activeModel(database)
     const [live] = yield* database.query<{ records: string | number }>(
       sql`select count(*) as records from patient where replaced_by is null`
     )
     const records = Number(live?.records ?? 0)
-    const counts = new Map<string, Map<string, number>>()
-    const surnamesBySound = new Map<string, Set<string>>()
-    for (const row of yield* valueCounts(database)) {
-      const record = recordOf(row.kind, row.value)
-      for (const comparison of comparisons.values()) {
-        if (comparison.termFrequency === undefined) continue
-        const table = counts.get(comparison.name) ?? new Map<string, number>()
-        counts.set(comparison.name, table)
-        for (const value of comparison.termFrequency.values(record)) table.set(value, (table.get(value) ?? 0) + Number(row.records))
-      }
-      if (row.kind !== "family") continue
-      for (const sound of record.names[0]?.surnameSounds ?? []) {
-        const surnames = surnamesBySound.get(sound) ?? new Set<string>()
-        surnames.add(normaliseText(row.value))
-        surnamesBySound.set(sound, surnames)
-      }
-    }
-    return {
-      scorer: Scorer.make(model, records >= MIN_FREQUENCY_RECORDS ? { records, counts } : undefined),
-      surnamesBySound: new Map([...surnamesBySound].map(([sound, surnames]) => [sound, [...surnames]]))
-    } satisfies IndexView
+    if (records < MIN_FREQUENCY_RECORDS) return Scorer.make(model)
+    return Scorer.make(model, { records, counts: yield* termFrequencyCounts(database) })
   })
-
-const list = (values: ReadonlyArray<string>) =>
-  sql.join(
-    values.map((value) => sql`${value}`),
-    sql`, `
-  )
-
-// A LIKE pattern for values starting with the text's first character (`%` and `_` taken literally).
-const initial = (text: string) => `${text[0]!.replace(/[\\%_]/, (character) => `\\${character}`)}%`
-
-const withKey = (key: string, condition: SQL) => sql`select patient_id as id from patient_key where key = ${key} and ${condition}`
 
 /**
- * The blocking rules as queries on the store, each answering record ids: the same rules as the
- * library's `blockingRules`, over the normalised values `patient_key` holds.
+ * Adds the keys of live records that have none: records stored before `patient_match_key` existed.
+ * Walks the ids in order, so a record with no key at all (nothing to block on) is passed once.
  */
-const blockingQueries = (query: PreparedPerson, surnamesBySound: IndexView["surnamesBySound"]): Array<SQL> => {
-  const queries: Array<SQL> = []
-  if (query.nhsNumber?.valid === true) queries.push(sql`select id from patient where nhs_number = ${query.nhsNumber.value}`)
-  const birthDate = query.birthDate
-  if (birthDate !== null) {
-    const date = `${birthDate.digits.slice(0, 4)}-${birthDate.digits.slice(4, 6)}-${birthDate.digits.slice(6, 8)}`
-    queries.push(sql`select id from patient where birth_date_low = ${date} and birth_date_high = ${date}`)
-  }
-  for (const postcode of new Set(query.postcodes.map((code) => normalisePostcode(code.unit))))
-    queries.push(withKey("postcode", sql`value = ${postcode}`))
-  const names = (query.person.names ?? []).flatMap((name) => {
-    const forename = name.given?.[0] === undefined ? "" : normaliseText(name.given[0])
-    const surname = name.family === undefined ? "" : normaliseText(name.family)
-    return forename === "" || surname === "" ? [] : [{ forename, surname }]
-  })
-  if (birthDate !== null) {
-    const sounds = query.names.flatMap((name) => name.surnameSounds)
-    const surnames = [...new Set(sounds.flatMap((sound) => surnamesBySound.get(sound) ?? []))]
-    if (surnames.length > 0)
-      queries.push(
-        sql`select k.patient_id as id from patient_key k join patient p on p.id = k.patient_id where k.key = 'family' and k.value in (${list(surnames)})
-          and p.birth_date_low >= ${`${birthDate.year}-01-01`} and p.birth_date_high <= ${`${birthDate.year}-12-31`}`
+const addMissingKeys = (database: Sql) =>
+  Effect.gen(function* () {
+    let after = ""
+    for (;;) {
+      const rows = yield* database.query<{ id: string; resource: PatientResource | string }>(
+        sql`select id, resource from patient p where replaced_by is null and id > ${after}
+          and not exists (select 1 from patient_match_key k where k.patient_id = p.id) order by id limit 2000`
       )
+      if (rows.length === 0) return
+      after = rows[rows.length - 1]!.id
+      const keys = matchKeyRows(rows.map((row) => ({ id: row.id, resource: resourceOf(row.resource as StoredPatient | string) })))
+      // Two parameters a key, within PostgreSQL's 65,535 a statement; another process adding the same keys is no conflict.
+      for (let start = 0; start < keys.length; start += 20_000)
+        yield* database.query(
+          sql`insert into patient_match_key (key, patient_id) values ${sql.join(
+            keys.slice(start, start + 20_000).map(([key, id]) => sql`(${key}, ${id})`),
+            sql`, `
+          )} on conflict do nothing`
+        )
+    }
+  })
+
+/** A PostgreSQL array literal of texts, each quoted. */
+const textArray = (values: ReadonlyArray<string>) =>
+  `{${values.map((value) => `"${value.replace(/["\\]/g, (character) => `\\${character}`)}"`).join(",")}}`
+
+/**
+ * The live records sharing a blocking key with the query, in one statement: each key's lookup is
+ * cut at MAX_BLOCK + 1 rows, and a key with more is left out.
+ */
+/**
+ * Prepared records by id and version, the most recently used kept: preparing (folding, phonetic
+ * codes, parsing dates and postcodes) is most of a candidate's cost, and the same records come back
+ * for the common names and postcodes. A new version is prepared afresh.
+ */
+export class PreparedRecords {
+  private readonly records = new Map<string, PreparedPerson>()
+
+  constructor(readonly capacity: number) {}
+
+  get(patient: StoredPatient): PreparedPerson {
+    const key = `${patient.id}/${patient.meta.versionId}`
+    let record = this.records.get(key)
+    if (record !== undefined) this.records.delete(key)
+    else record = preparePerson(personOf(patient.id, patient))
+    this.records.set(key, record)
+    if (this.records.size > this.capacity) this.records.delete(this.records.keys().next().value!)
+    return record
   }
-  for (const { forename, surname } of names) {
-    // Either order: the swapped names of a record keyed the other way round are found too.
-    queries.push(
-      sql`${withKey("family", sql`value in (${list([forename, surname])})`)} intersect ${withKey("given", sql`value in (${list([forename, surname])})`)}`
-    )
-    queries.push(sql`${withKey("family", sql`value = ${surname}`)} intersect ${withKey("given", sql`value like ${initial(forename)}`)}`)
-    queries.push(sql`${withKey("given", sql`value = ${forename}`)} intersect ${withKey("family", sql`value like ${initial(surname)}`)}`)
-  }
-  return queries
 }
+
+/** How many prepared records a matcher keeps (a few KB each). */
+export const PREPARED_RECORDS = 20_000
+
+const candidates = (database: Sql, prepared: PreparedRecords, query: PreparedPerson) =>
+  Effect.gen(function* () {
+    const keys = blockingKeysOf(query)
+    // A family name and a 1 January birth date (a placeholder, so no evidence) leave no key.
+    if (keys.length === 0) return []
+    // The keys as one array parameter: the statement's text never changes, so the driver prepares it once.
+    const rows = yield* database.query<{ id: string; resource: StoredPatient | string }>(
+      sql`with found as (
+          select k.key, b.patient_id from unnest(${textArray(keys)}::text[]) as k (key)
+          cross join lateral (select patient_id from patient_match_key where key = k.key limit ${MAX_BLOCK + 1}) as b
+        )
+        select p.id, p.resource
+          from (select distinct patient_id from found where key in (select key from found group by key having count(*) <= ${MAX_BLOCK})) as c
+          -- One primary-key lookup a candidate, whatever the planner guesses of the table's size.
+          cross join lateral (select id, resource from patient where id = c.patient_id and replaced_by is null limit 1) as p`
+    )
+    return rows.map((row) => {
+      const patient = resourceOf(row.resource)
+      return { patient, record: prepared.get(patient) }
+    })
+  })
 
 export interface MatchRequest {
   /** The Patient to find, already checked (`checkPatient`). */
@@ -199,53 +158,55 @@ export interface MatchAnswer {
 
 export class PatientMatcher extends Effect.Service<PatientMatcher>()("@ffynnon/demographics/PatientMatcher", {
   dependencies: [AuditTrail.Default],
-  effect: Effect.gen(function* () {
+  scoped: Effect.gen(function* () {
     const database = yield* Database
     const audit = yield* AuditTrail
-    // A shipped model that does not decode is a build fault: the service does not start.
-    const model = yield* Effect.orDie(decodeModel(defaultModel))
-    // Read lazily and reused for a minute: frequencies move slowly, and a new record is still found by the other rules.
-    const indexView = yield* Effect.cachedWithTTL(readIndexView(database, model), FREQUENCIES_TTL)
+    const scope = yield* Effect.scope
+    yield* addMissingKeys(database)
+    const prepared = new PreparedRecords(PREPARED_RECORDS)
 
-    const candidates = (query: PreparedPerson, view: IndexView) =>
-      Effect.gen(function* () {
-        const blocks = blockingQueries(query, view.surnamesBySound)
-        // A family name and a 1 January birth date (a placeholder, so no evidence) leave no rule to run.
-        if (blocks.length === 0) return []
-        // Every rule in one statement (one round trip), each cut at MAX_BLOCK + 1 rows so an over-full block shows.
-        const found = yield* database.query<{ rule: number; id: string }>(
-          sql.join(
-            blocks.map((block, rule) => sql`(select ${rule}::int as rule, id from (${block}) as block limit ${MAX_BLOCK + 1})`),
-            sql` union all `
-          )
-        )
-        const sizes = new Map<number, number>()
-        for (const { rule } of found) sizes.set(rule, (sizes.get(rule) ?? 0) + 1)
-        const ids = new Set(found.flatMap(({ rule, id }) => (sizes.get(rule)! <= MAX_BLOCK ? [id] : [])))
-        if (ids.size === 0) return []
-        const rows = yield* database.query<{ id: string; resource: StoredPatient | string }>(
-          sql`select id, resource from patient where replaced_by is null and id in (${list([...ids])})`
-        )
-        return rows.map((row) => {
-          const patient = resourceOf(row.resource)
-          return { patient, record: preparePerson(personOf(row.id, patient)) }
-        })
+    // The scorer is read at the first $match and then again in the background once it is older than
+    // FREQUENCIES_TTL, so no request waits for the count: frequencies move slowly, a record created
+    // since is still found and scored (only its own values not yet counted), and a newly activated
+    // model is taken up within the TTL.
+    let scorer: Scorer | undefined
+    let readAt = 0
+    let refreshing = false
+    const read = Effect.tap(indexScorer(database), (fresh) =>
+      Effect.sync(() => {
+        scorer = fresh
+        readAt = Date.now()
       })
+    )
+    const firstRead = Effect.unsafeMakeSemaphore(1).withPermits(1)(
+      Effect.suspend(() => (scorer === undefined ? read : Effect.succeed(scorer)))
+    )
+    const refresh = read.pipe(
+      Effect.catchAllCause((cause) => Effect.logWarning("matching: the term frequencies could not be read again", cause)),
+      Effect.ensuring(Effect.sync(() => (refreshing = false)))
+    )
+    const currentScorer = Effect.suspend(() => {
+      if (scorer === undefined) return firstRead
+      if (!refreshing && Date.now() - readAt > Duration.toMillis(FREQUENCIES_TTL)) {
+        refreshing = true
+        return Effect.as(Effect.forkIn(refresh, scope), scorer)
+      }
+      return Effect.succeed(scorer)
+    })
 
-    const find = (request: MatchRequest) =>
+    const find = (scorer: Scorer, request: MatchRequest) =>
       Effect.gen(function* () {
-        const view = yield* indexView
         const query = preparePerson(personOf("query", request.resource))
-        const found = yield* candidates(query, view)
+        const found = yield* candidates(database, prepared, query)
         const patients = new Map(found.map(({ patient, record }) => [record, patient]))
         const ranked = rankCandidates(
-          view.scorer,
+          scorer,
           query,
           found.map(({ record }) => record),
           { count: request.count, onlyCertain: request.onlyCertainMatches }
         )
         return {
-          modelVersion: model.version,
+          modelVersion: scorer.model.version,
           matches: ranked.map((match) => ({ ...match, patient: patients.get(match.record)! }))
         } satisfies MatchAnswer
       })
@@ -253,19 +214,29 @@ export class PatientMatcher extends Effect.Service<PatientMatcher>()("@ffynnon/d
     return {
       /** The index's candidates for the Patient, best first, audited (who asked, which records were answered). */
       match: (actor: Actor, request: MatchRequest): Effect.Effect<MatchAnswer, DatabaseFailure> => {
-        const query = `$match count=${request.count} onlyCertainMatches=${request.onlyCertainMatches} model=${model.version}`
-        return find(request).pipe(
-          Effect.tap((answer) =>
-            audit.append(actor, {
-              interaction: "match",
-              outcome: "0",
-              entities: answer.matches.map((match) => `Patient/${match.patient.id}`),
-              query
-            })
+        const query = (version: string) => `$match count=${request.count} onlyCertainMatches=${request.onlyCertainMatches} model=${version}`
+        return currentScorer.pipe(
+          Effect.flatMap((scorer) =>
+            find(scorer, request).pipe(
+              Effect.tap((answer) =>
+                audit.append(actor, {
+                  interaction: "match",
+                  outcome: "0",
+                  entities: answer.matches.map((match) => `Patient/${match.patient.id}`),
+                  query: query(answer.modelVersion)
+                })
+              )
+            )
           ),
           Effect.tapError(() =>
             audit
-              .append(actor, { interaction: "match", outcome: "8", outcomeDesc: "server error", entities: [], query })
+              .append(actor, {
+                interaction: "match",
+                outcome: "8",
+                outcomeDesc: "server error",
+                entities: [],
+                query: query(scorer?.model.version ?? "unknown")
+              })
               .pipe(Effect.ignore)
           )
         )

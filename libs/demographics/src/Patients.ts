@@ -8,6 +8,7 @@ import { Database, DatabaseError, DatabaseUnavailable, type DatabaseFailure, typ
 import { sql, type SQL } from "drizzle-orm"
 import { Effect, Either } from "effect"
 import { AuditTrail, type Actor, type AuditEntry, type Interaction } from "./Audit"
+import { matchKeyRows, replaceMatchKeys } from "./MatchKeys"
 import { nhsNumberSystem } from "./NhsNumber"
 import { DuplicateNhsNumber, MergeRefused, MultipleMatches, PatientNotFound, VersionConflict, type PatientError } from "./errors"
 import { checkPatient, dateRange, nhsNumberOf, normalisePostcode, normaliseText, searchKeys, type PatientResource } from "./Patient"
@@ -215,6 +216,11 @@ export const insertNewPatients = (tx: Sql, patients: ReadonlyArray<{ readonly id
       ["patient_id", "key", "system", "value"],
       copyLines(versions.flatMap(({ patient }) => searchKeys(patient).map((key) => [patient.id, key.key, key.system, key.value])))
     )
+    yield* tx.copyFrom(
+      "patient_match_key",
+      ["key", "patient_id"],
+      copyLines(matchKeyRows(versions.map(({ patient }) => ({ id: patient.id, resource: patient }))))
+    )
     return versions.map((version) => version.patient)
   })
 
@@ -322,6 +328,7 @@ export class Patients extends Effect.Service<Patients>()("@ffynnon/demographics/
           )
         yield* tx.query(sql`delete from patient_key where patient_id = ${id}`)
         yield* insertVersionsAndKeys(tx, [version])
+        yield* replaceMatchKeys(tx, { id, resource: version.patient }, replacedBy === null)
         return version.patient
       })
 

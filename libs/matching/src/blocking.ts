@@ -25,9 +25,9 @@ export const blockingRules: ReadonlyArray<BlockingRule> = [
   },
   {
     name: "local-identifier",
-    description: "the same local identifier",
+    description: "the same local identifier from the same issuer",
     uses: ["localIdentifier"],
-    keys: (r) => (r.localIdentifier === null ? [] : [r.localIdentifier])
+    keys: (r) => unique(r.localIdentifiers.map((identifier) => `${identifier.system}|${identifier.value}`))
   },
   {
     name: "birth-date",

@@ -233,11 +233,18 @@ export const localIdentifier: Comparison = {
     level("one-character", "one character different"),
     ELSE
   ],
-  compare: ({ localIdentifier: a }, { localIdentifier: b }) => {
-    if (a === null || b === null) return NO_EVIDENCE
-    if (a === b) return 0
-    if (isAdjacentTransposition(a, b)) return 1
-    return isOneSubstitution(a, b) ? 2 : 3
+  // The best level over the pairs of numbers from one issuer; none in common is no evidence.
+  compare: (a, b) => {
+    let best = NO_EVIDENCE
+    for (const x of a.localIdentifiers) {
+      for (const y of b.localIdentifiers) {
+        if (x.system !== y.system) continue
+        const reached =
+          x.value === y.value ? 0 : isAdjacentTransposition(x.value, y.value) ? 1 : isOneSubstitution(x.value, y.value) ? 2 : 3
+        if (best === NO_EVIDENCE || reached < best) best = reached
+      }
+    }
+    return best
   }
 }
 

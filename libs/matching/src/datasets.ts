@@ -38,7 +38,7 @@ export function readFebrl(text: string): Dataset {
           postcode: optional(row.postcode)
         }
       ],
-      localIdentifier: optional(row.soc_sec_id)
+      localIdentifiers: optional(row.soc_sec_id) === undefined ? [] : [{ value: row.soc_sec_id! }]
     })),
     truth: parsed.map((row) => /^rec-(\d+)-/.exec(row.rec_id ?? "")?.[1] ?? row.rec_id ?? "")
   }

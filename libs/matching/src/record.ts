@@ -17,12 +17,18 @@ export interface PersonAddress {
   readonly postcode?: string | undefined
 }
 
+export interface LocalIdentifier {
+  /** The issuer (a FHIR identifier system); numbers without one are compared with each other. */
+  readonly system?: string | undefined
+  readonly value: string
+}
+
 /** What a source knows of a person. Names and addresses: the current one first, then earlier ones. */
 export interface Person {
   readonly id: string
   readonly nhsNumber?: string | undefined
-  /** A hospital or other local number, compared only with numbers from the same issuer. */
-  readonly localIdentifier?: string | undefined
+  /** Hospital or other local numbers, each compared only with numbers from the same issuer (`system`). */
+  readonly localIdentifiers?: ReadonlyArray<LocalIdentifier> | undefined
   readonly names?: ReadonlyArray<PersonName> | undefined
   /** `YYYY-MM-DD` or `YYYYMMDD`. */
   readonly birthDate?: string | undefined
@@ -57,7 +63,8 @@ export interface PreparedPerson {
   readonly postcodes: ReadonlyArray<Postcode>
   readonly addresses: ReadonlyArray<PreparedAddress>
   readonly nhsNumber: NhsNumber | null
-  readonly localIdentifier: string | null
+  /** Upper case without spaces; the system as given, empty when none. */
+  readonly localIdentifiers: ReadonlyArray<{ readonly system: string; readonly value: string }>
   readonly gpPractice: string | null
 }
 
@@ -111,7 +118,6 @@ const present = <A>(value: A | null): value is A => value !== null
 /** Normalises a record once for any number of comparisons. */
 export function preparePerson(person: Person): PreparedPerson {
   const addresses = person.addresses ?? []
-  const localIdentifier = person.localIdentifier?.replace(/\s/g, "").toUpperCase() ?? ""
   const gpPractice = person.gpPractice?.trim().toUpperCase() ?? ""
   return {
     person,
@@ -121,7 +127,10 @@ export function preparePerson(person: Person): PreparedPerson {
     postcodes: addresses.map((address) => parsePostcode(address.postcode)).filter(present),
     addresses: addresses.map(prepareAddress).filter(present),
     nhsNumber: parseNhsNumber(person.nhsNumber),
-    localIdentifier: localIdentifier === "" ? null : localIdentifier,
+    localIdentifiers: (person.localIdentifiers ?? []).flatMap(({ system, value }) => {
+      const folded = value.replace(/\s/g, "").toUpperCase()
+      return folded === "" ? [] : [{ system: system ?? "", value: folded }]
+    }),
     gpPractice: gpPractice === "" ? null : gpPractice
   }
 }

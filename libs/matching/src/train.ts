@@ -169,7 +169,7 @@ function em(
 function deterministicMatch(a: PreparedPerson, b: PreparedPerson): boolean {
   if (a.nhsNumber?.valid === true && a.nhsNumber.value === b.nhsNumber?.value) return true
   if (a.birthDate === null || a.birthDate.digits !== b.birthDate?.digits) return false
-  if (a.localIdentifier !== null && a.localIdentifier === b.localIdentifier) return true
+  if (a.localIdentifiers.some((x) => b.localIdentifiers.some((y) => x.system === y.system && x.value === y.value))) return true
   return a.names.some((x) =>
     b.names.some((y) => x.forename !== null && x.forename === y.forename && x.surname !== null && x.surname === y.surname)
   )

@@ -131,8 +131,27 @@ describe("identifiers", () => {
   })
 
   it("local identifier, sex and GP practice", () => {
-    expect(level(localIdentifier, person({ localIdentifier: "A123456" }), person({ localIdentifier: "a123465" }))).toBe("one-transposition")
-    expect(level(localIdentifier, person({ localIdentifier: "A123456" }), person({ localIdentifier: "A123457" }))).toBe("one-character")
+    const hospital = (value: string, system = "https://fhir.cardiffandvale.wales.nhs.uk/Id/hospital-number") =>
+      person({ localIdentifiers: [{ system, value }] })
+    expect(level(localIdentifier, hospital("A123456"), hospital("a123465"))).toBe("one-transposition")
+    expect(level(localIdentifier, hospital("A123456"), hospital("A123457"))).toBe("one-character")
+    expect(level(localIdentifier, hospital("A123456"), hospital("B999999"))).toBe("else")
+    // Another hospital's number says nothing: numbers from different issuers may coincide or differ.
+    expect(
+      level(localIdentifier, hospital("A123456"), hospital("A123456", "https://fhir.swanseabay.wales.nhs.uk/Id/hospital-number"))
+    ).toBeNull()
+    expect(
+      level(
+        localIdentifier,
+        person({
+          localIdentifiers: [
+            { system: "x", value: "1" },
+            { system: "y", value: "Y22" }
+          ]
+        }),
+        person({ localIdentifiers: [{ system: "y", value: "Y22" }] })
+      )
+    ).toBe("exact")
     expect(level(sex, person({ sex: "female" }), person({ sex: "male" }))).toBe("else")
     expect(level(sex, person({ sex: "female" }), person({ sex: "unknown" }))).toBeNull()
     expect(level(gpPractice, person({ gpPractice: "w97001" }), person({ gpPractice: "W97001" }))).toBe("exact")

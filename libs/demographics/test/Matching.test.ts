@@ -1,0 +1,219 @@
+/**
+ * What `$match` keeps in the database: the matching keys of every live record, written with each
+ * create, update, merge, unmerge and load in the same transaction (and added at start for records
+ * stored before they existed), and the stored models with one active.
+ */
+import { describe, expect, it, layer } from "@effect/vitest"
+import { Database } from "@ffynnon/db"
+import { defaultModel, preparePerson, syntheticPopulation, termFrequencies } from "@ffynnon/matching"
+import { sql } from "drizzle-orm"
+import { Effect, Layer } from "effect"
+import { freshDatabaseLayer, testDatabases } from "../../db/test/databases"
+import { AuditTrail } from "../src/Audit"
+import { dedupe } from "../src/Dedupe"
+import { matchKeysOf, personOf } from "../src/MatchKeys"
+import { PatientMatcher, PreparedRecords, termFrequencyCounts } from "../src/Matcher"
+import { MatchModels } from "../src/MatchModels"
+import type { PatientResource } from "../src/Patient"
+import { insertNewPatients, Patients, type StoredPatient } from "../src/Patients"
+import { nhsNumber, patient } from "./patients"
+
+const clinician = { client: "test-epr", user: "dr-evans" }
+
+const storedKeys = (id: string) =>
+  Effect.flatMap(Database, (database) =>
+    Effect.map(database.query<{ key: string }>(sql`select key from patient_match_key where patient_id = ${id} order by key`), (rows) =>
+      rows.map((row) => row.key)
+    )
+  )
+
+const expectedKeys = (stored: StoredPatient) => matchKeysOf(preparePerson(personOf(stored.id, stored))).sort()
+
+const request = (resource: Record<string, unknown>) => ({ resource: resource as PatientResource, count: 10, onlyCertainMatches: false })
+
+const it_ = (kind: (typeof testDatabases)[number]) =>
+  layer(
+    Layer.mergeAll(Patients.Default, PatientMatcher.Default, MatchModels.Default).pipe(
+      Layer.provideMerge(AuditTrail.Default),
+      Layer.provideMerge(freshDatabaseLayer(kind))
+    )
+  )
+
+describe("PreparedRecords", () => {
+  it("prepares a version once, a new version afresh, and keeps at most its capacity", () => {
+    const cache = new PreparedRecords(2)
+    const stored = (id: string, versionId: string) => ({ ...patient(), id, meta: { versionId, lastUpdated: "" } }) as StoredPatient
+    const first = cache.get(stored("a", "1"))
+    expect(first).toEqual(preparePerson(personOf("a", stored("a", "1"))))
+    expect(cache.get(stored("a", "1"))).toBe(first)
+    expect(cache.get(stored("a", "2"))).not.toBe(first)
+    cache.get(stored("b", "1"))
+    // "a/1" was the least recently used of three: it is prepared again.
+    expect(cache.get(stored("a", "1"))).not.toBe(first)
+  })
+})
+
+for (const kind of testDatabases) {
+  describe(`matching keys and models on ${kind.name}`, () => {
+    it_(kind)((it) => {
+      it.effect("writes a record's keys with every write, and none for a merged record", () =>
+        Effect.gen(function* () {
+          const patients = yield* Patients
+          const { patient: source } = yield* patients.create(clinician, patient({}, nhsNumber(910000001)))
+          const keys = yield* storedKeys(source.id)
+          expect(keys).toEqual(expectedKeys(source))
+          expect(keys).toContain("birth-date:19780314")
+          expect(keys).toContain("names-either-order:jones|sian")
+          // The maiden name and the old address are keys too: a query by them finds the record.
+          expect(keys).toContain("surname-forename-initial:pritchard|s")
+          expect(keys).toContain("postcode:SY23 1DE")
+          expect(keys).toContain("tf:surname:jones")
+          // The hospital number, with its issuer.
+          expect(keys).toContain("local-identifier:https://fhir.cardiffandvale.wales.nhs.uk/Id/hospital-number|C123456")
+          const matcher = yield* PatientMatcher
+          const answer = yield* matcher.match(
+            clinician,
+            request({ identifier: source.identifier, name: [{ family: "Jones", given: ["Sian"] }], birthDate: "1978-03-14" })
+          )
+          expect(answer.matches[0]?.score.comparisons.find((comparison) => comparison.comparison === "localIdentifier")?.level).toBe(
+            "exact"
+          )
+
+          const { patient: updated } = yield* patients.update(clinician, source.id, { ...source, birthDate: "1978-04-14" })
+          expect(yield* storedKeys(source.id)).toEqual(expectedKeys(updated))
+          expect(yield* storedKeys(source.id)).not.toContain("birth-date:19780314")
+
+          const { patient: target } = yield* patients.create(
+            clinician,
+            patient({ name: [{ family: "Evans", given: ["Dafydd"] }] }, nhsNumber(910000002))
+          )
+          yield* patients.merge(clinician, source.id, target.id, "duplicate")
+          expect(yield* storedKeys(source.id)).toEqual([])
+          expect(yield* storedKeys(target.id)).toContain("names-either-order:dafydd|evans")
+          const { source: restored } = yield* patients.unmerge(clinician, source.id, "not the same person")
+          expect(yield* storedKeys(source.id)).toEqual(expectedKeys(restored))
+        })
+      )
+
+      it.effect("writes the keys of a load, and finds the loaded records by them", () =>
+        Effect.gen(function* () {
+          const database = yield* Database
+          const people = syntheticPopulation({ people: 40, seed: 3 }).index.slice(0, 40)
+          const resources = people.map((person) => ({
+            id: `load-${person.id}`,
+            resource: {
+              resourceType: "Patient",
+              name: (person.names ?? []).map((name) => ({ given: [...(name.given ?? [])], family: name.family })),
+              birthDate: person.birthDate,
+              address: (person.addresses ?? []).map((address) => ({ postalCode: address.postcode }))
+            } as PatientResource
+          }))
+          const stored = yield* database.transaction((tx) => insertNewPatients(tx, resources))
+          for (const record of stored) expect(yield* storedKeys(record.id)).toEqual(expectedKeys(record))
+          // Counted as the library counts them over the same records.
+          const counts = yield* termFrequencyCounts(database)
+          const expected = termFrequencies(stored.map((record) => preparePerson(personOf(record.id, record))))
+          for (const [comparison, values] of expected.counts)
+            for (const [value, records] of values) expect(counts.get(comparison)?.get(value)).toBeGreaterThanOrEqual(records)
+          expect(counts.get("surname")?.size).toBeGreaterThan(5)
+          const matcher = yield* PatientMatcher
+          const wanted = stored[7]!
+          const answer = yield* matcher.match(clinician, request({ name: wanted.name, birthDate: wanted.birthDate }))
+          expect(answer.matches[0]?.patient.id).toBe(wanted.id)
+        })
+      )
+
+      it.effect("adds the keys of records stored before keys were kept when the matcher starts", () =>
+        Effect.gen(function* () {
+          const patients = yield* Patients
+          const database = yield* Database
+          const { patient: stored } = yield* patients.create(
+            clinician,
+            patient({ name: [{ family: "Prydderch", given: ["Gwenllian"] }] }, nhsNumber(910000003))
+          )
+          yield* database.query(sql`delete from patient_match_key where patient_id = ${stored.id}`)
+          yield* Effect.scoped(Layer.build(PatientMatcher.DefaultWithoutDependencies.pipe(Layer.provide(AuditTrail.Default))))
+          expect(yield* storedKeys(stored.id)).toEqual(expectedKeys(stored))
+        })
+      )
+
+      it.effect("stores models, scores with the active one, and goes back to the shipped one", () =>
+        Effect.gen(function* () {
+          const models = yield* MatchModels
+          const invalid = yield* Effect.flip(models.import({ format: "something else" }))
+          expect(invalid._tag).toBe("ModelInvalid")
+          const copy = { ...(defaultModel as Record<string, unknown>), version: "welsh-synthetic-1-copy" }
+          yield* models.import(copy)
+          expect((yield* Effect.flip(models.import(copy)))._tag).toBe("MatchModelRefused")
+          expect((yield* Effect.flip(models.activate("no-such-model")))._tag).toBe("MatchModelRefused")
+          expect((yield* models.list).map((model) => [model.version, model.active])).toEqual([["welsh-synthetic-1-copy", false]])
+
+          yield* models.activate("welsh-synthetic-1-copy")
+          expect((yield* models.list)[0]?.active).toBe(true)
+          // A matcher started now reads the active model at its first $match.
+          const version = (matcher: PatientMatcher) =>
+            Effect.map(
+              matcher.match(clinician, request({ name: [{ family: "Jones", given: ["Siân"] }], birthDate: "1978-03-14" })),
+              (answer) => answer.modelVersion
+            )
+          const fresh = Effect.flatMap(PatientMatcher, version).pipe(
+            Effect.provide(PatientMatcher.DefaultWithoutDependencies.pipe(Layer.provide(AuditTrail.Default)))
+          )
+          expect(yield* fresh).toBe("welsh-synthetic-1-copy")
+          yield* models.activate(undefined)
+          expect(yield* fresh).toBe("welsh-synthetic-1")
+        })
+      )
+
+      it.effect("trains a model on the index itself and stores it inactive", () =>
+        Effect.gen(function* () {
+          const database = yield* Database
+          const population = syntheticPopulation({ people: 300, seed: 11 })
+          yield* database.transaction((tx) =>
+            insertNewPatients(
+              tx,
+              population.training.map((person, i) => ({
+                id: `train-${i}`,
+                resource: {
+                  resourceType: "Patient",
+                  name: (person.names ?? []).map((name) => ({ given: [...(name.given ?? [])], family: name.family })),
+                  birthDate: person.birthDate,
+                  gender: person.sex,
+                  address: (person.addresses ?? []).map((address) => ({ line: [...(address.lines ?? [])], postalCode: address.postcode }))
+                } as PatientResource
+              }))
+            )
+          )
+          const models = yield* MatchModels
+          const model = yield* models.train(clinician, "index-1", { limit: 10_000 })
+          expect(model.version).toBe("index-1")
+          // The records of the tests before are in the index too.
+          expect(model.training.records).toBeGreaterThanOrEqual(population.training.length)
+          expect((yield* models.list).find((stored) => stored.version === "index-1")?.active).toBe(false)
+        })
+      )
+
+      it.effect("deduplicates the index: pairs stored for data stewards, metrics against the truth, audited", () =>
+        Effect.gen(function* () {
+          const database = yield* Database
+          // The 300-person population of the test before: a fifth of the people have a second, noisy record.
+          const population = syntheticPopulation({ people: 300, seed: 11 })
+          const truth = new Map(population.trainingTruth.map((cluster, i) => [`train-${i}`, cluster]))
+          const report = yield* dedupe(clinician, { threshold: 0.9, truth })
+          expect(report.metrics?.records).toBe(population.training.length)
+          expect(report.metrics!.bcubed.f1).toBeGreaterThan(0.95)
+          expect(report.metrics!.pairwise.precision).toBeGreaterThan(0.9)
+          const [stored] = yield* database.query<{ pairs: string | number }>(
+            sql`select count(*) as pairs from match_duplicate where run = ${report.run}`
+          )
+          expect(Number(stored?.pairs)).toBe(report.pairs.length)
+          expect(report.pairs.every((pair) => pair.probability >= 0.9 && pair.patientId < pair.otherId)).toBe(true)
+          // A pair held for review (twins, say) joins no cluster.
+          expect(report.pairs.every((pair) => (pair.review === null) === (pair.cluster !== null))).toBe(true)
+          const [audited] = yield* database.query<{ event: string }>(sql`select event from audit_event order by seq desc limit 1`)
+          expect(Buffer.from(JSON.parse(audited!.event).entity[0].query, "base64").toString()).toContain(`match dedupe threshold=0.9`)
+        })
+      )
+    })
+  })
+}
