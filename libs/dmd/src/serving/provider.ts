@@ -22,6 +22,9 @@ import {
 import { Either } from "effect"
 import { dmdSystem } from "../store/load"
 import { dmdClasses, type DmdIndex } from "./DmdIndex"
+import { withDmdProducts } from "./snomed"
+
+const snomedSystem = "http://snomed.info/sct"
 
 const propertyDefinitions: ReadonlyArray<CodeSystemProperty> = [
   {
@@ -194,6 +197,7 @@ export const dmdCodeSystem = (indexes: ReadonlyArray<DmdIndex>): ReleaseCodeSyst
     system: dmdSystem,
     versions: indexes.map((index) => index.version),
     provider: (version) => (version === undefined ? providers[0] : providers.find((provider) => provider.version === version)),
-    valueSet: (url, version) => classValueSet(url, version)
+    valueSet: (url, version) => classValueSet(url, version),
+    extend: (provider) => (provider.system === snomedSystem ? withDmdProducts(provider, indexes[0]!) : undefined)
   }
 }
