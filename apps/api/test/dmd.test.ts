@@ -70,19 +70,20 @@ for (const kind of testDatabases) {
           ["parent", "VMP"],
           ["parent", "1100031000230106"],
           ["inactive", false],
-          ["FORMCD", "385023001"],
-          ["ROUTECD", "26643006"],
-          ["CATCD", "0005"],
+          // Lookup codes are Codings with the table's description: forms, routes and units in dm+d's own system, the others in their table's.
+          ["FORMCD", { system, code: "385023001", display: "Oral solution" }],
+          ["ROUTECD", { system, code: "26643006", display: "Oral" }],
+          ["CATCD", { system: `${system}/CONTROL_DRUG_CATEGORY`, code: "0005", display: "Schedule 5 (CD Inv POM)" }],
           ["VPIDPREV", "1200049000230103"],
           [
             "VPI",
             {
               ISID: "1700031000230104",
-              BASIS_STRNTCD: "0001",
+              BASIS_STRNTCD: { system: `${system}/BASIS_OF_STRNTH`, code: "0001", display: "Based on Ingredient Substance" },
               STRNT_NMRTR_VAL: 10,
-              STRNT_NMRTR_UOMCD: "258684004",
+              STRNT_NMRTR_UOMCD: { system, code: "258684004", display: "mg" },
               STRNT_DNMTR_VAL: 5,
-              STRNT_DNMTR_UOMCD: "258773002"
+              STRNT_DNMTR_UOMCD: { system, code: "258773002", display: "ml" }
             }
           ],
           ["BNF", "0407020Q0AAAGAG"],
@@ -100,7 +101,7 @@ for (const kind of testDatabases) {
           ["parent", codes.paracetamol32],
           ["PRICE", 89],
           ["PRICE_PREV", 92],
-          ["LEGAL_CATCD", "0003"],
+          ["LEGAL_CATCD", { system: `${system}/LEGAL_CATEGORY`, code: "0003", display: "P" }],
           ["GTIN", "5012345000019"],
           ["NURSE_F", true]
         ])
@@ -108,7 +109,7 @@ for (const kind of testDatabases) {
       const discontinued = properties((await get(`/fhir/CodeSystem/$lookup?system=${system}&code=${codes.generic100}`)).body)
       expect(discontinued).toEqual(
         expect.arrayContaining([
-          ["DISCCD", "0001"],
+          ["DISCCD", { system: `${system}/DISCONTINUED_IND`, code: "0001", display: "Discontinued" }],
           ["DISCDT", "2026-03-01"]
         ])
       )
