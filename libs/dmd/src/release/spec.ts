@@ -398,8 +398,8 @@ export const recordSpecs = fileSpecs.flatMap((file) => file.records.map((record)
 
 /**
  * The lookup table (`f_lookup`) that gives each coded property its description, by the property's
- * name as served (`ONT_FORMCD` is the ontology form's `FORMCD`, `LIC_ROUTECD` an AMP's licensed
- * `ROUTECD`). All 26 tables are named here.
+ * name as served (`ONTFORMCD` is the ontology form's `FORMCD`, as NHS England's server names it).
+ * All 26 tables are named here.
  */
 export const lookupTables: Readonly<Record<string, string>> = {
   BASISCD: "BASIS_OF_NAME",
@@ -418,9 +418,8 @@ export const lookupTables: Readonly<Record<string, string>> = {
   DDD_UOMCD: "UNIT_OF_MEASURE",
   BASIS_STRNTCD: "BASIS_OF_STRNTH",
   FORMCD: "FORM",
-  ONT_FORMCD: "ONT_FORM_ROUTE",
+  ONTFORMCD: "ONT_FORM_ROUTE",
   ROUTECD: "ROUTE",
-  LIC_ROUTECD: "ROUTE",
   CATCD: "CONTROL_DRUG_CATEGORY",
   CAT_PREVCD: "CONTROL_DRUG_CATEGORY",
   SUPPCD: "SUPPLIER",

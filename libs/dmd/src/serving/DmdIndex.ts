@@ -55,13 +55,13 @@ const propertyRecords: ReadonlyArray<{
   readonly when?: (row: StoredRow) => boolean
 }> = [
   { record: "vpi", by: "VPID", group: "VPI" },
-  { record: "ont_drug_form", by: "VPID", rename: { FORMCD: "ONT_FORMCD" } },
+  { record: "ont_drug_form", by: "VPID", rename: { FORMCD: "ONTFORMCD" } },
   { record: "drug_form", by: "VPID" },
   { record: "drug_route", by: "VPID" },
   { record: "control_info", by: "VPID" },
   { record: "bnf_vmp", by: "VPID" },
   { record: "ap_ingredient", by: "APID", group: "AP_ING" },
-  { record: "licensed_route", by: "APID", rename: { ROUTECD: "LIC_ROUTECD" } },
+  { record: "licensed_route", by: "APID" },
   { record: "ap_info", by: "APID" },
   { record: "bnf_amp", by: "APID" },
   { record: "dtinfo", by: "VPPID" },
@@ -104,10 +104,22 @@ const castOf: Record<FieldType, string> = {
 
 const conceptTables = new Set(["FORM", "ROUTE", "SUPPLIER", "UNIT_OF_MEASURE"])
 
-/** Lookup descriptions by table and code (`FORM|385023001`). */
-type Lookups = ReadonlyMap<string, string>
+/**
+ * A lookup code as a Coding with its table's description, as NHS England's server gives it: forms,
+ * routes, suppliers and units are dm+d concepts there (system https://dmd.nhs.uk), the other tables
+ * code systems of their own. Stored as the bare code; made a Coding when asked for.
+ */
+const withLookup = (property: PropertyValue, descriptions: ReadonlyMap<string, string>): PropertyValue => {
+  const table = lookupTables[property.code]
+  if (property.subproperty !== undefined)
+    return { ...property, subproperty: property.subproperty.map((sub) => withLookup(sub, descriptions)) }
+  if (table === undefined || property.valueCode === undefined) return property
+  const display = descriptions.get(`${table}|${property.valueCode}`)
+  const system = conceptTables.has(table) ? dmdSystem : `${dmdSystem}/${table}`
+  return { code: property.code, valueCoding: { system, code: property.valueCode, ...(display === undefined ? {} : { display }) } }
+}
 
-const propertyValue = (code: string, type: FieldType, value: string | number | boolean, lookups: Lookups): PropertyValue | undefined => {
+const propertyValue = (code: string, type: FieldType, value: string | number | boolean): PropertyValue | undefined => {
   switch (type) {
     case "flag":
       return value === true ? { code, valueBoolean: true } : undefined
@@ -120,30 +132,17 @@ const propertyValue = (code: string, type: FieldType, value: string | number | b
       return { code, valueDateTime: String(value) }
     case "text":
       return { code, valueString: String(value) }
-    default: {
-      // A lookup code as a Coding with the table's description, as NHS England's server gives it: forms, routes,
-      // suppliers and units are dm+d concepts there (system https://dmd.nhs.uk), the other tables code systems of their own.
-      const table = lookupTables[code]
-      if (table === undefined) return { code, valueCode: String(value) }
-      const display = lookups.get(`${table}|${value}`)
-      const system = conceptTables.has(table) ? dmdSystem : `${dmdSystem}/${table}`
-      return { code, valueCoding: { system, code: String(value), ...(display === undefined ? {} : { display }) } }
-    }
+    default:
+      return { code, valueCode: String(value) }
   }
 }
 
 /** A record's fields as properties, leaving out `omit` (the product's own identifier, names, flags shown otherwise). */
-const fieldProperties = (
-  record: RecordSpec,
-  row: StoredRow,
-  lookups: Lookups,
-  omit: ReadonlySet<string>,
-  rename: Readonly<Record<string, string>> = {}
-) =>
+const fieldProperties = (record: RecordSpec, row: StoredRow, omit: ReadonlySet<string>, rename: Readonly<Record<string, string>> = {}) =>
   Object.entries(record.fields).flatMap(([field, type]) => {
     const value = row[field]
     if (omit.has(field) || value === null || value === undefined) return []
-    return propertyValue(rename[field] ?? field, type, value, lookups) ?? []
+    return propertyValue(rename[field] ?? field, type, value) ?? []
   })
 
 /** `BNF` codes and the like with `*` (any characters) and `?` (one) as a regular expression. */
@@ -171,6 +170,8 @@ export class DmdIndex {
   private readonly parentsOf: Array<Array<number>> = dmdClasses.map(() => [])
   private readonly childrenOf: Array<Array<number>> = dmdClasses.map(() => [])
   private propertyTexts = PackedStrings.from([])
+  /** The lookup tables' descriptions by table and code (`FORM|385023001`). */
+  private readonly lookupDescriptions = new Map<string, string>()
   private readonly byCode = new Map<string, number>(dmdClasses.map((name, position) => [name, position]))
   private readonly combParents = new Map<number, Array<number>>()
   private readonly combChildren = new Map<number, Array<number>>()
@@ -197,9 +198,8 @@ export class DmdIndex {
       const index = new DmdIndex(releaseId, version)
       const rows: Array<StoredRow | undefined> = dmdClasses.map(() => undefined)
       const related: Array<Array<PropertyValue> | undefined> = []
-      const lookups = new Map<string, string>()
       for (const row of yield* selectRows(tx, specOf("lookup"), releaseId)) {
-        if (row.DESC !== null) lookups.set(`${row.TYPE}|${row.CD}`, String(row.DESC))
+        if (row.DESC !== null) index.lookupDescriptions.set(`${row.TYPE}|${row.CD}`, String(row.DESC))
       }
       for (const [position, name] of dmdClasses.entries()) {
         const { record, id, display } = classRecords[name]
@@ -239,7 +239,7 @@ export class DmdIndex {
           index.navigationFrom(record, by, row, concept)
           if (when !== undefined && !when(row)) continue
           const properties = (related[concept] ??= [])
-          const own = fieldProperties(spec, row, lookups, omit, rename)
+          const own = fieldProperties(spec, row, omit, rename)
           if (group !== undefined) properties.push({ code: group, subproperty: own })
           else properties.push(...own)
         }
@@ -263,7 +263,6 @@ export class DmdIndex {
           const own = fieldProperties(
             specOf(classRecords[name].record),
             row,
-            lookups,
             new Set([classRecords[name].id, classRecords[name].display, "INVALID"])
           )
           return JSON.stringify([...own, ...(related[concept] ?? [])])
@@ -359,8 +358,8 @@ export class DmdIndex {
   properties(concept: number, only?: string): ReadonlyArray<PropertyValue> {
     const text = this.propertyTexts.get(concept)
     if (only !== undefined && !text.includes(`"code":${JSON.stringify(only)}`)) return []
-    const properties = JSON.parse(text) as Array<PropertyValue>
-    return only === undefined ? properties : properties.filter((property) => property.code === only)
+    const properties = (JSON.parse(text) as Array<PropertyValue>).filter((property) => only === undefined || property.code === only)
+    return properties.map((property) => withLookup(property, this.lookupDescriptions))
   }
 
   /** The product and everything below it in the hierarchy, in code order by class. */
