@@ -87,9 +87,13 @@ for (const kind of testDatabases) {
             }
           ],
           ["BNF", "0407020Q0AAAGAG"],
-          ["ATC", "N02AA01"]
+          ["ATC", "N02AA01"],
+          ["ONTFORMCD", expect.objectContaining({ system: `${system}/ONT_FORM_ROUTE`, code: "0039" })]
         ])
       )
+      // A VTM's ingredients (bonus VTM_INGREDIENTS) as ING, as NHS England's server names them.
+      const vtm = properties((await get(`/fhir/CodeSystem/$lookup?system=${system}&code=${codes.paracetamolVtm}`)).body)
+      expect(vtm).toContainEqual(["ING", { ISID: "1700011000230109" }])
     })
 
     it("looks up an AMPP with its AMP and VMPP as parents, price in pence, GTIN and discontinuation", async () => {
