@@ -2,11 +2,14 @@
  * dm+d through the app: the sample release (`data/sample/dmd`) loaded with `ffynnon load dmd`'s
  * loader and served as `https://dmd.nhs.uk` by the terminology operations.
  */
-import { DmdReleases, loadDmd } from "@ffynnon/dmd"
+import { DmdReleases, loadDmd, ukDrugExtensionModule } from "@ffynnon/dmd"
+import { hasValidCheckDigit, loadSnomed, SnomedReleases } from "@ffynnon/snomed"
 import { Effect } from "effect"
+import { randomUUID } from "node:crypto"
 import { describe, expect, it } from "vitest"
 import { testDatabases } from "../../../libs/db/test/databases"
 import { sampleBonus, sampleFolder } from "../../../libs/dmd/test/fixtures"
+import { appendRows, changedSample, sampleFile, sampleFolder as snomedSampleFolder, sampleUri } from "../../../libs/snomed/test/sample"
 import { apiHarness, type Parameter } from "./harness"
 
 const system = "https://dmd.nhs.uk"
@@ -67,25 +70,30 @@ for (const kind of testDatabases) {
           ["parent", "VMP"],
           ["parent", "1100031000230106"],
           ["inactive", false],
-          ["FORMCD", "385023001"],
-          ["ROUTECD", "26643006"],
-          ["CATCD", "0005"],
+          // Lookup codes are Codings with the table's description: forms, routes and units in dm+d's own system, the others in their table's.
+          ["FORMCD", { system, code: "385023001", display: "Oral solution" }],
+          ["ROUTECD", { system, code: "26643006", display: "Oral" }],
+          ["CATCD", { system: `${system}/CONTROL_DRUG_CATEGORY`, code: "0005", display: "Schedule 5 (CD Inv POM)" }],
           ["VPIDPREV", "1200049000230103"],
           [
             "VPI",
             {
               ISID: "1700031000230104",
-              BASIS_STRNTCD: "0001",
+              BASIS_STRNTCD: { system: `${system}/BASIS_OF_STRNTH`, code: "0001", display: "Based on Ingredient Substance" },
               STRNT_NMRTR_VAL: 10,
-              STRNT_NMRTR_UOMCD: "258684004",
+              STRNT_NMRTR_UOMCD: { system, code: "258684004", display: "mg" },
               STRNT_DNMTR_VAL: 5,
-              STRNT_DNMTR_UOMCD: "258773002"
+              STRNT_DNMTR_UOMCD: { system, code: "258773002", display: "ml" }
             }
           ],
           ["BNF", "0407020Q0AAAGAG"],
-          ["ATC", "N02AA01"]
+          ["ATC", "N02AA01"],
+          ["ONTFORMCD", expect.objectContaining({ system: `${system}/ONT_FORM_ROUTE`, code: "0039" })]
         ])
       )
+      // A VTM's ingredients (bonus VTM_INGREDIENTS) as ING, as NHS England's server names them.
+      const vtm = properties((await get(`/fhir/CodeSystem/$lookup?system=${system}&code=${codes.paracetamolVtm}`)).body)
+      expect(vtm).toContainEqual(["ING", { ISID: "1700011000230109" }])
     })
 
     it("looks up an AMPP with its AMP and VMPP as parents, price in pence, GTIN and discontinuation", async () => {
@@ -97,7 +105,7 @@ for (const kind of testDatabases) {
           ["parent", codes.paracetamol32],
           ["PRICE", 89],
           ["PRICE_PREV", 92],
-          ["LEGAL_CATCD", "0003"],
+          ["LEGAL_CATCD", { system: `${system}/LEGAL_CATEGORY`, code: "0003", display: "P" }],
           ["GTIN", "5012345000019"],
           ["NURSE_F", true]
         ])
@@ -105,7 +113,7 @@ for (const kind of testDatabases) {
       const discontinued = properties((await get(`/fhir/CodeSystem/$lookup?system=${system}&code=${codes.generic100}`)).body)
       expect(discontinued).toEqual(
         expect.arrayContaining([
-          ["DISCCD", "0001"],
+          ["DISCCD", { system: `${system}/DISCONTINUED_IND`, code: "0001", display: "Discontinued" }],
           ["DISCDT", "2026-03-01"]
         ])
       )
@@ -214,6 +222,100 @@ for (const kind of testDatabases) {
         const answer = await api.get(path)
         expect({ path, status: answer.status, type: answer.body.resourceType }).toEqual({ path, status, type: "OperationOutcome" })
       }
+    })
+  })
+}
+
+/** An SCTID from its digits before the check digit. */
+const sctid = (stem: string) => `${stem}${[0, 1, 2, 3, 4, 5, 6, 7, 8, 9].find((digit) => hasValidCheckDigit(`${stem}${digit}`))}`
+
+/**
+ * The sample SNOMED CT release with a drug extension's worth added: the UK drug extension module
+ * concept and one dm+d product, the HeliClear VMPP (one of the sample's codes that is a valid
+ * SCTID), under its own SNOMED CT term.
+ */
+const heliClearVmpp = "1500071000230109"
+
+const withDrugExtension = (uri: string) => {
+  const added: Array<[string, string, string]> = [
+    [ukDrugExtensionModule, "900000000000443000", "United Kingdom drug extension module"],
+    [heliClearVmpp, "138875005", "HeliClear pack (SNOMED CT term)"]
+  ]
+  const copy = changedSample((folder) => {
+    const row = (effective: string, ...fields: Array<string>) => [effective, "20260201", "1", ukDrugExtensionModule, ...fields]
+    appendRows(
+      sampleFile(folder, "sct2_Concept_"),
+      added.map(([code]) => row(code, "900000000000074008"))
+    )
+    const descriptions = added.flatMap(([code, , term], n) => [
+      [sctid(`${9100 + n * 2}1000001` + "11"), code, `${term} (product)`, "900000000000003001"],
+      [sctid(`${9101 + n * 2}1000001` + "11"), code, term, "900000000000013009"]
+    ])
+    appendRows(
+      sampleFile(folder, "sct2_Description_"),
+      descriptions.map(([id, code, term, type]) => row(id!, code!, "en", type!, term!, "900000000000448009"))
+    )
+    appendRows(
+      sampleFile(folder, "sct2_Relationship_"),
+      added.map(([code, parent], n) =>
+        row(sctid(`${9200 + n}1000001` + "12"), code, parent, "0", "116680003", "900000000000011006", "900000000000451002")
+      )
+    )
+    appendRows(
+      sampleFile(folder, "der2_cRefset_LanguageSnapshot"),
+      descriptions.flatMap(([id]) =>
+        ["900000000000508004", "999001261000000100"].map((refset) => row(randomUUID(), refset, id!, "900000000000548007"))
+      )
+    )
+  })
+  return loadSnomed(copy.folder, { uri }).pipe(Effect.ensuring(Effect.sync(copy.remove)))
+}
+
+for (const kind of testDatabases) {
+  describe(`dm+d codes under SNOMED CT on ${kind.name}`, () => {
+    const snomed = "http://snomed.info/sct"
+    const extended = "http://snomed.info/sct/11000230100/version/20260201"
+    const api = apiHarness(
+      kind,
+      Effect.all([
+        loadSnomed(snomedSampleFolder),
+        withDrugExtension(extended),
+        Effect.flatMap(SnomedReleases, (releases) => releases.refresh),
+        withSample
+      ])
+    )
+    const get = async (path: string) => (await api.get(path)).body as Answer
+
+    it("answers a product SNOMED CT lacks from dm+d, and SNOMED CT's own answer for a code it has", async () => {
+      const lookup = await api.get(`/fhir/CodeSystem/$lookup?system=${snomed}&code=${codes.paracetamol500}`)
+      expect(lookup.status).toBe(200)
+      expect(value(parts(lookup.body as Answer, "display")[0])).toBe("Paracetamol 500mg tablets")
+      expect(value(parts(lookup.body as Answer, "version")[0])).toBe(extended)
+      expect(properties(lookup.body as Answer)).toContainEqual(["inactive", false])
+      const own = await get(`/fhir/CodeSystem/$lookup?system=${snomed}&code=${heliClearVmpp}`)
+      expect(value(parts(own, "display")[0])).toBe("HeliClear pack (SNOMED CT term)")
+      const validated = await get(`/fhir/CodeSystem/$validate-code?url=${snomed}&code=${codes.paracetamol1g}`)
+      expect(value(parts(validated, "result")[0])).toBe(true)
+      expect(value(parts(validated, "inactive")[0])).toBe(true)
+      const wrongDisplay = await get(`/fhir/CodeSystem/$validate-code?url=${snomed}&code=${codes.paracetamol500}&display=Aspirin`)
+      expect(value(parts(wrongDisplay, "result")[0])).toBe(false)
+      const inWholeSystem = await get(`/fhir/ValueSet/$validate-code?url=${snomed}?fhir_vs&system=${snomed}&code=${codes.generic32}`)
+      expect(value(parts(inWholeSystem, "result")[0])).toBe(true)
+    })
+
+    it("keeps them out of SNOMED CT's hierarchy, and out of an edition without the drug extension", async () => {
+      const subsumes = await get(`/fhir/CodeSystem/$subsumes?system=${snomed}&codeA=${codes.paracetamolVtm}&codeB=${codes.paracetamol500}`)
+      // In dm+d the VTM subsumes the VMP; SNOMED CT knows neither here.
+      expect(value(parts(subsumes, "outcome")[0])).toBe("not-subsumed")
+      const isA = await get(
+        `/fhir/ValueSet/$validate-code?url=${snomed}?fhir_vs=isa/138875005&system=${snomed}&code=${codes.paracetamol500}`
+      )
+      expect(value(parts(isA, "result")[0])).toBe(false)
+      const withoutExtension = await api.get(`/fhir/CodeSystem/$lookup?system=${snomed}&version=${sampleUri}&code=${codes.paracetamol500}`)
+      expect(withoutExtension.status).toBe(404)
+      // SNOMED CT's own codes are unchanged in both.
+      const root = await get(`/fhir/CodeSystem/$lookup?system=${snomed}&code=138875005`)
+      expect(value(parts(root, "version")[0])).toBe(extended)
     })
   })
 }

@@ -1,12 +1,20 @@
 /**
  * The dm+d releases being served: an index per active release in the registry, built when the
  * service starts and whenever a newly loaded release appears (checked every 30 seconds), newest
- * first. Other services use the indexes directly for navigation (`resolve`); the API serves them
- * as the code system `https://dmd.nhs.uk` through `source`.
+ * first. Built indexes are cached under `FFYNNON_DATA_DIR/cache`, keyed by the release's
+ * checksum, so a restart reads them back. Other services use the indexes directly for navigation
+ * (`resolve`); the API serves them as the code system `https://dmd.nhs.uk` through `source`.
  */
-import { Database, Releases, type Release } from "@ffynnon/db"
-import type { ReleaseCodeSystem, ReleaseCodeSystemSource } from "@ffynnon/terminology"
+import { Database, DatabaseConfig, Releases, type Release } from "@ffynnon/db"
+import {
+  cachedIndex,
+  PackedStrings,
+  type IndexCacheFormat,
+  type ReleaseCodeSystem,
+  type ReleaseCodeSystemSource
+} from "@ffynnon/terminology"
 import { Data, Duration, Effect, Schedule, SynchronizedRef } from "effect"
+import * as Path from "node:path"
 import { DmdIndex } from "./serving/DmdIndex"
 import { dmdCodeSystem } from "./serving/provider"
 import { dmdSystem } from "./store/load"
@@ -41,6 +49,9 @@ const newestFirst = (a: DmdIndex, b: DmdIndex) => {
   return b.releaseId - a.releaseId
 }
 
+/** The index files' format: change it whenever `DmdIndex`'s fields change. */
+const cacheFormat: IndexCacheFormat = { format: 1, classes: { DmdIndex, PackedStrings } }
+
 interface Served {
   readonly indexes: ReadonlyArray<DmdIndex>
   readonly systems: ReadonlyArray<ReleaseCodeSystem>
@@ -51,6 +62,16 @@ export class DmdReleases extends Effect.Service<DmdReleases>()("@ffynnon/dmd/Dmd
     const database = yield* Database
     const releases = yield* Releases
     const served = yield* SynchronizedRef.make<Served>({ indexes: [], systems: [] })
+    const cacheDirectory = Path.join(Path.resolve((yield* DatabaseConfig).dataDir), "cache")
+
+    /** The release's index from the cache, or built from the store and then cached. */
+    const indexOf = (release: Release) =>
+      cachedIndex(
+        cacheFormat,
+        Path.join(cacheDirectory, `dmd-${release.id}-${release.sourceSha256.slice(0, 16)}-v${cacheFormat.format}.index`),
+        DmdIndex.build(database, release.id, release.version),
+        (cached) => cached.releaseId === release.id && cached.version === release.version
+      )
 
     /** Builds indexes for releases loaded since the last look; keeps the ones built and the same `systems` array while nothing changed. */
     const refresh = SynchronizedRef.updateEffect(served, (current) =>
@@ -62,7 +83,7 @@ export class DmdReleases extends Effect.Service<DmdReleases>()("@ffynnon/dmd/Dmd
           const built = current.indexes.find((index) => index.releaseId === release.id)
           return built !== undefined
             ? Effect.succeed(built)
-            : DmdIndex.build(database, release.id, release.version).pipe(
+            : indexOf(release).pipe(
                 Effect.tap((index) =>
                   Effect.logInfo("serving dm+d release").pipe(Effect.annotateLogs({ version: index.version, concepts: index.size }))
                 )

@@ -3,10 +3,13 @@
  * and code history across two real releases (openprescribing's second cut changes a VMP's code).
  */
 import { describe, expect, layer } from "@effect/vitest"
-import { Releases } from "@ffynnon/db"
+import { DatabaseConfig, Releases } from "@ffynnon/db"
 import { Effect, Layer } from "effect"
+import { readdirSync, statSync } from "node:fs"
+import { join } from "node:path"
 import { freshDatabaseLayer, testDatabases } from "../../db/test/databases"
 import { DmdReleases } from "../src/DmdReleases"
+import type { DmdIndex } from "../src/serving/DmdIndex"
 import { loadDmd } from "../src/store/load"
 import { changedCopy, hasFixtures, openprescribing1, openprescribing2, sampleBonus, sampleFolder } from "./fixtures"
 
@@ -31,6 +34,23 @@ const sample = {
   generic100: "1600021000230108",
   panadol32: "1600031000230101"
 }
+
+/** What library and FHIR users ask of a release, for comparing two indexes of it. */
+const answers = (dmd: DmdIndex) =>
+  Object.values(sample).map((code) => {
+    // Ingredients are not concepts: their answers are those of navigation alone.
+    const concept = dmd.locate(code) ?? 0
+    return {
+      product: dmd.product(code),
+      below: dmd.below(code),
+      above: dmd.above(code),
+      combination: [dmd.combinationChildren(code), dmd.combinationParents(code)],
+      properties: dmd.properties(concept),
+      search: dmd.search(dmd.display(concept)).slice(0, 5),
+      current: dmd.currentCode(code),
+      ingredient: dmd.forIngredient(code, { below: true })
+    }
+  })
 
 for (const kind of testDatabases) {
   describe(`dm+d navigation on ${kind.name}`, () => {
@@ -80,10 +100,28 @@ for (const kind of testDatabases) {
           expect(dmd.currentCode("1700029000230109")).toBe(sample.amoxicillinIngredient)
           expect(dmd.currentCode("42")).toBeUndefined()
           const search = dmd.search("para 500 tab").map((concept) => dmd.code(concept))
-          // Fewest words first: the VMP and its generic AMP share the name; the soluble tablets come after.
-          expect(search.slice(0, 2)).toEqual([sample.paracetamol500, "1300011000230102"])
-          expect(search.indexOf(sample.paracetamolSoluble)).toBeGreaterThan(1)
+          // Fewest words first: an AMP is displayed (and found) by its description, the name with its supplier.
+          expect(search.slice(0, 2)).toEqual([sample.paracetamol500, sample.paracetamolSoluble])
+          expect(search.indexOf("1300011000230102")).toBeGreaterThan(1)
+          expect(dmd.product("1300011000230102")?.name).toBe("Paracetamol 500mg tablets (Ffynnon Generics Ltd)")
           expect(search).not.toContain(sample.morphineVmp)
+        })
+      )
+
+      it.effect("reads the index back from FFYNNON_DATA_DIR/cache on a restart, answering the same", () =>
+        Effect.gen(function* () {
+          const served = yield* (yield* DmdReleases).resolve()
+          const cache = join((yield* DatabaseConfig).dataDir, "cache")
+          const [file] = readdirSync(cache).filter((name) => name.startsWith(`dmd-${served.releaseId}-`))
+          expect(file).toMatch(/^dmd-\d+-[0-9a-f]{16}-v\d+\.index$/)
+          const written = statSync(join(cache, file!)).mtimeMs
+          // A new service, as a restart makes: it reads the file and does not write it again.
+          const restarted = yield* Effect.flatMap(DmdReleases, (releases) => releases.resolve()).pipe(Effect.provide(DmdReleases.Default))
+          expect(restarted).not.toBe(served)
+          expect(statSync(join(cache, file!)).mtimeMs).toBe(written)
+          expect(answers(restarted)).toEqual(answers(served))
+          expect(restarted.forGtin("5000158100985")).toEqual(served.forGtin("5000158100985"))
+          expect(restarted.forBnf("0407*")).toEqual(served.forBnf("0407*"))
         })
       )
 

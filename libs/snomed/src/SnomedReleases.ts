@@ -5,12 +5,12 @@
  * `FFYNNON_DATA_DIR/cache`, keyed by the release's checksum, so a restart reads them back.
  */
 import { Database, DatabaseConfig, Releases, type Release } from "@ffynnon/db"
+import { cachedIndex } from "@ffynnon/terminology"
 import { Data, Duration, Effect, Schedule, SynchronizedRef } from "effect"
-import { mkdir } from "node:fs/promises"
 import * as Path from "node:path"
 import { warmUpEcl } from "./ecl/Ecl"
 import { buildIndex } from "./index/build"
-import { cacheFormat, readIndexCache, writeIndexCache } from "./index/cache"
+import { cacheFormat, snomedCacheFormat } from "./index/cache"
 import type { SnomedIndex } from "./index/SnomedIndex"
 import { versionUriPattern } from "./rf2/edition"
 import { snomedSystem } from "./store/load"
@@ -53,17 +53,12 @@ export class SnomedReleases extends Effect.Service<SnomedReleases>()("@ffynnon/s
 
     /** The release's index from the cache, or built from the store and then cached. */
     const indexOf = (release: Release) =>
-      Effect.gen(function* () {
-        const path = Path.join(cacheDirectory, `snomed-${release.id}-${release.sourceSha256.slice(0, 16)}-v${cacheFormat}.index`)
-        const cached = yield* Effect.tryPromise(() => readIndexCache(path)).pipe(Effect.option)
-        if (cached._tag === "Some" && cached.value.uri === release.version && cached.value.releaseId === release.id) return cached.value
-        const built = yield* buildIndex(database, release.id, release.version)
-        yield* Effect.tryPromise(async () => {
-          await mkdir(cacheDirectory, { recursive: true })
-          await writeIndexCache(built, path)
-        }).pipe(Effect.catchAll((error) => Effect.logWarning("could not cache the SNOMED CT index", error)))
-        return built
-      })
+      cachedIndex(
+        snomedCacheFormat,
+        Path.join(cacheDirectory, `snomed-${release.id}-${release.sourceSha256.slice(0, 16)}-v${cacheFormat}.index`),
+        buildIndex(database, release.id, release.version),
+        (cached) => cached.uri === release.version && cached.releaseId === release.id
+      )
 
     const activeReleases = Effect.map(releases.list({ kind: "snomed" }), (list) =>
       list.filter((release): release is Release => release.status === "active" && release.codeSystem === snomedSystem)

@@ -17,6 +17,11 @@ export interface ReleaseCodeSystem {
   provider(version: string | undefined): CodeSystemProvider | undefined
   /** A value set the code system defines by URL (dm+d's class value sets, an ICD chapter), when it has one. */
   valueSet?(url: string, version: string | undefined): ValueSetResource | undefined
+  /**
+   * Another code system's provider with this release's codes added, where they are that system's
+   * codes too (dm+d's products are SNOMED CT identifiers); undefined leaves the provider as it is.
+   */
+  extend?(provider: CodeSystemProvider): CodeSystemProvider | undefined
 }
 
 /**

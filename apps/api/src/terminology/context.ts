@@ -296,6 +296,16 @@ interface Served {
   readonly defaultLanguage: string
 }
 
+/** A code system with the codes loaded releases add to it (dm+d's products under SNOMED CT); the same resolution when none do. */
+const extendedByReleases = (resolution: CodeSystemResolution, releaseSystems: ReadonlyArray<ReleaseCodeSystem>): CodeSystemResolution => {
+  if (resolution._tag !== "found") return resolution
+  const provider = releaseSystems.reduce(
+    (provider, releaseSystem) => (releaseSystem.extend?.(provider) as Provider | undefined) ?? provider,
+    resolution.provider
+  )
+  return provider === resolution.provider ? resolution : { _tag: "found", provider }
+}
+
 /**
  * A code system from a loaded release (ICD, dm+d): the version asked for, else the newest. A
  * version it does not have falls through to the stored resources, which may hold it.
@@ -346,7 +356,7 @@ const makeContext = (given: ReadonlyArray<TerminologyResource>, served: Served, 
   }
   const ownResolver: Resolver = {
     codeSystem: (system, version) => {
-      if (system === snomedSystem) return snomedResolution(indexes, version, defaultLanguage)
+      if (system === snomedSystem) return extendedByReleases(snomedResolution(indexes, version, defaultLanguage), releaseSystems)
       const released = releaseResolution(releaseSystems, system, version)
       if (released.provider !== undefined) return { _tag: "found", provider: released.provider }
       const candidates = [...codeSystems.filter((resource) => resource.url === system), ...stored.versionsOf("CodeSystem", system)].filter(

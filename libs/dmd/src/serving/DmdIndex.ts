@@ -3,14 +3,15 @@
  * (VTM → VMP → AMP → AMPP and VMP → VMPP → AMPP), each product's properties from its record and
  * the records that hang off it, a word index for search, and the navigation the library offers
  * (ingredients, BNF and ATC codes, GTINs, previous codes). Concepts are integers: the five class
- * concepts first, then the products.
+ * concepts first, then the products. A product's properties are kept as JSON text, parsed when
+ * asked for: a fraction of the memory of objects, and the index is written to disk as it is.
  */
 import type { Sql } from "@ffynnon/db"
-import type { PropertyValue } from "@ffynnon/terminology"
-import { searchWords } from "@ffynnon/terminology"
+import { PackedStrings, searchWords, type PropertyValue } from "@ffynnon/terminology"
 import { sql } from "drizzle-orm"
 import { Effect } from "effect"
-import { columnName, recordSpecs, type FieldType, type RecordSpec } from "../release/spec"
+import { columnName, lookupTables, recordSpecs, type FieldType, type RecordSpec } from "../release/spec"
+import { dmdSystem } from "../store/load"
 
 export const dmdClasses = ["VTM", "VMP", "AMP", "VMPP", "AMPP"] as const
 export type DmdClass = (typeof dmdClasses)[number]
@@ -23,13 +24,20 @@ export const classNames: Record<DmdClass, string> = {
   AMPP: "Actual Medicinal Product Pack"
 }
 
-/** Each class's table, identifier and the fields naming its parents in the hierarchy. */
-const classRecords: Record<DmdClass, { readonly record: string; readonly id: string; readonly parents: ReadonlyArray<string> }> = {
-  VTM: { record: "vtm", id: "VTMID", parents: [] },
-  VMP: { record: "vmp", id: "VPID", parents: ["VTMID"] },
-  AMP: { record: "amp", id: "APID", parents: ["VPID"] },
-  VMPP: { record: "vmpp", id: "VPPID", parents: ["VPID"] },
-  AMPP: { record: "ampp", id: "APPID", parents: ["APID", "VPPID"] }
+/**
+ * Each class's table, identifier, the field that displays it and the fields naming its parents in
+ * the hierarchy. An AMP is displayed by its description (`DESC`, the name with the supplier), as
+ * NHS England's server does: many AMPs share a name.
+ */
+const classRecords: Record<
+  DmdClass,
+  { readonly record: string; readonly id: string; readonly display: string; readonly parents: ReadonlyArray<string> }
+> = {
+  VTM: { record: "vtm", id: "VTMID", display: "NM", parents: [] },
+  VMP: { record: "vmp", id: "VPID", display: "NM", parents: ["VTMID"] },
+  AMP: { record: "amp", id: "APID", display: "DESC", parents: ["VPID"] },
+  VMPP: { record: "vmpp", id: "VPPID", display: "NM", parents: ["VPID"] },
+  AMPP: { record: "ampp", id: "APPID", display: "NM", parents: ["APID", "VPPID"] }
 }
 
 /**
@@ -47,13 +55,13 @@ const propertyRecords: ReadonlyArray<{
   readonly when?: (row: StoredRow) => boolean
 }> = [
   { record: "vpi", by: "VPID", group: "VPI" },
-  { record: "ont_drug_form", by: "VPID", rename: { FORMCD: "ONT_FORMCD" } },
+  { record: "ont_drug_form", by: "VPID", rename: { FORMCD: "ONTFORMCD" } },
   { record: "drug_form", by: "VPID" },
   { record: "drug_route", by: "VPID" },
   { record: "control_info", by: "VPID" },
   { record: "bnf_vmp", by: "VPID" },
   { record: "ap_ingredient", by: "APID", group: "AP_ING" },
-  { record: "licensed_route", by: "APID", rename: { ROUTECD: "LIC_ROUTECD" } },
+  { record: "licensed_route", by: "APID" },
   { record: "ap_info", by: "APID" },
   { record: "bnf_amp", by: "APID" },
   { record: "dtinfo", by: "VPPID" },
@@ -67,7 +75,7 @@ const propertyRecords: ReadonlyArray<{
   { record: "ampp_comb_content", by: "CHLDAPPID" },
   // The GTINs in use; ended ones still find their AMPP through `forGtin`.
   { record: "gtin", by: "AMPPID", fields: ["GTIN"], when: (row) => row.ENDDT === null },
-  { record: "vtm_ingredient", by: "VTMID" }
+  { record: "vtm_ingredient", by: "VTMID", group: "ING" }
 ]
 
 type StoredRow = Record<string, string | number | boolean | null>
@@ -92,6 +100,23 @@ const castOf: Record<FieldType, string> = {
   int: "",
   pence: "",
   decimal: "::text"
+}
+
+const conceptTables = new Set(["FORM", "ROUTE", "SUPPLIER", "UNIT_OF_MEASURE"])
+
+/**
+ * A lookup code as a Coding with its table's description, as NHS England's server gives it: forms,
+ * routes, suppliers and units are dm+d concepts there (system https://dmd.nhs.uk), the other tables
+ * code systems of their own. Stored as the bare code; made a Coding when asked for.
+ */
+const withLookup = (property: PropertyValue, descriptions: ReadonlyMap<string, string>): PropertyValue => {
+  const table = lookupTables[property.code]
+  if (property.subproperty !== undefined)
+    return { ...property, subproperty: property.subproperty.map((sub) => withLookup(sub, descriptions)) }
+  if (table === undefined || property.valueCode === undefined) return property
+  const display = descriptions.get(`${table}|${property.valueCode}`)
+  const system = conceptTables.has(table) ? dmdSystem : `${dmdSystem}/${table}`
+  return { code: property.code, valueCoding: { system, code: property.valueCode, ...(display === undefined ? {} : { display }) } }
 }
 
 const propertyValue = (code: string, type: FieldType, value: string | number | boolean): PropertyValue | undefined => {
@@ -142,10 +167,11 @@ export class DmdIndex {
   private readonly names: Array<string> = dmdClasses.map((name) => classNames[name])
   private readonly classes: Array<number> = dmdClasses.map(() => -1)
   private readonly invalid: Array<boolean> = dmdClasses.map(() => false)
-  private readonly rows: Array<StoredRow | undefined> = dmdClasses.map(() => undefined)
   private readonly parentsOf: Array<Array<number>> = dmdClasses.map(() => [])
   private readonly childrenOf: Array<Array<number>> = dmdClasses.map(() => [])
-  private readonly related: Array<Array<PropertyValue> | undefined> = []
+  private propertyTexts = PackedStrings.from([])
+  /** The lookup tables' descriptions by table and code (`FORM|385023001`). */
+  private readonly lookupDescriptions = new Map<string, string>()
   private readonly byCode = new Map<string, number>(dmdClasses.map((name, position) => [name, position]))
   private readonly combParents = new Map<number, Array<number>>()
   private readonly combChildren = new Map<number, Array<number>>()
@@ -170,15 +196,20 @@ export class DmdIndex {
   static build = (tx: Sql, releaseId: number, version: string) =>
     Effect.gen(function* () {
       const index = new DmdIndex(releaseId, version)
+      const rows: Array<StoredRow | undefined> = dmdClasses.map(() => undefined)
+      const related: Array<Array<PropertyValue> | undefined> = []
+      for (const row of yield* selectRows(tx, specOf("lookup"), releaseId)) {
+        if (row.DESC !== null) index.lookupDescriptions.set(`${row.TYPE}|${row.CD}`, String(row.DESC))
+      }
       for (const [position, name] of dmdClasses.entries()) {
-        const { record, id } = classRecords[name]
+        const { record, id, display } = classRecords[name]
         for (const row of yield* selectRows(tx, specOf(record), releaseId)) {
           const concept = index.codes.length
           index.codes.push(String(row[id]))
-          index.names.push(String(row.NM))
+          index.names.push(String(row[display]))
           index.classes.push(position)
           index.invalid.push(row.INVALID === true)
-          index.rows.push(row)
+          rows.push(row)
           index.parentsOf.push([position])
           index.childrenOf.push([])
           index.childrenOf[position]!.push(concept)
@@ -188,7 +219,7 @@ export class DmdIndex {
       for (const name of dmdClasses) {
         for (const field of classRecords[name].parents) {
           for (const concept of index.conceptsOf(name)) {
-            const parent = index.byCode.get(String(index.rows[concept]![field] ?? ""))
+            const parent = index.byCode.get(String(rows[concept]![field] ?? ""))
             if (parent === undefined) continue
             index.parentsOf[concept]!.push(parent)
             index.childrenOf[parent]!.push(concept)
@@ -207,7 +238,7 @@ export class DmdIndex {
           if (concept === undefined) continue
           index.navigationFrom(record, by, row, concept)
           if (when !== undefined && !when(row)) continue
-          const properties = (index.related[concept] ??= [])
+          const properties = (related[concept] ??= [])
           const own = fieldProperties(spec, row, omit, rename)
           if (group !== undefined) properties.push({ code: group, subproperty: own })
           else properties.push(...own)
@@ -221,10 +252,22 @@ export class DmdIndex {
         ["VMP", "VPIDPREV"]
       ] as const) {
         for (const concept of index.conceptsOf(name)) {
-          const previous = index.rows[concept]![field]
+          const previous = rows[concept]![field]
           if (previous !== null && previous !== undefined) index.previous.set(String(previous), index.codes[concept]!)
         }
       }
+      index.propertyTexts = PackedStrings.from(
+        rows.map((row, concept) => {
+          const name = index.classOf(concept)
+          if (row === undefined || name === undefined) return "[]"
+          const own = fieldProperties(
+            specOf(classRecords[name].record),
+            row,
+            new Set([classRecords[name].id, classRecords[name].display, "INVALID"])
+          )
+          return JSON.stringify([...own, ...(related[concept] ?? [])])
+        })
+      )
       index.buildWords()
       return index
     })
@@ -307,13 +350,16 @@ export class DmdIndex {
     return classes.flatMap((name) => this.childrenOf[dmdClasses.indexOf(name)]!)
   }
 
-  /** The product's own fields and those of the records that hang off it, named as in the release files. */
-  properties(concept: number): ReadonlyArray<PropertyValue> {
-    const name = this.classOf(concept)
-    if (name === undefined) return []
-    const spec = specOf(classRecords[name].record)
-    const own = fieldProperties(spec, this.rows[concept]!, new Set([classRecords[name].id, "NM", "INVALID"]))
-    return [...own, ...(this.related[concept] ?? [])]
+  /**
+   * The product's own fields and those of the records that hang off it, named as in the release
+   * files; with `only`, just the properties of that code (a filter's test, which skips the parse
+   * for products without one).
+   */
+  properties(concept: number, only?: string): ReadonlyArray<PropertyValue> {
+    const text = this.propertyTexts.get(concept)
+    if (only !== undefined && !text.includes(`"code":${JSON.stringify(only)}`)) return []
+    const properties = (JSON.parse(text) as Array<PropertyValue>).filter((property) => only === undefined || property.code === only)
+    return properties.map((property) => withLookup(property, this.lookupDescriptions))
   }
 
   /** The product and everything below it in the hierarchy, in code order by class. */

@@ -22,6 +22,9 @@ import {
 import { Either } from "effect"
 import { dmdSystem } from "../store/load"
 import { dmdClasses, type DmdIndex } from "./DmdIndex"
+import { withDmdProducts } from "./snomed"
+
+const snomedSystem = "http://snomed.info/sct"
 
 const propertyDefinitions: ReadonlyArray<CodeSystemProperty> = [
   {
@@ -38,11 +41,12 @@ const propertyDefinitions: ReadonlyArray<CodeSystemProperty> = [
     description: "A VMP's ingredient (ISID) with its strength (STRNT_NMRTR_VAL, STRNT_NMRTR_UOMCD, …) as subproperties"
   },
   { code: "AP_ING", type: "code", description: "An AMP's excipient (ISID) with its strength as subproperties" },
-  { code: "FORMCD", type: "code", description: "Dose form (VMP)" },
-  { code: "ROUTECD", type: "code", description: "Route of administration (VMP)" },
-  { code: "CATCD", type: "code", description: "Controlled drug category (VMP)" },
-  { code: "NON_AVAILCD", type: "code", description: "VMP non-availability" },
-  { code: "AVAIL_RESTRICTCD", type: "code", description: "AMP availability restriction" },
+  // Lookup codes: Codings in https://dmd.nhs.uk/<lookup table>, displayed by the table's description.
+  { code: "FORMCD", type: "Coding", description: "Dose form (VMP), https://dmd.nhs.uk/FORM" },
+  { code: "ROUTECD", type: "Coding", description: "Route of administration (VMP), https://dmd.nhs.uk/ROUTE" },
+  { code: "CATCD", type: "Coding", description: "Controlled drug category (VMP), https://dmd.nhs.uk/CONTROL_DRUG_CATEGORY" },
+  { code: "NON_AVAILCD", type: "Coding", description: "VMP non-availability, https://dmd.nhs.uk/VIRTUAL_PRODUCT_NON_AVAIL" },
+  { code: "AVAIL_RESTRICTCD", type: "Coding", description: "AMP availability restriction, https://dmd.nhs.uk/AVAILABILITY_RESTRICTION" },
   { code: "PRICE", type: "integer", description: "Price in pence: Drug Tariff (VMPP) or list price (AMPP)" },
   { code: "GTIN", type: "code", description: "A current GTIN of an AMPP" },
   { code: "BNF", type: "string", description: "BNF code (bonus file)" },
@@ -75,7 +79,14 @@ export const classValueSet = (url: string, version: string | undefined): ValueSe
 /** A property value as text, for filters. */
 const valueText = (value: PropertyValue) =>
   String(
-    value.valueCode ?? value.valueString ?? value.valueInteger ?? value.valueDecimal ?? value.valueBoolean ?? value.valueDateTime ?? ""
+    value.valueCode ??
+      value.valueCoding?.code ??
+      value.valueString ??
+      value.valueInteger ??
+      value.valueDecimal ??
+      value.valueBoolean ??
+      value.valueDateTime ??
+      ""
   )
 
 export const makeDmdProvider = (index: DmdIndex): CodeSystemProvider<number> => {
@@ -94,10 +105,7 @@ export const makeDmdProvider = (index: DmdIndex): CodeSystemProvider<number> => 
   const textsOf = (concept: number, property: string): ReadonlyArray<string> => {
     if (property === "inactive") return [String(index.isInvalid(concept))]
     if (property === "parent") return index.parents(concept).map((parent) => index.code(parent))
-    return index
-      .properties(concept)
-      .flatMap((value) => (value.code === property ? [value.subproperty?.find((sub) => sub.code === "ISID") ?? value] : []))
-      .map(valueText)
+    return index.properties(concept, property).map((value) => valueText(value.subproperty?.find((sub) => sub.code === "ISID") ?? value))
   }
 
   // A class's members are the class value sets: one set each, so its membership index is built once, not per request.
@@ -194,6 +202,7 @@ export const dmdCodeSystem = (indexes: ReadonlyArray<DmdIndex>): ReleaseCodeSyst
     system: dmdSystem,
     versions: indexes.map((index) => index.version),
     provider: (version) => (version === undefined ? providers[0] : providers.find((provider) => provider.version === version)),
-    valueSet: (url, version) => classValueSet(url, version)
+    valueSet: (url, version) => classValueSet(url, version),
+    extend: (provider) => (provider.system === snomedSystem ? withDmdProducts(provider, indexes[0]!) : undefined)
   }
 }

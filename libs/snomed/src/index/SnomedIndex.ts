@@ -3,7 +3,7 @@
  * concepts and descriptions, typed arrays for flags and graphs, built once from the store
  * (`build.ts`). Every question the FHIR operations ask is answered here without the database.
  */
-import type { PackedStrings } from "./packed"
+import type { PackedStrings } from "@ffynnon/terminology"
 import { cutsWelshDigraph, PrefixIndex, tokens } from "./text"
 
 export const fieldSeparator = "\u001f"

@@ -6,7 +6,7 @@
 import type { Sql } from "@ffynnon/db"
 import { Effect } from "effect"
 import { Concepts } from "../metadata"
-import { detached, PackedStrings } from "./packed"
+import { detached, PackedStrings } from "@ffynnon/terminology"
 import {
   Acceptability,
   CaseSignificance,

@@ -4,7 +4,7 @@
  * prose but not clinical terms (searching "on" or "ct" must work), so only its idea of a
  * token-prefix index is kept: a sorted vocabulary with postings per word.
  */
-import { PackedStrings } from "./packed"
+import { PackedStrings } from "@ffynnon/terminology"
 
 const combiningMarks = /[\u0300-\u036f]/g
 
