@@ -27,7 +27,7 @@ describe("ffynnon load dmd", () => {
     expect(stdout).toMatch(/^Loaded dm\+d 12\.1\.0_20261207 \(2026-12-07\) as release \d+ in [\d.]+ s\.$/m)
     expect(stdout).toMatch(/^dmd_ampp\s+10$/m)
     expect(stdout).toMatch(/^dmd_history\s+5$/m)
-    expect(stdout).toMatch(/^packs in one combination pack \(AMPP\)\s+2\s+1600081000230103$/m)
+    expect(stdout).toMatch(/^packs in one combination pack \(AMPP\)\s+2\s+1600081000230100$/m)
     const active = JSON.parse(ffynnon("releases", "--json").stdout).filter((release: { status: string }) => release.status === "active")
     expect(active).toMatchObject([
       { kind: "dmd", codeSystem: "https://dmd.nhs.uk", version: "12.1.0_20261207", rowCounts: { vtm: 4, ampp: 10 } }

@@ -3,9 +3,11 @@
  * loader and served as `https://dmd.nhs.uk` by the terminology operations.
  */
 import { DmdReleases, loadDmd, ukDrugExtensionModule } from "@ffynnon/dmd"
-import { hasValidCheckDigit, loadSnomed, SnomedReleases } from "@ffynnon/snomed"
+import { hasValidCheckDigit, loadSnomed, sctidProblem, SnomedReleases } from "@ffynnon/snomed"
 import { Effect } from "effect"
 import { randomUUID } from "node:crypto"
+import { readdirSync, readFileSync } from "node:fs"
+import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { testDatabases } from "../../../libs/db/test/databases"
 import { sampleBonus, sampleFolder } from "../../../libs/dmd/test/fixtures"
@@ -15,15 +17,15 @@ import { apiHarness, type Parameter } from "./harness"
 const system = "https://dmd.nhs.uk"
 const version = "12.1.0_20261207"
 const codes = {
-  paracetamolVtm: "1100011000230101",
-  paracetamol500: "1200011000230104",
-  paracetamolSoluble: "1200021000230107",
-  paracetamol1g: "1200071000230103",
-  morphineVmp: "1200041000230101",
-  panadol: "1300021000230105",
-  paracetamol32: "1500011000230108",
-  generic32: "1600011000230105",
-  generic100: "1600021000230108"
+  paracetamolVtm: "1100011000230105",
+  paracetamol500: "1200011000230107",
+  paracetamolSoluble: "1200021000230104",
+  paracetamol1g: "1200071000230100",
+  morphineVmp: "1200041000230108",
+  panadol: "1300021000230107",
+  paracetamol32: "1500011000230102",
+  generic32: "1600011000230109",
+  generic100: "1600021000230101"
 }
 
 const withSample = Effect.zipRight(
@@ -68,7 +70,7 @@ for (const kind of testDatabases) {
       expect(properties(body)).toEqual(
         expect.arrayContaining([
           ["parent", "VMP"],
-          ["parent", "1100031000230106"],
+          ["parent", "1100031000230100"],
           ["inactive", false],
           // Lookup codes are Codings with the table's description: forms, routes and units in dm+d's own system, the others in their table's.
           ["FORMCD", { system, code: "385023001", display: "Oral solution" }],
@@ -78,7 +80,7 @@ for (const kind of testDatabases) {
           [
             "VPI",
             {
-              ISID: "1700031000230104",
+              ISID: "1700031000230108",
               BASIS_STRNTCD: { system: `${system}/BASIS_OF_STRNTH`, code: "0001", display: "Based on Ingredient Substance" },
               STRNT_NMRTR_VAL: 10,
               STRNT_NMRTR_UOMCD: { system, code: "258684004", display: "mg" },
@@ -93,7 +95,7 @@ for (const kind of testDatabases) {
       )
       // A VTM's ingredients (bonus VTM_INGREDIENTS) as ING, as NHS England's server names them.
       const vtm = properties((await get(`/fhir/CodeSystem/$lookup?system=${system}&code=${codes.paracetamolVtm}`)).body)
-      expect(vtm).toContainEqual(["ING", { ISID: "1700011000230109" }])
+      expect(vtm).toContainEqual(["ING", { ISID: "1700011000230103" }])
     })
 
     it("looks up an AMPP with its AMP and VMPP as parents, price in pence, GTIN and discontinuation", async () => {
@@ -101,7 +103,7 @@ for (const kind of testDatabases) {
       expect(current).toEqual(
         expect.arrayContaining([
           ["parent", "AMPP"],
-          ["parent", "1300011000230102"],
+          ["parent", "1300011000230104"],
           ["parent", codes.paracetamol32],
           ["PRICE", 89],
           ["PRICE_PREV", 92],
@@ -197,15 +199,15 @@ for (const kind of testDatabases) {
         body: { version, product: { class: "VMP", name: "Paracetamol 500mg tablets", invalid: false } }
       })
       const packs = await api.get(`/dmd/products/${codes.paracetamolVtm}/below?class=AMPP`)
-      expect(codesOf(packs.body)).toEqual([codes.generic32, codes.generic100, "1600031000230101", "1600041000230104"].sort())
+      expect(codesOf(packs.body)).toEqual([codes.generic32, codes.generic100, "1600031000230104", "1600041000230105"].sort())
       expect(codesOf((await api.get(`/dmd/products/${codes.generic32}/above?class=VTM`)).body)).toEqual([codes.paracetamolVtm])
-      expect(codesOf((await api.get(`/dmd/products/1600081000230103/combination-children`)).body)).toEqual([
-        "1600091000230100",
-        "1600101000230106"
+      expect(codesOf((await api.get(`/dmd/products/1600081000230100/combination-children`)).body)).toEqual([
+        "1600091000230103",
+        "1600101000230108"
       ])
-      expect(codesOf((await api.get(`/dmd/products?gtin=5000158100985`)).body)).toEqual(["1600031000230101"])
+      expect(codesOf((await api.get(`/dmd/products?gtin=5000158100985`)).body)).toEqual(["1600031000230104"])
       expect(codesOf((await api.get(`/dmd/products?bnf=0407010H0AAA*`)).body)).toEqual([codes.paracetamol500, codes.paracetamolSoluble])
-      expect(codesOf((await api.get(`/dmd/products?ingredient=1700051000230103&version=${version}`)).body)).toEqual([codes.panadol])
+      expect(codesOf((await api.get(`/dmd/products?ingredient=1700051000230104&version=${version}`)).body)).toEqual([codes.panadol])
       expect((await api.get(`/dmd/codes/1200049000230103/current`)).body).toEqual({
         version,
         code: "1200049000230103",
@@ -226,13 +228,25 @@ for (const kind of testDatabases) {
   })
 }
 
+// dm+d's product identifiers are SNOMED CT concept identifiers: the sample's must be real SCTIDs
+// (partition and Verhoeff check digit) for them to resolve under http://snomed.info/sct.
+describe("the dm+d sample release", () => {
+  it("identifies every product by a valid SNOMED CT concept identifier", () => {
+    const ids = readdirSync(sampleFolder)
+      .filter((file) => file.endsWith(".xml"))
+      .flatMap((file) => [...readFileSync(join(sampleFolder, file), "utf8").matchAll(/<(?:VTMID|VPID|APID|VPPID|APPID)>(\d+)</g)])
+      .map((match) => match[1]!)
+    expect(ids.length).toBeGreaterThan(30)
+    expect(ids.flatMap((id) => sctidProblem(id, "concept") ?? [])).toEqual([])
+  })
+})
+
 /** An SCTID from its digits before the check digit. */
 const sctid = (stem: string) => `${stem}${[0, 1, 2, 3, 4, 5, 6, 7, 8, 9].find((digit) => hasValidCheckDigit(`${stem}${digit}`))}`
 
 /**
  * The sample SNOMED CT release with a drug extension's worth added: the UK drug extension module
- * concept and one dm+d product, the HeliClear VMPP (one of the sample's codes that is a valid
- * SCTID), under its own SNOMED CT term.
+ * concept and one dm+d product, the HeliClear VMPP, under its own SNOMED CT term.
  */
 const heliClearVmpp = "1500071000230109"
 

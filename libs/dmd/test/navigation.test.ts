@@ -16,23 +16,23 @@ import { changedCopy, hasFixtures, openprescribing1, openprescribing2, sampleBon
 const codesOf = (products: ReadonlyArray<{ readonly code: string }>) => products.map((product) => product.code).sort()
 
 const sample = {
-  paracetamolVtm: "1100011000230101",
-  paracetamol500: "1200011000230104",
-  paracetamolSoluble: "1200021000230107",
-  paracetamol1g: "1200071000230103",
-  morphineVtm: "1100031000230106",
-  morphineVmp: "1200041000230101",
-  paracetamolIngredient: "1700011000230109",
-  amoxicillinIngredient: "1700021000230101",
-  heliclearAmpp: "1600081000230103",
+  paracetamolVtm: "1100011000230105",
+  paracetamol500: "1200011000230107",
+  paracetamolSoluble: "1200021000230104",
+  paracetamol1g: "1200071000230100",
+  morphineVtm: "1100031000230100",
+  morphineVmp: "1200041000230108",
+  paracetamolIngredient: "1700011000230103",
+  amoxicillinIngredient: "1700021000230106",
+  heliclearAmpp: "1600081000230100",
   heliclearVmpp: "1500071000230109",
-  amoxicillin14Ampp: "1600091000230100",
-  lansoprazole14Ampp: "1600101000230106",
+  amoxicillin14Ampp: "1600091000230103",
+  lansoprazole14Ampp: "1600101000230108",
   amoxicillin14Vmpp: "1500081000230106",
-  lansoprazole14Vmpp: "1500091000230103",
-  generic32: "1600011000230105",
-  generic100: "1600021000230108",
-  panadol32: "1600031000230101"
+  lansoprazole14Vmpp: "1500091000230108",
+  generic32: "1600011000230109",
+  generic100: "1600021000230101",
+  panadol32: "1600031000230104"
 }
 
 /** What library and FHIR users ask of a release, for comparing two indexes of it. */
@@ -71,13 +71,13 @@ for (const kind of testDatabases) {
             [sample.paracetamol500, sample.paracetamolSoluble, sample.paracetamol1g].sort()
           )
           expect(codesOf(dmd.below(sample.paracetamolVtm, "AMPP"))).toEqual(
-            [sample.generic32, sample.generic100, sample.panadol32, "1600041000230104"].sort()
+            [sample.generic32, sample.generic100, sample.panadol32, "1600041000230105"].sort()
           )
-          expect(codesOf(dmd.below(sample.paracetamol500, "VMPP"))).toEqual(["1500011000230108", "1500021000230100"])
-          expect(codesOf(dmd.below("1500011000230108", "AMPP"))).toEqual([sample.generic32, sample.panadol32].sort())
+          expect(codesOf(dmd.below(sample.paracetamol500, "VMPP"))).toEqual(["1500011000230102", "1500021000230105"])
+          expect(codesOf(dmd.below("1500011000230102", "AMPP"))).toEqual([sample.generic32, sample.panadol32].sort())
           expect(codesOf(dmd.above(sample.generic32, "VTM"))).toEqual([sample.paracetamolVtm])
           expect(codesOf(dmd.above(sample.generic32))).toEqual(
-            ["1100011000230101", "1200011000230104", "1300011000230102", "1500011000230108"].sort()
+            ["1100011000230105", "1200011000230107", "1300011000230104", "1500011000230102"].sort()
           )
           expect(codesOf(dmd.combinationChildren(sample.heliclearAmpp))).toEqual([sample.amoxicillin14Ampp, sample.lansoprazole14Ampp])
           expect(codesOf(dmd.combinationParents(sample.lansoprazole14Ampp))).toEqual([sample.heliclearAmpp])
@@ -86,9 +86,9 @@ for (const kind of testDatabases) {
             [sample.paracetamolVtm, sample.paracetamol500, sample.paracetamolSoluble, sample.paracetamol1g].sort()
           )
           expect(dmd.forIngredient(sample.paracetamolIngredient, { below: true }).length).toBeGreaterThan(10)
-          expect(dmd.ingredientName("1700051000230103")).toBe("Maize starch")
-          expect(codesOf(dmd.forIngredient("1700051000230103"))).toEqual(["1300021000230105"])
-          expect(codesOf(dmd.forBnf("0407010H0*"))).toEqual([sample.paracetamol500, sample.paracetamolSoluble, "1300021000230105"].sort())
+          expect(dmd.ingredientName("1700051000230104")).toBe("Maize starch")
+          expect(codesOf(dmd.forIngredient("1700051000230104"))).toEqual(["1300021000230107"])
+          expect(codesOf(dmd.forBnf("0407010H0*"))).toEqual([sample.paracetamol500, sample.paracetamolSoluble, "1300021000230107"].sort())
           expect(codesOf(dmd.forBnf("0407010H0AAA?A?"))).toEqual([sample.paracetamol500, sample.paracetamolSoluble].sort())
           expect(codesOf(dmd.forAtc("N02*"))).toEqual([sample.paracetamol500, sample.paracetamolSoluble, sample.morphineVmp].sort())
           expect(codesOf(dmd.forGtin("5000158100985"))).toEqual([sample.panadol32])
@@ -102,8 +102,8 @@ for (const kind of testDatabases) {
           const search = dmd.search("para 500 tab").map((concept) => dmd.code(concept))
           // Fewest words first: an AMP is displayed (and found) by its description, the name with its supplier.
           expect(search.slice(0, 2)).toEqual([sample.paracetamol500, sample.paracetamolSoluble])
-          expect(search.indexOf("1300011000230102")).toBeGreaterThan(1)
-          expect(dmd.product("1300011000230102")?.name).toBe("Paracetamol 500mg tablets (Ffynnon Generics Ltd)")
+          expect(search.indexOf("1300011000230104")).toBeGreaterThan(1)
+          expect(dmd.product("1300011000230104")?.name).toBe("Paracetamol 500mg tablets (Ffynnon Generics Ltd)")
           expect(search).not.toContain(sample.morphineVmp)
         })
       )
