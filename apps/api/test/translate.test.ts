@@ -16,7 +16,8 @@ const loinc = "http://loinc.org"
 const specimen = "http://example.org/fhir/StructureDefinition/specimen"
 const register = "http://ffynnon.example/fhir/CodeSystem/chronic-condition-register"
 const registerMap = "http://ffynnon.example/fhir/ConceptMap/register-to-snomed"
-const shared = join(import.meta.dirname, "..", "..", "..", "..", "shared")
+// `../shared` beside the repository, or `$FFYNNON_SHARED_DIR` (a checkout elsewhere).
+const shared = process.env.FFYNNON_SHARED_DIR ?? join(import.meta.dirname, "..", "..", "..", "..", "shared")
 const txEcosystem = join(shared, "fixtures", "tx-ecosystem")
 const txRunner = join(shared, "tools", "tx-runner")
 const haveEcosystem = existsSync(join(txEcosystem, "test-cases.json")) && existsSync(join(txRunner, "compare.ts"))

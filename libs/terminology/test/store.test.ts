@@ -12,7 +12,12 @@ import { loadFhirResources } from "../src/store/load"
 import { readInput } from "../src/store/read"
 import { base, bundle, codeSystem, conceptMap, folderOf, hasTar, packageOf, valueSet } from "./resources"
 
-const txEcosystem = join(import.meta.dirname, "..", "..", "..", "..", "shared", "fixtures", "tx-ecosystem")
+// `../shared` beside the repository, or `$FFYNNON_SHARED_DIR` (a checkout elsewhere).
+const txEcosystem = join(
+  process.env.FFYNNON_SHARED_DIR ?? join(import.meta.dirname, "..", "..", "..", "..", "shared"),
+  "fixtures",
+  "tx-ecosystem"
+)
 
 /** Loads a temporary folder of `files` (or the file `entry` in it), removing it afterwards. */
 const loadFolder = (files: Record<string, unknown>, name?: string, entry = "") =>
