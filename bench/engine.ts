@@ -45,6 +45,7 @@ const withResources = (parameters: ReadonlyArray<object>) =>
 const scenarios: ReadonlyArray<{ readonly name: string; readonly path: string; readonly body?: string }> = [
   { name: "metadata (no engine)", path: "/fhir/metadata" },
   { name: "SNOMED CT $lookup", path: `/fhir/CodeSystem/$lookup?system=${sct}&code=22298006` },
+  { name: "SNOMED CT $lookup, displayLanguage=en-GB", path: `/fhir/CodeSystem/$lookup?system=${sct}&code=22298006&displayLanguage=en-GB` },
   { name: "SNOMED CT $lookup, displayLanguage=cy", path: `/fhir/CodeSystem/$lookup?system=${sct}&code=22298006&displayLanguage=cy` },
   { name: "SNOMED CT $subsumes", path: `/fhir/CodeSystem/$subsumes?system=${sct}&codeA=404684003&codeB=22298006` },
   {

@@ -1,16 +1,16 @@
 /**
  * The API's own messages, one catalogue per language (`apps/api/messages/<language>.json`), chosen
  * by the request's Accept-Language: Welsh when the most preferred of the languages the catalogues
- * have is Welsh, else English. The terminology engine's messages stay in English (the HL7 test
- * suite checks their wording); these are the ones the HTTP edge raises.
+ * have is Welsh, else English. The terminology engine's messages have their own catalogues
+ * (`libs/terminology/messages`); an issue can carry either kind and is said the same way.
  */
-import { isLanguage, preferredLanguages } from "@ffynnon/terminology"
+import { messageLanguageOf, preferredLanguages, say, type Message, type MessageLanguage } from "@ffynnon/terminology"
 import type { OperationOutcomeIssue } from "./fhir/outcome"
 import cy from "../messages/cy.json"
 import en from "../messages/en.json"
 
 export type MessageKey = keyof typeof en
-export type MessageLanguage = "en" | "cy"
+export type { MessageLanguage }
 
 // Typed against the English catalogue: a key missing in Welsh fails the type check.
 const catalogues: Record<MessageLanguage, Record<MessageKey, string>> = { en, cy }
@@ -20,30 +20,56 @@ export const formatMessage = (language: MessageLanguage, key: MessageKey, values
   catalogues[language][key].replace(/\{(\w+)\}/g, (placeholder, name: string) => (name in values ? String(values[name]) : placeholder))
 
 /** The catalogue for an Accept-Language header: the first of its languages that has one. */
-export const messageLanguage = (acceptLanguage: string | undefined): MessageLanguage => {
-  const first = preferredLanguages(undefined, acceptLanguage).find((tag) => isLanguage(tag, "cy") || isLanguage(tag, "en"))
-  return first !== undefined && isLanguage(first, "cy") ? "cy" : "en"
-}
+export const messageLanguage = (acceptLanguage: string | undefined): MessageLanguage =>
+  messageLanguageOf(preferredLanguages(undefined, acceptLanguage))
 
 type Values = Readonly<Record<string, string | number>>
 
-/** The catalogue message each issue built by `cataloguedIssue` says, so an answer can say it in another language. */
-const origins = new WeakMap<OperationOutcomeIssue, { readonly key: MessageKey; readonly values: Values }>()
+/** How each issue built from a catalogue message says it, so an answer can say it in another language. */
+const origins = new WeakMap<OperationOutcomeIssue, (language: MessageLanguage) => string>()
+
+const sayingIssue = (sayIn: (language: MessageLanguage) => string, build: (text: string) => OperationOutcomeIssue) => {
+  const issue = build(sayIn("en"))
+  origins.set(issue, sayIn)
+  return issue
+}
 
 /** An issue whose text is a catalogue message: built in English, said in the request's language when answered. */
-export const cataloguedIssue = (key: MessageKey, values: Values, build: (text: string) => OperationOutcomeIssue) => {
-  const issue = build(formatMessage("en", key, values))
-  origins.set(issue, { key, values })
-  return issue
+export const cataloguedIssue = (
+  key: MessageKey,
+  values: Values,
+  build: (text: string) => OperationOutcomeIssue,
+  // Values themselves said in the language, where they are messages too.
+  said: (language: MessageLanguage) => Values = () => ({})
+) => sayingIssue((language) => formatMessage(language, key, { ...values, ...said(language) }), build)
+
+/** An issue whose text is a terminology engine message, said like `cataloguedIssue`'s. */
+export const engineIssue = (said: Message, build: (text: string) => OperationOutcomeIssue) =>
+  sayingIssue((language) => say(language, said), build)
+
+/**
+ * The issue about one entry of a Bundle: its text prefixed with the entry, in every language the
+ * issue can be said in (English only, prefix and all, when its own text is not from a catalogue).
+ */
+export const entryIssue = (issue: OperationOutcomeIssue, index: number, build: (text: string) => OperationOutcomeIssue) => {
+  const sayIssue = origins.get(issue)
+  const values = { index, message: issue.details?.text ?? "" }
+  return sayIssue === undefined
+    ? build(formatMessage("en", "bundle-entry", values))
+    : cataloguedIssue("bundle-entry", values, build, (language) => ({ message: sayIssue(language) }))
 }
 
 /** Whether the issue's text comes from the catalogues. */
 export const isCatalogued = (issue: OperationOutcomeIssue) => origins.has(issue)
 
+/** The outcome with its catalogued issues said in `language`. */
+export const translateOutcome = <O extends { readonly issue: ReadonlyArray<OperationOutcomeIssue> }>(
+  outcome: O,
+  language: MessageLanguage
+): O => (language === "en" ? outcome : { ...outcome, issue: outcome.issue.map((issue) => translateIssue(issue, language)) })
+
 /** The issue with its text in `language`, when it comes from the catalogues. */
 export const translateIssue = (issue: OperationOutcomeIssue, language: MessageLanguage): OperationOutcomeIssue => {
-  const origin = origins.get(issue)
-  return origin === undefined || language === "en"
-    ? issue
-    : { ...issue, details: { ...issue.details, text: formatMessage(language, origin.key, origin.values) } }
+  const sayIn = origins.get(issue)
+  return sayIn === undefined || language === "en" ? issue : { ...issue, details: { ...issue.details, text: sayIn(language) } }
 }

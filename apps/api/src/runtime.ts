@@ -15,7 +15,7 @@ import type { Context } from "hono"
 import { Auth, AuthFromConfig } from "./auth"
 import { isServerFault, toFhirFailure } from "./failures"
 import type { FhirFailure } from "./fhir/outcome"
-import { isCatalogued, messageLanguage, translateIssue } from "./messages"
+import { isCatalogued, messageLanguage, translateOutcome } from "./messages"
 
 export type ApiServices =
   | Database
@@ -77,11 +77,7 @@ export interface AppEnv {
 export const outcomeResponse = (c: Context<AppEnv>, failure: FhirFailure) => {
   const catalogued = failure.outcome.issue.some(isCatalogued)
   const language = catalogued ? messageLanguage(c.req.header("accept-language")) : "en"
-  const outcome =
-    language === "en"
-      ? failure.outcome
-      : { ...failure.outcome, issue: failure.outcome.issue.map((issue) => translateIssue(issue, language)) }
-  return c.json(outcome, failure.status, {
+  return c.json(translateOutcome(failure.outcome, language), failure.status, {
     "Content-Type": "application/fhir+json; charset=utf-8",
     ...(catalogued ? { "Content-Language": language } : {}),
     // RFC 6750: a 401 says which scheme the client must use.

@@ -265,6 +265,42 @@ for (const kind of testDatabases) {
       expect((await call("GET", `/fhir/Patient?identifier=${nhsNumber(910001600)}`, { token: full })).body.total).toBe(0)
     })
 
+    it("says errors inside Bundle entries in Welsh when Accept-Language prefers it, the entry named in the same language", async () => {
+      const dangling = "urn:uuid:7d3f6a0e-0000-4000-8000-00000000beef"
+      const transaction = bundle("transaction", [
+        { resource: patient({}, nhsNumber(910002100)), request: { method: "POST", url: "Patient" } },
+        {
+          resource: patient({ link: [{ type: "seealso", other: { reference: dangling } }] }, nhsNumber(910002200)),
+          request: { method: "POST", url: "Patient" }
+        }
+      ])
+      const welsh = await call("POST", "/fhir", { token: full, body: transaction, headers: { "accept-language": "cy-GB, en;q=0.5" } })
+      expect([welsh.status, welsh.headers.get("content-language")]).toEqual([400, "cy"])
+      expect(welsh.body.issue[0]).toMatchObject({
+        expression: ["Bundle.entry[1]"],
+        details: {
+          text: `Cofnod Bundle.entry[1]: Nid yw'r cyfeiriad ${dangling} yn cyfeirio at unrhyw gofnod y mae'r Bundle hwn yn ei greu cyn hynny.`
+        }
+      })
+      const english = await call("POST", "/fhir", { token: full, body: transaction })
+      expect(english.body.issue[0].details.text).toBe(
+        `Bundle.entry[1]: The reference ${dangling} is to no record this Bundle creates before it.`
+      )
+
+      const batch = bundle("batch", [{ request: { method: "DELETE", url: "Patient/someone" } }, { request: { url: "Patient" } }])
+      const answered = await call("POST", "/fhir", { token: full, body: batch, headers: { "accept-language": "cy" } })
+      expect(
+        answered.body.entry.map(
+          (entry: { response: { outcome: { issue: Array<{ details: { text: string } }> } } }) =>
+            entry.response.outcome.issue[0]!.details.text
+        )
+      ).toEqual(["Cofnod Bundle.entry[0]: Ni chefnogir DELETE Patient/someone.", "Mae angen method ac url ar Bundle.entry[1].request."])
+      const inEnglish = await call("POST", "/fhir", { token: full, body: batch })
+      expect(inEnglish.body.entry[0].response.outcome.issue[0].details.text).toBe(
+        "Bundle.entry[0]: DELETE Patient/someone is not supported."
+      )
+    })
+
     it("creates a batch's plain creates together, each refused or created on its own and audited", async () => {
       const held = await create(patient({}, nhsNumber(910001100)))
       const fresh = nhsNumber(910001200)

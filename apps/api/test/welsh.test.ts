@@ -7,6 +7,8 @@ import { describe, expect, it } from "vitest"
 import { testDatabases } from "../../../libs/db/test/databases"
 import { sampleUri } from "../../../libs/snomed/test/sample"
 import { welshList, welshPackage, welshPackageUri } from "../../../libs/welsh/test/sample"
+import cy from "../messages/cy.json"
+import en from "../messages/en.json"
 import { apiHarness, withSampleReleaseAndResources, type Parameter } from "./harness"
 
 const sct = "http://snomed.info/sct"
@@ -36,6 +38,18 @@ const displayOf = (body: { parameter: Array<Parameter> }) => {
     language: display._valueString?.extension.find((entry) => entry.url === languageExtension)?.valueCode
   }
 }
+
+describe("the API's message catalogues", () => {
+  it("have every English text in Welsh, with the same placeholders", () => {
+    const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort()
+    expect(Object.keys(cy).sort()).toEqual(Object.keys(en).sort())
+    for (const [key, english] of Object.entries(en)) {
+      const welsh = cy[key as keyof typeof cy]
+      expect(welsh.trim(), key).not.toBe("")
+      expect(placeholders(welsh), key).toEqual(placeholders(english))
+    }
+  })
+})
 
 for (const kind of testDatabases) {
   describe(`Welsh through the API on ${kind.name}`, () => {
@@ -193,6 +207,99 @@ for (const kind of testDatabases) {
       ])
       const search = await get("/fhir/ValueSet?_count=many", { "accept-language": "cy" })
       expect(search.body.issue[0].details.text).toBe("Rhaid i _count fod yn rhif cyfan, 0 neu fwy, nid 'many'.")
+    })
+
+    it("says the terminology engine's messages in Welsh when Accept-Language prefers it, in English otherwise", async () => {
+      const validate = async (query: string, headers: Record<string, string> = {}) => {
+        const { status, body } = await get(`/fhir/CodeSystem/$validate-code?system=${sct}&${query}`, headers)
+        expect(status).toBe(200)
+        const issues = parameter(body, "issues")!.resource as { issue: Array<{ details: { text: string } }> }
+        return { message: parameter(body, "message")!.valueString, issues: issues.issue.map((issue) => issue.details.text) }
+      }
+      const unknown = await validate("code=1234567008", { "accept-language": "cy-GB, en;q=0.5" })
+      expect(unknown.message).toMatch(
+        /^Cod anhysbys '1234567008' yn y CodeSystem 'http:\/\/snomed\.info\/sct' fersiwn 'http:\/\/snomed\.info\/sct\/\d+\/version\/\d+'$/
+      )
+      expect(unknown.issues).toEqual([unknown.message])
+      const english = await validate("code=1234567008")
+      expect(english.message).toMatch(/^Unknown code '1234567008' in the CodeSystem 'http:\/\/snomed\.info\/sct' version 'http:/)
+      expect(await validate("code=1234567008", { "accept-language": "en-GB, cy;q=0.5" })).toEqual(english)
+
+      const wrong = await validate("code=22298006&display=Heart%20ache", { "accept-language": "cy" })
+      expect(wrong.message).toBe(
+        `Enw dangos anghywir 'Heart ache' ar gyfer ${sct}#22298006. Mae'r dangosiad dilys yn un o 2 dewis: 'Trawiad ar y galon' (cy) neu 'Cnawdnychiant myocardaidd' (cy) (ar gyfer yr iaith neu'r ieithoedd 'cy')`
+      )
+      expect(wrong.issues).toEqual([wrong.message])
+      expect((await validate("code=22298006&display=Heart%20ache&displayLanguage=en")).message).toMatch(
+        new RegExp(`^Wrong Display Name 'Heart ache' for ${sct}#22298006\\. Valid display is `)
+      )
+
+      // An engine error answered as an OperationOutcome.
+      const missing = await request(`/fhir/ValueSet/$expand?url=${encodeURIComponent("http://example.org/fhir/ValueSet/none")}`, {
+        headers: { "accept-language": "cy" }
+      })
+      expect([missing.status, missing.headers.get("content-language")]).toEqual([404, "cy"])
+      expect((await missing.json()).issue[0].details.text).toBe(
+        "Ni chafwyd hyd i ddiffiniad o'r set werthoedd 'http://example.org/fhir/ValueSet/none'"
+      )
+      const lookup = await get(`/fhir/CodeSystem/$lookup?system=${sct}&code=1234567008`, { "accept-language": "cy" })
+      expect([lookup.status, lookup.body.issue[0].details.text]).toEqual([
+        404,
+        expect.stringMatching(/^Cod anhysbys '1234567008' yn y CodeSystem/)
+      ])
+    })
+
+    it("falls back from a language it has no terms in with a note, and says which language it answered in", async () => {
+      const lookup = async (query: string, headers: Record<string, string> = {}) => {
+        const response = await request(`/fhir/CodeSystem/$lookup?system=${sct}&code=22298006&${query}`, { headers })
+        const body = await response.json()
+        return {
+          display: parameter(body, "display")!.valueString,
+          note: parameter(body, "diagnostics")?.valueString,
+          language: response.headers.get("content-language")
+        }
+      }
+      expect(await lookup("displayLanguage=fr")).toEqual({
+        display: "Myocardial infarction",
+        note: "This code has no display in the language(s) asked for (fr): the display is in en.",
+        language: "en"
+      })
+      expect(await lookup("", { "accept-language": "fr-CA, de;q=0.9" })).toMatchObject({
+        note: "This code has no display in the language(s) asked for (fr-CA, de): the display is in en."
+      })
+      expect(await lookup("displayLanguage=fr", { "accept-language": "cy" })).toMatchObject({
+        note: "Nid oes gan y cod hwn ddangosiad yn yr iaith neu'r ieithoedd a ofynnwyd amdanynt (fr): mae'r dangosiad yn en."
+      })
+      // Another English, Welsh, or no language asked for: no note.
+      expect(await lookup("displayLanguage=en-US")).toEqual({ display: "Myocardial infarction", note: undefined, language: "en" })
+      expect(await lookup("displayLanguage=cy")).toEqual({ display: "Trawiad ar y galon", note: undefined, language: "cy" })
+      expect(await lookup("")).toEqual({ display: "Myocardial infarction", note: undefined, language: null })
+
+      const validated = await get(`/fhir/CodeSystem/$validate-code?system=${sct}&code=22298006&displayLanguage=fr`)
+      expect(parameter(validated.body, "result")!.valueBoolean).toBe(true)
+      expect(parameter(validated.body, "diagnostics")!.valueString).toBe(
+        "This code has no display in the language(s) asked for (fr): the display is in en."
+      )
+      const expand = async (language: string) =>
+        (await get(`/fhir/ValueSet/$expand?url=${sct}?fhir_vs=isa/73211009&displayLanguage=${language}`)).body.expansion as {
+          extension?: Array<{ url: string; valueString: string }>
+        }
+      const noteOf = (expansion: { extension?: Array<{ url: string; valueString: string }> }) =>
+        expansion.extension?.find((extension) => extension.url.endsWith("/display-language-fallback"))?.valueString
+      expect(noteOf(await expand("fr"))).toBe("No code here has a display in the language(s) asked for (fr): the displays are in en.")
+      expect(noteOf(await expand("cy"))).toBeUndefined()
+      expect(noteOf(await expand("en-GB"))).toBeUndefined()
+    })
+
+    it("refuses a displayLanguage that is not BCP 47 in every operation that takes one", async () => {
+      for (const path of [
+        `CodeSystem/$validate-code?system=${sct}&code=22298006`,
+        `ValueSet/$expand?url=${sct}?fhir_vs=isa/73211009`,
+        `ValueSet/$validate-code?url=${sct}?fhir_vs&system=${sct}&code=22298006`
+      ]) {
+        const { status, body } = await get(`/fhir/${path}&displayLanguage=${encodeURIComponent("en GB")}`)
+        expect([status, body.issue[0].details.text]).toEqual([400, "Invalid displayLanguage: 'en GB'"])
+      }
     })
 
     it("gives the CapabilityStatement and TerminologyCapabilities texts in Welsh when asked", async () => {

@@ -11,6 +11,7 @@
  */
 import {
   makeFhirCodeSystem,
+  message,
   searchWords,
   type CodeSystemConcept,
   type CodeSystemProperty,
@@ -193,10 +194,7 @@ export const makeIcdProvider = (options: IcdProviderOptions): CodeSystemProvider
     locate,
     displays: (concept) => titles(concept),
     hasDisplay: (concept, display) => concept.display?.toLowerCase() === display.toLowerCase(),
-    note: (concept) =>
-      concept.properties[0]?.valueCode === "postcoordinated"
-        ? "A postcoordinated code: each stem and extension code is in the classification, in its place; whether the combination is sanctioned was not checked"
-        : undefined,
+    note: (concept) => (concept.properties[0]?.valueCode === "postcoordinated" ? message("icd-postcoordination-not-checked") : undefined),
     search: (text, within) => {
       const query = searchWords(text)
       return [...within].filter((concept) => {

@@ -5,7 +5,7 @@
  * meaning falls within it. Expressions are never listed by an expansion unless a value set names
  * them; the `expressions` filter (true/false) says whether a value set admits them at all.
  */
-import { type CodeSystemProvider, type ConceptSet, type PropertyValue, type ValueSetFilter } from "@ffynnon/terminology"
+import { message, type CodeSystemProvider, type ConceptSet, type PropertyValue, type ValueSetFilter } from "@ffynnon/terminology"
 import { Either } from "effect"
 import {
   checkExpression,
@@ -112,15 +112,12 @@ export const expressionProvider = (
     parents: (concept) => (isConcept(concept) ? base.parents(concept) : expressionParents(index, concept.expression)),
     children: (concept) => (isConcept(concept) ? base.children(concept) : expressionChildren(index, concept.expression)),
     // The HL7 test suite expects this note on every valid expression; the MRCM is checked too, where the release has it.
-    note: (concept) =>
-      isConcept(concept)
-        ? undefined
-        : "The expression is grammatically correct and the concepts are valid, but the expression has not been checked against the SNOMED CT concept model (MRCM)",
+    note: (concept) => (isConcept(concept) ? undefined : message("expression-not-checked-against-mrcm")),
     invalid: (concept) =>
       isConcept(concept)
         ? []
-        : mrcmViolations(index, concept.expression).map(
-            ({ message, position }) => `The expression does not follow the SNOMED CT concept model (MRCM) at ${position}: ${message}`
+        : mrcmViolations(index, concept.expression).map(({ message: problem, position }) =>
+            message("expression-breaks-mrcm", { position, problem })
           ),
     subsumes: (ancestor, concept) =>
       isConcept(ancestor)

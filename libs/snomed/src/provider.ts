@@ -6,7 +6,9 @@
  * costs no per-concept objects.
  */
 import {
-  FilterError,
+  filterError,
+  message,
+  type FilterError,
   type CodeSystemProvider,
   type ConceptDesignation,
   type ConceptSet,
@@ -159,13 +161,14 @@ const eclFilter = (index: SnomedIndex, expression: string): Either.Either<Concep
       ),
     onLeft: (error) =>
       Either.left(
-        new FilterError({
-          reason: error._tag === "EclTooCostly" ? "too-costly" : error._tag === "EclUnsupported" ? "not-supported" : "invalid",
-          ...(error._tag === "EclSyntaxError" || error._tag === "EclUnknownConcept" ? { messageId: "INVALID_ECL" } : {}),
-          message: `The ECL expression '${quoteEcl(expression, error._tag === "EclTooCostly" ? 0 : error.position)}' ${
-            error._tag === "EclTooCostly" || error._tag === "EclUnsupported" ? "cannot be used" : "is not valid"
-          }: ${error.message}`
-        })
+        filterError(
+          error._tag === "EclTooCostly" ? "too-costly" : error._tag === "EclUnsupported" ? "not-supported" : "invalid",
+          message(error._tag === "EclTooCostly" || error._tag === "EclUnsupported" ? "ecl-unusable" : "ecl-invalid", {
+            expression: quoteEcl(expression, error._tag === "EclTooCostly" ? 0 : error.position),
+            problem: error.message
+          }),
+          error._tag === "EclSyntaxError" || error._tag === "EclUnknownConcept" ? "INVALID_ECL" : undefined
+        )
       )
   })
 
@@ -182,10 +185,10 @@ export const snomedProvider = (index: SnomedIndex, defaultLanguage = "en-GB"): C
   if (existing !== undefined) return existing
   let everyConcept: Uint32Array | undefined
   const unknownConcept = (filter: ValueSetFilter) =>
-    new FilterError({
-      reason: "not-found",
-      message: `The SNOMED CT concept '${filter.value}' in the filter '${filter.property} ${filter.op}' is not in ${index.uri}`
-    })
+    filterError(
+      "not-found",
+      message("filter-concept-not-in-edition", { code: filter.value, filter: `${filter.property} ${filter.op}`, version: index.uri })
+    )
   const conceptFilter = (filter: ValueSetFilter): Either.Either<ConceptSet<number>, FilterError> => {
     if (filter.op === "in") {
       return Either.right(sortedSet(index.refsetConcepts(filter.value)))
@@ -212,9 +215,7 @@ export const snomedProvider = (index: SnomedIndex, defaultLanguage = "en-GB"): C
       case "=":
         return Either.right(sortedSet(Uint32Array.of(concept)))
       default:
-        return Either.left(
-          new FilterError({ reason: "not-supported", message: `The filter 'concept ${filter.op}' is not supported for SNOMED CT` })
-        )
+        return Either.left(filterError("not-supported", message("filter-not-supported-for-snomed", { filter: `concept ${filter.op}` })))
     }
   }
   const provider: CodeSystemProvider<number> = {
@@ -294,10 +295,7 @@ export const snomedProvider = (index: SnomedIndex, defaultLanguage = "en-GB"): C
         return eclFilter(index, filter.value)
       }
       return Either.left(
-        new FilterError({
-          reason: "not-supported",
-          message: `The filter '${filter.property} ${filter.op}' is not supported for SNOMED CT`
-        })
+        filterError("not-supported", message("filter-not-supported-for-snomed", { filter: `${filter.property} ${filter.op}` }))
       )
     },
     search: (text, within) => index.search(text, (concept) => within.has(concept)).map((hit) => hit.concept)

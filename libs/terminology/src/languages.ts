@@ -1,4 +1,5 @@
 import type { ValueSetResource } from "./fhir"
+import { message, type Message, type MessageLanguage } from "./messages"
 import type { CodeSystemProvider } from "./provider"
 import { expansionParameter } from "./valueset/engine"
 
@@ -48,6 +49,38 @@ export const valueSetLanguage = (valueSet: ValueSetResource): string | undefined
 export const isLanguage = (tag: string, language: string) => {
   const lower = tag.toLowerCase()
   return lower === language || lower.startsWith(`${language}-`)
+}
+
+/**
+ * The message catalogue for languages in order of preference (`preferredLanguages`): the first of
+ * them that has one; English when none does.
+ */
+export const messageLanguageOf = (languages: ReadonlyArray<string>): MessageLanguage => {
+  const first = languages.find((tag) => isLanguage(tag, "cy") || isLanguage(tag, "en"))
+  return first !== undefined && isLanguage(first, "cy") ? "cy" : "en"
+}
+
+const primaryLanguage = (tag: string) => {
+  const dash = tag.indexOf("-")
+  return (dash < 0 ? tag : tag.slice(0, dash)).toLowerCase()
+}
+
+/**
+ * Why the displays are not in the languages asked for, when none of them is: the languages the
+ * server has displays in (`served`, where known) share no language with the request's (`en-US`
+ * is answered by `en-GB`). Nothing when no language was asked for or the displays' are not known.
+ */
+export const languageFallback = (
+  languages: ReadonlyArray<string>,
+  served: ReadonlyArray<string | undefined>,
+  several: boolean
+): Message | undefined => {
+  if (languages.length === 0) return undefined
+  const known = [...new Set(served.filter((language) => language !== undefined))]
+  const asked = (language: string) => languages.some((tag) => primaryLanguage(tag) === primaryLanguage(language))
+  if (known.length === 0 || known.some(asked)) return undefined
+  const values = { requested: languages.join(", "), served: known.join(", ") }
+  return message(several ? "displays-not-in-requested-languages" : "display-not-in-requested-languages", values)
 }
 
 /**

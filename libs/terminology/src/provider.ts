@@ -5,6 +5,7 @@
  * back; the engine never looks inside them.
  */
 import { Data, type Either } from "effect"
+import { sayInEnglish, type Message } from "./messages"
 import type { CodeSystemProperty, CodeSystemResource, Coding, Extension, PropertyValue, ValueSetFilter } from "./fhir"
 
 export interface ConceptDesignation {
@@ -30,10 +31,17 @@ export interface ConceptSet<C> {
 /** A filter the provider does not support, or a value it cannot use (a bad regex, an unknown concept). */
 export class FilterError extends Data.TaggedError("FilterError")<{
   readonly reason: "not-supported" | "invalid" | "too-costly" | "not-found"
+  /** The message in English. */
   readonly message: string
+  /** The message from the catalogue, to say in the client's language. */
+  readonly said: Message
   /** The message's key in the FHIR validator's catalogue, where one fits. */
   readonly messageId?: string
 }> {}
+
+/** A filter failure whose message is `said` (in English until answered in the client's language). */
+export const filterError = (reason: FilterError["reason"], said: Message, messageId?: string) =>
+  new FilterError({ reason, message: sayInEnglish(said), said, ...(messageId === undefined ? {} : { messageId }) })
 
 export interface CodeSystemProvider<C = unknown> {
   readonly system: string
@@ -79,9 +87,9 @@ export interface CodeSystemProvider<C = unknown> {
   /** The top of the hierarchy, for hierarchical expansions; empty when the code system is flat. */
   roots(): ReadonlyArray<C>
   /** A remark for whoever validates the code on its own, e.g. that an expression was not checked against a concept model. */
-  note?(concept: C): string | undefined
+  note?(concept: C): Message | undefined
   /** Why a code the code system has is still not valid on its own (an expression that breaks the concept model); empty when it is valid. */
-  invalid?(concept: C): ReadonlyArray<string>
+  invalid?(concept: C): ReadonlyArray<Message>
   /** Whether `ancestor` subsumes `concept` (or is it). */
   subsumes(ancestor: C, concept: C): boolean
   all(): ConceptSet<C>

@@ -5,7 +5,8 @@
  */
 import { Either } from "effect"
 import { RE2JS } from "re2js"
-import { FilterError } from "./provider"
+import { message } from "./messages"
+import { filterError, type FilterError } from "./provider"
 
 export interface CompiledRegex {
   test(value: string): boolean
@@ -17,10 +18,7 @@ export const compileRegex = (pattern: string): Either.Either<CompiledRegex, Filt
     return Either.right({ test: (value) => compiled.matches(value) })
   } catch (error) {
     return Either.left(
-      new FilterError({
-        reason: "invalid",
-        message: `The regex '${pattern}' is not valid: ${error instanceof Error ? error.message : String(error)}`
-      })
+      filterError("invalid", message("regex-invalid", { pattern, problem: error instanceof Error ? error.message : String(error) }))
     )
   }
 }

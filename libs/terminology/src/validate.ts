@@ -9,12 +9,13 @@
  */
 import { messageIdExtension, type TerminologyError } from "./errors"
 import type { CodeableConcept, Coding, ValueSetComposeConcept } from "./fhir"
+import { displayLanguageOf, languageFallback } from "./languages"
+import { alternatives, message, say, type Message, type MessageLanguage } from "./messages"
 import {
   containsConcept,
   includesOf,
   listedEntry,
   resourceStatus,
-  versionList,
   valueSetCanonical,
   type CodeSystemResolution,
   type Composition,
@@ -28,7 +29,7 @@ export interface ValidationIssue {
   readonly severity: "error" | "warning" | "information"
   readonly code: string
   readonly txIssueType: string
-  readonly text: string
+  readonly text: Message
   readonly expression: ReadonlyArray<string>
   /** The message's key in the FHIR validator's message catalogue, which clients such as the IG publisher recognise. */
   readonly messageId?: string
@@ -47,6 +48,8 @@ export interface ValidateOptions {
   readonly lenientDisplay: boolean
   /** `valueset-membership-only`: say only whether each code is in the value set, not whether it or its display is valid. */
   readonly membershipOnly?: boolean
+  /** The language the answer's messages are said in; English when not given. */
+  readonly messageLanguage?: MessageLanguage
 }
 
 /** Where each element of a coding sits in the request, for issue expressions. */
@@ -79,13 +82,15 @@ interface CodingOutcome {
   readonly undecided?: boolean
   readonly issues: Array<ValidationIssue>
   readonly parameters: Array<{ readonly name: string } & Record<string, unknown>>
+  /** The display is in none of the languages asked for. */
+  readonly languageNote?: Message
 }
 
 const txIssue = (
   severity: ValidationIssue["severity"],
   code: string,
   txIssueType: string,
-  text: string,
+  text: Message,
   expression: string,
   messageId?: string
 ): ValidationIssue => ({ severity, code, txIssueType, text, expression: [expression], ...(messageId === undefined ? {} : { messageId }) })
@@ -102,6 +107,10 @@ const isDeprecatedEntry = (entry: ValueSetComposeConcept) =>
 
 const normaliseSpace = (text: string) => text.trim().replace(/\s+/g, " ")
 
+/** `Unknown code` in a code system, at its version where it has one. */
+export const unknownCode = (code: string, system: string, version: string | undefined) =>
+  version === undefined ? message("unknown-code", { code, system }) : message("unknown-code-version", { code, system, version })
+
 const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOptions, valueSetName: string | undefined): CodingOutcome => {
   const issues: Array<ValidationIssue> = []
   const parameters: Array<{ readonly name: string } & Record<string, unknown>> = []
@@ -111,7 +120,7 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
       "error",
       "code-invalid",
       "not-in-vs",
-      `The provided code '${described}' was not found in the value set '${valueSetName}'`,
+      message("not-in-value-set", { code: described, valueSet: String(valueSetName) }),
       paths.code,
       "None_of_the_provided_codes_are_in_the_value_set_one"
     )
@@ -130,7 +139,9 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
           "error",
           "not-found",
           "cannot-infer",
-          `The System URI could not be determined for the code '${code}' in the ValueSet '${valueSetName}'${unique.length > 1 ? `: value set expansion has multiple matches: [${unique.join(", ")}]` : ""}`,
+          unique.length > 1
+            ? message("cannot-infer-system-several", { code, valueSet: String(valueSetName), systems: unique.join(", ") })
+            : message("cannot-infer-system", { code, valueSet: String(valueSetName) }),
           paths.code,
           "Unable_to_resolve_system__value_set_has_multiple_matches"
         )
@@ -140,14 +151,7 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
   }
   if (system === undefined) {
     issues.push(
-      txIssue(
-        "warning",
-        "invalid",
-        "invalid-data",
-        "Coding has no system. A code with no system has no defined meaning, and it cannot be validated. A system should be provided",
-        paths.coding,
-        "Coding_has_no_system__cannot_validate"
-      )
+      txIssue("warning", "invalid", "invalid-data", message("coding-has-no-system"), paths.coding, "Coding_has_no_system__cannot_validate")
     )
     if (valueSetName !== undefined) {
       issues.push(notInValueSet(`#${code}`))
@@ -184,7 +188,7 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
         "error",
         "not-found",
         "not-found",
-        `A definition for CodeSystem '${system}' version '${version}' could not be found, so the code cannot be validated. Valid versions: ${versionList(known)}`,
+        message("unknown-system-version", { system, version, versions: alternatives(known) }),
         paths.system,
         "UNKNOWN_CODESYSTEM_VERSION"
       )
@@ -197,19 +201,20 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
       options.rules.forced.get(system) ??
       (stated === undefined ? (options.rules.defaults.get(system) ?? options.rules.checked.get(system)) : undefined)
     const codingVersionKnown = options.resolver.codeSystem(system, coding.version)._tag === "found"
-    const [origin, mismatchId] =
+    const values = { system, version: String(coding.version), resolved: String(resolved) }
+    const [said, mismatchId] =
       ruled !== undefined
-        ? [`version '${ruled}' resulting from the version '${stated ?? ""}'`, "VALUESET_VALUE_MISMATCH_CHANGED"]
+        ? [message("version-mismatch-changed", { ...values, resolved: ruled, stated: stated ?? "" }), "VALUESET_VALUE_MISMATCH_CHANGED"]
         : stated === undefined && !codingVersionKnown
-          ? [`version '${resolved}' for the versionless include`, "VALUESET_VALUE_MISMATCH_DEFAULT"]
-          : [`version '${resolved}'`, "VALUESET_VALUE_MISMATCH"]
+          ? [message("version-mismatch-default", values), "VALUESET_VALUE_MISMATCH_DEFAULT"]
+          : [message("version-mismatch", values), "VALUESET_VALUE_MISMATCH"]
     // A versionless include took the newest version because the code's own is unknown: that failure is the error, this a warning.
     issues.push(
       txIssue(
         mismatchId === "VALUESET_VALUE_MISMATCH_DEFAULT" ? "warning" : "error",
         "invalid",
         "vs-invalid",
-        `The code system '${system}' ${origin} in the ValueSet include is different to the one in the value ('${coding.version}')`,
+        said,
         paths.version,
         mismatchId
       )
@@ -255,9 +260,7 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
       // The version exists but a version parameter refused it (check-system-version): that refusal is the error.
       const refused = failed._tag === "found" ? chosen.unresolved?.error : undefined
       if (refused !== undefined) {
-        issues.push(
-          txIssue("error", refused.type, refused.txIssueType ?? "version-error", refused.message, paths.version, refused.messageId)
-        )
+        issues.push(txIssue("error", refused.type, refused.txIssueType ?? "version-error", refused.said, paths.version, refused.messageId))
       }
       if (failed._tag === "unknown-version") unknownVersion(chosen.unresolved!.version!, failed.known)
       if (failed._tag === "unknown-system") {
@@ -266,7 +269,7 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
             "error",
             "not-found",
             "not-found",
-            `A definition for CodeSystem '${system}' could not be found, so the code cannot be validated`,
+            message("unknown-system-cannot-validate", { system }),
             paths.system,
             "UNKNOWN_CODESYSTEM"
           )
@@ -298,9 +301,9 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
     const notCodeSystemId = resolution._tag === "supplement" ? "CODESYSTEM_CS_NO_SUPPLEMENT" : "Terminology_TX_System_ValueSet2"
     const notCodeSystem =
       resolution._tag === "supplement"
-        ? `CodeSystem ${resolution.canonical} is a supplement, so can't be used as a value in ${paths.system}`
+        ? message("system-is-supplement", { canonical: resolution.canonical, path: paths.system })
         : options.resolver.valueSet(system, undefined) !== undefined
-          ? `The Coding references a value set, not a code system ('${system}')`
+          ? message("system-is-value-set", { system })
           : undefined
     if (notCodeSystem !== undefined) {
       issues.push(txIssue("error", "invalid", "invalid-data", notCodeSystem, paths.system, notCodeSystemId))
@@ -314,7 +317,7 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
             "error",
             "invalid",
             "invalid-data",
-            `${paths.system} must be an absolute reference, not a local reference`,
+            message("system-not-absolute", { path: paths.system }),
             paths.system,
             "Terminology_TX_System_Relative"
           )
@@ -325,7 +328,9 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
           "error",
           "not-found",
           "not-found",
-          `A definition for CodeSystem '${system}'${coding.version === undefined ? "" : ` version '${coding.version}'`} could not be found, so the code cannot be validated${coding.version === undefined ? "" : ". No versions of this code system are known"}`,
+          coding.version === undefined
+            ? message("unknown-system-cannot-validate", { system })
+            : message("unknown-system-no-versions", { system, version: coding.version }),
           paths.system,
           coding.version === undefined ? "UNKNOWN_CODESYSTEM" : "UNKNOWN_CODESYSTEM_VERSION_NONE"
         )
@@ -345,7 +350,9 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
         "warning",
         "code-invalid",
         "invalid-code",
-        `Unknown Code '${code}' in the CodeSystem '${system}'${provider.version === undefined ? "" : ` version '${provider.version}'`} - note that the code system is labeled as a fragment, so the code may be valid in some other fragment`,
+        provider.version === undefined
+          ? message("unknown-code-in-fragment", { code, system })
+          : message("unknown-code-in-fragment-version", { code, system, version: provider.version }),
         paths.code,
         "UNKNOWN_CODE_IN_FRAGMENT"
       )
@@ -359,7 +366,7 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
         "error",
         "code-invalid",
         "invalid-code",
-        `Unknown code '${code}' in the CodeSystem '${system}'${provider.version === undefined ? "" : ` version '${provider.version}'`}`,
+        unknownCode(code, system, provider.version),
         paths.code,
         provider.version === undefined ? "Unknown_Code_in" : "Unknown_Code_in_Version"
       )
@@ -374,7 +381,7 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
         "information",
         "business-rule",
         "code-rule",
-        `The code '${code}' differs from the correct code '${canonicalCode}' by case. Although the code system '${canonicalSystem}' is case insensitive, implementers are strongly encouraged to use the correct case anyway`,
+        message("code-case-difference", { code, correct: canonicalCode, system: canonicalSystem }),
         paths.code,
         "CODE_CASE_DIFFERENCE"
       )
@@ -383,6 +390,10 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
   }
   const display = provider.display(concept, options.languages)
   if (display !== undefined) parameters.push({ name: "display", valueString: display })
+  const languageNote =
+    display === undefined || options.languages.length === 0
+      ? undefined
+      : languageFallback(options.languages, [displayLanguageOf(provider, concept, options.languages)], false)
   const broken = options.composition === undefined ? (provider.invalid?.(concept) ?? []) : []
   for (const text of broken) issues.push(txIssue("error", "code-invalid", "invalid-code", text, paths.code))
   const note = options.composition === undefined && broken.length === 0 ? provider.note?.(concept) : undefined
@@ -405,7 +416,9 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
         "warning",
         "business-rule",
         "code-comment",
-        `The concept '${canonicalCode}' has a status of ${status !== undefined && status !== "inactive" ? `${status} and inactive` : "inactive"} and its use should be reviewed`,
+        status !== undefined && status !== "inactive"
+          ? message("concept-status-and-inactive", { code: canonicalCode, status })
+          : message("concept-inactive", { code: canonicalCode }),
         paths.coding,
         "INACTIVE_CONCEPT_FOUND"
       )
@@ -418,7 +431,7 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
           "error",
           "business-rule",
           "code-rule",
-          `The concept '${canonicalCode}' is valid but is not active`,
+          message("concept-not-active", { code: canonicalCode }),
           paths.code,
           "STATUS_CODE_WARNING_CODE"
         )
@@ -433,7 +446,7 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
         "warning",
         "business-rule",
         "code-comment",
-        `The presence of the concept '${canonicalCode}' in the system '${system}' in the value set ${valueSetName} is marked with a status of deprecated and its use should be reviewed`,
+        message("concept-deprecated-in-value-set", { code: canonicalCode, system, valueSet: String(valueSetName) }),
         paths.code,
         "CONCEPT_DEPRECATED_IN_VALUESET"
       )
@@ -452,7 +465,7 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
       severity: "information",
       code: "business-rule",
       txIssueType: "status-check",
-      text: `Reference to ${status.status} ${status.type} ${status.canonical}`,
+      text: message("resource-status", { status: status.status, type: status.type, canonical: status.canonical }),
       expression: [],
       messageId: `MSG_${status.status.toUpperCase()}`
     })
@@ -469,7 +482,12 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
           "information",
           "invalid",
           "invalid-display",
-          `There are no valid display names found for the code ${system}#${canonicalCode} for language(s) '${options.languageText ?? options.languages.join(", ")}'. The display is '${coding.display}' which is a valid display for the default language`,
+          message("display-valid-for-default-language", {
+            system,
+            code: canonicalCode,
+            languages: options.languageText ?? options.languages.join(", "),
+            display: coding.display
+          }),
           paths.display,
           "NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_OK"
         )
@@ -480,19 +498,26 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
       const choices = choicesInLanguage
       const choice = ({ value, language }: { value: string; language?: string }) =>
         `'${value}'${language === undefined ? "" : ` (${language})`}`
-      const problem = `${spacing ? "Wrong whitespace in Display Name" : "Wrong Display Name"} '${coding.display}' for ${system}#${canonicalCode}.`
+      const problem = message(spacing ? "wrong-display-whitespace" : "wrong-display", {
+        display: coding.display,
+        system,
+        code: canonicalCode
+      })
       const displayId =
         choices.length === 0
           ? "NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_ERR"
           : spacing
             ? "Display_Name_WS_for__should_be_one_of__instead_of"
             : "Display_Name_for__should_be_one_of__instead_of"
-      const text =
-        choices.length === 0
-          ? `${problem} There are no valid display names found for language(s) '${languages}'. Default display is '${provider.display(concept, [])}'`
-          : choices.length === 1
-            ? `${problem} Valid display is ${choice(choices[0]!)} (for the language(s) '${languages}')`
-            : `${problem} Valid display is one of ${choices.length} choices: ${versionList(choices.map(choice))} (for the language(s) '${languages}')`
+      const text = message("wrong-display-then", {
+        problem,
+        valid:
+          choices.length === 0
+            ? message("no-display-for-languages", { languages, display: String(provider.display(concept, [])) })
+            : choices.length === 1
+              ? message("valid-display", { display: choice(choices[0]!), languages })
+              : message("valid-display-choices", { count: choices.length, displays: alternatives(choices.map(choice)), languages })
+      })
       if (options.lenientDisplay) issues.push(txIssue("warning", "invalid", "invalid-display", text, paths.display, displayId))
       else {
         valid = false
@@ -500,16 +525,19 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
       }
     }
   }
-  return { valid, found: inValueSet, issues, parameters }
+  return { valid, found: inValueSet, issues, parameters, ...(languageNote === undefined ? {} : { languageNote }) }
 }
 
-const outcome = (issues: ReadonlyArray<ValidationIssue>) => ({
+const outcome = (issues: ReadonlyArray<ValidationIssue>, language: MessageLanguage) => ({
   resourceType: "OperationOutcome",
   issue: issues.map((issue) => ({
     severity: issue.severity,
     code: issue.code,
     ...(issue.messageId === undefined ? {} : { extension: [messageIdExtension(issue.messageId)] }),
-    details: { coding: [{ system: "http://hl7.org/fhir/tools/CodeSystem/tx-issue-type", code: issue.txIssueType }], text: issue.text },
+    details: {
+      coding: [{ system: "http://hl7.org/fhir/tools/CodeSystem/tx-issue-type", code: issue.txIssueType }],
+      text: say(language, issue.text)
+    },
     ...(issue.expression.length === 0 ? {} : { expression: issue.expression })
   }))
 })
@@ -525,7 +553,9 @@ const notesOnly = new Set([
 const answer = (
   result: boolean,
   issues: ReadonlyArray<ValidationIssue>,
-  parameters: ReadonlyArray<{ readonly name: string } & Record<string, unknown>>
+  parameters: ReadonlyArray<{ readonly name: string } & Record<string, unknown>>,
+  language: MessageLanguage = "en",
+  languageNote?: Message
 ) => {
   // The message is about the code; notes on the resources used and on other codings stay in the issues.
   const reported = issues.filter(
@@ -535,15 +565,17 @@ const answer = (
     resourceType: "Parameters",
     parameter: [
       { name: "result", valueBoolean: result },
-      ...(reported.length === 0 ? [] : [{ name: "message", valueString: reported.map((issue) => issue.text).join("; ") }]),
+      ...(reported.length === 0 ? [] : [{ name: "message", valueString: reported.map((issue) => say(language, issue.text)).join("; ") }]),
       ...parameters,
-      ...(issues.length === 0 ? [] : [{ name: "issues", resource: outcome(issues) }])
+      ...(issues.length === 0 ? [] : [{ name: "issues", resource: outcome(issues, language) }]),
+      // A note for the client, which the HL7 tests' comparison leaves out as it does tx.fhir.org's diagnostics.
+      ...(languageNote === undefined ? [] : [{ name: "diagnostics", valueString: say(language, languageNote) }])
     ]
   }
 }
 
 /** The answer when the value set itself cannot be used (an import or code system it needs is missing): not valid, and why. */
-export const validationFailure = (error: TerminologyError, codeableConcept?: CodeableConcept) =>
+export const validationFailure = (error: TerminologyError, codeableConcept?: CodeableConcept, language: MessageLanguage = "en") =>
   answer(
     false,
     [
@@ -553,7 +585,7 @@ export const validationFailure = (error: TerminologyError, codeableConcept?: Cod
             severity: "error",
             code: error.type,
             txIssueType: error.txIssueType ?? "vs-invalid",
-            text: error.message,
+            text: error.said,
             expression: [],
             ...(error.messageId === undefined ? {} : { messageId: error.messageId })
           }
@@ -561,19 +593,20 @@ export const validationFailure = (error: TerminologyError, codeableConcept?: Cod
             severity: "error",
             code: "not-found",
             txIssueType: "not-found",
-            text: `A definition for the value Set '${error.missing}' could not be found`,
+            text: message("value-set-not-found", { valueSet: error.missing }),
             expression: [],
             messageId: "Unable_to_resolve_value_Set_"
           }
     ],
-    codeableConcept === undefined ? [] : [{ name: "codeableConcept", valueCodeableConcept: codeableConcept }]
+    codeableConcept === undefined ? [] : [{ name: "codeableConcept", valueCodeableConcept: codeableConcept }],
+    language
   )
 
 /** Validates one coding (from `code`+`system` or `coding`). */
 export const validateCode = (coding: Coding, paths: CodingPaths, options: ValidateOptions) => {
   const valueSetName = options.composition === undefined ? undefined : valueSetCanonical(options.composition.valueSet)
-  const { valid, issues, parameters } = validateCoding(coding, paths, options, valueSetName)
-  return answer(valid, issues, parameters)
+  const { valid, issues, parameters, languageNote } = validateCoding(coding, paths, options, valueSetName)
+  return answer(valid, issues, parameters, options.messageLanguage, languageNote)
 }
 
 /** Parameters that say which code system was missing, whichever coding they came from. */
@@ -600,7 +633,7 @@ export const validateCodeableConcept = (concept: CodeableConcept, options: Valid
       severity: "error",
       code: "code-invalid",
       txIssueType: "not-in-vs",
-      text: `No valid coding was found for the value set '${valueSetName}'`,
+      text: message("no-valid-coding", { valueSet: valueSetName }),
       expression: [],
       messageId: "TX_GENERAL_CC_ERROR_MESSAGE"
     })
@@ -611,5 +644,11 @@ export const validateCodeableConcept = (concept: CodeableConcept, options: Valid
   // Where membership could not be decided the concept is not taken to mean that code: only the version and display are told.
   const told =
     chosen?.parameters ?? undecided?.parameters.filter((parameter) => parameter.name !== "code" && parameter.name !== "system") ?? []
-  return answer(valid, issues, [...told, ...missingSystems, { name: "codeableConcept", valueCodeableConcept: concept }])
+  return answer(
+    valid,
+    issues,
+    [...told, ...missingSystems, { name: "codeableConcept", valueCodeableConcept: concept }],
+    options.messageLanguage,
+    chosen?.languageNote
+  )
 }

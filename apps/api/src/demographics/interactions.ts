@@ -85,7 +85,7 @@ export const parsePatientRequest = (
       return Either.map(parseETag(headers.ifMatch), (ifMatch) => ({ kind: "update", id: id!, resource: body, ifMatch }))
     }
   }
-  return Either.left(FhirFailure.of(405, "not-supported", `${method} ${path} is not supported.`))
+  return Either.left(FhirFailure.message(405, "not-supported", "interaction-not-supported", { method, path }))
 }
 
 /** The purpose of use a request gives in `X-Purpose-Of-Use` (a v3 ActReason code such as TREAT). */

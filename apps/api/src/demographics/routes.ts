@@ -13,6 +13,7 @@ import { toFhirFailure } from "../failures"
 import { readJsonBody } from "../fhir/operation"
 import { FhirFailure, operationOutcome } from "../fhir/outcome"
 import { failureResponses, fhirJson, ResourceSchema } from "../fhir/schemas"
+import { entryIssue, messageLanguage, translateOutcome } from "../messages"
 import { outcomeResponse, type AppEnv, type Run } from "../runtime"
 import type { SearchCapability } from "../routes/metadata"
 import {
@@ -52,16 +53,14 @@ const statusText: Record<number, string> = {
   503: "Service Unavailable"
 }
 
-/** A failure inside a Bundle, naming the entry it came from. */
+/** A failure inside a Bundle, naming the entry it came from (in the language the answer is said in). */
 const atEntry = (failure: FhirFailure, index: number) =>
   new FhirFailure({
     status: failure.status,
     outcome: operationOutcome(
-      ...failure.outcome.issue.map((problem) => ({
-        ...problem,
-        details: { text: `Bundle.entry[${index}]: ${problem.details?.text ?? ""}` },
-        expression: [`Bundle.entry[${index}]`]
-      }))
+      ...failure.outcome.issue.map((problem) =>
+        entryIssue(problem, index, (text) => ({ ...problem, details: { text }, expression: [`Bundle.entry[${index}]`] }))
+      )
     )
   })
 
@@ -110,17 +109,13 @@ const resolveReferences = (resource: unknown, ids: ReadonlyMap<string, string | 
   const resolved = walk(resource)
   return unresolved === undefined
     ? Either.right(resolved)
-    : Either.left(
-        FhirFailure.of(400, "not-found", `The reference ${unresolved} is to no record this Bundle creates before it.`, ["Bundle.entry"])
-      )
+    : Either.left(FhirFailure.message(400, "not-found", "bundle-reference-unresolved", { reference: unresolved }, ["Bundle.entry"]))
 }
 
 const parseEntry = (entry: BundleEntry, index: number): Either.Either<PatientRequest, FhirFailure> => {
   const { method, url, ifMatch, ifNoneExist } = (entry as BundleEntry | null)?.request ?? {}
   if (typeof method !== "string" || typeof url !== "string") {
-    return Either.left(
-      FhirFailure.of(400, "required", `Bundle.entry[${index}].request needs a method and a url.`, [`Bundle.entry[${index}].request`])
-    )
+    return Either.left(FhirFailure.message(400, "required", "bundle-entry-needs-request", { index }, [`Bundle.entry[${index}].request`]))
   }
   return Either.mapLeft(parsePatientRequest(method, url, entry.resource, { ifMatch, ifNoneExist }), (failure) => atEntry(failure, index))
 }
@@ -143,6 +138,8 @@ const processBundle = (c: Context<AppEnv>, body: unknown) =>
       return yield* FhirFailure.of(400, "structure", "Bundle.entry is not a list.", ["Bundle.entry"])
     const entries = (bundle.entry ?? []) as ReadonlyArray<BundleEntry>
     const parsed = entries.map(parseEntry)
+    // A batch answers its entries' failures inside the Bundle, so they are said in the client's language here.
+    const language = messageLanguage(c.req.header("accept-language"))
 
     if (bundle.type === "batch") {
       // Batch entries are independent (FHIR: no entry may depend on another): plain creates go to
@@ -177,7 +174,10 @@ const processBundle = (c: Context<AppEnv>, body: unknown) =>
             Effect.catchAll((error) => {
               const failure = asFailure(error, requestId)
               return Effect.succeed({
-                response: { status: `${failure.status} ${statusText[failure.status] ?? ""}`.trim(), outcome: failure.outcome }
+                response: {
+                  status: `${failure.status} ${statusText[failure.status] ?? ""}`.trim(),
+                  outcome: translateOutcome(failure.outcome, language)
+                }
               })
             })
           ),

@@ -23,6 +23,8 @@ export interface OperationCapability {
 /** What an operation may read of the HTTP request besides its parameters. */
 export interface OperationRequest {
   readonly acceptLanguage: string | undefined
+  /** States the language the answer is in (the Content-Language header). */
+  readonly answerLanguage: (language: string) => void
 }
 
 export interface OperationDefinition<Spec extends Record<string, ParameterSpec>> extends OperationCapability {
@@ -58,7 +60,14 @@ export const registerOperation = <Spec extends Record<string, ParameterSpec>>(
     Either.match(input, {
       onLeft: (failure) => outcomeResponse(c, failure),
       onRight: (input) =>
-        run(c, operation.handler(input, { acceptLanguage: c.req.header("accept-language") }), (resource) => c.json(resource as object, 200))
+        run(
+          c,
+          operation.handler(input, {
+            acceptLanguage: c.req.header("accept-language"),
+            answerLanguage: (language) => c.header("Content-Language", language)
+          }),
+          (resource) => c.json(resource as object, 200)
+        )
     })
   const responses = {
     200: { description: "The operation's result", content: { [fhirJson]: { schema: ResourceSchema } } },

@@ -3,7 +3,8 @@
  * https://hl7.org/fhir/R4/operationoutcome.html
  */
 import { Data } from "effect"
-import { cataloguedIssue, type MessageKey } from "../messages"
+import type { Message } from "@ffynnon/terminology"
+import { cataloguedIssue, engineIssue, type MessageKey } from "../messages"
 
 export type IssueSeverity = "fatal" | "error" | "warning" | "information"
 /** The subset of http://hl7.org/fhir/issue-type used here. */
@@ -82,6 +83,11 @@ export class FhirFailure extends Data.TaggedError("FhirFailure")<{
       status,
       outcome: operationOutcome(cataloguedIssue(key, values, (text) => issue("error", code, text, expression)))
     })
+  }
+
+  /** A failure with a terminology engine message (`libs/terminology/messages`), in English until answered. */
+  static said(status: FailureStatus, code: IssueType, said: Message, expression?: ReadonlyArray<string>) {
+    return new FhirFailure({ status, outcome: operationOutcome(engineIssue(said, (text) => issue("error", code, text, expression))) })
   }
 }
 

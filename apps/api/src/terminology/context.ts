@@ -9,6 +9,7 @@ import {
   checkTerminologyResource,
   makeFhirCodeSystem,
   terminologyResourceTypes,
+  message,
   notFound,
   splitCanonical,
   type CodeSystemResolution,
@@ -33,7 +34,7 @@ import {
 } from "@ffynnon/terminology"
 import { Config, Context, Effect, Either } from "effect"
 import { FhirFailure, operationOutcome, type FailureStatus } from "../fhir/outcome"
-import { cataloguedIssue } from "../messages"
+import { cataloguedIssue, engineIssue } from "../messages"
 
 /** The parameters every terminology operation accepts besides its own. */
 export const sharedParameters = {
@@ -57,21 +58,23 @@ const statusFor: Record<TerminologyError["type"], FailureStatus> = {
   exception: 422
 }
 
-/** An engine error as the OperationOutcome a client reads. */
+/** An engine error as the OperationOutcome a client reads, its message said in the client's language. */
 export const terminologyFailure = (error: TerminologyError) =>
   new FhirFailure({
     status: statusFor[error.type],
-    outcome: operationOutcome({
-      ...(error.messageId === undefined ? {} : { extension: [messageIdExtension(error.messageId)] }),
-      severity: "error",
-      code: error.type,
-      details: {
-        ...(error.txIssueType === undefined
-          ? {}
-          : { coding: [{ system: "http://hl7.org/fhir/tools/CodeSystem/tx-issue-type", code: error.txIssueType }] }),
-        text: error.message
-      }
-    })
+    outcome: operationOutcome(
+      engineIssue(error.said, (text) => ({
+        ...(error.messageId === undefined ? {} : { extension: [messageIdExtension(error.messageId)] }),
+        severity: "error",
+        code: error.type,
+        details: {
+          ...(error.txIssueType === undefined
+            ? {}
+            : { coding: [{ system: "http://hl7.org/fhir/tools/CodeSystem/tx-issue-type", code: error.txIssueType }] }),
+          text
+        }
+      }))
+    )
   })
 
 const languageTag = /^(\*|[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*)(\s*;\s*q=[\d.]+)?$/
@@ -273,18 +276,7 @@ export interface TerminologyContext {
 }
 
 const missingSupplement = (wanted: string) =>
-  new FhirFailure({
-    status: 404,
-    outcome: operationOutcome({
-      extension: [messageIdExtension("VALUESET_SUPPLEMENT_MISSING")],
-      severity: "error",
-      code: "not-found",
-      details: {
-        coding: [{ system: "http://hl7.org/fhir/tools/CodeSystem/tx-issue-type", code: "not-found" }],
-        text: `Required supplement not found: ${wanted}`
-      }
-    })
-  })
+  terminologyFailure(notFound(message("supplement-not-found", { supplement: wanted }), undefined, "VALUESET_SUPPLEMENT_MISSING"))
 
 /** What a context is built over besides the request's own resources. */
 interface Served {
@@ -490,7 +482,7 @@ export const requestedValueSet = (
       return yield* Effect.fail(
         terminologyFailure(
           notFound(
-            `A definition for the value Set '${valueSetCanonicalOf(url, version)}' could not be found`,
+            message("value-set-not-found", { valueSet: valueSetCanonicalOf(url, version) }),
             undefined,
             "Unable_to_resolve_value_Set_"
           )

@@ -7,6 +7,7 @@
 import { compose, expand, onlyTheseLanguages, preferredLanguages, valueSetLanguage } from "@ffynnon/terminology"
 import { Effect, Either } from "effect"
 import { defineOperation } from "../fhir/operation"
+import { messageLanguage } from "../messages"
 import { checkDisplayLanguage, requestedValueSet, sharedParameters, terminologyContext, terminologyFailure, versionRules } from "./context"
 
 /** The largest expansion returned without paging, and the largest page a `count` can ask for. */
@@ -88,7 +89,8 @@ export const expandOperation = defineOperation({
         properties: input.property ?? [],
         echo,
         limit: maxExpansion,
-        maxPage
+        maxPage,
+        messageLanguage: messageLanguage(request.acceptLanguage)
       })
       return yield* Either.mapLeft(expansion, terminologyFailure)
     })

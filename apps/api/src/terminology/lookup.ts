@@ -6,6 +6,9 @@
  */
 import {
   displayLanguageOf,
+  languageFallback,
+  say,
+  unknownCode,
   elementLanguage,
   preferredForLanguage,
   preferredLanguages,
@@ -17,6 +20,7 @@ import {
 import { Effect } from "effect"
 import { defineOperation } from "../fhir/operation"
 import { FhirFailure } from "../fhir/outcome"
+import { messageLanguage } from "../messages"
 import { checkDisplayLanguage, sharedParameters, terminologyContext } from "./context"
 import { providerFor } from "./providers"
 
@@ -72,12 +76,7 @@ export const lookupOperation = defineOperation({
       const provider = yield* providerFor(context, system, input.version ?? coding.version)
       const concept = provider.locate(code)
       if (concept === undefined) {
-        return yield* FhirFailure.of(
-          404,
-          "not-found",
-          `Unknown code '${code}' in the CodeSystem '${system}'${provider.version === undefined ? "" : ` version '${provider.version}'`}`,
-          ["code"]
-        )
+        return yield* FhirFailure.said(404, "not-found", unknownCode(code, system, provider.version), ["code"])
       }
       const languages = preferredLanguages(input.displayLanguage, request.acceptLanguage)
       const wanted = input.property === undefined ? undefined : new Set(input.property)
@@ -99,7 +98,10 @@ export const lookupOperation = defineOperation({
         ...own.map((property) => ({ property, description: undefined }))
       ].filter(({ property }) => include(property.code))
       const display = provider.display(concept, languages)
-      const displayLanguage = statesDisplayLanguage(languages) ? displayLanguageOf(provider, concept, languages) : undefined
+      const servedLanguage = display === undefined || languages.length === 0 ? undefined : displayLanguageOf(provider, concept, languages)
+      const displayLanguage = statesDisplayLanguage(languages) ? servedLanguage : undefined
+      if (servedLanguage !== undefined) request.answerLanguage(servedLanguage)
+      const languageNote = servedLanguage === undefined ? undefined : languageFallback(languages, [servedLanguage], false)
       const definition = provider.definition(concept)
       return {
         resourceType: "Parameters",
@@ -130,7 +132,11 @@ export const lookupOperation = defineOperation({
             ]
           })),
           ...properties.map(({ property, description }) => propertyPart(property, description)),
-          ...provider.supplements.map((supplement) => ({ name: "used-supplement", valueCanonical: supplement }))
+          ...provider.supplements.map((supplement) => ({ name: "used-supplement", valueCanonical: supplement })),
+          // A note for the client, which the HL7 tests' comparison leaves out as it does tx.fhir.org's diagnostics.
+          ...(languageNote === undefined
+            ? []
+            : [{ name: "diagnostics", valueString: say(messageLanguage(request.acceptLanguage), languageNote) }])
         ]
       }
     })

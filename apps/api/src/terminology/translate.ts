@@ -19,6 +19,7 @@ import { icd10CodeForm, icd10System, icd11System, IcdReleases, icdMapSystem, typ
 import { languageRefsets, SnomedReleases, snomedSystem, type RefsetMember, type SnomedIndex } from "@ffynnon/snomed"
 import {
   conceptMapFits,
+  message,
   notFound,
   splitCanonical,
   translate,
@@ -441,7 +442,7 @@ const translateIcdMap = (url: string, version: string | undefined, question: Que
     const map = maps.find((candidate) => candidate.url === url && (version === undefined || candidate.version === version))
     if (map === undefined) {
       const canonical = version === undefined ? url : `${url}|${version}`
-      return yield* Effect.fail(terminologyFailure(notFound(`A definition for the ConceptMap '${canonical}' could not be found`, ["url"])))
+      return yield* Effect.fail(terminologyFailure(notFound(message("concept-map-not-found", { conceptMap: canonical }), ["url"])))
     }
     const matches = question.codings.flatMap((coding) => icdMapMatches(map, coding, question.reverse, releaseSystems))
     const codes = question.codings.map((coding) => `'${coding.code}'`).join(", ")
@@ -586,9 +587,7 @@ export const translateOperation = defineOperation({
       const map = context.conceptMap(url, input.conceptMapVersion ?? version)
       if (map === undefined) {
         const canonical = input.conceptMapVersion === undefined ? input.url : `${url}|${input.conceptMapVersion}`
-        return yield* Effect.fail(
-          terminologyFailure(notFound(`A definition for the ConceptMap '${canonical}' could not be found`, ["url"]))
-        )
+        return yield* Effect.fail(terminologyFailure(notFound(message("concept-map-not-found", { conceptMap: canonical }), ["url"])))
       }
       return answer(yield* translateWithMaps(context, [map], input, question), question)
     })

@@ -20,6 +20,7 @@ import { Effect, Either } from "effect"
 import { defineOperation } from "../fhir/operation"
 import { FhirFailure } from "../fhir/outcome"
 import { fromParameters, type OperationInput } from "../fhir/parameters"
+import { messageLanguage } from "../messages"
 import {
   checkDisplayLanguage,
   requestedValueSet,
@@ -100,7 +101,7 @@ const validate = (input: Input, acceptLanguage: string | undefined, forValueSet:
       if (Either.isLeft(composed)) {
         // A value set whose parts cannot be found still answers (not valid, and why); one that is wrong is an error.
         if (!missingParts.has(composed.left.messageId ?? "")) return yield* Effect.fail(terminologyFailure(composed.left))
-        return validationFailure(composed.left, input.codeableConcept as CodeableConcept | undefined)
+        return validationFailure(composed.left, input.codeableConcept as CodeableConcept | undefined, messageLanguage(acceptLanguage))
       }
       composition = composed.right
     }
@@ -125,7 +126,8 @@ const validate = (input: Input, acceptLanguage: string | undefined, forValueSet:
       activeOnly: input.activeOnly === true,
       inferSystem: input.inferSystem === true,
       lenientDisplay: input["lenient-display-validation"] === true,
-      membershipOnly: input["valueset-membership-only"] === true
+      membershipOnly: input["valueset-membership-only"] === true,
+      messageLanguage: messageLanguage(acceptLanguage)
     }
     if (what.kind === "codeableConcept") return validateCodeableConcept(what.concept, options)
     const coding = forValueSet || what.coding.system !== undefined || system === undefined ? what.coding : { ...what.coding, system }

@@ -10,7 +10,9 @@
 import {
   arrayConceptSet,
   compileRegex,
-  FilterError,
+  filterError,
+  type FilterError,
+  message,
   type CodeSystemProperty,
   type CodeSystemProvider,
   type ConceptSet,
@@ -93,15 +95,9 @@ export const makeDmdProvider = (index: DmdIndex): CodeSystemProvider<number> => 
   const all = Array.from({ length: index.size }, (_, concept) => concept)
   const where = (predicate: (concept: number) => boolean) => arrayConceptSet(all.filter(predicate))
   const inOrder = (members: Set<number>) => where((concept) => members.has(concept))
-  const invalid = (filter: ValueSetFilter, detail: string) =>
-    Either.left(new FilterError({ reason: "invalid", message: `The filter '${filter.property} ${filter.op} ${filter.value}' ${detail}` }))
+  const filterText = (filter: ValueSetFilter) => `${filter.property} ${filter.op} ${filter.value}`
   const unsupported = (filter: ValueSetFilter) =>
-    Either.left(
-      new FilterError({
-        reason: "not-supported",
-        message: `The filter '${filter.property} ${filter.op} ${filter.value}' is not supported by ${dmdSystem}`
-      })
-    )
+    Either.left(filterError("not-supported", message("filter-not-supported-by", { filter: filterText(filter), system: dmdSystem })))
   const textsOf = (concept: number, property: string): ReadonlyArray<string> => {
     if (property === "inactive") return [String(index.isInvalid(concept))]
     if (property === "parent") return index.parents(concept).map((parent) => index.code(parent))
@@ -119,7 +115,10 @@ export const makeDmdProvider = (index: DmdIndex): CodeSystemProvider<number> => 
 
   const hierarchy = (filter: ValueSetFilter): Either.Either<ConceptSet<number>, FilterError> => {
     const concept = index.locate(filter.value)
-    if (concept === undefined) return invalid(filter, `names a code that is not in ${dmdSystem} version ${index.version}`)
+    if (concept === undefined) {
+      const said = message("filter-code-not-in-version", { filter: filterText(filter), system: dmdSystem, version: index.version })
+      return Either.left(filterError("invalid", said))
+    }
     switch (filter.op) {
       case "is-a":
         return Either.right(inOrder(index.descendants(concept)))

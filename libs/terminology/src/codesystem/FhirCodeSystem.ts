@@ -8,13 +8,15 @@ import { Either } from "effect"
 import type { CodeSystemConcept, CodeSystemProperty, CodeSystemResource, Coding, Extension, PropertyValue, ValueSetFilter } from "../fhir"
 import {
   arrayConceptSet,
-  FilterError,
+  filterError,
   matchesSearch,
+  type FilterError,
   searchWords,
   type CodeSystemProvider,
   type ConceptDesignation,
   type ConceptSet
 } from "../provider"
+import { message } from "../messages"
 import { compileRegex } from "../regex"
 
 export interface FhirConcept {
@@ -189,10 +191,14 @@ export const makeFhirCodeSystem = (
     const concept = byCode.get(key(filter.value))
     return concept === undefined
       ? Either.left(
-          new FilterError({
-            reason: "invalid",
-            message: `The code '${filter.value}' in the filter '${filter.property} ${filter.op}' is not in the CodeSystem '${resource.url}'`
-          })
+          filterError(
+            "invalid",
+            message("filter-code-not-in-code-system", {
+              code: filter.value,
+              filter: `${filter.property} ${filter.op}`,
+              url: String(resource.url)
+            })
+          )
         )
       : Either.right(concept)
   }
@@ -212,10 +218,13 @@ export const makeFhirCodeSystem = (
   }
   const unsupported = (filter: ValueSetFilter) =>
     Either.left(
-      new FilterError({
-        reason: "not-supported",
-        message: `The filter '${filter.property} ${filter.op} ${filter.value}' is not supported by the CodeSystem '${resource.url}'`
-      })
+      filterError(
+        "not-supported",
+        message("filter-not-supported-by-code-system", {
+          filter: `${filter.property} ${filter.op} ${filter.value}`,
+          url: String(resource.url)
+        })
+      )
     )
 
   const hierarchyFilter = (filter: ValueSetFilter): Either.Either<ConceptSet<FhirConcept>, FilterError> =>

@@ -9,6 +9,7 @@
  */
 import { Either } from "effect"
 import { notFound, type TerminologyError } from "../errors"
+import { message, sayInEnglish } from "../messages"
 import type { Coding, ConceptMapGroup, ConceptMapResource } from "../fhir"
 import { splitCanonical } from "../valueset/engine"
 import { versionMatches } from "../versions"
@@ -149,9 +150,7 @@ const translateWith = (
         const other = findMap(url, wantedVersion)
         if (other === undefined) {
           return yield* Either.left(
-            notFound(
-              `The ConceptMap '${unmapped.url}' that ConceptMap '${canonical ?? "(given)"}' names for unmapped codes could not be found`
-            )
+            notFound(message("unmapped-map-not-found", { url: unmapped.url, map: canonical ?? message("given-resource") }))
           )
         }
         const key = conceptMapCanonical(other) ?? unmapped.url
@@ -170,12 +169,24 @@ export const translate = (
 ): Either.Either<Translation, TerminologyError> =>
   Either.map(Either.all(maps.map((map) => translateWith(map, request, findMap, new Set([conceptMapCanonical(map) ?? ""])))), (found) => {
     const { code, system } = request.coding
-    const subject = `'${code}'${system === undefined ? "" : ` in '${system}'`}`
-    const named = maps.map((map) => `'${conceptMapCanonical(map) ?? "(given)"}'`).join(", ")
+    const subject = system === undefined ? message("translated-code", { code }) : message("translated-code-in-system", { code, system })
+    const named = maps.map((map) => `'${conceptMapCanonical(map) ?? sayInEnglish(message("given-resource"))}'`).join(", ")
+    const key = request.reverse
+      ? maps.length === 1
+        ? "no-source-in-map"
+        : "no-source-in-maps"
+      : maps.length === 1
+        ? "no-target-in-map"
+        : "no-target-in-maps"
+    // $translate's messages are said in English (its own edge messages are not in the catalogues yet).
     return translationOf(
       found.flat(),
-      maps.length === 0
-        ? `No ConceptMap translates ${subject}${request.wanted === undefined ? "" : ` to '${request.wanted}'`}`
-        : `No ${request.reverse ? "source" : "target"} for ${subject} in the ConceptMap${maps.length === 1 ? "" : "s"} ${named}`
+      sayInEnglish(
+        maps.length === 0
+          ? request.wanted === undefined
+            ? message("no-map-translates", { code: subject })
+            : message("no-map-translates-to", { code: subject, wanted: request.wanted })
+          : message(key, { code: subject, maps: named })
+      )
     )
   })

@@ -8,7 +8,8 @@
 import { Either } from "effect"
 import type { CodeSystemResource, ValueSetComposeConcept, ValueSetInclude, ValueSetResource } from "../fhir"
 import { FilterError, type CodeSystemProvider, type ConceptSet } from "../provider"
-import { notFound, TerminologyError } from "../errors"
+import { notFound, terminologyError, type TerminologyError } from "../errors"
+import { alternatives, message } from "../messages"
 import { compareVersions, isRange, versionMatches } from "../versions"
 
 export type Provider = CodeSystemProvider<unknown>
@@ -142,11 +143,9 @@ export const compose = (
     const key = displayOf(valueSet)
     if (visiting.includes(key)) {
       return yield* Either.left(
-        new TerminologyError({
-          type: "processing",
+        terminologyError("processing", message("value-set-circular", { valueSet: key, pathway: visiting.join(", ") }), {
           txIssueType: "vs-invalid",
-          messageId: "VALUESET_CIRCULAR_REFERENCE",
-          message: `Found a circularity pointing to ${key} processing ValueSet with pathway [${visiting.join(", ")}]: the value set includes itself`
+          messageId: "VALUESET_CIRCULAR_REFERENCE"
         })
       )
     }
@@ -175,12 +174,10 @@ export const compose = (
           if (imported === undefined) {
             return yield* Either.left(
               version === undefined
-                ? notFound(`A definition for the value Set '${url}' could not be found`, undefined, "Unable_to_resolve_value_Set_")
-                : new TerminologyError({
-                    type: "not-found",
+                ? notFound(message("value-set-not-found", { valueSet: url }), undefined, "Unable_to_resolve_value_Set_")
+                : terminologyError("not-found", message("imported-value-set-version-not-found", { valueSet: url, version }), {
                     txIssueType: "not-found",
                     messageId: "VS_EXP_IMPORT_UNK_PINNED",
-                    message: `Unable to find included value set '${url}' version '${version}'`,
                     missing: `${url}|${version}`
                   })
             )
@@ -241,21 +238,20 @@ export const compose = (
           const missing = (["property", "op"] as const).find((part) => filter[part] === undefined || filter[part] === "")
           if (missing !== undefined) {
             return yield* Either.left(
-              new TerminologyError({
-                type: "invalid",
-                txIssueType: "vs-invalid",
-                message: `The system ${include.system} filter with value = ${filter.value} has no ${missing}`
-              })
+              terminologyError(
+                "invalid",
+                message("filter-without-part", { system: String(include.system), value: String(filter.value), part: missing }),
+                { txIssueType: "vs-invalid" }
+              )
             )
           }
           if (filter.value === undefined || filter.value === "") {
             return yield* Either.left(
-              new TerminologyError({
-                type: "invalid",
-                txIssueType: "vs-invalid",
-                messageId: "UNABLE_TO_HANDLE_SYSTEM_FILTER_WITH_NO_VALUE",
-                message: `The system ${include.system} filter with property = ${filter.property}, op = ${filter.op} has no value`
-              })
+              terminologyError(
+                "invalid",
+                message("filter-without-value", { system: String(include.system), property: filter.property, op: filter.op }),
+                { txIssueType: "vs-invalid", messageId: "UNABLE_TO_HANDLE_SYSTEM_FILTER_WITH_NO_VALUE" }
+              )
             )
           }
           const filtered = yield* provider.filter(filter).pipe(Either.mapLeft(filterFailure))
@@ -289,12 +285,14 @@ export const compose = (
   })
 
 const filterFailure = (error: FilterError) =>
-  new TerminologyError({
-    type: error.reason === "not-supported" || error.reason === "too-costly" || error.reason === "not-found" ? error.reason : "invalid",
-    txIssueType: error.reason === "not-found" ? "not-found" : "vs-invalid",
-    message: error.message,
-    ...(error.messageId === undefined ? {} : { messageId: error.messageId })
-  })
+  terminologyError(
+    error.reason === "not-supported" || error.reason === "too-costly" || error.reason === "not-found" ? error.reason : "invalid",
+    error.said,
+    {
+      txIssueType: error.reason === "not-found" ? "not-found" : "vs-invalid",
+      ...(error.messageId === undefined ? {} : { messageId: error.messageId })
+    }
+  )
 
 /** The version an include's code system is taken at: forced, else the include's, else the request's default, else the latest. */
 export const resolveSystem = (
@@ -318,30 +316,29 @@ export const resolveSystem = (
     case "found": {
       if (checked !== undefined && !versionMatches(resolution.provider.version, checked)) {
         return Either.left(
-          new TerminologyError({
-            type: "exception",
-            txIssueType: "version-error",
-            messageId: "VALUESET_VERSION_CHECK",
-            message: `The version '${resolution.provider.version}' is not allowed for system '${system}': required to be '${checked}' by a version-check parameter`
-          })
+          terminologyError(
+            "exception",
+            message("version-not-allowed", { version: String(resolution.provider.version), system, required: checked }),
+            { txIssueType: "version-error", messageId: "VALUESET_VERSION_CHECK" }
+          )
         )
       }
       return Either.right(resolution.provider)
     }
     case "unknown-system":
-      return Either.left(notFound(`A definition for CodeSystem '${system}' could not be found`, ["system"]))
+      return Either.left(notFound(message("unknown-system", { system }), ["system"]))
     case "supplement":
       return Either.left(
-        new TerminologyError({
-          type: "invalid",
-          txIssueType: "invalid-data",
-          message: `CodeSystem ${resolution.canonical} is a supplement, so can't be used as a value in ValueSet.compose.include.system`
-        })
+        terminologyError(
+          "invalid",
+          message("system-is-supplement", { canonical: resolution.canonical, path: "ValueSet.compose.include.system" }),
+          { txIssueType: "invalid-data" }
+        )
       )
     case "unknown-version":
       return Either.left(
         notFound(
-          `A definition for CodeSystem '${system}' version '${version}' could not be found, so the value set cannot be expanded. Valid versions: ${versionList(resolution.known)}`,
+          message("unknown-system-version-cannot-expand", { system, version: String(version), versions: alternatives(resolution.known) }),
           ["system"],
           "UNKNOWN_CODESYSTEM_VERSION_EXP"
         )
@@ -367,10 +364,6 @@ const containedValueSet = (valueSet: ValueSetResource, reference: string) =>
     (resource): resource is ValueSetResource =>
       resource.resourceType === "ValueSet" && (reference === `#${resource.id}` || resource.url === reference)
   )
-
-/** `a, b or c`, as version lists read in messages. */
-export const versionList = (versions: ReadonlyArray<string>) =>
-  versions.length <= 1 ? (versions[0] ?? "") : `${versions.slice(0, -1).join(", ")} or ${versions.at(-1)}`
 
 const setOf = (concepts: ReadonlyArray<unknown>): ConceptSet<unknown> => {
   const members = new Set(concepts)

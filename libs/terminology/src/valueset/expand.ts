@@ -7,8 +7,9 @@
 import { Either } from "effect"
 import { randomUUID } from "node:crypto"
 import type { Designation, Extension, PropertyValue, ValueSetResource } from "../fhir"
-import { TerminologyError } from "../errors"
-import { displayLanguageOf, elementLanguage, statesDisplayLanguage } from "../languages"
+import { terminologyError, type TerminologyError } from "../errors"
+import { message, say, type MessageLanguage } from "../messages"
+import { displayLanguageOf, elementLanguage, languageFallback, statesDisplayLanguage } from "../languages"
 import { arrayConceptSet, type ConceptDesignation } from "../provider"
 import {
   excludesAcrossVersions as excludesAcrossVersionsOf,
@@ -45,7 +46,12 @@ export interface ExpandOptions {
   readonly limit: number
   /** The most codes returned in one page when a count asks for more than `limit`. */
   readonly maxPage: number
+  /** The language of the expansion's notes; English when not given. */
+  readonly messageLanguage?: MessageLanguage
 }
+
+/** The note an expansion carries when its displays are in none of the languages asked for. */
+export const languageFallbackExtension = "https://ffynnon.nhs.wales/fhir/StructureDefinition/display-language-fallback"
 
 interface Contains {
   system: string
@@ -233,11 +239,11 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
   const tooCostly = !paged && list.length > options.limit
   if (tooCostly && options.limitedExpansion !== true) {
     return Either.left(
-      new TerminologyError({
-        type: "too-costly",
-        messageId: "VALUESET_TOO_COSTLY",
-        message: `The value set '${composition.valueSet.url ?? "(unidentified)"}' expansion has too many codes to produce (>${options.limit})`
-      })
+      terminologyError(
+        "too-costly",
+        message("expansion-too-costly", { valueSet: composition.valueSet.url ?? message("unidentified"), limit: options.limit }),
+        { messageId: "VALUESET_TOO_COSTLY" }
+      )
     )
   }
   const page = list.slice(offset, offset + (options.count === undefined ? options.limit : Math.min(options.count, options.maxPage)))
@@ -262,6 +268,8 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
   )
   const definitions = new Map<string, string | undefined>()
   const statesLanguage = statesDisplayLanguage(options.languages)
+  // The languages of the displays given, where languages were asked for: a note says when none is one of them.
+  const servedLanguages = new Set<string | undefined>()
   const entry = (member: Member): Contains => {
     const { provider, concept } = member
     const display =
@@ -269,6 +277,11 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
       (options.onlyLanguages === true && provider.displays(concept, options.languages).length === 0
         ? undefined
         : provider.display(concept, options.languages))
+    const displayLanguage =
+      display === undefined || member.entry?.display !== undefined || options.languages.length === 0
+        ? undefined
+        : displayLanguageOf(provider, concept, options.languages)
+    servedLanguages.add(displayLanguage)
     // The `definition` property is the concept's definition (http://hl7.org/fhir/concept-properties#definition).
     const definition = options.properties?.includes("definition") === true ? provider.definition(concept) : undefined
     if (definition !== undefined && !definitions.has("definition")) definitions.set("definition", `${conceptProperties}definition`)
@@ -331,9 +344,7 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
       ...(inactiveOf(provider, concept) ? { inactive: true } : {}),
       code: provider.code(concept),
       ...(display === undefined ? {} : { display }),
-      ...(display !== undefined && statesLanguage && member.entry?.display === undefined
-        ? languageOfDisplay(displayLanguageOf(provider, concept, options.languages))
-        : {}),
+      ...(statesLanguage ? languageOfDisplay(displayLanguage) : {}),
       ...(designations.length > 0
         ? {
             designation: designations.map(({ language, use, value, extension }) => {
@@ -400,6 +411,7 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
   // The definition comes back only when asked for (`includeDefinition`); the expansion is the answer.
   // The expansion carries the value set's identity and status; its narrative description stays with the definition.
   // Its extensions (supplements to use, and the like) belong to the definition too: applied, not repeated.
+  const languageNote = languageFallback(options.languages, [...servedLanguages], true)
   const { expansion: _previous, compose, description: _description, extension, ...valueSet } = composition.valueSet
   return Either.right({
     ...(options.includeDefinition === true && extension !== undefined ? { extension } : {}),
@@ -411,7 +423,7 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
       total: list.length,
       ...(paged ? { offset } : {}),
       parameter: parameters,
-      ...(unclosed || tooCostly || fragments.length > 0 || propertyDeclarations.length > 0
+      ...(unclosed || tooCostly || fragments.length > 0 || propertyDeclarations.length > 0 || languageNote !== undefined
         ? {
             extension: [
               ...(unclosed || fragments.length > 0
@@ -423,7 +435,10 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
                 url: "http://hl7.org/fhir/StructureDefinition/valueset-unclosed-reason",
                 valueString: `This extension is based on a fragment of the code system ${provider.system}`
               })),
-              ...propertyDeclarations
+              ...propertyDeclarations,
+              ...(languageNote === undefined
+                ? []
+                : [{ url: languageFallbackExtension, valueString: say(options.messageLanguage ?? "en", languageNote) }])
             ]
           }
         : {}),
