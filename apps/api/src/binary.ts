@@ -1,5 +1,5 @@
 /**
- * Entry point of the compiled binary (`npm run build`). PGlite's runtime files are embedded
+ * Entry point of the compiled binary (`npm run build`). PGlite's runtime files and worker are embedded
  * into the executable with `type: "file"` imports, because a compiled binary cannot find them
  * under node_modules, and `data/sample` is embedded as assets (`--asset`); everything else is
  * the same command line as from source.
@@ -19,7 +19,9 @@ const embeddedPglite = Layer.effect(
   Effect.promise(async () => ({
     pgliteWasmModule: await WebAssembly.compile(await Bun.file(pgliteWasmPath).arrayBuffer()),
     initdbWasmModule: await WebAssembly.compile(await Bun.file(initdbWasmPath).arrayBuffer()),
-    fsBundle: Bun.file(fsBundlePath)
+    fsBundle: Bun.file(fsBundlePath),
+    // The build embeds the worker as an entry point under its path from the repository root (package.json's "build").
+    worker: new URL("./libs/db/src/pgliteWorker.js", import.meta.url)
   }))
 )
 

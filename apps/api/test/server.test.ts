@@ -61,12 +61,13 @@ describe("the server process", () => {
     expect(stderr).not.toContain("secret")
   })
 
-  it("logs one JSON line per request with its id, and never the query string", async () => {
+  // A fresh embedded database is created and migrated first: slow on a busy machine.
+  it("logs one JSON line per request with its id, and never the query string", { timeout: 150_000 }, async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "ffynnon-log-"))
     const port = await freePort()
     const server = startServer({ FFYNNON_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: "info", DATABASE_URL: "" })
     try {
-      await waitFor(async () => (await readyStatus(port)) === 200, "the server to be ready")
+      await waitFor(async () => (await readyStatus(port)) === 200, "the server to be ready", 120_000)
       const response = await fetch(`http://127.0.0.1:${port}/fhir/metadata?family=Jones&birthdate=1970-01-01`, {
         headers: { "x-request-id": "log-test-1" }
       })

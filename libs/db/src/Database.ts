@@ -1,4 +1,4 @@
-import { PGlite } from "@electric-sql/pglite"
+import type { PGlite } from "@electric-sql/pglite"
 import { sql } from "drizzle-orm"
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite"
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js"
@@ -8,6 +8,7 @@ import postgres from "postgres"
 import { classifyDatabaseError, DatabaseUnavailable, type DatabaseFailure } from "./errors"
 import { migrate } from "./migrate"
 import * as schema from "./schema"
+import { PgliteThread, type PgliteAssetsService } from "./PgliteThread"
 import { copyInPglite, copyInPostgres, copyOutPglite, copyOutPostgres, makeSql, type Drizzle, type Sql } from "./Sql"
 
 /**
@@ -29,11 +30,8 @@ export declare namespace Database {
   }
 }
 
-/** PGlite's runtime files, for the compiled binary, where they cannot be found on disk. */
-export class PgliteAssets extends Context.Tag("@ffynnon/db/PgliteAssets")<
-  PgliteAssets,
-  { readonly pgliteWasmModule: WebAssembly.Module; readonly initdbWasmModule: WebAssembly.Module; readonly fsBundle: Blob }
->() {}
+/** PGlite's runtime files and its worker's script, for the compiled binary, where they cannot be found on disk. */
+export class PgliteAssets extends Context.Tag("@ffynnon/db/PgliteAssets")<PgliteAssets, PgliteAssetsService>() {}
 
 /** Carries the failure of a transaction's effect through drizzle's promise-based rollback. */
 class Rollback extends Error {
@@ -80,7 +78,10 @@ const make = (driver: Database.Service["driver"], drizzle: Drizzle, target: stri
 
 const migrated = (database: Database.Service) => Effect.as(migrate(database), database)
 
-/** Embedded PostgreSQL (PGlite) in `dataDir`, locked against a second process opening it. */
+/**
+ * Embedded PostgreSQL (PGlite) in `dataDir`, locked against a second process opening it. It runs
+ * in its own thread (`PgliteThread`), so its memory stays out of the serving thread's heap.
+ */
 export const layerPglite = (options: { readonly dataDir: string }) =>
   Layer.scoped(
     Database,
@@ -93,12 +94,12 @@ export const layerPglite = (options: { readonly dataDir: string }) =>
       const assets = yield* Effect.serviceOption(PgliteAssets)
       const client = yield* Effect.acquireRelease(
         Effect.tryPromise({
-          try: () => PGlite.create({ dataDir: path.join(dataDir, "pglite"), ...Option.getOrUndefined(assets) }),
+          try: () => PgliteThread.open(path.join(dataDir, "pglite"), Option.getOrUndefined(assets)),
           catch: (cause) => new DatabaseUnavailable({ message: `Cannot open the embedded database in ${dataDir}: ${String(cause)}`, cause })
         }),
         (client) => Effect.promise(() => client.close())
       )
-      return yield* migrated(make("pglite", drizzlePglite(client, { schema }) as unknown as Drizzle, dataDir))
+      return yield* migrated(make("pglite", drizzlePglite(client as unknown as PGlite, { schema }) as unknown as Drizzle, dataDir))
     })
   )
 
