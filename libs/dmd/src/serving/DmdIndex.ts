@@ -155,6 +155,25 @@ const wildcard = (pattern: string) =>
     "i"
   )
 
+/** A GTIN an AMPP has or had: `end` is null while it is in use. */
+export interface GtinUse {
+  readonly gtin: string
+  readonly start: string
+  readonly end: string | null
+}
+
+/**
+ * A code change: a row of HISTORIC_CODES (with the dates the previous code was in use; a row whose
+ * codes are the same gives the current code's start), or a `VTMIDPREV`, `VPIDPREV` or `ISIDPREV`
+ * field the history file does not repeat (no dates).
+ */
+export interface CodeChange {
+  readonly previous: string
+  readonly current: string
+  readonly start: string | null
+  readonly end: string | null
+}
+
 export interface DmdProduct {
   readonly code: string
   readonly class: DmdClass
@@ -179,7 +198,10 @@ export class DmdIndex {
   private readonly bnf: Array<{ code: string; concept: number }> = []
   private readonly atc: Array<{ code: string; concept: number }> = []
   private readonly gtins = new Map<string, Array<number>>()
-  private readonly previous = new Map<string, string>()
+  private readonly gtinUses = new Map<number, Array<GtinUse>>()
+  /** Code changes by previous code, and the previous codes of each current code. */
+  private readonly changes = new Map<string, Array<CodeChange>>()
+  private readonly changedTo = new Map<string, Array<string>>()
   // The word index: the words sorted, the concepts of each, and each concept's words as positions
   // in `vocabulary` (from `wordsAt[concept]` to `wordsAt[concept + 1]` in `words`).
   private vocabulary: Array<string> = []
@@ -226,10 +248,8 @@ export class DmdIndex {
           }
         }
       }
-      for (const row of yield* selectRows(tx, specOf("ingredient"), releaseId)) {
-        index.ingredients.set(String(row.ISID), { name: String(row.NM), products: [] })
-        if (row.ISIDPREV !== null) index.previous.set(String(row.ISIDPREV), String(row.ISID))
-      }
+      const ingredientRows = yield* selectRows(tx, specOf("ingredient"), releaseId)
+      for (const row of ingredientRows) index.ingredients.set(String(row.ISID), { name: String(row.NM), products: [] })
       for (const { record, by, group, rename, fields, when } of propertyRecords) {
         const spec = specOf(record)
         const omit = new Set([by, ...Object.keys(spec.fields).filter((field) => fields !== undefined && !fields.includes(field))])
@@ -245,16 +265,18 @@ export class DmdIndex {
         }
       }
       for (const row of yield* selectRows(tx, specOf("history"), releaseId)) {
-        if (row.IDPREVIOUS !== row.IDCURRENT) index.previous.set(String(row.IDPREVIOUS), String(row.IDCURRENT))
+        index.addChange(String(row.IDPREVIOUS), String(row.IDCURRENT), row.STARTDT as string, row.ENDDT as string | null)
       }
-      for (const [name, field] of [
-        ["VTM", "VTMIDPREV"],
-        ["VMP", "VPIDPREV"]
-      ] as const) {
-        for (const concept of index.conceptsOf(name)) {
-          const previous = rows[concept]![field]
-          if (previous !== null && previous !== undefined) index.previous.set(String(previous), index.codes[concept]!)
-        }
+      const previousFields: Array<readonly [StoredRow, string, string]> = [
+        ...index.conceptsOf("VTM").map((concept) => [rows[concept]!, "VTMIDPREV", "VTMID"] as const),
+        ...index.conceptsOf("VMP").map((concept) => [rows[concept]!, "VPIDPREV", "VPID"] as const),
+        ...ingredientRows.map((row) => [row, "ISIDPREV", "ISID"] as const)
+      ]
+      for (const [row, field, id] of previousFields) {
+        const previous = row[field]
+        const current = String(row[id])
+        const known = index.changes.get(String(previous))?.some((change) => change.current === current) ?? false
+        if (previous !== null && previous !== undefined && !known) index.addChange(String(previous), current, null, null)
       }
       index.propertyTexts = PackedStrings.from(
         rows.map((row, concept) => {
@@ -272,6 +294,16 @@ export class DmdIndex {
       return index
     })
 
+  private addChange(previous: string, current: string, start: string | null, end: string | null) {
+    const change: CodeChange = { previous, current, start, end }
+    const from = this.changes.get(previous)
+    if (from === undefined) this.changes.set(previous, [change])
+    else from.push(change)
+    const to = this.changedTo.get(current)
+    if (to === undefined) this.changedTo.set(current, [previous])
+    else if (!to.includes(previous)) to.push(previous)
+  }
+
   /** Links the navigation structures a related record carries (combination packs, ingredients, BNF and ATC codes, GTINs). */
   private navigationFrom(record: string, by: string, row: StoredRow, concept: number) {
     const append = <K>(map: Map<K, Array<number>>, key: K, value: number | undefined) => {
@@ -286,6 +318,10 @@ export class DmdIndex {
       append(this.combParents, concept, this.byCode.get(String(row[by === "CHLDVPPID" ? "PRNTVPPID" : "PRNTAPPID"])))
     } else if (record === "gtin") {
       append(this.gtins, String(row.GTIN), concept)
+      const use: GtinUse = { gtin: String(row.GTIN), start: String(row.STARTDT), end: row.ENDDT === null ? null : String(row.ENDDT) }
+      const uses = this.gtinUses.get(concept)
+      if (uses === undefined) this.gtinUses.set(concept, [use])
+      else uses.push(use)
     } else if (record === "vpi" || record === "ap_ingredient" || record === "vtm_ingredient") {
       this.ingredients.get(String(row.ISID))?.products.push(concept)
     }
@@ -483,12 +519,37 @@ export class DmdIndex {
   forGtin(gtin: string) {
     return this.summaries(this.gtins.get(gtin) ?? [])
   }
+  /** The GTINs an AMPP has or had, with their dates. */
+  gtinsOf(code: string): ReadonlyArray<GtinUse> {
+    return this.gtinUses.get(this.byCode.get(code) ?? -1) ?? []
+  }
+  /** Each AMPP with a GTIN (current or ended), with the GTIN's dates. */
+  gtinHolders(gtin: string): ReadonlyArray<{ readonly ampp: string; readonly use: GtinUse }> {
+    return (this.gtins.get(gtin) ?? []).flatMap((concept) =>
+      (this.gtinUses.get(concept) ?? []).filter((use) => use.gtin === gtin).map((use) => ({ ampp: this.codes[concept]!, use }))
+    )
+  }
+  /** The changes from a previous code (HISTORIC_CODES rows first, then the `*PREV` fields). */
+  changesFrom(previous: string): ReadonlyArray<CodeChange> {
+    return this.changes.get(previous) ?? []
+  }
+  /** The changes to a current code. */
+  changesTo(current: string): ReadonlyArray<CodeChange> {
+    return (this.changedTo.get(current) ?? []).flatMap((previous) =>
+      this.changesFrom(previous).filter((change) => change.current === current)
+    )
+  }
+  /** The name of a product, class or ingredient. */
+  nameOf(code: string): string | undefined {
+    const concept = this.byCode.get(code)
+    return concept === undefined ? this.ingredients.get(code)?.name : this.names[concept]
+  }
   /** The current code for a code: itself when it is current, else its successor from the `*PREV` fields and HISTORIC_CODES. */
   currentCode(code: string): string | undefined {
     const seen = new Set<string>()
     let current = code
     while (!this.byCode.has(current) && !this.ingredients.has(current)) {
-      const next = this.previous.get(current)
+      const next = this.changesFrom(current).find((change) => change.current !== current)?.current
       // A chain may end at a code this index does not serve (a supplier's, say): that code is the current one.
       if (next === undefined || seen.has(next)) return current === code ? undefined : current
       seen.add(current)

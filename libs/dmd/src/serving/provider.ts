@@ -22,6 +22,7 @@ import {
 import { Either } from "effect"
 import { dmdSystem } from "../store/load"
 import { dmdClasses, type DmdIndex } from "./DmdIndex"
+import { dmdConceptMaps } from "./conceptMaps"
 import { withDmdProducts } from "./snomed"
 
 const snomedSystem = "http://snomed.info/sct"
@@ -203,6 +204,7 @@ export const dmdCodeSystem = (indexes: ReadonlyArray<DmdIndex>): ReleaseCodeSyst
     versions: indexes.map((index) => index.version),
     provider: (version) => (version === undefined ? providers[0] : providers.find((provider) => provider.version === version)),
     valueSet: (url, version) => classValueSet(url, version),
-    extend: (provider) => (provider.system === snomedSystem ? withDmdProducts(provider, indexes[0]!) : undefined)
+    extend: (provider) => (provider.system === snomedSystem ? withDmdProducts(provider, indexes[0]!) : undefined),
+    conceptMaps: indexes.flatMap(dmdConceptMaps)
   }
 }
