@@ -226,6 +226,32 @@ for (const kind of testDatabases) {
       }
     })
 
+    it("has ingredients, forms, routes, suppliers and units as concepts below their kinds, so the Codings it gives resolve", async () => {
+      const form = await get(`/fhir/CodeSystem/$lookup?system=${system}&code=385023001`)
+      expect(form.status).toBe(200)
+      expect(value(parts(form.body, "display")[0])).toBe("Oral solution")
+      expect(properties(form.body)).toEqual(expect.arrayContaining([["parent", "FORM"]]))
+      const ingredient = await get(`/fhir/CodeSystem/$lookup?system=${system}&code=1700021000230106`)
+      expect(value(parts(ingredient.body, "display")[0])).toBe("Amoxicillin trihydrate")
+      expect(properties(ingredient.body)).toEqual(
+        expect.arrayContaining([
+          ["parent", "INGREDIENT"],
+          ["ISIDPREV", "1700029000230109"],
+          ["ISIDDT", "2026-01-05"]
+        ])
+      )
+      const supplier = await get(`/fhir/CodeSystem/$lookup?system=${system}&code=1800011000230101`)
+      expect(value(parts(supplier.body, "display")[0])).toBe("Ffynnon Generics Ltd")
+      const subsumes = await get(`/fhir/CodeSystem/$subsumes?system=${system}&codeA=ROUTE&codeB=26643006`)
+      expect(value(parts(subsumes.body, "outcome")[0])).toBe("subsumes")
+      const valid = await get(`/fhir/CodeSystem/$validate-code?system=${system}&code=385055001&display=Tablet`)
+      expect(value(parts(valid.body, "result")[0])).toBe(true)
+      // A form is neither a product nor in a class value set.
+      expect((await api.get(`/dmd/products/385023001`)).status).toBe(404)
+      const vmps = await get(`/fhir/ValueSet/$validate-code?url=${system}/ValueSet/VMP&system=${system}&code=385023001`)
+      expect(value(parts(vmps.body, "result")[0])).toBe(false)
+    })
+
     /** `$translate`'s matches as equivalence, concept (code and display) and products. */
     const matches = (answer: Answer) =>
       parts(answer, "match").map((match) => {

@@ -3,7 +3,8 @@
  * (VTM → VMP → AMP → AMPP and VMP → VMPP → AMPP), each product's properties from its record and
  * the records that hang off it, a word index for search, and the navigation the library offers
  * (ingredients, BNF and ATC codes, GTINs, previous codes). Concepts are integers: the five class
- * concepts first, then the products. A product's properties are kept as JSON text, parsed when
+ * and five kind concepts first, then the products, then the ingredients, forms, routes, suppliers
+ * and units. A product's properties are kept as JSON text, parsed when
  * asked for: a fraction of the memory of objects, and the index is written to disk as it is.
  */
 import type { Sql } from "@ffynnon/db"
@@ -23,6 +24,28 @@ export const classNames: Record<DmdClass, string> = {
   VMPP: "Virtual Medicinal Product Pack",
   AMPP: "Actual Medicinal Product Pack"
 }
+
+/**
+ * The other concepts, as NHS England's server has them: ingredients, and the forms, routes,
+ * suppliers and units of measure of the lookup file, each below a concept of its kind.
+ */
+export const dmdKinds = ["INGREDIENT", "FORM", "ROUTE", "SUPPLIER", "UOM"] as const
+export type DmdKind = (typeof dmdKinds)[number]
+
+const kindNames: Record<DmdKind, string> = {
+  INGREDIENT: "Ingredient",
+  FORM: "Form",
+  ROUTE: "Route",
+  SUPPLIER: "Supplier",
+  UOM: "Unit of Measure"
+}
+
+/** The lookup tables whose codes are concepts, and their kinds. */
+const kindTables: Readonly<Record<string, DmdKind>> = { FORM: "FORM", ROUTE: "ROUTE", SUPPLIER: "SUPPLIER", UNIT_OF_MEASURE: "UOM" }
+
+/** The concepts that group the others, first in every index: the classes, then the kinds. */
+const groupings: ReadonlyArray<string> = [...dmdClasses, ...dmdKinds]
+const groupingNames: Record<string, string> = { ...classNames, ...kindNames }
 
 /**
  * Each class's table, identifier, the field that displays it and the fields naming its parents in
@@ -102,11 +125,9 @@ const castOf: Record<FieldType, string> = {
   decimal: "::text"
 }
 
-const conceptTables = new Set(["FORM", "ROUTE", "SUPPLIER", "UNIT_OF_MEASURE"])
-
 /**
  * A lookup code as a Coding with its table's description, as NHS England's server gives it: forms,
- * routes, suppliers and units are dm+d concepts there (system https://dmd.nhs.uk), the other tables
+ * routes, suppliers and units are dm+d concepts (system https://dmd.nhs.uk), here as there, the other tables
  * code systems of their own. Stored as the bare code; made a Coding when asked for.
  */
 const withLookup = (property: PropertyValue, descriptions: ReadonlyMap<string, string>): PropertyValue => {
@@ -115,7 +136,7 @@ const withLookup = (property: PropertyValue, descriptions: ReadonlyMap<string, s
     return { ...property, subproperty: property.subproperty.map((sub) => withLookup(sub, descriptions)) }
   if (table === undefined || property.valueCode === undefined) return property
   const display = descriptions.get(`${table}|${property.valueCode}`)
-  const system = conceptTables.has(table) ? dmdSystem : `${dmdSystem}/${table}`
+  const system = table in kindTables ? dmdSystem : `${dmdSystem}/${table}`
   return { code: property.code, valueCoding: { system, code: property.valueCode, ...(display === undefined ? {} : { display }) } }
 }
 
@@ -182,16 +203,17 @@ export interface DmdProduct {
 }
 
 export class DmdIndex {
-  private readonly codes: Array<string> = [...dmdClasses]
-  private readonly names: Array<string> = dmdClasses.map((name) => classNames[name])
-  private readonly classes: Array<number> = dmdClasses.map(() => -1)
-  private readonly invalid: Array<boolean> = dmdClasses.map(() => false)
-  private readonly parentsOf: Array<Array<number>> = dmdClasses.map(() => [])
-  private readonly childrenOf: Array<Array<number>> = dmdClasses.map(() => [])
+  private readonly codes: Array<string> = [...groupings]
+  private readonly names: Array<string> = groupings.map((name) => groupingNames[name]!)
+  /** Each concept's class or kind, as its grouping's position; -1 for the groupings. */
+  private readonly classes: Array<number> = groupings.map(() => -1)
+  private readonly invalid: Array<boolean> = groupings.map(() => false)
+  private readonly parentsOf: Array<Array<number>> = groupings.map(() => [])
+  private readonly childrenOf: Array<Array<number>> = groupings.map(() => [])
   private propertyTexts = PackedStrings.from([])
   /** The lookup tables' descriptions by table and code (`FORM|385023001`). */
   private readonly lookupDescriptions = new Map<string, string>()
-  private readonly byCode = new Map<string, number>(dmdClasses.map((name, position) => [name, position]))
+  private readonly byCode = new Map<string, number>(groupings.map((name, position) => [name, position]))
   private readonly combParents = new Map<number, Array<number>>()
   private readonly combChildren = new Map<number, Array<number>>()
   private readonly ingredients = new Map<string, { name: string; products: Array<number> }>()
@@ -218,25 +240,40 @@ export class DmdIndex {
   static build = (tx: Sql, releaseId: number, version: string) =>
     Effect.gen(function* () {
       const index = new DmdIndex(releaseId, version)
-      const rows: Array<StoredRow | undefined> = dmdClasses.map(() => undefined)
+      // Each concept's row, and the record it is of with the fields that are not properties (its code, name, INVALID).
+      const rows: Array<StoredRow | undefined> = groupings.map(() => undefined)
+      const records: Array<{ readonly spec: RecordSpec; readonly omit: ReadonlySet<string> } | undefined> = groupings.map(() => undefined)
       const related: Array<Array<PropertyValue> | undefined> = []
-      for (const row of yield* selectRows(tx, specOf("lookup"), releaseId)) {
+      const add = (
+        grouping: string,
+        code: string,
+        name: string,
+        row: StoredRow,
+        record: { spec: RecordSpec; omit: ReadonlySet<string> }
+      ) => {
+        // A code is one concept: the first of its kinds (codes are SCTIDs, so this guards a bad release).
+        if (index.byCode.has(code)) return
+        const position = groupings.indexOf(grouping)
+        const concept = index.codes.length
+        index.codes.push(code)
+        index.names.push(name)
+        index.classes.push(position)
+        index.invalid.push(row.INVALID === true)
+        rows.push(row)
+        records.push(record)
+        index.parentsOf.push([position])
+        index.childrenOf.push([])
+        index.childrenOf[position]!.push(concept)
+        index.byCode.set(code, concept)
+      }
+      const lookupRows = yield* selectRows(tx, specOf("lookup"), releaseId)
+      for (const row of lookupRows) {
         if (row.DESC !== null) index.lookupDescriptions.set(`${row.TYPE}|${row.CD}`, String(row.DESC))
       }
-      for (const [position, name] of dmdClasses.entries()) {
+      for (const name of dmdClasses) {
         const { record, id, display } = classRecords[name]
-        for (const row of yield* selectRows(tx, specOf(record), releaseId)) {
-          const concept = index.codes.length
-          index.codes.push(String(row[id]))
-          index.names.push(String(row[display]))
-          index.classes.push(position)
-          index.invalid.push(row.INVALID === true)
-          rows.push(row)
-          index.parentsOf.push([position])
-          index.childrenOf.push([])
-          index.childrenOf[position]!.push(concept)
-          index.byCode.set(String(row[id]), concept)
-        }
+        const own = { spec: specOf(record), omit: new Set([id, display, "INVALID"]) }
+        for (const row of yield* selectRows(tx, own.spec, releaseId)) add(name, String(row[id]), String(row[display]), row, own)
       }
       for (const name of dmdClasses) {
         for (const field of classRecords[name].parents) {
@@ -249,7 +286,16 @@ export class DmdIndex {
         }
       }
       const ingredientRows = yield* selectRows(tx, specOf("ingredient"), releaseId)
-      for (const row of ingredientRows) index.ingredients.set(String(row.ISID), { name: String(row.NM), products: [] })
+      const ingredient = { spec: specOf("ingredient"), omit: new Set(["ISID", "NM", "INVALID"]) }
+      for (const row of ingredientRows) {
+        index.ingredients.set(String(row.ISID), { name: String(row.NM), products: [] })
+        add("INGREDIENT", String(row.ISID), String(row.NM), row, ingredient)
+      }
+      const lookup = { spec: specOf("lookup"), omit: new Set(["TYPE", "CD", "DESC", "INVALID"]) }
+      for (const row of lookupRows) {
+        const kind = kindTables[String(row.TYPE)]
+        if (kind !== undefined) add(kind, String(row.CD), String(row.DESC ?? row.CD), row, lookup)
+      }
       for (const { record, by, group, rename, fields, when } of propertyRecords) {
         const spec = specOf(record)
         const omit = new Set([by, ...Object.keys(spec.fields).filter((field) => fields !== undefined && !fields.includes(field))])
@@ -280,14 +326,9 @@ export class DmdIndex {
       }
       index.propertyTexts = PackedStrings.from(
         rows.map((row, concept) => {
-          const name = index.classOf(concept)
-          if (row === undefined || name === undefined) return "[]"
-          const own = fieldProperties(
-            specOf(classRecords[name].record),
-            row,
-            new Set([classRecords[name].id, classRecords[name].display, "INVALID"])
-          )
-          return JSON.stringify([...own, ...(related[concept] ?? [])])
+          const record = records[concept]
+          if (row === undefined || record === undefined) return "[]"
+          return JSON.stringify([...fieldProperties(record.spec, row, record.omit), ...(related[concept] ?? [])])
         })
       )
       index.buildWords()
@@ -331,7 +372,7 @@ export class DmdIndex {
 
   private buildWords() {
     const words = new Map<string, Array<number>>()
-    for (let concept = dmdClasses.length; concept < this.codes.length; concept++) {
+    for (let concept = groupings.length; concept < this.codes.length; concept++) {
       for (const word of new Set(searchWords(this.names[concept]!))) {
         const list = words.get(word)
         if (list === undefined) words.set(word, [concept])
@@ -365,15 +406,23 @@ export class DmdIndex {
   display(concept: number) {
     return this.names[concept]!
   }
-  /** The product's class; undefined for the class concepts themselves. */
+  /** The product's class; undefined for the other concepts. */
   classOf(concept: number): DmdClass | undefined {
     return dmdClasses[this.classes[concept]!]
+  }
+  isProduct(concept: number) {
+    return this.classOf(concept) !== undefined
   }
   isInvalid(concept: number) {
     return this.invalid[concept]!
   }
+  /** Whether the concept is one that groups others: a class (`VMP`) or a kind (`FORM`). */
   isClass(concept: number) {
-    return concept < dmdClasses.length
+    return concept < groupings.length
+  }
+  /** The class and kind concepts. */
+  groupings(): ReadonlyArray<number> {
+    return groupings.map((_, position) => position)
   }
   /** The class concept first, then the parents in the product hierarchy. */
   parents(concept: number): ReadonlyArray<number> {
@@ -463,20 +512,20 @@ export class DmdIndex {
 
   product(code: string): DmdProduct | undefined {
     const concept = this.byCode.get(code)
-    return concept === undefined || this.isClass(concept) ? undefined : this.summary(concept)
+    return concept === undefined || !this.isProduct(concept) ? undefined : this.summary(concept)
   }
   private summary(concept: number): DmdProduct {
     return { code: this.codes[concept]!, class: this.classOf(concept)!, name: this.names[concept]!, invalid: this.invalid[concept]! }
   }
   private summaries(concepts: Iterable<number>, within?: DmdClass) {
     return [...concepts]
-      .filter((concept) => !this.isClass(concept) && (within === undefined || this.classOf(concept) === within))
+      .filter((concept) => this.isProduct(concept) && (within === undefined || this.classOf(concept) === within))
       .map((concept) => this.summary(concept))
   }
   /** The products below `code` (VTM → VMP → AMP → AMPP, VMP → VMPP → AMPP), optionally of one class. */
   below(code: string, within?: DmdClass) {
     const concept = this.byCode.get(code)
-    if (concept === undefined || this.isClass(concept)) return []
+    if (concept === undefined || !this.isProduct(concept)) return []
     const found = this.descendants(concept)
     found.delete(concept)
     return this.summaries(found, within)
@@ -484,7 +533,7 @@ export class DmdIndex {
   /** The products above `code` (an AMPP's AMP, VMPP, VMP and VTM), optionally of one class. */
   above(code: string, within?: DmdClass) {
     const concept = this.byCode.get(code)
-    if (concept === undefined || this.isClass(concept)) return []
+    if (concept === undefined || !this.isProduct(concept)) return []
     const found = this.ancestors(concept)
     found.delete(concept)
     return this.summaries(found, within)

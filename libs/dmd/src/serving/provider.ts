@@ -5,7 +5,8 @@
  * an AMPP's AMP and VMPP); every other property is named after its element in the release files
  * (`FORMCD`, `ROUTECD`, `VPI` with the strength as subproperties, `PRICE` in pence, `CATCD`, …);
  * `INVALID` products are inactive. Each class has a value set, `https://dmd.nhs.uk/ValueSet/<class>`,
- * without the invalid products.
+ * without the invalid products. Ingredients, forms, routes, suppliers and units are concepts below
+ * their kinds (`INGREDIENT`, `FORM`, …), so the Codings the properties give resolve.
  */
 import {
   arrayConceptSet,
@@ -188,7 +189,7 @@ export const makeDmdProvider = (index: DmdIndex): CodeSystemProvider<number> => 
     properties: (concept) => index.properties(concept),
     parents: (concept) => index.parents(concept),
     children: (concept) => index.children(concept),
-    roots: () => dmdClasses.map((name) => index.locate(name)!),
+    roots: () => index.groupings(),
     subsumes: (ancestor, concept) => index.ancestors(concept).has(ancestor),
     all: () => arrayConceptSet(all),
     filter,
