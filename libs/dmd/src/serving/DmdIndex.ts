@@ -4,8 +4,8 @@
  * the records that hang off it, a word index for search, and the navigation the library offers
  * (ingredients, BNF and ATC codes, GTINs, previous codes). Concepts are integers: the five class
  * and five kind concepts first, then the products, then the ingredients, forms, routes, suppliers
- * and units. A product's properties are kept as JSON text, parsed when
- * asked for: a fraction of the memory of objects, and the index is written to disk as it is.
+ * and units. A concept's properties are kept as JSON text, parsed when asked for: a fraction of
+ * the memory of objects, and the index is written to disk as it is.
  */
 import type { Sql } from "@ffynnon/db"
 import { PackedStrings, searchWords, type PropertyValue } from "@ffynnon/terminology"
@@ -127,8 +127,8 @@ const castOf: Record<FieldType, string> = {
 
 /**
  * A lookup code as a Coding with its table's description, as NHS England's server gives it: forms,
- * routes, suppliers and units are dm+d concepts (system https://dmd.nhs.uk), here as there, the other tables
- * code systems of their own. Stored as the bare code; made a Coding when asked for.
+ * routes, suppliers and units are dm+d concepts (system https://dmd.nhs.uk), here as there; the
+ * other tables are code systems of their own. Stored as the bare code; made a Coding when asked for.
  */
 const withLookup = (property: PropertyValue, descriptions: ReadonlyMap<string, string>): PropertyValue => {
   const table = lookupTables[property.code]
