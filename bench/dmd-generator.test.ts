@@ -1,10 +1,11 @@
 import { Effect } from "effect"
-import { mkdtempSync, rmSync } from "node:fs"
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
 import { openRelease } from "../libs/dmd/src/release/files"
 import { readRecords } from "../libs/dmd/src/release/read"
+import { sctidProblem } from "../libs/snomed/src/Sctid"
 import { generateDmd, version } from "./dmd-generator.ts"
 
 const out = mkdtempSync(join(tmpdir(), "ffynnon-dmd-generator-"))
@@ -24,5 +25,21 @@ describe("the synthetic dm+d release", () => {
     expect(rows).toMatchObject({ vtm: count.vtm, vmp: count.vmp, amp: count.amp, vmpp: count.vmpp, ampp: count.ampp, gtin: count.gtin })
     expect(count).toMatchObject({ vmp: 49, amp: 330, ampp: 368 })
     expect(rows.bnf_vmp).toBe(count.vmp)
+  })
+
+  it("identifies everything by a valid SNOMED CT concept identifier beyond JavaScript's exact integers", () => {
+    const { main, bonus } = generateDmd(out, 0.002)
+    const files = [main, bonus].flatMap((folder) =>
+      readdirSync(folder, { recursive: true, encoding: "utf8" })
+        .filter((name) => name.endsWith(".xml"))
+        .map((name) => join(folder, name))
+    )
+    const ids = files.flatMap((file) =>
+      [...readFileSync(file, "utf8").matchAll(/<(?:VTMID|VPID|APID|VPPID|APPID|AMPPID|ISID|IDCURRENT|IDPREVIOUS)>(\d+)</g)].map(
+        (match) => match[1]!
+      )
+    )
+    expect(ids.length).toBeGreaterThan(1000)
+    expect(ids.filter((id) => sctidProblem(id, "concept") !== undefined || BigInt(id) <= BigInt(Number.MAX_SAFE_INTEGER))).toEqual([])
   })
 })

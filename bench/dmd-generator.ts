@@ -5,6 +5,7 @@
 //   bun bench/dmd-generator.ts [--scale 1.0] [--out /tmp/dmd-synth]
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs"
 import { join } from "node:path"
+import { withCheckDigit } from "../libs/snomed/src/Sctid"
 
 export const releaseName = "nhsbsa_dmd_99.1.0_20990105000001"
 export const bonusName = "nhsbsa_dmdbonus_99.1.0_20990105000001"
@@ -128,9 +129,10 @@ export const generateDmd = (out: string, scale: number, seed = 42) => {
   const bonus = join(out, bonusName)
   mkdirSync(main, { recursive: true })
   mkdirSync(join(bonus, "HISTORIC_CODES"), { recursive: true })
-  // Identifiers: a class's range, beyond 2^53 as real dm+d identifiers are.
-  const id = (classNumber: number, index: number) =>
-    String(9_000_000_000_000_000n + BigInt(classNumber) * 100_000_000_000_000n + BigInt(index))
+  // Identifiers: SCTIDs in the dm+d namespace (1000001) with the concept partition and a valid
+  // check digit, as real dm+d identifiers are (they resolve under http://snomed.info/sct), 18
+  // digits (beyond 2^53), one range per class.
+  const id = (classNumber: number, index: number) => withCheckDigit(`${classNumber + 1}${String(index).padStart(7, "0")}100000110`)
   const word = () => Array.from({ length: 2 + Math.floor(next() * 3) }, () => pick(syllables)).join("")
   const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1)
 
@@ -411,10 +413,10 @@ export const generateDmd = (out: string, scale: number, seed = 42) => {
   bnfFile.end()
   const historyFile = new XmlFile(join(bonus, "HISTORIC_CODES", "f_history1_0050199.xml"), "HISTORY", "history_v1_0.xsd")
   historyFile.open("VMPS")
-  for (const vmp of vmps.filter((_, index) => index % 20 === 0)) {
+  for (const [index, vmp] of vmps.filter((_, index) => index % 20 === 0).entries()) {
     historyFile.record("VMP", [
       ["IDCURRENT", vmp.id],
-      ["IDPREVIOUS", `8${vmp.id.slice(1)}`],
+      ["IDPREVIOUS", id(7, index)],
       ["STARTDT", "2010-01-01"],
       ["ENDDT", "2020-01-01"]
     ])

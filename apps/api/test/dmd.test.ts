@@ -225,6 +225,126 @@ for (const kind of testDatabases) {
         expect({ path, status: answer.status, type: answer.body.resourceType }).toEqual({ path, status, type: "OperationOutcome" })
       }
     })
+
+    it("has ingredients, forms, routes, suppliers and units as concepts below their kinds, so the Codings it gives resolve", async () => {
+      const form = await get(`/fhir/CodeSystem/$lookup?system=${system}&code=385023001`)
+      expect(form.status).toBe(200)
+      expect(value(parts(form.body, "display")[0])).toBe("Oral solution")
+      expect(properties(form.body)).toEqual(expect.arrayContaining([["parent", "FORM"]]))
+      const ingredient = await get(`/fhir/CodeSystem/$lookup?system=${system}&code=1700021000230106`)
+      expect(value(parts(ingredient.body, "display")[0])).toBe("Amoxicillin trihydrate")
+      expect(properties(ingredient.body)).toEqual(
+        expect.arrayContaining([
+          ["parent", "INGREDIENT"],
+          ["ISIDPREV", "1700029000230109"],
+          ["ISIDDT", "2026-01-05"]
+        ])
+      )
+      const supplier = await get(`/fhir/CodeSystem/$lookup?system=${system}&code=1800011000230101`)
+      expect(value(parts(supplier.body, "display")[0])).toBe("Ffynnon Generics Ltd")
+      const subsumes = await get(`/fhir/CodeSystem/$subsumes?system=${system}&codeA=ROUTE&codeB=26643006`)
+      expect(value(parts(subsumes.body, "outcome")[0])).toBe("subsumes")
+      const valid = await get(`/fhir/CodeSystem/$validate-code?system=${system}&code=385055001&display=Tablet`)
+      expect(value(parts(valid.body, "result")[0])).toBe(true)
+      // A form is neither a product nor in a class value set.
+      expect((await api.get(`/dmd/products/385023001`)).status).toBe(404)
+      const vmps = await get(`/fhir/ValueSet/$validate-code?url=${system}/ValueSet/VMP&system=${system}&code=385023001`)
+      expect(value(parts(vmps.body, "result")[0])).toBe(false)
+    })
+
+    /** `$translate`'s matches as equivalence, concept (code and display) and products. */
+    const matches = (answer: Answer) =>
+      parts(answer, "match").map((match) => {
+        const part = (name: string) => match.part!.filter((entry) => entry.name === name)
+        const concept = value(part("concept")[0]) as { system: string; code: string; display?: string }
+        return {
+          equivalence: value(part("equivalence")[0]),
+          concept,
+          products: Object.fromEntries(
+            part("product").map((product) => [value(product.part![0]), (value(product.part![1]) as { code: string }).code])
+          ),
+          map: value(part("source")[0]) ?? value(part("originMap")[0])
+        }
+      })
+    const translate = async (query: Record<string, string>) => {
+      const { status, body } = await get(`/fhir/ConceptMap/$translate?${new URLSearchParams(query)}`)
+      expect(status).toBe(200)
+      return { result: value(parts(body, "result")[0]), message: value(parts(body, "message")[0]), matches: matches(body) }
+    }
+    const gtinMap = "https://dmd.nhs.uk/conceptmap/gtin"
+    const historyMap = "https://dmd.nhs.uk/conceptmap/history"
+    const gs1 = "https://www.gs1.org/gtin"
+
+    it("translates an AMPP to its GTINs, current and ended, and a GTIN back to its AMPP, with NHS England's GTIN map", async () => {
+      const packs = await translate({ url: gtinMap, system, code: "1600031000230104" })
+      expect(packs.result).toBe(true)
+      expect(packs.matches).toEqual([
+        {
+          equivalence: "relatedto",
+          concept: { system: gs1, code: "5000158100107" },
+          products: { mapping_status: "retired", start: "2018-05-01", end: "2024-12-31" },
+          map: `${gtinMap}|${version}`
+        },
+        {
+          equivalence: "relatedto",
+          concept: { system: gs1, code: "5000158100985" },
+          products: { mapping_status: "active", start: "2025-01-01" },
+          map: `${gtinMap}|${version}`
+        }
+      ])
+      // A scanned barcode: the map read backwards, as R4's reverse or R5's targetCode, by url or found by the systems.
+      const pack = {
+        system,
+        version,
+        code: "1600031000230104",
+        display: "Panadol 500mg tablets (GlaxoSmithKline Consumer Healthcare) 32 tablet"
+      }
+      for (const query of [
+        { url: gtinMap, system: gs1, code: "5000158100985", reverse: "true" },
+        { system: gs1, code: "5000158100985", reverse: "true", targetsystem: system },
+        { url: gtinMap, targetSystem: gs1, targetCode: "5000158100985" }
+      ]) {
+        const scanned = await translate(query)
+        expect(scanned.result).toBe(true)
+        expect(scanned.matches.map((match) => [match.concept, match.products])).toEqual([
+          [
+            query.targetCode === undefined ? pack : { system: gs1, code: "5000158100985" },
+            { mapping_status: "active", start: "2025-01-01" }
+          ]
+        ])
+      }
+      const unknown = await translate({ url: gtinMap, system: gs1, code: "5099999999999", reverse: "true" })
+      expect(unknown).toMatchObject({
+        result: false,
+        matches: [],
+        message: `No source for '5099999999999' in the ConceptMap '${gtinMap}|${version}'.`
+      })
+    })
+
+    it("translates a previous code to the current one with the history map, from HISTORIC_CODES and the *PREV fields", async () => {
+      const morphine = { system, version, code: codes.morphineVmp, display: "Morphine sulfate 10mg/5ml oral solution" }
+      const changed = await translate({ url: historyMap, system, code: "1200049000230103" })
+      expect(changed).toMatchObject({
+        result: true,
+        matches: [{ equivalence: "relatedto", concept: morphine, products: { start: "2010-01-01", end: "2026-05-31" } }]
+      })
+      // Found by its systems too, beside the other maps from dm+d; an ingredient's change comes from HISTORIC_CODES.
+      const ingredient = await translate({ system, code: "1700029000230109", targetsystem: system })
+      expect(ingredient.matches.map((match) => [match.concept.code, match.map])).toEqual([["1700021000230106", `${historyMap}|${version}`]])
+      // Backwards: the codes a current code had, with the row giving its own start.
+      const previous = await translate({ url: `${historyMap}|${version}`, system, code: codes.morphineVmp, reverse: "true" })
+      expect(previous.matches.map((match) => [match.concept.code, match.products])).toEqual([
+        ["1200049000230103", { start: "2010-01-01", end: "2026-05-31" }],
+        [codes.morphineVmp, { start: "2026-06-01" }]
+      ])
+      const current = await translate({ url: historyMap, system, code: codes.paracetamol500 })
+      expect(current).toMatchObject({ result: false, matches: [] })
+      const otherVersion = await api.get(`/fhir/ConceptMap/$translate?url=${historyMap}&conceptMapVersion=19990101&system=${system}&code=1`)
+      expect(otherVersion.status).toBe(404)
+      expect((otherVersion.body as Answer).issue[0]!.details.text).toBe(
+        `A definition for the ConceptMap '${historyMap}|19990101' could not be found. Loaded versions: ${version}`
+      )
+    })
   })
 }
 

@@ -50,7 +50,7 @@ const newestFirst = (a: DmdIndex, b: DmdIndex) => {
 }
 
 /** The index files' format: change it whenever `DmdIndex`'s fields change. */
-const cacheFormat: IndexCacheFormat = { format: 1, classes: { DmdIndex, PackedStrings } }
+const cacheFormat: IndexCacheFormat = { format: 2, classes: { DmdIndex, PackedStrings } }
 
 interface Served {
   readonly indexes: ReadonlyArray<DmdIndex>

@@ -1,6 +1,7 @@
 export { DmdError } from "./errors"
 export { DmdReleases, UnknownDmdVersion } from "./DmdReleases"
-export { classNames, dmdClasses, DmdIndex, type DmdClass, type DmdProduct } from "./serving/DmdIndex"
+export { dmdConceptMaps, gtinMapUrl, gtinSystem, historyMapUrl } from "./serving/conceptMaps"
+export { classNames, dmdClasses, DmdIndex, type CodeChange, type DmdClass, type DmdProduct, type GtinUse } from "./serving/DmdIndex"
 export { classValueSet, dmdCodeSystem, makeDmdProvider } from "./serving/provider"
 export { ukDrugExtensionModule, withDmdProducts } from "./serving/snomed"
 export { dmdSystem, loadDmd, type Cardinality, type DmdLoadReport, type LoadDmdOptions } from "./store/load"

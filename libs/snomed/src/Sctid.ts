@@ -39,6 +39,12 @@ export const hasValidCheckDigit = (digits: string) => {
   return check === 0
 }
 
+/** `stem` with its Verhoeff check digit appended. */
+export const withCheckDigit = (stem: string) => {
+  for (let check = 0; check < 10; check++) if (hasValidCheckDigit(`${stem}${check}`)) return `${stem}${check}`
+  throw new Error(`no check digit for ${stem}`)
+}
+
 const partitionKinds: Record<string, ComponentKind> = {
   "00": "concept",
   "01": "description",

@@ -6,8 +6,24 @@
  * has its own resolution.)
  */
 import { Context, Effect, Layer } from "effect"
+import type { TranslationMatch } from "./conceptmap/translate"
 import type { ValueSetResource } from "./fhir"
 import type { CodeSystemProvider } from "./provider"
+
+/**
+ * A concept map a release defines and answers from its own index (dm+d's GTIN and history maps),
+ * for `ConceptMap/$translate` by its url or found by its systems.
+ */
+export interface ReleaseConceptMap {
+  readonly url: string
+  /** The release's version. */
+  readonly version: string
+  /** The systems it maps from and to. */
+  readonly source: string
+  readonly target: string
+  /** The mappings of a source code, or with `reverse` those to a target code. */
+  translate(code: string, reverse: boolean): ReadonlyArray<TranslationMatch>
+}
 
 export interface ReleaseCodeSystem {
   readonly system: string
@@ -22,6 +38,8 @@ export interface ReleaseCodeSystem {
    * codes too (dm+d's products are SNOMED CT identifiers); undefined leaves the provider as it is.
    */
   extend?(provider: CodeSystemProvider): CodeSystemProvider | undefined
+  /** The concept maps the releases define, newest version first. */
+  readonly conceptMaps?: ReadonlyArray<ReleaseConceptMap>
 }
 
 /**

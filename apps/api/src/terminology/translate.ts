@@ -14,6 +14,10 @@
  * R5's names for the code (`sourceCode`, `targetCode`, … with `sourceSystem`/`targetSystem`), as
  * the HL7 terminology tests send, get R5's parts: `originMap` for the map and, from a target, the
  * `source` Coding beside the target `concept`; the equivalence stays R4's.
+ *
+ * Maps a release defines are answered from its index the same way: dm+d's GTIN map
+ * (`https://dmd.nhs.uk/conceptmap/gtin`, an AMPP to its GTINs, in reverse a GTIN to its AMPP) and
+ * history map (`https://dmd.nhs.uk/conceptmap/history`, a previous code to the current one).
  */
 import { icd10CodeForm, icd10System, icd11System, IcdReleases, icdMapSystem, type IcdConceptMap, type IcdMapRow } from "@ffynnon/icd"
 import { languageRefsets, SnomedReleases, snomedSystem, type RefsetMember, type SnomedIndex } from "@ffynnon/snomed"
@@ -31,6 +35,7 @@ import {
   type OtherElement,
   ReleaseCodeSystems,
   type ReleaseCodeSystem,
+  type ReleaseConceptMap,
   type TranslateRequest,
   type Translation,
   type TranslationMatch
@@ -458,6 +463,50 @@ const icdMapSearch = (coding: Coding & { readonly code: string }, question: Ques
       .flatMap((map) => (coding.system === undefined ? [] : icdMapMatches(map, coding, question.reverse, releaseSystems)))
   )
 
+// Maps a release defines (dm+d's GTIN and history maps), answered from its index.
+
+const currentReleaseMaps = Effect.map(
+  Effect.flatMap(ReleaseCodeSystems, (releaseSystems) => releaseSystems.current),
+  (releaseSystems) => releaseSystems.flatMap((releaseSystem) => releaseSystem.conceptMaps ?? [])
+)
+
+/** Whether the code's system (any, when not given) is the side the map is read from, and the other side the system sought. */
+const releaseMapFits = (map: ReleaseConceptMap, coding: Coding, wanted: string | undefined, reverse: boolean) => {
+  const [from, to] = reverse ? [map.target, map.source] : [map.source, map.target]
+  return (coding.system === undefined || coding.system === from) && (wanted === undefined || wanted === to)
+}
+
+/** Translation with a release's map named by url, of the version asked (else the newest loaded). */
+const translateReleaseMap = (maps: ReadonlyArray<ReleaseConceptMap>, url: string, version: string | undefined, question: Question) =>
+  Effect.gen(function* () {
+    const map = maps.find((candidate) => candidate.url === url && (version === undefined || candidate.version === version))
+    if (map === undefined) {
+      const loaded = maps.filter((candidate) => candidate.url === url).map((candidate) => candidate.version)
+      return yield* Effect.fail(
+        terminologyFailure(
+          notFound(`A definition for the ConceptMap '${url}|${version}' could not be found. Loaded versions: ${loaded.join(", ")}`, ["url"])
+        )
+      )
+    }
+    const matches = question.codings
+      .filter((coding) => releaseMapFits(map, coding, question.wanted, question.reverse))
+      .flatMap((coding) => map.translate(coding.code, question.reverse))
+    const codes = question.codings.map((coding) => `'${coding.code}'`).join(", ")
+    return translationOf(
+      matches,
+      `No ${question.reverse ? "source" : "target"} for ${codes} in the ConceptMap '${map.url}|${map.version}'.`
+    )
+  })
+
+/** The mappings of the newest version of every release map from the code's system towards the system sought. */
+const releaseMapSearch = (coding: Coding & { readonly code: string }, question: Question) =>
+  Effect.map(currentReleaseMaps, (maps) =>
+    maps
+      .filter((map, position) => maps.findIndex((other) => other.url === map.url) === position)
+      .filter((map) => coding.system !== undefined && releaseMapFits(map, coding, question.wanted, question.reverse))
+      .flatMap((map) => map.translate(coding.code, question.reverse))
+  )
+
 // Concept maps found by url, given, or searched for.
 
 /** Whether a map's source or target scope (`sourceUri`/`sourceCanonical`, …) is the value set asked for, when one is. */
@@ -494,6 +543,7 @@ const translateWithMaps = (
       if (maps === "search" && input.source === undefined && input.target === undefined) {
         matches.push(...(yield* snomedSearch(coding, question, yield* currentIcd10Targets)))
         matches.push(...(yield* icdMapSearch(coding, question)))
+        matches.push(...(yield* releaseMapSearch(coding, question)))
       }
     }
     return translationOf(matches, messages.join(" "))
@@ -583,6 +633,10 @@ export const translateOperation = defineOperation({
       if (implicit !== null) return answer(yield* translateImplicit(implicit[1]!, implicit[2]!, question), question)
       if (url.startsWith(`${icdMapSystem}/`)) {
         return answer(yield* translateIcdMap(url, input.conceptMapVersion ?? version, question), question)
+      }
+      const releaseMaps = yield* currentReleaseMaps
+      if (releaseMaps.some((map) => map.url === url)) {
+        return answer(yield* translateReleaseMap(releaseMaps, url, input.conceptMapVersion ?? version, question), question)
       }
       const map = context.conceptMap(url, input.conceptMapVersion ?? version)
       if (map === undefined) {

@@ -3,8 +3,9 @@
  * (VTM → VMP → AMP → AMPP and VMP → VMPP → AMPP), each product's properties from its record and
  * the records that hang off it, a word index for search, and the navigation the library offers
  * (ingredients, BNF and ATC codes, GTINs, previous codes). Concepts are integers: the five class
- * concepts first, then the products. A product's properties are kept as JSON text, parsed when
- * asked for: a fraction of the memory of objects, and the index is written to disk as it is.
+ * and five kind concepts first, then the products, then the ingredients, forms, routes, suppliers
+ * and units. A concept's properties are kept as JSON text, parsed when asked for: a fraction of
+ * the memory of objects, and the index is written to disk as it is.
  */
 import type { Sql } from "@ffynnon/db"
 import { PackedStrings, searchWords, type PropertyValue } from "@ffynnon/terminology"
@@ -23,6 +24,28 @@ export const classNames: Record<DmdClass, string> = {
   VMPP: "Virtual Medicinal Product Pack",
   AMPP: "Actual Medicinal Product Pack"
 }
+
+/**
+ * The other concepts, as NHS England's server has them: ingredients, and the forms, routes,
+ * suppliers and units of measure of the lookup file, each below a concept of its kind.
+ */
+export const dmdKinds = ["INGREDIENT", "FORM", "ROUTE", "SUPPLIER", "UOM"] as const
+export type DmdKind = (typeof dmdKinds)[number]
+
+const kindNames: Record<DmdKind, string> = {
+  INGREDIENT: "Ingredient",
+  FORM: "Form",
+  ROUTE: "Route",
+  SUPPLIER: "Supplier",
+  UOM: "Unit of Measure"
+}
+
+/** The lookup tables whose codes are concepts, and their kinds. */
+const kindTables: Readonly<Record<string, DmdKind>> = { FORM: "FORM", ROUTE: "ROUTE", SUPPLIER: "SUPPLIER", UNIT_OF_MEASURE: "UOM" }
+
+/** The concepts that group the others, first in every index: the classes, then the kinds. */
+const groupings: ReadonlyArray<string> = [...dmdClasses, ...dmdKinds]
+const groupingNames: Record<string, string> = { ...classNames, ...kindNames }
 
 /**
  * Each class's table, identifier, the field that displays it and the fields naming its parents in
@@ -102,12 +125,10 @@ const castOf: Record<FieldType, string> = {
   decimal: "::text"
 }
 
-const conceptTables = new Set(["FORM", "ROUTE", "SUPPLIER", "UNIT_OF_MEASURE"])
-
 /**
  * A lookup code as a Coding with its table's description, as NHS England's server gives it: forms,
- * routes, suppliers and units are dm+d concepts there (system https://dmd.nhs.uk), the other tables
- * code systems of their own. Stored as the bare code; made a Coding when asked for.
+ * routes, suppliers and units are dm+d concepts (system https://dmd.nhs.uk), here as there; the
+ * other tables are code systems of their own. Stored as the bare code; made a Coding when asked for.
  */
 const withLookup = (property: PropertyValue, descriptions: ReadonlyMap<string, string>): PropertyValue => {
   const table = lookupTables[property.code]
@@ -115,7 +136,7 @@ const withLookup = (property: PropertyValue, descriptions: ReadonlyMap<string, s
     return { ...property, subproperty: property.subproperty.map((sub) => withLookup(sub, descriptions)) }
   if (table === undefined || property.valueCode === undefined) return property
   const display = descriptions.get(`${table}|${property.valueCode}`)
-  const system = conceptTables.has(table) ? dmdSystem : `${dmdSystem}/${table}`
+  const system = table in kindTables ? dmdSystem : `${dmdSystem}/${table}`
   return { code: property.code, valueCoding: { system, code: property.valueCode, ...(display === undefined ? {} : { display }) } }
 }
 
@@ -155,6 +176,25 @@ const wildcard = (pattern: string) =>
     "i"
   )
 
+/** A GTIN an AMPP has or had: `end` is null while it is in use. */
+export interface GtinUse {
+  readonly gtin: string
+  readonly start: string
+  readonly end: string | null
+}
+
+/**
+ * A code change: a row of HISTORIC_CODES (with the dates the previous code was in use; a row whose
+ * codes are the same gives the current code's start), or a `VTMIDPREV`, `VPIDPREV` or `ISIDPREV`
+ * field the history file does not repeat (no dates).
+ */
+export interface CodeChange {
+  readonly previous: string
+  readonly current: string
+  readonly start: string | null
+  readonly end: string | null
+}
+
 export interface DmdProduct {
   readonly code: string
   readonly class: DmdClass
@@ -163,23 +203,27 @@ export interface DmdProduct {
 }
 
 export class DmdIndex {
-  private readonly codes: Array<string> = [...dmdClasses]
-  private readonly names: Array<string> = dmdClasses.map((name) => classNames[name])
-  private readonly classes: Array<number> = dmdClasses.map(() => -1)
-  private readonly invalid: Array<boolean> = dmdClasses.map(() => false)
-  private readonly parentsOf: Array<Array<number>> = dmdClasses.map(() => [])
-  private readonly childrenOf: Array<Array<number>> = dmdClasses.map(() => [])
+  private readonly codes: Array<string> = [...groupings]
+  private readonly names: Array<string> = groupings.map((name) => groupingNames[name]!)
+  /** Each concept's class or kind, as its grouping's position; -1 for the groupings. */
+  private readonly classes: Array<number> = groupings.map(() => -1)
+  private readonly invalid: Array<boolean> = groupings.map(() => false)
+  private readonly parentsOf: Array<Array<number>> = groupings.map(() => [])
+  private readonly childrenOf: Array<Array<number>> = groupings.map(() => [])
   private propertyTexts = PackedStrings.from([])
   /** The lookup tables' descriptions by table and code (`FORM|385023001`). */
   private readonly lookupDescriptions = new Map<string, string>()
-  private readonly byCode = new Map<string, number>(dmdClasses.map((name, position) => [name, position]))
+  private readonly byCode = new Map<string, number>(groupings.map((name, position) => [name, position]))
   private readonly combParents = new Map<number, Array<number>>()
   private readonly combChildren = new Map<number, Array<number>>()
   private readonly ingredients = new Map<string, { name: string; products: Array<number> }>()
   private readonly bnf: Array<{ code: string; concept: number }> = []
   private readonly atc: Array<{ code: string; concept: number }> = []
   private readonly gtins = new Map<string, Array<number>>()
-  private readonly previous = new Map<string, string>()
+  private readonly gtinUses = new Map<number, Array<GtinUse>>()
+  /** Code changes by previous code, and the previous codes of each current code. */
+  private readonly changes = new Map<string, Array<CodeChange>>()
+  private readonly changedTo = new Map<string, Array<string>>()
   // The word index: the words sorted, the concepts of each, and each concept's words as positions
   // in `vocabulary` (from `wordsAt[concept]` to `wordsAt[concept + 1]` in `words`).
   private vocabulary: Array<string> = []
@@ -196,25 +240,40 @@ export class DmdIndex {
   static build = (tx: Sql, releaseId: number, version: string) =>
     Effect.gen(function* () {
       const index = new DmdIndex(releaseId, version)
-      const rows: Array<StoredRow | undefined> = dmdClasses.map(() => undefined)
+      // Each concept's row, and the record it is of with the fields that are not properties (its code, name, INVALID).
+      const rows: Array<StoredRow | undefined> = groupings.map(() => undefined)
+      const records: Array<{ readonly spec: RecordSpec; readonly omit: ReadonlySet<string> } | undefined> = groupings.map(() => undefined)
       const related: Array<Array<PropertyValue> | undefined> = []
-      for (const row of yield* selectRows(tx, specOf("lookup"), releaseId)) {
+      const add = (
+        grouping: string,
+        code: string,
+        name: string,
+        row: StoredRow,
+        record: { spec: RecordSpec; omit: ReadonlySet<string> }
+      ) => {
+        // A code is one concept: the first of its kinds (codes are SCTIDs, so this guards a bad release).
+        if (index.byCode.has(code)) return
+        const position = groupings.indexOf(grouping)
+        const concept = index.codes.length
+        index.codes.push(code)
+        index.names.push(name)
+        index.classes.push(position)
+        index.invalid.push(row.INVALID === true)
+        rows.push(row)
+        records.push(record)
+        index.parentsOf.push([position])
+        index.childrenOf.push([])
+        index.childrenOf[position]!.push(concept)
+        index.byCode.set(code, concept)
+      }
+      const lookupRows = yield* selectRows(tx, specOf("lookup"), releaseId)
+      for (const row of lookupRows) {
         if (row.DESC !== null) index.lookupDescriptions.set(`${row.TYPE}|${row.CD}`, String(row.DESC))
       }
-      for (const [position, name] of dmdClasses.entries()) {
+      for (const name of dmdClasses) {
         const { record, id, display } = classRecords[name]
-        for (const row of yield* selectRows(tx, specOf(record), releaseId)) {
-          const concept = index.codes.length
-          index.codes.push(String(row[id]))
-          index.names.push(String(row[display]))
-          index.classes.push(position)
-          index.invalid.push(row.INVALID === true)
-          rows.push(row)
-          index.parentsOf.push([position])
-          index.childrenOf.push([])
-          index.childrenOf[position]!.push(concept)
-          index.byCode.set(String(row[id]), concept)
-        }
+        const own = { spec: specOf(record), omit: new Set([id, display, "INVALID"]) }
+        for (const row of yield* selectRows(tx, own.spec, releaseId)) add(name, String(row[id]), String(row[display]), row, own)
       }
       for (const name of dmdClasses) {
         for (const field of classRecords[name].parents) {
@@ -226,9 +285,16 @@ export class DmdIndex {
           }
         }
       }
-      for (const row of yield* selectRows(tx, specOf("ingredient"), releaseId)) {
+      const ingredientRows = yield* selectRows(tx, specOf("ingredient"), releaseId)
+      const ingredient = { spec: specOf("ingredient"), omit: new Set(["ISID", "NM", "INVALID"]) }
+      for (const row of ingredientRows) {
         index.ingredients.set(String(row.ISID), { name: String(row.NM), products: [] })
-        if (row.ISIDPREV !== null) index.previous.set(String(row.ISIDPREV), String(row.ISID))
+        add("INGREDIENT", String(row.ISID), String(row.NM), row, ingredient)
+      }
+      const lookup = { spec: specOf("lookup"), omit: new Set(["TYPE", "CD", "DESC", "INVALID"]) }
+      for (const row of lookupRows) {
+        const kind = kindTables[String(row.TYPE)]
+        if (kind !== undefined) add(kind, String(row.CD), String(row.DESC ?? row.CD), row, lookup)
       }
       for (const { record, by, group, rename, fields, when } of propertyRecords) {
         const spec = specOf(record)
@@ -245,32 +311,39 @@ export class DmdIndex {
         }
       }
       for (const row of yield* selectRows(tx, specOf("history"), releaseId)) {
-        if (row.IDPREVIOUS !== row.IDCURRENT) index.previous.set(String(row.IDPREVIOUS), String(row.IDCURRENT))
+        index.addChange(String(row.IDPREVIOUS), String(row.IDCURRENT), row.STARTDT as string, row.ENDDT as string | null)
       }
-      for (const [name, field] of [
-        ["VTM", "VTMIDPREV"],
-        ["VMP", "VPIDPREV"]
-      ] as const) {
-        for (const concept of index.conceptsOf(name)) {
-          const previous = rows[concept]![field]
-          if (previous !== null && previous !== undefined) index.previous.set(String(previous), index.codes[concept]!)
-        }
+      const previousFields: Array<readonly [StoredRow, string, string]> = [
+        ...index.conceptsOf("VTM").map((concept) => [rows[concept]!, "VTMIDPREV", "VTMID"] as const),
+        ...index.conceptsOf("VMP").map((concept) => [rows[concept]!, "VPIDPREV", "VPID"] as const),
+        ...ingredientRows.map((row) => [row, "ISIDPREV", "ISID"] as const)
+      ]
+      for (const [row, field, id] of previousFields) {
+        const previous = row[field]
+        const current = String(row[id])
+        const known = index.changes.get(String(previous))?.some((change) => change.current === current) ?? false
+        if (previous !== null && previous !== undefined && !known) index.addChange(String(previous), current, null, null)
       }
       index.propertyTexts = PackedStrings.from(
         rows.map((row, concept) => {
-          const name = index.classOf(concept)
-          if (row === undefined || name === undefined) return "[]"
-          const own = fieldProperties(
-            specOf(classRecords[name].record),
-            row,
-            new Set([classRecords[name].id, classRecords[name].display, "INVALID"])
-          )
-          return JSON.stringify([...own, ...(related[concept] ?? [])])
+          const record = records[concept]
+          if (row === undefined || record === undefined) return "[]"
+          return JSON.stringify([...fieldProperties(record.spec, row, record.omit), ...(related[concept] ?? [])])
         })
       )
       index.buildWords()
       return index
     })
+
+  private addChange(previous: string, current: string, start: string | null, end: string | null) {
+    const change: CodeChange = { previous, current, start, end }
+    const from = this.changes.get(previous)
+    if (from === undefined) this.changes.set(previous, [change])
+    else from.push(change)
+    const to = this.changedTo.get(current)
+    if (to === undefined) this.changedTo.set(current, [previous])
+    else if (!to.includes(previous)) to.push(previous)
+  }
 
   /** Links the navigation structures a related record carries (combination packs, ingredients, BNF and ATC codes, GTINs). */
   private navigationFrom(record: string, by: string, row: StoredRow, concept: number) {
@@ -286,6 +359,10 @@ export class DmdIndex {
       append(this.combParents, concept, this.byCode.get(String(row[by === "CHLDVPPID" ? "PRNTVPPID" : "PRNTAPPID"])))
     } else if (record === "gtin") {
       append(this.gtins, String(row.GTIN), concept)
+      const use: GtinUse = { gtin: String(row.GTIN), start: String(row.STARTDT), end: row.ENDDT === null ? null : String(row.ENDDT) }
+      const uses = this.gtinUses.get(concept)
+      if (uses === undefined) this.gtinUses.set(concept, [use])
+      else uses.push(use)
     } else if (record === "vpi" || record === "ap_ingredient" || record === "vtm_ingredient") {
       this.ingredients.get(String(row.ISID))?.products.push(concept)
     }
@@ -295,7 +372,7 @@ export class DmdIndex {
 
   private buildWords() {
     const words = new Map<string, Array<number>>()
-    for (let concept = dmdClasses.length; concept < this.codes.length; concept++) {
+    for (let concept = groupings.length; concept < this.codes.length; concept++) {
       for (const word of new Set(searchWords(this.names[concept]!))) {
         const list = words.get(word)
         if (list === undefined) words.set(word, [concept])
@@ -329,15 +406,23 @@ export class DmdIndex {
   display(concept: number) {
     return this.names[concept]!
   }
-  /** The product's class; undefined for the class concepts themselves. */
+  /** The product's class; undefined for the other concepts. */
   classOf(concept: number): DmdClass | undefined {
     return dmdClasses[this.classes[concept]!]
+  }
+  isProduct(concept: number) {
+    return this.classOf(concept) !== undefined
   }
   isInvalid(concept: number) {
     return this.invalid[concept]!
   }
+  /** Whether the concept is one that groups others: a class (`VMP`) or a kind (`FORM`). */
   isClass(concept: number) {
-    return concept < dmdClasses.length
+    return concept < groupings.length
+  }
+  /** The class and kind concepts. */
+  groupings(): ReadonlyArray<number> {
+    return groupings.map((_, position) => position)
   }
   /** The class concept first, then the parents in the product hierarchy. */
   parents(concept: number): ReadonlyArray<number> {
@@ -427,20 +512,20 @@ export class DmdIndex {
 
   product(code: string): DmdProduct | undefined {
     const concept = this.byCode.get(code)
-    return concept === undefined || this.isClass(concept) ? undefined : this.summary(concept)
+    return concept === undefined || !this.isProduct(concept) ? undefined : this.summary(concept)
   }
   private summary(concept: number): DmdProduct {
     return { code: this.codes[concept]!, class: this.classOf(concept)!, name: this.names[concept]!, invalid: this.invalid[concept]! }
   }
   private summaries(concepts: Iterable<number>, within?: DmdClass) {
     return [...concepts]
-      .filter((concept) => !this.isClass(concept) && (within === undefined || this.classOf(concept) === within))
+      .filter((concept) => this.isProduct(concept) && (within === undefined || this.classOf(concept) === within))
       .map((concept) => this.summary(concept))
   }
   /** The products below `code` (VTM → VMP → AMP → AMPP, VMP → VMPP → AMPP), optionally of one class. */
   below(code: string, within?: DmdClass) {
     const concept = this.byCode.get(code)
-    if (concept === undefined || this.isClass(concept)) return []
+    if (concept === undefined || !this.isProduct(concept)) return []
     const found = this.descendants(concept)
     found.delete(concept)
     return this.summaries(found, within)
@@ -448,7 +533,7 @@ export class DmdIndex {
   /** The products above `code` (an AMPP's AMP, VMPP, VMP and VTM), optionally of one class. */
   above(code: string, within?: DmdClass) {
     const concept = this.byCode.get(code)
-    if (concept === undefined || this.isClass(concept)) return []
+    if (concept === undefined || !this.isProduct(concept)) return []
     const found = this.ancestors(concept)
     found.delete(concept)
     return this.summaries(found, within)
@@ -483,12 +568,37 @@ export class DmdIndex {
   forGtin(gtin: string) {
     return this.summaries(this.gtins.get(gtin) ?? [])
   }
+  /** The GTINs an AMPP has or had, with their dates. */
+  gtinsOf(code: string): ReadonlyArray<GtinUse> {
+    return this.gtinUses.get(this.byCode.get(code) ?? -1) ?? []
+  }
+  /** Each AMPP with a GTIN (current or ended), with the GTIN's dates. */
+  gtinHolders(gtin: string): ReadonlyArray<{ readonly ampp: string; readonly use: GtinUse }> {
+    return (this.gtins.get(gtin) ?? []).flatMap((concept) =>
+      (this.gtinUses.get(concept) ?? []).filter((use) => use.gtin === gtin).map((use) => ({ ampp: this.codes[concept]!, use }))
+    )
+  }
+  /** The changes from a previous code (HISTORIC_CODES rows first, then the `*PREV` fields). */
+  changesFrom(previous: string): ReadonlyArray<CodeChange> {
+    return this.changes.get(previous) ?? []
+  }
+  /** The changes to a current code. */
+  changesTo(current: string): ReadonlyArray<CodeChange> {
+    return (this.changedTo.get(current) ?? []).flatMap((previous) =>
+      this.changesFrom(previous).filter((change) => change.current === current)
+    )
+  }
+  /** The name of a product, class or ingredient. */
+  nameOf(code: string): string | undefined {
+    const concept = this.byCode.get(code)
+    return concept === undefined ? this.ingredients.get(code)?.name : this.names[concept]
+  }
   /** The current code for a code: itself when it is current, else its successor from the `*PREV` fields and HISTORIC_CODES. */
   currentCode(code: string): string | undefined {
     const seen = new Set<string>()
     let current = code
     while (!this.byCode.has(current) && !this.ingredients.has(current)) {
-      const next = this.previous.get(current)
+      const next = this.changesFrom(current).find((change) => change.current !== current)?.current
       // A chain may end at a code this index does not serve (a supplier's, say): that code is the current one.
       if (next === undefined || seen.has(next)) return current === code ? undefined : current
       seen.add(current)

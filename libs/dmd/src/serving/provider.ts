@@ -5,7 +5,8 @@
  * an AMPP's AMP and VMPP); every other property is named after its element in the release files
  * (`FORMCD`, `ROUTECD`, `VPI` with the strength as subproperties, `PRICE` in pence, `CATCD`, …);
  * `INVALID` products are inactive. Each class has a value set, `https://dmd.nhs.uk/ValueSet/<class>`,
- * without the invalid products.
+ * without the invalid products. Ingredients, forms, routes, suppliers and units are concepts below
+ * their kinds (`INGREDIENT`, `FORM`, …), so the Codings the properties give resolve.
  */
 import {
   arrayConceptSet,
@@ -24,6 +25,7 @@ import {
 import { Either } from "effect"
 import { dmdSystem } from "../store/load"
 import { dmdClasses, type DmdIndex } from "./DmdIndex"
+import { dmdConceptMaps } from "./conceptMaps"
 import { withDmdProducts } from "./snomed"
 
 const snomedSystem = "http://snomed.info/sct"
@@ -186,7 +188,7 @@ export const makeDmdProvider = (index: DmdIndex): CodeSystemProvider<number> => 
     properties: (concept) => index.properties(concept),
     parents: (concept) => index.parents(concept),
     children: (concept) => index.children(concept),
-    roots: () => dmdClasses.map((name) => index.locate(name)!),
+    roots: () => index.groupings(),
     subsumes: (ancestor, concept) => index.ancestors(concept).has(ancestor),
     all: () => arrayConceptSet(all),
     filter,
@@ -202,6 +204,7 @@ export const dmdCodeSystem = (indexes: ReadonlyArray<DmdIndex>): ReleaseCodeSyst
     versions: indexes.map((index) => index.version),
     provider: (version) => (version === undefined ? providers[0] : providers.find((provider) => provider.version === version)),
     valueSet: (url, version) => classValueSet(url, version),
-    extend: (provider) => (provider.system === snomedSystem ? withDmdProducts(provider, indexes[0]!) : undefined)
+    extend: (provider) => (provider.system === snomedSystem ? withDmdProducts(provider, indexes[0]!) : undefined),
+    conceptMaps: indexes.flatMap(dmdConceptMaps)
   }
 }
