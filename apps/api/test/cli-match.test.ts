@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest"
 import { commandLine, repositoryRoot } from "./commandLine"
 
 const sampleCsv = join(repositoryRoot, "data", "sample", "patients", "ffynnon-sample-patients.csv")
-const shippedModel = join(repositoryRoot, "libs", "matching", "models", "welsh-synthetic-1.json")
+const shippedModel = join(repositoryRoot, "libs", "matching", "models", "welsh-synthetic-2.json")
 const { dataDir, ffynnon } = commandLine("match")
 
 describe("ffynnon match", () => {
