@@ -10,7 +10,9 @@
 // synthetic Welsh population whose queries are evaluated after the public data sets.
 import {
   BlockingIndex,
+  defaultModel,
   evaluateDeduplication,
+  evaluateHouseholds,
   evaluateLinkage,
   linkageSplit,
   syntheticPopulation,
@@ -23,7 +25,9 @@ import {
   termFrequencies,
   trainUnsupervised,
   trainWithLabels,
+  decodeModel,
   type Dataset,
+  type HouseholdGrades,
   type LabelledPair,
   type MatchModel
 } from "@ffynnon/matching"
@@ -181,7 +185,8 @@ const welshTrainSeconds = (performance.now() - trainingStarted) / 1000
 const index = population.index.map(preparePerson)
 const queries = population.queries.map(preparePerson)
 const linking = performance.now()
-const welsh = evaluateLinkage(Scorer.make(welshModel, termFrequencies(index)), index, population.indexTruth, queries, population.queryTruth)
+const welshScorer = Scorer.make(welshModel, termFrequencies(index))
+const welsh = evaluateLinkage(welshScorer, index, population.indexTruth, queries, population.queryTruth)
 const queryMillis = (performance.now() - linking) / queries.length
 console.log(
   `\nSynthetic Welsh population: ${people} people indexed, ${training.length} training records (trained in ${number(welshTrainSeconds, 1)} s), ${welsh.queries} queries for indexed people, ${welsh.absentQueries} for absent ones; blocking recall ${number(welsh.blockingRecall)}; ${number(queryMillis, 3)} ms a query (in-memory blocking, ranking, explanation of the best)`
@@ -195,11 +200,33 @@ console.log(
   `absent people given a certain or probable candidate: ${number(welsh.absentConfident)} (target ≤ 0.005: ${welsh.absentConfident <= 0.005 ? "met" : "NOT met"})`
 )
 
+// Different people at one address: the pairs that independent comparisons would over-count.
+const households = evaluateHouseholds(welshScorer, index, population.indexTruth)
+const shippedModel = Effect.runSync(decodeModel(defaultModel))
+const shippedHouseholds = evaluateHouseholds(Scorer.make(shippedModel, termFrequencies(index)), index, population.indexTruth)
+const grades = (label: string, result: HouseholdGrades) =>
+  console.log(
+    `  ${label}: ${result.pairs} pairs, ${result.possible} possible or above, ${result.probable} probable or above, ${result.certain} at the certain probability; highest ${number(result.highestProbability, 6)}`
+  )
+for (const [label, result] of [
+  ["trained here", households],
+  [`shipped ${shippedModel.version}`, shippedHouseholds]
+] as const) {
+  console.log(`different people at one address, ${label}:`)
+  grades("twins (one birth date)", result.twins)
+  grades("others (partners, parents and children, care homes)", result.others)
+}
+
 if (values.json !== undefined) {
   writeFileSync(
     values.json,
     JSON.stringify(
-      { date: new Date().toISOString(), machine: machineInfo(), rows, welsh: { people, model: welshModel, linkage: welsh } },
+      {
+        date: new Date().toISOString(),
+        machine: machineInfo(),
+        rows,
+        welsh: { people, model: welshModel, linkage: welsh, households, shippedHouseholds }
+      },
       null,
       2
     )

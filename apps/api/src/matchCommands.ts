@@ -6,7 +6,7 @@
 import { Args, Command, Options } from "@effect/cli"
 import { FileSystem } from "@effect/platform"
 import { layerFromConfig } from "@ffynnon/db"
-import { AuditTrail, dedupe, MatchModels } from "@ffynnon/demographics"
+import { AuditTrail, dedupe, MatchModels, parseLabels } from "@ffynnon/demographics"
 import { Console, Effect, Layer, Option } from "effect"
 import { userInfo } from "node:os"
 
@@ -105,16 +105,32 @@ const trainCommand = Command.make(
   "train",
   {
     version: Args.text({ name: "version" }),
-    limit: Options.integer("limit").pipe(Options.withDefault(200_000), Options.withDescription("Train on at most this many records"))
+    limit: Options.integer("limit").pipe(Options.withDefault(200_000), Options.withDescription("Train on at most this many records")),
+    labels: Options.optional(
+      Options.file("labels", { exists: "yes" }).pipe(
+        Options.withDescription(
+          "A CSV of pairs a data steward labelled (header patient_id,other_id,match; or Splink's unique_id_l,unique_id_r,clerical_match_score): learn m from the labelled matches"
+        )
+      )
+    )
   },
-  ({ version, limit }) =>
+  ({ version, limit, labels }) =>
     Effect.gen(function* () {
-      const model = yield* models((store) => store.train(actor("model train"), version, { limit }))
+      const pairs = Option.isSome(labels)
+        ? yield* parseLabels(labels.value, yield* (yield* FileSystem.FileSystem).readFileString(labels.value))
+        : undefined
+      const model = yield* models((store) =>
+        store.train(actor("model train"), version, { limit, ...(pairs === undefined ? {} : { labels: pairs }) })
+      )
+      const labelled =
+        pairs === undefined
+          ? "without labels"
+          : `with ${pairs.filter((pair) => pair.match).length} labelled matches and ${pairs.filter((pair) => !pair.match).length} non-matches`
       yield* Console.log(
-        `Trained and stored model '${model.version}' on ${String(model.training.records)} records (not active: activate it with 'ffynnon match model activate ${model.version}').`
+        `Trained and stored model '${model.version}' on ${String(model.training.records)} records ${labelled} (not active: activate it with 'ffynnon match model activate ${model.version}').`
       )
     })
-).pipe(Command.withDescription("Train a model without labels on the live records of the index and store it, inactive."))
+).pipe(Command.withDescription("Train a model on the live records of the index (without labels, or with --labels) and store it, inactive."))
 
 const activateCommand = Command.make("activate", { version: Args.text({ name: "version" }) }, ({ version }) =>
   Effect.zipRight(

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest"
 import { commandLine, repositoryRoot } from "./commandLine"
 
 const sampleCsv = join(repositoryRoot, "data", "sample", "patients", "ffynnon-sample-patients.csv")
-const shippedModel = join(repositoryRoot, "libs", "matching", "models", "welsh-synthetic-1.json")
+const shippedModel = join(repositoryRoot, "libs", "matching", "models", "welsh-synthetic-2.json")
 const { dataDir, ffynnon } = commandLine("match")
 
 describe("ffynnon match", () => {
@@ -50,6 +50,50 @@ describe("ffynnon match", () => {
     // No names in what the command prints or writes.
     expect(run.stdout + pairs.join("\n")).not.toMatch(/Jones|Evans|Siân/)
   })
+
+  it("trains a model with labels from the review file of a dedupe run", () => {
+    // Another source's record of Siân Eleri Jones: no NHS number or hospital number, no accent.
+    const [header, sian] = readFileSync(sampleCsv, "utf8").split("\n")
+    const copy = join(dataDir, "copy.csv")
+    writeFileSync(copy, `${header}\n${sian!.replace(/^9990000018,01,C100001,[^,]*,/, ",,,,").replace("Siân", "Sian")}\n`)
+    expect(ffynnon("load", "patients", copy).status).toBe(0)
+    const review = join(dataDir, "review.csv")
+    const run = ffynnon("match", "dedupe", "--threshold", "0.5", "--out", review)
+    expect(run.stdout).toMatch(/^1 likely duplicate pairs in 1 clusters/m)
+    // The data steward's verdicts: the linked pair is one person, a pair held for review is not.
+    const [reviewHeader, ...pairs] = readFileSync(review, "utf8").trim().split("\n")
+    const labels = join(dataDir, "labels.csv")
+    writeFileSync(
+      labels,
+      [`${reviewHeader},match`, ...pairs.map((pair) => `${pair},${pair.startsWith(",") ? "non-match" : "match"}`)].join("\n")
+    )
+    const trained = ffynnon("match", "model", "train", "labelled-1", "--labels", labels)
+    expect([trained.status, trained.stderr]).toEqual([0, ""])
+    expect(trained.stdout).toMatch(/^Trained and stored model 'labelled-1' on 13 records with 1 labelled matches and \d+ non-matches/)
+    expect(ffynnon("match", "model", "list").stdout).toMatch(/^ {2}labelled-1 /m)
+  }, 240_000)
+
+  it("refuses labels it cannot use, storing nothing", () => {
+    const review = join(dataDir, "review.csv")
+    const labels = join(dataDir, "labels.csv")
+    const [, ...pairs] = readFileSync(review, "utf8").trim().split("\n")
+    const refused = (text: string) => {
+      writeFileSync(labels, text)
+      const result = ffynnon("match", "model", "train", "labelled-2", "--labels", labels)
+      return [result.status, result.stderr.trim()]
+    }
+    const [, id, other] = pairs[0]!.split(",")
+    expect(refused(`patient_id,other_id,match\n${id},nobody,1`)).toEqual([
+      1,
+      `ffynnon: ${labels} line 2: no patient record 'nobody' is stored.`
+    ])
+    expect(refused(`patient_id,other_id,match\n${id},${other},perhaps`)).toEqual([
+      1,
+      `ffynnon: ${labels} line 2: match must be 1, true, yes or match, or 0, false, no or non-match, not 'perhaps'.`
+    ])
+    expect(refused(`patient_id,other_id,match\n${id},${other},0`)).toEqual([1, "ffynnon: the labelled pairs hold no match"])
+    expect(ffynnon("match", "model", "list").stdout).not.toMatch(/labelled-2/)
+  }, 240_000)
 
   it("refuses a threshold that is not a probability", () => {
     const bad = ffynnon("match", "dedupe", "--threshold", "1.5")

@@ -113,7 +113,7 @@ for (const kind of testDatabases) {
       expect([nhsOf(first!), gradeOf(first!)]).toEqual(["9990000433", "certain"])
       expect(first!.search.score).toBeGreaterThanOrEqual(0.99)
       const explanation = first!.search.extension.find((extension) => extension.url === matchExplanationUrl)!.extension!
-      expect(explanation.find((part) => part.url === "model")?.valueString).toBe("welsh-synthetic-1")
+      expect(explanation.find((part) => part.url === "model")?.valueString).toBe("welsh-synthetic-2")
       const comparisons = explanation.filter((part) => part.url === "comparison").map((part) => part.extension!)
       const nhs = comparisons.find((parts) => parts.some((part) => part.url === "name" && part.valueCode === "nhsNumber"))!
       expect(nhs.find((part) => part.url === "level")?.valueCode).toBe("exact")

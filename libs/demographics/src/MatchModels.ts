@@ -5,10 +5,19 @@
  * version of the code cannot score with is refused, never used.
  */
 import { Database, type DatabaseFailure, type Sql } from "@ffynnon/db"
-import { decodeModel, defaultModel, preparePerson, trainUnsupervised, type MatchModel, type ModelInvalid } from "@ffynnon/matching"
+import {
+  decodeModel,
+  defaultModel,
+  preparePerson,
+  trainUnsupervised,
+  trainWithLabels,
+  type MatchModel,
+  type ModelInvalid
+} from "@ffynnon/matching"
 import { sql } from "drizzle-orm"
 import { Data, Effect } from "effect"
 import { AuditTrail, type Actor } from "./Audit"
+import type { LabelledRecordPair } from "./MatchLabels"
 import { personOf } from "./MatchKeys"
 import type { PatientResource } from "./Patient"
 
@@ -71,26 +80,52 @@ export class MatchModels extends Effect.Service<MatchModels>()("@ffynnon/demogra
         Effect.flatMap(decodeModel(json), store),
 
       /**
-       * Trains a model without labels on the live records of the index and stores it, inactive, as
-       * `version`. At most `limit` records are read into memory, in id order (ids are random, so a random
-       * sample, the same one each time): a sample of the index is enough to learn from. Audited: it
-       * reads patient records.
+       * Trains a model on the live records of the index and stores it, inactive, as `version`. At
+       * most `limit` records are read into memory, in id order (ids are random, so a random sample,
+       * the same one each time): a sample of the index is enough to learn from. With `labels` (pairs
+       * a data steward labelled), m comes from the labelled matches and their records are read too,
+       * merged ones included (a pair labelled and then merged still says how one person's records
+       * differ); a label naming no stored record fails training, naming its line. Audited: it reads
+       * patient records.
        */
-      train: (actor: Actor, version: string, options: { readonly limit: number }) =>
+      train: (actor: Actor, version: string, options: { readonly limit: number; readonly labels?: ReadonlyArray<LabelledRecordPair> }) =>
         Effect.gen(function* () {
           const rows = yield* database.query<{ id: string; resource: PatientResource | string }>(
             sql`select id, resource from patient where replaced_by is null order by id limit ${options.limit}`
           )
-          const records = rows.map((row) =>
+          const labels = options.labels
+          const labelledIds = [...new Set((labels ?? []).flatMap((pair) => [pair.patientId, pair.otherId]))]
+          const sampled = new Set(rows.map((row) => row.id))
+          const missing = labelledIds.filter((id) => !sampled.has(id))
+          const labelledRows =
+            missing.length === 0
+              ? []
+              : yield* database.query<{ id: string; resource: PatientResource | string }>(
+                  sql`select id, resource from patient where id in (select jsonb_array_elements_text(${JSON.stringify(missing)}::jsonb))`
+                )
+          const all = [...rows, ...labelledRows]
+          const records = all.map((row) =>
             preparePerson(personOf(row.id, typeof row.resource === "string" ? (JSON.parse(row.resource) as PatientResource) : row.resource))
           )
-          const { model } = yield* trainUnsupervised(records, { version })
+          const position = new Map(all.map((row, i) => [row.id, i]))
+          const unknown = labels?.find((pair) => !position.has(pair.patientId) || !position.has(pair.otherId))
+          if (unknown !== undefined) {
+            const id = position.has(unknown.patientId) ? unknown.otherId : unknown.patientId
+            return yield* new MatchModelRefused({ message: `${unknown.at}: no patient record '${id}' is stored.` })
+          }
+          const { model } = yield* labels === undefined
+            ? trainUnsupervised(records, { version })
+            : trainWithLabels(
+                records,
+                labels.map((pair) => ({ a: position.get(pair.patientId)!, b: position.get(pair.otherId)!, match: pair.match })),
+                { version }
+              )
           yield* store(model)
           yield* audit.append(actor, {
             interaction: "match",
             outcome: "0",
             entities: [],
-            query: `match model train version=${version} records=${records.length}`
+            query: `match model train version=${version} records=${records.length}${labels === undefined ? "" : ` labelledPairs=${labels.length}`}`
           })
           return model
         }),

@@ -142,13 +142,13 @@ for (const kind of testDatabases) {
           const models = yield* MatchModels
           const invalid = yield* Effect.flip(models.import({ format: "something else" }))
           expect(invalid._tag).toBe("ModelInvalid")
-          const copy = { ...(defaultModel as Record<string, unknown>), version: "welsh-synthetic-1-copy" }
+          const copy = { ...(defaultModel as Record<string, unknown>), version: "welsh-synthetic-2-copy" }
           yield* models.import(copy)
           expect((yield* Effect.flip(models.import(copy)))._tag).toBe("MatchModelRefused")
           expect((yield* Effect.flip(models.activate("no-such-model")))._tag).toBe("MatchModelRefused")
-          expect((yield* models.list).map((model) => [model.version, model.active])).toEqual([["welsh-synthetic-1-copy", false]])
+          expect((yield* models.list).map((model) => [model.version, model.active])).toEqual([["welsh-synthetic-2-copy", false]])
 
-          yield* models.activate("welsh-synthetic-1-copy")
+          yield* models.activate("welsh-synthetic-2-copy")
           expect((yield* models.list)[0]?.active).toBe(true)
           // A matcher started now reads the active model at its first $match.
           const version = (matcher: PatientMatcher) =>
@@ -159,9 +159,9 @@ for (const kind of testDatabases) {
           const fresh = Effect.flatMap(PatientMatcher, version).pipe(
             Effect.provide(PatientMatcher.DefaultWithoutDependencies.pipe(Layer.provide(AuditTrail.Default)))
           )
-          expect(yield* fresh).toBe("welsh-synthetic-1-copy")
+          expect(yield* fresh).toBe("welsh-synthetic-2-copy")
           yield* models.activate(undefined)
-          expect(yield* fresh).toBe("welsh-synthetic-1")
+          expect(yield* fresh).toBe("welsh-synthetic-2")
         })
       )
 

@@ -1,5 +1,5 @@
 /**
- * Trains the default model `$match` serves (`libs/matching/models/welsh-synthetic-1.json`): the
+ * Trains the default model `$match` serves (`libs/matching/models/welsh-synthetic-2.json`): the
  * unsupervised training of this library on the synthetic Welsh population (its training records:
  * one golden record per person plus noisy second records), seeded, so a rerun gives the same
  * weights (only `trainedAt` changes).
@@ -13,7 +13,7 @@ import { preparePerson, syntheticPopulation, trainUnsupervised } from "../src"
 
 const people = 20_000
 const seed = 2026
-const version = "welsh-synthetic-1"
+const version = "welsh-synthetic-2"
 
 const population = syntheticPopulation({ people, seed })
 const { model } = Effect.runSync(trainUnsupervised(population.training.map(preparePerson), { version }))

@@ -12,6 +12,11 @@ export interface BlockingRule {
   readonly uses: ReadonlyArray<string>
   /** The record's keys under this rule; records sharing one are candidates. */
   readonly keys: (record: PreparedPerson) => ReadonlyArray<string>
+  /**
+   * False when training's EM must not see the rule's pairs: the different people it pairs are alike
+   * beyond what random pairs (u) say, so EM would take them for matches (in m and in the prior).
+   */
+  readonly inTraining?: false
 }
 
 const unique = (values: ReadonlyArray<string>) => [...new Set(values)]
@@ -39,7 +44,10 @@ export const blockingRules: ReadonlyArray<BlockingRule> = [
     name: "postcode",
     description: "the same postcode, current or earlier",
     uses: ["postcode"],
-    keys: (r) => unique(r.postcodes.map((code) => code.unit))
+    keys: (r) => unique(r.postcodes.map((code) => code.unit)),
+    // The different people at one postcode are households and care homes: one surname, one
+    // generation, one practice. Weighed against random pairs they look like matches.
+    inTraining: false
   },
   {
     name: "surname-sound-birth-year",

@@ -189,19 +189,32 @@ export const postcode: Comparison = {
 
 const STREET_SIMILARITY = 0.92
 
-/** House number and street of any of the addresses. */
+const shareUnit = (a: PreparedPerson, b: PreparedPerson) => a.postcodes.some((x) => b.postcodes.some((y) => x.unit === y.unit))
+
+const houseLevel = (a: PreparedPerson, b: PreparedPerson) =>
+  best(a.addresses, b.addresses, (x, y) => {
+    if (x.street !== y.street && jaroWinkler(x.street, y.street) < STREET_SIMILARITY) return 2
+    return x.houseNumber !== null && x.houseNumber === y.houseNumber ? 0 : 1
+  })
+
+/**
+ * House number and street of any of the addresses. Postcode, house and practice are not
+ * independent: everyone at one address shares all three, so counting each would weigh one home
+ * three times (a household would look like one person). The house therefore counts only where the
+ * postcodes do not already say it: records sharing a postcode unit and a house give no further
+ * evidence here; another house at that postcode still counts against.
+ */
 export const address: Comparison = {
   name: "address",
   levels: [
-    level("number-and-street", "the same house number on the same street (Jaro–Winkler at least 0.92)"),
+    level("number-and-street", "the same house number on the same street (Jaro–Winkler at least 0.92), at another postcode or none"),
     level("street", "the same street, another or no house number"),
     ELSE
   ],
-  compare: (a, b) =>
-    best(a.addresses, b.addresses, (x, y) => {
-      if (x.street !== y.street && jaroWinkler(x.street, y.street) < STREET_SIMILARITY) return 2
-      return x.houseNumber !== null && x.houseNumber === y.houseNumber ? 0 : 1
-    })
+  compare: (a, b) => {
+    const reached = houseLevel(a, b)
+    return reached === 0 && shareUnit(a, b) ? NO_EVIDENCE : reached
+  }
 }
 
 /**
@@ -248,10 +261,18 @@ export const localIdentifier: Comparison = {
   }
 }
 
+/**
+ * The GP practice, for records that do not share a home: a household is registered together, so
+ * at one postcode or house the practice says nothing the address has not (see `address`); after a
+ * move, keeping the practice is real evidence.
+ */
 export const gpPractice: Comparison = {
   name: "gpPractice",
-  levels: [level("exact", "registered with the same GP practice"), ELSE],
-  compare: (a, b) => (a.gpPractice === null || b.gpPractice === null ? NO_EVIDENCE : a.gpPractice === b.gpPractice ? 0 : 1)
+  levels: [level("exact", "registered with the same GP practice, living apart"), ELSE],
+  compare: (a, b) => {
+    if (a.gpPractice === null || b.gpPractice === null || shareUnit(a, b) || houseLevel(a, b) === 0) return NO_EVIDENCE
+    return a.gpPractice === b.gpPractice ? 0 : 1
+  }
 }
 
 /** Every comparison, by name: a model names the ones it uses. */

@@ -184,6 +184,61 @@ export function evaluateLinkage(
   }
 }
 
+/** How many pairs of different people sharing a home reach each grade's probability. */
+export interface HouseholdGrades {
+  readonly pairs: number
+  readonly possible: number
+  readonly probable: number
+  readonly certain: number
+  readonly highestProbability: number
+}
+
+export interface HouseholdResult {
+  /** Twins: one birth date, so only the forename and NHS number tell them apart. */
+  readonly twins: HouseholdGrades
+  /** Everyone else at one address: partners, parents and children, a father and son, care home residents. */
+  readonly others: HouseholdGrades
+}
+
+const homeOf = (record: PreparedPerson) => {
+  const house = record.addresses[0]
+  const postcode = record.postcodes[0]
+  return house === undefined || postcode === undefined ? undefined : `${postcode.unit}|${house.houseNumber ?? ""}|${house.street}`
+}
+
+/**
+ * Scores every pair of different people who share a current address (postcode and house): the
+ * pairs that independent comparisons would over-count, since surname, postcode, address and
+ * practice agree at once. None but twins should reach `probable`.
+ */
+export function evaluateHouseholds(scorer: Scorer, index: ReadonlyArray<PreparedPerson>, truth: ReadonlyArray<string>): HouseholdResult {
+  const homes = new Map<string, Array<number>>()
+  index.forEach((record, i) => {
+    const home = homeOf(record)
+    if (home !== undefined) homes.set(home, [...(homes.get(home) ?? []), i])
+  })
+  const { thresholds } = scorer.model
+  const grades = () => ({ pairs: 0, possible: 0, probable: 0, certain: 0, highestProbability: 0 })
+  const twins = grades()
+  const others = grades()
+  for (const members of homes.values()) {
+    for (let x = 0; x < members.length; x++) {
+      for (let y = x + 1; y < members.length; y++) {
+        const [a, b] = [members[x]!, members[y]!]
+        if (truth[a] === truth[b]) continue
+        const { probability } = scorer.score(index[a]!, index[b]!)
+        const counted = index[a]!.birthDate?.digits === index[b]!.birthDate?.digits ? twins : others
+        counted.pairs++
+        if (probability >= thresholds.possible) counted.possible++
+        if (probability >= thresholds.probable) counted.probable++
+        if (probability >= thresholds.certain) counted.certain++
+        counted.highestProbability = Math.max(counted.highestProbability, probability)
+      }
+    }
+  }
+  return { twins, others }
+}
+
 /**
  * Turns a deduplication data set into a linkage one: the index holds each person's first record,
  * except for one person in `absentEvery` who is left out so that some queries have no right answer;

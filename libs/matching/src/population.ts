@@ -1,7 +1,8 @@
 /**
  * A synthetic Welsh population with an error model, for evaluating matching where FEBRL cannot:
  * Welsh and English name forms, pet names, a few surnames carrying a large share of people,
- * patronymic surnames, twins, fathers and sons at one address, care homes, and query records with
+ * patronymic surnames, twins, fathers and sons at one address, households (a partner and children
+ * at one address and practice, mostly with one surname), care homes, and query records with
  * typos, swapped names, moved house, married names, missing NHS numbers and transposed dates.
  * Seeded: the same arguments give the same people.
  */
@@ -313,6 +314,27 @@ export function syntheticPopulation(options: PopulationOptions): Population {
         nhsNumber: nhsNumber(next),
         birthDate: date(year + 20 + Math.floor(next() * 15))
       })
+    }
+    // A household: a partner and children at the same address and practice, most with the same
+    // surname, each with their own forename, birth date and NHS number.
+    if (year >= 1945 && year < 1995 && chance(0.25)) {
+      const family = person.names![0]!.family
+      const member = (sex: "male" | "female", birthYear: number, sameSurname: boolean): Person => ({
+        ...person,
+        id: `person-${people.length}`,
+        nhsNumber: nhsNumber(next),
+        names: [
+          {
+            given: [sex === "male" ? pick(MALE.concat(MALE_ENGLISH)) : pick(FEMALE.concat(FEMALE_ENGLISH))],
+            family: sameSurname ? family : surname()
+          }
+        ],
+        birthDate: date(birthYear),
+        sex
+      })
+      if (chance(0.8)) people.push(member(male ? "female" : "male", year - 5 + Math.floor(next() * 11), chance(0.7)))
+      for (let children = Math.floor(next() * 3); children > 0 && year + 20 < 2023; children--)
+        people.push(member(chance(0.5) ? "male" : "female", Math.min(2022, year + 20 + Math.floor(next() * 15)), true))
     }
   }
 

@@ -238,7 +238,8 @@ function train(
   labelled: ReadonlyArray<LabelledPair> | undefined
 ): Trained {
   const comparisons = (options.comparisons ?? [...allComparisons.keys()]).map((name) => allComparisons.get(name)!)
-  const rules = options.rules ?? blockingRules
+  // Rules whose pairs do not fit EM's two classes (households, care homes) serve blocking, not training.
+  const rules = (options.rules ?? blockingRules).filter((rule) => rule.inTraining !== false)
   const maxIterations = options.maxIterations ?? 200
   const n = records.length
   const allPairs = (n * (n - 1)) / 2

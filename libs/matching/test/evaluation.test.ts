@@ -3,7 +3,7 @@ import { Effect } from "effect"
 import { existsSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { readFebrl, restrictToNamesBirthDatePostcode, type Dataset } from "../src/datasets"
-import { bcubed, clusters, evaluateDeduplication, evaluateLinkage, linkageSplit, pairwise } from "../src/evaluation"
+import { bcubed, clusters, evaluateDeduplication, evaluateHouseholds, evaluateLinkage, linkageSplit, pairwise } from "../src/evaluation"
 import { Scorer, termFrequencies } from "../src/model"
 import { syntheticPopulation } from "../src/population"
 import { preparePerson } from "../src/record"
@@ -83,17 +83,18 @@ describe("evaluation on the synthetic Welsh population (the issue's query target
     const training = population.training.map(preparePerson)
     const { model } = Effect.runSync(trainUnsupervised(training))
     const index = population.index.map(preparePerson)
-    const result = evaluateLinkage(
-      Scorer.make(model, termFrequencies(index)),
-      index,
-      population.indexTruth,
-      population.queries.map(preparePerson),
-      population.queryTruth
-    )
+    const scorer = Scorer.make(model, termFrequencies(index))
+    const result = evaluateLinkage(scorer, index, population.indexTruth, population.queries.map(preparePerson), population.queryTruth)
     expect(result.absentQueries).toBeGreaterThan(250)
     expect(result.hitAt1).toBeGreaterThanOrEqual(0.97)
     expect(result.certainCoverage).toBeGreaterThanOrEqual(0.8)
     expect(result.wrongCertain).toBe(0)
     expect(result.absentConfident).toBeLessThanOrEqual(0.005)
+    // Partners, parents and children, a father and son, care home residents: one surname, postcode,
+    // house and practice between them, and still different people to the model.
+    const { others } = evaluateHouseholds(scorer, index, population.indexTruth)
+    expect(others.pairs).toBeGreaterThan(1000)
+    expect(others.certain).toBe(0)
+    expect(others.probable / others.pairs).toBeLessThan(0.001)
   })
 })
