@@ -9,7 +9,9 @@ import { nhsNumber, patient } from "../../../libs/demographics/test/patients"
 import { loggedPath } from "../src/app"
 import { Auth, makeAuth, signToken } from "../src/auth"
 import { apiHarness } from "./harness"
-import { loadPatients } from "@ffynnon/demographics"
+import { Database } from "@ffynnon/db"
+import { AuditTrail, loadPatients } from "@ffynnon/demographics"
+import { sql, type SQL } from "drizzle-orm"
 import { join } from "node:path"
 
 const sampleCsv = join(import.meta.dirname, "..", "..", "..", "data", "sample", "patients", "ffynnon-sample-patients.csv")
@@ -402,6 +404,56 @@ for (const kind of testDatabases) {
         ["create", "dr-evans"]
       ])
       expect(audit.body.entry[2].resource.entity[0].description).toBe("duplicate registration")
+    })
+
+    it("audits every one of many concurrent requests, sharing commits, in one unbroken chain", async () => {
+      const record = await create(patient({}, nhsNumber(910002000)))
+      const readers = await Promise.all(Array.from({ length: 20 }, (_, n) => token("user/Patient.rs", `reader-${n}`)))
+      const answers = await Promise.all(
+        readers.map((reader, n) =>
+          n % 2 === 0
+            ? call("GET", `/fhir/Patient/${record.id}`, { token: reader })
+            : call("GET", `/fhir/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|${nhsNumber(910002000)}`, { token: reader })
+        )
+      )
+      expect(answers.map(({ status }) => status)).toEqual(readers.map(() => 200))
+      const trail = await api.runtime.runPromise(
+        Effect.flatMap(Database, (database) =>
+          database.query<{ who: string; recorded: string }>(
+            sql`select event::jsonb #>> '{agent,0,who,identifier,value}' as who, recorded::text from audit_event
+              where entities @> array[${`Patient/${record.id}`}]::text[] and event like '%reader-%'`
+          )
+        )
+      )
+      expect(trail.map(({ who }) => who).sort()).toEqual(readers.map((_, n) => `reader-${n}`).sort())
+      // Entries appended together share their transaction and its time: fewer commits than requests, where a
+      // commit waits for the disk (PostgreSQL); embedded PGlite commits in memory before the next request arrives.
+      if (kind.name === "postgres") expect(new Set(trail.map(({ recorded }) => recorded)).size).toBeLessThan(readers.length)
+      const chain = await api.runtime.runPromise(Effect.flatMap(AuditTrail, (audit) => audit.verify))
+      expect(chain.broken).toBeUndefined()
+    })
+
+    it("serves nothing it could not audit: a failed audit write fails the read or search", async () => {
+      const record = await create(patient({ name: [{ family: "Prydderch", given: ["Nia"] }] }, nhsNumber(910002100)))
+      const database = (statement: SQL) => api.runtime.runPromise(Effect.flatMap(Database, (database) => database.query(statement)))
+      await database(sql`create function audit_event_refuse() returns trigger language plpgsql as $$
+        begin raise exception 'the audit store is out of space'; end $$`)
+      await database(sql`create trigger audit_event_refuse before insert on audit_event for each row execute function audit_event_refuse()`)
+      try {
+        const answers = await Promise.all([
+          call("GET", `/fhir/Patient/${record.id}`, { token: full }),
+          call("GET", `/fhir/Patient?family=prydderch`, { token: full }),
+          call("GET", `/fhir/Patient/${record.id}/_history/1`, { token: full })
+        ])
+        for (const answer of answers) {
+          expect([answer.status, answer.body.resourceType, answer.body.issue[0].code]).toEqual([500, "OperationOutcome", "exception"])
+          expect(JSON.stringify(answer.body)).not.toMatch(/Prydderch|9100021/)
+        }
+      } finally {
+        await database(sql`drop trigger audit_event_refuse on audit_event`)
+        await database(sql`drop function audit_event_refuse()`)
+      }
+      expect((await call("GET", `/fhir/Patient/${record.id}`, { token: full })).body.name[0].family).toBe("Prydderch")
     })
   })
 }

@@ -8,7 +8,7 @@
  */
 import { Database, type DatabaseFailure, type Sql } from "@ffynnon/db"
 import { sql } from "drizzle-orm"
-import { Deferred, Effect, Option } from "effect"
+import { Deferred, Duration, Effect, Either, FiberId, Option } from "effect"
 import { createHash } from "node:crypto"
 
 /** Who is acting, from the access token. */
@@ -128,31 +128,95 @@ export class AuditTrail extends Effect.Service<AuditTrail>()("@ffynnon/demograph
 
     const appendIn = (tx: Sql, actor: Actor, entry: AuditEntry) => appendAllIn(tx, [{ actor, entry }])
 
-    // Group commit: entries of reads and refusals wait here while a batch is being written, then
-    // go together in one transaction. Each caller still waits until its entry is committed, so
-    // nothing is answered unaudited, but concurrent requests share one lock and one commit.
-    let queued: Array<{ readonly actor: Actor; readonly entry: AuditEntry; readonly done: Deferred.Deferred<void, DatabaseFailure> }> = []
+    // Group commit. An entry waits in `queued` while a batch is being written, then goes with the
+    // others queued meanwhile in one transaction; each caller waits until its own entry is
+    // committed, so nothing is answered unaudited, while concurrent requests share one lock and one
+    // flush to disk. Requests still reading (`reading`, see `afterRead`) will queue an entry in a
+    // moment: a batch about to be written waits for them, but no longer than the last commit took
+    // (waiting longer would cost the batch more than the latecomers save by joining it). Without
+    // that wait, requests answered by one commit come back a fraction of a millisecond later to
+    // find the next commit already under way with whichever of them came first, and ten requests
+    // in flight split between two commits instead of sharing one.
+    type Queued = { readonly actor: Actor; readonly entry: AuditEntry; readonly done: Deferred.Deferred<void, DatabaseFailure> }
+    const maxBatch = 1000
+    let queued: Array<Queued> = []
     let writing = false
+    let reading = 0
+    let readersArrived: Deferred.Deferred<void> | undefined
+    let lastCommitMs = 0
+
+    const readerArrived = () => {
+      reading--
+      if (reading === 0 && readersArrived !== undefined) {
+        Deferred.unsafeDone(readersArrived, Effect.void)
+        readersArrived = undefined
+      }
+    }
+
+    const awaitReaders = Effect.suspend(() => {
+      if (reading === 0 || queued.length >= maxBatch) return Effect.void
+      const arrived = Deferred.unsafeMake<void>(FiberId.none)
+      readersArrived = arrived
+      return Effect.ignore(Effect.timeout(Deferred.await(arrived), Duration.millis(Math.min(lastCommitMs, 50))))
+    })
+
     const drain = Effect.gen(function* () {
       while (queued.length > 0) {
-        const batch = queued.slice(0, 1000)
-        queued = queued.slice(batch.length)
+        yield* awaitReaders
+        const batch = queued.splice(0, maxBatch)
+        const started = performance.now()
         const exit = yield* Effect.exit(Effect.asVoid(appendAllIn(database, batch)))
+        lastCommitMs = performance.now() - started
         for (const { done } of batch) yield* Deferred.done(done, exit)
       }
       writing = false
     })
 
-    /** Appends an entry in a transaction of its own (shared with entries appended at the same time); done once committed. */
-    const append = (actor: Actor, entry: AuditEntry) =>
-      Effect.gen(function* () {
-        const done = yield* Deferred.make<void, DatabaseFailure>()
+    /** Queues an entry (then runs `queuedThen`, at once); the effect is done once the entry is committed. */
+    const enqueue = (actor: Actor, entry: AuditEntry, queuedThen?: () => void) =>
+      Effect.suspend(() => {
+        const done = Deferred.unsafeMake<void, DatabaseFailure>(FiberId.none)
         queued.push({ actor, entry, done })
+        queuedThen?.()
         if (!writing) {
           writing = true
-          yield* Effect.forkDaemon(drain)
+          return Effect.zipRight(Effect.forkDaemon(drain), Deferred.await(done))
         }
-        yield* Deferred.await(done)
+        return Deferred.await(done)
+      })
+
+    /** Appends an entry in a transaction of its own (shared with entries appended at the same time); done once committed. */
+    const append = (actor: Actor, entry: AuditEntry) => enqueue(actor, entry)
+
+    /**
+     * Runs `work` (a read), appends the entry `entryOf` makes of its result and waits until that is
+     * committed before answering: `work`'s value, or its failure. Should the append fail, a
+     * successful read fails with it (nothing is served unaudited); a failed one keeps its own error.
+     * While `work` runs, a batch about to be committed waits for its entry (see above).
+     */
+    const afterRead = <A, E, R>(
+      actor: Actor,
+      work: Effect.Effect<A, E, R>,
+      entryOf: (result: Either.Either<A, E>) => AuditEntry
+    ): Effect.Effect<A, E | DatabaseFailure, R> =>
+      Effect.suspend(() => {
+        reading++
+        let counted = true
+        const arrived = () => {
+          if (counted) {
+            counted = false
+            readerArrived()
+          }
+        }
+        return Effect.either(work).pipe(
+          Effect.flatMap((result): Effect.Effect<A, E | DatabaseFailure> => {
+            const committed = enqueue(actor, entryOf(result), arrived)
+            return Either.isRight(result)
+              ? Effect.as(committed, result.right)
+              : Effect.zipRight(Effect.ignore(committed), Effect.fail(result.left))
+          }),
+          Effect.ensuring(Effect.sync(arrived))
+        )
       })
 
     /** The events that touched a record, newest first, with a page of `count` from `offset`. */
@@ -228,6 +292,6 @@ export class AuditTrail extends Effect.Service<AuditTrail>()("@ffynnon/demograph
       }
     })
 
-    return { append, appendIn, appendAllIn, forEntity, searchForEntity, read, verify }
+    return { append, afterRead, appendIn, appendAllIn, forEntity, searchForEntity, read, verify }
   })
 }) {}

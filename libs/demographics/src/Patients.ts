@@ -251,20 +251,26 @@ export class Patients extends Effect.Service<Patients>()("@ffynnon/demographics/
     const database = yield* Database
     const audit = yield* AuditTrail
 
+    /** The audit entry of a failed attempt: the client's fault (4) or the server's (8). */
+    const failureEntry = (
+      interaction: Interaction,
+      onFailure: Omit<AuditEntry, "interaction" | "outcome" | "outcomeDesc">,
+      error: unknown
+    ): AuditEntry => {
+      const serverFault = error instanceof DatabaseError || error instanceof DatabaseUnavailable
+      return {
+        interaction,
+        outcome: serverFault ? "8" : "4",
+        outcomeDesc: serverFault ? "server error" : String((error as { message?: string }).message ?? error),
+        ...onFailure
+      }
+    }
+
     /** A failed attempt is audited on its own: it is on record even though nothing changed. */
     const auditFailure =
       (actor: Actor, interaction: Interaction, onFailure: Omit<AuditEntry, "interaction" | "outcome" | "outcomeDesc">) =>
-      (error: unknown) => {
-        const serverFault = error instanceof DatabaseError || error instanceof DatabaseUnavailable
-        return audit
-          .append(actor, {
-            interaction,
-            outcome: serverFault ? "8" : "4",
-            outcomeDesc: serverFault ? "server error" : String((error as { message?: string }).message ?? error),
-            ...onFailure
-          })
-          .pipe(Effect.ignore)
-      }
+      (error: unknown) =>
+        audit.append(actor, failureEntry(interaction, onFailure, error)).pipe(Effect.ignore)
 
     /** Runs a write in one transaction with its audit entry: a failure rolls both back. */
     const audited = <A, E>(
@@ -278,7 +284,7 @@ export class Patients extends Effect.Service<Patients>()("@ffynnon/demographics/
         .transaction((tx) => Effect.tap(work(tx), (value) => audit.appendIn(tx, actor, { interaction, outcome: "0", ...describe(value) })))
         .pipe(Effect.tapError(auditFailure(actor, interaction, onFailure)))
 
-    /** Runs a read, then waits for its audit entry to be committed before answering. */
+    /** Runs a read, then waits for its audit entry (group-committed with concurrent requests') to be committed before answering. */
     const auditedRead = <A, E>(
       actor: Actor,
       interaction: Interaction,
@@ -286,9 +292,13 @@ export class Patients extends Effect.Service<Patients>()("@ffynnon/demographics/
       describe: (value: A) => Omit<AuditEntry, "interaction" | "outcome">,
       onFailure: Omit<AuditEntry, "interaction" | "outcome" | "outcomeDesc">
     ): Effect.Effect<A, E | DatabaseFailure> =>
-      work(database).pipe(
-        Effect.tap((value) => audit.append(actor, { interaction, outcome: "0", ...describe(value) })),
-        Effect.tapError(auditFailure(actor, interaction, onFailure))
+      audit.afterRead(
+        actor,
+        work(database),
+        Either.match({
+          onRight: (value): AuditEntry => ({ interaction, outcome: "0", ...describe(value) }),
+          onLeft: (error) => failureEntry(interaction, onFailure, error)
+        })
       )
 
     const current = (tx: Sql, id: string, lock: boolean) =>

@@ -6,7 +6,7 @@
  * file's SHA-256, so the same file is not loaded twice): a crash or failure leaves no patient
  * of it written. Each batch of records is audited as one event naming them.
  */
-import { LoadProgress, Releases, type Sql } from "@ffynnon/db"
+import { LoadProgress, Releases, withIndexesBuiltAfter, type Sql } from "@ffynnon/db"
 import { sql } from "drizzle-orm"
 import { Data, Effect, Either } from "effect"
 import { parse } from "fast-csv"
@@ -193,17 +193,35 @@ async function* ndjsonRows(path: string): AsyncGenerator<Row> {
   }
 }
 
-const fileSha256 = (path: string) =>
+/** The file's SHA-256 and its number of lines. */
+const fileFacts = (path: string) =>
   Effect.tryPromise({
     try: async () => {
       const hash = createHash("sha256")
-      for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer)
-      return hash.digest("hex")
+      let lines = 0
+      for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+        hash.update(chunk)
+        for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) lines++
+      }
+      return { sha256: hash.digest("hex"), lines }
     },
     catch: (error) => new PatientLoadError({ message: `Cannot read ${path}: ${String(error)}` })
   })
 
 const batchSize = 500
+
+// Below this many lines a first load keeps the indexes: building them over a handful of rows
+// gains nothing, and leaves the planner statistics of a tiny table, which make a session's cached
+// plans (the foreign key checks) scan the table when the next load grows it.
+const firstLoadMinLines = 10_000
+
+/** The tables a patient's rows go to. */
+const patientTables = ["patient", "patient_version", "patient_key", "patient_match_key"]
+
+const indexEmpty = (tx: Sql) =>
+  Effect.map(tx.query<{ empty: boolean }>(sql`select not exists (select from patient) as empty`), ([row]) => row!.empty)
+
+const lockPatientTables = (tx: Sql) => tx.query(sql.raw(`lock table ${patientTables.join(", ")} in access exclusive mode`))
 
 /**
  * Loads the patients of a CSV or NDJSON file in one transaction, writing the rejected lines
@@ -217,7 +235,7 @@ export const loadPatients = (path: string, options: { readonly rejectsFile?: str
     const rows = format === ".csv" ? csvRows : format === ".ndjson" || format === ".jsonl" ? ndjsonRows : undefined
     if (rows === undefined)
       return yield* new PatientLoadError({ message: `${path}: a patient file is .csv or .ndjson (FHIR Patients, one a line).` })
-    const sha256 = yield* fileSha256(path)
+    const { sha256, lines } = yield* fileFacts(path)
     const rejectsFile = options.rejectsFile ?? `${path}.rejects.tsv`
     const progress = yield* LoadProgress
     const audit = yield* AuditTrail
@@ -234,13 +252,26 @@ export const loadPatients = (path: string, options: { readonly rejectsFile?: str
 
     const write = (tx: Sql) =>
       Effect.gen(function* () {
+        // A first load (of 10,000 lines or more) into an empty index builds the tables' indexes after the rows are in (see
+        // withIndexesBuiltAfter). The lock keeps anyone else from writing meanwhile, so no NHS
+        // number can be held by a record outside the file.
+        const initial =
+          lines >= firstLoadMinLines && (yield* indexEmpty(tx)) && (yield* Effect.zipRight(lockPatientTables(tx), indexEmpty(tx)))
+        return initial ? yield* withIndexesBuiltAfter(tx, patientTables, rowsInto(tx, initial)) : yield* rowsInto(tx, initial)
+      })
+
+    const rowsInto = (tx: Sql, initial: boolean) =>
+      Effect.gen(function* () {
         const seen = new Set<string>()
         let loaded = 0
         let batch: Array<{ line: number; id: string; resource: PatientResource }> = []
+        // One AuditEvent a batch, appended when the rows are all in: the append holds the audit
+        // chain's lock until the load commits, and every other request waits for that lock.
+        const audited: Array<ReadonlyArray<string>> = []
         const flush = Effect.gen(function* () {
           if (batch.length === 0) return
           // NHS numbers already held by a live record in the store.
-          const numbers = batch.flatMap(({ resource }) => nhsNumberOf(resource) ?? [])
+          const numbers = initial ? [] : batch.flatMap(({ resource }) => nhsNumberOf(resource) ?? [])
           const held = new Set(
             numbers.length === 0
               ? []
@@ -257,12 +288,7 @@ export const loadPatients = (path: string, options: { readonly rejectsFile?: str
             return number === undefined || !held.has(number)
           })
           const written = yield* insertNewPatients(tx, accepted)
-          yield* audit.appendIn(tx, options.actor, {
-            interaction: "create",
-            entities: written.map((patient) => `Patient/${patient.id}`),
-            outcome: "0",
-            description: `bulk load of ${basename(path)}`
-          })
+          audited.push(written.map((patient) => patient.id))
           loaded += written.length
           batch = []
         })
@@ -298,6 +324,21 @@ export const loadPatients = (path: string, options: { readonly rejectsFile?: str
           }
         }
         yield* flush
+        // A few batches' events a statement: each names 500 records.
+        for (let start = 0; start < audited.length; start += 20) {
+          yield* audit.appendAllIn(
+            tx,
+            audited.slice(start, start + 20).map((ids) => ({
+              actor: options.actor,
+              entry: {
+                interaction: "create",
+                entities: ids.map((id) => `Patient/${id}`),
+                outcome: "0",
+                description: `bulk load of ${basename(path)}`
+              }
+            }))
+          )
+        }
         yield* progress.report({ phase: "loading", item: basename(path), done: loaded + rejected, total: loaded + rejected, unit: "rows" })
         return { rowCounts: { patients: loaded, rejected }, sourceSha256: sha256 }
       })

@@ -23,8 +23,25 @@ for (const kind of testDatabases) {
       (it) => {
         it.effect("loads the sample CSV, searchable at once, and refuses the same file twice", () =>
           Effect.gen(function* () {
+            const database = yield* Database
+            const schema = database.query<{ definition: string }>(
+              sql`select indexdef as definition from pg_indexes where tablename like 'patient%'
+                union all select conname || ' ' || pg_get_constraintdef(oid) from pg_constraint where conrelid::regclass::text like 'patient%'
+                order by 1`
+            )
+            const before = yield* schema
+            expect(before.length).toBeGreaterThan(10)
+            // A first load of 10,000 lines or more, interrupted at its first progress report (twenty batches in,
+            // indexes dropped): the schema is as it was.
+            const csv = join(folder, `${kind.name}-first.csv`)
+            yield* Effect.promise(() => writePopulation(csv, 12_000, "csv", 4, 999_600_000))
+            const interruptAtReport = Layer.succeed(LoadProgress, { report: () => Effect.interrupt })
+            const interrupted = yield* Effect.exit(loadPatients(csv, { actor: operator }).pipe(Effect.provide(interruptAtReport)))
+            expect(Exit.isInterrupted(interrupted)).toBe(true)
+            expect(yield* schema).toEqual(before)
             const report = yield* loadPatients(sampleCsv, { actor: operator, rejectsFile: join(folder, `${kind.name}-sample.tsv`) })
             expect([report.loaded, report.rejected]).toEqual([12, 0])
+            expect(yield* schema).toEqual(before)
             const found = yield* (yield* Patients).search(
               operator,
               { family: ["jones"], postalCode: ["CF10 1AA"] },
