@@ -13,9 +13,9 @@
  * - Attribute cardinality counts matching relationships; in `{ }`, each role group is checked on
  *   its own and each ungrouped relationship counts as a group of its own.
  * - Description filters look at active descriptions unless the block has an `active` filter.
- * - Reference set members are the index's active rows: member `active` filters work, member
- *   `moduleId`/`effectiveTime` filters and fields of refsets whose rows the index does not keep
- *   (simple, language, metadata refsets) fail with `EclUnsupported`.
+ * - `^` gives active members; member filter blocks look at active rows unless they have an
+ *   `active` filter. Fields of refsets whose fields the index does not keep (language and
+ *   metadata refsets) fail with `EclUnsupported`.
  * - `match:` in a term filter means every search word starts a word of the term (any order,
  *   case and accents ignored); `wild:` matches the whole term, `*` standing for any text. For
  *   concrete strings and reference set fields, `match:` (or a plain string) is equality ignoring case.
@@ -538,9 +538,14 @@ class Evaluator {
     if (needsFields && rows === undefined) {
       this.fail(new EclUnsupported({ feature: `fields of reference set ${id} (the index keeps only its members)`, position }))
     }
-    const members = rows?.concept ?? refset.concepts
+    const members = refset.members.concept
     this.tick(members.length)
-    const tests = filters.flat().map((filter) => this.memberTest(filter, id))
+    // A block without an `active` filter, or no block, looks at active members only.
+    const activeOnly = (row: number) => refset.members.active[row] === 1
+    const tests = [
+      ...(filters.length === 0 || filters.some((block) => !block.some((filter) => filter._tag === "Active")) ? [activeOnly] : []),
+      ...filters.flat().map((filter) => this.memberTest(filter, id, refset))
+    ]
     // Each selected field: the member itself, a column, or nothing (a field the reference set does not have).
     const outputs = wanted.map((name) => (name === "referencedComponentId" ? "member" : refsetColumn(this.index, id, name)))
     const found: Array<number> = []
@@ -558,21 +563,27 @@ class Evaluator {
   }
 
   /** A member filter as a test of one row (and its referenced concept); a column's distinct values are each compared once. */
-  private memberTest(filter: MemberFilter, refsetId: string): (row: number, concept: number) => boolean {
+  private memberTest(filter: MemberFilter, refsetId: string, refset: Refset): (row: number, concept: number) => boolean {
+    const { active, stamp, stamps } = refset.members
     switch (filter._tag) {
       case "Active": {
-        // The index holds active members only.
-        const passes = filter.value === "*" || (filter.value === true) === (filter.operator === "=")
-        return () => passes
+        const value = filter.value
+        const equal = filter.operator === "="
+        return (row) => value === "*" || ((active[row] === 1) === value) === equal
       }
-      case "Module":
-      case "EffectiveTime":
-        return this.fail(
-          new EclUnsupported({
-            feature: `a member ${filter._tag === "Module" ? "moduleId" : "effectiveTime"} filter`,
-            position: filter.position
-          })
-        )
+      case "Module": {
+        const modules = this.conceptSetValue(filter.modules)
+        const positions = this.tables.modulePositions
+        const equal = filter.operator === "="
+        return (row) => {
+          const module = positions[stamps.module[stamp[row]!]!]!
+          return (module !== noConcept && modules.has(module)) === equal
+        }
+      }
+      case "EffectiveTime": {
+        const verdicts = Uint8Array.from(stamps.effectiveTime, (time) => (this.timeMatches(filter, String(time)) ? 1 : 0))
+        return (row) => verdicts[stamp[row]!] === 1
+      }
       case "Field": {
         const comparison = filter.comparison
         if (filter.field === "referencedComponentId") {
@@ -1275,9 +1286,10 @@ class Evaluator {
         // A set larger than the reference set: through its rows instead.
         const { ofRow, positions } = refsetColumn(this.index, id, "targetComponentId")!
         this.tick(ofRow.length)
+        const active = this.index.refsets.get(id)!.members.active
         for (let row = 0; row < ofRow.length; row++) {
           const target = positions[ofRow[row]!]!
-          if (target !== noConcept && set.has(target)) found.push(rows.concept[row]!)
+          if (target !== noConcept && active[row] === 1 && set.has(target)) found.push(rows.concept[row]!)
         }
       }
     }
