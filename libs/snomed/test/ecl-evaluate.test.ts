@@ -102,6 +102,39 @@ describe("ECL evaluation", () => {
       })
     )
 
+    it.effect("resolves alternate identifiers through the release's Identifier file and its schemes' names", () =>
+      Effect.gen(function* () {
+        const { sample } = yield* EclIndexes
+        const [header, ...rows] = rowsOf(sampleFile(sampleFolder, "sct2_Identifier_"))
+        const field = (row: Array<string>, name: string) => row[header!.indexOf(name)]!
+        const active = rows.filter((row) => field(row, "active") === "1")
+        expect(active.length).toBeGreaterThan(3)
+        for (const row of active) {
+          const concept = [field(row, "referencedComponentId")]
+          const code = field(row, "alternateIdentifier")
+          expect(codes(sample, `LOINC#${code}`)).toEqual(concept)
+          expect(codes(sample, `"loinc#${code}"`)).toEqual(concept)
+          expect(codes(sample, `LOINC#"${code}"`)).toEqual(concept)
+          expect(result(sample, `LOINC#${code}`).warnings).toEqual([])
+          expect(codes(sample, `<< LOINC#${code}`)).toEqual(codes(sample, `<< ${concept[0]}`))
+        }
+        const bloodPressure = active.find((row) => field(row, "alternateIdentifier") === "85354-9")!
+        expect(codes(sample, "< LOINC#85354-9 |Blood pressure|").length).toBeGreaterThan(0)
+        expect(result(sample, "LOINC#85354-9 |Heart rate|").warnings).toEqual([
+          `'Heart rate' is not a term of LOINC#85354-9 (concept ${field(bloodPressure, "referencedComponentId")}, 'Blood pressure')`
+        ])
+        const retired = rows.find((row) => field(row, "active") === "0")!
+        const inactive = result(sample, `LOINC#${field(retired, "alternateIdentifier")}`)
+        expect([...inactive.concepts]).toEqual([])
+        expect(inactive.warnings).toEqual([
+          `alternate identifier LOINC#${field(retired, "alternateIdentifier")} is not in this release; it matches nothing`
+        ])
+        const unknownScheme = result(sample, '"ICD-O#8140/3" OR LOINC#8310-5')
+        expect(unknownScheme.concepts.length).toBe(1)
+        expect(unknownScheme.warnings[0]).toMatch(/no identifier scheme called 'ICD-O'/)
+      })
+    )
+
     it.effect("filters members on active, moduleId and effectiveTime, inactive members included", () =>
       Effect.gen(function* () {
         const { sample } = yield* EclIndexes
@@ -338,7 +371,6 @@ describe("ECL evaluation", () => {
         const found = result(sample, "<< 73211009")
         expect(found.has(at(sample, "44054006"))).toBe(true)
         expect(found.has(at(sample, "22298006"))).toBe(false)
-        expect(result(sample, "LOINC#54486-6").warnings[0]).toMatch(/alternate identifier/)
       })
     )
 

@@ -20,14 +20,15 @@
  *   case and accents ignored); `wild:` matches the whole term, `*` standing for any text. For
  *   concrete strings and reference set fields, `match:` (or a plain string) is equality ignoring case.
  * - A concept id not in the release is an error; a term that is not one of the concept's
- *   descriptions, a dialect alias not known, and alternate identifiers (the index holds none)
- *   give a warning and no match.
+ *   descriptions is a warning; a dialect alias not known, and an alternate identifier whose
+ *   scheme or code the release does not have, give a warning and no match.
  */
 import { Either } from "effect"
 import { Acceptability, DescriptionType, neighbours, type Refset, type SnomedIndex } from "../index/SnomedIndex"
 import { foldText, tokens } from "../index/text"
 import { Concepts } from "../metadata"
 import type {
+  AlternateIdentifier,
   Attribute,
   AttributeGroup,
   BooleanComparison,
@@ -317,10 +318,7 @@ class Evaluator {
         set = this.all()
         break
       case "AlternateIdentifier":
-        this.warn(
-          `alternate identifier ${sub.focus.scheme}#${sub.focus.code}: this release has no alternate identifiers, so it matches nothing`
-        )
-        set = this.empty()
+        set = this.alternateIdentifier(sub.focus)
         break
       case "Nested":
         set = this.expression(sub.focus.expression)
@@ -342,6 +340,43 @@ class Evaluator {
       this.warn(`'${reference.term}' is not a term of concept ${reference.id} ('${this.index.preferredTerm(position, []) ?? ""}')`)
     }
     return position
+  }
+
+  /**
+   * The concept an alternate identifier (`LOINC#8310-5`) names, in the identifier schemes of the
+   * release whose alias it uses: schemes with an active description that is the alias or starts
+   * with it as a word, ignoring case (`LOINC` names a scheme described as "LOINC code identifier
+   * scheme"). A scheme or code the release does not have is a warning and matches nothing.
+   */
+  private alternateIdentifier(focus: AlternateIdentifier): ConceptSet {
+    const alias = foldText(focus.scheme)
+    const descriptions = this.index.descriptions
+    const named = (scheme: string) => {
+      const position = this.index.position(scheme)
+      if (position === undefined) return false
+      for (const description of neighbours(descriptions.byConcept, position)) {
+        if (descriptions.active[description] !== 1) continue
+        const term = foldText(descriptions.terms.get(description))
+        if (term === alias || term.startsWith(`${alias} `)) return true
+      }
+      return false
+    }
+    const schemes = [...this.index.alternateIdentifiers].filter(([scheme]) => named(scheme))
+    const text = `${focus.scheme}#${focus.code}`
+    if (schemes.length === 0) {
+      this.warn(`alternate identifier ${text}: this release has no identifier scheme called '${focus.scheme}', so it matches nothing`)
+      return this.empty()
+    }
+    const found = schemes.flatMap(([, codes]) => (codes.has(focus.code) ? [codes.get(focus.code)!] : []))
+    if (found.length === 0) this.warn(`alternate identifier ${text} is not in this release; it matches nothing`)
+    for (const concept of found) {
+      if (focus.term !== undefined && !this.hasTerm(concept, focus.term)) {
+        this.warn(
+          `'${focus.term}' is not a term of ${text} (concept ${this.index.code(concept)}, '${this.index.preferredTerm(concept, []) ?? ""}')`
+        )
+      }
+    }
+    return ConceptSet.fromUnsorted(this.universe, found)
   }
 
   private hasTerm(concept: number, term: string) {

@@ -149,7 +149,9 @@ export class SnomedIndex {
     readonly concreteValues: ReadonlyMap<number, ReadonlyArray<Attribute>>,
     /** Acceptability (Acceptability.*) of every description, per language refset id. */
     readonly languageRefsets: ReadonlyMap<string, Int8Array>,
-    readonly refsets: ReadonlyMap<string, Refset>
+    readonly refsets: ReadonlyMap<string, Refset>,
+    /** Active alternate identifiers of concepts (RF2 Identifier files): identifier scheme id → code → concept position. */
+    readonly alternateIdentifiers: ReadonlyMap<string, ReadonlyMap<string, number>>
   ) {
     this.textIndex = PrefixIndex.build(descriptions.terms.length, (description) => descriptions.terms.get(description))
   }

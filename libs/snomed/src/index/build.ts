@@ -233,6 +233,18 @@ export const buildIndex = (sql: Sql, releaseId: number, uri: string) =>
       }
     )
 
+    const alternateIdentifiers = new Map<string, Map<string, number>>()
+    yield* sql.copyTo(
+      `select identifier_scheme_id, alternate_identifier, referenced_component_id from snomed_identifier where ${release} and active`,
+      ([schemeId, code, referenced]) => {
+        const concept = position.get(referenced!)
+        if (concept === undefined) return
+        let codes = alternateIdentifiers.get(schemeId!)
+        if (codes === undefined) alternateIdentifiers.set(detached(schemeId!), (codes = new Map()))
+        codes.set(detached(code!), concept)
+      }
+    )
+
     const conceptCount = ids.length
     const descriptionsOfConcept = descriptionConcept.done()
     const sources = attributeSource.done()
@@ -319,6 +331,7 @@ export const buildIndex = (sql: Sql, releaseId: number, uri: string) =>
             } satisfies Refset
           ]
         })
-      )
+      ),
+      alternateIdentifiers
     )
   })
