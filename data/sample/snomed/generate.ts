@@ -229,6 +229,7 @@ c(3, "commonMedicines", "Ffynnon demo common medicines simple reference set (fou
 c(4, "legacyMap", "Ffynnon demo legacy practice code simple map reference set (foundation metadata concept)",
   ["Ffynnon demo legacy practice code simple map reference set", "Legacy practice code map"], ["900000000000496009"])
 c(5, "namespace", "Extension namespace 1000230 (namespace concept)", ["Extension namespace 1000230"], ["370136006"])
+c(6, "loincScheme", "LOINC code identifier scheme (foundation metadata concept)", ["LOINC code identifier scheme", "LOINC"], ["900000000000453004"])
 
 // ---------------------------------------------------------------------------------------------
 // SNOMED CT metadata (real identifiers, our wording)
@@ -325,6 +326,7 @@ m(MAP_PROPERLY_CLASSIFIED, 95, "Map source concept is properly classified (found
 m(MAP_CANNOT_CLASSIFY, 96, "Map source concept cannot be classified with available data (foundation metadata concept)", ["Cannot be classified with available data"], ["447634004"])
 m(MAP_CONTEXT_DEPENDENT, 97, "Map of source concept is context dependent (foundation metadata concept)", ["Context dependent"], ["447634004"])
 m("370136006", 98, "Namespace concept (namespace concept)", ["Namespace concept"], ["900000000000441003"])
+m("900000000000453004", 99, "Identifier scheme (foundation metadata concept)", ["Identifier scheme"], ["900000000000454005"])
 
 // ---------------------------------------------------------------------------------------------
 // Top-level hierarchies (real identifiers, our wording)
@@ -1212,7 +1214,8 @@ const rows = {
   simpleMap: [] as Row[],
   extendedMap: [] as Row[],
   mrcmDomain: [] as Row[],
-  moduleDependency: [] as Row[]
+  moduleDependency: [] as Row[],
+  identifier: [] as Row[]
 }
 
 const decimal = (v: number): string => String(v)
@@ -1390,6 +1393,24 @@ for (const d of mrcmDomains) {
     d.grouped ? "1" : "0", d.cardinality, d.inGroup, MANDATORY_RULE, ALL_CONTENT])
 }
 
+// Alternate identifiers (ECL `LOINC#8310-5`): the LOINC codes of the FHIR specification's vital
+// signs examples for our observables, and one code no longer in use.
+const loincCodes: Array<[code: string, key: string, active: boolean]> = [
+  ["8310-5", "bodyTemperature", true],
+  ["8867-4", "heartRate", true],
+  ["9279-1", "respiratoryRate", true],
+  ["85354-9", "bloodPressure", true],
+  ["8480-6", "systolicBp", true],
+  ["8462-4", "diastolicBp", true],
+  ["29463-7", "bodyWeight", true],
+  ["8302-2", "bodyHeight", true],
+  ["39156-5", "bmi", true],
+  ["3141-9", "bodyWeight", false]
+]
+for (const [code, key, active] of loincCodes) {
+  rows.identifier.push([code, active ? ET_BASE : ET_NEW, active ? "1" : "0", OUR_MODULE, ref("loincScheme"), ref(key)])
+}
+
 const INT_VERSION = "20250801"
 const UK_VERSION = "20251001"
 const dependencies: Array<[module: string, dependsOn: string, source: string, target: string]> = [
@@ -1421,6 +1442,11 @@ const files: Array<{ path: string; header: string[]; rows: Row[] }> = [
     path: `Terminology/sct2_RelationshipConcreteValues_Snapshot_${FILE_SUFFIX}.txt`,
     header: ["id", "effectiveTime", "active", "moduleId", "sourceId", "value", "relationshipGroup", "typeId", "characteristicTypeId", "modifierId"],
     rows: rows.concrete
+  },
+  {
+    path: `Terminology/sct2_Identifier_Snapshot_${FILE_SUFFIX}.txt`,
+    header: ["alternateIdentifier", "effectiveTime", "active", "moduleId", "identifierSchemeId", "referencedComponentId"],
+    rows: rows.identifier
   },
   { path: `Terminology/sct2_sRefset_OWLExpressionSnapshot_${FILE_SUFFIX}.txt`, header: [...REFSET_HEAD, "owlExpression"], rows: rows.owl },
   { path: `Refset/Language/der2_cRefset_LanguageSnapshot-en_${FILE_SUFFIX}.txt`, header: [...REFSET_HEAD, "acceptabilityId"], rows: rows.language },

@@ -49,6 +49,13 @@ describe("the index cache", () => {
           expect(read.membersWith("999002271000000101", "mapTarget", "I219")).toEqual(
             index.membersWith("999002271000000101", "mapTarget", "I219")
           )
+          expect(read.alternateIdentifiers).toEqual(index.alternateIdentifiers)
+          expect(read.refsets.get("21000230108")!.members).toEqual(index.refsets.get("21000230108")!.members)
+          // The map's rows share their concepts with its members in memory, and so in the file.
+          const map = read.refsets.get("999002271000000101")!
+          expect(map.rows!.concept).toEqual(map.members.concept)
+          expect(map.rows!.concept.buffer).toBe(map.members.concept.buffer)
+          expect(map.rows!.concept.byteOffset).toBe(map.members.concept.byteOffset)
         })
       )
     }

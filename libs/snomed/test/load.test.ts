@@ -146,6 +146,11 @@ for (const kind of testDatabases) {
               /sct2_Concept_Snapshot_GB1000000_20260101\.txt:2: column 'id': .* is a description identifier/
             ],
             [
+              "an empty alternate identifier",
+              (folder) => editLine(sampleFile(folder, "sct2_Identifier_"), 3, (row) => row.replace(/^[^\t]+/, " ")),
+              /sct2_Identifier_Snapshot_GB1000000_20260101\.txt:3: column 'alternateIdentifier': the identifier is empty/
+            ],
+            [
               "a refset member at the end of the last file",
               (folder) => editLine(sampleFile(folder, "OWLExpression"), 590, (row) => row.replace(/^[0-9a-f-]+/, "not-a-uuid")),
               /OWLExpressionSnapshot_GB1000000_20260101\.txt:590: column 'id': 'not-a-uuid' is not a UUID/

@@ -45,6 +45,8 @@ const encoder = new TextEncoder()
 export const writeIndexCache = async ({ format, classes }: IndexCacheFormat, index: object, path: string) => {
   const sections: Array<Uint8Array> = []
   const section = (bytes: Uint8Array) => sections.push(bytes) - 1
+  // A typed array referenced twice is written once, and read back as two views of the same bytes.
+  const typedSections = new Map<object, number>()
   const encode = (value: unknown): Encoded => {
     if (value === null || typeof value === "boolean" || typeof value === "number") return value
     // Long strings (packed terms) go to sections: JSON would double their size and time.
@@ -54,7 +56,9 @@ export const writeIndexCache = async ({ format, classes }: IndexCacheFormat, ind
     const typed = typedName(value)
     if (typed !== undefined) {
       const array = value as Uint8Array
-      return { $typed: typed, section: section(new Uint8Array(array.buffer, array.byteOffset, array.byteLength)), length: array.length }
+      let at = typedSections.get(array)
+      if (at === undefined) typedSections.set(array, (at = section(new Uint8Array(array.buffer, array.byteOffset, array.byteLength))))
+      return { $typed: typed, section: at, length: array.length }
     }
     if (value instanceof Map) return { $map: [...value].map(([key, entry]) => [encode(key), encode(entry)] as [Encoded, Encoded]) }
     const fields = Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, encode(entry)]))

@@ -13,21 +13,22 @@
  * - Attribute cardinality counts matching relationships; in `{ }`, each role group is checked on
  *   its own and each ungrouped relationship counts as a group of its own.
  * - Description filters look at active descriptions unless the block has an `active` filter.
- * - Reference set members are the index's active rows: member `active` filters work, member
- *   `moduleId`/`effectiveTime` filters and fields of refsets whose rows the index does not keep
- *   (simple, language, metadata refsets) fail with `EclUnsupported`.
+ * - `^` gives active members; member filter blocks look at active rows unless they have an
+ *   `active` filter. Fields of refsets whose fields the index does not keep (language and
+ *   metadata refsets) fail with `EclUnsupported`.
  * - `match:` in a term filter means every search word starts a word of the term (any order,
  *   case and accents ignored); `wild:` matches the whole term, `*` standing for any text. For
  *   concrete strings and reference set fields, `match:` (or a plain string) is equality ignoring case.
  * - A concept id not in the release is an error; a term that is not one of the concept's
- *   descriptions, a dialect alias not known, and alternate identifiers (the index holds none)
- *   give a warning and no match.
+ *   descriptions is a warning; a dialect alias not known, and an alternate identifier whose
+ *   scheme or code the release does not have, give a warning and no match.
  */
 import { Either } from "effect"
 import { Acceptability, DescriptionType, neighbours, type Refset, type SnomedIndex } from "../index/SnomedIndex"
 import { foldText, tokens } from "../index/text"
 import { Concepts } from "../metadata"
 import type {
+  AlternateIdentifier,
   Attribute,
   AttributeGroup,
   BooleanComparison,
@@ -317,10 +318,7 @@ class Evaluator {
         set = this.all()
         break
       case "AlternateIdentifier":
-        this.warn(
-          `alternate identifier ${sub.focus.scheme}#${sub.focus.code}: this release has no alternate identifiers, so it matches nothing`
-        )
-        set = this.empty()
+        set = this.alternateIdentifier(sub.focus)
         break
       case "Nested":
         set = this.expression(sub.focus.expression)
@@ -342,6 +340,43 @@ class Evaluator {
       this.warn(`'${reference.term}' is not a term of concept ${reference.id} ('${this.index.preferredTerm(position, []) ?? ""}')`)
     }
     return position
+  }
+
+  /**
+   * The concept an alternate identifier (`LOINC#8310-5`) names, in the identifier schemes of the
+   * release whose alias it uses: schemes with an active description that is the alias or starts
+   * with it as a word, ignoring case (`LOINC` names a scheme described as "LOINC code identifier
+   * scheme"). A scheme or code the release does not have is a warning and matches nothing.
+   */
+  private alternateIdentifier(focus: AlternateIdentifier): ConceptSet {
+    const alias = foldText(focus.scheme)
+    const descriptions = this.index.descriptions
+    const named = (scheme: string) => {
+      const position = this.index.position(scheme)
+      if (position === undefined) return false
+      for (const description of neighbours(descriptions.byConcept, position)) {
+        if (descriptions.active[description] !== 1) continue
+        const term = foldText(descriptions.terms.get(description))
+        if (term === alias || term.startsWith(`${alias} `)) return true
+      }
+      return false
+    }
+    const schemes = [...this.index.alternateIdentifiers].filter(([scheme]) => named(scheme))
+    const text = `${focus.scheme}#${focus.code}`
+    if (schemes.length === 0) {
+      this.warn(`alternate identifier ${text}: this release has no identifier scheme called '${focus.scheme}', so it matches nothing`)
+      return this.empty()
+    }
+    const found = schemes.flatMap(([, codes]) => (codes.has(focus.code) ? [codes.get(focus.code)!] : []))
+    if (found.length === 0) this.warn(`alternate identifier ${text} is not in this release; it matches nothing`)
+    for (const concept of found) {
+      if (focus.term !== undefined && !this.hasTerm(concept, focus.term)) {
+        this.warn(
+          `'${focus.term}' is not a term of ${text} (concept ${this.index.code(concept)}, '${this.index.preferredTerm(concept, []) ?? ""}')`
+        )
+      }
+    }
+    return ConceptSet.fromUnsorted(this.universe, found)
   }
 
   private hasTerm(concept: number, term: string) {
@@ -538,9 +573,14 @@ class Evaluator {
     if (needsFields && rows === undefined) {
       this.fail(new EclUnsupported({ feature: `fields of reference set ${id} (the index keeps only its members)`, position }))
     }
-    const members = rows?.concept ?? refset.concepts
+    const members = refset.members.concept
     this.tick(members.length)
-    const tests = filters.flat().map((filter) => this.memberTest(filter, id))
+    // A block without an `active` filter, or no block, looks at active members only.
+    const activeOnly = (row: number) => refset.members.active[row] === 1
+    const tests = [
+      ...(filters.length === 0 || filters.some((block) => !block.some((filter) => filter._tag === "Active")) ? [activeOnly] : []),
+      ...filters.flat().map((filter) => this.memberTest(filter, id, refset))
+    ]
     // Each selected field: the member itself, a column, or nothing (a field the reference set does not have).
     const outputs = wanted.map((name) => (name === "referencedComponentId" ? "member" : refsetColumn(this.index, id, name)))
     const found: Array<number> = []
@@ -558,21 +598,27 @@ class Evaluator {
   }
 
   /** A member filter as a test of one row (and its referenced concept); a column's distinct values are each compared once. */
-  private memberTest(filter: MemberFilter, refsetId: string): (row: number, concept: number) => boolean {
+  private memberTest(filter: MemberFilter, refsetId: string, refset: Refset): (row: number, concept: number) => boolean {
+    const { active, stamp, stamps } = refset.members
     switch (filter._tag) {
       case "Active": {
-        // The index holds active members only.
-        const passes = filter.value === "*" || (filter.value === true) === (filter.operator === "=")
-        return () => passes
+        const value = filter.value
+        const equal = filter.operator === "="
+        return (row) => value === "*" || ((active[row] === 1) === value) === equal
       }
-      case "Module":
-      case "EffectiveTime":
-        return this.fail(
-          new EclUnsupported({
-            feature: `a member ${filter._tag === "Module" ? "moduleId" : "effectiveTime"} filter`,
-            position: filter.position
-          })
-        )
+      case "Module": {
+        const modules = this.conceptSetValue(filter.modules)
+        const positions = this.tables.modulePositions
+        const equal = filter.operator === "="
+        return (row) => {
+          const module = positions[stamps.module[stamp[row]!]!]!
+          return (module !== noConcept && modules.has(module)) === equal
+        }
+      }
+      case "EffectiveTime": {
+        const verdicts = Uint8Array.from(stamps.effectiveTime, (time) => (this.timeMatches(filter, String(time)) ? 1 : 0))
+        return (row) => verdicts[stamp[row]!] === 1
+      }
       case "Field": {
         const comparison = filter.comparison
         if (filter.field === "referencedComponentId") {
@@ -1275,9 +1321,10 @@ class Evaluator {
         // A set larger than the reference set: through its rows instead.
         const { ofRow, positions } = refsetColumn(this.index, id, "targetComponentId")!
         this.tick(ofRow.length)
+        const active = this.index.refsets.get(id)!.members.active
         for (let row = 0; row < ofRow.length; row++) {
           const target = positions[ofRow[row]!]!
-          if (target !== noConcept && set.has(target)) found.push(rows.concept[row]!)
+          if (target !== noConcept && active[row] === 1 && set.has(target)) found.push(rows.concept[row]!)
         }
       }
     }

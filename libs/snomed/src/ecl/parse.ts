@@ -340,6 +340,18 @@ class Parser {
     const scheme = this.text.slice(schemeStart, this.pos)
     this.pos++ // '#', checked by alternateIdentifierAt
     const codeStart = this.pos
+    // `LOINC#"54486-6"`, as the specification's examples write it, besides the grammar's `"LOINC#54486-6"`.
+    const codeQuoted = !quoted && this.peek() === '"'
+    if (codeQuoted) {
+      this.pos++
+      const close = this.text.indexOf('"', this.pos)
+      if (close === -1) this.fail(["'\"' closing the alternate identifier"], this.text.length)
+      if (close === this.pos) this.fail(["an identifier code"])
+      const code = this.text.slice(this.pos, close)
+      this.pos = close + 1
+      const term = this.term()
+      return { _tag: "AlternateIdentifier", position: start, scheme, code, ...(term === undefined ? {} : { term }) }
+    }
     if (quoted) {
       while (this.pos < this.text.length && this.peek() !== '"' && this.peek() !== "\\") this.pos++
       if (this.pos === codeStart) this.fail(["an identifier code"])

@@ -198,18 +198,19 @@ export const refsetColumn = (index: SnomedIndex, refsetId: string, column: strin
   return built
 }
 
-/** Target concept → the rows of an association reference set pointing at it. */
+/** Target concept → the active rows of an association reference set pointing at it. */
 export const historyTargets = (index: SnomedIndex, refsetId: string): Adjacency | undefined => {
   const known = eclTables(index)
   const cached = known.historyTargets.get(refsetId)
   if (cached !== undefined) return cached
   const column = refsetColumn(index, refsetId, "targetComponentId")
   if (column === undefined) return undefined
+  const active = index.refsets.get(refsetId)!.members.active
   const rows: Array<number> = []
   const targets: Array<number> = []
   for (let row = 0; row < column.ofRow.length; row++) {
     const target = column.positions[column.ofRow[row]!]!
-    if (target !== noConcept) {
+    if (target !== noConcept && active[row] === 1) {
       rows.push(row)
       targets.push(target)
     }

@@ -111,6 +111,7 @@ export const releaseMrcm = (index: SnomedIndex): Mrcm | undefined => {
     ]
     if (rows === undefined || (domainId === -1 && rangeConstraint === -1) || strength === -1 || content === -1) continue
     for (let row = 0; row < rows.concept.length; row++) {
+      if (refset.members.active[row] !== 1) continue
       const fields = rows.fields.get(row).split(fieldSeparator)
       if (fields[strength] !== mandatory || !postcoordinated.has(fields[content]!)) continue
       const attribute = rows.concept[row]!

@@ -76,16 +76,32 @@ export interface RefsetMember {
   readonly fields: ReadonlyArray<string>
 }
 
+/**
+ * Every row of a reference set whose member is a concept, active or not (ECL member filters on
+ * `active`, `moduleId` and `effectiveTime`). A row's module and effective time are held once per
+ * distinct pair (`stamps`), so a row costs 7 bytes.
+ */
+export interface RefsetRows {
+  readonly concept: Uint32Array
+  readonly active: Uint8Array
+  /** Row → its number in `stamps`. */
+  readonly stamp: Uint16Array | Uint32Array
+  /** Index into the concept table's `modules`, and yyyymmdd as a number, per stamp. */
+  readonly stamps: { readonly module: Uint16Array; readonly effectiveTime: Uint32Array }
+}
+
 export interface Refset {
   readonly id: string
   readonly pattern: string
   readonly columns: ReadonlyArray<string>
   /** Positions of the concepts that are active members, ascending. */
   readonly concepts: Uint32Array
+  readonly members: RefsetRows
   /**
-   * For associations and maps (refsets with a targetComponentId or mapTarget), the active rows
-   * of concept members: row r's fields are `fields.get(r)`, joined by U+001F; concept n's rows
-   * are `neighbours(rowsByConcept, n)`.
+   * For associations, maps and the MRCM (refsets with a targetComponentId, mapTarget, domainId or
+   * rangeConstraint), the fields of every row of `members` (active or not, same order): row r's
+   * fields are `fields.get(r)`, joined by U+001F; concept n's active rows are
+   * `neighbours(byConcept, n)`. `concept` is `members.concept`.
    */
   readonly rows?: { readonly concept: Uint32Array; readonly fields: PackedStrings; readonly byConcept: Adjacency }
 }
@@ -133,7 +149,9 @@ export class SnomedIndex {
     readonly concreteValues: ReadonlyMap<number, ReadonlyArray<Attribute>>,
     /** Acceptability (Acceptability.*) of every description, per language refset id. */
     readonly languageRefsets: ReadonlyMap<string, Int8Array>,
-    readonly refsets: ReadonlyMap<string, Refset>
+    readonly refsets: ReadonlyMap<string, Refset>,
+    /** Active alternate identifiers of concepts (RF2 Identifier files): identifier scheme id → code → concept position. */
+    readonly alternateIdentifiers: ReadonlyMap<string, ReadonlyMap<string, number>>
   ) {
     this.textIndex = PrefixIndex.build(descriptions.terms.length, (description) => descriptions.terms.get(description))
   }
@@ -393,6 +411,7 @@ export class SnomedIndex {
     if (reverse === undefined) {
       reverse = new Map()
       for (let row = 0; row < refset.rows.fields.length; row++) {
+        if (refset.members.active[row] !== 1) continue
         const target = refset.rows.fields.get(row).split(fieldSeparator)[field]!
         const list = reverse.get(target)
         if (list === undefined) reverse.set(target, [row])

@@ -179,7 +179,10 @@ export const buildIndex = (sql: Sql, releaseId: number, uri: string) =>
       readonly pattern: string
       readonly columns: Array<string>
       readonly concepts: Array<number>
-      readonly rowConcepts: Array<number>
+      readonly rowConcepts: Numbers<Uint32Array>
+      readonly rowActive: Numbers<Uint8Array>
+      readonly rowStamps: Array<number>
+      readonly stamps: Codes
       readonly rowFields: Array<string>
     }
     const refsets = new Map<string, RefsetBuilder>()
@@ -195,17 +198,23 @@ export const buildIndex = (sql: Sql, releaseId: number, uri: string) =>
             pattern: detached(pattern!),
             columns: columns.map(detached),
             concepts: [],
-            rowConcepts: [],
+            rowConcepts: new Numbers(new Uint32Array(1024)),
+            rowActive: new Numbers(new Uint8Array(1024)),
+            rowStamps: [],
+            stamps: new Codes(),
             rowFields: []
           })
         }
       }
     )
+    // Inactive rows too, for member filters.
     yield* sql.copyTo(
-      `select refset_id, referenced_component_id, array_to_string(fields, '${fieldSeparator}') from snomed_refset_member where ${release} and active`,
-      ([refsetId, referenced, fields]) => {
+      `select refset_id, referenced_component_id, array_to_string(fields, '${fieldSeparator}'), active::int, module_id, to_char(effective_time, 'YYYYMMDD')
+       from snomed_refset_member where ${release}`,
+      ([refsetId, referenced, fields, isActive, moduleId, time]) => {
         const acceptability = languageRefsets.get(refsetId!)
         if (acceptability !== undefined) {
+          if (isActive !== "1") return
           const description = descriptionPosition.get(referenced!)
           if (description !== undefined) {
             acceptability[description] = fields === Concepts.preferred ? Acceptability.preferred : Acceptability.acceptable
@@ -215,10 +224,24 @@ export const buildIndex = (sql: Sql, releaseId: number, uri: string) =>
         const refset = refsets.get(refsetId!)
         const concept = position.get(referenced!)
         if (refset === undefined || concept === undefined) return
-        refset.concepts.push(concept)
-        if (!keepsRows(refset.columns)) return
+        if (isActive === "1") refset.concepts.push(concept)
         refset.rowConcepts.push(concept)
-        refset.rowFields.push(fields!)
+        refset.rowActive.push(Number(isActive))
+        // Module index and date in one number: distinct pairs are few.
+        refset.rowStamps.push(refset.stamps.of(`${modules.of(detached(moduleId!))}:${time}`))
+        if (keepsRows(refset.columns)) refset.rowFields.push(fields!)
+      }
+    )
+
+    const alternateIdentifiers = new Map<string, Map<string, number>>()
+    yield* sql.copyTo(
+      `select identifier_scheme_id, alternate_identifier, referenced_component_id from snomed_identifier where ${release} and active`,
+      ([schemeId, code, referenced]) => {
+        const concept = position.get(referenced!)
+        if (concept === undefined) return
+        let codes = alternateIdentifiers.get(schemeId!)
+        if (codes === undefined) alternateIdentifiers.set(detached(schemeId!), (codes = new Map()))
+        codes.set(detached(code!), concept)
       }
     )
 
@@ -268,8 +291,20 @@ export const buildIndex = (sql: Sql, releaseId: number, uri: string) =>
       concreteValues,
       languageRefsets,
       new Map(
-        [...refsets].map(([id, { rowConcepts, rowFields, ...refset }]) => {
-          const concept = Uint32Array.from(rowConcepts)
+        [...refsets].map(([id, { rowConcepts, rowActive, rowStamps, stamps, rowFields, ...refset }]) => {
+          const concept = rowConcepts.done()
+          const active = rowActive.done()
+          const pairs = stamps.values.map((stamp) => stamp.split(":"))
+          const members = {
+            concept,
+            active,
+            stamp: stamps.values.length > 0xffff ? Uint32Array.from(rowStamps) : Uint16Array.from(rowStamps),
+            stamps: {
+              module: Uint16Array.from(pairs, ([module]) => Number(module)),
+              effectiveTime: Uint32Array.from(pairs, ([, time]) => Number(time))
+            }
+          }
+          const activeRows = Uint32Array.from({ length: concept.length }, (_, row) => row).filter((row) => active[row] === 1)
           const rows = keepsRows(refset.columns)
             ? {
                 rows: {
@@ -277,14 +312,26 @@ export const buildIndex = (sql: Sql, releaseId: number, uri: string) =>
                   fields: PackedStrings.from(rowFields),
                   byConcept: adjacency(
                     conceptCount,
-                    concept,
-                    Uint32Array.from({ length: concept.length }, (_, row) => row)
+                    Uint32Array.from(activeRows, (row) => concept[row]!),
+                    activeRows
                   )
                 }
               }
             : {}
-          return [id, { ...refset, concepts: Uint32Array.from(new Set(refset.concepts)).sort(), ...rows } satisfies Refset]
+          const { id: refsetId, pattern, columns } = refset
+          return [
+            id,
+            {
+              id: refsetId,
+              pattern,
+              columns,
+              concepts: Uint32Array.from(new Set(refset.concepts)).sort(),
+              members,
+              ...rows
+            } satisfies Refset
+          ]
         })
-      )
+      ),
+      alternateIdentifiers
     )
   })

@@ -3,7 +3,7 @@ import { PackedStrings, readIndexCache as readCache, writeIndexCache as writeCac
 import { SnomedIndex } from "./SnomedIndex"
 import { PrefixIndex } from "./text"
 
-export const cacheFormat = 4
+export const cacheFormat = 5
 
 export const snomedCacheFormat: IndexCacheFormat = { format: cacheFormat, classes: { SnomedIndex, PrefixIndex, PackedStrings } }
 

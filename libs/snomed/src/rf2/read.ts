@@ -36,7 +36,8 @@ const coreHeaders: Record<string, ReadonlyArray<string>> = {
   TextDefinition: descriptionHeader,
   Relationship: relationshipHeader("destinationId"),
   StatedRelationship: relationshipHeader("destinationId"),
-  RelationshipConcreteValues: relationshipHeader("value")
+  RelationshipConcreteValues: relationshipHeader("value"),
+  Identifier: ["alternateIdentifier", "effectiveTime", "active", "moduleId", "identifierSchemeId", "referencedComponentId"]
 }
 const refsetHeader = ["id", "effectiveTime", "active", "moduleId", "refsetId", "referencedComponentId"]
 
@@ -70,6 +71,7 @@ const checkConcreteValue: Check = (value) =>
     ? undefined
     : `'${value}' is not a concrete value (#number, "string" or a boolean)`
 const checkAny: Check = () => undefined
+const checkNotEmpty: Check = (value) => (value.trim() === "" ? "the identifier is empty" : undefined)
 
 const checkSctid =
   (kind?: ComponentKind): Check =>
@@ -120,7 +122,10 @@ const checkForColumn = (file: Pick<Rf2File, "contentType">, column: string): Che
     case "characteristicTypeId":
     case "modifierId":
     case "refsetId":
+    case "identifierSchemeId":
       return remembered(checkSctid("concept"))
+    case "alternateIdentifier":
+      return checkNotEmpty
     case "referencedComponentId":
       return checkSctid()
     case "languageCode":

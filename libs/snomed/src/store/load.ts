@@ -15,6 +15,7 @@ import { Rf2Error } from "../rf2/errors"
 import { openPackage, type ReleaseType, type Rf2File } from "../rf2/files"
 import { readRf2 } from "../rf2/read"
 import {
+  componentKey,
   copyColumns,
   copyLine,
   textArrayLiteral,
@@ -70,7 +71,16 @@ export interface SnomedLoadReport {
 }
 
 // Loading order: components before the refsets that point at them (only matters for reading the report).
-const order = ["Concept", "Description", "TextDefinition", "Relationship", "StatedRelationship", "RelationshipConcreteValues", "Refset"]
+const order = [
+  "Concept",
+  "Description",
+  "TextDefinition",
+  "Relationship",
+  "StatedRelationship",
+  "RelationshipConcreteValues",
+  "Identifier",
+  "Refset"
+]
 
 const partitionName = (table: StoreTable, releaseId: number) => `${table}_${releaseId}`
 
@@ -79,7 +89,8 @@ const countName: Record<StoreTable, string> = {
   snomed_description: "descriptions",
   snomed_relationship: "relationships",
   snomed_concrete_value: "concreteValues",
-  snomed_refset_member: "refsetMembers"
+  snomed_refset_member: "refsetMembers",
+  snomed_identifier: "identifiers"
 }
 
 const timed = <A, E, R>(phases: Record<string, number>, phase: string, effect: Effect.Effect<A, E, R>) =>
@@ -211,15 +222,17 @@ const mergeStaged = (tx: Sql, releaseId: number, plan: { readonly asOf?: string;
     Effect.gen(function* () {
       const partition = partitionName(table, releaseId)
       const staging = stagingName(table)
+      const key = componentKey[table]
+      const keyOf = (alias: string) => `(${key.replace(/(\w+)/g, `${alias}.$1`)})`
       if (plan.baseId !== undefined) {
         yield* tx.query(
           sql.raw(`insert into ${partition} select ${yield* columnsAs(tx, table, releaseId)} from ${table} b
-          where b.release_id = ${plan.baseId} and not exists (select 1 from ${staging} s where s.id = b.id)`)
+          where b.release_id = ${plan.baseId} and not exists (select 1 from ${staging} s where ${keyOf("s")} = ${keyOf("b")})`)
         )
       }
       yield* tx.query(
-        sql.raw(`insert into ${partition} select distinct on (id) * from ${staging}
-        ${plan.asOf === undefined ? "" : `where effective_time <= '${plan.asOf}'`} order by id, effective_time desc`)
+        sql.raw(`insert into ${partition} select distinct on (${key}) * from ${staging}
+        ${plan.asOf === undefined ? "" : `where effective_time <= '${plan.asOf}'`} order by ${key}, effective_time desc`)
       )
     })
   )

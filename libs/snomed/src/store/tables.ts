@@ -5,15 +5,27 @@
  */
 import type { Rf2File } from "../rf2/files"
 
-export type StoreTable = "snomed_concept" | "snomed_description" | "snomed_relationship" | "snomed_concrete_value" | "snomed_refset_member"
+export type StoreTable =
+  "snomed_concept" | "snomed_description" | "snomed_relationship" | "snomed_concrete_value" | "snomed_refset_member" | "snomed_identifier"
 
 export const storeTables: ReadonlyArray<StoreTable> = [
   "snomed_concept",
   "snomed_description",
   "snomed_relationship",
   "snomed_concrete_value",
-  "snomed_refset_member"
+  "snomed_refset_member",
+  "snomed_identifier"
 ]
+
+/** The columns that identify a row's component: an alternate identifier has no id, its scheme and code name it. */
+export const componentKey: Record<StoreTable, string> = {
+  snomed_concept: "id",
+  snomed_description: "id",
+  snomed_relationship: "id",
+  snomed_concrete_value: "id",
+  snomed_refset_member: "id",
+  snomed_identifier: "identifier_scheme_id, alternate_identifier"
+}
 
 const tableByContentType: Record<string, StoreTable> = {
   Concept: "snomed_concept",
@@ -22,10 +34,11 @@ const tableByContentType: Record<string, StoreTable> = {
   Relationship: "snomed_relationship",
   StatedRelationship: "snomed_relationship",
   RelationshipConcreteValues: "snomed_concrete_value",
-  Refset: "snomed_refset_member"
+  Refset: "snomed_refset_member",
+  Identifier: "snomed_identifier"
 }
 
-/** The table a file is stored in; undefined for files the store does not keep (Identifier). */
+/** The table a file is stored in; undefined for files the store does not keep. */
 export const tableFor = (file: Pick<Rf2File, "contentType">): StoreTable | undefined => tableByContentType[file.contentType]
 
 /** Indexes built on each release's partition once its rows are in. */
@@ -34,7 +47,8 @@ export const partitionIndexes: Record<StoreTable, ReadonlyArray<string>> = {
   snomed_description: ["primary key (id)", "index on (concept_id)"],
   snomed_relationship: ["index on (source_id)"],
   snomed_concrete_value: ["index on (source_id)"],
-  snomed_refset_member: ["index on (refset_id, referenced_component_id)"]
+  snomed_refset_member: ["index on (refset_id, referenced_component_id)"],
+  snomed_identifier: ["index on (identifier_scheme_id, alternate_identifier)"]
 }
 
 export const refsetFixedColumns = 6
