@@ -83,9 +83,9 @@ const keepsRows = (columns: ReadonlyArray<string>) =>
   ["targetComponentId", "mapTarget", "domainId", "rangeConstraint"].some((column) => columns.includes(column))
 
 /**
- * The rows of `table` in `releaseIds`, the first release's over the others' (one row per `key`):
- * a translation's rows laid over those of the release it translates. A release's rows left out
- * where an earlier one has the same key is a hash anti-join against the small translation.
+ * The rows of `table` in `releaseIds`, one per `key`, an earlier release's row over a later one's:
+ * translations laid over the release they translate. Leaving out the release's rows that a
+ * translation replaces is an anti-join against the small translation, not a sort of the release.
  */
 const layered = (table: string, releaseIds: ReadonlyArray<number>, key = "id") =>
   `(${releaseIds
@@ -99,7 +99,8 @@ const layered = (table: string, releaseIds: ReadonlyArray<number>, key = "id") =
 
 /**
  * The serving index of release `releaseId` under `uri`, with the rows of the `translations` loaded
- * on it (later ones first) laid over its own: one index serves the release and its translations.
+ * on it laid over its own (in load order: a later translation's row wins): one index serves the
+ * release and its translated editions.
  */
 export const buildIndex = (sql: Sql, releaseId: number, uri: string, translations: ReadonlyArray<number> = []) =>
   Effect.gen(function* () {
