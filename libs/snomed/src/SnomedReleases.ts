@@ -90,17 +90,17 @@ export class SnomedReleases extends Effect.Service<SnomedReleases>()("@ffynnon/s
       `snomed-${[release, ...translations].map(({ id, sourceSha256 }) => `${id}-${sourceSha256.slice(0, 16)}`).join("+")}-v${cacheFormat}.index`
 
     /** The release's index (with its translations) from the cache, or built from the store and then cached. */
-    const indexOf = (served: Translated) =>
+    const indexOf = (wanted: Translated) =>
       cachedIndex(
         snomedCacheFormat,
-        Path.join(cacheDirectory, cacheName(served)),
+        Path.join(cacheDirectory, cacheName(wanted)),
         buildIndex(
           database,
-          served.release.id,
-          served.release.version,
-          served.translations.map((translation) => translation.id)
+          wanted.release.id,
+          wanted.release.version,
+          wanted.translations.map((translation) => translation.id)
         ),
-        (cached) => cached.uri === served.release.version && cached.releaseId === served.release.id
+        (cached) => cached.uri === wanted.release.version && cached.releaseId === wanted.release.id
       )
 
     const activeReleases = Effect.map(releases.list({ kind: "snomed" }), (list) =>
@@ -110,12 +110,12 @@ export class SnomedReleases extends Effect.Service<SnomedReleases>()("@ffynnon/s
     /** Builds indexes for releases (and translations) loaded since the last look; keeps the ones already built. */
     const refresh = SynchronizedRef.updateEffect(served, (current) =>
       Effect.gen(function* () {
-        const releases = translated(yield* activeReleases)
-        const names = releases.map(cacheName)
+        const wanted = translated(yield* activeReleases)
+        const names = wanted.map(cacheName)
         if (names.length === current.built.size && names.every((name) => current.built.has(name))) return current
         const built = new Map<string, SnomedIndex>()
         const indexes: Array<SnomedIndex> = []
-        for (const [position, release] of releases.entries()) {
+        for (const [position, release] of wanted.entries()) {
           const index =
             current.built.get(names[position]!) ??
             (yield* indexOf(release).pipe(
