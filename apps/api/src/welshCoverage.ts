@@ -24,7 +24,8 @@ const coverage = Effect.gen(function* () {
     })
   )
   return [
-    ...indexes.flatMap((index) => snomedCoverage(index, overlays)),
+    // A translated edition is its release's index under another URI: the same figures, reported once.
+    ...indexes.filter((index) => index.translates === undefined).flatMap((index) => snomedCoverage(index, overlays)),
     ...released.flatMap((system) =>
       system.versions.flatMap((version) => system.provider(version) ?? []).map((provider) => providerCoverage(provider, overlays))
     ),

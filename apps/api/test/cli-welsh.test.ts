@@ -46,7 +46,7 @@ describe("ffynnon load welsh", () => {
     })
     expect(JSON.parse(stdout)).toContainEqual({
       system: "http://snomed.info/sct",
-      version: welshPackageUri,
+      version: "http://snomed.info/sct/11000230100/version/20260101",
       scope: "all",
       active: 568,
       welsh: 34

@@ -86,7 +86,32 @@ for (const kind of testDatabases) {
         display: "Myocardial infarction",
         language: undefined
       })
-      expect(await lookup(`code=22298006&version=${sampleUri}&displayLanguage=cy`)).toMatchObject({ display: "Myocardial infarction" })
+    })
+
+    it("a request naming no version keeps the release it got before the translation was loaded, with Welsh when it asks", async () => {
+      const version = async (query: string) => {
+        const { status, body } = await get(`/fhir/CodeSystem/$lookup?system=${sct}&code=22298006&${query}`)
+        expect(status).toBe(200)
+        return { version: parameter(body, "version")!.valueString, ...displayOf(body) }
+      }
+      expect(await version("displayLanguage=en-GB")).toEqual({ version: sampleUri, display: "Myocardial infarction", language: undefined })
+      expect(await version("displayLanguage=cy")).toEqual({ version: sampleUri, display: "Trawiad ar y galon", language: "cy" })
+      // Naming the release is the same request; naming the translated edition answers from the same index under its URI.
+      expect(await version(`displayLanguage=cy&version=${encodeURIComponent(sampleUri)}`)).toEqual(await version("displayLanguage=cy"))
+      expect(await version(`displayLanguage=cy&version=${encodeURIComponent(welshPackageUri)}`)).toEqual({
+        version: welshPackageUri,
+        display: "Trawiad ar y galon",
+        language: "cy"
+      })
+      const { body } = await get(`/fhir/CodeSystem?url=${sct}`)
+      const editions = body.entry.map(({ resource }: { resource: { version: string; extension?: Array<{ valueBoolean: boolean }> } }) => ({
+        version: resource.version,
+        isDefault: resource.extension?.[0]?.valueBoolean === true
+      }))
+      expect(editions).toEqual([
+        { version: sampleUri, isDefault: true },
+        { version: welshPackageUri, isDefault: false }
+      ])
     })
 
     it("falls back to en-GB where there is no Welsh term, saying the display is English, and for a language it has no terms in", async () => {

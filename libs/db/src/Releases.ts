@@ -11,6 +11,8 @@ export interface NewRelease {
   readonly codeSystem: string
   readonly version: string
   readonly sourceName: string
+  /** The release this one is served with (a SNOMED CT translation package: the release it translates). */
+  readonly extendsReleaseId?: number
 }
 
 /** What a loader reports once it has written a release. */

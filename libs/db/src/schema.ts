@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm"
-import { bigint, check, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core"
+import { bigint, check, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, type AnyPgColumn } from "drizzle-orm/pg-core"
 
 /**
  * The release registry: one row per load attempt of a terminology release or data extract.
@@ -21,6 +21,11 @@ export const release = pgTable(
     rowCounts: jsonb("row_counts").$type<Record<string, number>>().notNull().default({}),
     status: text("status", { enum: ["loading", "active", "failed"] }).notNull(),
     error: text("error"),
+    /**
+     * The release this one is served with rather than on its own: a SNOMED CT translation
+     * package's rows are only its own, laid over the release it translates.
+     */
+    extendsReleaseId: bigint("extends_release_id", { mode: "number" }).references((): AnyPgColumn => release.id),
     startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
     loadedAt: timestamp("loaded_at", { withTimezone: true })
   },

@@ -1,9 +1,10 @@
 /**
  * A SNOMED CT translation package in Welsh: an RF2 Snapshot extension with Description files in
- * `cy` and a Welsh language reference set, loaded on top of the SNOMED CT release it translates
- * as a new edition (the base's rows with the package's over them, under the package's version
- * URI), the way national editions carry their translations. A description of a concept the base
- * does not have stops the load with its file and line.
+ * `cy` and a Welsh language reference set, loaded on top of the SNOMED CT release it translates.
+ * Only the package's rows are stored, under its own version URI; the release it translates is
+ * served with them laid over it (one index, see SnomedReleases), and the translated edition's URI
+ * names that same index. A description of a concept neither has, or a module dependency the
+ * release does not satisfy, stops the load with its file and line.
  */
 import { loadSnomed } from "@ffynnon/snomed"
 
@@ -17,4 +18,4 @@ export interface LoadWelshPackageOptions {
 }
 
 export const loadWelshPackage = (source: string, options: LoadWelshPackageOptions = {}) =>
-  loadSnomed(source, { ...options, extension: true, translation: welshLanguage })
+  loadSnomed(source, { ...options, translation: welshLanguage })

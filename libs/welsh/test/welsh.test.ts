@@ -1,10 +1,10 @@
 import { describe, expect, layer } from "@effect/vitest"
 import { Database, Releases } from "@ffynnon/db"
-import { hasValidCheckDigit, loadSnomed, snomedProvider, SnomedReleases } from "@ffynnon/snomed"
+import { dataOf, hasValidCheckDigit, loadSnomed, snomedProvider, SnomedReleases } from "@ffynnon/snomed"
 import { DesignationOverlays, makeFhirCodeSystem, withDesignationOverlays, type CodeSystemResource } from "@ffynnon/terminology"
 import { sql } from "drizzle-orm"
 import { Effect, Layer } from "effect"
-import { appendFileSync, readFileSync, rmSync } from "node:fs"
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { freshDatabaseLayer, testDatabases } from "../../db/test/databases"
 import { expected, sampleFolder, sampleUri } from "../../snomed/test/sample"
@@ -46,26 +46,85 @@ for (const kind of testDatabases) {
       it.effect("refuses a translation package when the release it translates is not loaded", () =>
         Effect.gen(function* () {
           const error = yield* Effect.flip(loadWelshPackage(welshPackage))
-          expect(error.message).toMatch(/an extension applies to a loaded release, but no SNOMED CT release is loaded/)
+          expect(error.message).toMatch(/a translation applies to a loaded release, but no SNOMED CT release is loaded/)
         })
       )
 
-      it.effect("loads a translation package on top of the release it translates, as a new edition", () =>
+      it.effect("refuses a package whose module dependencies the release does not satisfy, naming file and line, loading nothing", () =>
         Effect.gen(function* () {
           yield* loadSnomed(sampleFolder)
+          const before = yield* activeVersions
+          const dependencies = join("Snapshot", "Refset", "Metadata", "der2_ssRefset_ModuleDependencySnapshot_GB1000230_20260101.txt")
+          /** Loads the package with its dependency row changed by `change`; returns the error. */
+          const refused = (change: (row: string) => string) =>
+            Effect.acquireUseRelease(
+              Effect.sync(() =>
+                changedPackage((folder) => {
+                  const [header, row] = readFileSync(join(folder, dependencies), "utf8").split("\r\n")
+                  writeFileSync(join(folder, dependencies), `${header}\r\n${change(row!)}\r\n`)
+                })
+              ),
+              ({ folder }) => Effect.flip(loadWelshPackage(folder)),
+              ({ remove }) => Effect.sync(remove)
+            )
+          // Built against the sample release's edition as of 1 July 2025, which is not what is loaded.
+          const older = yield* refused((row) => row.replace(/20260101$/, "20250701"))
+          expect(older.message).toBe(
+            `${dependencies}:2: the package depends on module 11000230100 version 20250701, but the release it is loaded on (${sampleUri}) has version 20260101 of it`
+          )
+          // A module the release does not have at all (the Welsh module of another namespace).
+          const missing = yield* refused((row) => row.replace("\t11000230100\t", "\t999000011000000103\t").replace(/20260101$/, "20260301"))
+          expect(missing.message).toBe(
+            `${dependencies}:2: the package depends on module 999000011000000103 version 20260301, but the release it is loaded on (${sampleUri}) has version 20251001 of it`
+          )
+          const unknown = yield* refused((row) => row.replace("\t11000230100\t", `\t${sctid(7777, "10")}\t`))
+          expect(unknown.message).toMatch(
+            /the package depends on module \d+ version 20260101, but the release it is loaded on \(.*\) does not have that module$/
+          )
+          expect(yield* activeVersions).toEqual(before)
+        })
+      )
+
+      it.effect("loads a translation package on top of the release it translates, storing only its own rows", () =>
+        Effect.gen(function* () {
           const report = yield* loadWelshPackage(welshPackage)
           expect(report).toMatchObject({ uri: welshPackageUri, base: sampleUri, warnings: [] })
           expect(report.files.find((file) => file.path.includes("Description_Snapshot-cy"))).toMatchObject({ rows: 40, active: 40 })
           expect(yield* activeVersions).toEqual(expect.arrayContaining([sampleUri, welshPackageUri]))
+          const database = yield* Database
+          const [welsh] = (yield* (yield* Releases).list({ kind: "snomed" })).filter((release) => release.version === welshPackageUri)
+          const [stored] = yield* database.query<{ concepts: string; descriptions: string }>(
+            sql`select (select count(*) from snomed_concept where release_id = ${welsh!.id})::text as concepts,
+                       (select count(*) from snomed_description where release_id = ${welsh!.id})::text as descriptions`
+          )
+          // The package's own two concepts, its 40 Welsh and 4 English descriptions: no copy of the release it translates.
+          expect(stored).toEqual({ concepts: "2", descriptions: "44" })
         })
       )
 
-      it.effect("serves Welsh displays through the SNOMED CT library, falling back to en-GB, the base release unchanged", () =>
+      it.effect("serves the translated edition from the index of the release it translates, which stays the default", () =>
         Effect.gen(function* () {
           const releases = yield* SnomedReleases
           yield* releases.refresh
+          const base = yield* releases.resolve(sampleUri)
+          const welsh = yield* releases.resolve(welshPackageUri)
+          expect(yield* releases.resolve()).toBe(base)
+          expect(welsh.uri).toBe(welshPackageUri)
+          expect(welsh.translates).toBe(sampleUri)
+          // One index: the hierarchy, attributes, reference sets and terms are the same objects.
+          expect(dataOf(welsh)).toBe(base)
+          for (const part of ["concepts", "descriptions", "parents", "children", "attributes", "refsets", "languageRefsets"] as const) {
+            expect(welsh[part]).toBe(base[part])
+          }
+          expect((yield* releases.all).map((index) => index.uri)).toEqual([sampleUri, welshPackageUri])
+        })
+      )
+
+      it.effect("serves Welsh displays through the SNOMED CT library, falling back to en-GB", () =>
+        Effect.gen(function* () {
+          const releases = yield* SnomedReleases
           const welsh = snomedProvider(yield* releases.resolve(welshPackageUri))
-          const english = snomedProvider(yield* releases.resolve(sampleUri))
+          const byDefault = snomedProvider(yield* releases.resolve())
           const heartAttack = welsh.locate("22298006")!
           expect(welsh.display(heartAttack, ["cy"])).toBe("Trawiad ar y galon")
           expect(welsh.display(heartAttack, ["cy-GB", "en-GB"])).toBe("Trawiad ar y galon")
@@ -87,7 +146,9 @@ for (const kind of testDatabases) {
               expect.objectContaining({ language: "en", value: "Heart attack" })
             ])
           )
-          expect(english.display(english.locate("22298006")!, ["cy"])).toBe("Myocardial infarction")
+          // A request naming no version gets the release it got before, with the translation's terms.
+          expect(byDefault.display(byDefault.locate("22298006")!, ["cy"])).toBe("Trawiad ar y galon")
+          expect(byDefault.display(byDefault.locate("22298006")!, [])).toBe("Myocardial infarction")
         })
       )
 
@@ -205,8 +266,9 @@ for (const kind of testDatabases) {
               welsh: 11
             })
           )
+          // The release it translates is served with the package's terms: the same figures.
           const [base] = snomedCoverage(yield* (yield* SnomedReleases).resolve(sampleUri), overlays)
-          expect(base).toMatchObject({ active: expected.counts.activeConcepts, welsh: 4 })
+          expect(base).toEqual({ ...all, version: sampleUri })
         })
       )
 

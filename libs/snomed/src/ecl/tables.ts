@@ -5,7 +5,7 @@
  * set row and column used.
  */
 import { adjacency } from "../index/build"
-import { fieldSeparator, type Adjacency, type SnomedIndex } from "../index/SnomedIndex"
+import { dataOf, fieldSeparator, type Adjacency, type SnomedIndex } from "../index/SnomedIndex"
 import { Concepts } from "../metadata"
 import type { ConceptSet } from "./sets"
 
@@ -124,7 +124,7 @@ const concreteTable = (index: SnomedIndex): ConcreteTable => {
 }
 
 export const eclTables = (index: SnomedIndex): EclTables => {
-  const existing = tables.get(index)
+  const existing = tables.get(dataOf(index))
   if (existing !== undefined) return existing
   const count = index.conceptCount
   const attributes = index.attributes
@@ -161,7 +161,7 @@ export const eclTables = (index: SnomedIndex): EclTables => {
     queue: new Uint32Array(count),
     visited: new Uint32Array((count + 31) >>> 5)
   }
-  tables.set(index, built)
+  tables.set(dataOf(index), built)
   return built
 }
 

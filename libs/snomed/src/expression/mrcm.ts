@@ -21,7 +21,7 @@ import { Either } from "effect"
 import type { EclExpression } from "../ecl/ast"
 import { evaluateEcl, type EclResult } from "../ecl/evaluate"
 import { parseEcl } from "../ecl/parse"
-import { fieldSeparator, type SnomedIndex } from "../index/SnomedIndex"
+import { dataOf, fieldSeparator, type SnomedIndex } from "../index/SnomedIndex"
 import type { Attribute, AttributeValue, SubExpression } from "./ast"
 import { expressionMatchesEcl } from "./ecl"
 
@@ -96,7 +96,7 @@ const concreteRange = (text: string): ConcreteRange | undefined => {
  * with those columns; undefined when the release has none (then nothing can be checked).
  */
 export const releaseMrcm = (index: SnomedIndex): Mrcm | undefined => {
-  const known = models.get(index)
+  const known = models.get(dataOf(index))
   if (known !== undefined) return known ?? undefined
   const domains = new Map<number, Array<MrcmDomain>>()
   const ranges = new Map<number, Array<MrcmRange>>()
@@ -139,7 +139,7 @@ export const releaseMrcm = (index: SnomedIndex): Mrcm | undefined => {
     }
   }
   const model = domains.size === 0 && ranges.size === 0 ? undefined : { domains, ranges }
-  models.set(index, model ?? null)
+  models.set(dataOf(index), model ?? null)
   return model
 }
 

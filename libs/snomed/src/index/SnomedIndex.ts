@@ -129,9 +129,20 @@ const largeHierarchiesKept = 16
 /** Reverse lookups of map and association rows, built on first use per index. */
 const reverseMembers = new WeakMap<SnomedIndex, Map<string, Map<string, Array<number>>>>()
 
+/** Translated editions (see `servedAs`) → the index whose data they serve. */
+const servedData = new WeakMap<SnomedIndex, SnomedIndex>()
+
+/**
+ * The index whose data `index` serves: itself, or for a translated edition the index it shares.
+ * What is derived from an index's data (ECL's tables, kept hierarchies) is kept once, keyed by it.
+ */
+export const dataOf = (index: SnomedIndex) => servedData.get(index) ?? index
+
 export class SnomedIndex {
   /** Word-prefix search over the descriptions. */
   private readonly textIndex: PrefixIndex
+  /** For a translated edition (see `servedAs`), the version URI of the release it translates. */
+  declare readonly translates?: string
 
   constructor(
     readonly releaseId: number,
@@ -154,6 +165,17 @@ export class SnomedIndex {
     readonly alternateIdentifiers: ReadonlyMap<string, ReadonlyMap<string, number>>
   ) {
     this.textIndex = PrefixIndex.build(descriptions.terms.length, (description) => descriptions.terms.get(description))
+  }
+
+  /**
+   * This index served as another release, under that release's id and version URI: a translated
+   * edition answers from the index of the release it translates, built with its rows, sharing
+   * everything (and what is derived from it) rather than holding a second copy.
+   */
+  servedAs(releaseId: number, uri: string): SnomedIndex {
+    const edition: SnomedIndex = Object.assign(Object.create(SnomedIndex.prototype), this, { releaseId, uri, translates: this.uri })
+    servedData.set(edition, dataOf(this))
+    return edition
   }
 
   /** The language refsets whose descriptions are in `languageCode` (`cy`, `en`, …). */
@@ -355,8 +377,8 @@ export class SnomedIndex {
    * order; a visited bitmap keeps this to tens of milliseconds for the largest hierarchies.
    */
   descendantsAndSelf(concept: number): Uint32Array {
-    let kept = largeHierarchies.get(this)
-    if (kept === undefined) largeHierarchies.set(this, (kept = new Map()))
+    let kept = largeHierarchies.get(dataOf(this))
+    if (kept === undefined) largeHierarchies.set(dataOf(this), (kept = new Map()))
     const cached = kept.get(concept)
     if (cached !== undefined) return cached
     const members = this.collectDescendants(concept)
@@ -405,8 +427,8 @@ export class SnomedIndex {
     const field = refset?.columns.indexOf(column) ?? -1
     if (refset?.rows === undefined || field === -1) return []
     const key = `${refsetId}|${column}`
-    let byKey = reverseMembers.get(this)
-    if (byKey === undefined) reverseMembers.set(this, (byKey = new Map()))
+    let byKey = reverseMembers.get(dataOf(this))
+    if (byKey === undefined) reverseMembers.set(dataOf(this), (byKey = new Map()))
     let reverse = byKey.get(key)
     if (reverse === undefined) {
       reverse = new Map()

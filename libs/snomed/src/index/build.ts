@@ -82,9 +82,30 @@ const statedRelationship = "900000000000010007"
 const keepsRows = (columns: ReadonlyArray<string>) =>
   ["targetComponentId", "mapTarget", "domainId", "rangeConstraint"].some((column) => columns.includes(column))
 
-export const buildIndex = (sql: Sql, releaseId: number, uri: string) =>
+/**
+ * The rows of `table` in `releaseIds`, one per `key`, an earlier release's row over a later one's:
+ * translations laid over the release they translate. Leaving out the release's rows that a
+ * translation replaces is an anti-join against the small translation, not a sort of the release.
+ */
+const layered = (table: string, releaseIds: ReadonlyArray<number>, key = "id") =>
+  `(${releaseIds
+    .map((releaseId, layer) =>
+      layer === 0
+        ? `select * from ${table} where release_id = ${releaseId}`
+        : `select * from ${table} x where release_id = ${releaseId} and not exists
+           (select 1 from ${table} o where o.release_id in (${releaseIds.slice(0, layer).join(", ")}) and o.${key} = x.${key})`
+    )
+    .join(" union all ")}) rows`
+
+/**
+ * The serving index of release `releaseId` under `uri`, with the rows of the `translations` loaded
+ * on it laid over its own (in load order: a later translation's row wins): one index serves the
+ * release and its translated editions.
+ */
+export const buildIndex = (sql: Sql, releaseId: number, uri: string, translations: ReadonlyArray<number> = []) =>
   Effect.gen(function* () {
-    const release = `release_id = ${Number(releaseId)}`
+    const releaseIds = [...translations.toReversed(), releaseId].map(Number)
+    const rowsOf = (table: string, key?: string) => layered(table, releaseIds, key)
 
     const ids: Array<bigint> = []
     const position = new Map<string, number>()
@@ -94,7 +115,7 @@ export const buildIndex = (sql: Sql, releaseId: number, uri: string) =>
     const module = new Numbers(new Uint16Array(1024))
     const effectiveTime = new Numbers(new Uint32Array(1024))
     yield* sql.copyTo(
-      `select id, active::int, definition_status_id, module_id, to_char(effective_time, 'YYYYMMDD') from snomed_concept where ${release} order by id`,
+      `select id, active::int, definition_status_id, module_id, to_char(effective_time, 'YYYYMMDD') from ${rowsOf("snomed_concept")} order by id`,
       ([id, isActive, definitionStatus, moduleId, time]) => {
         position.set(id!, ids.length)
         ids.push(BigInt(id!))
@@ -118,7 +139,7 @@ export const buildIndex = (sql: Sql, releaseId: number, uri: string) =>
     const caseSignificance = new Numbers(new Uint8Array(1024))
     yield* sql.copyTo(
       `select id, concept_id, active::int, language_code, type_id, term, case_significance_id, module_id, to_char(effective_time, 'YYYYMMDD')
-       from snomed_description where ${release} order by concept_id, id`,
+       from ${rowsOf("snomed_description")} order by concept_id, id`,
       ([id, conceptId, isActive, languageCode, typeId, term, caseSignificanceId, moduleId, time]) => {
         const concept = position.get(conceptId!)
         if (concept === undefined) return
@@ -142,8 +163,8 @@ export const buildIndex = (sql: Sql, releaseId: number, uri: string) =>
     const attributeValue = new Numbers(new Uint32Array(1024))
     const attributeGroup = new Numbers(new Uint16Array(1024))
     yield* sql.copyTo(
-      `select source_id, destination_id, relationship_group, type_id from snomed_relationship
-       where ${release} and active and characteristic_type_id <> ${statedRelationship}`,
+      `select source_id, destination_id, relationship_group, type_id from ${rowsOf("snomed_relationship")}
+       where active and characteristic_type_id <> ${statedRelationship}`,
       ([sourceId, destinationId, group, typeId]) => {
         const source = position.get(sourceId!)
         const destination = position.get(destinationId!)
@@ -163,7 +184,7 @@ export const buildIndex = (sql: Sql, releaseId: number, uri: string) =>
     )
     const concreteValues = new Map<number, Array<Attribute>>()
     yield* sql.copyTo(
-      `select source_id, relationship_group, type_id, value from snomed_concrete_value where ${release} and active`,
+      `select source_id, relationship_group, type_id, value from ${rowsOf("snomed_concrete_value")} where active`,
       ([sourceId, group, typeId, value]) => {
         const source = position.get(sourceId!)
         if (source === undefined) return
@@ -188,7 +209,7 @@ export const buildIndex = (sql: Sql, releaseId: number, uri: string) =>
     const refsets = new Map<string, RefsetBuilder>()
     const languageRefsets = new Map<string, Int8Array>()
     yield* sql.copyTo(
-      `select refset_id, pattern, array_to_string(columns, '${fieldSeparator}') from snomed_refset_columns where ${release}`,
+      `select refset_id, pattern, array_to_string(columns, '${fieldSeparator}') from ${rowsOf("snomed_refset_columns", "refset_id")}`,
       ([id, pattern, names]) => {
         const columns = names === "" ? [] : names!.split(fieldSeparator)
         if (columns.length === 1 && columns[0] === "acceptabilityId") languageRefsets.set(id!, new Int8Array(terms.length))
@@ -210,7 +231,7 @@ export const buildIndex = (sql: Sql, releaseId: number, uri: string) =>
     // Inactive rows too, for member filters.
     yield* sql.copyTo(
       `select refset_id, referenced_component_id, array_to_string(fields, '${fieldSeparator}'), active::int, module_id, to_char(effective_time, 'YYYYMMDD')
-       from snomed_refset_member where ${release}`,
+       from ${rowsOf("snomed_refset_member")}`,
       ([refsetId, referenced, fields, isActive, moduleId, time]) => {
         const acceptability = languageRefsets.get(refsetId!)
         if (acceptability !== undefined) {
@@ -235,7 +256,7 @@ export const buildIndex = (sql: Sql, releaseId: number, uri: string) =>
 
     const alternateIdentifiers = new Map<string, Map<string, number>>()
     yield* sql.copyTo(
-      `select identifier_scheme_id, alternate_identifier, referenced_component_id from snomed_identifier where ${release} and active`,
+      `select identifier_scheme_id, alternate_identifier, referenced_component_id from ${rowsOf("snomed_identifier", "alternate_identifier")} where active`,
       ([schemeId, code, referenced]) => {
         const concept = position.get(referenced!)
         if (concept === undefined) return

@@ -14,6 +14,7 @@ import { editionUri, selectFiles, versionUriPattern } from "../rf2/edition"
 import { Rf2Error } from "../rf2/errors"
 import { openPackage, type ReleaseType, type Rf2File } from "../rf2/files"
 import { readRf2 } from "../rf2/read"
+import { checkModuleDependencies } from "./dependencies"
 import {
   componentKey,
   copyColumns,
@@ -41,13 +42,12 @@ export interface LoadSnomedOptions {
   /** For Delta: the version URI of the loaded release it applies to; default the newest of the same edition. */
   readonly base?: string
   /**
-   * Load the Snapshot as an extension on top of a loaded release (a translation package, a
-   * national extension shipped without its base): the new release is the base's rows with the
-   * package's rows over them, under the package's own version URI. The package need not have
-   * the core files, and every description must point at a concept of the result.
+   * Load the Snapshot as a translation package in this language (`cy`) on top of a loaded release
+   * (`base`, by default the newest loaded): it must have Description files and a language
+   * reference set in the language, every description must be of a concept of the base or the
+   * package, and the base must satisfy its module dependencies. Only the package's rows are
+   * stored, under its own version URI; it is served with its base (see SnomedReleases).
    */
-  readonly extension?: boolean
-  /** For a translation package: the language (`cy`) its Description files and a language reference set must be in. */
   readonly translation?: string
 }
 
@@ -164,13 +164,17 @@ interface ConceptReference {
   readonly line: number
 }
 
-/** An extension's descriptions must describe concepts the merged release has: the first that does not, by file and line. */
-const missingConcept = (tx: Sql, releaseId: number, references: ReadonlyMap<string, ConceptReference>) =>
+/** The releases' concepts: a translation's own with its base's. */
+const conceptsOf = (releaseIds: ReadonlyArray<number>) =>
+  sql.raw(`(select id from snomed_concept where release_id in (${releaseIds.join(", ")}))`)
+
+/** A translation's descriptions must describe concepts it or its base has: the first that does not, by file and line. */
+const missingConcept = (tx: Sql, releaseIds: ReadonlyArray<number>, references: ReadonlyMap<string, ConceptReference>) =>
   Effect.gen(function* () {
     if (references.size === 0) return
     const [row] = yield* tx.query<{ id: string }>(
       sql`select t.id::text as id from unnest(${`{${[...references.keys()].join(",")}}`}::bigint[]) with ordinality as t(id, position)
-          where not exists (select 1 from ${sql.raw(partitionName("snomed_concept", releaseId))} c where c.id = t.id)
+          where not exists (select 1 from ${conceptsOf(releaseIds)} c where c.id = t.id)
           order by t.position limit 1`
     )
     if (row === undefined) return
@@ -182,10 +186,10 @@ const missingConcept = (tx: Sql, releaseId: number, references: ReadonlyMap<stri
     })
   })
 
-/** Components that point at concepts the release does not have: expected for an extension loaded alone. */
-const danglingReferences = (tx: Sql, releaseId: number) =>
+/** Components that point at concepts the release (with its base, for a translation) does not have. */
+const danglingReferences = (tx: Sql, releaseId: number, conceptReleaseIds: ReadonlyArray<number>) =>
   Effect.gen(function* () {
-    const concept = sql.raw(partitionName("snomed_concept", releaseId))
+    const concept = conceptsOf(conceptReleaseIds)
     const checks = [
       { what: "descriptions refer to concepts", table: "snomed_description", column: "concept_id" },
       { what: "relationships have source concepts", table: "snomed_relationship", column: "source_id" },
@@ -240,28 +244,29 @@ const mergeStaged = (tx: Sql, releaseId: number, plan: { readonly asOf?: string;
 const versionDate = (uri: string) => versionUriPattern.exec(uri)?.[2] ?? ""
 
 /**
- * The release a Delta or an extension goes on: the one `base` names, else for a Delta the newest
- * earlier release of its edition, for an extension the newest release loaded (most recent load
- * first among the same date).
+ * The release a Delta or a translation goes on: the one `base` names, else for a Delta the newest
+ * earlier release of its edition, for a translation the newest release loaded that is not itself
+ * a translation (most recent load first among the same date).
  */
-const baseRelease = (uri: string, base: string | undefined, what: "Delta" | "extension") =>
+const baseRelease = (uri: string, base: string | undefined, what: "Delta" | "translation") =>
   Effect.gen(function* () {
     const edition = uri.replace(/\/version\/\d{8}$/, "")
     const candidates = (yield* (yield* Releases).list({ kind: "snomed" }))
       .filter(
         (release) =>
           release.status === "active" &&
+          release.extendsReleaseId === null &&
           release.version !== uri &&
           (base !== undefined
             ? release.version === base
-            : what === "extension" || (release.version.startsWith(`${edition}/version/`) && release.version < uri))
+            : what === "translation" || (release.version.startsWith(`${edition}/version/`) && release.version < uri))
       )
       .toSorted((a, b) => versionDate(b.version).localeCompare(versionDate(a.version)))
     const [found] = candidates
     if (found === undefined) {
       return yield* new Rf2Error({
         file: uri,
-        detail: `${what === "Delta" ? "a Delta" : "an extension"} applies to a loaded release, but ${
+        detail: `${what === "Delta" ? "a Delta" : "a translation"} applies to a loaded release, but ${
           base !== undefined ? `'${base}' is not` : what === "Delta" ? `no earlier release of ${edition} is` : "no SNOMED CT release is"
         } loaded`
       })
@@ -290,15 +295,15 @@ export const loadSnomed = (source: string, options: LoadSnomedOptions = {}) =>
     if (options.asOf !== undefined && !/^\d{8}$/.test(options.asOf)) {
       return yield* new Rf2Error({ file: source, detail: `--as-of '${options.asOf}' is not a date (yyyymmdd)` })
     }
-    const extension = options.extension === true
-    if (extension && releaseType !== "Snapshot") {
-      return yield* new Rf2Error({ file: source, detail: "an extension is loaded from its Snapshot files" })
+    const translation = options.translation
+    if (translation !== undefined && releaseType !== "Snapshot") {
+      return yield* new Rf2Error({ file: source, detail: "a translation is loaded from its Snapshot files" })
     }
     const pkg = yield* openPackage(source)
-    const files = (yield* selectFiles(pkg, releaseType, { core: !extension })).toSorted(
+    const files = (yield* selectFiles(pkg, releaseType, { core: translation === undefined })).toSorted(
       (a, b) => order.indexOf(a.contentType) - order.indexOf(b.contentType) || a.path.localeCompare(b.path)
     )
-    if (options.translation !== undefined) yield* checkTranslation(source, files, options.translation)
+    if (translation !== undefined) yield* checkTranslation(source, files, translation)
     const implied = options.uri ?? (yield* editionUri(files))
     const uri = options.asOf === undefined ? implied : implied.replace(/\d{8}$/, options.asOf)
     if (!versionUriPattern.test(uri)) {
@@ -307,9 +312,14 @@ export const loadSnomed = (source: string, options: LoadSnomedOptions = {}) =>
         detail: `'${uri}' is not a SNOMED CT version URI (http://snomed.info/sct/<module>/version/<yyyymmdd>)`
       })
     }
-    const base = releaseType === "Delta" || extension ? yield* baseRelease(uri, options.base, extension ? "extension" : "Delta") : undefined
-    const staged = releaseType !== "Snapshot" || extension
-    const conceptLines = extension ? new Map<string, ConceptReference>() : undefined
+    const base =
+      releaseType === "Delta" || translation !== undefined
+        ? yield* baseRelease(uri, options.base, translation !== undefined ? "translation" : "Delta")
+        : undefined
+    // A translation's rows are stored alone, not merged with its base's: they are served laid over it.
+    const translates = translation === undefined ? undefined : base
+    const staged = releaseType !== "Snapshot"
+    const conceptLines = translates === undefined ? undefined : new Map<string, ConceptReference>()
     const stored = files.filter((file) => tableFor(file) !== undefined)
     const skipped = files.filter((file) => tableFor(file) === undefined).map((file) => file.path)
     const totalBytes = stored.reduce((sum, file) => sum + file.bytes, 0)
@@ -319,9 +329,16 @@ export const loadSnomed = (source: string, options: LoadSnomedOptions = {}) =>
     const releases = yield* Releases
     let result: Omit<SnomedLoadReport, "releaseId" | "uri" | "phases"> = { files: [], skipped, warnings: [] }
     const release = yield* releases.load(
-      { kind: "snomed", codeSystem: snomedSystem, version: uri, sourceName: basename(source) },
+      {
+        kind: "snomed",
+        codeSystem: snomedSystem,
+        version: uri,
+        sourceName: basename(source),
+        ...(translates === undefined ? {} : { extendsReleaseId: translates.id })
+      },
       (tx, releaseId) =>
         Effect.gen(function* () {
+          if (translates !== undefined) yield* checkModuleDependencies(tx, files, translates)
           for (const table of storeTables) {
             // A separate table with the partition's constraint, attached at the end, so the parent is not locked during the load.
             yield* tx.query(
@@ -396,8 +413,9 @@ export const loadSnomed = (source: string, options: LoadSnomedOptions = {}) =>
               })
             )
           )
-          if (conceptLines !== undefined) yield* missingConcept(tx, releaseId, conceptLines)
-          const warnings = yield* timed(phases, "check", danglingReferences(tx, releaseId))
+          const conceptReleaseIds = translates === undefined ? [releaseId] : [releaseId, translates.id]
+          if (conceptLines !== undefined) yield* missingConcept(tx, conceptReleaseIds, conceptLines)
+          const warnings = yield* timed(phases, "check", danglingReferences(tx, releaseId, conceptReleaseIds))
           result = { files: fileReports, skipped, warnings }
           return {
             rowCounts: yield* storedCounts(tx, releaseId),

@@ -1,0 +1,2 @@
+ALTER TABLE "release" ADD COLUMN "extends_release_id" bigint;--> statement-breakpoint
+ALTER TABLE "release" ADD CONSTRAINT "release_extends_release_id_release_id_fk" FOREIGN KEY ("extends_release_id") REFERENCES "public"."release"("id") ON DELETE no action ON UPDATE no action;
