@@ -484,7 +484,7 @@ const translateReleaseMap = (maps: ReadonlyArray<ReleaseConceptMap>, url: string
       const loaded = maps.filter((candidate) => candidate.url === url).map((candidate) => candidate.version)
       return yield* Effect.fail(
         terminologyFailure(
-          notFound(`A definition for the ConceptMap '${url}|${version}' could not be found. Loaded versions: ${loaded.join(", ")}`, ["url"])
+          notFound(message("concept-map-version-not-found", { conceptMap: `${url}|${version}`, versions: loaded.join(", ") }), ["url"])
         )
       )
     }
