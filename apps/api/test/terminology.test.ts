@@ -152,6 +152,37 @@ for (const kind of testDatabases) {
       expect(flat.body.expansion.contains![0]!.display).toBe("Wardiau meddygol")
     })
 
+    it("keeps the nesting of an is-a value set under a text filter, and answers a text search of a whole code system flat", async () => {
+      const searched = await post("ValueSet/$expand", [
+        { name: "url", valueUri: medical.url },
+        { name: "filter", valueString: "ward" }
+      ])
+      const [root] = searched.body.expansion.contains!
+      expect(searched.body.expansion.contains).toHaveLength(1)
+      expect(root!.code).toBe("medical")
+      expect(root!.contains!.map((entry) => entry.code)).toEqual(["cardiology", "respiratory", "old-ward"])
+      // Where the parent does not match, its matching children stand at the top.
+      const children = await post("ValueSet/$expand", [
+        { name: "url", valueUri: medical.url },
+        { name: "filter", valueString: "cardiology" }
+      ])
+      expect(children.body.expansion.contains!.map((entry) => [entry.code, entry.contains])).toEqual([["cardiology", undefined]])
+
+      const everyWard = valueSet("http://example.org/fhir/ValueSet/every-ward", { include: [{ system }] })
+      const unfiltered = await post("ValueSet/$expand", [{ name: "url", valueUri: everyWard.url }], [...resources, everyWard])
+      expect(unfiltered.body.expansion.contains!.map((entry) => entry.code)).toEqual(["medical", "surgical"])
+      const search = await post(
+        "ValueSet/$expand",
+        [
+          { name: "url", valueUri: everyWard.url },
+          { name: "filter", valueString: "ward" }
+        ],
+        [...resources, everyWard]
+      )
+      expect(search.body.expansion.contains!.every((entry) => entry.contains === undefined)).toBe(true)
+      expect(search.body.expansion.total).toBe(5)
+    })
+
     it("validates codes against a value set: membership, display, inactive codes, unknown codes", async () => {
       const validate = (coding: object, extra: Array<Parameter> = []) =>
         post("ValueSet/$validate-code", [{ name: "url", valueUri: medical.url }, { name: "coding", valueCoding: coding }, ...extra])
