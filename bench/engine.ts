@@ -46,6 +46,8 @@ const scenarios: ReadonlyArray<{ readonly name: string; readonly path: string; r
   { name: "metadata (no engine)", path: "/fhir/metadata" },
   { name: "SNOMED CT $lookup", path: `/fhir/CodeSystem/$lookup?system=${sct}&code=22298006` },
   { name: "SNOMED CT $lookup, displayLanguage=en-GB", path: `/fhir/CodeSystem/$lookup?system=${sct}&code=22298006&displayLanguage=en-GB` },
+  // The root: the sample's widest fan-out of children, each described in a default $lookup.
+  { name: "SNOMED CT $lookup, the root", path: `/fhir/CodeSystem/$lookup?system=${sct}&code=138875005` },
   { name: "SNOMED CT $lookup, displayLanguage=cy", path: `/fhir/CodeSystem/$lookup?system=${sct}&code=22298006&displayLanguage=cy` },
   { name: "SNOMED CT $subsumes", path: `/fhir/CodeSystem/$subsumes?system=${sct}&codeA=404684003&codeB=22298006` },
   {

@@ -1,4 +1,5 @@
 import { Releases } from "@ffynnon/db"
+import { fhirCoreResources } from "@ffynnon/terminology"
 import { Effect, Layer, Logger, LogLevel, ManagedRuntime } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { freshDatabaseLayer, testDatabases } from "../../../libs/db/test/databases"
@@ -61,8 +62,13 @@ for (const kind of testDatabases) {
       })
 
       it("with mode=terminology lists the loaded code systems and their versions, newest as default", async () => {
+        const builtIn = fhirCoreResources
+          .filter((row) => row.resourceType === "CodeSystem")
+          .map((row) => ({ uri: row.content.url, version: [{ code: "4.0.1", isDefault: true }] }))
         const empty = await (await app.request("/fhir/metadata?mode=terminology")).json()
-        expect(empty).toMatchObject({ resourceType: "TerminologyCapabilities", codeSystem: [] })
+        expect(empty).toMatchObject({ resourceType: "TerminologyCapabilities" })
+        expect(empty.codeSystem).toEqual(expect.arrayContaining(builtIn))
+        expect(empty.codeSystem).toHaveLength(builtIn.length)
         await runtime.runPromise(
           Effect.flatMap(Releases, (releases) =>
             Effect.forEach(["20250101", "20250401"], (version) =>
@@ -80,7 +86,8 @@ for (const kind of testDatabases) {
               { code: "20250401", isDefault: true },
               { code: "20250101", isDefault: false }
             ]
-          }
+          },
+          ...empty.codeSystem
         ])
       })
 

@@ -25,6 +25,11 @@ for (const kind of testDatabases) {
         ])
         expect(properties).toContainEqual(["inactive", !concept.active])
         for (const parentCode of concept.parents) expect(properties).toContainEqual(["parent", parentCode])
+        // Children come by default, as FHIR's terminology servers give them, each with its display.
+        const children = expected.concepts.filter((child: { parents: Array<string> }) => child.parents.includes(concept.code))
+        expect(properties.filter(([code]) => code === "child").map(([, value]) => value)).toEqual(
+          expect.arrayContaining(children.map((child: { code: string }) => child.code))
+        )
       }
       const differing = expected.concepts.find(
         (concept: { preferredTerm: Record<string, string> }) =>
@@ -38,6 +43,9 @@ for (const kind of testDatabases) {
         ])
         expect(parameter(ukClinical.body, "display")!.valueString).toBe(differing.preferredTerm["999001261000000100"])
       }
+      const withChildren = await get(`/fhir/CodeSystem/$lookup?system=${sct}&code=22298006`)
+      const child = parts(withChildren.body, "property").find((property) => property.part![0]!.valueCode === "child")!
+      expect(child.part!.map((part) => part.name)).toEqual(["code", "value", "description"])
       const selected = await get(`/fhir/CodeSystem/$lookup?system=${sct}&code=22298006&property=inactive`)
       expect(parts(selected.body, "property").map((property) => property.part![0]!.valueCode)).toEqual(["inactive"])
     })
@@ -181,7 +189,9 @@ for (const kind of testDatabases) {
         count: expected.counts.concepts
       })
       const capabilities = await get("/fhir/metadata?mode=terminology")
-      expect(capabilities.body.codeSystem).toEqual([{ uri: sct, version: [{ code: sampleUri, isDefault: true }] }])
+      // The release first, then FHIR's own code systems, built in.
+      expect(capabilities.body.codeSystem[0]).toEqual({ uri: sct, version: [{ code: sampleUri, isDefault: true }] })
+      expect(capabilities.body.codeSystem.filter((entry: { uri: string }) => entry.uri === sct)).toHaveLength(1)
     })
   })
 }

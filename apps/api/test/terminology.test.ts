@@ -5,7 +5,11 @@
  * themselves, catastrophic regexes, malformed resources, expansions too large to return at once).
  * SNOMED CT through the same engine is tested in snomed.test.ts and ecl.test.ts.
  */
-import type { CodeSystemResource, ValueSetResource } from "@ffynnon/terminology"
+import { FhirResources, loadFhirResources, type CodeSystemResource, type ValueSetResource } from "@ffynnon/terminology"
+import { Effect } from "effect"
+import { mkdtempSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { testDatabases } from "../../../libs/db/test/databases"
 import { apiHarness } from "./harness"
@@ -90,9 +94,35 @@ const resources = [version1, version2, medical, pinned, selfish, loopA, loopB, h
 
 const parameter = (answer: Answer, name: string) => answer.parameter.find((entry) => entry.name === name)
 
+const gender = "http://hl7.org/fhir/administrative-gender"
+
+/** A package's own administrative-gender: the built-in version with other displays, and a newer one. */
+const loadGenderVersions = Effect.suspend(() => {
+  const folder = mkdtempSync(join(tmpdir(), "ffynnon-gender-"))
+  const genders = (version: string, suffix: string): CodeSystemResource => ({
+    resourceType: "CodeSystem",
+    id: `gender-${version.replaceAll(".", "-")}`,
+    url: gender,
+    version,
+    status: "active",
+    content: "complete",
+    concept: ["male", "female"].map((code) => ({ code, display: `${title(code)}${suffix}` }))
+  })
+  writeFileSync(join(folder, "same.json"), JSON.stringify(genders("4.0.1", " (package)")))
+  writeFileSync(join(folder, "newer.json"), JSON.stringify(genders("5.0.0", " (newer)")))
+  return Effect.zipRight(
+    loadFhirResources(folder),
+    Effect.flatMap(FhirResources, (resources) => resources.refresh)
+  )
+})
+
 for (const kind of testDatabases) {
   describe(`the terminology engine on ${kind.name}`, () => {
     const api = apiHarness(kind)
+    // A second deployment, where a package of FHIR's own administrative-gender was loaded.
+    const loaded = apiHarness(kind, loadGenderVersions)
+    const answer = async (server: typeof api, operation: string, parameters: Array<Parameter>) =>
+      (await server.post(`/fhir/${operation}`, parameters)).body as Answer
     const post = async (operation: string, parameters: Array<Parameter>, extra: ReadonlyArray<object> = resources) => {
       const { status, body } = await api.post(`/fhir/${operation}`, [
         ...parameters,
@@ -120,6 +150,37 @@ for (const kind of testDatabases) {
       ])
       expect(flat.body.expansion.contains!.map((entry) => entry.code)).toEqual(["medical", "cardiology", "respiratory"])
       expect(flat.body.expansion.contains![0]!.display).toBe("Wardiau meddygol")
+    })
+
+    it("keeps the nesting of an is-a value set under a text filter, and answers a text search of a whole code system flat", async () => {
+      const searched = await post("ValueSet/$expand", [
+        { name: "url", valueUri: medical.url },
+        { name: "filter", valueString: "ward" }
+      ])
+      const [root] = searched.body.expansion.contains!
+      expect(searched.body.expansion.contains).toHaveLength(1)
+      expect(root!.code).toBe("medical")
+      expect(root!.contains!.map((entry) => entry.code)).toEqual(["cardiology", "respiratory", "old-ward"])
+      // Where the parent does not match, its matching children stand at the top.
+      const children = await post("ValueSet/$expand", [
+        { name: "url", valueUri: medical.url },
+        { name: "filter", valueString: "cardiology" }
+      ])
+      expect(children.body.expansion.contains!.map((entry) => [entry.code, entry.contains])).toEqual([["cardiology", undefined]])
+
+      const everyWard = valueSet("http://example.org/fhir/ValueSet/every-ward", { include: [{ system }] })
+      const unfiltered = await post("ValueSet/$expand", [{ name: "url", valueUri: everyWard.url }], [...resources, everyWard])
+      expect(unfiltered.body.expansion.contains!.map((entry) => entry.code)).toEqual(["medical", "surgical"])
+      const search = await post(
+        "ValueSet/$expand",
+        [
+          { name: "url", valueUri: everyWard.url },
+          { name: "filter", valueString: "ward" }
+        ],
+        [...resources, everyWard]
+      )
+      expect(search.body.expansion.contains!.every((entry) => entry.contains === undefined)).toBe(true)
+      expect(search.body.expansion.total).toBe(5)
     })
 
     it("validates codes against a value set: membership, display, inactive codes, unknown codes", async () => {
@@ -587,6 +648,51 @@ for (const kind of testDatabases) {
       ])
       expect(status).toBe(404)
       expect(body.issue[0]!.details.text).toMatch(/http:\/\/example.org\/unknown/)
+    })
+
+    it("serves the code systems Ffynnon's resources are bound to, with their value sets, on a deployment that loaded nothing", async () => {
+      const expansion = await answer(api, "ValueSet/$expand", [
+        { name: "url", valueUri: "http://hl7.org/fhir/ValueSet/administrative-gender" }
+      ])
+      expect(expansion.expansion.contains!.map((entry) => entry.code)).toEqual(["male", "female", "other", "unknown"])
+      expect(expansion.expansion.parameter).toContainEqual({ name: "used-codesystem", valueUri: `${gender}|4.0.1` })
+
+      // A value set excluding codes of a built-in code system from its built-in value set.
+      const pickList = valueSet("http://example.org/fhir/ValueSet/genders", {
+        include: [{ valueSet: ["http://hl7.org/fhir/ValueSet/administrative-gender"] }],
+        exclude: [{ system: gender, concept: [{ code: "other" }, { code: "unknown" }] }]
+      })
+      const picked = await answer(api, "ValueSet/$expand", [{ name: "valueSet", resource: pickList as unknown as Outcome }])
+      expect(picked.expansion.contains!.map((entry) => entry.code)).toEqual(["male", "female"])
+
+      const notFound = await answer(api, "CodeSystem/$lookup", [
+        { name: "system", valueUri: "http://hl7.org/fhir/issue-type" },
+        { name: "code", valueCode: "not-found" }
+      ])
+      expect(parameter(notFound, "display")!.valueString).toBe("Not Found")
+      expect(notFound.parameter.filter((entry) => entry.name === "property").map((entry) => entry.part![1])).toContainEqual({
+        name: "value",
+        valueCode: "processing"
+      })
+
+      const read = await api.get("/fhir/CodeSystem/publication-status")
+      expect(read.body).toMatchObject({ url: "http://hl7.org/fhir/publication-status", version: "4.0.1", content: "complete" })
+    })
+
+    it("lets a loaded package replace the same version and add others beside it", async () => {
+      const lookup = (version?: string) =>
+        answer(loaded, "CodeSystem/$lookup", [
+          { name: "system", valueUri: gender },
+          ...(version === undefined ? [] : [{ name: "version", valueString: version }]),
+          { name: "code", valueCode: "male" }
+        ])
+      expect(parameter(await lookup(), "display")!.valueString).toBe("Male (newer)")
+      expect(parameter(await lookup("4.0.1"), "display")!.valueString).toBe("Male (package)")
+      // The built-in value set takes the newest version of its code system.
+      const expansion = await answer(loaded, "ValueSet/$expand", [
+        { name: "url", valueUri: "http://hl7.org/fhir/ValueSet/administrative-gender" }
+      ])
+      expect(expansion.expansion.contains!.map((entry) => entry.display)).toEqual(["Male (newer)", "Female (newer)"])
     })
   })
 }

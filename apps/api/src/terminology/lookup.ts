@@ -82,8 +82,7 @@ export const lookupOperation = defineOperation({
       const wanted = input.property === undefined ? undefined : new Set(input.property)
       const include = (code: string) => wanted === undefined || wanted.has(code) || wanted.has("*")
       const describe = (related: unknown) => provider.display(related, languages)
-      // In a polyhierarchy as large as SNOMED CT's a concept's children can number thousands: they come when asked for.
-      const children = include("child") && (wanted !== undefined || !provider.polyhierarchical) ? provider.children(concept) : []
+      const children = include("child") ? provider.children(concept) : []
       const hierarchy = [
         ...(include("parent") ? provider.parents(concept) : []).map((parent) => ({
           property: { code: "parent", valueCode: provider.code(parent) },

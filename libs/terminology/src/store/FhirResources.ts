@@ -1,13 +1,15 @@
 /**
- * The stored CodeSystem, ValueSet and ConceptMap resources being served: every active `fhir`
- * release's resources, read into an immutable snapshot when the service starts and again when
- * the set of active releases changes (checked every 30 seconds, or on `refresh`). Reading the
+ * The stored CodeSystem, ValueSet and ConceptMap resources being served: FHIR's own code systems
+ * that Ffynnon's resources use (built in, `fhirCore.ts`) and every active `fhir` release's
+ * resources, read into an immutable snapshot when the service starts and again when the set of
+ * active releases changes (checked every 30 seconds, or on `refresh`). Reading the
  * snapshot is a reference read, cheap enough for every request.
  */
 import { Database, fhirResource, Releases } from "@ffynnon/db"
 import { eq } from "drizzle-orm"
 import { Duration, Effect, Schedule, SynchronizedRef } from "effect"
 import type { TerminologyResource } from "../fhir"
+import { fhirCoreResources } from "./fhirCore"
 import { buildSnapshot, type ResourceSnapshot, type StoredResource } from "./snapshot"
 
 interface Served {
@@ -20,7 +22,7 @@ export class FhirResources extends Effect.Service<FhirResources>()("@ffynnon/ter
   scoped: Effect.gen(function* () {
     const database = yield* Database
     const releases = yield* Releases
-    const served = yield* SynchronizedRef.make<Served>({ releases: new Map(), snapshot: buildSnapshot([]) })
+    const served = yield* SynchronizedRef.make<Served>({ releases: new Map(), snapshot: buildSnapshot(fhirCoreResources) })
 
     const rowsOf = (releaseId: number) =>
       Effect.map(
@@ -47,7 +49,7 @@ export class FhirResources extends Effect.Service<FhirResources>()("@ffynnon/ter
         )
         const resources = [...next.values()].reduce((total, rows) => total + rows.length, 0)
         yield* Effect.logInfo("serving FHIR resources").pipe(Effect.annotateLogs({ releases: next.size, resources }))
-        return { releases: next, snapshot: buildSnapshot([...next.values()].flat()) }
+        return { releases: next, snapshot: buildSnapshot([...fhirCoreResources, ...[...next.values()].flat()]) }
       })
     )
 

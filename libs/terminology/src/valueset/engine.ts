@@ -62,6 +62,8 @@ export interface IncludeSet {
   readonly imports: ReadonlyArray<Composition>
   /** Defined by filters or as the whole code system rather than by listing codes. */
   readonly intensional: boolean
+  /** Defined by filters: a chosen part of the code system rather than all of it. */
+  readonly filtered: boolean
   /** A code system (or version of it) that could not be found: the include contains nothing, expanding fails, validating reports it. */
   readonly unresolved?: { readonly system: string; readonly version: string | undefined; readonly error: TerminologyError }
 }
@@ -201,7 +203,8 @@ export const compose = (
             concepts: undefined,
             listed: new Map(),
             imports,
-            intensional: false
+            intensional: false,
+            filtered: false
           } satisfies IncludeSet
         }
         const resolved = resolveSystem(resolver, rules, include.system, include.version)
@@ -214,6 +217,7 @@ export const compose = (
             listed: new Map(),
             imports,
             intensional: false,
+            filtered: false,
             unresolved
           } satisfies IncludeSet
         }
@@ -263,7 +267,8 @@ export const compose = (
           concepts: concepts ?? provider.all(),
           listed: listedEntries,
           imports,
-          intensional: include.concept === undefined
+          intensional: include.concept === undefined,
+          filtered: (include.filter?.length ?? 0) > 0
         } satisfies IncludeSet
       })
     const includes: Array<IncludeSet> = []

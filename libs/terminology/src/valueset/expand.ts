@@ -371,12 +371,14 @@ export const expand = (composition: Composition, options: ExpandOptions): Either
   }
 
   // Nested by the code system's hierarchy where the value set is defined by it (whole systems, filters)
-  // and the hierarchy is a tree; a list of codes, a text filter, paging or a polyhierarchy stays flat.
+  // and the hierarchy is a tree; a list of codes, paging or a polyhierarchy stays flat. A text filter
+  // over a whole code system is a search, answered flat; over a part of it chosen by filters (such as
+  // is-a) the matches keep the shape of that part, each under its parent where the parent matches too.
+  const searched = options.filter !== undefined && options.filter !== ""
   const hierarchical =
     options.excludeNested !== true &&
     !paged &&
-    (options.filter === undefined || options.filter === "") &&
-    composition.includes.every((include) => include.intensional && include.imports.length === 0) &&
+    composition.includes.every((include) => include.intensional && include.imports.length === 0 && (!searched || include.filtered)) &&
     page.every((member) => !member.provider.polyhierarchical && member.provider.parents(member.concept).length <= 1)
   const contains = hierarchical ? nest(page, entry) : page.map(entry)
 
