@@ -48,7 +48,7 @@ describe("ffynnon load welsh", () => {
       system: "http://snomed.info/sct",
       version: "http://snomed.info/sct/11000230100/version/20260101",
       scope: "all",
-      active: 568,
+      active: 570,
       welsh: 34
     })
   })

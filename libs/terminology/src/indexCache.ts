@@ -46,7 +46,16 @@ export const writeIndexCache = async ({ format, classes }: IndexCacheFormat, ind
   const sections: Array<Uint8Array> = []
   const section = (bytes: Uint8Array) => sections.push(bytes) - 1
   // A typed array referenced twice is written once, and read back as two views of the same bytes.
-  const typedSections = new Map<object, number>()
+  // Keyed by the bytes viewed, not the view: an index read from a cache holds two views of them.
+  const typedSections = new Map<ArrayBufferLike, Map<string, number>>()
+  const sectionOfTyped = (array: Uint8Array) => {
+    let ofBuffer = typedSections.get(array.buffer)
+    if (ofBuffer === undefined) typedSections.set(array.buffer, (ofBuffer = new Map()))
+    const bytes = `${array.byteOffset}:${array.byteLength}`
+    let at = ofBuffer.get(bytes)
+    if (at === undefined) ofBuffer.set(bytes, (at = section(new Uint8Array(array.buffer, array.byteOffset, array.byteLength))))
+    return at
+  }
   const encode = (value: unknown): Encoded => {
     if (value === null || typeof value === "boolean" || typeof value === "number") return value
     // Long strings (packed terms) go to sections: JSON would double their size and time.
@@ -56,9 +65,7 @@ export const writeIndexCache = async ({ format, classes }: IndexCacheFormat, ind
     const typed = typedName(value)
     if (typed !== undefined) {
       const array = value as Uint8Array
-      let at = typedSections.get(array)
-      if (at === undefined) typedSections.set(array, (at = section(new Uint8Array(array.buffer, array.byteOffset, array.byteLength))))
-      return { $typed: typed, section: at, length: array.length }
+      return { $typed: typed, section: sectionOfTyped(array), length: array.length }
     }
     if (value instanceof Map) return { $map: [...value].map(([key, entry]) => [encode(key), encode(entry)] as [Encoded, Encoded]) }
     const fields = Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, encode(entry)]))
