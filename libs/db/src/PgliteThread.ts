@@ -90,26 +90,14 @@ export class PgliteThread {
   /** Runs `callback` in a transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(callback: (tx: Transaction) => Promise<T>): Promise<T> {
     return this.#connection.runExclusive(async () => {
-      const query: Query = (sql, params, options) => this.#query(sql, params, options)
-      await query("begin")
-      let closed = false
-      // drizzle calls only `query` on a transaction.
-      const tx = {
-        query,
-        rollback: async () => {
-          await query("rollback")
-          closed = true
-        },
-        get closed() {
-          return closed
-        }
-      } as unknown as Transaction
+      await this.#query("begin")
       try {
-        const result = await callback(tx)
-        if (!closed) await query("commit")
+        // drizzle calls only `query` on a transaction (its own rollback throws instead).
+        const result = await callback({ query: this.#query } as unknown as Transaction)
+        await this.#query("commit")
         return result
       } catch (error) {
-        if (!closed && !this.#stopped) await query("rollback")
+        if (!this.#stopped) await this.#query("rollback")
         throw error
       }
     })
