@@ -97,7 +97,9 @@ export class PgliteThread {
         await this.#query("commit")
         return result
       } catch (error) {
-        if (!this.#stopped) await this.#query("rollback")
+        // The statement's error is the one to report: a rollback that fails as well (the thread
+        // stopping meanwhile) must not hide it, and PostgreSQL discards the transaction anyway.
+        if (!this.#stopped) await this.#query("rollback").catch(() => undefined)
         throw error
       }
     })
