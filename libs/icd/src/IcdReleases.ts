@@ -9,12 +9,14 @@ import type { CodeSystemProvider, FhirConcept, ReleaseCodeSystem, ReleaseCodeSys
 import { sql } from "drizzle-orm"
 import { Duration, Effect, Schedule, SynchronizedRef } from "effect"
 import { icd10System, icd11System, type IcdClass, type IcdKind, type IcdRubric } from "./model"
-import { readIcdConceptMaps, type IcdConceptMap } from "./map/serve"
+import { readIcdConceptMaps, withGroupingCodes, type IcdConceptMap } from "./map/serve"
 import { makeIcdProvider } from "./provider"
 
 interface Served {
   readonly release: Release
   readonly provider: CodeSystemProvider<FhirConcept>
+  /** ICD-11: the code of each class by its linearization URI (a block is known by its BlockId). */
+  readonly codeByLinearizationUri: ReadonlyMap<string, string>
 }
 
 interface ClassRow {
@@ -111,12 +113,16 @@ export class IcdReleases extends Effect.Service<IcdReleases>()("@ffynnon/icd/Icd
       served: ReadonlyArray<Served>
       codeSystems: ReadonlyArray<ReleaseCodeSystem>
       maps: ReadonlyArray<{ release: Release; maps: ReadonlyArray<IcdConceptMap> }>
-    }>({ served: [], codeSystems: [], maps: [] })
+      /** The maps' tables, the newest release's first, their groupings coded by the default ICD-11 release. */
+      tables: ReadonlyArray<IcdConceptMap>
+    }>({ served: [], codeSystems: [], maps: [], tables: [] })
 
-    const providerOf = (release: Release) =>
-      Effect.map(readIcdClasses(database, release.id), (classes) =>
-        makeIcdProvider({ system: release.codeSystem, version: release.version, ...names[release.codeSystem]!, classes })
-      )
+    const servedOf = (release: Release) =>
+      Effect.map(readIcdClasses(database, release.id), (classes): Served => ({
+        release,
+        provider: makeIcdProvider({ system: release.codeSystem, version: release.version, ...names[release.codeSystem]!, classes }),
+        codeByLinearizationUri: new Map(classes.flatMap((c) => (c.linearizationUri === undefined ? [] : [[c.linearizationUri, c.code]])))
+      }))
 
     /** Builds providers for releases loaded since the last look; keeps the ones already built. */
     const refresh = SynchronizedRef.updateEffect(state, (current) =>
@@ -132,8 +138,7 @@ export class IcdReleases extends Effect.Service<IcdReleases>()("@ffynnon/icd/Icd
           const built = current.served.find((s) => s.release.id === release.id)
           return built !== undefined
             ? Effect.succeed(built)
-            : providerOf(release).pipe(
-                Effect.map((provider) => ({ release, provider })),
+            : servedOf(release).pipe(
                 Effect.tap(() =>
                   Effect.logInfo("serving ICD release").pipe(Effect.annotateLogs({ system: release.codeSystem, version: release.version }))
                 )
@@ -150,9 +155,19 @@ export class IcdReleases extends Effect.Service<IcdReleases>()("@ffynnon/icd/Icd
               : Effect.map(readIcdConceptMaps(database, release), (maps) => ({ release, maps }))
           }
         )
-        return { served: sorted, codeSystems: codeSystemsOf(sorted), maps }
+        const icd11 = sorted.find(({ release }) => release.codeSystem === icd11System)
+        const tables = maps.flatMap((loaded) => loaded.maps)
+        return {
+          served: sorted,
+          codeSystems: codeSystemsOf(sorted),
+          maps,
+          tables: icd11 === undefined ? tables : tables.map((map) => withGroupingCodes(map, (uri) => icd11.codeByLinearizationUri.get(uri)))
+        }
       })
     )
+
+    /** WHO's mapping tables being served, the newest release's first. */
+    const maps = Effect.map(SynchronizedRef.get(state), ({ tables }) => tables)
 
     yield* refresh
     yield* refresh.pipe(
@@ -165,8 +180,6 @@ export class IcdReleases extends Effect.Service<IcdReleases>()("@ffynnon/icd/Icd
       current: Effect.map(SynchronizedRef.get(state), ({ codeSystems }) => codeSystems),
       refresh
     }
-    /** WHO's mapping tables being served, the newest release's first. */
-    const maps = Effect.map(SynchronizedRef.get(state), (current) => current.maps.flatMap((loaded) => loaded.maps))
     return { source, refresh, maps }
   })
 }) {}

@@ -19,6 +19,8 @@ export interface IcdConceptMap {
   readonly targetSystem: string
   readonly bySource: ReadonlyMap<string, ReadonlyArray<IcdMapRow>>
   readonly byTarget: ReadonlyMap<string, ReadonlyArray<IcdMapRow>>
+  /** Every row of the table, in its order. */
+  readonly rows: ReadonlyArray<IcdMapRow>
 }
 
 interface MapRow {
@@ -44,6 +46,27 @@ const indexBy = (rows: ReadonlyArray<IcdMapRow>, key: (row: IcdMapRow) => string
   }
   return index
 }
+
+/**
+ * A map whose ICD-11 groupings without a code (blocks, by their linearization URI) are given the
+ * code the served ICD-11 release knows them by, so they translate to that block rather than to
+ * nothing. A grouping the release lacks keeps no code.
+ */
+export const withGroupingCodes = (map: IcdConceptMap, codeOf: (linearizationUri: string) => string | undefined): IcdConceptMap => {
+  const coded = (code: string, uri: string | undefined) => (code === "" && uri !== undefined ? (codeOf(uri) ?? "") : code)
+  const rows = map.rows.map((row) => ({
+    ...row,
+    sourceCode: coded(row.sourceCode, row.sourceUri),
+    targetCode: coded(row.targetCode, row.targetUri)
+  }))
+  return { ...map, ...indexRows(rows) }
+}
+
+const indexRows = (rows: ReadonlyArray<IcdMapRow>) => ({
+  rows,
+  bySource: indexBy(rows, (row) => row.sourceCode),
+  byTarget: indexBy(rows, (row) => row.targetCode)
+})
 
 /** The maps of one `icd-map` release, read from the store. */
 export const readIcdConceptMaps = (database: Database.Service, release: Release) =>
@@ -74,8 +97,7 @@ export const readIcdConceptMaps = (database: Database.Service, release: Release)
           name,
           sourceSystem: toIcd11 ? icd10System : icd11System,
           targetSystem: toIcd11 ? icd11System : icd10System,
-          bySource: indexBy(rows, (row) => row.sourceCode),
-          byTarget: indexBy(rows, (row) => row.targetCode)
+          ...indexRows(rows)
         }
       })
   )
