@@ -252,6 +252,22 @@ for (const kind of testDatabases) {
       expect(value(parts(vmps.body, "result")[0])).toBe(false)
     })
 
+    it("serves the other lookup tables as code systems of their own, so those Codings resolve too", async () => {
+      const category = `${system}/CONTROL_DRUG_CATEGORY`
+      const found = await get(`/fhir/CodeSystem/$lookup?system=${category}&code=0005`)
+      expect(found.status).toBe(200)
+      expect(value(parts(found.body, "display")[0])).toBe("Schedule 5 (CD Inv POM)")
+      expect(value(parts(found.body, "version")[0])).toBe(
+        value(parts((await get(`/fhir/CodeSystem/$lookup?system=${system}&code=VMP`)).body, "version")[0])
+      )
+      const valid = await get(`/fhir/CodeSystem/$validate-code?url=${system}/LEGAL_CATEGORY&code=0003&display=P`)
+      expect(value(parts(valid.body, "result")[0])).toBe(true)
+      const unknown = await get(`/fhir/CodeSystem/$validate-code?url=${category}&code=9999`)
+      expect(value(parts(unknown.body, "result")[0])).toBe(false)
+      // Forms, routes, suppliers and units stay concepts of https://dmd.nhs.uk, not systems of their own.
+      expect((await get(`/fhir/CodeSystem/$lookup?system=${system}/FORM&code=385023001`)).status).toBe(404)
+    })
+
     /** `$translate`'s matches as equivalence, concept (code and display) and products. */
     const matches = (answer: Answer) =>
       parts(answer, "match").map((match) => {

@@ -16,7 +16,7 @@ import {
 import { Data, Duration, Effect, Schedule, SynchronizedRef } from "effect"
 import * as Path from "node:path"
 import { DmdIndex } from "./serving/DmdIndex"
-import { dmdCodeSystem } from "./serving/provider"
+import { dmdCodeSystem, dmdLookupCodeSystems } from "./serving/provider"
 import { dmdSystem } from "./store/load"
 
 /** The requested dm+d version is not loaded. */
@@ -92,7 +92,7 @@ export class DmdReleases extends Effect.Service<DmdReleases>()("@ffynnon/dmd/Dmd
         const unchanged = indexes.length === current.indexes.length && indexes.every((index) => current.indexes.includes(index))
         if (unchanged) return current
         const sorted = indexes.toSorted(newestFirst)
-        return { indexes: sorted, systems: sorted.length === 0 ? [] : [dmdCodeSystem(sorted)] }
+        return { indexes: sorted, systems: sorted.length === 0 ? [] : [dmdCodeSystem(sorted), ...dmdLookupCodeSystems(sorted)] }
       })
     )
 

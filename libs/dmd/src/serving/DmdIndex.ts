@@ -41,7 +41,7 @@ const kindNames: Record<DmdKind, string> = {
 }
 
 /** The lookup tables whose codes are concepts, and their kinds. */
-const kindTables: Readonly<Record<string, DmdKind>> = { FORM: "FORM", ROUTE: "ROUTE", SUPPLIER: "SUPPLIER", UNIT_OF_MEASURE: "UOM" }
+export const kindTables: Readonly<Record<string, DmdKind>> = { FORM: "FORM", ROUTE: "ROUTE", SUPPLIER: "SUPPLIER", UNIT_OF_MEASURE: "UOM" }
 
 /** The concepts that group the others, first in every index: the classes, then the kinds. */
 const groupings: ReadonlyArray<string> = [...dmdClasses, ...dmdKinds]
@@ -392,6 +392,15 @@ export class DmdIndex {
       at += positions.length
     }
     this.wordsAt[this.codes.length] = at
+  }
+
+  /** A lookup table's codes and descriptions, in code order (the `CONTROL_DRUG_CATEGORY` table, …). */
+  lookupTable(table: string): ReadonlyArray<{ readonly code: string; readonly description: string }> {
+    const prefix = `${table}|`
+    return [...this.lookupDescriptions]
+      .filter(([key]) => key.startsWith(prefix))
+      .map(([key, description]) => ({ code: key.slice(prefix.length), description }))
+      .sort((a, b) => a.code.localeCompare(b.code))
   }
 
   get size() {

@@ -13,6 +13,7 @@ import {
   compileRegex,
   filterError,
   type FilterError,
+  makeFhirCodeSystem,
   message,
   type CodeSystemProperty,
   type CodeSystemProvider,
@@ -24,7 +25,8 @@ import {
 } from "@ffynnon/terminology"
 import { Either } from "effect"
 import { dmdSystem } from "../store/load"
-import { dmdClasses, type DmdIndex } from "./DmdIndex"
+import { lookupTables } from "../release/spec"
+import { dmdClasses, kindTables, type DmdIndex } from "./DmdIndex"
 import { dmdConceptMaps } from "./conceptMaps"
 import { withDmdProducts } from "./snomed"
 
@@ -208,3 +210,43 @@ export const dmdCodeSystem = (indexes: ReadonlyArray<DmdIndex>): ReleaseCodeSyst
     conceptMaps: indexes.flatMap(dmdConceptMaps)
   }
 }
+
+/** The lookup tables whose codes are not dm+d concepts: each a code system of its own, `https://dmd.nhs.uk/<table>`. */
+const lookupSystemTables = [...new Set(Object.values(lookupTables))].filter((table) => !(table in kindTables)).sort()
+
+/**
+ * The lookup tables as code systems (`https://dmd.nhs.uk/CONTROL_DRUG_CATEGORY`, …), versioned with
+ * their release, so the Codings the products' properties give can be looked up and validated. A
+ * table's provider is built when first asked for.
+ */
+export const dmdLookupCodeSystems = (indexes: ReadonlyArray<DmdIndex>): ReadonlyArray<ReleaseCodeSystem> =>
+  lookupSystemTables.map((table) => {
+    const system = `${dmdSystem}/${table}`
+    const providers = new Map<DmdIndex, CodeSystemProvider>()
+    const providerOf = (index: DmdIndex) => {
+      let provider = providers.get(index)
+      if (provider === undefined) {
+        provider = makeFhirCodeSystem({
+          resourceType: "CodeSystem",
+          url: system,
+          version: index.version,
+          name: table,
+          title: `dm+d ${table.toLowerCase().replaceAll("_", " ")}`,
+          status: "active",
+          content: "complete",
+          caseSensitive: true,
+          concept: index.lookupTable(table).map(({ code, description }) => ({ code, display: description }))
+        })
+        providers.set(index, provider)
+      }
+      return provider
+    }
+    return {
+      system,
+      versions: indexes.map((index) => index.version),
+      provider: (version) => {
+        const index = version === undefined ? indexes[0] : indexes.find((candidate) => candidate.version === version)
+        return index === undefined ? undefined : providerOf(index)
+      }
+    }
+  })
