@@ -33,6 +33,8 @@ export interface ValidationIssue {
   readonly expression: ReadonlyArray<string>
   /** The message's key in the FHIR validator's message catalogue, which clients such as the IG publisher recognise. */
   readonly messageId?: string
+  /** Detail on another issue (why a code is unknown): left out of the message, which states that issue. */
+  readonly detail?: true
 }
 
 export interface ValidateOptions {
@@ -371,6 +373,9 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
         provider.version === undefined ? "Unknown_Code_in" : "Unknown_Code_in_Version"
       )
     )
+    // Why, where the code system can say more than that the code is unknown.
+    const reason = provider.unknownReason?.(code)
+    if (reason !== undefined) issues.push({ ...txIssue("information", "code-invalid", "invalid-code", reason, paths.code), detail: true })
     return { valid: false, found: false, issues, parameters }
   }
   const canonicalCode = provider.code(concept)
@@ -559,7 +564,10 @@ const answer = (
 ) => {
   // The message is about the code; notes on the resources used and on other codings stay in the issues.
   const reported = issues.filter(
-    (issue) => !["status-check", "this-code-not-in-vs", "process-note"].includes(issue.txIssueType) && !notesOnly.has(issue.messageId ?? "")
+    (issue) =>
+      !["status-check", "this-code-not-in-vs", "process-note"].includes(issue.txIssueType) &&
+      !notesOnly.has(issue.messageId ?? "") &&
+      issue.detail === undefined
   )
   return {
     resourceType: "Parameters",
