@@ -46,6 +46,8 @@ export interface ValidateOptions {
   /** The languages as the request gave them (`displayLanguage` or Accept-Language), for messages. */
   readonly languageText?: string
   readonly activeOnly: boolean
+  /** `abstract`: false when the client's context does not allow abstract (not selectable) codes; they are allowed otherwise. */
+  readonly abstractAllowed?: boolean
   readonly inferSystem: boolean
   readonly lenientDisplay: boolean
   /** `valueset-membership-only`: say only whether each code is in the value set, not whether it or its display is valid. */
@@ -442,6 +444,19 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
         )
       )
     }
+  }
+  if (options.abstractAllowed === false && provider.isAbstract(concept)) {
+    valid = false
+    issues.push(
+      txIssue(
+        "error",
+        "business-rule",
+        "code-rule",
+        message("abstract-code-not-allowed", { code: canonicalCode, system }),
+        paths.code,
+        "ABSTRACT_CODE_NOT_ALLOWED"
+      )
+    )
   }
   if (options.composition !== undefined && inValueSet && !containsConcept(options.composition, provider, concept)) inValueSet = false
   const entry = options.composition === undefined ? undefined : listedEntry(options.composition, concept)

@@ -125,6 +125,7 @@ const validate = (input: Input, acceptLanguage: string | undefined, forValueSet:
         acceptLanguage ?? (composition === undefined ? undefined : valueSetLanguage(composition.valueSet))
       ),
       activeOnly: input.activeOnly === true,
+      ...(input.abstract === undefined ? {} : { abstractAllowed: input.abstract }),
       inferSystem: input.inferSystem === true,
       lenientDisplay: input["lenient-display-validation"] === true,
       membershipOnly: input["valueset-membership-only"] === true,
