@@ -90,6 +90,23 @@ for (const kind of testDatabases) {
       expect((parameter(plain.body, "issues")!.resource as typeof issues).issue).toHaveLength(1)
     })
 
+    it("$expand lists the expressions a value set names, unless excludePostCoordinated", async () => {
+      const expression = "73211009:{363698007=123037004}"
+      const valueSet = {
+        resourceType: "ValueSet",
+        url: "http://example.org/fhir/ValueSet/with-expression",
+        status: "active",
+        compose: { include: [{ system: sct, concept: [{ code: "73211009" }, { code: expression }] }] }
+      }
+      const codes = async (exclude: Array<Parameter>) =>
+        (await post("/fhir/ValueSet/$expand", [{ name: "valueSet", resource: valueSet }, ...exclude])).body.expansion.contains.map(
+          (entry: { code: string }) => entry.code
+        )
+      expect(await codes([])).toEqual(["73211009", expression])
+      expect(await codes([{ name: "excludePostCoordinated", valueBoolean: false }])).toEqual(["73211009", expression])
+      expect(await codes([{ name: "excludePostCoordinated", valueBoolean: true }])).toEqual(["73211009"])
+    })
+
     it("$subsumes answers every ground-truth pair", async () => {
       for (const { codeA, codeB, outcome } of expected.subsumption) {
         const { body } = await get(`/fhir/CodeSystem/$subsumes?system=${sct}&codeA=${codeA}&codeB=${codeB}`)

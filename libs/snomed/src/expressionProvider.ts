@@ -117,6 +117,7 @@ export const expressionProvider = (
     displays: (concept, languages) => (isConcept(concept) ? base.displays(concept, languages) : [{ value: render(concept, languages) }]),
     isInactive: (concept) => (isConcept(concept) ? base.isInactive(concept) : false),
     isAbstract: (concept) => (isConcept(concept) ? base.isAbstract(concept) : false),
+    isPostCoordinated: (concept) => !isConcept(concept),
     status: (concept) => (isConcept(concept) ? base.status(concept) : undefined),
     properties: (concept) => (isConcept(concept) ? base.properties(concept) : propertiesOf(concept)),
     parents: (concept) => (isConcept(concept) ? base.parents(concept) : expressionParents(index, concept.expression)),

@@ -79,6 +79,8 @@ export interface CodeSystemProvider<C = unknown> {
   isInactive(concept: C): boolean
   /** Not selectable: a grouper that may appear in an expansion but not in data. */
   isAbstract(concept: C): boolean
+  /** Whether the concept is a post-coordinated expression rather than one the code system defines (SNOMED CT). */
+  isPostCoordinated?(concept: C): boolean
   /** `active`, `retired`, `deprecated`, … when the code system says. */
   status(concept: C): string | undefined
   properties(concept: C): ReadonlyArray<PropertyValue>

@@ -123,6 +123,7 @@ const expansionParameters = [
   "displayLanguage",
   "excludeNested",
   "excludeNotForUI",
+  "excludePostCoordinated",
   "filter",
   "force-system-version",
   "includeDefinition",

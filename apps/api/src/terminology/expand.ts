@@ -81,6 +81,7 @@ export const expandOperation = defineOperation({
         ...(input.count === undefined ? {} : { count: input.count }),
         activeOnly: input.activeOnly === true,
         excludeNotForUI: input.excludeNotForUI === true,
+        excludePostCoordinated: input.excludePostCoordinated === true,
         limitedExpansion: input.limitedExpansion === true,
         excludeNested: input.excludeNested === true,
         includeDesignations: input.includeDesignations === true,
