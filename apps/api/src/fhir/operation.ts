@@ -67,24 +67,21 @@ export const registerOperation = <Spec extends Record<string, ParameterSpec>>(
   readInstance: ReadInstance
 ): OperationCapability => {
   const label = `${operation.resource ?? ""}$${operation.name}`
-  const respond = (
-    c: Context<AppEnv>,
-    input: Either.Either<OperationInput<Spec>, FhirFailure>,
-    bind: (input: OperationInput<Spec>) => Effect.Effect<OperationInput<Spec>, FhirFailure, ApiServices>
-  ) =>
+  type Bind = (c: Context<AppEnv>, input: OperationInput<Spec>) => Effect.Effect<OperationInput<Spec>, FhirFailure, ApiServices>
+  const respond = (c: Context<AppEnv>, input: Either.Either<OperationInput<Spec>, FhirFailure>, bind: Bind | undefined) =>
     Either.match(input, {
       onLeft: (failure) => outcomeResponse(c, failure),
-      onRight: (input) =>
-        run(
-          c,
-          Effect.flatMap(bind(input), (input) =>
-            operation.handler(input, {
-              acceptLanguage: c.req.header("accept-language"),
-              answerLanguage: (language) => c.header("Content-Language", language)
-            })
-          ),
-          (resource) => c.json(resource as object, 200)
+      onRight: (input) => {
+        const handle = (input: OperationInput<Spec>) =>
+          operation.handler(input, {
+            acceptLanguage: c.req.header("accept-language"),
+            answerLanguage: (language) => c.header("Content-Language", language)
+          })
+        // Type-level requests go straight to the handler: a step more on every request costs the hot operations ($lookup).
+        return run(c, bind === undefined ? handle(input) : Effect.flatMap(bind(c, input), handle), (resource) =>
+          c.json(resource as object, 200)
         )
+      }
     })
   const responses = {
     200: { description: "The operation's result", content: { [fhirJson]: { schema: ResourceSchema } } },
@@ -96,22 +93,19 @@ export const registerOperation = <Spec extends Record<string, ParameterSpec>>(
   const body = { required: true, content: { [fhirJson]: { schema: ParametersSchema } } }
   const tags = ["FHIR operations"]
 
-  /** Serves GET and POST at `path`, the parsed input passed through `bind` (which may read the path). */
-  const serve = (
-    path: string,
-    bind: (c: Context<AppEnv>) => (input: OperationInput<Spec>) => Effect.Effect<OperationInput<Spec>, FhirFailure, ApiServices>
-  ) => {
+  /** Serves GET and POST at `path`, the parsed input passed through `bind` (which may read the path) where given. */
+  const serve = (path: string, bind?: Bind) => {
     app.get(path, (c) => {
       const query = new URL(c.req.url).searchParams
       for (const name of generalParameters) query.delete(name)
-      return respond(c, fromQuery(label, operation.parameters, query, operation.unknownParameters), bind(c))
+      return respond(c, fromQuery(label, operation.parameters, query, operation.unknownParameters), bind)
     })
     app.post(path, async (c) => {
       const parameters = await readParametersBody(c)
       return respond(
         c,
         Either.flatMap(parameters, (parameters) => fromParameters(label, operation.parameters, parameters, operation.unknownParameters)),
-        bind(c)
+        bind
       )
     })
   }
@@ -119,7 +113,7 @@ export const registerOperation = <Spec extends Record<string, ParameterSpec>>(
   const typePath = `/fhir/${operation.resource === undefined ? "" : `${operation.resource}/`}$${operation.name}`
   app.openAPIRegistry.registerPath({ method: "get", path: typePath, summary: operation.summary, tags, request: { query }, responses })
   app.openAPIRegistry.registerPath({ method: "post", path: typePath, summary: operation.summary, tags, request: { body }, responses })
-  serve(typePath, () => Effect.succeed)
+  serve(typePath)
 
   const { resource, instance } = operation
   if (resource !== undefined && instance !== undefined) {
@@ -140,9 +134,8 @@ export const registerOperation = <Spec extends Record<string, ParameterSpec>>(
     })
     // FHIR ids are letters, digits, '-' and '.' (https://hl7.org/fhir/R4/datatypes.html#id). The `$` is escaped in a
     // parameter's pattern: in a path that has parameters, Hono reads a bare `$` as the end of the path.
-    serve(
-      `/fhir/${resource}/:id{[A-Za-z0-9.-]+}/:operation{\\$${operation.name}}`,
-      (c) => (input) => Effect.flatMap(readInstance(resource, c.req.param("id")!), (found) => instance(found, input))
+    serve(`/fhir/${resource}/:id{[A-Za-z0-9.-]+}/:operation{\\$${operation.name}}`, (c, input) =>
+      Effect.flatMap(readInstance(resource, c.req.param("id")!), (found) => instance(found, input))
     )
   }
 
