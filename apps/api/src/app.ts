@@ -26,7 +26,7 @@ import { registerReference } from "./reference"
 import { registerDmdRoutes } from "./routes/dmd"
 import { registerHealth } from "./routes/health"
 import { registerMetadata, software } from "./routes/metadata"
-import { registerResourceRoutes } from "./routes/resources"
+import { readInstance, registerResourceRoutes } from "./routes/resources"
 import { versionsOperation } from "./routes/versions"
 import { makeRun, outcomeResponse, requestLogger, type ApiServices, type AppEnv } from "./runtime"
 
@@ -108,7 +108,7 @@ export const makeApp = (runtime: Runtime.Runtime<ApiServices>) => {
     valueSetValidateCodeOperation,
     valueSetBatchValidateCodeOperation,
     translateOperation
-  ].map((operation) => registerOperation(app, run, operation as OperationDefinition<Record<string, ParameterSpec>>))
+  ].map((operation) => registerOperation(app, run, operation as OperationDefinition<Record<string, ParameterSpec>>, readInstance))
   const searches = [...registerResourceRoutes(app, run), ...registerPatientRoutes(app, run)]
   registerDmdRoutes(app, run)
   registerMetadata(app, run, operations, searches)

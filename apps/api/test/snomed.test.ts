@@ -66,6 +66,47 @@ for (const kind of testDatabases) {
       )
     })
 
+    it("$validate-code of an expression naming a concept the release lacks says which, beside the unknown code", async () => {
+      const expression = "73211009:{363698007=1234567001}"
+      const { status, body } = await get(`/fhir/CodeSystem/$validate-code?url=${sct}&code=${encodeURIComponent(expression)}`)
+      expect(status).toBe(200)
+      expect(parameter(body, "result")!.valueBoolean).toBe(false)
+      const issues = parameter(body, "issues")!.resource as { issue: Array<Record<string, any>> }
+      expect(issues.issue.map((issue) => [issue.severity, issue.code, issue.details.coding[0].code, issue.expression])).toEqual([
+        ["error", "code-invalid", "invalid-code", ["code"]],
+        ["information", "code-invalid", "invalid-code", ["code"]]
+      ])
+      expect(issues.issue[1]!.details.text).toBe("Not a valid expression: Concept 1234567001 not found")
+      // The message states the verdict; the detail stays in the issues.
+      expect(parameter(body, "message")!.valueString).toBe(issues.issue[0]!.details.text)
+      const welsh = await get(`/fhir/CodeSystem/$validate-code?url=${sct}&code=${encodeURIComponent(expression)}`, {
+        "accept-language": "cy"
+      })
+      expect((parameter(welsh.body, "issues")!.resource as typeof issues).issue[1]!.details.text).toBe(
+        "Nid yw'n fynegiad dilys: Ni chanfuwyd y cysyniad 1234567001"
+      )
+      // A plain concept id that is not there is only unknown.
+      const plain = await get(`/fhir/CodeSystem/$validate-code?url=${sct}&code=1234567001`)
+      expect((parameter(plain.body, "issues")!.resource as typeof issues).issue).toHaveLength(1)
+    })
+
+    it("$expand lists the expressions a value set names, unless excludePostCoordinated", async () => {
+      const expression = "73211009:{363698007=123037004}"
+      const valueSet = {
+        resourceType: "ValueSet",
+        url: "http://example.org/fhir/ValueSet/with-expression",
+        status: "active",
+        compose: { include: [{ system: sct, concept: [{ code: "73211009" }, { code: expression }] }] }
+      }
+      const codes = async (exclude: Array<Parameter>) =>
+        (await post("/fhir/ValueSet/$expand", [{ name: "valueSet", resource: valueSet }, ...exclude])).body.expansion.contains.map(
+          (entry: { code: string }) => entry.code
+        )
+      expect(await codes([])).toEqual(["73211009", expression])
+      expect(await codes([{ name: "excludePostCoordinated", valueBoolean: false }])).toEqual(["73211009", expression])
+      expect(await codes([{ name: "excludePostCoordinated", valueBoolean: true }])).toEqual(["73211009"])
+    })
+
     it("$subsumes answers every ground-truth pair", async () => {
       for (const { codeA, codeB, outcome } of expected.subsumption) {
         const { body } = await get(`/fhir/CodeSystem/$subsumes?system=${sct}&codeA=${codeA}&codeB=${codeB}`)

@@ -92,6 +92,23 @@ const hostile = valueSet("http://example.org/fhir/ValueSet/hostile", {
 })
 const resources = [version1, version2, medical, pinned, selfish, loopA, loopB, hostile]
 
+/** A code system with a grouper: an abstract (not selectable) concept above a member. */
+const grouped: CodeSystemResource = {
+  resourceType: "CodeSystem",
+  url: "http://example.org/fhir/CodeSystem/grouped",
+  status: "active",
+  content: "complete",
+  concept: [
+    {
+      code: "group",
+      display: "Group",
+      property: [{ code: "notSelectable", valueBoolean: true }],
+      concept: [{ code: "member", display: "Member" }]
+    }
+  ]
+}
+const allGrouped = valueSet("http://example.org/fhir/ValueSet/grouped", { include: [{ system: grouped.url! }] })
+
 const parameter = (answer: Answer, name: string) => answer.parameter.find((entry) => entry.name === name)
 
 const gender = "http://hl7.org/fhir/administrative-gender"
@@ -616,29 +633,41 @@ for (const kind of testDatabases) {
     })
 
     it("leaves groupers out of pick-lists with excludeNotForUI", async () => {
-      const grouped: CodeSystemResource = {
-        resourceType: "CodeSystem",
-        url: "http://example.org/fhir/CodeSystem/grouped",
-        status: "active",
-        content: "complete",
-        concept: [
-          {
-            code: "group",
-            display: "Group",
-            property: [{ code: "notSelectable", valueBoolean: true }],
-            concept: [{ code: "member", display: "Member" }]
-          }
-        ]
-      }
-      const all = valueSet("http://example.org/fhir/ValueSet/grouped", { include: [{ system: grouped.url! }] })
       const request = [
-        { name: "url", valueUri: all.url! },
+        { name: "url", valueUri: allGrouped.url! },
         { name: "excludeNested", valueBoolean: true }
       ]
-      const everything = await post("ValueSet/$expand", request, [grouped, all])
+      const everything = await post("ValueSet/$expand", request, [grouped, allGrouped])
       expect(everything.body.expansion.contains!.map((entry) => entry.code)).toEqual(["group", "member"])
-      const pickList = await post("ValueSet/$expand", [...request, { name: "excludeNotForUI", valueBoolean: true }], [grouped, all])
+      const pickList = await post("ValueSet/$expand", [...request, { name: "excludeNotForUI", valueBoolean: true }], [grouped, allGrouped])
       expect(pickList.body.expansion.contains!.map((entry) => entry.code)).toEqual(["member"])
+    })
+
+    it("refuses an abstract code where the request says abstract codes are not allowed (abstract=false), and only then", async () => {
+      const validate = async (operation: string, code: string, abstract?: boolean) =>
+        (
+          await post(
+            operation,
+            [
+              ...(operation.startsWith("ValueSet")
+                ? [{ name: "url", valueUri: allGrouped.url! }]
+                : [{ name: "url", valueUri: grouped.url! }]),
+              { name: "coding", valueCoding: { system: grouped.url!, code } },
+              ...(abstract === undefined ? [] : [{ name: "abstract", valueBoolean: abstract }])
+            ],
+            [grouped, allGrouped]
+          )
+        ).body
+      for (const operation of ["ValueSet/$validate-code", "CodeSystem/$validate-code"]) {
+        for (const abstract of [undefined, true])
+          expect(parameter(await validate(operation, "group", abstract), "result")!.valueBoolean).toBe(true)
+        expect(parameter(await validate(operation, "member", false), "result")!.valueBoolean).toBe(true)
+        const refused = await validate(operation, "group", false)
+        expect(parameter(refused, "result")!.valueBoolean).toBe(false)
+        expect(parameter(refused, "message")!.valueString).toBe(`Code '${grouped.url}#group' is abstract, and not allowed in this context`)
+        const issue = (parameter(refused, "issues")!.resource as Outcome).issue[0]!
+        expect(issue).toMatchObject({ severity: "error", code: "business-rule", expression: ["Coding.code"] })
+      }
     })
 
     it("names an unknown code system", async () => {

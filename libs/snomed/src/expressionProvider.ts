@@ -86,6 +86,15 @@ export const expressionProvider = (
     handles.set(canonical, handle)
     return handle
   }
+  // An expression is unknown when it does not parse or names a concept the release lacks; the second is worth saying.
+  const unknownReason = (code: string) => {
+    if (!isExpression(code)) return undefined
+    const parsed = parseExpression(code)
+    const missing = Either.isRight(parsed) ? checkExpression(index, parsed.right).find((problem) => problem.kind === "unknown") : undefined
+    return missing === undefined
+      ? undefined
+      : message("expression-not-valid", { problem: message("expression-concept-not-found", { id: missing.id }) })
+  }
   const render = (concept: ExpressionConcept, languages: ReadonlyArray<string>) =>
     renderExpression(index, concept.expression, languageRefsets(index, languages, defaultLanguage, true))
   const propertiesOf = (concept: ExpressionConcept): ReadonlyArray<PropertyValue> =>
@@ -97,6 +106,7 @@ export const expressionProvider = (
   return {
     ...base,
     locate,
+    unknownReason,
     code: (concept) => (isConcept(concept) ? base.code(concept) : concept.text),
     display: (concept, languages) => (isConcept(concept) ? base.display(concept, languages) : render(concept, languages)),
     displayLanguage: (concept, languages) => (isConcept(concept) ? base.displayLanguage?.(concept, languages) : undefined),
@@ -107,6 +117,7 @@ export const expressionProvider = (
     displays: (concept, languages) => (isConcept(concept) ? base.displays(concept, languages) : [{ value: render(concept, languages) }]),
     isInactive: (concept) => (isConcept(concept) ? base.isInactive(concept) : false),
     isAbstract: (concept) => (isConcept(concept) ? base.isAbstract(concept) : false),
+    isPostCoordinated: (concept) => !isConcept(concept),
     status: (concept) => (isConcept(concept) ? base.status(concept) : undefined),
     properties: (concept) => (isConcept(concept) ? base.properties(concept) : propertiesOf(concept)),
     parents: (concept) => (isConcept(concept) ? base.parents(concept) : expressionParents(index, concept.expression)),

@@ -63,6 +63,8 @@ export interface CodeSystemProvider<C = unknown> {
   readonly supplements: ReadonlyArray<string>
 
   locate(code: string): C | undefined
+  /** Why `locate` finds no concept for a code, where the provider can say more than that it is unknown (an expression naming a concept the release lacks). */
+  unknownReason?(code: string): Message | undefined
   code(concept: C): string
   /** The display for the preferred languages (BCP-47 tags, most preferred first); the default display when none match. */
   display(concept: C, languages: ReadonlyArray<string>): string | undefined
@@ -77,6 +79,8 @@ export interface CodeSystemProvider<C = unknown> {
   isInactive(concept: C): boolean
   /** Not selectable: a grouper that may appear in an expansion but not in data. */
   isAbstract(concept: C): boolean
+  /** Whether the concept is a post-coordinated expression rather than one the code system defines (SNOMED CT). */
+  isPostCoordinated?(concept: C): boolean
   /** `active`, `retired`, `deprecated`, … when the code system says. */
   status(concept: C): string | undefined
   properties(concept: C): ReadonlyArray<PropertyValue>

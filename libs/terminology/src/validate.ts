@@ -33,6 +33,8 @@ export interface ValidationIssue {
   readonly expression: ReadonlyArray<string>
   /** The message's key in the FHIR validator's message catalogue, which clients such as the IG publisher recognise. */
   readonly messageId?: string
+  /** Detail on another issue (why a code is unknown): left out of the message, which states that issue. */
+  readonly detail?: true
 }
 
 export interface ValidateOptions {
@@ -44,6 +46,8 @@ export interface ValidateOptions {
   /** The languages as the request gave them (`displayLanguage` or Accept-Language), for messages. */
   readonly languageText?: string
   readonly activeOnly: boolean
+  /** `abstract`: false when the client's context does not allow abstract (not selectable) codes; they are allowed otherwise. */
+  readonly abstractAllowed?: boolean
   readonly inferSystem: boolean
   readonly lenientDisplay: boolean
   /** `valueset-membership-only`: say only whether each code is in the value set, not whether it or its display is valid. */
@@ -371,6 +375,9 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
         provider.version === undefined ? "Unknown_Code_in" : "Unknown_Code_in_Version"
       )
     )
+    // Why, where the code system can say more than that the code is unknown.
+    const reason = provider.unknownReason?.(code)
+    if (reason !== undefined) issues.push({ ...txIssue("information", "code-invalid", "invalid-code", reason, paths.code), detail: true })
     return { valid: false, found: false, issues, parameters }
   }
   const canonicalCode = provider.code(concept)
@@ -437,6 +444,19 @@ const validateCoding = (coding: Coding, paths: CodingPaths, options: ValidateOpt
         )
       )
     }
+  }
+  if (options.abstractAllowed === false && provider.isAbstract(concept)) {
+    valid = false
+    issues.push(
+      txIssue(
+        "error",
+        "business-rule",
+        "code-rule",
+        message("abstract-code-not-allowed", { code: canonicalCode, system }),
+        paths.code,
+        "ABSTRACT_CODE_NOT_ALLOWED"
+      )
+    )
   }
   if (options.composition !== undefined && inValueSet && !containsConcept(options.composition, provider, concept)) inValueSet = false
   const entry = options.composition === undefined ? undefined : listedEntry(options.composition, concept)
@@ -559,7 +579,10 @@ const answer = (
 ) => {
   // The message is about the code; notes on the resources used and on other codings stay in the issues.
   const reported = issues.filter(
-    (issue) => !["status-check", "this-code-not-in-vs", "process-note"].includes(issue.txIssueType) && !notesOnly.has(issue.messageId ?? "")
+    (issue) =>
+      !["status-check", "this-code-not-in-vs", "process-note"].includes(issue.txIssueType) &&
+      !notesOnly.has(issue.messageId ?? "") &&
+      issue.detail === undefined
   )
   return {
     resourceType: "Parameters",

@@ -16,6 +16,8 @@ export interface OperationCapability {
   /** The resource type for type-level operations; absent for system operations on the base. */
   readonly resource?: string
   readonly name: string
+  /** Whether it also runs on one resource, `/fhir/{resource}/{id}/$name`. */
+  readonly instanceLevel?: true
   /** Canonical URL of the OperationDefinition. */
   readonly definition: string
 }
@@ -36,7 +38,16 @@ export interface OperationDefinition<Spec extends Record<string, ParameterSpec>>
    */
   readonly unknownParameters?: UnknownParameters
   readonly handler: (input: OperationInput<Spec>, request: OperationRequest) => Effect.Effect<unknown, unknown, ApiServices>
+  /**
+   * Makes the operation also run on one resource (`/fhir/{resource}/{id}/$name`, FHIR's instance
+   * level): puts the resource in the parameters that name it at type level, and refuses a request
+   * whose own parameters name another.
+   */
+  readonly instance?: (resource: Record<string, unknown>, input: OperationInput<Spec>) => Either.Either<OperationInput<Spec>, FhirFailure>
 }
+
+/** Finds the resource an instance-level request names by type and id, or fails with a 404 naming it. */
+export type ReadInstance = (type: string, id: string) => Effect.Effect<Record<string, unknown>, FhirFailure, ApiServices>
 
 /** Declares an operation, inferring the parameters' types from their declaration. */
 export const defineOperation = <const Spec extends Record<string, ParameterSpec>>(operation: OperationDefinition<Spec>) => operation
@@ -52,22 +63,25 @@ const generalParameters = new Set(["_format", "_pretty", "_summary", "_elements"
 export const registerOperation = <Spec extends Record<string, ParameterSpec>>(
   app: OpenAPIHono<AppEnv>,
   run: Run,
-  operation: OperationDefinition<Spec>
+  operation: OperationDefinition<Spec>,
+  readInstance: ReadInstance
 ): OperationCapability => {
-  const path = `/fhir/${operation.resource === undefined ? "" : `${operation.resource}/`}$${operation.name}`
   const label = `${operation.resource ?? ""}$${operation.name}`
-  const respond = (c: Context<AppEnv>, input: Either.Either<OperationInput<Spec>, FhirFailure>) =>
+  type Bind = (c: Context<AppEnv>, input: OperationInput<Spec>) => Effect.Effect<OperationInput<Spec>, FhirFailure, ApiServices>
+  const respond = (c: Context<AppEnv>, input: Either.Either<OperationInput<Spec>, FhirFailure>, bind: Bind | undefined) =>
     Either.match(input, {
       onLeft: (failure) => outcomeResponse(c, failure),
-      onRight: (input) =>
-        run(
-          c,
+      onRight: (input) => {
+        const handle = (input: OperationInput<Spec>) =>
           operation.handler(input, {
             acceptLanguage: c.req.header("accept-language"),
             answerLanguage: (language) => c.header("Content-Language", language)
-          }),
-          (resource) => c.json(resource as object, 200)
+          })
+        // Type-level requests go straight to the handler: a step more on every request costs the hot operations ($lookup).
+        return run(c, bind === undefined ? handle(input) : Effect.flatMap(bind(c, input), handle), (resource) =>
+          c.json(resource as object, 200)
         )
+      }
     })
   const responses = {
     200: { description: "The operation's result", content: { [fhirJson]: { schema: ResourceSchema } } },
@@ -78,24 +92,57 @@ export const registerOperation = <Spec extends Record<string, ParameterSpec>>(
   )
   const body = { required: true, content: { [fhirJson]: { schema: ParametersSchema } } }
   const tags = ["FHIR operations"]
-  app.openAPIRegistry.registerPath({ method: "get", path, summary: operation.summary, tags, request: { query }, responses })
-  app.openAPIRegistry.registerPath({ method: "post", path, summary: operation.summary, tags, request: { body }, responses })
 
-  app.get(path, (c) => {
-    const query = new URL(c.req.url).searchParams
-    for (const name of generalParameters) query.delete(name)
-    return respond(c, fromQuery(label, operation.parameters, query, operation.unknownParameters))
-  })
-  app.post(path, async (c) => {
-    const parameters = await readParametersBody(c)
-    return respond(
-      c,
-      Either.flatMap(parameters, (parameters) => fromParameters(label, operation.parameters, parameters, operation.unknownParameters))
+  /** Serves GET and POST at `path`, the parsed input passed through `bind` (which may read the path) where given. */
+  const serve = (path: string, bind?: Bind) => {
+    app.get(path, (c) => {
+      const query = new URL(c.req.url).searchParams
+      for (const name of generalParameters) query.delete(name)
+      return respond(c, fromQuery(label, operation.parameters, query, operation.unknownParameters), bind)
+    })
+    app.post(path, async (c) => {
+      const parameters = await readParametersBody(c)
+      return respond(
+        c,
+        Either.flatMap(parameters, (parameters) => fromParameters(label, operation.parameters, parameters, operation.unknownParameters)),
+        bind
+      )
+    })
+  }
+
+  const typePath = `/fhir/${operation.resource === undefined ? "" : `${operation.resource}/`}$${operation.name}`
+  app.openAPIRegistry.registerPath({ method: "get", path: typePath, summary: operation.summary, tags, request: { query }, responses })
+  app.openAPIRegistry.registerPath({ method: "post", path: typePath, summary: operation.summary, tags, request: { body }, responses })
+  serve(typePath)
+
+  const { resource, instance } = operation
+  if (resource !== undefined && instance !== undefined) {
+    const description = `On the stored ${resource} with this id: parameters that name another ${resource} are refused`
+    const params = z.object({ id: z.string().openapi({ description: `The id of the ${resource}` }) })
+    const documented = { summary: operation.summary, description, tags, responses }
+    app.openAPIRegistry.registerPath({
+      method: "get",
+      path: `/fhir/${resource}/{id}/$${operation.name}`,
+      ...documented,
+      request: { params, query }
+    })
+    app.openAPIRegistry.registerPath({
+      method: "post",
+      path: `/fhir/${resource}/{id}/$${operation.name}`,
+      ...documented,
+      request: { params, body }
+    })
+    // FHIR ids are letters, digits, '-' and '.' (https://hl7.org/fhir/R4/datatypes.html#id). The `$` is escaped in a
+    // parameter's pattern: in a path that has parameters, Hono reads a bare `$` as the end of the path.
+    serve(`/fhir/${resource}/:id{[A-Za-z0-9.-]+}/:operation{\\$${operation.name}}`, (c, input) =>
+      Effect.flatMap(readInstance(resource, c.req.param("id")!), (found) => instance(found, input))
     )
-  })
+  }
 
-  const { resource, name, definition } = operation
-  return resource === undefined ? { name, definition } : { resource, name, definition }
+  const { name, definition } = operation
+  return resource === undefined
+    ? { name, definition }
+    : { resource, name, definition, ...(instance === undefined ? {} : { instanceLevel: true }) }
 }
 
 /** Reads a request body that must be a JSON `resourceType`: 415 for another content type, 400 when it does not parse. */

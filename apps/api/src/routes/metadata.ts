@@ -41,7 +41,13 @@ const capabilityStatement = (
     (operation) => operation.resource!
   )
   const types = [...new Set([...searches.map((search) => search.resource), ...Object.keys(byResource)])]
-  const asEntry = ({ name, definition }: OperationCapability) => ({ name, definition })
+  const asEntry = ({ resource, name, definition, instanceLevel }: OperationCapability) => ({
+    name,
+    definition,
+    ...(instanceLevel === undefined || resource === undefined
+      ? {}
+      : { documentation: formatMessage(language, "capability-instance-operation", { resource, name }) })
+  })
   return {
     resourceType: "CapabilityStatement",
     id: "ffynnon",
@@ -117,6 +123,7 @@ const expansionParameters = [
   "displayLanguage",
   "excludeNested",
   "excludeNotForUI",
+  "excludePostCoordinated",
   "filter",
   "force-system-version",
   "includeDefinition",

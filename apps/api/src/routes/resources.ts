@@ -16,6 +16,7 @@ import {
 } from "@ffynnon/terminology"
 import { Effect, Either } from "effect"
 import { FhirFailure } from "../fhir/outcome"
+import type { ReadInstance } from "../fhir/operation"
 import { ignoredSearchParameters, searchValueParts, wholeNumberParameter } from "../fhir/search"
 import { failureResponses, fhirJson, ResourceSchema } from "../fhir/schemas"
 import { searchSnomedCodeSystems, snomedCodeSystem } from "../snomed/codeSystems"
@@ -86,6 +87,12 @@ const readResource = (type: TerminologyResourceType, id: string) =>
     if (found === undefined) return yield* FhirFailure.message(404, "not-found", "resource-not-found", { type, id })
     return found
   })
+
+/** The resource an instance-level operation runs on (`/fhir/{type}/{id}/$name`): the one a read answers. */
+export const readInstance: ReadInstance = (type, id) =>
+  (terminologyResourceTypes as ReadonlyArray<string>).includes(type)
+    ? Effect.map(readResource(type as TerminologyResourceType, id), (resource) => ({ ...resource }))
+    : Effect.fail(FhirFailure.message(404, "not-found", "resource-not-found", { type, id }))
 
 const searchset = (requestUrl: string, type: TerminologyResourceType, matches: ReadonlyArray<TerminologyResource>, page: SearchRequest) => {
   const fhirBase = new URL("/fhir", requestUrl).href

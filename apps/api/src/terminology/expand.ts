@@ -7,6 +7,7 @@
 import { compose, expand, onlyTheseLanguages, preferredLanguages, valueSetLanguage } from "@ffynnon/terminology"
 import { Effect, Either } from "effect"
 import { defineOperation } from "../fhir/operation"
+import { onValueSet } from "./instance"
 import { messageLanguage } from "../messages"
 import { checkDisplayLanguage, requestedValueSet, sharedParameters, terminologyContext, terminologyFailure, versionRules } from "./context"
 
@@ -32,6 +33,7 @@ export const expandOperation = defineOperation({
   definition: "http://hl7.org/fhir/OperationDefinition/ValueSet-expand",
   summary: "Expand a value set: stored, supplied, or a SNOMED CT implicit value set; with text filter, paging and designations",
   unknownParameters: "ignore",
+  instance: onValueSet,
   parameters: {
     url: { type: "uri" },
     valueSet: { type: "Resource" },
@@ -79,6 +81,7 @@ export const expandOperation = defineOperation({
         ...(input.count === undefined ? {} : { count: input.count }),
         activeOnly: input.activeOnly === true,
         excludeNotForUI: input.excludeNotForUI === true,
+        excludePostCoordinated: input.excludePostCoordinated === true,
         limitedExpansion: input.limitedExpansion === true,
         excludeNested: input.excludeNested === true,
         includeDesignations: input.includeDesignations === true,

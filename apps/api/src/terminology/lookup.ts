@@ -23,6 +23,7 @@ import { FhirFailure } from "../fhir/outcome"
 import { messageLanguage } from "../messages"
 import { checkDisplayLanguage, sharedParameters, terminologyContext } from "./context"
 import { providerFor } from "./providers"
+import { onCodeSystem } from "./instance"
 
 const valueParts = (property: PropertyValue) => {
   const parts: Array<object> = []
@@ -55,6 +56,7 @@ export const lookupOperation = defineOperation({
   definition: "http://hl7.org/fhir/OperationDefinition/CodeSystem-lookup",
   summary: "Details of a concept: display, definition, designations, properties",
   unknownParameters: "ignore",
+  instance: onCodeSystem(["coding"]),
   parameters: {
     code: { type: "code" },
     system: { type: "uri" },

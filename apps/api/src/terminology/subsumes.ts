@@ -8,6 +8,7 @@ import { defineOperation } from "../fhir/operation"
 import { FhirFailure } from "../fhir/outcome"
 import { sharedParameters, terminologyContext } from "./context"
 import { providerFor } from "./providers"
+import { onCodeSystem } from "./instance"
 
 export const subsumesOperation = defineOperation({
   resource: "CodeSystem",
@@ -15,6 +16,7 @@ export const subsumesOperation = defineOperation({
   definition: "http://hl7.org/fhir/OperationDefinition/CodeSystem-subsumes",
   summary: "Whether one concept subsumes another",
   unknownParameters: "ignore",
+  instance: onCodeSystem(["codingA", "codingB"]),
   parameters: {
     codeA: { type: "code" },
     codeB: { type: "code" },

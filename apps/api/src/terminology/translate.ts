@@ -42,6 +42,7 @@ import {
 } from "@ffynnon/terminology"
 import { Effect, Either, Option } from "effect"
 import { defineOperation } from "../fhir/operation"
+import { onConceptMap } from "./instance"
 import { FhirFailure } from "../fhir/outcome"
 import type { OperationInput } from "../fhir/parameters"
 import { releaseFor } from "../snomed/common"
@@ -609,6 +610,7 @@ export const translateOperation = defineOperation({
     "Translate a code with a concept map: supplied, stored, SNOMED CT's implicit maps (url http://snomed.info/sct?fhir_cm=<refset id>), or every map that fits",
   unknownParameters: "ignore",
   parameters,
+  instance: onConceptMap,
   handler: (input) =>
     Effect.gen(function* () {
       const question = yield* questionOf(input)

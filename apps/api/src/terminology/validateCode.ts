@@ -21,6 +21,7 @@ import { defineOperation } from "../fhir/operation"
 import { FhirFailure } from "../fhir/outcome"
 import { fromParameters, type OperationInput } from "../fhir/parameters"
 import { messageLanguage } from "../messages"
+import { onCodeSystemToValidate, onValueSet } from "./instance"
 import {
   checkDisplayLanguage,
   requestedValueSet,
@@ -124,6 +125,7 @@ const validate = (input: Input, acceptLanguage: string | undefined, forValueSet:
         acceptLanguage ?? (composition === undefined ? undefined : valueSetLanguage(composition.valueSet))
       ),
       activeOnly: input.activeOnly === true,
+      ...(input.abstract === undefined ? {} : { abstractAllowed: input.abstract }),
       inferSystem: input.inferSystem === true,
       lenientDisplay: input["lenient-display-validation"] === true,
       membershipOnly: input["valueset-membership-only"] === true,
@@ -141,6 +143,7 @@ export const codeSystemValidateCodeOperation = defineOperation({
   summary: "Whether a code (and display) is valid in a code system",
   unknownParameters: "ignore",
   parameters,
+  instance: onCodeSystemToValidate,
   handler: (input, request) => validate(input, request.acceptLanguage, false)
 })
 
@@ -151,6 +154,7 @@ export const valueSetValidateCodeOperation = defineOperation({
   summary: "Whether a code (and display) is in a value set",
   unknownParameters: "ignore",
   parameters,
+  instance: onValueSet,
   handler: (input, request) => validate(input, request.acceptLanguage, true)
 })
 

@@ -28,6 +28,8 @@ export interface ExpandOptions {
   readonly activeOnly?: boolean
   /** Leave out abstract (not selectable) concepts, which a pick-list should not offer. */
   readonly excludeNotForUI?: boolean
+  /** Leave out post-coordinated expressions (SNOMED CT) that the value set lists. */
+  readonly excludePostCoordinated?: boolean
   /** Answer the first `limit` codes of an expansion too large to return whole, marked as incomplete, instead of refusing it. */
   readonly limitedExpansion?: boolean
   readonly excludeNested?: boolean
@@ -189,6 +191,11 @@ const arrayList = (members: ReadonlyArray<Member>): MemberList => ({
  * filter) is paged straight from the provider's set, best search matches first, without a
  * member object for each of perhaps a million concepts.
  */
+/** Whether the options leave a concept out of the expansion whatever the value set says: a grouper from a pick-list, an expression. */
+const leftOut = (options: ExpandOptions) => (provider: Provider, concept: unknown) =>
+  (options.excludeNotForUI === true && provider.isAbstract(concept)) ||
+  (options.excludePostCoordinated === true && provider.isPostCoordinated?.(concept) === true)
+
 const singleInclude = (composition: Composition, options: ExpandOptions): MemberList | undefined => {
   const [include, ...others] = composition.includes
   if (include?.provider === undefined || others.length > 0 || include.imports.length > 0 || composition.excludes.length > 0)
@@ -199,8 +206,10 @@ const singleInclude = (composition: Composition, options: ExpandOptions): Member
   let concepts: ArrayLike<unknown> =
     options.filter !== undefined && options.filter.trim() !== "" ? provider.search(options.filter, set) : (set.array?.() ?? [...set])
   if (activeOnly) concepts = Array.prototype.filter.call(concepts, (concept: unknown) => !provider.isInactive(concept))
-  if (options.excludeNotForUI === true)
-    concepts = Array.prototype.filter.call(concepts, (concept: unknown) => !provider.isAbstract(concept))
+  if (options.excludeNotForUI === true || options.excludePostCoordinated === true) {
+    const omit = leftOut(options)
+    concepts = Array.prototype.filter.call(concepts, (concept: unknown) => !omit(provider, concept))
+  }
   return {
     length: concepts.length,
     slice: (start, end) =>
@@ -217,7 +226,10 @@ const selected = (composition: Composition, options: ExpandOptions): MemberList 
   if (single !== undefined) return single
   let list = members(composition)
   if (options.activeOnly === true) list = list.filter((member) => !inactiveOf(member.provider, member.concept))
-  if (options.excludeNotForUI === true) list = list.filter((member) => !member.provider.isAbstract(member.concept))
+  if (options.excludeNotForUI === true || options.excludePostCoordinated === true) {
+    const omit = leftOut(options)
+    list = list.filter((member) => !omit(member.provider, member.concept))
+  }
   if (options.filter !== undefined && options.filter.trim() !== "") {
     const text = options.filter
     const matching = new Map<Provider, Set<unknown>>()
