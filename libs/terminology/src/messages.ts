@@ -4,7 +4,7 @@
  * a language only where it is answered. English is the default and the wording the HL7 terminology
  * tests check; Welsh is said when the client prefers it (Accept-Language).
  */
-import { messagesOf, type Catalogue } from "@ffynnon/messages"
+import { messagesOf, type Catalogue, type Message, type MessageValue } from "@ffynnon/messages"
 import cy from "../messages/cy.json"
 import en from "../messages/en.json"
 
@@ -19,3 +19,7 @@ export const message = messagesOf(messageCatalogues)
 /** `a, b or c`, as lists of versions and displays read in messages. */
 export const alternatives = (items: ReadonlyArray<string>) =>
   items.length <= 1 ? (items[0] ?? "") : message("list-or", { items: items.slice(0, -1).join(", "), last: items.at(-1)! })
+
+/** Sentences one after another (`A. B.`), each said in the same language. */
+export const oneAfterAnother = (first: Message, rest: ReadonlyArray<MessageValue>): Message =>
+  rest.reduce<Message>((sentences, second) => message("one-after-another", { first: sentences, second }), first)
