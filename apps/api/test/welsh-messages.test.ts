@@ -106,7 +106,7 @@ for (const kind of testDatabases) {
 
       const noSystem = await api.get("/fhir/CodeSystem/$subsumes?codeA=1&codeB=2", welsh)
       expect(noSystem.status).toBe(400)
-      expect(texts(noSystem.body as Outcome)).toEqual(["Rhowch y system (neu godings ag un)."])
+      expect(texts(noSystem.body as Outcome)).toEqual(["Rhowch y system (neu codings ag un)."])
       const unknown = await api.get(`/fhir/CodeSystem/$subsumes?system=${sct}&codeA=404684003&codeB=12345`, welsh)
       expect(unknown.status).toBe(404)
       expect(texts(unknown.body as Outcome)[0]).toMatch(/^Cod anhysbys '12345' yn y CodeSystem 'http:\/\/snomed.info\/sct' fersiwn '.+'$/)
