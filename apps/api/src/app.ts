@@ -129,7 +129,12 @@ export const makeApp = (runtime: Runtime.Runtime<ApiServices>) => {
   app.onError((error, c) => {
     if (error instanceof HTTPException) {
       const status = error.status as ContentfulStatusCode & FailureStatus
-      return outcomeResponse(c, FhirFailure.of(status, issueTypeForStatus(status), error.message || `HTTP ${status}`))
+      return outcomeResponse(
+        c,
+        error.message === ""
+          ? FhirFailure.message(status, issueTypeForStatus(status), "http-error", { status })
+          : FhirFailure.of(status, issueTypeForStatus(status), error.message)
+      )
     }
     return run(c, Effect.die(error), () => c.body(null))
   })

@@ -11,6 +11,7 @@ import { Config, Context, Effect, Layer, Option, Redacted } from "effect"
 import { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from "jose"
 import { readFileSync } from "node:fs"
 import { FhirFailure } from "./fhir/outcome"
+import type { MessageKey } from "./messages"
 
 /** SMART v2 permissions: create, read, update, delete, search. */
 export type Permission = "c" | "r" | "u" | "d" | "s"
@@ -56,7 +57,7 @@ export class Auth extends Context.Tag("@ffynnon/api/Auth")<
   }
 >() {}
 
-const unauthorised = (text: string) => FhirFailure.of(401, "login", text)
+const unauthorised = (key: MessageKey, values: Readonly<Record<string, string>> = {}) => FhirFailure.message(401, "login", key, values)
 
 const claimText = (payload: JWTPayload, name: string) => (typeof payload[name] === "string" ? (payload[name] as string) : undefined)
 
@@ -88,9 +89,9 @@ export const makeAuth = (options: AuthOptions): Context.Tag.Service<Auth> => {
     verify: (authorization) =>
       Effect.gen(function* () {
         const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? "")?.[1]
-        if (token === undefined) return yield* unauthorised("Patient data needs an access token: send Authorization: Bearer <token>.")
+        if (token === undefined) return yield* unauthorised("token-missing")
         if (options.secret === undefined && keySet === undefined) {
-          return yield* unauthorised("This server has no keys to check access tokens with (FFYNNON_AUTH_SECRET or FFYNNON_AUTH_JWKS).")
+          return yield* unauthorised("token-no-keys")
         }
         const verified = yield* Effect.tryPromise({
           try: () => {
@@ -102,7 +103,7 @@ export const makeAuth = (options: AuthOptions): Context.Tag.Service<Auth> => {
             if (keySet === undefined || algorithm === "HS256") throw new Error(`tokens signed with ${algorithm} are not accepted here`)
             return jwtVerify(token, keySet, checks)
           },
-          catch: (error) => unauthorised(`The access token is not valid: ${error instanceof Error ? error.message : String(error)}.`)
+          catch: (error) => unauthorised("token-invalid", { problem: error instanceof Error ? error.message : String(error) })
         })
         return grantOf(verified.payload)
       })

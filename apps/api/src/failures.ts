@@ -13,12 +13,12 @@ export const toFhirFailure = (cause: Cause.Cause<unknown>, requestId: string): F
   if (Option.isSome(failure)) {
     const error = failure.value
     if (error instanceof FhirFailure) return error
-    if (error instanceof InvalidPatient) return FhirFailure.of(400, "invalid", error.message, [error.expression])
-    if (error instanceof PatientNotFound) return FhirFailure.of(404, "not-found", error.message)
+    if (error instanceof InvalidPatient) return FhirFailure.said(400, "invalid", error.said, [error.expression])
+    if (error instanceof PatientNotFound) return FhirFailure.said(404, "not-found", error.said)
     // FHIR: a version that does not match If-Match, or a condition matching several records, is 412.
-    if (error instanceof VersionConflict || error instanceof MultipleMatches) return FhirFailure.of(412, "conflict", error.message)
-    if (error instanceof DuplicateNhsNumber) return FhirFailure.of(409, "duplicate", error.message, ["Patient.identifier"])
-    if (error instanceof MergeRefused) return FhirFailure.of(422, "business-rule", error.message)
+    if (error instanceof VersionConflict || error instanceof MultipleMatches) return FhirFailure.said(412, "conflict", error.said)
+    if (error instanceof DuplicateNhsNumber) return FhirFailure.said(409, "duplicate", error.said, ["Patient.identifier"])
+    if (error instanceof MergeRefused) return FhirFailure.said(422, "business-rule", error.said)
     if (error instanceof DatabaseUnavailable) {
       return FhirFailure.message(503, "transient", "database-unavailable")
     }

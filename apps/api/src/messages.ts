@@ -1,9 +1,10 @@
 /**
  * The API's own messages, one catalogue per language (`apps/api/messages/<language>.json`), chosen
  * by the request's Accept-Language: Welsh when the most preferred of the languages the catalogues
- * have is Welsh, else English. The terminology engine's messages have their own catalogues
- * (`libs/terminology/messages`); an issue can carry either kind and is said the same way.
+ * have is Welsh, else English. The libraries' messages have their own catalogues (`libs/terminology/messages`,
+ * `libs/demographics/messages`); an issue can carry any of them and is said the same way (`@ffynnon/messages`).
  */
+import { messagesOf } from "@ffynnon/messages"
 import { messageLanguageOf, preferredLanguages, say, type Message, type MessageLanguage } from "@ffynnon/terminology"
 import type { OperationOutcomeIssue } from "./fhir/outcome"
 import cy from "../messages/cy.json"
@@ -13,11 +14,10 @@ export type MessageKey = keyof typeof en
 export type { MessageLanguage }
 
 // Typed against the English catalogue: a key missing in Welsh fails the type check.
-const catalogues: Record<MessageLanguage, Record<MessageKey, string>> = { en, cy }
+const apiMessage = messagesOf<MessageKey>({ en, cy })
 
 /** The message in the language, its `{placeholders}` filled in. */
-export const formatMessage = (language: MessageLanguage, key: MessageKey, values: Values = {}) =>
-  catalogues[language][key].replace(/\{(\w+)\}/g, (placeholder, name: string) => (name in values ? String(values[name]) : placeholder))
+export const formatMessage = (language: MessageLanguage, key: MessageKey, values: Values = {}) => say(language, apiMessage(key, values))
 
 /** The catalogue for an Accept-Language header: the first of its languages that has one. */
 export const messageLanguage = (acceptLanguage: string | undefined): MessageLanguage =>
@@ -43,7 +43,7 @@ export const cataloguedIssue = (
   said: (language: MessageLanguage) => Values = () => ({})
 ) => sayingIssue((language) => formatMessage(language, key, { ...values, ...said(language) }), build)
 
-/** An issue whose text is a terminology engine message, said like `cataloguedIssue`'s. */
+/** An issue whose text is a library's catalogue message (the engine's, demographics'), said like `cataloguedIssue`'s. */
 export const engineIssue = (said: Message, build: (text: string) => OperationOutcomeIssue) =>
   sayingIssue((language) => say(language, said), build)
 

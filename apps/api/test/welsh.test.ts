@@ -7,8 +7,6 @@ import { describe, expect, it } from "vitest"
 import { testDatabases } from "../../../libs/db/test/databases"
 import { sampleUri } from "../../../libs/snomed/test/sample"
 import { welshList, welshPackage, welshPackageUri } from "../../../libs/welsh/test/sample"
-import cy from "../messages/cy.json"
-import en from "../messages/en.json"
 import { apiHarness, withSampleReleaseAndResources, type Parameter } from "./harness"
 
 const sct = "http://snomed.info/sct"
@@ -38,18 +36,6 @@ const displayOf = (body: { parameter: Array<Parameter> }) => {
     language: display._valueString?.extension.find((entry) => entry.url === languageExtension)?.valueCode
   }
 }
-
-describe("the API's message catalogues", () => {
-  it("have every English text in Welsh, with the same placeholders", () => {
-    const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort()
-    expect(Object.keys(cy).sort()).toEqual(Object.keys(en).sort())
-    for (const [key, english] of Object.entries(en)) {
-      const welsh = cy[key as keyof typeof cy]
-      expect(welsh.trim(), key).not.toBe("")
-      expect(placeholders(welsh), key).toEqual(placeholders(english))
-    }
-  })
-})
 
 for (const kind of testDatabases) {
   describe(`Welsh through the API on ${kind.name}`, () => {

@@ -5,7 +5,9 @@
  * (NHS number check digit, real dates, periods in order), naming the element at fault.
  */
 import { Either, ParseResult, Schema } from "effect"
+import type { Message } from "@ffynnon/messages"
 import { InvalidPatient } from "./errors"
+import { demographicsMessage } from "./messages"
 import { isValidNhsNumber, nhsNumberSystem } from "./NhsNumber"
 
 export const nhsNumberVerificationStatusUrl = "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-NHSNumberVerificationStatus"
@@ -30,10 +32,8 @@ export const dateRange = (value: string): { readonly low: string; readonly high:
   }
 }
 
-const realDate = (what: string) =>
-  Schema.String.pipe(
-    Schema.filter((value) => dateRange(value) !== undefined || `${what} '${value}' is not a real date (YYYY, YYYY-MM or YYYY-MM-DD)`)
-  )
+// A refinement's message is the catalogue key of its problem, said with the value where the problem is reported.
+const realDate = Schema.String.pipe(Schema.filter((value) => dateRange(value) !== undefined || "element-not-real-date"))
 
 const realDateTime = Schema.String.pipe(
   Schema.filter((value) => {
@@ -45,7 +45,7 @@ const realDateTime = Schema.String.pipe(
       Number(hours ?? 0) < 24 &&
       Number(minutes ?? 0) < 60 &&
       Number(seconds ?? 0) < 60
-    return real || `'${value}' is not a real FHIR dateTime`
+    return real || "element-not-real-date-time"
   })
 )
 
@@ -97,7 +97,7 @@ const PatientShape = Schema.Struct({
     )
   ),
   gender: Schema.optional(Schema.Literal("male", "female", "other", "unknown")),
-  birthDate: Schema.optional(realDate("birthDate")),
+  birthDate: Schema.optional(realDate),
   deceasedBoolean: Schema.optional(Schema.Boolean),
   deceasedDateTime: Schema.optional(realDateTime),
   address: Schema.optional(
@@ -135,17 +135,29 @@ export type PatientResource = typeof PatientShape.Type & {
 const pathText = (path: ReadonlyArray<PropertyKey>) =>
   path.map((step) => (typeof step === "number" ? `[${step}]` : `.${String(step)}`)).join("")
 
-const problemText = ({ _tag, message }: ParseResult.ArrayFormatterIssue) => {
-  if (_tag === "Missing") return "is missing"
-  if (_tag === "Refinement") return message
+const valueAt = (resource: unknown, path: ReadonlyArray<PropertyKey>) =>
+  path.reduce<unknown>((value, step) => (value as Record<PropertyKey, unknown> | undefined)?.[step], resource)
+
+const expectedProblems = {
+  string: "element-not-string",
+  boolean: "element-not-boolean",
+  ReadonlyArray: "element-not-list",
+  "{": "element-not-object"
+} as const
+
+const problem = (resource: unknown, { _tag, message, path }: ParseResult.ArrayFormatterIssue): Message => {
+  if (_tag === "Missing") return demographicsMessage("element-missing")
+  if (_tag === "Refinement" && (message === "element-not-real-date" || message === "element-not-real-date-time")) {
+    return demographicsMessage(message, { value: String(valueAt(resource, path)) })
+  }
   const literals = /^Expected ("[^"]*"(?: \| "[^"]*")*), actual (.*)$/.exec(message)
-  if (literals !== null) return `is ${literals[2]}, not one of ${literals[1]}`
-  const expected = /^Expected (string|boolean|ReadonlyArray|\{)/.exec(message)?.[1]
-  if (expected === undefined) return message
-  return { string: "is not a string", boolean: "is not true or false", ReadonlyArray: "is not a list", "{": "is not an object" }[expected]
+  if (literals !== null) return demographicsMessage("element-not-one-of", { actual: literals[2]!, allowed: literals[1]! })
+  const expected = /^Expected (string|boolean|ReadonlyArray|\{)/.exec(message)?.[1] as keyof typeof expectedProblems | undefined
+  // Any other problem is Effect Schema's own text, in English.
+  return demographicsMessage(expected === undefined ? "element-other-problem" : expectedProblems[expected], { problem: message })
 }
 
-const invalid = (expression: string, message: string) => Either.left(new InvalidPatient({ expression, message }))
+const invalid = (expression: string, said: Message) => Either.left(new InvalidPatient({ expression, said }))
 
 /** Postcodes are compared upper case without spaces: `cf10 1aa` and `CF101AA` are one. */
 export const normalisePostcode = (postcode: string) => postcode.replace(/\s+/g, "").toUpperCase()
@@ -173,17 +185,22 @@ export const checkPatient = (resource: unknown, today: string): Either.Either<Pa
   if (Either.isLeft(decoded)) {
     const [first] = ParseResult.ArrayFormatter.formatErrorSync(decoded.left)
     const expression = `Patient${pathText(first?.path ?? [])}`
-    return invalid(expression, first === undefined ? "The Patient is malformed" : `${expression} ${problemText(first)}`)
+    return invalid(
+      expression,
+      first === undefined
+        ? demographicsMessage("patient-malformed")
+        : demographicsMessage("element-problem", { expression, problem: problem(resource, first) })
+    )
   }
   const patient = resource as PatientResource
   const nhsNumbers = (patient.identifier ?? []).flatMap((identifier, index) =>
     identifier.system === nhsNumberSystem ? [{ identifier, index }] : []
   )
-  if (nhsNumbers.length > 1) return invalid("Patient.identifier", "A Patient has at most one NHS number.")
+  if (nhsNumbers.length > 1) return invalid("Patient.identifier", demographicsMessage("several-nhs-numbers"))
   for (const { identifier, index } of nhsNumbers) {
     const expression = `Patient.identifier[${index}].value`
     if (!isValidNhsNumber(identifier.value)) {
-      return invalid(expression, `'${identifier.value}' is not a valid NHS number (10 digits, the last a modulus 11 check digit).`)
+      return invalid(expression, demographicsMessage("nhs-number-invalid", { value: identifier.value }))
     }
     const status = identifier.extension?.find((extension) => extension.url === nhsNumberVerificationStatusUrl) as
       { valueCodeableConcept?: typeof CodeableConcept.Type } | undefined
@@ -191,19 +208,19 @@ export const checkPatient = (resource: unknown, today: string): Either.Either<Pa
     if (status !== undefined && (code === undefined || !/^0[1-8]$/.test(code))) {
       return invalid(
         `Patient.identifier[${index}].extension`,
-        `The NHS number verification status must be a code 01 to 08 of ${nhsNumberVerificationStatusSystem}.`
+        demographicsMessage("nhs-number-verification-status", { system: nhsNumberVerificationStatusSystem })
       )
     }
   }
   if (patient.birthDate !== undefined && dateRange(patient.birthDate)!.low > today) {
-    return invalid("Patient.birthDate", `Patient.birthDate '${patient.birthDate}' is in the future.`)
+    return invalid("Patient.birthDate", demographicsMessage("birth-date-in-future", { birthDate: patient.birthDate }))
   }
   if (
     patient.deceasedDateTime !== undefined &&
     patient.birthDate !== undefined &&
     patient.deceasedDateTime.slice(0, 10) < dateRange(patient.birthDate)!.low
   ) {
-    return invalid("Patient.deceasedDateTime", "Patient.deceasedDateTime is before the birth date.")
+    return invalid("Patient.deceasedDateTime", demographicsMessage("deceased-before-birth"))
   }
   const periods = [
     ...(patient.name ?? []).map((name, index) => [`Patient.name[${index}].period`, name.period] as const),
@@ -211,13 +228,10 @@ export const checkPatient = (resource: unknown, today: string): Either.Either<Pa
     ...(patient.telecom ?? []).map((telecom, index) => [`Patient.telecom[${index}].period`, telecom.period] as const)
   ]
   const backwards = periods.find(([, period]) => !periodInOrder(period))
-  if (backwards !== undefined) return invalid(backwards[0], `${backwards[0]} ends before it starts.`)
+  if (backwards !== undefined) return invalid(backwards[0], demographicsMessage("period-backwards", { expression: backwards[0] }))
   const gp = (patient.generalPractitioner ?? []).findIndex((reference) => odsCodeOf(reference) === undefined)
   if (gp !== -1) {
-    return invalid(
-      `Patient.generalPractitioner[${gp}]`,
-      "A general practitioner is an ODS code (identifier) or an Organization/<ODS code> reference."
-    )
+    return invalid(`Patient.generalPractitioner[${gp}]`, demographicsMessage("general-practitioner-not-ods"))
   }
   return Either.right(patient)
 }

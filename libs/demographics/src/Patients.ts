@@ -12,6 +12,7 @@ import { matchKeyRows, replaceMatchKeys } from "./MatchKeys"
 import { nhsNumberSystem } from "./NhsNumber"
 import { DuplicateNhsNumber, MergeRefused, MultipleMatches, PatientNotFound, VersionConflict, type PatientError } from "./errors"
 import { checkPatient, dateRange, nhsNumberOf, normalisePostcode, normaliseText, searchKeys, type PatientResource } from "./Patient"
+import { demographicsMessage } from "./messages"
 
 /** A stored version: the resource with `id` and `meta.versionId`/`meta.lastUpdated` set. */
 export type StoredPatient = PatientResource & {
@@ -333,7 +334,7 @@ export class Patients extends Effect.Service<Patients>()("@ffynnon/demographics/
             // Two writers that both passed the check above: the unique index decides.
             Effect.catchIf(
               (error) => error instanceof DatabaseError && error.sqlState === "23505",
-              () => Effect.fail(new DuplicateNhsNumber({ nhsNumber: nhsNumber!, holder: "another record written at the same time" }))
+              () => Effect.fail(new DuplicateNhsNumber({ nhsNumber: nhsNumber! }))
             )
           )
         yield* tx.query(sql`delete from patient_key where patient_id = ${id}`)
@@ -540,14 +541,18 @@ export class Patients extends Effect.Service<Patients>()("@ffynnon/demographics/
           "merge",
           (tx) =>
             Effect.gen(function* () {
-              if (sourceId === targetId) return yield* new MergeRefused({ message: "A record cannot be merged into itself." })
+              if (sourceId === targetId) return yield* new MergeRefused({ said: demographicsMessage("merge-into-itself") })
               const source = yield* current(tx, sourceId, true)
               const target = yield* current(tx, targetId, true)
               if (source.replaced_by !== null) {
-                return yield* new MergeRefused({ message: `Patient/${sourceId} is already merged into Patient/${source.replaced_by}.` })
+                return yield* new MergeRefused({
+                  said: demographicsMessage("merge-source-merged", { id: sourceId, into: source.replaced_by })
+                })
               }
               if (target.replaced_by !== null) {
-                return yield* new MergeRefused({ message: `Patient/${targetId} is itself merged into Patient/${target.replaced_by}.` })
+                return yield* new MergeRefused({
+                  said: demographicsMessage("merge-target-merged", { id: targetId, into: target.replaced_by })
+                })
               }
               const sourceResource = resourceOf(source)
               const targetResource = resourceOf(target)
@@ -586,7 +591,8 @@ export class Patients extends Effect.Service<Patients>()("@ffynnon/demographics/
           (tx) =>
             Effect.gen(function* () {
               const source = yield* current(tx, sourceId, true)
-              if (source.replaced_by === null) return yield* new MergeRefused({ message: `Patient/${sourceId} is not merged.` })
+              if (source.replaced_by === null)
+                return yield* new MergeRefused({ said: demographicsMessage("unmerge-not-merged", { id: sourceId }) })
               const targetId = source.replaced_by
               const target = yield* current(tx, targetId, true)
               const sourceResource = resourceOf(source)

@@ -8,6 +8,8 @@
 import { Database, DatabaseConfig, Releases, type Release } from "@ffynnon/db"
 import {
   cachedIndex,
+  message,
+  sayInEnglish,
   PackedStrings,
   type IndexCacheFormat,
   type ReleaseCodeSystem,
@@ -24,10 +26,13 @@ export class UnknownDmdVersion extends Data.TaggedError("UnknownDmdVersion")<{
   readonly version: string
   readonly loaded: ReadonlyArray<string>
 }> {
-  override get message() {
+  get said() {
     return this.loaded.length === 0
-      ? "No dm+d release is loaded."
-      : `dm+d version '${this.version}' is not loaded. Loaded: ${this.loaded.join(", ")}.`
+      ? message("dmd-none-loaded")
+      : message("dmd-version-not-loaded", { version: this.version, loaded: this.loaded.join(", ") })
+  }
+  override get message() {
+    return sayInEnglish(this.said)
   }
 }
 

@@ -10,7 +10,7 @@
  * release keeps its place as the default, and gains the translation's terms.
  */
 import { Database, DatabaseConfig, Releases, type Release } from "@ffynnon/db"
-import { cachedIndex } from "@ffynnon/terminology"
+import { cachedIndex, message, sayInEnglish } from "@ffynnon/terminology"
 import { Data, Duration, Effect, Schedule, SynchronizedRef } from "effect"
 import * as Path from "node:path"
 import { warmUpEcl } from "./ecl/Ecl"
@@ -25,10 +25,13 @@ export class UnknownSnomedVersion extends Data.TaggedError("UnknownSnomedVersion
   readonly version: string
   readonly loaded: ReadonlyArray<string>
 }> {
-  override get message() {
+  get said() {
     return this.loaded.length === 0
-      ? "No SNOMED CT release is loaded."
-      : `SNOMED CT version '${this.version}' is not loaded. Loaded: ${this.loaded.join(", ")}.`
+      ? message("snomed-none-loaded")
+      : message("snomed-version-not-loaded", { version: this.version, loaded: this.loaded.join(", ") })
+  }
+  override get message() {
+    return sayInEnglish(this.said)
   }
 }
 

@@ -127,7 +127,7 @@ export const expressionProvider = (
     invalid: (concept) =>
       isConcept(concept)
         ? []
-        : mrcmViolations(index, concept.expression).map(({ message: problem, position }) =>
+        : mrcmViolations(index, concept.expression).map(({ said: problem, position }) =>
             message("expression-breaks-mrcm", { position, problem })
           ),
     subsumes: (ancestor, concept) =>

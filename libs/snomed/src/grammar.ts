@@ -1,4 +1,5 @@
 /** What SNOMED CT's two text grammars (ECL and Compositional Grammar) share: how a syntax error reads. */
+import { alternatives, message, type Message } from "@ffynnon/terminology"
 
 /** Where parsing stopped and what could have come there. */
 export interface SyntaxProblem {
@@ -12,14 +13,18 @@ export interface SyntaxProblem {
   readonly reason?: string
 }
 
-const alternatives = (items: ReadonlyArray<string>) =>
-  items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`
-
-/** `<grammar> syntax error at <position>: <reason>; expected …, found '…'`. */
-export const syntaxMessage = (grammar: string, problem: SyntaxProblem) => {
-  const expected = problem.expected.length > 0 ? `expected ${alternatives(problem.expected)}` : ""
-  const detail = [problem.reason, expected].filter((part) => part !== undefined && part !== "").join("; ")
-  return `${grammar} syntax error at ${problem.position}: ${detail}, found ${problem.found === "" ? "end of input" : `'${problem.found}'`}`
+/**
+ * `<grammar> syntax error at <position>: <reason>; expected …, found '…'`, its wording from the
+ * catalogues; the reason and what was expected are the parser's own words, in English.
+ */
+export const syntaxMessage = (grammar: string, problem: SyntaxProblem): Message => {
+  const expected = problem.expected.length > 0 ? message("syntax-expected", { expected: alternatives(problem.expected) }) : undefined
+  const detail =
+    problem.reason !== undefined && expected !== undefined
+      ? message("syntax-reason-expected", { reason: problem.reason, expected })
+      : (problem.reason ?? expected ?? "")
+  const found = problem.found === "" ? message("syntax-found-end") : message("syntax-found", { found: problem.found })
+  return message("syntax-error", { grammar, position: problem.position, detail, found })
 }
 
 /** The problem at `at` in `text`: the next word (up to 12 characters) as what was found. */

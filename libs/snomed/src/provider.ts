@@ -165,7 +165,7 @@ const eclFilter = (index: SnomedIndex, expression: string): Either.Either<Concep
           error._tag === "EclTooCostly" ? "too-costly" : error._tag === "EclUnsupported" ? "not-supported" : "invalid",
           message(error._tag === "EclTooCostly" || error._tag === "EclUnsupported" ? "ecl-unusable" : "ecl-invalid", {
             expression: quoteEcl(expression, error._tag === "EclTooCostly" ? 0 : error.position),
-            problem: error.message
+            problem: error.said
           }),
           error._tag === "EclSyntaxError" || error._tag === "EclUnknownConcept" ? "INVALID_ECL" : undefined
         )

@@ -1,5 +1,6 @@
 import { describe, expect, layer } from "@effect/vitest"
 import { Effect, Either } from "effect"
+import { sayInEnglish } from "@ffynnon/terminology"
 import { mrcmViolations, parseExpression, releaseMrcm } from "../src/expression/Expression"
 import type { SnomedIndex } from "../src/index/SnomedIndex"
 import { EclIndexes, eclIndexes, hasTxSubset } from "./ecl-indexes"
@@ -21,7 +22,10 @@ const product = "329238006"
 const violations = (index: SnomedIndex, text: string) => {
   const parsed = parseExpression(text)
   if (Either.isLeft(parsed)) throw new Error(`${text}: ${parsed.left.message}`)
-  return mrcmViolations(index, parsed.right).map(({ position, message }) => ({ at: /^[^,:={}]+/.exec(text.slice(position))![0], message }))
+  return mrcmViolations(index, parsed.right).map(({ position, said }) => ({
+    at: /^[^,:={}]+/.exec(text.slice(position))![0],
+    message: sayInEnglish(said)
+  }))
 }
 
 describe.runIf(hasTxSubset)("MRCM", () => {

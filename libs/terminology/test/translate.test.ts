@@ -2,6 +2,7 @@
 import { Either } from "effect"
 import { describe, expect, it } from "vitest"
 import {
+  say,
   conceptMapFits,
   translate,
   type ConceptMapGroup,
@@ -104,8 +105,11 @@ describe("ConceptMap translation", () => {
     const unmatched = run([labToLoinc], request("OLD"))
     expect(unmatched).toMatchObject({ result: false, matches: [{ equivalence: "unmatched" }] })
     expect(unmatched.matches[0]!.target).toBeUndefined()
-    expect(unmatched.message).toBe(
+    expect(say("en", unmatched.message!)).toBe(
       "No target for 'OLD' in 'http://example.org/lab' in the ConceptMap 'http://example.org/cm/lab-loinc|1.0'"
+    )
+    expect(say("cy", unmatched.message!)).toBe(
+      "Dim targed ar gyfer 'OLD' yn 'http://example.org/lab' yn y ConceptMap 'http://example.org/cm/lab-loinc|1.0'"
     )
     expect(run([labToLoinc], request("DIS"))).toMatchObject({ result: false, matches: [{ equivalence: "disjoint" }] })
     expect(run([labToLoinc], request("XYZ"))).toMatchObject({ result: false, matches: [] })

@@ -8,6 +8,7 @@ import { AuditTrail, Patients, type Actor, type PatientOperations, type StoredPa
 import { Effect, Either } from "effect"
 import { allows, Auth, type Grant, type Permission } from "../auth"
 import { FhirFailure } from "../fhir/outcome"
+import type { MessageKey } from "../messages"
 import { parsePatientSearch, type PatientSearchRequest } from "./search"
 
 export type PatientRequest =
@@ -36,12 +37,12 @@ const permissionOf: Record<PatientRequest["kind"], Permission> = {
 
 const idPattern = /^[A-Za-z0-9\-.]{1,64}$/
 
-const bad = (text: string) => Either.left(FhirFailure.of(400, "invalid", text))
+const bad = (key: MessageKey, values: Readonly<Record<string, string>>) => Either.left(FhirFailure.message(400, "invalid", key, values))
 
 /** `W/"3"` (or `3`) to 3. */
 const parseETag = (value: string) => {
   const match = /^(?:W\/)?"?(\d+)"?$/.exec(value.trim())
-  return match === null ? bad(`If-Match must be a version tag such as W/"3", not '${value}'.`) : Either.right(Number(match[1]))
+  return match === null ? bad("if-match-not-version", { value }) : Either.right(Number(match[1]))
 }
 
 /**
@@ -56,9 +57,9 @@ export const parsePatientRequest = (
 ): Either.Either<PatientRequest, FhirFailure> => {
   const [path = "", queryText = ""] = relativeUrl.replace(/^\//, "").split(/\?(.*)/s)
   const segments = path.split("/")
-  if (segments[0] !== "Patient") return bad(`Only Patient is served here, not '${segments[0]}'.`)
+  if (segments[0] !== "Patient") return bad("only-patient-served", { type: segments[0]! })
   const id = segments[1]
-  if (id !== undefined && !idPattern.test(id)) return bad(`'${id}' is not a FHIR id (letters, digits, '-' and '.', at most 64).`)
+  if (id !== undefined && !idPattern.test(id)) return bad("not-a-fhir-id", { id })
   const query = new URLSearchParams(queryText)
   const shape = `${method} ${segments.length === 1 ? "Patient" : segments.length === 2 ? "Patient/id" : segments.slice(2).join("/").replace(/\d+$/, "n")}`
   switch (shape) {
@@ -80,7 +81,7 @@ export const parsePatientRequest = (
       }))
     case "PUT Patient/id": {
       const sentId = (body as { id?: unknown } | null)?.id
-      if (sentId !== undefined && sentId !== id) return bad(`The Patient's id '${String(sentId)}' is not the id in the URL, '${id}'.`)
+      if (sentId !== undefined && sentId !== id) return bad("patient-id-mismatch", { sent: String(sentId), id: id! })
       if (headers.ifMatch === undefined) return Either.right({ kind: "update", id: id!, resource: body })
       return Either.map(parseETag(headers.ifMatch), (ifMatch) => ({ kind: "update", id: id!, resource: body, ifMatch }))
     }
@@ -112,11 +113,7 @@ export const permit = (grant: Grant, resource: string, permission: Permission) =
         outcomeDesc: `forbidden: no ${scope} scope`
       })
     )
-    return yield* FhirFailure.of(
-      403,
-      "forbidden",
-      `The access token's scopes do not allow this: it needs ${scope} or user/${resource} with the same permissions.`
-    )
+    return yield* FhirFailure.message(403, "forbidden", "scope-forbidden", { scope, resource })
   })
 
 export const requiredPermission = (request: PatientRequest) => permissionOf[request.kind]
@@ -227,13 +224,7 @@ export const performIn = (operations: PatientOperations, request: PatientRequest
         (written) => patientAnswer(200, written.patient)
       )
     default:
-      return Effect.fail(
-        FhirFailure.of(
-          400,
-          "not-supported",
-          "A transaction holds creates (POST), updates (PUT) and reads (GET Patient/<id>) only; send searches in a batch."
-        )
-      )
+      return Effect.fail(FhirFailure.message(400, "not-supported", "transaction-interaction-not-supported"))
   }
 }
 

@@ -6,6 +6,7 @@
 import { checkPatient, nhsNumberOf, type MatchAnswer, type MatchRequest, type PatientResource } from "@ffynnon/demographics"
 import { Either } from "effect"
 import { FhirFailure } from "../fhir/outcome"
+import type { MessageKey } from "../messages"
 
 export const matchGradeUrl = "http://hl7.org/fhir/StructureDefinition/match-grade"
 export const matchExplanationUrl = "https://ffynnon.nhs.wales/fhir/StructureDefinition/match-explanation"
@@ -17,8 +18,12 @@ export const maxTextLength = 200
 /** Most names, addresses, given names of a name or lines of an address a query may give. */
 const maxEntries = 20
 
-const bad = (text: string, expression: string, code: "invalid" | "required" | "structure" | "not-supported" = "invalid") =>
-  Either.left(FhirFailure.of(400, code, text, [expression]))
+const bad = (
+  key: MessageKey,
+  values: Readonly<Record<string, string | number>>,
+  expression: string,
+  code: "invalid" | "required" | "structure" | "not-supported" = "invalid"
+) => Either.left(FhirFailure.message(400, code, key, values, [expression]))
 
 interface Parameter {
   readonly name?: unknown
@@ -54,26 +59,26 @@ export const parseMatchRequest = (body: unknown, today: string): Either.Either<M
       (body as { resourceType?: unknown; parameter?: unknown } | null)?.resourceType === "Parameters"
         ? (body as { parameter?: unknown }).parameter
         : undefined
-    if (!Array.isArray(parameters))
-      return yield* bad("Send a FHIR Parameters resource with a 'resource' parameter.", "Parameters", "structure")
+    if (!Array.isArray(parameters)) return yield* bad("match-send-parameters", {}, "Parameters", "structure")
     const list = parameters as ReadonlyArray<Parameter>
     const unknown = list.find((parameter) => typeof parameter?.name !== "string" || !known.includes(parameter.name))
     if (unknown !== undefined)
       return yield* bad(
-        `Unknown parameter '${String(unknown?.name)}' for $match. Supported: ${known.join(", ")}.`,
+        "match-parameter-unknown",
+        { name: String(unknown?.name), supported: known.join(", ") },
         String(unknown?.name),
         "not-supported"
       )
     const repeated = known.find((name) => list.filter((parameter) => parameter.name === name).length > 1)
-    if (repeated !== undefined) return yield* bad(`'${repeated}' is given more than once.`, repeated)
+    if (repeated !== undefined) return yield* bad("match-parameter-repeated", { name: repeated }, repeated)
     const named = (name: string) => list.find((parameter) => parameter.name === name)
 
     const input = named("resource")?.resource as { resourceType?: unknown } | undefined
-    if (input === undefined) return yield* bad("'resource' (the Patient to match) is required.", "resource", "required")
+    if (input === undefined) return yield* bad("match-resource-required", {}, "resource", "required")
     if (input?.resourceType !== "Patient")
-      return yield* bad(`'resource' must be a Patient, not ${JSON.stringify(input?.resourceType ?? null)}.`, "resource")
+      return yield* bad("match-resource-not-patient", { type: JSON.stringify(input?.resourceType ?? null) }, "resource")
     const resource = yield* Either.mapLeft(checkPatient(input, today), (invalid) =>
-      FhirFailure.of(400, "invalid", invalid.message, [invalid.expression])
+      FhirFailure.said(400, "invalid", invalid.said, [invalid.expression])
     )
     const lists = [
       ["Patient.name", resource.name?.length ?? 0],
@@ -82,9 +87,9 @@ export const parseMatchRequest = (body: unknown, today: string): Either.Either<M
       ...(resource.address ?? []).map((address, i) => [`Patient.address[${i}].line`, address.line?.length ?? 0] as const)
     ] as const
     const crowded = lists.find(([, length]) => length > maxEntries)?.[0]
-    if (crowded !== undefined) return yield* bad(`${crowded} has more than ${maxEntries} entries.`, crowded)
+    if (crowded !== undefined) return yield* bad("match-too-many-entries", { expression: crowded, max: maxEntries }, crowded)
     const long = tooLong(resource)
-    if (long !== undefined) return yield* bad(`${long} is longer than ${maxTextLength} characters.`, long)
+    if (long !== undefined) return yield* bad("match-text-too-long", { expression: long, max: maxTextLength }, long)
 
     // checkPatient has refused an NHS number that fails its check digit. A number alone is not
     // enough: the model's weight for it does not outweigh the prior (it could be mistyped).
@@ -92,21 +97,17 @@ export const parseMatchRequest = (body: unknown, today: string): Either.Either<M
     const hasFamily = (resource.name ?? []).some((name) => (name.family ?? "").trim() !== "")
     const fullBirthDate = /^\d{4}-\d{2}-\d{2}$/.test(resource.birthDate ?? "")
     if (!(hasFamily && fullBirthDate) && !(hasNhsNumber && (hasFamily || fullBirthDate)))
-      return yield* bad(
-        "Too little to match safely: give a family name and a full birth date (YYYY-MM-DD), or a valid NHS number with either.",
-        "resource",
-        "required"
-      )
+      return yield* bad("match-too-little", {}, "resource", "required")
 
     const onlyCertain = named("onlyCertainMatches")
     if (onlyCertain !== undefined && typeof onlyCertain.valueBoolean !== "boolean")
-      return yield* bad("onlyCertainMatches must be a valueBoolean.", "onlyCertainMatches")
+      return yield* bad("match-only-certain-not-boolean", {}, "onlyCertainMatches")
     const count = named("count")
     if (
       count !== undefined &&
       !(Number.isInteger(count.valueInteger) && (count.valueInteger as number) >= 1 && (count.valueInteger as number) <= maxCount)
     )
-      return yield* bad(`count must be a valueInteger from 1 to ${maxCount}.`, "count")
+      return yield* bad("match-count-out-of-range", { max: maxCount }, "count")
     return {
       resource,
       count: (count?.valueInteger as number | undefined) ?? defaultCount,

@@ -12,6 +12,7 @@ import { allows } from "../auth"
 import { toFhirFailure } from "../failures"
 import { readJsonBody } from "../fhir/operation"
 import { FhirFailure, operationOutcome } from "../fhir/outcome"
+import { unknownSearchParameters } from "../fhir/search"
 import { failureResponses, fhirJson, ResourceSchema } from "../fhir/schemas"
 import { entryIssue, messageLanguage, translateOutcome } from "../messages"
 import { outcomeResponse, type AppEnv, type Run } from "../runtime"
@@ -132,10 +133,10 @@ const processBundle = (c: Context<AppEnv>, body: unknown) =>
     const grant = yield* authenticate(credentials(c))
     const bundle = body as { resourceType?: unknown; type?: unknown; entry?: unknown }
     if (bundle?.resourceType !== "Bundle" || (bundle.type !== "batch" && bundle.type !== "transaction")) {
-      return yield* FhirFailure.of(400, "invalid", "POST /fhir takes a Bundle of type batch or transaction.", ["Bundle.type"])
+      return yield* FhirFailure.message(400, "invalid", "bundle-not-batch", {}, ["Bundle.type"])
     }
     if (bundle.entry !== undefined && !Array.isArray(bundle.entry))
-      return yield* FhirFailure.of(400, "structure", "Bundle.entry is not a list.", ["Bundle.entry"])
+      return yield* FhirFailure.message(400, "structure", "bundle-entry-not-list", {}, ["Bundle.entry"])
     const entries = (bundle.entry ?? []) as ReadonlyArray<BundleEntry>
     const parsed = entries.map(parseEntry)
     // A batch answers its entries' failures inside the Bundle, so they are said in the client's language here.
@@ -226,14 +227,14 @@ const patientReference = (
   const reference = parameters.find((parameter) => parameter.name === name)?.valueReference?.reference
   const id = /^(?:.*\/)?Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(reference ?? "")?.[1]
   return id === undefined
-    ? Either.left(FhirFailure.of(400, "required", `${name} must be a valueReference to Patient/<id>.`, [name]))
+    ? Either.left(FhirFailure.message(400, "required", "parameter-not-patient-reference", { name }, [name]))
     : Either.right(id)
 }
 
 const reasonOf = (parameters: ReadonlyArray<{ name?: string; valueString?: string }>) => {
   const reason = parameters.find((parameter) => parameter.name === "reason")?.valueString?.trim()
   return reason === undefined || reason === ""
-    ? Either.left(FhirFailure.of(400, "required", "reason (valueString) is required: say why.", ["reason"]))
+    ? Either.left(FhirFailure.message(400, "required", "reason-required", {}, ["reason"]))
     : Either.right(reason)
 }
 
@@ -243,8 +244,7 @@ const mergeInput = (body: unknown, withTarget: boolean) =>
       (body as { resourceType?: unknown; parameter?: unknown })?.resourceType === "Parameters"
         ? (body as { parameter?: unknown }).parameter
         : undefined
-    if (!Array.isArray(parameters))
-      return yield* Either.left(FhirFailure.of(400, "structure", "Send a FHIR Parameters resource.", ["Parameters"]))
+    if (!Array.isArray(parameters)) return yield* Either.left(FhirFailure.message(400, "structure", "send-parameters", {}, ["Parameters"]))
     return {
       source: yield* patientReference(parameters, "source-patient"),
       target: withTarget ? yield* patientReference(parameters, "target-patient") : "",
@@ -374,23 +374,17 @@ export const registerPatientRoutes = (app: OpenAPIHono<AppEnv>, run: Run): Reado
         const grant = yield* authenticate(credentials(c))
         const query = new URL(c.req.url).searchParams
         const unknown = [...query.keys()].filter((name) => !["entity", "_count", "_offset", "_format", "_pretty"].includes(name))
-        if (unknown.length > 0)
-          return yield* FhirFailure.of(
-            400,
-            "not-supported",
-            `Unknown search parameter '${unknown[0]}' for AuditEvent. Supported: entity, _count, _offset.`,
-            unknown
-          )
+        if (unknown.length > 0) return yield* unknownSearchParameters("AuditEvent", unknown, ["entity", "_count", "_offset"])
         const entity = query.get("entity") ?? ""
         if (!/^Patient\/[A-Za-z0-9\-.]{1,64}$/.test(entity))
-          return yield* FhirFailure.of(400, "required", "entity=Patient/<id> is required.", ["entity"])
+          return yield* FhirFailure.message(400, "required", "entity-required", {}, ["entity"])
         const number = (name: string, fallback: number) => {
           const value = query.get(name)
           return value === null
             ? Effect.succeed(fallback)
             : /^\d+$/.test(value)
               ? Effect.succeed(Number(value))
-              : FhirFailure.of(400, "invalid", `${name} must be a whole number.`, [name])
+              : FhirFailure.message(400, "invalid", "parameter-not-whole-number", { name }, [name])
         }
         const page = { count: Math.min(yield* number("_count", 50), 1000), offset: yield* number("_offset", 0) }
         yield* permit(grant, "AuditEvent", "s")

@@ -9,7 +9,8 @@
 import { dateRange, type DatePrefix, type PatientSearch } from "@ffynnon/demographics"
 import { Either } from "effect"
 import { FhirFailure } from "../fhir/outcome"
-import { ignoredSearchParameters, searchValueParts, wholeNumberParameter } from "../fhir/search"
+import type { MessageKey } from "../messages"
+import { ignoredSearchParameters, searchValueParts, unknownSearchParameters, wholeNumberParameter } from "../fhir/search"
 
 export const patientSearchParameters = [
   { name: "identifier", type: "token" },
@@ -33,11 +34,12 @@ export interface PatientSearchRequest {
   readonly offset: number
 }
 
-const bad = (text: string, parameter: string) => Either.left(FhirFailure.of(400, "invalid", text, [parameter]))
+const bad = (key: MessageKey, values: Readonly<Record<string, string>>, parameter: string) =>
+  Either.left(FhirFailure.message(400, "invalid", key, values, [parameter]))
 
 const parseValue = (name: string, value: string): Either.Either<PatientSearch, FhirFailure> => {
   const values = searchValueParts(value).map((part) => part.trim())
-  if (values.some((part) => part === "")) return bad(`${name} has an empty value.`, name)
+  if (values.some((part) => part === "")) return bad("search-empty-value", { name }, name)
   switch (name) {
     case "identifier":
       return Either.right({
@@ -56,7 +58,7 @@ const parseValue = (name: string, value: string): Either.Either<PatientSearch, F
       const wrong = values.find((part) => !genders.includes(part))
       return wrong === undefined
         ? Either.right({ gender: values })
-        : bad(`gender must be one of ${genders.join(", ")}, not '${wrong}'.`, name)
+        : bad("search-gender", { genders: genders.join(", "), value: wrong }, name)
     }
     case "general-practitioner":
       // `W97001`, `Organization/W97001` or the ODS identifier `https://fhir.nhs.uk/Id/ods-organization-code|W97001`.
@@ -68,7 +70,7 @@ const parseValue = (name: string, value: string): Either.Either<PatientSearch, F
 const parseBirthDate = (value: string) => {
   const match = /^(eq|ge|le|gt|lt)?(.*)$/.exec(value)!
   return dateRange(match[2]!) === undefined
-    ? bad(`birthdate '${value}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD) with an optional eq, ge, le, gt or lt prefix.`, "birthdate")
+    ? bad("search-birthdate", { value }, "birthdate")
     : Either.right({ prefix: (match[1] ?? "eq") as DatePrefix, value: match[2]! })
 }
 
@@ -77,19 +79,12 @@ export const parsePatientSearch = (query: URLSearchParams): Either.Either<Patien
   const names = [...query.keys()].filter((name) => !ignoredSearchParameters.has(name))
   const unknown = [...new Set(names.filter((name) => !known.includes(name)))]
   if (unknown.length > 0) {
-    return Either.left(
-      FhirFailure.of(
-        400,
-        "not-supported",
-        `Unknown search parameter${unknown.length > 1 ? "s" : ""} ${unknown.map((name) => `'${name}'`).join(", ")} for Patient. Supported: ${known.join(", ")}.`,
-        unknown
-      )
-    )
+    return Either.left(unknownSearchParameters("Patient", unknown, known))
   }
   const repeated = names.find((name, position) => name !== "birthdate" && names.indexOf(name) !== position)
-  if (repeated !== undefined) return bad(`'${repeated}' is given more than once: give its values as one comma-separated list.`, repeated)
+  if (repeated !== undefined) return bad("search-repeated", { name: repeated }, repeated)
   if (!names.some((name) => !name.startsWith("_"))) {
-    return bad(`A Patient search needs at least one of ${patientSearchParameters.map(({ name }) => name).join(", ")}.`, "Patient")
+    return bad("patient-search-needs", { parameters: patientSearchParameters.map(({ name }) => name).join(", ") }, "Patient")
   }
   return Either.gen(function* () {
     let search: PatientSearch = {}

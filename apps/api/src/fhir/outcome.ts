@@ -85,27 +85,34 @@ export class FhirFailure extends Data.TaggedError("FhirFailure")<{
     })
   }
 
-  /** A failure with a terminology engine message (`libs/terminology/messages`), in English until answered. */
+  /** A failure with a message from a library's catalogue (`libs/<library>/messages`), in English until answered. */
   static said(status: FailureStatus, code: IssueType, said: Message, expression?: ReadonlyArray<string>) {
     return new FhirFailure({ status, outcome: operationOutcome(engineIssue(said, (text) => issue("error", code, text, expression))) })
   }
 }
 
+/** A zod issue, as much of it as an answer says: its code, path and what was expected. */
+interface SchemaProblem {
+  readonly code?: string
+  readonly path: ReadonlyArray<PropertyKey>
+  readonly expected?: unknown
+  readonly values?: ReadonlyArray<unknown>
+}
+
+/** One problem of a request that failed schema validation, in the catalogues' words, naming the path. */
+const schemaIssue = (problem: SchemaProblem) => {
+  const expression = problem.path.map(String).join(".")
+  const build = (text: string) => issue("error", "invalid", text, expression ? [expression] : undefined)
+  if (!expression) return cataloguedIssue("request-invalid", {}, build)
+  if (problem.code === "invalid_type" && typeof problem.expected === "string") {
+    return cataloguedIssue("request-value-wrong-type", { expression, expected: problem.expected }, build)
+  }
+  if (problem.code === "invalid_value" && problem.values !== undefined) {
+    return cataloguedIssue("request-value-not-allowed", { expression, values: problem.values.map(String).join(", ") }, build)
+  }
+  return cataloguedIssue("request-value-invalid", { expression }, build)
+}
+
 /** A request that failed schema validation, one issue per problem, with the path as FHIRPath-like expression. */
-export const zodFailure = (error: {
-  readonly issues: ReadonlyArray<{ readonly path: ReadonlyArray<PropertyKey>; readonly message: string }>
-}) =>
-  new FhirFailure({
-    status: 400,
-    outcome: operationOutcome(
-      ...error.issues.map((problem) => {
-        const expression = problem.path.map(String).join(".")
-        return issue(
-          "error",
-          "invalid",
-          expression ? `${expression}: ${problem.message}` : problem.message,
-          expression ? [expression] : undefined
-        )
-      })
-    )
-  })
+export const zodFailure = (error: { readonly issues: ReadonlyArray<SchemaProblem> }) =>
+  new FhirFailure({ status: 400, outcome: operationOutcome(...error.issues.map(schemaIssue)) })

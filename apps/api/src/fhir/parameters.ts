@@ -147,7 +147,9 @@ export const fromQuery = <Spec extends Record<string, ParameterSpec>>(
             primitiveTypes.has(parameter.type)
               ? fromText(name, parameter.type as PrimitiveType, text)
               : Either.left(
-                  issue("error", "not-supported", `Parameter '${name}' is a ${parameter.type}: send it in a POST Parameters body.`, [name])
+                  cataloguedIssue("parameter-needs-post", { name, type: parameter.type }, (text) =>
+                    issue("error", "not-supported", text, [name])
+                  )
                 )
         ] as const
     ),

@@ -22,17 +22,17 @@ const Products = z.object({ version: z.string(), products: z.array(Product) }).o
 
 const releaseFor = (version: string | undefined) =>
   Effect.flatMap(DmdReleases, (releases) => releases.resolve(version)).pipe(
-    Effect.catchTag("UnknownDmdVersion", (error) => FhirFailure.of(404, "not-found", error.message, ["version"]))
+    Effect.catchTag("UnknownDmdVersion", (error) => FhirFailure.said(404, "not-found", error.said, ["version"]))
   )
 
 const classParameter = (value: string | undefined): Effect.Effect<DmdClass | undefined, FhirFailure> =>
   value === undefined || (dmdClasses as ReadonlyArray<string>).includes(value)
     ? Effect.succeed(value as DmdClass | undefined)
-    : FhirFailure.of(400, "invalid", `class must be one of ${dmdClasses.join(", ")}, not '${value}'.`, ["class"])
+    : FhirFailure.message(400, "invalid", "dmd-class-invalid", { classes: dmdClasses.join(", "), value }, ["class"])
 
 const knownProduct = (dmd: DmdIndex, code: string) =>
   dmd.product(code) === undefined
-    ? FhirFailure.of(404, "not-found", `No dm+d product has the code '${code}' in version ${dmd.version}.`)
+    ? FhirFailure.message(404, "not-found", "dmd-product-not-found", { code, version: dmd.version })
     : Effect.void
 
 const lookups = ["ingredient", "bnf", "atc", "gtin"] as const
@@ -104,7 +104,7 @@ export const registerDmdRoutes = (app: OpenAPIHono<AppEnv>, run: Run) => {
   app.get("/dmd/products", (c) =>
     products(c, (dmd) => {
       const given = lookups.filter((name) => c.req.query(name) !== undefined)
-      if (given.length !== 1) return FhirFailure.of(400, "invalid", `Give exactly one of ${lookups.join(", ")}.`, [...lookups])
+      if (given.length !== 1) return FhirFailure.message(400, "invalid", "dmd-give-one-of", { lookups: lookups.join(", ") }, [...lookups])
       const value = c.req.query(given[0]!)!
       const answer = {
         ingredient: () => dmd.forIngredient(value),
@@ -128,7 +128,7 @@ export const registerDmdRoutes = (app: OpenAPIHono<AppEnv>, run: Run) => {
         const code = c.req.param("code")
         const current = dmd.currentCode(code)
         return current === undefined
-          ? FhirFailure.of(404, "not-found", `The code '${code}' is neither a current nor a previous code in dm+d version ${dmd.version}.`)
+          ? FhirFailure.message(404, "not-found", "dmd-code-not-found", { code, version: dmd.version })
           : Effect.succeed({ version: dmd.version, code, current })
       }),
       (body) => c.json(body, 200)

@@ -17,7 +17,7 @@ import {
 import { Effect, Either } from "effect"
 import { FhirFailure } from "../fhir/outcome"
 import type { ReadInstance } from "../fhir/operation"
-import { ignoredSearchParameters, searchValueParts, wholeNumberParameter } from "../fhir/search"
+import { ignoredSearchParameters, searchValueParts, unknownSearchParameters, wholeNumberParameter } from "../fhir/search"
 import { failureResponses, fhirJson, ResourceSchema } from "../fhir/schemas"
 import { searchSnomedCodeSystems, snomedCodeSystem } from "../snomed/codeSystems"
 import { outcomeResponse, type AppEnv, type Run } from "../runtime"
@@ -47,14 +47,7 @@ const parseSearch = (type: TerminologyResourceType, query: URLSearchParams): Eit
   const names = [...query.keys()].filter((name) => !ignoredSearchParameters.has(name))
   const unknown = [...new Set(names.filter((name) => !known.includes(name)))]
   if (unknown.length > 0) {
-    return Either.left(
-      FhirFailure.of(
-        400,
-        "not-supported",
-        `Unknown search parameter${unknown.length > 1 ? "s" : ""} ${unknown.map((name) => `'${name}'`).join(", ")} for ${type}. Supported: ${known.join(", ")}.`,
-        unknown
-      )
-    )
+    return Either.left(unknownSearchParameters(type, unknown, known))
   }
   const repeated = [...new Set(names.filter((name, position) => names.indexOf(name) !== position))]
   if (repeated.length > 0) {

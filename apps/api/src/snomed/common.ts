@@ -7,10 +7,10 @@ import { FhirFailure } from "../fhir/outcome"
 export const releaseFor = (system: string | undefined, version: string | undefined, parameter = "system") =>
   Effect.gen(function* () {
     if (system !== undefined && system !== snomedSystem) {
-      return yield* FhirFailure.of(404, "not-found", `A definition for CodeSystem '${system}' could not be found.`, [parameter])
+      return yield* FhirFailure.message(404, "not-found", "code-system-not-found", { system }, [parameter])
     }
     const releases = yield* SnomedReleases
     return yield* releases
       .resolve(version)
-      .pipe(Effect.mapError((error: UnknownSnomedVersion) => FhirFailure.of(404, "not-found", error.message, ["version"])))
+      .pipe(Effect.mapError((error: UnknownSnomedVersion) => FhirFailure.said(404, "not-found", error.said, ["version"])))
   })

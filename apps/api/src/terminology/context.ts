@@ -33,7 +33,7 @@ import {
   type DesignationOverlay
 } from "@ffynnon/terminology"
 import { Config, Context, Effect, Either } from "effect"
-import { FhirFailure, operationOutcome, type FailureStatus } from "../fhir/outcome"
+import { FhirFailure, issue, operationOutcome, type FailureStatus } from "../fhir/outcome"
 import { cataloguedIssue, engineIssue } from "../messages"
 
 /** The parameters every terminology operation accepts besides its own. */
@@ -252,13 +252,25 @@ export const resourceParameter = <T extends TerminologyResource["resourceType"]>
 ): Effect.Effect<Extract<TerminologyResource, { resourceType: T }>, FhirFailure> => {
   const type = resource.resourceType
   if (!(types as ReadonlyArray<unknown>).includes(type)) {
-    const subject = position === undefined ? `The ${parameter} parameter holds` : `${parameter} ${position + 1} is`
-    const expected = new Intl.ListFormat("en", { type: "disjunction" }).format(types)
-    return FhirFailure.of(400, "invalid", `${subject} a ${String(type)}, not a ${expected}.`, [parameter])
+    const values = { parameter, type: String(type), ...(position === undefined ? {} : { position: position + 1 }) }
+    return new FhirFailure({
+      status: 400,
+      outcome: operationOutcome(
+        cataloguedIssue(
+          position === undefined ? "resource-parameter-wrong-type" : "resource-parameter-n-wrong-type",
+          values,
+          (text) => issue("error", "invalid", text, [parameter]),
+          // "a ValueSet or CodeSystem", in the language it is said in.
+          (language) => ({ expected: new Intl.ListFormat(language, { type: "disjunction" }).format(types) })
+        )
+      )
+    })
   }
   return Either.match(checkTerminologyResource(resource), {
     onLeft: (problem) =>
-      FhirFailure.of(400, "invalid", `${parameter}${position === undefined ? "" : ` ${position + 1}`}: ${problem}.`, [parameter]),
+      position === undefined
+        ? FhirFailure.message(400, "invalid", "resource-parameter-invalid", { parameter, problem }, [parameter])
+        : FhirFailure.message(400, "invalid", "resource-parameter-n-invalid", { parameter, position: position + 1, problem }, [parameter]),
     onRight: (checked) => Effect.succeed(checked as Extract<TerminologyResource, { resourceType: T }>)
   })
 }

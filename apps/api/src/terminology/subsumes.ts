@@ -2,7 +2,7 @@
  * `CodeSystem/$subsumes` (https://hl7.org/fhir/R4/codesystem-operation-subsumes.html) for any
  * hierarchical code system: whether A subsumes B, is subsumed by it, is equivalent, or neither.
  */
-import type { Coding } from "@ffynnon/terminology"
+import { message, type Coding } from "@ffynnon/terminology"
 import { Effect } from "effect"
 import { defineOperation } from "../fhir/operation"
 import { FhirFailure } from "../fhir/outcome"
@@ -31,18 +31,20 @@ export const subsumesOperation = defineOperation({
       const a = (input.codingA as Coding | undefined) ?? {}
       const b = (input.codingB as Coding | undefined) ?? {}
       const system = input.system ?? a.system ?? b.system
-      if (system === undefined) return yield* FhirFailure.of(400, "required", "Give the system (or codings with one).", ["system"])
+      if (system === undefined) return yield* FhirFailure.message(400, "required", "subsumes-give-system", {}, ["system"])
       const context = yield* terminologyContext(input["tx-resource"])
       const provider = yield* providerFor(context, system, input.version ?? a.version ?? b.version)
       const locate = (code: string | undefined, name: string) =>
         code === undefined
-          ? Effect.fail(FhirFailure.of(400, "required", `Give ${name} (or coding${name.slice(-1)}).`, [name]))
+          ? Effect.fail(FhirFailure.message(400, "required", "subsumes-give-code", { name, coding: `coding${name.slice(-1)}` }, [name]))
           : Effect.fromNullable(provider.locate(code)).pipe(
               Effect.orElseFail(() =>
-                FhirFailure.of(
+                FhirFailure.said(
                   404,
                   "not-found",
-                  `Unknown code '${code}' in the CodeSystem '${system}'${provider.version === undefined ? "" : ` version '${provider.version}'`}`,
+                  provider.version === undefined
+                    ? message("unknown-code", { code, system })
+                    : message("unknown-code-version", { code, system, version: provider.version }),
                   [name]
                 )
               )

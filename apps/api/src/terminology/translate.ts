@@ -25,6 +25,8 @@ import {
   conceptMapFits,
   message,
   notFound,
+  oneAfterAnother,
+  say,
   splitCanonical,
   translate,
   translationOf,
@@ -32,6 +34,8 @@ import {
   type Coding,
   type ConceptMapResource,
   type Dependency,
+  type Message,
+  type MessageLanguage,
   type OtherElement,
   ReleaseCodeSystems,
   type ReleaseCodeSystem,
@@ -45,6 +49,7 @@ import { defineOperation } from "../fhir/operation"
 import { onConceptMap } from "./instance"
 import { FhirFailure } from "../fhir/outcome"
 import type { OperationInput } from "../fhir/parameters"
+import { messageLanguage } from "../messages"
 import { releaseFor } from "../snomed/common"
 import { resourceParameter, sharedParameters, terminologyContext, terminologyFailure, type TerminologyContext } from "./context"
 
@@ -136,15 +141,11 @@ const questionOf = (input: Input): Either.Either<Question, FhirFailure> => {
         }
   const codings = asked.codings.filter((coding): coding is Coding & { code: string } => typeof coding.code === "string")
   if (codings.length === 0) {
-    return Either.left(
-      FhirFailure.of(400, "required", "Give the code to translate: code and system, a coding, or a codeableConcept.", ["code"])
-    )
+    return Either.left(FhirFailure.message(400, "required", "translate-give-code", {}, ["code"]))
   }
   const dependencies = (input.dependency ?? []).map(dependencyOf)
   if (dependencies.some((dependency) => dependency === undefined)) {
-    return Either.left(
-      FhirFailure.of(400, "invalid", "Each dependency needs an element (uri) and a concept (CodeableConcept).", ["dependency"])
-    )
+    return Either.left(FhirFailure.message(400, "invalid", "translate-dependency-invalid", {}, ["dependency"]))
   }
   return Either.right({ ...asked, codings, r5: fromSource || fromTarget, dependencies: dependencies as ReadonlyArray<Dependency> })
 }
@@ -357,12 +358,7 @@ const translateImplicit = (edition: string, refsetId: string, question: Question
     for (const coding of question.codings) {
       const index = yield* releaseFor(snomedSystem, edition === snomedSystem ? coding.version : edition)
       if (!isMapRefset(index, refsetId)) {
-        return yield* FhirFailure.of(
-          404,
-          "not-found",
-          `SNOMED CT version '${index.uri}' has no map or association reference set '${refsetId}'.`,
-          ["url"]
-        )
+        return yield* FhirFailure.message(404, "not-found", "translate-no-map-refset", { version: index.uri, refset: refsetId }, ["url"])
       }
       matches.push(...snomedMatches(index, refsetId, coding.code, question.reverse, icd10))
     }
@@ -373,7 +369,10 @@ const translateImplicit = (edition: string, refsetId: string, question: Question
     ]
     return translationOf(
       matches,
-      [`No ${question.reverse ? "source" : "target"} for ${codes} in the reference set '${refsetId}'.`, ...reasons].join(" ")
+      oneAfterAnother(
+        message(question.reverse ? "no-source-in-reference-set" : "no-target-in-reference-set", { codes, refset: refsetId }),
+        reasons
+      )
     )
   })
 
@@ -452,7 +451,10 @@ const translateIcdMap = (url: string, version: string | undefined, question: Que
     }
     const matches = question.codings.flatMap((coding) => icdMapMatches(map, coding, question.reverse, releaseSystems))
     const codes = question.codings.map((coding) => `'${coding.code}'`).join(", ")
-    return translationOf(matches, `No ${question.reverse ? "source" : "target"} for ${codes} in ${map.name} version '${map.version}'.`)
+    return translationOf(
+      matches,
+      message(question.reverse ? "no-source-in-map-version" : "no-target-in-map-version", { codes, map: map.name, version: map.version })
+    )
   })
 
 /** The rows of every WHO table (its newest version) from the code's system towards the system sought. */
@@ -495,7 +497,7 @@ const translateReleaseMap = (maps: ReadonlyArray<ReleaseConceptMap>, url: string
     const codes = question.codings.map((coding) => `'${coding.code}'`).join(", ")
     return translationOf(
       matches,
-      `No ${question.reverse ? "source" : "target"} for ${codes} in the ConceptMap '${map.url}|${map.version}'.`
+      message(question.reverse ? "no-source-in-concept-map" : "no-target-in-concept-map", { codes, map: `${map.url}|${map.version}` })
     )
   })
 
@@ -523,7 +525,7 @@ const translateWithMaps = (
 ) =>
   Effect.gen(function* () {
     const matches: Array<TranslationMatch> = []
-    const messages: Array<string> = []
+    const messages: Array<Message> = []
     for (const coding of question.codings) {
       const request: TranslateRequest = { coding, wanted: question.wanted, reverse: question.reverse, dependencies: question.dependencies }
       const candidates =
@@ -547,7 +549,7 @@ const translateWithMaps = (
         matches.push(...(yield* releaseMapSearch(coding, question)))
       }
     }
-    return translationOf(matches, messages.join(" "))
+    return translationOf(matches, messages.length === 0 ? undefined : oneAfterAnother(messages[0]!, messages.slice(1)))
   })
 
 /** The rows of every SNOMED CT map that fits, in the release the code names (none when it is not loaded). */
@@ -593,11 +595,11 @@ const matchPart = (match: TranslationMatch, question: Question) => {
   }
 }
 
-const answer = (translation: Translation, question: Question) => ({
+const answer = (translation: Translation, question: Question, language: MessageLanguage) => ({
   resourceType: "Parameters",
   parameter: [
     { name: "result", valueBoolean: translation.result },
-    ...(translation.message === undefined ? [] : [{ name: "message", valueString: translation.message }]),
+    ...(translation.message === undefined ? [] : [{ name: "message", valueString: say(language, translation.message) }]),
     ...translation.matches.map((match) => matchPart(match, question))
   ]
 })
@@ -611,40 +613,36 @@ export const translateOperation = defineOperation({
   unknownParameters: "ignore",
   parameters,
   instance: onConceptMap,
-  handler: (input) =>
+  handler: (input, request) =>
     Effect.gen(function* () {
       const question = yield* questionOf(input)
+      const language = messageLanguage(request.acceptLanguage)
       const context = yield* terminologyContext(input["tx-resource"], input.useSupplement)
       if (input.conceptMap !== undefined) {
         const conceptMap = yield* resourceParameter("conceptMap", input.conceptMap, ["ConceptMap"])
-        return answer(yield* translateWithMaps(context, [conceptMap], input, question), question)
+        return answer(yield* translateWithMaps(context, [conceptMap], input, question), question, language)
       }
       if (input.url === undefined) {
         if (question.codings.some((coding) => coding.system === undefined)) {
-          return yield* FhirFailure.of(
-            400,
-            "required",
-            "Give the url of the concept map, or the system of the code to find the maps from it.",
-            ["url"]
-          )
+          return yield* FhirFailure.message(400, "required", "translate-give-url", {}, ["url"])
         }
-        return answer(yield* translateWithMaps(context, "search", input, question), question)
+        return answer(yield* translateWithMaps(context, "search", input, question), question, language)
       }
       const [url, version] = splitCanonical(input.url)
       const implicit = implicitMap.exec(url)
-      if (implicit !== null) return answer(yield* translateImplicit(implicit[1]!, implicit[2]!, question), question)
+      if (implicit !== null) return answer(yield* translateImplicit(implicit[1]!, implicit[2]!, question), question, language)
       if (url.startsWith(`${icdMapSystem}/`)) {
-        return answer(yield* translateIcdMap(url, input.conceptMapVersion ?? version, question), question)
+        return answer(yield* translateIcdMap(url, input.conceptMapVersion ?? version, question), question, language)
       }
       const releaseMaps = yield* currentReleaseMaps
       if (releaseMaps.some((map) => map.url === url)) {
-        return answer(yield* translateReleaseMap(releaseMaps, url, input.conceptMapVersion ?? version, question), question)
+        return answer(yield* translateReleaseMap(releaseMaps, url, input.conceptMapVersion ?? version, question), question, language)
       }
       const map = context.conceptMap(url, input.conceptMapVersion ?? version)
       if (map === undefined) {
         const canonical = input.conceptMapVersion === undefined ? input.url : `${url}|${input.conceptMapVersion}`
         return yield* Effect.fail(terminologyFailure(notFound(message("concept-map-not-found", { conceptMap: canonical }), ["url"])))
       }
-      return answer(yield* translateWithMaps(context, [map], input, question), question)
+      return answer(yield* translateWithMaps(context, [map], input, question), question, language)
     })
 })

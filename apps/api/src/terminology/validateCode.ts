@@ -20,7 +20,7 @@ import { Effect, Either } from "effect"
 import { defineOperation } from "../fhir/operation"
 import { FhirFailure } from "../fhir/outcome"
 import { fromParameters, type OperationInput } from "../fhir/parameters"
-import { messageLanguage } from "../messages"
+import { messageLanguage, translateOutcome } from "../messages"
 import { onCodeSystemToValidate, onValueSet } from "./instance"
 import {
   checkDisplayLanguage,
@@ -170,17 +170,16 @@ export const valueSetBatchValidateCodeOperation = defineOperation({
   summary: "Validate many codes against value sets in one request",
   unknownParameters: "ignore",
   parameters: { ...parameters, validation: { type: "Resource", max: "*" } },
-  handler: ({ validation, ...shared }, request) =>
-    Effect.forEach(validation ?? [], (entry) => {
+  handler: ({ validation, ...shared }, request) => {
+    // Each entry's outcome is answered inside the Parameters, so it is said in the request's language here.
+    const said = (failure: FhirFailure) => Effect.succeed(translateOutcome(failure.outcome, messageLanguage(request.acceptLanguage)))
+    return Effect.forEach(validation ?? [], (entry) => {
       const inner = (entry as { parameter?: ReadonlyArray<{ readonly name: string } & Record<string, unknown>> }).parameter ?? []
       return Either.match(fromParameters("ValueSet$batch-validate-code", parameters, inner, "ignore"), {
-        onLeft: (failure) => Effect.succeed(failure.outcome),
+        onLeft: said,
         onRight: (own) =>
           validate({ ...shared, ...own }, request.acceptLanguage, true).pipe(
-            Effect.catchIf(
-              (error): error is FhirFailure => error instanceof FhirFailure,
-              (failure) => Effect.succeed(failure.outcome)
-            )
+            Effect.catchIf((error): error is FhirFailure => error instanceof FhirFailure, said)
           )
       })
     }).pipe(
@@ -189,4 +188,5 @@ export const valueSetBatchValidateCodeOperation = defineOperation({
         parameter: answers.map((resource) => ({ name: "validation", resource }))
       }))
     )
+  }
 })

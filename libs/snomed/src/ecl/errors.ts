@@ -1,11 +1,15 @@
 /** The ways an ECL expression can fail: to parse, to name real concepts, or to be answered within bounds. */
+import { message, sayInEnglish } from "@ffynnon/terminology"
 import { Data } from "effect"
 import { syntaxMessage, type SyntaxProblem } from "../grammar"
 
 /** The text is not ECL: `position` is the 0-based offset where parsing stopped, `expected` what could have come there. */
 export class EclSyntaxError extends Data.TaggedError("EclSyntaxError")<SyntaxProblem> {
-  override get message() {
+  get said() {
     return syntaxMessage("ECL", this)
+  }
+  override get message() {
+    return sayInEnglish(this.said)
   }
 }
 
@@ -14,8 +18,11 @@ export class EclUnknownConcept extends Data.TaggedError("EclUnknownConcept")<{
   readonly id: string
   readonly position: number
 }> {
+  get said() {
+    return message("ecl-unknown-concept", { id: this.id, position: this.position })
+  }
   override get message() {
-    return `ECL: concept ${this.id} (at ${this.position}) is not in this release`
+    return sayInEnglish(this.said)
   }
 }
 
@@ -24,8 +31,11 @@ export class EclUnsupported extends Data.TaggedError("EclUnsupported")<{
   readonly feature: string
   readonly position: number
 }> {
+  get said() {
+    return message("ecl-unsupported", { feature: this.feature, position: this.position })
+  }
   override get message() {
-    return `ECL: ${this.feature} (at ${this.position}) cannot be evaluated on this release`
+    return sayInEnglish(this.said)
   }
 }
 
@@ -33,8 +43,11 @@ export class EclUnsupported extends Data.TaggedError("EclUnsupported")<{
 export class EclTooCostly extends Data.TaggedError("EclTooCostly")<{
   readonly limit: number
 }> {
+  get said() {
+    return message("ecl-too-costly", { limit: this.limit })
+  }
   override get message() {
-    return `ECL: the expression needs more than ${this.limit} steps to evaluate; narrow it`
+    return sayInEnglish(this.said)
   }
 }
 

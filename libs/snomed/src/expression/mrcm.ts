@@ -17,6 +17,7 @@
  *   attribute counting as a group of its own. The total cardinality is not: the focus concepts'
  *   own attributes count towards it, and which of them a refinement replaces needs a classifier.
  */
+import { alternatives, message, type Message } from "@ffynnon/terminology"
 import { Either } from "effect"
 import type { EclExpression } from "../ecl/ast"
 import { evaluateEcl, type EclResult } from "../ecl/evaluate"
@@ -65,7 +66,7 @@ export interface Mrcm {
 export interface MrcmViolation {
   /** Where the attribute (or its value) is written. */
   readonly position: number
-  readonly message: string
+  readonly said: Message
 }
 
 const models = new WeakMap<SnomedIndex, Mrcm | null>()
@@ -203,10 +204,14 @@ export const mrcmViolations = (index: SnomedIndex, expression: SubExpression): R
         const allowed = (model.domains.get(type) ?? []).map(({ domain }) => display(index, domain))
         violations.push({
           position: attribute.position,
-          message:
+          said:
             allowed.length === 0
-              ? `${name} is not an attribute the concept model allows in an expression`
-              : `${name} is not allowed on ${focus.map((concept) => display(index, concept)).join(" + ")}: its domain is ${allowed.join(" or ")}`
+              ? message("mrcm-not-an-attribute", { name })
+              : message("mrcm-outside-domain", {
+                  name,
+                  focus: focus.map((concept) => display(index, concept)).join(" + "),
+                  domains: alternatives(allowed)
+                })
         })
       } else {
         // Written ungrouped, a grouped attribute is a group of its own; one that is not grouped counts against its total.
@@ -219,10 +224,10 @@ export const mrcmViolations = (index: SnomedIndex, expression: SubExpression): R
         if (same.length > max && same[0] === attribute) {
           violations.push({
             position: attribute.position,
-            message:
+            said:
               max === 0
-                ? `${name} is not used in a role group in the concept model`
-                : `${name} appears ${same.length} times ${ungrouped ? "ungrouped" : "in one role group"}; the concept model allows ${max}`
+                ? message("mrcm-not-grouped", { name })
+                : message(ungrouped ? "mrcm-too-many-ungrouped" : "mrcm-too-many-in-group", { name, count: same.length, max })
           })
         }
       }
@@ -230,7 +235,7 @@ export const mrcmViolations = (index: SnomedIndex, expression: SubExpression): R
       if (ranges.length > 0 && !ranges.some((range) => inRange(index, range, attribute.value))) {
         violations.push({
           position: attribute.value.position,
-          message: `the value of ${name} is outside its range in the concept model (${ranges.map(({ text }) => text).join(" or ")})`
+          said: message("mrcm-outside-range", { name, ranges: alternatives(ranges.map(({ text }) => text)) })
         })
       }
       if (attribute.value._tag === "Nested") check(attribute.value.expression)

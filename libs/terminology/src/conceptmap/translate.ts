@@ -9,7 +9,7 @@
  */
 import { Either } from "effect"
 import { notFound, type TerminologyError } from "../errors"
-import { message, sayInEnglish } from "../messages"
+import { message, sayInEnglish, type Message } from "../messages"
 import type { Coding, ConceptMapGroup, ConceptMapResource } from "../fhir"
 import { splitCanonical } from "../valueset/engine"
 import { versionMatches } from "../versions"
@@ -51,7 +51,7 @@ export interface TranslationMatch {
 export interface Translation {
   /** Whether one match maps: its equivalence is neither `unmatched` nor `disjoint`. */
   readonly result: boolean
-  readonly message?: string
+  readonly message?: Message
   readonly matches: ReadonlyArray<TranslationMatch>
 }
 
@@ -61,9 +61,9 @@ export type ConceptMapLookup = (url: string, version: string | undefined) => Con
 const nonMatching = new Set(["unmatched", "disjoint"])
 
 /** A translation of the matches found; `noMatch` is the message when none of them maps. */
-export const translationOf = (matches: ReadonlyArray<TranslationMatch>, noMatch: string): Translation => {
+export const translationOf = (matches: ReadonlyArray<TranslationMatch>, noMatch: Message | undefined): Translation => {
   const result = matches.some((match) => !nonMatching.has(match.equivalence))
-  return { result, matches, ...(result ? {} : { message: noMatch }) }
+  return { result, matches, ...(result || noMatch === undefined ? {} : { message: noMatch }) }
 }
 
 export const conceptMapCanonical = (map: ConceptMapResource) =>
@@ -178,15 +178,12 @@ export const translate = (
       : maps.length === 1
         ? "no-target-in-map"
         : "no-target-in-maps"
-    // $translate's messages are said in English (its own edge messages are not in the catalogues yet).
     return translationOf(
       found.flat(),
-      sayInEnglish(
-        maps.length === 0
-          ? request.wanted === undefined
-            ? message("no-map-translates", { code: subject })
-            : message("no-map-translates-to", { code: subject, wanted: request.wanted })
-          : message(key, { code: subject, maps: named })
-      )
+      maps.length === 0
+        ? request.wanted === undefined
+          ? message("no-map-translates", { code: subject })
+          : message("no-map-translates-to", { code: subject, wanted: request.wanted })
+        : message(key, { code: subject, maps: named })
     )
   })
