@@ -509,6 +509,8 @@ class Evaluator {
     if (tail > this.universe >>> 5) {
       this.tables.visited = new Uint32Array(visited.length)
       reached = ConceptSet.fromBits(this.universe, visited)
+    } else if (ConceptSet.wantsBitsToSort(this.universe, tail)) {
+      reached = ConceptSet.drainBits(this.universe, visited, tail)
     } else {
       const found: Array<number> = []
       for (let at = 0; at < tail; at++) {
