@@ -433,10 +433,34 @@ class Evaluator {
       case "parentOrSelfOf":
         return this.neighbours(set, parents).or(set)
       case "top":
-        return set.minus(this.closure(set, children, false))
+        return this.top(set)
       case "bottom":
         return set.minus(this.closure(set, parents, false))
     }
+  }
+
+  /**
+   * `!!>`: the members with no ancestor in the set. A member with a parent in it is out at once,
+   * reading each member's parents in order; the rest are the answer unless one of them has an
+   * ancestor in the set further up, and only then are the set's descendants worked out.
+   */
+  private top(set: ConceptSet): ConceptSet {
+    const { starts, targets } = this.index.parents
+    const members = set.toSorted()
+    const roots = new Uint32Array(members.length)
+    let count = 0
+    for (let at = 0; at < members.length; at++) {
+      const member = members[at]!
+      let edge = starts[member]!
+      const end = starts[member + 1]!
+      while (edge < end && !set.has(targets[edge]!)) edge++
+      if (edge === end) roots[count++] = member
+    }
+    this.tick(members.length + sumDegrees(this.index.parents, set))
+    const found = ConceptSet.fromSorted(this.universe, roots.subarray(0, count))
+    // Their ancestors, a root included when another root reaches it.
+    const above = this.traverse(found.toSorted(), this.index.parents, false)
+    return above.and(set).size === 0 ? found : set.minus(this.closure(set, this.index.children, false))
   }
 
   private neighbours(set: ConceptSet, graph: SnomedIndex["parents"]): ConceptSet {
