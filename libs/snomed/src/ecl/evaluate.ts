@@ -641,10 +641,17 @@ class Evaluator {
       const column = refsetColumn(this.index, refsetId, filter.field)
       if (column === undefined) continue
       const { starts, targets } = columnRows(column)
-      const rows: Array<number> = []
-      for (let value = 0; value < column.values.length; value++) {
+      const passing = new Uint8Array(column.values.length)
+      let count = 0
+      for (let value = 0; value < passing.length; value++) {
         if (!this.compareValue(filter.comparison, column.values[value]!)) continue
-        for (let edge = starts[value]!, end = starts[value + 1]!; edge < end; edge++) rows.push(targets[edge]!)
+        passing[value] = 1
+        count += starts[value + 1]! - starts[value]!
+      }
+      const rows = new Uint32Array(count)
+      let at = 0
+      for (let value = 0; value < passing.length; value++) {
+        if (passing[value] === 1) for (let edge = starts[value]!, end = starts[value + 1]!; edge < end; edge++) rows[at++] = targets[edge]!
       }
       return { filter, rows }
     }
