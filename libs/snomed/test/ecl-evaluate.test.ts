@@ -56,6 +56,20 @@ describe("ECL evaluation", () => {
         }
         expect(codes(sample, "*").length).toBe(expected.counts.activeDescendantsOfRoot + 1)
         expect(codes(sample, "!!> (<< 73211009 OR << 44054006)")).toEqual(["73211009"])
+        // Sets whose members' parents answer at once, and sets with a gap below a member (its
+        // grandchildren have no parent in the set, yet an ancestor), against the definition.
+        for (const ecl of [
+          "<< 73211009 OR << 44054006",
+          "<! 73211009 OR <! 404684003",
+          "73211009 OR (< 73211009 MINUS <! 73211009)",
+          "(< 404684003 MINUS <! 404684003) OR <! 73211009"
+        ]) {
+          const members = result(sample, ecl).concepts
+          const tops = [...members].filter(
+            (concept) => !members.some((other) => other !== concept && isA(sample, concept, sample.code(other)))
+          )
+          expect(codes(sample, `!!> (${ecl})`)).toEqual(sorted(tops.map((concept) => sample.code(concept))))
+        }
         const diabetes = codes(sample, "<< 73211009")
         const leaves = diabetes.filter((code) => !diabetes.some((other) => other !== code && isA(sample, at(sample, other), code)))
         expect(codes(sample, "!!< (<< 73211009)")).toEqual(leaves)

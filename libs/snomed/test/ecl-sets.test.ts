@@ -40,6 +40,17 @@ describe("concept sets", () => {
     }
   })
 
+  it("reads a bitmap's members off in order and leaves it clear for reuse", () => {
+    const universe = 10_000
+    const members = [3, 31, 32, 1_000, 4_095, 9_999]
+    const bits = new Uint32Array((universe + 31) >>> 5)
+    for (const member of members) bits[member >>> 5]! |= 1 << (member & 31)
+    const set = ConceptSet.drainBits(universe, bits, 50)
+    expect([...set.toSorted()]).toEqual(members)
+    expect(set.size).toBe(members.length)
+    expect(bits.every((word) => word === 0)).toBe(true)
+  })
+
   it("keeps a set with more than one concept in 32 as a bitmap and a sparser one as a sorted array", () => {
     expect(ConceptSet.fromUnsorted(3_200, [1, 2, 3]).isBitmap).toBe(false)
     expect(

@@ -54,7 +54,7 @@ import type {
 import { EclTooCostly, EclUnknownConcept, EclUnsupported, type EclError } from "./errors"
 import { parseEcl } from "./parse"
 import { ConceptCollector, ConceptSet } from "./sets"
-import { ConcreteKind, eclTables, historyTargets, noConcept, refsetColumn, type EclTables } from "./tables"
+import { columnRows, ConcreteKind, eclTables, historyTargets, noConcept, refsetColumn, type EclTables } from "./tables"
 
 export interface EclResult {
   /** Ascending concept positions (see `SnomedIndex.position`). */
@@ -433,10 +433,34 @@ class Evaluator {
       case "parentOrSelfOf":
         return this.neighbours(set, parents).or(set)
       case "top":
-        return set.minus(this.closure(set, children, false))
+        return this.top(set)
       case "bottom":
         return set.minus(this.closure(set, parents, false))
     }
+  }
+
+  /**
+   * `!!>`: the members with no ancestor in the set. A member with a parent in it is out at once,
+   * reading each member's parents in order; the rest are the answer unless one of them has an
+   * ancestor in the set further up, and only then are the set's descendants worked out.
+   */
+  private top(set: ConceptSet): ConceptSet {
+    const { starts, targets } = this.index.parents
+    const members = set.toSorted()
+    const roots = new Uint32Array(members.length)
+    let count = 0
+    for (let at = 0; at < members.length; at++) {
+      const member = members[at]!
+      let edge = starts[member]!
+      const end = starts[member + 1]!
+      while (edge < end && !set.has(targets[edge]!)) edge++
+      if (edge === end) roots[count++] = member
+    }
+    this.tick(members.length + sumDegrees(this.index.parents, set))
+    const found = ConceptSet.fromSorted(this.universe, roots.subarray(0, count))
+    // Their ancestors, a root included when another root reaches it.
+    const above = this.traverse(found.toSorted(), this.index.parents, false)
+    return above.and(set).size === 0 ? found : set.minus(this.closure(set, this.index.children, false))
   }
 
   private neighbours(set: ConceptSet, graph: SnomedIndex["parents"]): ConceptSet {
@@ -509,6 +533,8 @@ class Evaluator {
     if (tail > this.universe >>> 5) {
       this.tables.visited = new Uint32Array(visited.length)
       reached = ConceptSet.fromBits(this.universe, visited)
+    } else if (ConceptSet.wantsBitsToSort(this.universe, tail)) {
+      reached = ConceptSet.drainBits(this.universe, visited, tail)
     } else {
       const found: Array<number> = []
       for (let at = 0; at < tail; at++) {
@@ -575,16 +601,22 @@ class Evaluator {
     }
     const members = refset.members.concept
     this.tick(members.length)
+    const narrowed = this.rowsWithValues(id, filters)
     // A block without an `active` filter, or no block, looks at active members only.
     const activeOnly = (row: number) => refset.members.active[row] === 1
     const tests = [
       ...(filters.length === 0 || filters.some((block) => !block.some((filter) => filter._tag === "Active")) ? [activeOnly] : []),
-      ...filters.flat().map((filter) => this.memberTest(filter, id, refset))
+      ...filters
+        .flat()
+        .filter((filter) => filter !== narrowed?.filter)
+        .map((filter) => this.memberTest(filter, id, refset))
     ]
     // Each selected field: the member itself, a column, or nothing (a field the reference set does not have).
     const outputs = wanted.map((name) => (name === "referencedComponentId" ? "member" : refsetColumn(this.index, id, name)))
     const found: Array<number> = []
-    for (let row = 0; row < members.length; row++) {
+    const rowCount = narrowed === undefined ? members.length : narrowed.rows.length
+    for (let at = 0; at < rowCount; at++) {
+      const row = narrowed === undefined ? at : narrowed.rows[at]!
       let passes = true
       for (let at = 0; at < tests.length && passes; at++) passes = tests[at]!(row, members[row]!)
       if (!passes) continue
@@ -595,6 +627,35 @@ class Evaluator {
       }
     }
     return ConceptSet.fromUnsorted(this.universe, found)
+  }
+
+  /**
+   * The rows whose value passes the first filter on a column of the reference set (every block
+   * must pass, so it narrows them all), found through the column's rows by value: each distinct
+   * value is compared once and only the rows of those that pass are visited. Undefined when no
+   * filter is on a column.
+   */
+  private rowsWithValues(refsetId: string, filters: ReadonlyArray<ReadonlyArray<MemberFilter>>) {
+    for (const filter of filters.flat()) {
+      if (filter._tag !== "Field" || filter.field === "referencedComponentId") continue
+      const column = refsetColumn(this.index, refsetId, filter.field)
+      if (column === undefined) continue
+      const { starts, targets } = columnRows(column)
+      const passing = new Uint8Array(column.values.length)
+      let count = 0
+      for (let value = 0; value < passing.length; value++) {
+        if (!this.compareValue(filter.comparison, column.values[value]!)) continue
+        passing[value] = 1
+        count += starts[value + 1]! - starts[value]!
+      }
+      const rows = new Uint32Array(count)
+      let at = 0
+      for (let value = 0; value < passing.length; value++) {
+        if (passing[value] === 1) for (let edge = starts[value]!, end = starts[value + 1]!; edge < end; edge++) rows[at++] = targets[edge]!
+      }
+      return { filter, rows }
+    }
+    return undefined
   }
 
   /** A member filter as a test of one row (and its referenced concept); a column's distinct values are each compared once. */
@@ -664,9 +725,11 @@ class Evaluator {
   }
 
   private stringMatches(comparison: StringComparison, value: string) {
-    const matches = comparison.values.some((term) =>
-      term._tag === "Match" ? value.toLowerCase() === term.text.toLowerCase() : this.wildPattern(term).test(value)
-    )
+    let matches = false
+    for (let at = 0; at < comparison.values.length && !matches; at++) {
+      const term = comparison.values[at]!
+      matches = term._tag === "Match" ? value.toLowerCase() === term.text.toLowerCase() : this.wildPattern(term).test(value)
+    }
     return matches === (comparison.operator === "=")
   }
 
@@ -788,11 +851,11 @@ class Evaluator {
 
   private findSources(attribute: Attribute, budget: number): ConceptSet | undefined {
     const types = this.known(attribute.name)
-    const { isA, byType, byValue, rowSource, concrete } = this.tables
+    const { isA, byType, byValue, concrete } = this.tables
     if (isA !== undefined && types.has(isA)) return undefined
     const rows = this.index.attributes
     const comparison = attribute.comparison
-    const costOf = (graph: SnomedIndex["parents"], nodes: ConceptSet, limit: number) =>
+    const costOf = (graph: { readonly starts: Uint32Array }, nodes: ConceptSet, limit: number) =>
       nodes.size > limit ? Number.POSITIVE_INFINITY : sumDegrees(graph, nodes)
     if (comparison._tag !== "ExpressionComparison") {
       if (attribute.reverse) return ConceptSet.empty(this.universe)
@@ -825,29 +888,34 @@ class Evaluator {
     if (valueCost <= typeCost && searched) {
       const valueList = values.toSorted()
       const typeList = types.toSorted()
-      const { starts, targets } = byValue
-      const rowType = rows.type
+      const { starts, type: rowType, source: rowSource } = byValue
       for (let at = 0; at < valueList.length; at++) {
         const value = valueList[at]!
+        const end = starts[value + 1]!
         for (let t = 0; t < typeList.length; t++) {
           const type = typeList[t]!
-          for (let edge = firstOfType(byValue, value, rowType, type), end = starts[value + 1]!; edge < end; edge++) {
-            const row = targets[edge]!
-            if (rowType[row] !== type) break
-            found.add(rowSource[row]!)
-          }
+          for (let edge = firstOf(rowType, starts[value]!, end, type); edge < end && rowType[edge] === type; edge++)
+            found.add(rowSource[edge]!)
         }
       }
       this.tick(values.size * types.size)
-    } else if (valueCost <= typeCost) {
+    } else if (valueCost <= typeCost && attribute.reverse) {
       // Reversed, the values are the relationships' sources and the concepts found their targets.
-      const { starts, targets } = attribute.reverse ? rows.byConcept : byValue
-      const reached = attribute.reverse ? rows.value : rowSource
+      const { starts, targets } = rows.byConcept
       const valueList = values.toSorted()
       for (let at = 0; at < valueList.length; at++) {
         for (let edge = starts[valueList[at]!]!, end = starts[valueList[at]! + 1]!; edge < end; edge++) {
           const row = targets[edge]!
-          if (types.has(rows.type[row]!)) found.add(reached[row]!)
+          if (types.has(rows.type[row]!)) found.add(rows.value[row]!)
+        }
+      }
+      this.tick(valueCost + values.size)
+    } else if (valueCost <= typeCost) {
+      const { starts, type: rowType, source: rowSource } = byValue
+      const valueList = values.toSorted()
+      for (let at = 0; at < valueList.length; at++) {
+        for (let edge = starts[valueList[at]!]!, end = starts[valueList[at]! + 1]!; edge < end; edge++) {
+          if (types.has(rowType[edge]!)) found.add(rowSource[edge]!)
         }
       }
       this.tick(valueCost + values.size)
@@ -858,9 +926,8 @@ class Evaluator {
         const type = typeList[at]!
         const to = byType.starts[type + 1]!
         for (let edge = byType.starts[type]!; edge < to; edge++) {
-          const row = byType.targets[edge]!
-          const source = rowSource[row]!
-          const value = rows.value[row]!
+          const source = byType.source[edge]!
+          const value = byType.value[edge]!
           const checked = attribute.reverse ? source : value
           if (((inValues[checked >>> 5]! & (1 << (checked & 31))) !== 0) === wanted) found.add(attribute.reverse ? value : source)
         }
@@ -954,9 +1021,10 @@ class Evaluator {
     const all = (1 << types.length) - 1
     const rows = this.index.attributes
     const { starts, targets } = rows.byConcept
-    const masks: Array<number> = []
+    const masks = this.tables.groupMasks
+    const end = starts[concept + 1]!
     let count = 0
-    for (let edge = starts[concept]!, end = starts[concept + 1]!; edge < end; edge++) {
+    for (let edge = starts[concept]!; edge < end; edge++) {
       const row = targets[edge]!
       const type = rows.type[row]!
       const value = rows.value[row]!
@@ -966,9 +1034,15 @@ class Evaluator {
       }
       const number = rows.group[row]!
       if (number === 0) count += mask === all ? 1 : 0
-      else masks[number] = (masks[number] ?? 0) | mask
+      else masks[number]! |= mask
     }
-    for (let number = 1; number < masks.length; number++) if (masks[number] === all) count++
+    // Each group counted at its first row, and its mask cleared for the next concept.
+    for (let edge = starts[concept]!; edge < end; edge++) {
+      const number = rows.group[targets[edge]!]!
+      if (number === 0) continue
+      if (masks[number] === all) count++
+      masks[number] = 0
+    }
     return count
   }
 
@@ -977,15 +1051,14 @@ class Evaluator {
     const types = this.known(attribute.name)
     const comparison = attribute.comparison
     const rows = this.index.attributes
-    const { isA, byValue, rowSource, concrete } = this.tables
+    const { isA, byValue, concrete } = this.tables
     let count = 0
     if (comparison._tag === "ExpressionComparison") {
       const values = this.known(comparison.value)
       const wanted = comparison.operator === "="
       if (attribute.reverse) {
         for (let edge = byValue.starts[concept]!, end = byValue.starts[concept + 1]!; edge < end; edge++) {
-          const row = byValue.targets[edge]!
-          if (types.has(rows.type[row]!) && values.has(rowSource[row]!) === wanted) count++
+          if (types.has(byValue.type[edge]!) && values.has(byValue.source[edge]!) === wanted) count++
         }
         if (isA !== undefined && types.has(isA)) count += countIn(this.index.children, concept, values, wanted)
         return count
@@ -1011,7 +1084,7 @@ class Evaluator {
   /** `sources . attribute`: the values of those attributes of the sources. */
   private attributeValues(sources: ConceptSet, types: ConceptSet): ConceptSet {
     const rows = this.index.attributes
-    const { byType, rowSource, isA } = this.tables
+    const { byType, isA } = this.tables
     const typeCost = types.size > 10_000 ? Number.POSITIVE_INFINITY : sumDegrees(byType, types)
     const found = new ConceptCollector(this.universe, Math.min(typeCost, sources.size))
     if (typeCost < sources.size * 4) {
@@ -1021,9 +1094,8 @@ class Evaluator {
         const type = typeList[at]!
         const to = byType.starts[type + 1]!
         for (let edge = byType.starts[type]!; edge < to; edge++) {
-          const row = byType.targets[edge]!
-          const source = rowSource[row]!
-          if ((inSources[source >>> 5]! & (1 << (source & 31))) !== 0) found.add(rows.value[row]!)
+          const source = byType.source[edge]!
+          if ((inSources[source >>> 5]! & (1 << (source & 31))) !== 0) found.add(byType.value[edge]!)
         }
       }
       this.tick(typeCost)
@@ -1348,20 +1420,18 @@ interface Scope {
 const inScope = (scope: Scope | undefined, group: number, row: number, concrete: boolean) =>
   scope === undefined || (scope.group === 0 ? scope.row === row && scope.concrete === concrete : scope.group === group)
 
-const sumDegrees = (graph: SnomedIndex["parents"], nodes: ConceptSet) => {
+const sumDegrees = (graph: { readonly starts: Uint32Array }, nodes: ConceptSet) => {
   const list = nodes.toSorted()
   let total = 0
   for (let at = 0; at < list.length; at++) total += graph.starts[list[at]! + 1]! - graph.starts[list[at]!]!
   return total
 }
 
-/** The first edge of `node` (its list ordered by `keys[target]`) whose target's key is at least `key`. */
-const firstOfType = (graph: SnomedIndex["parents"], node: number, keys: Uint32Array, key: number) => {
-  let low = graph.starts[node]!
-  let high = graph.starts[node + 1]!
+/** The first index of ascending `keys[low..high)` whose key is at least `key` (`high` if none). */
+const firstOf = (keys: Uint32Array, low: number, high: number, key: number) => {
   while (low < high) {
     const middle = (low + high) >>> 1
-    if (keys[graph.targets[middle]!]! < key) low = middle + 1
+    if (keys[middle]! < key) low = middle + 1
     else high = middle
   }
   return low
