@@ -9,11 +9,11 @@ import { editLine, sampleFile, sampleFolder, sampleUri } from "../../../libs/sno
 const { dataDir, ffynnon } = commandLine("snomed")
 
 describe("ffynnon load snomed", () => {
-  it("stops on a bad row with one line naming the file and line, exit code 1, and loads nothing", () => {
+  it("stops on a bad row with one line naming the file and line, exit code 1, and loads nothing", async () => {
     const broken = mkdtempSync(join(tmpdir(), "ffynnon-cli-rf2-"))
     cpSync(sampleFolder, broken, { recursive: true })
     editLine(sampleFile(broken, "sct2_Concept_"), 4, (row) => row.replace(/\t[01]\t/, "\tyes\t"))
-    const { status, stderr } = ffynnon("load", "snomed", broken)
+    const { status, stderr } = await ffynnon("load", "snomed", broken)
     rmSync(broken, { recursive: true, force: true })
     expect(status).toBe(1)
     expect(stderr.trim().split("\n").at(-1)).toMatch(
@@ -21,28 +21,28 @@ describe("ffynnon load snomed", () => {
     )
   })
 
-  it("loads a release with progress and a summary, and lists it", () => {
-    const { status, stdout, stderr } = ffynnon("load", "snomed", sampleFolder)
+  it("loads a release with progress and a summary, and lists it", async () => {
+    const { status, stdout, stderr } = await ffynnon("load", "snomed", sampleFolder)
     expect(status).toBe(0)
     expect(stderr).toMatch(/load .*sct2_Concept_Snapshot_GB1000000_20260101\.txt/)
     expect(stdout).toContain(`Loaded ${sampleUri} as release`)
     expect(stdout).toMatch(/time: copy [\d.]+ s, index [\d.]+ s, check [\d.]+ s/)
-    const listed = JSON.parse(ffynnon("releases", "--json").stdout)
+    const listed = JSON.parse((await ffynnon("releases", "--json")).stdout)
     expect(listed.map(({ version, status }: { version: string; status: string }) => ({ version, status }))).toEqual([
       { version: sampleUri, status: "active" },
       { version: "http://snomed.info/sct/11000230100/version/20260101", status: "failed" }
     ])
   })
 
-  it("refuses a path that does not exist, before touching the database", () => {
-    const { status, stderr } = ffynnon("load", "snomed", join(dataDir, "missing.zip"))
+  it("refuses a path that does not exist, before touching the database", async () => {
+    const { status, stderr } = await ffynnon("load", "snomed", join(dataDir, "missing.zip"))
     expect(status).not.toBe(0)
     expect(stderr).toMatch(/missing\.zip/)
   })
 
-  it("names a folder without RF2 files, with no line number (Bun gives every Error a line of its own)", () => {
+  it("names a folder without RF2 files, with no line number (Bun gives every Error a line of its own)", async () => {
     const empty = mkdtempSync(join(tmpdir(), "ffynnon-cli-empty-"))
-    const { status, stderr } = ffynnon("load", "snomed", empty)
+    const { status, stderr } = await ffynnon("load", "snomed", empty)
     rmSync(empty, { recursive: true, force: true })
     expect(status).toBe(1)
     expect(stderr.trim().split("\n").at(-1)).toBe(
