@@ -13,7 +13,7 @@ import { Database, DatabaseConfig, Releases, type Release } from "@ffynnon/db"
 import { cachedIndex, message, sayInEnglish } from "@ffynnon/terminology"
 import { Data, Duration, Effect, Schedule, SynchronizedRef } from "effect"
 import * as Path from "node:path"
-import { warmUpEcl } from "./ecl/Ecl"
+import { warmUpEclCached } from "./ecl/Ecl"
 import { buildIndex } from "./index/build"
 import { cacheFormat, snomedCacheFormat } from "./index/cache"
 import type { SnomedIndex } from "./index/SnomedIndex"
@@ -122,7 +122,7 @@ export class SnomedReleases extends Effect.Service<SnomedReleases>()("@ffynnon/s
           const index =
             current.built.get(names[position]!) ??
             (yield* indexOf(release).pipe(
-              Effect.tap((index) => Effect.sync(() => warmUpEcl(index))),
+              Effect.tap((index) => warmUpEclCached(index, `${Path.join(cacheDirectory, names[position]!)}.ecl`)),
               Effect.tap((index) =>
                 Effect.logInfo("serving SNOMED CT release").pipe(
                   Effect.annotateLogs({

@@ -1,10 +1,11 @@
 import { describe, expect, layer } from "@effect/vitest"
 import { Releases } from "@ffynnon/db"
-import { Effect, Layer } from "effect"
-import { mkdtempSync, rmSync } from "node:fs"
+import { Effect, Either, Layer } from "effect"
+import { mkdtempSync, rmSync, statSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { freshDatabaseLayer, testDatabases } from "../../db/test/databases"
+import { evaluateEcl, warmUpEclCached } from "../src/ecl/Ecl"
 import { readIndexCache, writeIndexCache } from "../src/index/cache"
 import type { SnomedIndex } from "../src/index/SnomedIndex"
 import { SnomedReleases } from "../src/SnomedReleases"
@@ -62,6 +63,39 @@ describe("the index cache", () => {
           const reread = (yield* Effect.promise(() => readIndexCache(again))).refsets.get("999002271000000101")!
           rmSync(dirname(again), { recursive: true, force: true })
           expect(reread.rows!.concept.byteOffset).toBe(reread.members.concept.byteOffset)
+        })
+      )
+
+      // The sample was loaded by the test above (one database for the layer).
+      it.effect("reads back the ECL tables a start derived, and ECL answers from them exactly as before", () =>
+        Effect.gen(function* () {
+          const releases = yield* SnomedReleases
+          yield* releases.refresh
+          const index = yield* releases.resolve()
+          const folder = mkdtempSync(join(tmpdir(), "ffynnon-cache-"))
+          const indexPath = join(folder, "sample.index")
+          const tablesPath = join(folder, "sample.index.ecl")
+          yield* Effect.promise(() => writeIndexCache(index, indexPath))
+          // A first start derives the tables and writes them; the next reads them back, writing nothing.
+          yield* warmUpEclCached(yield* Effect.promise(() => readIndexCache(indexPath)), tablesPath)
+          const written = statSync(tablesPath)
+          const restarted = yield* Effect.promise(() => readIndexCache(indexPath))
+          yield* warmUpEclCached(restarted, tablesPath)
+          expect(statSync(tablesPath).mtimeMs).toBe(written.mtimeMs)
+          rmSync(folder, { recursive: true, force: true })
+          const answer = (from: SnomedIndex, ecl: string) =>
+            Either.match(evaluateEcl(from, ecl), { onLeft: (error) => error.message, onRight: (result) => [...result.concepts] })
+          for (const ecl of [
+            "*",
+            "<< 404684003",
+            "< 404684003 : 363698007 = << 123037004",
+            "* : R 363698007 = *",
+            '^ 999002271000000101 {{ M mapTarget = wild:"I2*" }}',
+            "< 404684003 {{ +HISTORY-MAX }}",
+            "* : * = #500"
+          ]) {
+            expect(answer(restarted, ecl), ecl).toEqual(answer(index, ecl))
+          }
         })
       )
     }

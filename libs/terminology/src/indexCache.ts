@@ -68,7 +68,8 @@ export const writeIndexCache = async ({ format, classes }: IndexCacheFormat, ind
       return { $typed: typed, section: sectionOfTyped(array), length: array.length }
     }
     if (value instanceof Map) return { $map: [...value].map(([key, entry]) => [encode(key), encode(entry)] as [Encoded, Encoded]) }
-    const fields = Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, encode(entry)]))
+    // A field left undefined is left out, and reads back undefined.
+    const fields = Object.fromEntries(Object.entries(value).flatMap(([key, entry]) => (entry === undefined ? [] : [[key, encode(entry)]])))
     const name = className(classes, value)
     return name === undefined ? { $object: fields } : { $class: name, fields: { $object: fields } }
   }

@@ -96,7 +96,9 @@ export const registerOperation = <Spec extends Record<string, ParameterSpec>>(
   /** Serves GET and POST at `path`, the parsed input passed through `bind` (which may read the path) where given. */
   const serve = (path: string, bind?: Bind) => {
     app.get(path, (c) => {
-      const query = new URL(c.req.url).searchParams
+      const { url } = c.req
+      const queryStart = url.indexOf("?")
+      const query = new URLSearchParams(queryStart === -1 ? "" : url.slice(queryStart + 1))
       for (const name of generalParameters) query.delete(name)
       return respond(c, fromQuery(label, operation.parameters, query, operation.unknownParameters), bind)
     })

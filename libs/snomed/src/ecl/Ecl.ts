@@ -2,5 +2,5 @@
 export type * as EclAst from "./ast"
 export type { EclExpression } from "./ast"
 export * from "./errors"
-export { defaultEclMaxSteps, dialectAliases, evaluateEcl, warmUpEcl, type EclOptions, type EclResult } from "./evaluate"
+export { defaultEclMaxSteps, dialectAliases, evaluateEcl, warmUpEcl, warmUpEclCached, type EclOptions, type EclResult } from "./evaluate"
 export { maxEclNesting, parseEcl } from "./parse"

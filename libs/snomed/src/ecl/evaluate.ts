@@ -23,7 +23,8 @@
  *   descriptions is a warning; a dialect alias not known, and an alternate identifier whose
  *   scheme or code the release does not have, give a warning and no match.
  */
-import { Either } from "effect"
+import { cachedIndex, type IndexCacheFormat } from "@ffynnon/terminology"
+import { Effect, Either } from "effect"
 import { Acceptability, DescriptionType, neighbours, type Refset, type SnomedIndex } from "../index/SnomedIndex"
 import { foldText, tokens } from "../index/text"
 import { Concepts } from "../metadata"
@@ -54,7 +55,17 @@ import type {
 import { EclTooCostly, EclUnknownConcept, EclUnsupported, type EclError } from "./errors"
 import { parseEcl } from "./parse"
 import { ConceptCollector, ConceptSet } from "./sets"
-import { columnRows, ConcreteKind, eclTables, historyTargets, noConcept, refsetColumn, type EclTables } from "./tables"
+import {
+  adoptTables,
+  columnRows,
+  ConcreteKind,
+  eclTables,
+  historyTargets,
+  keptTables,
+  noConcept,
+  refsetColumn,
+  type EclTables
+} from "./tables"
 
 export interface EclResult {
   /** Ascending concept positions (see `SnomedIndex.position`). */
@@ -1476,3 +1487,24 @@ export const warmUpEcl = (index: SnomedIndex): void => {
   evaluateEcl(index, "*")
   for (const [id, refset] of index.refsets) if (refset.columns.includes("targetComponentId")) historyTargets(index, id)
 }
+
+/** The files of warmed-up tables: change the format whenever the tables' shape changes. */
+const warmedTablesFormat: IndexCacheFormat = { format: 1, classes: { ConceptSet } }
+
+/**
+ * `warmUpEcl`, reading what it derives from the file at `path` when an earlier start wrote it for
+ * the same release (deriving it took longer than reading the index itself), else writing it there.
+ */
+export const warmUpEclCached = (index: SnomedIndex, path: string) =>
+  Effect.map(
+    cachedIndex(
+      warmedTablesFormat,
+      path,
+      Effect.sync(() => {
+        warmUpEcl(index)
+        return keptTables(index)
+      }),
+      (kept) => kept.byValue.starts.length === index.conceptCount + 1
+    ),
+    (kept) => adoptTables(index, kept)
+  )

@@ -186,12 +186,31 @@ export const eclTables = (index: SnomedIndex): EclTables => {
     resultBytes: 0,
     fragments: new Map(),
     historyTargets: new Map(),
-    queue: new Uint32Array(count),
-    visited: new Uint32Array((count + 31) >>> 5),
-    groupMasks: new Uint32Array(2 ** 16)
+    ...scratch(count)
   }
   tables.set(dataOf(index), built)
   return built
+}
+
+/** Buffers every traversal reuses (evaluation is synchronous), kept clear between uses. */
+const scratch = (count: number) => ({
+  queue: new Uint32Array(count),
+  visited: new Uint32Array((count + 31) >>> 5),
+  groupMasks: new Uint32Array(2 ** 16)
+})
+
+/** What the tables hold beyond their scratch buffers: what a restart can read back instead of deriving it again. */
+export type KeptTables = Omit<EclTables, keyof ReturnType<typeof scratch>>
+
+/** The index's tables as they are now (derived first if need be), less their scratch buffers. */
+export const keptTables = (index: SnomedIndex): KeptTables => {
+  const { queue: _queue, visited: _visited, groupMasks: _groupMasks, ...kept } = eclTables(index)
+  return kept
+}
+
+/** Serves `kept` (read back from `keptTables` of an index of the same release) as the index's tables, unless it has its own already. */
+export const adoptTables = (index: SnomedIndex, kept: KeptTables) => {
+  if (!tables.has(dataOf(index))) tables.set(dataOf(index), { ...kept, ...scratch(index.conceptCount) })
 }
 
 /** One column of a reference set's rows, each distinct value held once, so a filter tests it once. */

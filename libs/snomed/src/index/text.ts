@@ -110,25 +110,12 @@ export class PrefixIndex {
     return found
   }
 
-  /** True when `document` has the word at vocabulary position `word` (binary search in its postings). */
-  private hasWord(word: number, document: number) {
-    let low = this.postingStarts[word]!
-    let high = this.postingStarts[word + 1]! - 1
-    while (low <= high) {
-      const middle = (low + high) >>> 1
-      const found = this.postings[middle]!
-      if (found === document) return true
-      if (found < document) low = middle + 1
-      else high = middle - 1
-    }
-    return false
-  }
-
   /**
    * The documents (of `documentCount`) in which every query token starts some word, ascending.
-   * The rarest token's documents are the candidates; a token that starts few words is checked in
-   * their postings (so do a ninth and later short prefix), one that starts many (a short
-   * prefix) in a bitmap of its documents.
+   * The rarest token's documents are the candidates. Each other token is checked the cheaper way:
+   * walking its words' postings alongside the ascending candidates, galloping (few words), or a
+   * bit in a bitmap of its documents (a short prefix of many words: marking and clearing costs two
+   * steps a posting).
    */
   matching(query: ReadonlyArray<string>, documentCount: number): Array<number> {
     const bySize = [...query].sort((a, b) => this.size(a) - this.size(b))
@@ -137,27 +124,75 @@ export class PrefixIndex {
     // query was megabytes of garbage per search at monolith scale.
     let bitmap = bitmaps.get(this)
     if (bitmap === undefined || bitmap.length < documentCount) bitmaps.set(this, (bitmap = new Uint8Array(documentCount)))
-    const marks: Array<readonly [number, number]> = []
-    const checks = bySize.slice(1).map((token) => {
+    const marked: Array<readonly [number, number]> = []
+    const walked: Array<PostingCursors> = []
+    for (const token of bySize.slice(1)) {
       const [from, to] = this.range(token)
-      if (to - from <= 16 || marks.length === 8) {
-        return (document: number) => {
-          for (let word = from; word < to; word++) if (this.hasWord(word, document)) return true
-          return false
-        }
-      }
-      const bit = 1 << marks.length
-      marks.push([from, to])
-      for (let i = this.postingStarts[from]!; i < this.postingStarts[to]!; i++) bitmap![this.postings[i]!]! |= bit
-      return (document: number) => (bitmap![document]! & bit) !== 0
-    })
+      const postings = this.postingStarts[to]! - this.postingStarts[from]!
+      if (postings === 0) return []
+      const walkSteps = (to - from) * candidates.length * Math.log2(2 + postings / ((to - from) * candidates.length))
+      if (marked.length === 8 || walkSteps < 2 * postings) walked.push(new PostingCursors(this.postings, this.postingStarts, from, to))
+      else marked.push([from, to])
+    }
+    const everyBit = (1 << marked.length) - 1
     const found: Array<number> = []
     try {
-      for (const document of candidates) if (checks.every((check) => check(document))) found.push(document)
+      for (let bit = 0; bit < marked.length; bit++) {
+        const [from, to] = marked[bit]!
+        for (let i = this.postingStarts[from]!; i < this.postingStarts[to]!; i++) bitmap[this.postings[i]!]! |= 1 << bit
+      }
+      next: for (let i = 0; i < candidates.length; i++) {
+        const document = candidates[i]!
+        if ((bitmap[document]! & everyBit) !== everyBit) continue
+        for (const cursors of walked) if (!cursors.reach(document)) continue next
+        found.push(document)
+      }
     } finally {
-      for (const [from, to] of marks)
+      for (const [from, to] of marked)
         for (let i = this.postingStarts[from]!; i < this.postingStarts[to]!; i++) bitmap[this.postings[i]!] = 0
     }
     return found
+  }
+}
+
+/**
+ * A cursor in the postings of each of a run of words, for documents asked about in ascending
+ * order: each cursor gallops forward (1, 2, 4… steps, then a binary search), so a walk costs about
+ * the logarithm of the gap between the documents asked about, not of the whole postings.
+ */
+class PostingCursors {
+  private readonly at: Uint32Array
+  constructor(
+    private readonly postings: Uint32Array,
+    private readonly postingStarts: Uint32Array,
+    private readonly from: number,
+    to: number
+  ) {
+    this.at = postingStarts.slice(from, to)
+  }
+
+  /** Whether one of the words has `document`, which is not below any document asked about before. */
+  reach(document: number) {
+    let has = false
+    for (let word = 0; word < this.at.length; word++) {
+      const end = this.postingStarts[this.from + word + 1]!
+      let low = this.at[word]!
+      if (low >= end || this.postings[low]! > document) continue
+      let step = 1
+      while (low + step < end && this.postings[low + step]! < document) {
+        low += step
+        step *= 2
+      }
+      // The first posting not below `document` lies in (low, min(low + step, end)].
+      let high = Math.min(low + step, end)
+      while (low < high) {
+        const middle = (low + high) >>> 1
+        if (this.postings[middle]! < document) low = middle + 1
+        else high = middle
+      }
+      this.at[word] = low
+      if (low < end && this.postings[low] === document) has = true
+    }
+    return has
   }
 }
