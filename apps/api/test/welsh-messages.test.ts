@@ -117,13 +117,21 @@ for (const kind of testDatabases) {
       const path = `/fhir/ValueSet/$expand?url=${encodeURIComponent(`${sct}?fhir_vs=ecl/${encodeURIComponent(ecl)}`)}`
       const english = await api.get(path)
       expect(english.status).toBe(400)
-      expect(texts(english.body as Outcome)[0]).toMatch(
-        /^The ECL expression '< 404684003 :' is not valid: ECL syntax error at 13: expected .+, found end of input$/
-      )
+      expect(texts(english.body as Outcome)).toEqual([
+        "The ECL expression '< 404684003 :' is not valid: ECL syntax error at 13: expected an attribute (a concept id, '*', '(' or a constraint operator), found end of input"
+      ])
       const inWelsh = await api.get(path, welsh)
       expect(inWelsh.status).toBe(400)
-      expect(texts(inWelsh.body as Outcome)[0]).toMatch(
-        /^Nid yw'r mynegiad ECL '< 404684003 :' yn ddilys: Gwall cystrawen ECL yn safle 13: disgwylid .+, ond cafwyd diwedd y mewnbwn$/
+      expect(texts(inWelsh.body as Outcome)).toEqual([
+        "Nid yw'r mynegiad ECL '< 404684003 :' yn ddilys: Gwall cystrawen ECL yn safle 13: disgwylid priodoledd (id cysyniad, '*', '(' neu weithredydd cyfyngu), ond cafwyd diwedd y mewnbwn"
+      ])
+      // A reason, and a description with its values.
+      const mixed = `/fhir/ValueSet/$expand?url=${encodeURIComponent(`${sct}?fhir_vs=ecl/${encodeURIComponent("< 404684003 OR < 19829001 AND < 301867009")}`)}`
+      expect(texts((await api.get(mixed)).body as Outcome)[0]).toMatch(
+        /: ECL syntax error at 26: mixing AND, OR and MINUS needs brackets, found 'AND'$/
+      )
+      expect(texts((await api.get(mixed, welsh)).body as Outcome)[0]).toMatch(
+        /: Gwall cystrawen ECL yn safle 26: mae cymysgu AND, OR a MINUS yn gofyn am gromfachau, ond cafwyd 'AND'$/
       )
     })
 
