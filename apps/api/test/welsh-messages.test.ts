@@ -135,6 +135,40 @@ for (const kind of testDatabases) {
       )
     })
 
+    it("the regular expression library's reason a regex filter is not valid", async () => {
+      const colours = {
+        resourceType: "CodeSystem",
+        url: "http://example.org/fhir/CodeSystem/colours",
+        status: "active",
+        content: "complete",
+        concept: [{ code: "red", display: "Red" }]
+      }
+      const expand = (headers: Record<string, string>) =>
+        call("POST", "/fhir/ValueSet/$expand", {
+          headers,
+          body: {
+            resourceType: "Parameters",
+            parameter: [
+              {
+                name: "valueSet",
+                resource: {
+                  resourceType: "ValueSet",
+                  status: "active",
+                  compose: { include: [{ system: colours.url, filter: [{ property: "code", op: "regex", value: "(red" }] }] }
+                }
+              },
+              { name: "tx-resource", resource: colours }
+            ]
+          }
+        })
+      const inEnglish = await expand({})
+      expect(inEnglish.status).toBe(400)
+      expect(texts(inEnglish.body)).toEqual(["The regex '(red' is not valid: error parsing regexp: missing closing ): `(red`"])
+      const inWelsh = await expand(welsh)
+      expect([inWelsh.status, inWelsh.language]).toEqual([400, "cy"])
+      expect(texts(inWelsh.body)).toEqual(["Nid yw'r mynegiad rheolaidd '(red' yn ddilys: gwall wrth ddosrannu: ')' cau ar goll: `(red`"])
+    })
+
     it("$batch-validate-code's entry errors", async () => {
       const body = {
         resourceType: "Parameters",
