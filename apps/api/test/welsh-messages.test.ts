@@ -91,6 +91,18 @@ for (const kind of testDatabases) {
       expect(texts((await anonymous.json()) as Outcome)).toEqual([
         "Mae data cleifion angen tocyn mynediad: anfonwch Authorization: Bearer <tocyn>."
       ])
+      // The token library's reason a token is not valid.
+      const expired = await Effect.runPromise(signToken(secret, { scope: "system/Patient.cruds", expiresIn: "-1m" }))
+      const refused = (headers: Record<string, string>) =>
+        api.request("/fhir/Patient?family=jones", { headers: { authorization: `Bearer ${expired}`, ...headers } })
+      expect(texts((await (await refused({})).json()) as Outcome)).toEqual([
+        'The access token is not valid: "exp" claim timestamp check failed.'
+      ])
+      const refusedInWelsh = await refused(welsh)
+      expect([refusedInWelsh.status, refusedInWelsh.headers.get("content-language")]).toEqual([401, "cy"])
+      expect(texts((await refusedInWelsh.json()) as Outcome)).toEqual([
+        'Nid yw\'r tocyn mynediad yn ddilys: methodd gwiriad stamp amser yr hawliad "exp".'
+      ])
     })
 
     it("$translate's message and $subsumes' errors", async () => {
