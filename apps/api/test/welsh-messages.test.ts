@@ -181,6 +181,27 @@ for (const kind of testDatabases) {
       expect(texts(inWelsh.body)).toEqual(["Nid yw'r mynegiad rheolaidd '(red' yn ddilys: gwall wrth ddosrannu: ')' cau ar goll: `(red`"])
     })
 
+    it("the problem of a resource sent of the wrong shape", async () => {
+      const malformed = (headers: Record<string, string>) =>
+        call("POST", "/fhir/ValueSet/$expand", {
+          headers,
+          body: {
+            resourceType: "Parameters",
+            parameter: [
+              { name: "url", valueUri: "http://example.org/fhir/ValueSet/none" },
+              {
+                name: "tx-resource",
+                resource: { resourceType: "CodeSystem", url: "http://example.org/cs", concept: [{ code: "a", concept: "b" }] }
+              }
+            ]
+          }
+        })
+      expect(texts((await malformed({})).body)).toEqual(["tx-resource 1: CodeSystem.concept[0].concept is not a list."])
+      const inWelsh = await malformed(welsh)
+      expect([inWelsh.status, inWelsh.language]).toEqual([400, "cy"])
+      expect(texts(inWelsh.body)).toEqual(["tx-resource 1: Nid yw CodeSystem.concept[0].concept yn rhestr."])
+    })
+
     it("$batch-validate-code's entry errors", async () => {
       const body = {
         resourceType: "Parameters",
