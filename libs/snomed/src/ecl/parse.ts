@@ -39,16 +39,7 @@ import type {
 } from "./ast"
 import { alternatives, message, type Message } from "@ffynnon/terminology"
 import { EclSyntaxError } from "./errors"
-import {
-  expectedConceptId,
-  expectedEnd,
-  expectedHashNumber,
-  expectedSctId,
-  expectedTerm,
-  nestedDeeperThan,
-  problemAt,
-  type SyntaxProblem
-} from "../grammar"
+import { expectedEnd, expectedHashNumber, expectedSctId, expectedTerm, nestedDeeperThan, problemAt, type SyntaxProblem } from "../grammar"
 
 /** Brackets, filter blocks and nested values deeper than this are refused: evaluation recurses as deep. */
 export const maxEclNesting = 100
@@ -73,7 +64,9 @@ const isAlpha = (char: string | undefined) => char !== undefined && ((char >= "a
 const isWordChar = (char: string | undefined) => isAlpha(char) || isDigit(char)
 
 const anotherAttribute = message("ecl-expected-another-attribute")
-const focusExpected = [expectedConceptId, "'*'", "'('", message("ecl-expected-alternate-identifier")]
+// Whole lists in one message, so that Welsh mutates the description after "neu" (ddynodydd).
+const focusExpected = message("ecl-expected-focus")
+const constraintExpected = message("ecl-expected-constraint")
 const alternateIdentifierClosed = message("ecl-expected-alternate-identifier-closed")
 const identifierCode = message("ecl-expected-identifier-code")
 const activeValue = alternatives(["1", "0", "true", "false", "'*'"])
@@ -318,7 +311,7 @@ class Parser {
     }
     if (isDigit(char)) return this.conceptReference()
     if ((char === '"' || isAlpha(char)) && this.alternateIdentifierAt(start)) return this.alternateIdentifier()
-    this.fail(bare ? [message("ecl-expected-constraint-operator"), "'^'", ...focusExpected] : focusExpected)
+    this.fail([bare ? constraintExpected : focusExpected])
   }
 
   conceptReference(): ConceptReference {
