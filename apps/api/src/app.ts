@@ -41,6 +41,21 @@ export const loggedPath = (path: string) => path.replace(/^\/fhir\/Patient\/(?!\
 const issueTypeForStatus = (status: number): IssueType =>
   status === 413 ? "too-costly" : status === 415 || status === 405 ? "not-supported" : status >= 500 ? "exception" : "invalid"
 
+/**
+ * An `HTTPException` (Hono's middleware throws them) in the catalogues' words where one says the
+ * same: a body too large, a JSON body that does not parse, or only its status. Another keeps its
+ * own English text.
+ */
+const httpExceptionFailure = (error: HTTPException) => {
+  const status = error.status as ContentfulStatusCode & FailureStatus
+  if (status === 413) return FhirFailure.message(413, "too-costly", "body-too-large", { bytes: maxBodyBytes })
+  // Hono's validator, on a JSON body that does not parse.
+  if (status === 400 && error.message === "Malformed JSON in request body") return FhirFailure.message(400, "structure", "body-not-json")
+  return error.message === ""
+    ? FhirFailure.message(status, issueTypeForStatus(status), "http-error", { status })
+    : FhirFailure.of(status, issueTypeForStatus(status), error.message)
+}
+
 export const makeApp = (runtime: Runtime.Runtime<ApiServices>) => {
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => (result.success ? undefined : outcomeResponse(c, zodFailure(result.error)))
@@ -129,15 +144,7 @@ export const makeApp = (runtime: Runtime.Runtime<ApiServices>) => {
   })
 
   app.onError((error, c) => {
-    if (error instanceof HTTPException) {
-      const status = error.status as ContentfulStatusCode & FailureStatus
-      return outcomeResponse(
-        c,
-        error.message === ""
-          ? FhirFailure.message(status, issueTypeForStatus(status), "http-error", { status })
-          : FhirFailure.of(status, issueTypeForStatus(status), error.message)
-      )
-    }
+    if (error instanceof HTTPException) return outcomeResponse(c, httpExceptionFailure(error))
     return run(c, Effect.die(error), () => c.body(null))
   })
 

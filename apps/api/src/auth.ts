@@ -8,10 +8,11 @@
  */
 import type { Actor } from "@ffynnon/demographics"
 import { Config, Context, Effect, Layer, Option, Redacted } from "effect"
-import { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from "jose"
+import { sayInEnglish, type MessageValue, type MessageValues } from "@ffynnon/terminology"
+import { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, SignJWT, type JWTPayload } from "jose"
 import { readFileSync } from "node:fs"
 import { FhirFailure } from "./fhir/outcome"
-import type { MessageKey } from "./messages"
+import { apiMessage, type MessageKey } from "./messages"
 
 /** SMART v2 permissions: create, read, update, delete, search. */
 export type Permission = "c" | "r" | "u" | "d" | "s"
@@ -57,7 +58,35 @@ export class Auth extends Context.Tag("@ffynnon/api/Auth")<
   }
 >() {}
 
-const unauthorised = (key: MessageKey, values: Readonly<Record<string, string>> = {}) => FhirFailure.message(401, "login", key, values)
+const unauthorised = (key: MessageKey, values: MessageValues = {}) => FhirFailure.message(401, "login", key, values)
+
+/**
+ * Why the token library refused a token, in the catalogues' words: a malformed token as one
+ * message, the others as the library words them in English. One whose English the library words
+ * otherwise (another version), or not known here, keeps the library's text.
+ */
+const tokenProblem = (error: unknown): MessageValue => {
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) return apiMessage("token-malformed")
+  const text = error instanceof Error ? error.message : String(error)
+  const said = catalogued(error)
+  return said !== undefined && sayInEnglish(said) === text ? said : text
+}
+
+const catalogued = (error: unknown) => {
+  if (error instanceof errors.JWTExpired || error instanceof errors.JWTClaimValidationFailed) {
+    const claim = { claim: error.claim }
+    if (error.reason === "missing") return apiMessage("token-claim-missing", claim)
+    if (error.reason === "invalid") return apiMessage("token-claim-not-a-number", claim)
+    return apiMessage(["exp", "nbf"].includes(error.claim) ? "token-claim-timestamp-failed" : "token-claim-unexpected", claim)
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed) return apiMessage("token-signature-failed")
+  if (error instanceof errors.JOSEAlgNotAllowed) return apiMessage("token-algorithm-not-allowed")
+  if (error instanceof errors.JWKSNoMatchingKey) return apiMessage("token-no-matching-key")
+  if (error instanceof errors.JWKSMultipleMatchingKeys) return apiMessage("token-several-matching-keys")
+  if (error instanceof errors.JWKSInvalid) return apiMessage("token-keys-malformed")
+  if (error instanceof errors.JWKSTimeout) return apiMessage("token-keys-timeout")
+  return undefined
+}
 
 const claimText = (payload: JWTPayload, name: string) => (typeof payload[name] === "string" ? (payload[name] as string) : undefined)
 
@@ -93,17 +122,22 @@ export const makeAuth = (options: AuthOptions): Context.Tag.Service<Auth> => {
         if (options.secret === undefined && keySet === undefined) {
           return yield* unauthorised("token-no-keys")
         }
+        const invalid = (problem: MessageValue) => unauthorised("token-invalid", { problem })
+        const algorithm = yield* Effect.try({
+          try: () => decodeProtectedHeader(token).alg,
+          catch: () => invalid(apiMessage("token-malformed"))
+        })
+        // The shared secret signs HS256 tokens; anything else is checked against the key set.
+        const secret = algorithm === "HS256" ? options.secret : undefined
+        if (secret === undefined && (keySet === undefined || algorithm === "HS256")) {
+          return yield* invalid(apiMessage("token-algorithm-not-accepted", { algorithm: String(algorithm) }))
+        }
         const verified = yield* Effect.tryPromise({
-          try: () => {
-            // The shared secret signs HS256 tokens; anything else is checked against the key set.
-            const algorithm = decodeProtectedHeader(token).alg
-            if (algorithm === "HS256" && options.secret !== undefined) {
-              return jwtVerify(token, secretKey(options.secret), { ...checks, algorithms: ["HS256"] })
-            }
-            if (keySet === undefined || algorithm === "HS256") throw new Error(`tokens signed with ${algorithm} are not accepted here`)
-            return jwtVerify(token, keySet, checks)
-          },
-          catch: (error) => unauthorised("token-invalid", { problem: error instanceof Error ? error.message : String(error) })
+          try: () =>
+            secret !== undefined
+              ? jwtVerify(token, secretKey(secret), { ...checks, algorithms: ["HS256"] })
+              : jwtVerify(token, keySet!, checks),
+          catch: (error) => invalid(tokenProblem(error))
         })
         return grantOf(verified.payload)
       })

@@ -5,7 +5,7 @@
  * `libs/demographics/messages`); an issue can carry any of them and is said the same way (`@ffynnon/messages`).
  */
 import { messagesOf } from "@ffynnon/messages"
-import { messageLanguageOf, preferredLanguages, say, type Message, type MessageLanguage } from "@ffynnon/terminology"
+import { messageLanguageOf, preferredLanguages, say, type Message, type MessageLanguage, type MessageValues } from "@ffynnon/terminology"
 import type { OperationOutcomeIssue } from "./fhir/outcome"
 import cy from "../messages/cy.json"
 import en from "../messages/en.json"
@@ -14,7 +14,7 @@ export type MessageKey = keyof typeof en
 export type { MessageLanguage }
 
 // Typed against the English catalogue: a key missing in Welsh fails the type check.
-const apiMessage = messagesOf<MessageKey>({ en, cy })
+export const apiMessage = messagesOf<MessageKey>({ en, cy })
 
 /** The message in the language, its `{placeholders}` filled in. */
 export const formatMessage = (language: MessageLanguage, key: MessageKey, values: Values = {}) => say(language, apiMessage(key, values))
@@ -23,7 +23,7 @@ export const formatMessage = (language: MessageLanguage, key: MessageKey, values
 export const messageLanguage = (acceptLanguage: string | undefined): MessageLanguage =>
   messageLanguageOf(preferredLanguages(undefined, acceptLanguage))
 
-type Values = Readonly<Record<string, string | number>>
+type Values = MessageValues
 
 /** How each issue built from a catalogue message says it, so an answer can say it in another language. */
 const origins = new WeakMap<OperationOutcomeIssue, (language: MessageLanguage) => string>()

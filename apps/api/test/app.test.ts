@@ -6,6 +6,8 @@ import { freshDatabaseLayer, testDatabases } from "../../../libs/db/test/databas
 import { makeApp, maxBodyBytes } from "../src/app"
 import { makeRun, servicesOver, type AppEnv } from "../src/runtime"
 import { OpenAPIHono } from "@hono/zod-openapi"
+import { HTTPException } from "hono/http-exception"
+import { validator } from "hono/validator"
 
 const fhirJson = "application/fhir+json"
 const post = (body: string, contentType = fhirJson): RequestInit => ({ method: "POST", headers: { "content-type": contentType }, body })
@@ -140,6 +142,23 @@ for (const kind of testDatabases) {
     })
 
     describe("everything else", () => {
+      it("Hono's own exceptions are answered in the catalogues' words, in Welsh too", async () => {
+        const probe = makeApp(await runtime.runtime())
+        probe.post(
+          "/fhir/probe/json",
+          validator("json", (body) => body),
+          (c) => c.json({}, 200)
+        )
+        probe.post("/fhir/probe/status", () => {
+          throw new HTTPException(405)
+        })
+        const malformed = (headers: Record<string, string> = {}) =>
+          probe.request("/fhir/probe/json", { method: "POST", headers: { "content-type": "application/json", ...headers }, body: "{" })
+        await expectOutcome(await malformed(), 400, /^The request body is not valid JSON\.$/)
+        await expectOutcome(await malformed({ "accept-language": "cy" }), 400, /^Nid yw corff y cais yn JSON dilys\.$/)
+        await expectOutcome(await probe.request("/fhir/probe/status", { method: "POST" }), 405, /^HTTP 405$/)
+      })
+
       it("an unknown route is 404 and an unknown operation 501, both OperationOutcomes", async () => {
         await expectOutcome(await app.request("/fhir/Nothing/here"), 404, /There is no GET \/fhir\/Nothing\/here/)
         await expectOutcome(await app.request("/nowhere"), 404, /There is no GET \/nowhere/)

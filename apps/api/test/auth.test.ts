@@ -6,6 +6,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
 import { allows, makeAuth, signToken } from "../src/auth"
+import { translateIssue } from "../src/messages"
 
 describe("SMART scopes", () => {
   it("grant by context, resource and permission, in v2 and v1 forms", () => {
@@ -54,5 +55,53 @@ describe("token verification", () => {
     const expired = await Effect.runPromise(signToken(secret, { scope: "system/Patient.rs", expiresIn: "-1m" }))
     const answer = await verify(makeAuth({ secret }), expired)
     expect(Either.isLeft(answer) && answer.left.outcome.issue[0]!.details!.text).toMatch(/exp/)
+  })
+
+  it("says why a token is not valid in the catalogues' words: the library's English, and Welsh", async () => {
+    const secret = Redacted.make("a-shared-secret-for-the-reasons-test-00")
+    const { privateKey, publicKey } = await generateKeyPair("RS256")
+    const jwks = join(folder, "reasons.json")
+    writeFileSync(jwks, JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: "k1", alg: "RS256" }] }))
+    const auth = makeAuth({ secret, jwks, audience: "ffynnon" })
+    const hs256 = (claims: Record<string, unknown>, key = secret) =>
+      new SignJWT({ scope: "system/Patient.rs", ...claims })
+        .setProtectedHeader({ alg: "HS256" })
+        .sign(new TextEncoder().encode(Redacted.value(key)))
+    const reasons = async (token: string) => {
+      const answer = await verify(auth, token)
+      if (Either.isRight(answer)) throw new Error("the token was accepted")
+      const issue = answer.left.outcome.issue[0]!
+      return [issue.details!.text, translateIssue(issue, "cy").details!.text]
+    }
+    expect(await reasons(await hs256({ aud: "ffynnon", exp: 1 }))).toEqual([
+      'The access token is not valid: "exp" claim timestamp check failed.',
+      'Nid yw\'r tocyn mynediad yn ddilys: methodd gwiriad stamp amser yr hawliad "exp".'
+    ])
+    expect(await reasons(await hs256({ aud: "someone-else" }))).toEqual([
+      'The access token is not valid: unexpected "aud" claim value.',
+      "Nid yw'r tocyn mynediad yn ddilys: gwerth annisgwyl i'r hawliad \"aud\"."
+    ])
+    expect(await reasons(await hs256({}))).toEqual([
+      'The access token is not valid: missing required "aud" claim.',
+      "Nid yw'r tocyn mynediad yn ddilys: mae'r hawliad \"aud\" yn ofynnol ond ar goll."
+    ])
+    expect(await reasons(await hs256({ aud: "ffynnon" }, Redacted.make("another-secret-of-a-sufficient-length-0")))).toEqual([
+      "The access token is not valid: signature verification failed.",
+      "Nid yw'r tocyn mynediad yn ddilys: methodd dilysu'r llofnod."
+    ])
+    const unknownKey = await new SignJWT({ aud: "ffynnon" }).setProtectedHeader({ alg: "RS256", kid: "k2" }).sign(privateKey)
+    expect(await reasons(unknownKey)).toEqual([
+      "The access token is not valid: no applicable key found in the JSON Web Key Set.",
+      "Nid yw'r tocyn mynediad yn ddilys: dim allwedd addas yn y JSON Web Key Set."
+    ])
+    expect(await reasons("not.a-token")).toEqual([
+      "The access token is not valid: the token is not a well-formed signed JWT.",
+      "Nid yw'r tocyn mynediad yn ddilys: nid yw'r tocyn yn JWT wedi'i lofnodi ar ffurf gywir."
+    ])
+    const withoutSecret = makeAuth({ jwks })
+    const refused = await verify(withoutSecret, await hs256({}))
+    expect(Either.isLeft(refused) && translateIssue(refused.left.outcome.issue[0]!, "cy").details!.text).toBe(
+      "Nid yw'r tocyn mynediad yn ddilys: ni dderbynnir tocynnau wedi'u llofnodi â HS256 yma."
+    )
   })
 })

@@ -151,8 +151,8 @@ for (const kind of testDatabases) {
       comment?: string
       products: Record<string, string>
     }
-    const translate = async (query: string): Promise<{ result: boolean; matches: Array<Match> }> => {
-      const { body } = await get(`/fhir/ConceptMap/$translate?${query}`)
+    const translate = async (query: string, headers: Record<string, string> = {}): Promise<{ result: boolean; matches: Array<Match> }> => {
+      const { body } = await get(`/fhir/ConceptMap/$translate?${query}`, headers)
       return {
         result: value(body, "result")!.valueBoolean as boolean,
         matches: body.parameter
@@ -214,6 +214,20 @@ for (const kind of testDatabases) {
       const { matches } = await translate(`url=${ukMap}&system=${sct}&code=5521000230107`)
       expect(matches).toEqual([expect.objectContaining({ equivalence: "unmatched", comment: expect.stringMatching(/^#NC: /) })])
       expect(matches[0]!.concept).toBeUndefined()
+    })
+
+    it("says its comments and a no-code row's reason in Welsh when asked", async () => {
+      const welsh = { "accept-language": "cy" }
+      const { body } = await get(`/fhir/ConceptMap/$translate?url=${ukMap}&system=${sct}&code=5521000230107`, welsh)
+      expect(value(body, "message")!.valueString).toBe(
+        "Dim targed ar gyfer '5521000230107' yn y set gyfeirio '999002271000000101'. #NC: ni ellir dosbarthu'r cysyniad ffynhonnell i god ICD-10 (dim cod)"
+      )
+      const { matches } = await translate(`url=${ukMap}&system=${sct}&code=5131000230102`, welsh)
+      expect(matches[0]!.comment).toBe("Nid yw targed y map 'N46X' yn god yn ICD-10 fersiwn 'uk-5-sample'")
+      const backwards = await translate(`url=${ukMap}&system=${icd10}&code=I21.9&reverse=true`, welsh)
+      expect(backwards.matches[0]!.comment).toMatch(
+        /^Cyfieithu o chwith gyda map ICD-10: .+; nid yw'n ddiogel yn glinigol i godio SNOMED CT ohono$/
+      )
     })
 
     it("reads the map backwards from a dotted or undotted ICD-10 code, flagged as not clinically safe", async () => {
@@ -304,6 +318,10 @@ for (const kind of testDatabases) {
       const reverse = matchesOf((await get(`/fhir/ConceptMap/$translate?url=${oneCategory}&system=${mms}&code=1A00&reverse=true`)).body)
       expect(reverse.map((match) => (match.concept as { code: string }).code)).toEqual(["A00", "A00.0", "A00.9"])
       expect(reverse[0]!.comment).toMatch(/Read backwards: 10To11MapToOneCategory maps from ICD-10 to ICD-11/)
+      const inWelsh = matchesOf(
+        (await get(`/fhir/ConceptMap/$translate?url=${oneCategory}&system=${mms}&code=1A00&reverse=true`, { "accept-language": "cy" })).body
+      )
+      expect(inWelsh[0]!.comment).toMatch(/Wedi'i ddarllen o chwith: mae 10To11MapToOneCategory yn mapio o ICD-10 i ICD-11$/)
     })
 
     it("does not know a table version that is not loaded", async () => {

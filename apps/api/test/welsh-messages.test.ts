@@ -91,6 +91,18 @@ for (const kind of testDatabases) {
       expect(texts((await anonymous.json()) as Outcome)).toEqual([
         "Mae data cleifion angen tocyn mynediad: anfonwch Authorization: Bearer <tocyn>."
       ])
+      // The token library's reason a token is not valid.
+      const expired = await Effect.runPromise(signToken(secret, { scope: "system/Patient.cruds", expiresIn: "-1m" }))
+      const refused = (headers: Record<string, string>) =>
+        api.request("/fhir/Patient?family=jones", { headers: { authorization: `Bearer ${expired}`, ...headers } })
+      expect(texts((await (await refused({})).json()) as Outcome)).toEqual([
+        'The access token is not valid: "exp" claim timestamp check failed.'
+      ])
+      const refusedInWelsh = await refused(welsh)
+      expect([refusedInWelsh.status, refusedInWelsh.headers.get("content-language")]).toEqual([401, "cy"])
+      expect(texts((await refusedInWelsh.json()) as Outcome)).toEqual([
+        'Nid yw\'r tocyn mynediad yn ddilys: methodd gwiriad stamp amser yr hawliad "exp".'
+      ])
     })
 
     it("$translate's message and $subsumes' errors", async () => {
@@ -117,14 +129,77 @@ for (const kind of testDatabases) {
       const path = `/fhir/ValueSet/$expand?url=${encodeURIComponent(`${sct}?fhir_vs=ecl/${encodeURIComponent(ecl)}`)}`
       const english = await api.get(path)
       expect(english.status).toBe(400)
-      expect(texts(english.body as Outcome)[0]).toMatch(
-        /^The ECL expression '< 404684003 :' is not valid: ECL syntax error at 13: expected .+, found end of input$/
-      )
+      expect(texts(english.body as Outcome)).toEqual([
+        "The ECL expression '< 404684003 :' is not valid: ECL syntax error at 13: expected an attribute (a concept id, '*', '(' or a constraint operator), found end of input"
+      ])
       const inWelsh = await api.get(path, welsh)
       expect(inWelsh.status).toBe(400)
-      expect(texts(inWelsh.body as Outcome)[0]).toMatch(
-        /^Nid yw'r mynegiad ECL '< 404684003 :' yn ddilys: Gwall cystrawen ECL yn safle 13: disgwylid .+, ond cafwyd diwedd y mewnbwn$/
+      expect(texts(inWelsh.body as Outcome)).toEqual([
+        "Nid yw'r mynegiad ECL '< 404684003 :' yn ddilys: Gwall cystrawen ECL yn safle 13: disgwylid priodoledd (id cysyniad, '*', '(' neu weithredydd cyfyngu), ond cafwyd diwedd y mewnbwn"
+      ])
+      // A reason, and a description with its values.
+      const mixed = `/fhir/ValueSet/$expand?url=${encodeURIComponent(`${sct}?fhir_vs=ecl/${encodeURIComponent("< 404684003 OR < 19829001 AND < 301867009")}`)}`
+      expect(texts((await api.get(mixed)).body as Outcome)[0]).toMatch(
+        /: ECL syntax error at 26: mixing AND, OR and MINUS needs brackets, found 'AND'$/
       )
+      expect(texts((await api.get(mixed, welsh)).body as Outcome)[0]).toMatch(
+        /: Gwall cystrawen ECL yn safle 26: mae cymysgu AND, OR a MINUS yn gofyn am gromfachau, ond cafwyd 'AND'$/
+      )
+    })
+
+    it("the regular expression library's reason a regex filter is not valid", async () => {
+      const colours = {
+        resourceType: "CodeSystem",
+        url: "http://example.org/fhir/CodeSystem/colours",
+        status: "active",
+        content: "complete",
+        concept: [{ code: "red", display: "Red" }]
+      }
+      const expand = (headers: Record<string, string>) =>
+        call("POST", "/fhir/ValueSet/$expand", {
+          headers,
+          body: {
+            resourceType: "Parameters",
+            parameter: [
+              {
+                name: "valueSet",
+                resource: {
+                  resourceType: "ValueSet",
+                  status: "active",
+                  compose: { include: [{ system: colours.url, filter: [{ property: "code", op: "regex", value: "(red" }] }] }
+                }
+              },
+              { name: "tx-resource", resource: colours }
+            ]
+          }
+        })
+      const inEnglish = await expand({})
+      expect(inEnglish.status).toBe(400)
+      expect(texts(inEnglish.body)).toEqual(["The regex '(red' is not valid: error parsing regexp: missing closing ): `(red`"])
+      const inWelsh = await expand(welsh)
+      expect([inWelsh.status, inWelsh.language]).toEqual([400, "cy"])
+      expect(texts(inWelsh.body)).toEqual(["Nid yw'r mynegiad rheolaidd '(red' yn ddilys: gwall wrth ddosrannu: ')' cau ar goll: `(red`"])
+    })
+
+    it("the problem of a resource sent of the wrong shape", async () => {
+      const malformed = (headers: Record<string, string>) =>
+        call("POST", "/fhir/ValueSet/$expand", {
+          headers,
+          body: {
+            resourceType: "Parameters",
+            parameter: [
+              { name: "url", valueUri: "http://example.org/fhir/ValueSet/none" },
+              {
+                name: "tx-resource",
+                resource: { resourceType: "CodeSystem", url: "http://example.org/cs", concept: [{ code: "a", concept: "b" }] }
+              }
+            ]
+          }
+        })
+      expect(texts((await malformed({})).body)).toEqual(["tx-resource 1: CodeSystem.concept[0].concept is not a list."])
+      const inWelsh = await malformed(welsh)
+      expect([inWelsh.status, inWelsh.language]).toEqual([400, "cy"])
+      expect(texts(inWelsh.body)).toEqual(["tx-resource 1: Nid yw CodeSystem.concept[0].concept yn rhestr."])
     })
 
     it("$batch-validate-code's entry errors", async () => {

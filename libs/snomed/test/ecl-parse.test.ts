@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
+import { say, sayInEnglish, type Message } from "@ffynnon/terminology"
 import { Either } from "effect"
 import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
@@ -15,10 +16,13 @@ const parsed = (text: string): EclExpression => {
   return result.right
 }
 
+/** The syntax error, what was expected and why said in English (they are catalogue messages). */
 const failure = (text: string) => {
   const result = parseEcl(text)
   if (Either.isRight(result)) throw new Error(`'${text}' parsed`)
-  return result.left
+  const { _tag, position, found, message, expected, reason, said } = result.left
+  const english = (value: string | Message) => (typeof value === "string" ? value : sayInEnglish(value))
+  return { _tag, position, found, message, said, expected: expected.map(english), reason: reason && sayInEnglish(reason) }
 }
 
 describe("ECL parser", () => {
@@ -135,6 +139,21 @@ describe("ECL parser", () => {
     expect(failure('< 404684003 {{ term = "heart }}').message).toMatch(/closing the term/)
     expect(failure("< 404684003 /* open").position).toBe(19)
     expect(failure('< 404684003 {{ C effectiveTime = "20191331" }}').expected).toEqual(["a date as yyyymmdd"])
+  })
+
+  it("says a syntax error in Welsh, what was expected and why included", () => {
+    expect(say("cy", failure("< 404684003 |Clinical finding").said)).toBe(
+      "Gwall cystrawen ECL yn safle 13: disgwylid term wedi'i gau gan '|', ond cafwyd 'Clinical'"
+    )
+    expect(say("cy", failure("<< 19829001 AND << 301867009 OR << 195967001").said)).toBe(
+      "Gwall cystrawen ECL yn safle 29: mae cymysgu AND, OR a MINUS yn gofyn am gromfachau, ond cafwyd 'OR'"
+    )
+    expect(say("cy", failure("< 404684003 : [2..1] 363698007 = *").said)).toBe(
+      "Gwall cystrawen ECL yn safle 14: mae isafswm y cardinaledd, 2, yn uwch na'i uchafswm, 1, ond cafwyd '[2..1]'"
+    )
+    expect(say("cy", failure("< 404684003 {{ D dialect = en-gb (xyz) }}").said)).toBe(
+      "Gwall cystrawen ECL yn safle 34: disgwylid accept neu prefer, ond cafwyd 'xyz)'"
+    )
   })
 
   it("refuses AND mixed with OR, chained MINUS and bad cardinalities, pointing at the offender", () => {

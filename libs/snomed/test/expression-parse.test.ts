@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest"
+import { say, sayInEnglish, type Message } from "@ffynnon/terminology"
 import { Either } from "effect"
 import { expressionCode, expressionConcept, isExpression, parseExpression, type SnomedExpression } from "../src/expression/Expression"
 
@@ -7,10 +8,13 @@ const parsed = (text: string): SnomedExpression => {
   if (Either.isLeft(result)) throw new Error(`${text}: ${result.left.message}`)
   return result.right
 }
+/** The syntax error, what was expected and why said in English (they are catalogue messages). */
 const failure = (text: string) => {
   const result = parseExpression(text)
   if (Either.isRight(result)) throw new Error(`${text} parsed`)
-  return result.left
+  const { _tag, position, found, message, expected, reason, said } = result.left
+  const english = (value: string | Message) => (typeof value === "string" ? value : sayInEnglish(value))
+  return { _tag, position, found, message, said, expected: expected.map(english), reason: reason && sayInEnglish(reason) }
 }
 
 describe("Compositional Grammar parsing", () => {
@@ -106,6 +110,15 @@ describe("Compositional Grammar parsing", () => {
     })
     expect(failure("128241005:363698007=(181268008")).toMatchObject({ position: 30, expected: ["'+'", "':'", "')'"] })
     expect(failure("* : 363698007 = 181268008")).toMatchObject({ position: 0 })
+  })
+
+  it("says a syntax error in Welsh, what was expected and why included", () => {
+    expect(say("cy", failure("128241005:363698007=#x").said)).toBe(
+      "Gwall cystrawen mynegiad yn safle 21: disgwylid rhif (megis 12, -3 neu 1.5), ond cafwyd 'x'"
+    )
+    expect(say("cy", failure("128241005:{363698007=181268008}, 363698007=181268008").said)).toBe(
+      "Gwall cystrawen mynegiad yn safle 33: daw priodoleddau heb grŵp cyn grwpiau priodoleddau; disgwylid '{', ond cafwyd '363698007=18'"
+    )
   })
 
   it("refuses nesting deeper than it can read", () => {

@@ -16,9 +16,12 @@ export const messageCatalogues: Catalogue<MessageKey> = { en, cy }
 
 export const message = messagesOf(messageCatalogues)
 
-/** `a, b or c`, as lists of versions and displays read in messages. */
-export const alternatives = (items: ReadonlyArray<string>) =>
-  items.length <= 1 ? (items[0] ?? "") : message("list-or", { items: items.slice(0, -1).join(", "), last: items.at(-1)! })
+/** `a, b or c`, as lists of versions and displays read in messages; items may be messages too. */
+export const alternatives = <Item extends MessageValue>(items: ReadonlyArray<Item>): Item | Message | "" => {
+  if (items.length <= 1) return items[0] ?? ""
+  const leading = items.slice(1, -1).reduce<MessageValue>((list, item) => message("list-comma", { list, item }), items[0]!)
+  return message("list-or", { items: leading, last: items.at(-1)! })
+}
 
 /** Sentences one after another (`A. B.`), each said in the same language. */
 export const oneAfterAnother = (first: Message, rest: ReadonlyArray<MessageValue>): Message =>

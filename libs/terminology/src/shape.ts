@@ -6,6 +6,7 @@
  */
 import { Either, ParseResult, Schema } from "effect"
 import { terminologyResourceTypes, type TerminologyResource } from "./fhir"
+import { message, type Message, type MessageKey } from "./messages"
 
 const text = Schema.optional(Schema.String)
 const list = <S extends Schema.Schema.Any>(item: S) => Schema.optional(Schema.Array(item))
@@ -104,25 +105,31 @@ const isTerminologyType = (type: unknown): type is keyof typeof shapes =>
 const pathText = (path: ReadonlyArray<PropertyKey>) =>
   path.map((step) => (typeof step === "number" ? `[${step}]` : `.${String(step)}`)).join("")
 
-/** What is wrong, in words (Effect's own messages spell out the whole expected type). */
-const problemText = ({ _tag, message }: ParseResult.ArrayFormatterIssue) => {
-  if (_tag === "Missing") return "is missing"
-  const expected = /^Expected (string|boolean|ReadonlyArray|\{)/.exec(message)?.[1]
-  if (expected === undefined) return message
-  return { string: "is not a string", boolean: "is not true or false", ReadonlyArray: "is not a list", "{": "is not an object" }[expected]
+/** The catalogue message for what is wrong (Effect's own messages spell out the whole expected type; an unusual one is kept). */
+const problemKeys: Readonly<Record<string, MessageKey>> = {
+  string: "shape-not-string",
+  boolean: "shape-not-boolean",
+  ReadonlyArray: "shape-not-list",
+  "{": "shape-not-object"
+}
+
+const problemOf = (element: string, { _tag, message: problem }: ParseResult.ArrayFormatterIssue): Message => {
+  if (_tag === "Missing") return message("shape-missing", { element })
+  const expected = /^Expected (string|boolean|ReadonlyArray|\{)/.exec(problem)?.[1]
+  return expected === undefined ? message("shape-problem", { element, problem }) : message(problemKeys[expected]!, { element })
 }
 
 /**
  * The resource, typed, when it is a terminology resource of sound structure; otherwise the first
  * problem, naming the element (`ConceptMap.group[0].element is not a list`).
  */
-export const checkTerminologyResource = (resource: Record<string, unknown>): Either.Either<TerminologyResource, string> => {
+export const checkTerminologyResource = (resource: Record<string, unknown>): Either.Either<TerminologyResource, Message> => {
   const type = resource.resourceType
-  if (!isTerminologyType(type)) return Either.left(`${String(type)} is not a CodeSystem, ValueSet or ConceptMap`)
+  if (!isTerminologyType(type)) return Either.left(message("shape-not-terminology", { type: String(type) }))
   return Either.match(Schema.decodeUnknownEither(shapes[type] as Schema.Schema<unknown>, { errors: "first" })(resource), {
     onLeft: (error) => {
       const [first] = ParseResult.ArrayFormatter.formatErrorSync(error)
-      return Either.left(first === undefined ? `${type} is malformed` : `${type}${pathText(first.path)} ${problemText(first)}`)
+      return Either.left(first === undefined ? message("shape-malformed", { type }) : problemOf(`${type}${pathText(first.path)}`, first))
     },
     // The resource as it arrived, not the decoded copy, which would drop every element not named here.
     onRight: () => Either.right(resource as unknown as TerminologyResource)

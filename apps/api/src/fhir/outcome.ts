@@ -3,7 +3,7 @@
  * https://hl7.org/fhir/R4/operationoutcome.html
  */
 import { Data } from "effect"
-import type { Message } from "@ffynnon/terminology"
+import type { Message, MessageValues } from "@ffynnon/terminology"
 import { cataloguedIssue, engineIssue, type MessageKey } from "../messages"
 
 export type IssueSeverity = "fatal" | "error" | "warning" | "information"
@@ -72,13 +72,7 @@ export class FhirFailure extends Data.TaggedError("FhirFailure")<{
   }
 
   /** A failure with a message from the catalogues (`apps/api/messages`), in English until answered. */
-  static message(
-    status: FailureStatus,
-    code: IssueType,
-    key: MessageKey,
-    values: Readonly<Record<string, string | number>> = {},
-    expression?: ReadonlyArray<string>
-  ) {
+  static message(status: FailureStatus, code: IssueType, key: MessageKey, values: MessageValues = {}, expression?: ReadonlyArray<string>) {
     return new FhirFailure({
       status,
       outcome: operationOutcome(cataloguedIssue(key, values, (text) => issue("error", code, text, expression)))

@@ -49,7 +49,7 @@ import { defineOperation } from "../fhir/operation"
 import { onConceptMap } from "./instance"
 import { FhirFailure } from "../fhir/outcome"
 import type { OperationInput } from "../fhir/parameters"
-import { messageLanguage } from "../messages"
+import { apiMessage, messageLanguage } from "../messages"
 import { releaseFor } from "../snomed/common"
 import { resourceParameter, sharedParameters, terminologyContext, terminologyFailure, type TerminologyContext } from "./context"
 
@@ -178,13 +178,16 @@ const mapTargetSystems: Record<string, string> = {
 }
 
 /** What the ICD-10 maps' `#` targets mean: the row maps to no code, for this reason. */
-const noCodeTargets: Record<string, string> = {
-  "#NC": "#NC: the source concept cannot be classified to an ICD-10 code (no code)",
-  "#NIS": "#NIS: the source concept is not in the scope of the ICD-10 map (not in scope)"
+const noCodeTargets: Record<string, Message> = {
+  "#NC": apiMessage("translate-no-code-nc"),
+  "#NIS": apiMessage("translate-no-code-nis")
 }
 
-const reverseWarning =
-  "Reverse translation with an ICD-10 map: the map is built from SNOMED CT to ICD-10 and read backwards lists every concept that maps to the code; it is not clinically safe to code SNOMED CT from it"
+const reverseWarning = apiMessage("translate-reverse-icd10")
+
+/** A match's comments, one sentence after another. */
+const commentOf = (comments: ReadonlyArray<Message>) =>
+  comments.length === 0 ? {} : { comment: comments.reduce((first, second) => apiMessage("translate-comments", { first, second })) }
 
 /** The UK map's form of an ICD-10 code, undotted and X-padded (`I21.9` → `I219`, `I10` → `I10X`), for reading the map backwards. */
 const ukMapForm = (code: string) => {
@@ -194,7 +197,7 @@ const ukMapForm = (code: string) => {
 
 interface EditionCoding {
   readonly coding: Coding
-  readonly comment?: string
+  readonly comment?: Message
 }
 
 const classificationNames: Record<string, string> = { [icd10System]: "ICD-10", [icd11System]: "ICD-11" }
@@ -222,7 +225,11 @@ const inEdition = (
   if (concept === undefined) {
     return {
       coding: asReleased,
-      comment: `The map target '${released}' is not a code in ${classificationNames[system]} version '${version}'`
+      comment: apiMessage("translate-target-not-in-edition", {
+        code: released,
+        classification: classificationNames[system]!,
+        version: version!
+      })
     }
   }
   const display = provider.display(concept, [])
@@ -308,7 +315,7 @@ const snomedMatch = (
         ? icd10(refsetId, target)
         : // Other maps' targets are in a scheme this server does not know: the code alone.
           { coding: isAssociation ? snomedCoding(target) : { code: target } }
-  const comments = [noCode, mapped?.comment, reverse && isIcd10 ? reverseWarning : undefined].filter((text) => text !== undefined)
+  const comments = [noCode, mapped?.comment, reverse && isIcd10 ? reverseWarning : undefined].filter((comment) => comment !== undefined)
   return {
     equivalence:
       target === ""
@@ -319,7 +326,7 @@ const snomedMatch = (
     source: snomedCoding(member.referencedComponentId),
     ...(mapped === undefined ? {} : { target: mapped.coding }),
     products: isAssociation ? [] : mapProducts(index, columns, member, refsets),
-    ...(comments.length === 0 ? {} : { comment: comments.join(". ") }),
+    ...commentOf(comments),
     map: `${snomedSystem}?fhir_cm=${refsetId}`
   }
 }
@@ -363,9 +370,13 @@ const translateImplicit = (edition: string, refsetId: string, question: Question
       matches.push(...snomedMatches(index, refsetId, coding.code, question.reverse, icd10))
     }
     const codes = question.codings.map((coding) => `'${coding.code}'`).join(", ")
-    // A row that maps to no code says why (#NC, #NIS, a rule's "cannot be classified"): the message carries that too.
+    // A row that maps to no code says why (#NC, #NIS, a rule's "cannot be classified"): the message carries that too, each reason once.
     const reasons = [
-      ...new Set(matches.flatMap((match) => (match.target === undefined && match.comment !== undefined ? [match.comment] : [])))
+      ...new Map(
+        matches.flatMap((match) =>
+          match.target === undefined && match.comment !== undefined ? [[commentIn("en", match.comment), match.comment] as const] : []
+        )
+      ).values()
     ]
     return translationOf(
       matches,
@@ -377,6 +388,14 @@ const translateImplicit = (edition: string, refsetId: string, question: Question
   })
 
 // WHO's ICD-10 ↔ ICD-11 mapping tables (`ffynnon load icd-map`), see docs/icd.md.
+
+/** The class kinds WHO's tables name, in the catalogues' words (another is kept as the table writes it). */
+const kindNames: Record<string, Message> = {
+  grouping: apiMessage("translate-kind-grouping"),
+  chapter: apiMessage("translate-kind-chapter"),
+  block: apiMessage("translate-kind-block"),
+  category: apiMessage("translate-kind-category")
+}
 
 const pickEdition = (system: string) => (system === icd10System ? whoIcd10 : newest)
 
@@ -400,16 +419,21 @@ const icdMapMatch = (
       : inEdition(releaseSystems, system, pickEdition(system), tableForm(system, code), code, title || undefined)
   const source = side(map.sourceSystem, row.sourceCode, row.sourceTitle)
   const target = row.targetCode === "" ? undefined : side(map.targetSystem, row.targetCode, row.targetTitle)
-  const uncoded = (code: string, kind: string | undefined, title: string, uri: string | undefined) =>
-    code === ""
-      ? `WHO's table has the ICD-11 ${kind ?? "grouping"} '${title}'${uri === undefined ? "" : ` (${uri})`}, which has no code`
-      : undefined
+  const uncoded = (code: string, kind: string | undefined, title: string, uri: string | undefined) => {
+    if (code !== "") return undefined
+    const values = { kind: kind === undefined ? kindNames.grouping! : (kindNames[kind] ?? kind), title }
+    return uri === undefined ? apiMessage("translate-uncoded", values) : apiMessage("translate-uncoded-at", { ...values, uri })
+  }
   const comments = [
     uncoded(row.sourceCode, row.sourceKind, row.sourceTitle, row.sourceUri),
     uncoded(row.targetCode, row.targetKind, row.targetTitle, row.targetUri),
     reverse ? source.comment : target?.comment,
     reverse
-      ? `Read backwards: ${map.name} maps from ${classificationNames[map.sourceSystem]} to ${classificationNames[map.targetSystem]}`
+      ? apiMessage("translate-read-backwards", {
+          map: map.name,
+          source: classificationNames[map.sourceSystem]!,
+          target: classificationNames[map.targetSystem]!
+        })
       : undefined
   ].filter((comment) => comment !== undefined)
   return {
@@ -417,7 +441,7 @@ const icdMapMatch = (
     source: source.coding,
     ...(target === undefined ? {} : { target: target.coding }),
     products: [],
-    ...(comments.length === 0 ? {} : { comment: comments.join(". ") }),
+    ...commentOf(comments),
     map: `${map.url}|${map.version}`
   }
 }
@@ -577,7 +601,10 @@ const productPart = (product: OtherElement) => ({
   ]
 })
 
-const matchPart = (match: TranslationMatch, question: Question) => {
+/** A comment in the language: a map's own as it is, a catalogued one said. */
+const commentIn = (language: MessageLanguage, comment: string | Message) => (typeof comment === "string" ? comment : say(language, comment))
+
+const matchPart = (match: TranslationMatch, question: Question, language: MessageLanguage) => {
   // R4 answers the concept found (a source in reverse); R5 always the target, with the source beside it in reverse.
   const concept = question.reverse && !question.r5 ? match.source : match.target
   return {
@@ -586,7 +613,7 @@ const matchPart = (match: TranslationMatch, question: Question) => {
       { name: "equivalence", valueCode: match.equivalence },
       ...(concept === undefined ? [] : [{ name: "concept", valueCoding: concept }]),
       ...match.products.map(productPart),
-      ...(match.comment === undefined ? [] : [{ name: "comment", valueString: match.comment }]),
+      ...(match.comment === undefined ? [] : [{ name: "comment", valueString: commentIn(language, match.comment) }]),
       ...(match.map === undefined
         ? []
         : [question.r5 ? { name: "originMap", valueCanonical: match.map } : { name: "source", valueUri: match.map }]),
@@ -600,7 +627,7 @@ const answer = (translation: Translation, question: Question, language: MessageL
   parameter: [
     { name: "result", valueBoolean: translation.result },
     ...(translation.message === undefined ? [] : [{ name: "message", valueString: say(language, translation.message) }]),
-    ...translation.matches.map((match) => matchPart(match, question))
+    ...translation.matches.map((match) => matchPart(match, question, language))
   ]
 })
 

@@ -37,8 +37,9 @@ import type {
   SubExpression,
   TimeComparison
 } from "./ast"
+import { alternatives, message, type Message } from "@ffynnon/terminology"
 import { EclSyntaxError } from "./errors"
-import { problemAt } from "../grammar"
+import { expectedEnd, expectedHashNumber, expectedSctId, expectedTerm, nestedDeeperThan, problemAt, type SyntaxProblem } from "../grammar"
 
 /** Brackets, filter blocks and nested values deeper than this are refused: evaluation recurses as deep. */
 export const maxEclNesting = 100
@@ -62,8 +63,15 @@ const isDigit = (char: string | undefined) => char !== undefined && char >= "0" 
 const isAlpha = (char: string | undefined) => char !== undefined && ((char >= "a" && char <= "z") || (char >= "A" && char <= "Z"))
 const isWordChar = (char: string | undefined) => isAlpha(char) || isDigit(char)
 
-const focusExpected = ["a concept id", "'*'", "'('", "an alternate identifier (scheme#code)"]
-const sctIdExpected = "an SCTID (6 to 18 digits, not starting with 0)"
+const anotherAttribute = message("ecl-expected-another-attribute")
+// Whole lists in one message, so that Welsh mutates the description after "neu" (ddynodydd).
+const focusExpected = message("ecl-expected-focus")
+const constraintExpected = message("ecl-expected-constraint")
+const alternateIdentifierClosed = message("ecl-expected-alternate-identifier-closed")
+const identifierCode = message("ecl-expected-identifier-code")
+const activeValue = alternatives(["1", "0", "true", "false", "'*'"])
+const descriptionFilters = ["term", "language", "type", "typeId", "dialect", "dialectId", "moduleId", "effectiveTime", "active", "id"]
+const conceptFilters = ["definitionStatus", "definitionStatusId", "moduleId", "effectiveTime", "active"]
 
 class Parser {
   pos = 0
@@ -71,7 +79,7 @@ class Parser {
 
   constructor(readonly text: string) {}
 
-  fail(expected: ReadonlyArray<string>, at = this.pos, reason?: string): never {
+  fail(expected: SyntaxProblem["expected"], at = this.pos, reason?: Message): never {
     throw new EclSyntaxError(problemAt(this.text, at, expected, reason))
   }
 
@@ -84,7 +92,7 @@ class Parser {
     return this.text.startsWith(literal, at)
   }
 
-  private expect(literal: string, expected: ReadonlyArray<string> = [`'${literal}'`]) {
+  private expect(literal: string, expected: SyntaxProblem["expected"] = [`'${literal}'`]) {
     if (!this.startsWith(literal)) this.fail(expected)
     this.pos += literal.length
   }
@@ -96,7 +104,7 @@ class Parser {
       if (char === " " || char === "\t" || char === "\r" || char === "\n") this.pos++
       else if (this.startsWith("/*")) {
         const end = this.text.indexOf("*/", this.pos + 2)
-        if (end === -1) this.fail(["'*/' closing the comment"], this.text.length)
+        if (end === -1) this.fail([message("ecl-expected-comment-closed")], this.text.length)
         this.pos = end + 2
       } else return
     }
@@ -123,7 +131,7 @@ class Parser {
   }
 
   private enter(at: number) {
-    if (++this.depth > maxEclNesting) this.fail([], at, `expression nested more than ${maxEclNesting} deep`)
+    if (++this.depth > maxEclNesting) this.fail([], at, nestedDeeperThan(maxEclNesting))
   }
 
   private leave() {
@@ -143,12 +151,12 @@ class Parser {
     const first = this.subExpression()
     this.ws()
     let expression: EclExpression = first
-    let follow: Array<string>
+    let follow: Array<string | Message>
     if (this.peek() === ":") {
       this.pos++
       this.ws()
       expression = { _tag: "Refined", position: start, focus: first, refinement: this.refinement(false) }
-      follow = ["',', 'AND' or 'OR' and another attribute"]
+      follow = [anotherAttribute]
     } else if (this.peek() === ".") {
       const attributes: Array<SubExpression> = []
       while (this.peek() === ".") {
@@ -158,7 +166,7 @@ class Parser {
         this.ws()
       }
       expression = { _tag: "Dotted", position: start, focus: first, attributes }
-      follow = ["'.' and another attribute"]
+      follow = [message("ecl-expected-dot-attribute")]
     } else {
       const operator = this.binaryOperator()
       if (operator !== undefined) {
@@ -171,7 +179,7 @@ class Parser {
           const another = this.binaryOperator()
           if (another === undefined) break
           if (another !== operator || operator === "minus") {
-            this.fail([], next, operator === "minus" ? "MINUS takes two operands; use brackets" : "mixing AND, OR and MINUS needs brackets")
+            this.fail([], next, message(operator === "minus" ? "ecl-reason-minus-two-operands" : "ecl-reason-mixed-and-or-minus"))
           }
         }
         expression = { _tag: "Compound", position: start, operator, operands }
@@ -180,7 +188,7 @@ class Parser {
     }
     this.ws()
     const atEnd = closing === undefined ? this.pos === this.text.length : this.peek() === closing
-    if (!atEnd) this.fail([...follow, closing === undefined ? "the end" : `'${closing}'`])
+    if (!atEnd) this.fail([...follow, closing === undefined ? expectedEnd : `'${closing}'`])
     return expression
   }
 
@@ -225,7 +233,7 @@ class Parser {
         this.leave()
         break
       } else if (letter === "m" && marker) {
-        if (filters.length > 0) this.fail([], blockStart, "member filters ({{ M … }}) come before description and concept filters")
+        if (filters.length > 0) this.fail([], blockStart, message("ecl-reason-member-filters-first"))
         this.pos++
         memberFilters.push(this.filterList(() => this.memberFilter()))
       } else if (letter === "c" && marker) {
@@ -274,7 +282,7 @@ class Parser {
       }
     }
     this.ws()
-    this.expect("]", ["',' and another field name", "']'"])
+    this.expect("]", [message("ecl-expected-another-field"), "']'"])
     this.ws()
     return { position, containingAny, fields }
   }
@@ -282,7 +290,7 @@ class Parser {
   private fieldName() {
     const start = this.pos
     while (isAlpha(this.peek())) this.pos++
-    if (this.pos === start) this.fail(["a reference set field name (letters)"])
+    if (this.pos === start) this.fail([message("ecl-expected-field-name")])
     return this.text.slice(start, this.pos)
   }
 
@@ -303,14 +311,14 @@ class Parser {
     }
     if (isDigit(char)) return this.conceptReference()
     if ((char === '"' || isAlpha(char)) && this.alternateIdentifierAt(start)) return this.alternateIdentifier()
-    this.fail(bare ? ["a constraint operator (<, <<, <!, >, >>, >!, …)", "'^'", ...focusExpected] : focusExpected)
+    this.fail([bare ? constraintExpected : focusExpected])
   }
 
   conceptReference(): ConceptReference {
     const start = this.pos
     while (isDigit(this.peek())) this.pos++
     const id = this.text.slice(start, this.pos)
-    if (id.length < 6 || id.length > 18 || id[0] === "0" || isAlpha(this.peek())) this.fail([sctIdExpected], start)
+    if (id.length < 6 || id.length > 18 || id[0] === "0" || isAlpha(this.peek())) this.fail([expectedSctId], start)
     const term = this.term()
     return { _tag: "Concept", position: start, id, ...(term === undefined ? {} : { term }) }
   }
@@ -324,9 +332,9 @@ class Parser {
       return undefined
     }
     const close = this.text.indexOf("|", this.pos + 1)
-    if (close === -1) this.fail(["a term closed by '|'"], this.pos + 1)
+    if (close === -1) this.fail([message("ecl-expected-term-closed-by-bar")], this.pos + 1)
     const term = this.text.slice(this.pos + 1, close).trim()
-    if (term === "") this.fail(["a term"], this.pos + 1)
+    if (term === "") this.fail([expectedTerm], this.pos + 1)
     this.pos = close + 1
     return term
   }
@@ -345,8 +353,8 @@ class Parser {
     if (codeQuoted) {
       this.pos++
       const close = this.text.indexOf('"', this.pos)
-      if (close === -1) this.fail(["'\"' closing the alternate identifier"], this.text.length)
-      if (close === this.pos) this.fail(["an identifier code"])
+      if (close === -1) this.fail([alternateIdentifierClosed], this.text.length)
+      if (close === this.pos) this.fail([identifierCode])
       const code = this.text.slice(this.pos, close)
       this.pos = close + 1
       const term = this.term()
@@ -354,9 +362,9 @@ class Parser {
     }
     if (quoted) {
       while (this.pos < this.text.length && this.peek() !== '"' && this.peek() !== "\\") this.pos++
-      if (this.pos === codeStart) this.fail(["an identifier code"])
+      if (this.pos === codeStart) this.fail([identifierCode])
       const code = this.text.slice(codeStart, this.pos)
-      this.expect('"', ["'\"' closing the alternate identifier"])
+      this.expect('"', [alternateIdentifierClosed])
       const term = this.term()
       return { _tag: "AlternateIdentifier", position: start, scheme, code, ...(term === undefined ? {} : { term }) }
     }
@@ -367,7 +375,7 @@ class Parser {
       (this.peek() === "." && isWordChar(this.text[this.pos + 1]))
     )
       this.pos++
-    if (this.pos === codeStart) this.fail(["an identifier code"])
+    if (this.pos === codeStart) this.fail([identifierCode])
     const code = this.text.slice(codeStart, this.pos)
     const term = this.term()
     return { _tag: "AlternateIdentifier", position: start, scheme, code, ...(term === undefined ? {} : { term }) }
@@ -389,7 +397,7 @@ class Parser {
         this.pos = before
         break
       }
-      if (operator !== undefined && next !== operator) this.fail([], at, "mixing AND (or ',') and OR in a refinement needs brackets")
+      if (operator !== undefined && next !== operator) this.fail([], at, message("ecl-reason-mixed-refinement"))
       operator = next
       this.ws()
       operands.push(this.subRefinement(inGroup))
@@ -413,7 +421,7 @@ class Parser {
       this.ws()
       const inner = this.refinement(inGroup)
       this.ws()
-      this.expect(")", ["',', 'AND' or 'OR' and another attribute", "')'"])
+      this.expect(")", [anotherAttribute, "')'"])
       this.leave()
       return inner
     }
@@ -458,13 +466,13 @@ class Parser {
   }
 
   private group(start: number, cardinality: Cardinality | undefined, inGroup: boolean): AttributeGroup {
-    if (inGroup) this.fail([], this.pos, "attribute groups do not nest")
+    if (inGroup) this.fail([], this.pos, message("ecl-reason-groups-do-not-nest"))
     this.enter(start)
     this.pos++
     this.ws()
     const attributes = this.refinement(true)
     this.ws()
-    this.expect("}", ["',', 'AND' or 'OR' and another attribute", "'}'"])
+    this.expect("}", [anotherAttribute, "'}'"])
     this.leave()
     return { _tag: "Group", position: start, ...(cardinality === undefined ? {} : { cardinality }), attributes }
   }
@@ -475,14 +483,14 @@ class Parser {
     this.ws()
     const min = this.nonNegativeInteger()
     this.ws()
-    this.expect("..", ["'..'"])
+    this.expect("..")
     this.ws()
     let max: number | undefined
     if (this.peek() === "*") this.pos++
     else max = this.nonNegativeInteger()
     this.ws()
-    this.expect("]", ["']'"])
-    if (max !== undefined && min > max) this.fail([], start, `cardinality minimum ${min} is above its maximum ${max}`)
+    this.expect("]")
+    if (max !== undefined && min > max) this.fail([], start, message("ecl-reason-cardinality", { min, max }))
     return { min, max }
   }
 
@@ -490,7 +498,7 @@ class Parser {
     const start = this.pos
     while (isDigit(this.peek())) this.pos++
     const digits = this.text.slice(start, this.pos)
-    if (digits === "" || (digits.length > 1 && digits[0] === "0")) this.fail(["a whole number"], start)
+    if (digits === "" || (digits.length > 1 && digits[0] === "0")) this.fail([message("ecl-expected-whole-number")], start)
     return Number(digits)
   }
 
@@ -504,7 +512,7 @@ class Parser {
     }
     const nameStart = this.pos
     if (!isDigit(this.peek()) && this.peek() !== "*" && this.peek() !== "(" && this.peek() !== "^" && !"<>!".includes(this.peek() ?? "x")) {
-      if (!this.alternateIdentifierAt(this.pos)) this.fail(["an attribute (a concept id, '*', '(' or a constraint operator)"], nameStart)
+      if (!this.alternateIdentifierAt(this.pos)) this.fail([message("ecl-expected-attribute")], nameStart)
     }
     const name = this.subExpression()
     this.ws()
@@ -521,7 +529,8 @@ class Parser {
 
   private operator<O extends string>(operators: ReadonlyArray<O>): O {
     const found = operators.find((operator) => this.startsWith(operator))
-    if (found === undefined) this.fail(operators.length === 2 ? ["'=' or '!='"] : ["a comparison operator (=, !=, <, <=, >, >=)"])
+    if (found === undefined)
+      this.fail([operators.length === 2 ? alternatives(["'='", "'!='"]) : message("ecl-expected-comparison-operator")])
     this.pos += found.length
     return found
   }
@@ -549,15 +558,15 @@ class Parser {
     }
     if (this.stringAhead()) {
       if (!equality && !attribute) return { _tag: "TimeComparison", operator, times: this.timeValues() }
-      if (!equality) this.fail([], operatorAt, "strings compare with '=' or '!=' only")
+      if (!equality) this.fail([], operatorAt, message("ecl-reason-strings-compare"))
       return { _tag: "StringComparison", operator: operator as Equality, values: this.searchTerms() }
     }
     if (this.keywordAhead("true") || this.keywordAhead("false")) {
-      if (!equality) this.fail([], operatorAt, "booleans compare with '=' or '!=' only")
+      if (!equality) this.fail([], operatorAt, message("ecl-reason-booleans-compare"))
       const value = this.keyword("true") || !this.keyword("false")
       return { _tag: "BooleanComparison", operator: operator as Equality, value }
     }
-    if (!equality) this.fail(["'#' and a number"])
+    if (!equality) this.fail([expectedHashNumber])
     return { _tag: "ExpressionComparison", operator: operator as Equality, value: this.subExpression() }
   }
 
@@ -567,7 +576,7 @@ class Parser {
     const integerStart = this.pos
     while (isDigit(this.peek())) this.pos++
     const integer = this.text.slice(integerStart, this.pos)
-    if (integer === "" || (integer.length > 1 && integer[0] === "0")) this.fail(["a number"], integerStart)
+    if (integer === "" || (integer.length > 1 && integer[0] === "0")) this.fail([message("ecl-expected-number")], integerStart)
     if (this.peek() === "." && isDigit(this.text[this.pos + 1])) {
       this.pos++
       while (isDigit(this.peek())) this.pos++
@@ -605,7 +614,7 @@ class Parser {
       this.expect(":")
       this.ws()
     }
-    if (this.peek() !== '"') this.fail(['a quoted term ("…")', "'match:'", "'wild:'"], start)
+    if (this.peek() !== '"') this.fail([message("ecl-expected-quoted-term"), "'match:'", "'wild:'"], start)
     return { _tag: "Match", text: this.quoted(false).join("") }
   }
 
@@ -616,17 +625,17 @@ class Parser {
 
   /** A quoted string with `\"` and `\\` escapes (and `\*` when `wild`, splitting on unescaped `*`). */
   private quoted(wild: boolean): Array<string> {
-    this.expect('"', ["'\"'"])
+    this.expect('"')
     const start = this.pos
     const segments = [""]
     for (;;) {
       const char = this.peek()
-      if (char === undefined) this.fail(["'\"' closing the term"])
+      if (char === undefined) this.fail([message("ecl-expected-term-closed")])
       if (char === '"') break
       if (char === "\\") {
         const escaped = this.text[this.pos + 1]
         if (escaped !== '"' && escaped !== "\\" && !(wild && escaped === "*")) {
-          this.fail([wild ? '\\", \\\\ or \\*' : '\\" or \\\\'], this.pos)
+          this.fail([alternatives(wild ? ['\\"', "\\\\", "\\*"] : ['\\"', "\\\\"])], this.pos)
         }
         segments[segments.length - 1] += escaped
         this.pos += 2
@@ -638,7 +647,7 @@ class Parser {
         this.pos++
       }
     }
-    if (segments.join("").trim() === "" && segments.length === 1) this.fail(["a search term"], start)
+    if (segments.join("").trim() === "" && segments.length === 1) this.fail([message("ecl-expected-search-term")], start)
     this.pos++
     return wild ? segments : [segments.join("").trim()]
   }
@@ -656,7 +665,7 @@ class Parser {
       filters.push(filter())
     }
     this.ws()
-    this.expect("}}", ["',' and another filter", "'}}'"])
+    this.expect("}}", [message("ecl-expected-another-filter"), "'}}'"])
     return filters
   }
 
@@ -689,7 +698,7 @@ class Parser {
       case "type": {
         const operator = this.equality()
         this.ws()
-        const tokens = this.tokenSet(() => this.token(["syn", "fsn", "def"] as const, "syn, fsn or def"))
+        const tokens = this.tokenSet(() => this.token(["syn", "fsn", "def"] as const))
         return { _tag: "Type", position, operator, types: { _tag: "Tokens", tokens } }
       }
       case "typeId": {
@@ -710,7 +719,7 @@ class Parser {
         return { _tag: "DescriptionId", position, operator, ids: this.tokenSet(() => this.conceptReference().id) }
       }
       case undefined:
-        return this.fail(["a description filter (term, language, type, typeId, dialect, dialectId, moduleId, effectiveTime, active or id)"])
+        return this.fail([message("ecl-expected-description-filter", { filters: alternatives(descriptionFilters) })])
     }
   }
 
@@ -722,7 +731,7 @@ class Parser {
       case "definitionStatus": {
         const operator = this.equality()
         this.ws()
-        const tokens = this.tokenSet(() => this.token(["primitive", "defined"] as const, "primitive or defined"))
+        const tokens = this.tokenSet(() => this.token(["primitive", "defined"] as const))
         return { _tag: "DefinitionStatus", position, operator, status: { _tag: "Tokens", tokens } }
       }
       case "definitionStatusId": {
@@ -735,7 +744,7 @@ class Parser {
       case "active":
         return this.commonFilter(keyword, position)
       case undefined:
-        return this.fail(["a concept filter (definitionStatus, definitionStatusId, moduleId, effectiveTime or active)"])
+        return this.fail([message("ecl-expected-concept-filter", { filters: alternatives(conceptFilters) })])
     }
   }
 
@@ -746,7 +755,7 @@ class Parser {
       this.ws()
       return this.commonFilter(keyword, position)
     }
-    if (!isAlpha(this.peek())) this.fail(["a member filter (moduleId, effectiveTime, active or a reference set field name)"])
+    if (!isAlpha(this.peek())) this.fail([message("ecl-expected-member-filter")])
     const field = this.fieldName()
     this.ws()
     return { _tag: "Field", position, field, comparison: this.comparison(comparisonOperators, false) }
@@ -772,10 +781,10 @@ class Parser {
     } else if (this.peek() === "1" || this.peek() === "0") {
       value = this.peek() === "1"
       this.pos++
-      if (isWordChar(this.peek())) this.fail(["1, 0, true, false or '*'"], this.pos - 1)
+      if (isWordChar(this.peek())) this.fail([activeValue], this.pos - 1)
     } else if (this.keyword("true")) value = true
     else if (this.keyword("false")) value = false
-    else this.fail(["1, 0, true, false or '*'"])
+    else this.fail([activeValue])
     return { _tag: "Active" as const, position, operator, value }
   }
 
@@ -794,15 +803,15 @@ class Parser {
     return items
   }
 
-  private token<const T extends string>(tokens: ReadonlyArray<T>, description: string): T {
+  private token<const T extends string>(tokens: ReadonlyArray<T>): T {
     const found = this.oneOf(tokens)
-    if (found === undefined) this.fail([description])
+    if (found === undefined) this.fail([alternatives(tokens)])
     return found.toLowerCase() as T
   }
 
   private languageCode() {
     if (!isAlpha(this.peek()) || !isAlpha(this.text[this.pos + 1]) || isWordChar(this.text[this.pos + 2])) {
-      this.fail(["a two-letter language code"])
+      this.fail([message("ecl-expected-language-code")])
     }
     this.pos += 2
     return this.text.slice(this.pos - 2, this.pos).toLowerCase()
@@ -845,7 +854,7 @@ class Parser {
       const position = this.pos
       if (byId) return { position, dialect: { _tag: "Refset", refset: { _tag: "Concepts", concepts: [this.conceptReference()] } } }
       const start = this.pos
-      if (!isAlpha(this.peek())) this.fail(["a dialect alias (such as en-gb)"])
+      if (!isAlpha(this.peek())) this.fail([message("ecl-expected-dialect-alias")])
       while (isWordChar(this.peek()) || this.peek() === "-") this.pos++
       return { position, dialect: { _tag: "Alias", alias: this.text.slice(start, this.pos).toLowerCase() } }
     }
@@ -894,7 +903,7 @@ class Parser {
     const tokens: Array<Acceptability> = []
     for (;;) {
       const token = this.oneOf(["accept", "prefer"] as const)
-      if (token === undefined) this.fail(["accept or prefer"])
+      if (token === undefined) this.fail([alternatives(["accept", "prefer"])])
       tokens.push(token.toLowerCase() === "accept" ? "acceptable" : "preferred")
       this.ws()
       if (this.peek() === ")") break
@@ -909,16 +918,16 @@ class Parser {
 
   private timeValue() {
     const start = this.pos
-    this.expect('"', ['a date in quotes ("yyyymmdd")'])
+    this.expect('"', [message("ecl-expected-quoted-date")])
     if (this.peek() === '"') {
       this.pos++
       return ""
     }
     const date = this.text.slice(this.pos, this.pos + 8)
     const valid = /^[1-9]\d{3}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$/.test(date)
-    if (!valid) this.fail(["a date as yyyymmdd"], start + 1)
+    if (!valid) this.fail([message("ecl-expected-date")], start + 1)
     this.pos += 8
-    this.expect('"', ["'\"' closing the date"])
+    this.expect('"', [message("ecl-expected-date-closed")])
     return date
   }
 
@@ -945,7 +954,7 @@ class Parser {
       }
     }
     this.ws()
-    this.expect("}}", ["-MIN, -MOD, -MAX or a bracketed set of association reference sets", "'}}'"])
+    this.expect("}}", [message("ecl-expected-history-profile"), "'}}'"])
     return { position: blockStart, profile }
   }
 }
@@ -964,4 +973,10 @@ export const parseEcl = (text: string): Either.Either<EclExpression, EclSyntaxEr
 
 /** The call stack ran out before the nesting limit did (a very long chain of filters or values). */
 const tooDeep = (text: string, position: number) =>
-  new EclSyntaxError({ text, position, expected: [], found: text.slice(position, position + 12), reason: "expression nested too deep" })
+  new EclSyntaxError({
+    text,
+    position,
+    expected: [],
+    found: text.slice(position, position + 12),
+    reason: message("ecl-reason-nested-too-deep")
+  })

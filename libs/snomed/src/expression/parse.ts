@@ -6,14 +6,30 @@
  */
 import { Either } from "effect"
 import type { Attribute, AttributeGroup, AttributeValue, ConceptReference, Refinement, SnomedExpression, SubExpression } from "./ast"
+import { message, type Message } from "@ffynnon/terminology"
 import { ExpressionSyntaxError } from "./errors"
-import { problemAt } from "../grammar"
+import {
+  expectedConceptId,
+  expectedEnd,
+  expectedHashNumber,
+  expectedSctId,
+  expectedTerm,
+  nestedDeeperThan,
+  problemAt,
+  type SyntaxProblem
+} from "../grammar"
 
 /** Bracketed values nested deeper than this are refused: everything that reads them recurses as deep. */
 const maxNesting = 100
 
-const sctIdExpected = "an SCTID (6 to 18 digits, not starting with 0)"
-const valueExpected = ["a concept id", "'(' and an expression", "'#' and a number", "a quoted string", "true", "false"]
+const valueExpected = [
+  expectedConceptId,
+  message("expression-expected-nested"),
+  expectedHashNumber,
+  message("expression-expected-quoted-string"),
+  "true",
+  "false"
+]
 const number = /[-+]?(?:0|[1-9]\d*)(?:\.\d+)?/y
 
 const isDigit = (char: string | undefined) => char !== undefined && char >= "0" && char <= "9"
@@ -24,7 +40,7 @@ class Parser {
 
   constructor(readonly text: string) {}
 
-  fail(expected: ReadonlyArray<string>, at = this.pos, reason?: string): never {
+  fail(expected: SyntaxProblem["expected"], at = this.pos, reason?: Message): never {
     throw new ExpressionSyntaxError(problemAt(this.text, at, expected, reason))
   }
 
@@ -32,7 +48,7 @@ class Parser {
     return this.text[this.pos]
   }
 
-  private expect(literal: string, expected: ReadonlyArray<string>) {
+  private expect(literal: string, expected: SyntaxProblem["expected"]) {
     if (!this.text.startsWith(literal, this.pos)) this.fail(expected)
     this.pos += literal.length
   }
@@ -61,7 +77,7 @@ class Parser {
     }
     const expression = this.subExpression()
     this.ws()
-    if (this.pos !== this.text.length) this.fail([...follow(expression), "the end"])
+    if (this.pos !== this.text.length) this.fail([...follow(expression), expectedEnd])
     return definitionStatus === undefined ? expression : { ...expression, definitionStatus }
   }
 
@@ -103,7 +119,7 @@ class Parser {
           this.pos++
           this.ws()
           if (this.peek() !== "{") {
-            this.fail(["'{'"], this.pos, isDigit(this.peek()) ? "ungrouped attributes come before attribute groups" : undefined)
+            this.fail(["'{'"], this.pos, isDigit(this.peek()) ? message("expression-reason-groups-last") : undefined)
           }
         }
       }
@@ -131,7 +147,7 @@ class Parser {
     const position = this.pos
     const name = this.conceptReference()
     this.ws()
-    this.expect("=", name.term === undefined ? ["a |term|", "'='"] : ["'='"])
+    this.expect("=", name.term === undefined ? [message("expression-expected-bar-term"), "'='"] : ["'='"])
     this.ws()
     return { position, name, value: this.attributeValue() }
   }
@@ -141,7 +157,7 @@ class Parser {
     const char = this.peek()
     if (isDigit(char)) return this.conceptReference()
     if (char === "(") {
-      if (++this.depth > maxNesting) this.fail([], position, `expression nested more than ${maxNesting} deep`)
+      if (++this.depth > maxNesting) this.fail([], position, nestedDeeperThan(maxNesting))
       this.pos++
       this.ws()
       const expression = this.subExpression()
@@ -153,7 +169,7 @@ class Parser {
     if (char === "#") {
       number.lastIndex = ++this.pos
       const text = number.exec(this.text)?.[0]
-      if (text === undefined) this.fail(["a number (such as 12, -3 or 1.5)"])
+      if (text === undefined) this.fail([message("expression-expected-number")])
       this.pos += text.length
       return { _tag: "Number", position, value: Number(text), text }
     }
@@ -175,11 +191,11 @@ class Parser {
     let value = ""
     for (;;) {
       const char = this.peek()
-      if (char === undefined) this.fail(["'\"' closing the string"])
+      if (char === undefined) this.fail([message("expression-expected-string-closed")])
       if (char === '"') break
       if (char === "\\") {
         const escaped = this.text[this.pos + 1]
-        if (escaped !== '"' && escaped !== "\\") this.fail(["'\\\"' or '\\\\' (the only escapes)"])
+        if (escaped !== '"' && escaped !== "\\") this.fail([message("expression-expected-escapes")])
         value += escaped
         this.pos += 2
       } else {
@@ -187,7 +203,7 @@ class Parser {
         this.pos++
       }
     }
-    if (value === "") this.fail([], position, "a string value is not empty")
+    if (value === "") this.fail([], position, message("expression-reason-empty-string"))
     this.pos++
     return { _tag: "String", position, value }
   }
@@ -196,12 +212,12 @@ class Parser {
     const position = this.pos
     while (isDigit(this.peek())) this.pos++
     const id = this.text.slice(position, this.pos)
-    if (!/^[1-9]\d{5,17}$/.test(id)) this.fail([sctIdExpected], position)
+    if (!/^[1-9]\d{5,17}$/.test(id)) this.fail([expectedSctId], position)
     if (!this.ahead("|")) return { _tag: "Concept", position, id }
     const end = this.text.indexOf("|", this.pos + 1)
-    if (end === -1) this.fail(["'|' closing the term"], this.text.length)
+    if (end === -1) this.fail([message("expression-expected-term-closed")], this.text.length)
     const term = this.text.slice(this.pos + 1, end).trim()
-    if (term === "") this.fail(["a term"], this.pos + 1)
+    if (term === "") this.fail([expectedTerm], this.pos + 1)
     this.pos = end + 1
     return { _tag: "Concept", position, id, term }
   }

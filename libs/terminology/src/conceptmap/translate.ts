@@ -43,7 +43,8 @@ export interface TranslationMatch {
   /** Absent when the map says the source has no target (`unmatched` without a code). */
   readonly target?: Coding
   readonly products: ReadonlyArray<OtherElement>
-  readonly comment?: string
+  /** The map's own comment, or a server's catalogued sentences about the match. */
+  readonly comment?: string | Message
   /** The canonical (`url|version`) of the map the mapping comes from. */
   readonly map?: string
 }

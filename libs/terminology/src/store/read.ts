@@ -15,6 +15,7 @@ import { basename, join, relative } from "node:path"
 import { pipeline } from "node:stream"
 import { createGunzip } from "node:zlib"
 import { terminologyResourceTypes, type TerminologyResource, type TerminologyResourceType } from "../fhir"
+import { sayInEnglish } from "../messages"
 import { checkTerminologyResource } from "../shape"
 import { FhirLoadError } from "./errors"
 import { readTar, TarFormatError } from "./tar"
@@ -68,7 +69,7 @@ const checkResource = (type: TerminologyResourceType, resource: Record<string, u
     )
   }
   if (resource.id !== undefined && typeof resource.id !== "string") throw fail(`${type}.id is not a string`)
-  return Either.getOrThrowWith(checkTerminologyResource(resource), fail)
+  return Either.getOrThrowWith(checkTerminologyResource(resource), (problem) => fail(sayInEnglish(problem)))
 }
 
 type Collected = { resources: Array<FoundResource>; skippedResources: Record<string, number> }
