@@ -298,7 +298,7 @@ export const snomedProvider = (index: SnomedIndex, defaultLanguage = "en-GB"): C
         filterError("not-supported", message("filter-not-supported-for-snomed", { filter: `${filter.property} ${filter.op}` }))
       )
     },
-    search: (text, within) => index.search(text, (concept) => within.has(concept)).map((hit) => hit.concept)
+    search: (text, within) => Array.from(index.search(text, (concept) => within.has(concept)))
   }
   const withExpressions = expressionProvider(index, provider, defaultLanguage)
   byLanguage.set(defaultLanguage, withExpressions)

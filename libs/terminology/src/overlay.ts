@@ -81,12 +81,16 @@ export const withDesignationOverlay = <C>(provider: CodeSystemProvider<C>, overl
       const found = provider.search(text, within)
       const query = searchWords(text)
       if (query.length === 0) return found
-      const seen = new Set(found)
-      const more = codesMatching(query).flatMap((code) => {
-        const concept = provider.locate(code)
-        return concept !== undefined && !seen.has(concept) && within.has(concept) ? [concept] : []
-      })
-      return more.length === 0 ? found : [...found, ...more]
+      // The list's matches are few, the provider's may be a hundred thousand: only the few go in a set.
+      const listed = new Set<C>(
+        codesMatching(query).flatMap((code) => {
+          const concept = provider.locate(code)
+          return concept !== undefined && within.has(concept) ? [concept] : []
+        })
+      )
+      if (listed.size === 0) return found
+      for (const concept of found) listed.delete(concept)
+      return listed.size === 0 ? found : [...found, ...listed]
     }
   }
   byOverlay.set(overlay, wrapped)

@@ -113,12 +113,6 @@ export interface Designation {
   readonly active: boolean
 }
 
-export interface SearchHit {
-  readonly concept: number
-  /** The matching description: its term is `descriptions.terms.get(description)`. */
-  readonly description: number
-}
-
 const typeNames = ["fullySpecifiedName", "synonym", "definition"] as const
 
 /** The largest hierarchies' members, kept per index for paging through them (a few MB each). */
@@ -132,8 +126,25 @@ const reverseMembers = new WeakMap<SnomedIndex, Map<string, Map<string, Array<nu
 /** Translated editions (see `servedAs`) → the index whose data they serve. */
 const servedData = new WeakMap<SnomedIndex, SnomedIndex>()
 
-/** One mark a concept per index, for a search's one hit a concept; cleared after each search. */
-const seenConcepts = new WeakMap<SnomedIndex, Uint8Array>()
+/**
+ * A search's working arrays, kept per index and grown as needed (allocating arrays of a hundred
+ * thousand matches per search cost more than ranking them, measured): the ranking keys, the
+ * matches' concepts, and one mark a concept (for each concept once), cleared after each search.
+ */
+const searchScratches = new WeakMap<SnomedIndex, { keys: Float64Array; conceptOf: Uint32Array; readonly seen: Uint8Array }>()
+
+const searchScratch = (index: SnomedIndex, matches: number) => {
+  let scratch = searchScratches.get(index)
+  if (scratch === undefined) {
+    scratch = { keys: new Float64Array(0), conceptOf: new Uint32Array(0), seen: new Uint8Array(index.conceptCount) }
+    searchScratches.set(index, scratch)
+  }
+  if (scratch.keys.length < matches) {
+    scratch.keys = new Float64Array(matches)
+    scratch.conceptOf = new Uint32Array(matches)
+  }
+  return scratch
+}
 
 /**
  * The index whose data `index` serves: itself, or for a translated edition the index it shares.
@@ -477,21 +488,20 @@ export class SnomedIndex {
    * Concepts with an active description matching every word of `text` as a word prefix, ranked:
    * active concepts first, then a term equal to the text, then (for Welsh terms) matches that do
    * not end inside a two-character letter (`ll`, `dd`, `ch`…), then shorter terms, then by SCTID.
-   * One hit per concept, its best-ranked description.
+   * Each concept once, ranked by its best description.
    */
-  search(text: string, accept: (concept: number) => boolean = () => true): Array<SearchHit> {
+  search(text: string, accept: (concept: number) => boolean = () => true): Uint32Array {
     const query = tokens(text)
-    if (query.length === 0) return []
+    if (query.length === 0) return new Uint32Array(0)
     const terms = this.descriptions.terms
     const folded = query.join(" ")
     const textLength = text.trim().length
     const matched = this.textIndex.matching(query, terms.length)
+    const scratch = searchScratch(this, matched.length)
     // Ranked in one pass in description order, the order the index's arrays are read fastest in
     // (at monolith scale a read out of order is a cache miss): key = rank * matches + hit, so one
     // numeric sort orders by rank, then by SCTID (descriptions are stored in their concepts' order).
-    const descriptionOf = new Uint32Array(matched.length)
-    const conceptOf = new Uint32Array(matched.length)
-    const keys = new Float64Array(matched.length)
+    const { keys, conceptOf, seen } = scratch
     let found = 0
     for (const description of matched) {
       if (this.descriptions.active[description] !== 1) continue
@@ -504,23 +514,20 @@ export class SnomedIndex {
         (exact ? 0 : 1 << 14) +
         (this.languageOf(description) === "cy" && this.cutsLetter(query, terms.get(description)) ? 1 << 13 : 0) +
         Math.min(length, (1 << 13) - 1)
-      descriptionOf[found] = description
       conceptOf[found] = concept
       keys[found] = rank * matched.length + found
       found++
     }
     const sorted = keys.subarray(0, found).sort()
-    let seen = seenConcepts.get(this)
-    if (seen === undefined) seenConcepts.set(this, (seen = new Uint8Array(this.concepts.active.length)))
-    const hits: Array<SearchHit> = []
+    const hits = new Uint32Array(found)
+    let count = 0
     for (let i = 0; i < sorted.length; i++) {
-      const hit = sorted[i]! % matched.length
-      const concept = conceptOf[hit]!
+      const concept = conceptOf[sorted[i]! % matched.length]!
       if (seen[concept] === 1) continue
       seen[concept] = 1
-      hits.push({ concept, description: descriptionOf[hit]! })
+      hits[count++] = concept
     }
-    for (const { concept } of hits) seen[concept] = 0
-    return hits
+    for (let i = 0; i < count; i++) seen[hits[i]!] = 0
+    return hits.subarray(0, count)
   }
 }
