@@ -92,15 +92,8 @@ export const makeApp = (runtime: Runtime.Runtime<ApiServices>) => {
     })
   })
 
-  // Only requests that carry a body pass through the limit.
-  app.on(
-    ["POST", "PUT", "PATCH"],
-    "/fhir/*",
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: (c) => outcomeResponse(c, FhirFailure.message(413, "too-costly", "body-too-large", { bytes: maxBodyBytes }))
-    })
-  )
+  // Only requests that carry a body pass through the limit; its 413 is answered by `httpExceptionFailure`.
+  app.on(["POST", "PUT", "PATCH"], "/fhir/*", bodyLimit({ maxSize: maxBodyBytes }))
 
   // Terminology is open unless configured to need a token (any valid one: it holds no personal
   // data, so it is not audited). The patient endpoints check their own tokens and scopes, and the

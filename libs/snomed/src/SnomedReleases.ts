@@ -92,11 +92,16 @@ export class SnomedReleases extends Effect.Service<SnomedReleases>()("@ffynnon/s
     const cacheName = ({ release, translations }: Translated) =>
       `snomed-${[release, ...translations].map(({ id, sourceSha256 }) => `${id}-${sourceSha256.slice(0, 16)}`).join("+")}-v${cacheFormat}.index`
 
-    /** The release's index (with its translations) from the cache, or built from the store and then cached. */
+    const cachePath = (wanted: Translated) => Path.join(cacheDirectory, cacheName(wanted))
+
+    /**
+     * The release's index (with its translations) from the cache, or built from the store and then
+     * cached; ECL's tables for it likewise, beside it.
+     */
     const indexOf = (wanted: Translated) =>
       cachedIndex(
         snomedCacheFormat,
-        Path.join(cacheDirectory, cacheName(wanted)),
+        cachePath(wanted),
         buildIndex(
           database,
           wanted.release.id,
@@ -104,7 +109,7 @@ export class SnomedReleases extends Effect.Service<SnomedReleases>()("@ffynnon/s
           wanted.translations.map((translation) => translation.id)
         ),
         (cached) => cached.uri === wanted.release.version && cached.releaseId === wanted.release.id
-      )
+      ).pipe(Effect.tap((index) => warmUpEclCached(index, `${cachePath(wanted)}.ecl`)))
 
     const activeReleases = Effect.map(releases.list({ kind: "snomed" }), (list) =>
       list.filter((release): release is Release => release.status === "active" && release.codeSystem === snomedSystem)
@@ -122,7 +127,6 @@ export class SnomedReleases extends Effect.Service<SnomedReleases>()("@ffynnon/s
           const index =
             current.built.get(names[position]!) ??
             (yield* indexOf(release).pipe(
-              Effect.tap((index) => warmUpEclCached(index, `${Path.join(cacheDirectory, names[position]!)}.ecl`)),
               Effect.tap((index) =>
                 Effect.logInfo("serving SNOMED CT release").pipe(
                   Effect.annotateLogs({
