@@ -8,6 +8,7 @@
 //
 //   bun bench/serving.ts --database-url URL --truth DIR/ground-truth.json
 //                        [--rounds 3] [--duration 5] [--warmup 1] [--connections 10] [--only a,b] [--data-dir DIR]
+//                        [--threads N]
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
@@ -47,7 +48,8 @@ const usage = `usage: bun bench/serving.ts --database-url URL --truth FILE [opti
   --connections N     wrk connections (default 10)
   --only LIST         comma-separated scenario names (hello is always run)
   --data-dir DIR      the server's data directory, where it keeps its index caches between runs
-                      (default <tmp>/ffynnon-serving-data)`
+                      (default <tmp>/ffynnon-serving-data)
+  --threads N         serving threads (FFYNNON_THREADS) for the server and for hello alike (default 1)`
 
 const options = harnessOptions(process.argv.slice(2), usage, {
   "database-url": { type: "string" },
@@ -57,7 +59,8 @@ const options = harnessOptions(process.argv.slice(2), usage, {
   warmup: { type: "string" },
   connections: { type: "string" },
   only: { type: "string" },
-  "data-dir": { type: "string" }
+  "data-dir": { type: "string" },
+  threads: { type: "string" }
 })
 
 const log = (message: string) => console.error(`[serving-bench] ${message}`)
@@ -218,6 +221,7 @@ await runHarness(
     if (options["database-url"] === undefined || options.truth === undefined) throw new HarnessError(usage)
     const truth = JSON.parse(readFileSync(options.truth, "utf8")) as GroundTruth
     const rounds = positiveInt("rounds", options.rounds, 3)
+    const threads = String(positiveInt("threads", options.threads, 1))
     const dir = mkdtempSync(join(tmpdir(), "ffynnon-serving-"))
     const o = {
       duration: positiveInt("duration", options.duration, 5),
@@ -229,7 +233,7 @@ await runHarness(
     const hello = start(
       "hello",
       [process.execPath, "bench/hello.ts"],
-      { PORT: String(helloPort), HOST: "127.0.0.1" },
+      { PORT: String(helloPort), HOST: "127.0.0.1", FFYNNON_THREADS: threads },
       { cwd: ROOT, logDir: dir, port: helloPort }
     )
     const port = freePort()
@@ -238,7 +242,8 @@ await runHarness(
       FFYNNON_DATA_DIR: options["data-dir"] ?? join(tmpdir(), "ffynnon-serving-data"),
       HOST: "127.0.0.1",
       PORT: String(port),
-      LOG_LEVEL: "warn"
+      LOG_LEVEL: "warn",
+      FFYNNON_THREADS: threads
     }
     const server = start("ffynnon", [process.execPath, "apps/api/src/cli.ts", "serve"], env, { cwd: ROOT, logDir: dir, port })
     await waitReady(`${hello.baseUrl}/hello`, 30_000, hello.proc)
@@ -286,7 +291,7 @@ await runHarness(
       `\n${new Date().toISOString()}, ${machine.cpuModel}, ${machine.cores} cores, ${machine.kernel}; load average at the end ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`
     )
     console.log(
-      `wrk: ${o.connections} connections, ${o.warmup} s warm-up, ${o.duration} s measured, ${rounds} rounds (median of rounds; ratio = median of each round's ratio to hello)\n`
+      `${threads} serving thread(s), server and hello alike; wrk: ${o.connections} connections, ${o.warmup} s warm-up, ${o.duration} s measured, ${rounds} rounds (median of rounds; ratio = median of each round's ratio to hello)\n`
     )
     console.log("| scenario | req/s | % of hello | p99 ms | server CPU µs per request | target |")
     console.log("|---|---:|---:|---:|---:|---|")

@@ -7,6 +7,7 @@ import { Context, Effect, Exit, LogLevel, type Runtime } from "effect"
 import { bodyLimit } from "hono/body-limit"
 import { HTTPException } from "hono/http-exception"
 import type { ContentfulStatusCode } from "hono/utils/http-status"
+import { threadId } from "node:worker_threads"
 import { registerOperation, type OperationDefinition } from "./fhir/operation"
 import type { ParameterSpec } from "./fhir/parameters"
 import { translateOperation } from "./terminology/translate"
@@ -64,7 +65,8 @@ export const makeApp = (runtime: Runtime.Runtime<ApiServices>) => {
 
   // A request id on every request and answer, FHIR's content type on FHIR's JSON answers, and one
   // JSON log line per request: method, path without the query string (which can carry patient
-  // details) or a patient's id, status and duration. One middleware, as each layer costs every request.
+  // details) or a patient's id, status, the serving thread (`FFYNNON_THREADS`) and duration. One
+  // middleware, as each layer costs every request.
   const logRequest = requestLogger(runtime)
   app.use(async (c, next) => {
     const started = performance.now()
@@ -88,6 +90,7 @@ export const makeApp = (runtime: Runtime.Runtime<ApiServices>) => {
       method: c.req.method,
       path: loggedPath(path),
       status: c.res.status,
+      thread: threadId,
       durationMs: Math.round((performance.now() - started) * 100) / 100
     })
   })

@@ -10,6 +10,7 @@ import { mkdir, writeFile } from "node:fs/promises"
 import { dirname, join, resolve } from "node:path"
 import { main } from "./cli"
 import { SampleDirectory } from "./samples"
+import { servingThreadOptions } from "./threads"
 import pgliteWasmPath from "../../../node_modules/@electric-sql/pglite/dist/pglite.wasm" with { type: "file" }
 import initdbWasmPath from "../../../node_modules/@electric-sql/pglite/dist/initdb.wasm" with { type: "file" }
 import fsBundlePath from "../../../node_modules/@electric-sql/pglite/dist/pglite.data" with { type: "file" }
@@ -44,4 +45,5 @@ const embeddedSamples = Layer.effect(
   })
 )
 
-main(Layer.merge(embeddedPglite, embeddedSamples))
+// A serving thread (`FFYNNON_THREADS`) serves from `cli.ts` instead.
+if (servingThreadOptions() === undefined) main(Layer.merge(embeddedPglite, embeddedSamples))

@@ -14,7 +14,8 @@ import { software } from "./routes/metadata"
 import { matchCommand } from "./matchCommands"
 import { LoggerLive } from "./runtime"
 import { SampleDirectory, SampleDirectoryFromSource } from "./samples"
-import { serve } from "./serve"
+import { serve, serveThread } from "./serve"
+import { servingThreadOptions } from "./threads"
 import { welshCommand } from "./welshCoverage"
 
 const samples = Options.boolean("samples").pipe(
@@ -106,11 +107,14 @@ const explain = (cause: Cause.Cause<unknown>) =>
     onSome: (error) => (error instanceof Error ? error.message : String(error))
   })
 
-// Written synchronously: the process exits right after, and a piped stderr would lose an async write.
-/** Runs the command line with `extra` services: where the samples are, and in the binary PGlite's embedded files. */
-export const main = (extra: Layer.Layer<SampleDirectory, unknown> = SampleDirectoryFromSource) =>
-  cli(process.argv).pipe(
+/** Runs a program to its end, a failure a user can act on printed as one line on stderr and exit code 1. */
+const runProgram = <E>(
+  program: Effect.Effect<unknown, E, NodeContext.NodeContext | SampleDirectory>,
+  extra: Layer.Layer<SampleDirectory, unknown>
+) =>
+  program.pipe(
     Effect.provide(Layer.mergeAll(NodeContext.layer, LoggerLive, extra)),
+    // Written synchronously: the process exits right after, and a piped stderr would lose an async write.
     Effect.tapErrorCause((cause) =>
       Cause.isInterruptedOnly(cause) || Option.exists(Cause.failureOption(cause), ValidationError.isValidationError)
         ? Effect.void
@@ -119,4 +123,11 @@ export const main = (extra: Layer.Layer<SampleDirectory, unknown> = SampleDirect
     NodeRuntime.runMain({ disableErrorReporting: true, disablePrettyLogger: true })
   )
 
-if (import.meta.main) main()
+/** Runs the command line with `extra` services: where the samples are, and in the binary PGlite's embedded files. */
+export const main = (extra: Layer.Layer<SampleDirectory, unknown> = SampleDirectoryFromSource) => runProgram(cli(process.argv), extra)
+
+// A serving thread (`FFYNNON_THREADS`) runs the program that started it, source or binary, which
+// includes this module: it serves from here, and the entry leaves the command line alone.
+const servingThread = servingThreadOptions()
+if (servingThread !== undefined) runProgram(serveThread(servingThread), SampleDirectoryFromSource)
+else if (import.meta.main) main()

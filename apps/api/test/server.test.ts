@@ -90,6 +90,78 @@ describe("the server process", () => {
     }
   })
 
+  it("refuses FFYNNON_THREADS above 1 on the embedded database, and a thread count that is not one, with one clear line", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "ffynnon-threads-"))
+    try {
+      const embedded = await startServer({
+        FFYNNON_DATA_DIR: dataDir,
+        PORT: String(await freePort()),
+        DATABASE_URL: "",
+        FFYNNON_THREADS: "2"
+      })
+      const refused = await embedded.exited
+      expect(refused.code).toBe(1)
+      expect(refused.stderr).toContain("FFYNNON_THREADS above 1 needs PostgreSQL (DATABASE_URL)")
+      const zero = await startServer({ FFYNNON_DATA_DIR: dataDir, PORT: String(await freePort()), DATABASE_URL: "", FFYNNON_THREADS: "0" })
+        .exited
+      expect(zero.code).toBe(1)
+      expect(zero.stderr).toContain("FFYNNON_THREADS must be a whole number from 1 to 64")
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  })
+
+  it.skipIf(testDatabaseUrl === undefined)(
+    "serves one port from FFYNNON_THREADS threads that all accept dev mode's token, and stops them all on SIGTERM (needs TEST_DATABASE_URL)",
+    { timeout: 120_000 },
+    async () => {
+      const database = await testDatabases.find((kind) => kind.name === "postgres")!.create()
+      try {
+        const port = await freePort()
+        const child = spawn(bun, [cli, "serve", "--dev"], {
+          env: { ...process.env, ...database.env, PORT: String(port), LOG_LEVEL: "info", FFYNNON_THREADS: "3", FFYNNON_AUTH_SECRET: "" },
+          stdio: ["ignore", "pipe", "pipe"]
+        })
+        started.push(child)
+        let stdout = ""
+        let stderr = ""
+        child.stdout!.on("data", (chunk) => (stdout += chunk))
+        child.stderr!.on("data", (chunk) => (stderr += chunk))
+        const listening = () =>
+          stdout
+            .split("\n")
+            .filter((line) => line.includes('"listening"'))
+            .map((line) => JSON.parse(line).annotations.thread as number)
+        await waitFor(async () => listening().length === 3, "three threads to listen", 90_000)
+        expect(new Set(listening()).size).toBe(3)
+        const token = /Authorization: Bearer (\S+)/.exec(stderr)![1]!
+        // A new connection each time: the kernel spreads connections between the threads' sockets.
+        const statuses = await Promise.all(
+          Array.from({ length: 30 }, () =>
+            fetch(`http://127.0.0.1:${port}/fhir/Patient?family=Nobody`, {
+              headers: { authorization: `Bearer ${token}`, connection: "close" }
+            }).then((response) => response.status)
+          )
+        )
+        expect(statuses).toEqual(Array(30).fill(200))
+        const exited = once(child, "exit")
+        child.kill("SIGTERM")
+        const [code] = await exited
+        expect(code).toBe(0)
+        // Every thread answered some of the requests and logged them.
+        const requestsBy = new Set(
+          stdout
+            .split("\n")
+            .filter((line) => line.includes('"message":"request"'))
+            .map((line) => JSON.parse(line).annotations.thread as number)
+        )
+        expect(requestsBy.size).toBeGreaterThan(1)
+      } finally {
+        await database.drop()
+      }
+    }
+  )
+
   it.skipIf(testDatabaseUrl === undefined)(
     "answers 503 OperationOutcomes while PostgreSQL is away and recovers when it returns (needs TEST_DATABASE_URL)",
     async () => {

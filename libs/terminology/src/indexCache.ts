@@ -2,12 +2,13 @@
  * A serving index on disk (SNOMED CT's, dm+d's), so a restart reads it in seconds instead of
  * rebuilding it from the store. The file is the index's own typed arrays, each a section of raw
  * bytes, plus a JSON header describing everything else; reading makes views onto the file's
- * bytes, copying only the strings. A library keys its files by the release's checksum and its
+ * bytes, copying only the strings, and the bytes are shared by the process's threads (`sharedFiles.ts`). A library keys its files by the release's checksum and its
  * `format`, which it changes whenever its index's shape changes.
  */
 import { Effect, Option } from "effect"
-import { mkdir, open, readFile, rename, rm } from "node:fs/promises"
+import { mkdir, open, rename, rm } from "node:fs/promises"
 import { dirname } from "node:path"
+import { readSharedFile } from "./sharedFiles"
 
 const magic = "FFYNIDX1"
 const typedArrays = { Int8Array, Uint8Array, Uint16Array, Uint32Array, Float64Array, BigUint64Array } as const
@@ -109,10 +110,12 @@ export const writeIndexCache = async ({ format, classes }: IndexCacheFormat, ind
 
 /** Reads an index written by `writeIndexCache` in the same format; fails on a file of another. */
 export const readIndexCache = async <T>({ format: expected, classes }: IndexCacheFormat, path: string): Promise<T> => {
-  const file = await readFile(path)
+  const file = await readSharedFile(path)
   const decoder = new TextDecoder()
-  if (decoder.decode(file.subarray(0, magic.length)) !== magic) throw new Error(`${path} is not an index cache`)
-  const headerLength = file.readUInt32LE(magic.length)
+  if (file.length < magic.length + 4 || decoder.decode(file.subarray(0, magic.length)) !== magic) {
+    throw new Error(`${path} is not an index cache`)
+  }
+  const headerLength = new DataView(file.buffer).getUint32(magic.length, true)
   const { format, layout, root } = JSON.parse(decoder.decode(file.subarray(magic.length + 4, magic.length + 4 + headerLength))) as {
     format: number
     layout: Array<{ start: number; bytes: number }>
@@ -129,9 +132,9 @@ export const readIndexCache = async <T>({ format: expected, classes }: IndexCach
     if (Array.isArray(value)) return value.map(decode)
     if ("$typed" in value) {
       const bytes = bytesOf(value.section)
-      const Type = typedArrays[value.$typed]
+      const Type: new (buffer: ArrayBufferLike, byteOffset: number, length: number) => unknown = typedArrays[value.$typed]
       // A view when the bytes are aligned for the element type, else a copy.
-      return bytes.byteOffset % Type.BYTES_PER_ELEMENT === 0
+      return bytes.byteOffset % typedArrays[value.$typed].BYTES_PER_ELEMENT === 0
         ? new Type(bytes.buffer, bytes.byteOffset, value.length)
         : new Type(bytes.slice().buffer, 0, value.length)
     }
