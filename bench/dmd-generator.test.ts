@@ -25,6 +25,10 @@ describe("the synthetic dm+d release", () => {
     expect(rows).toMatchObject({ vtm: count.vtm, vmp: count.vmp, amp: count.amp, vmpp: count.vmpp, ampp: count.ampp, gtin: count.gtin })
     expect(count).toMatchObject({ vmp: 49, amp: 330, ampp: 368 })
     expect(rows.bnf_vmp).toBe(count.vmp)
+    // Every record kind, appliances and combination packs included.
+    for (const kind of ["ap_info", "pack_info", "vmpp_comb_content", "ampp_comb_content", "bnf_amp", "dtinfo", "history"]) {
+      expect(rows[kind], kind).toBeGreaterThan(0)
+    }
   })
 
   it("identifies everything by a valid SNOMED CT concept identifier beyond JavaScript's exact integers", () => {

@@ -320,7 +320,16 @@ export const generateDmd = (out: string, scale: number, seed = 42) => {
       ["ROUTECD", "26643006"]
     ])
   ampFile.close("LICENSED_ROUTE")
+  // Appliances: about one AMP in twenty.
   ampFile.open("AP_INFORMATION")
+  for (const amp of amps.filter((_, index) => index % 20 === 7)) {
+    ampFile.record("AP_INFO", [
+      ["APID", amp.id],
+      ["SZ_WEIGHT", "10cm x 10cm"],
+      ["COLOURCD", "0001"],
+      ["PROD_ORDER_NO", `PO${amp.id.slice(0, 6)}`]
+    ])
+  }
   ampFile.close("AP_INFORMATION")
   ampFile.end()
 
@@ -346,7 +355,16 @@ export const generateDmd = (out: string, scale: number, seed = 42) => {
     ])
   }
   vmppFile.close("DRUG_TARIFF_INFO")
+  // Combination packs: one pack in two hundred holds the two packs after it.
   vmppFile.open("COMB_CONTENT")
+  for (let parent = 0; parent + 2 < vmpps.length; parent += 200) {
+    for (const child of [parent + 1, parent + 2]) {
+      vmppFile.record("CCONTENT", [
+        ["PRNTVPPID", vmpps[parent]!.id],
+        ["CHLDVPPID", vmpps[child]!.id]
+      ])
+    }
+  }
   vmppFile.close("COMB_CONTENT")
   vmppFile.end()
 
@@ -370,6 +388,14 @@ export const generateDmd = (out: string, scale: number, seed = 42) => {
     ["DISCCD", next() < 0.05 ? "0001" : undefined]
   ])
   amppFile.open("APPLIANCE_PACK_INFO")
+  for (const ampp of ampps.filter((_, index) => index % 20 === 7)) {
+    amppFile.record("PACK_INFO", [
+      ["APPID", ampp.id],
+      ["REIMB_STATCD", "0001"],
+      ["REIMB_STATDT", "2020-01-01"],
+      ["PACK_ORDER_NO", `PK${ampp.id.slice(0, 6)}`]
+    ])
+  }
   amppFile.close("APPLIANCE_PACK_INFO")
   amppGroup("DRUG_PRODUCT_PRESCRIB_INFO", "PRESCRIB_INFO", (ampp) => [
     ["APPID", ampp.id],
@@ -386,6 +412,14 @@ export const generateDmd = (out: string, scale: number, seed = 42) => {
     ["DISP_FEES", 1]
   ])
   amppFile.open("COMB_CONTENT")
+  for (let parent = 0; parent + 2 < ampps.length; parent += 200) {
+    for (const child of [parent + 1, parent + 2]) {
+      amppFile.record("CCONTENT", [
+        ["PRNTAPPID", ampps[parent]!.id],
+        ["CHLDAPPID", ampps[child]!.id]
+      ])
+    }
+  }
   amppFile.close("COMB_CONTENT")
   amppFile.end()
 
@@ -410,6 +444,15 @@ export const generateDmd = (out: string, scale: number, seed = 42) => {
     ])
   }
   bnfFile.close("VMPS")
+  bnfFile.open("AMPS")
+  for (const [index, amp] of amps.entries()) {
+    if (index % 10 === 3)
+      bnfFile.record("AMP", [
+        ["APID", amp.id],
+        ["BNF", `0${(index % 15) + 1}0${index % 9}0${index % 7}0X0AABABA`.slice(0, 15)]
+      ])
+  }
+  bnfFile.close("AMPS")
   bnfFile.end()
   const historyFile = new XmlFile(join(bonus, "HISTORIC_CODES", "f_history1_0050199.xml"), "HISTORY", "history_v1_0.xsd")
   historyFile.open("VMPS")
