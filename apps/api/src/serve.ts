@@ -7,7 +7,7 @@
  */
 import { Database } from "@ffynnon/db"
 import { SnomedReleases } from "@ffynnon/snomed"
-import { FhirResources, readFilesThrough, ReleaseCodeSystems } from "@ffynnon/terminology"
+import { FhirResources, readFilesThrough, ReleaseCodeSystems, startSharingFiles } from "@ffynnon/terminology"
 import { Config, ConfigProvider, Effect, Layer, Option, Redacted } from "effect"
 import { threadId } from "node:worker_threads"
 import { makeApp } from "./app"
@@ -79,6 +79,8 @@ export const serve = (options: { readonly samples: boolean; readonly dev: boolea
       // The others listen on the port this one got (PORT=0 picks one).
       return yield* servingThreads(threads - 1, { port: server.port ?? port, hostname, devSecret })
     }).pipe(Effect.scoped, Effect.provide(services ?? apiLive(options.dev ? AuthDev : AuthFromConfig)))
+    // Before the services read their indexes: the threads to come will share them.
+    if (threads > 1) startSharingFiles()
     return yield* devSecret === undefined
       ? serving
       : Effect.withConfigProvider(

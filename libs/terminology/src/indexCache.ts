@@ -8,7 +8,7 @@
 import { Effect, Option } from "effect"
 import { mkdir, open, rename, rm } from "node:fs/promises"
 import { dirname } from "node:path"
-import { readSharedFile } from "./sharedFiles"
+import { holdFile, readSharedFile, sharesFiles } from "./sharedFiles"
 
 const magic = "FFYNIDX1"
 const typedArrays = { Int8Array, Uint8Array, Uint16Array, Uint32Array, Float64Array, BigUint64Array } as const
@@ -146,10 +146,24 @@ export const readIndexCache = async <T>({ format: expected, classes }: IndexCach
   return decode(root) as T
 }
 
+/** Holds the process-wide lock on the index file at `path` for the scope. */
+const holdIndexFile = (path: string) =>
+  Effect.acquireRelease(
+    Effect.async<ReturnType<typeof holdFile>>((resume) => {
+      const hold = holdFile(path)
+      void hold.granted.then(() => resume(Effect.succeed(hold)))
+      // Interrupted while waiting: give up the place in the queue.
+      return Effect.sync(hold.release)
+    }),
+    (hold) => Effect.sync(hold.release)
+  )
+
 /**
  * The index in the file at `path` when there is one of this format that `fits` (the release it was
  * built for), else `build`'s, written there for the next start. A cache that cannot be written is
- * logged and the built index served.
+ * logged and the built index served. One thread of the process at a time reads or builds a file:
+ * the others then read what it wrote, and where threads share files the builder reads it back too,
+ * so that they all serve one copy.
  */
 export const cachedIndex = <T extends object, E, R>(
   format: IndexCacheFormat,
@@ -158,12 +172,18 @@ export const cachedIndex = <T extends object, E, R>(
   fits: (cached: T) => boolean
 ) =>
   Effect.gen(function* () {
-    const cached = yield* Effect.tryPromise(() => readIndexCache<T>(format, path)).pipe(Effect.option)
+    yield* holdIndexFile(path)
+    const read = Effect.tryPromise(() => readIndexCache<T>(format, path)).pipe(Effect.option)
+    const cached = yield* read
     if (Option.isSome(cached) && fits(cached.value)) return cached.value
     const built = yield* build
-    yield* Effect.tryPromise(async () => {
+    const written = yield* Effect.tryPromise(async () => {
       await mkdir(dirname(path), { recursive: true })
       await writeIndexCache(format, built, path)
-    }).pipe(Effect.catchAll((error) => Effect.logWarning(`could not cache the serving index in ${path}`, error)))
-    return built
-  })
+    }).pipe(
+      Effect.as(true),
+      Effect.catchAll((error) => Effect.as(Effect.logWarning(`could not cache the serving index in ${path}`, error), false))
+    )
+    if (!written || !sharesFiles()) return built
+    return Option.getOrElse(yield* read, () => built)
+  }).pipe(Effect.scoped)

@@ -1,19 +1,23 @@
 /**
  * Index files read once per process and shared by its threads (the API's `FFYNNON_THREADS`): the
  * bytes go into a `SharedArrayBuffer`, so the typed arrays of an index read from them (views, see
- * `indexCache.ts`) are one copy in memory however many threads serve it. The thread that started
- * the others reads the files; they ask it over a message port (`shareFilesWith` on its end,
- * `readFilesThrough` on theirs). A process of one thread just reads.
+ * `indexCache.ts`) are one copy in memory however many threads serve it; and one thread at a time
+ * reads or builds a file, so a new release is indexed once, not once a thread. The thread that
+ * started the others holds the files and the locks; they ask it over a message port
+ * (`shareFilesWith` on its end, `readFilesThrough` on theirs). A process of one thread just reads.
  */
 import { open, stat } from "node:fs/promises"
 import type { MessagePort } from "node:worker_threads"
 
-interface FileRequest {
-  readonly id: number
-  readonly path: string
-}
+type Request =
+  | { readonly id: number; readonly read: string }
+  | { readonly id: number; readonly lock: string }
+  | { readonly id: number; readonly unlock: true }
 
-type FileReply = { readonly id: number; readonly buffer: SharedArrayBuffer } | { readonly id: number; readonly error: string }
+type Reply =
+  | { readonly id: number; readonly buffer: SharedArrayBuffer }
+  | { readonly id: number; readonly error: string }
+  | { readonly id: number; readonly granted: true }
 
 const readIntoShared = async (path: string) => {
   const file = await open(path)
@@ -60,43 +64,108 @@ const sharedHere = async (path: string) => {
   }
 }
 
-/** Answers the file requests of the thread at the other end of `port`. */
+/** A hold on a file's lock: `granted` once the threads before have released theirs. */
+interface Hold {
+  readonly granted: Promise<void>
+  /** Releases the lock, or gives up waiting for it. */
+  readonly release: () => void
+}
+
+/** The end of each path's queue of holders in this thread, which holds the locks. */
+const queues = new Map<string, Promise<void>>()
+
+const holdHere = (path: string): Hold => {
+  const before = queues.get(path) ?? Promise.resolve()
+  let release!: () => void
+  const released = new Promise<void>((resolve) => (release = resolve))
+  const end = before.then(() => released)
+  queues.set(path, end)
+  void end.then(() => {
+    if (queues.get(path) === end) queues.delete(path)
+  })
+  return { granted: before, release }
+}
+
+/** Answers the requests of the thread at the other end of `port`: files to read, locks to hold. */
 export const shareFilesWith = (port: MessagePort) => {
-  port.on("message", ({ id, path }: FileRequest) => {
-    sharedHere(path).then(
-      (buffer) => port.postMessage({ id, buffer } satisfies FileReply),
-      (error: unknown) => port.postMessage({ id, error: error instanceof Error ? error.message : String(error) } satisfies FileReply)
-    )
+  const held = new Map<number, Hold>()
+  port.on("message", (request: Request) => {
+    const { id } = request
+    if ("read" in request) {
+      sharedHere(request.read).then(
+        (buffer) => port.postMessage({ id, buffer } satisfies Reply),
+        (error: unknown) => port.postMessage({ id, error: error instanceof Error ? error.message : String(error) } satisfies Reply)
+      )
+    } else if ("lock" in request) {
+      const hold = holdHere(request.lock)
+      held.set(id, hold)
+      void hold.granted.then(() => port.postMessage({ id, granted: true } satisfies Reply))
+    } else {
+      held.get(id)?.release()
+      held.delete(id)
+    }
   })
   port.unref()
 }
 
 let owner: MessagePort | undefined
 let nextRequest = 0
-const pending = new Map<number, { readonly resolve: (buffer: SharedArrayBuffer) => void; readonly reject: (error: Error) => void }>()
+const pending = new Map<number, (reply: Reply) => void>()
 
-/** Makes this thread read its index files through the thread at the other end of `port`. */
+/** Makes this thread read its index files and take their locks through the thread at the other end of `port`. */
 export const readFilesThrough = (port: MessagePort) => {
   owner = port
-  port.on("message", (reply: FileReply) => {
-    const waiting = pending.get(reply.id)
+  port.on("message", (reply: Reply) => {
+    const answer = pending.get(reply.id)
     pending.delete(reply.id)
     // Waiting for a reply keeps the thread alive; nothing else about the port should.
     if (pending.size === 0) port.unref()
-    if ("error" in reply) waiting?.reject(new Error(reply.error))
-    else waiting?.resolve(reply.buffer)
+    answer?.(reply)
   })
   port.unref()
 }
 
-const askOwner = (port: MessagePort, path: string) =>
-  new Promise<SharedArrayBuffer>((resolve, reject) => {
-    const id = nextRequest++
-    pending.set(id, { resolve, reject })
+const ask = (port: MessagePort, request: Request) =>
+  new Promise<Reply>((resolve) => {
+    pending.set(request.id, resolve)
     port.ref()
-    port.postMessage({ id, path } satisfies FileRequest)
+    port.postMessage(request)
   })
 
 /** The bytes of the file at `path`, in memory shared with the process's other threads that read it. */
-export const readSharedFile = async (path: string) =>
-  new Uint8Array(owner === undefined ? await sharedHere(path) : await askOwner(owner, path))
+export const readSharedFile = async (path: string) => {
+  if (owner === undefined) return new Uint8Array(await sharedHere(path))
+  const reply = await ask(owner, { id: nextRequest++, read: path })
+  if ("error" in reply) throw new Error(reply.error)
+  if ("buffer" in reply) return new Uint8Array(reply.buffer)
+  throw new Error(`a read of ${path} was answered with a lock`)
+}
+
+/** Waits for the process-wide lock on `path`: one thread at a time reads or builds an index file. */
+export const holdFile = (path: string): Hold => {
+  if (owner === undefined) return holdHere(path)
+  const port = owner
+  const id = nextRequest++
+  let released = false
+  return {
+    granted: ask(port, { id, lock: path }).then(() => undefined),
+    release: () => {
+      if (released) return
+      released = true
+      // A grant that comes after giving up is not waited for.
+      pending.delete(id)
+      if (pending.size === 0) port.unref()
+      port.postMessage({ id, unlock: true } satisfies Request)
+    }
+  }
+}
+
+let startedSharing = false
+
+/** Says that this thread will start others that read through it (before it reads its own indexes). */
+export const startSharingFiles = () => {
+  startedSharing = true
+}
+
+/** Whether this thread's files are shared with other threads of the process. */
+export const sharesFiles = () => owner !== undefined || startedSharing
