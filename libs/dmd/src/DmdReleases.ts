@@ -10,6 +10,7 @@ import {
   cachedIndex,
   message,
   sayInEnglish,
+  PackedLists,
   PackedStrings,
   type IndexCacheFormat,
   type ReleaseCodeSystem,
@@ -55,7 +56,7 @@ const newestFirst = (a: DmdIndex, b: DmdIndex) => {
 }
 
 /** The index files' format: change it whenever `DmdIndex`'s fields change. */
-const cacheFormat: IndexCacheFormat = { format: 2, classes: { DmdIndex, PackedStrings } }
+const cacheFormat: IndexCacheFormat = { format: 3, classes: { DmdIndex, PackedStrings, PackedLists } }
 
 interface Served {
   readonly indexes: ReadonlyArray<DmdIndex>

@@ -51,5 +51,34 @@ export class PackedStrings {
   }
 }
 
+/**
+ * Many lists of numbers kept as one (compressed sparse rows: list n is `values[starts[n]]` up to
+ * `values[starts[n + 1]]`): typed arrays instead of an array per list, so an index holding them
+ * is written and read as raw bytes and shared between threads.
+ */
+export class PackedLists {
+  private constructor(
+    private readonly starts: Uint32Array,
+    private readonly values: Uint32Array
+  ) {}
+
+  static from(lists: ReadonlyArray<ArrayLike<number>>) {
+    const starts = new Uint32Array(lists.length + 1)
+    for (let i = 0; i < lists.length; i++) starts[i + 1] = starts[i]! + lists[i]!.length
+    const values = new Uint32Array(starts[lists.length]!)
+    for (let i = 0; i < lists.length; i++) values.set(lists[i]!, starts[i]!)
+    return new PackedLists(starts, values)
+  }
+
+  get length() {
+    return this.starts.length - 1
+  }
+
+  /** List `index`, a view: no copy. */
+  get(index: number) {
+    return this.values.subarray(this.starts[index]!, this.starts[index + 1]!)
+  }
+}
+
 /** A copy of `value` that shares no memory with the string it was cut from. */
 export const detached = (value: string) => ` ${value}`.slice(1)

@@ -5,10 +5,12 @@
  * (ingredients, BNF and ATC codes, GTINs, previous codes). Concepts are integers: the five class
  * and five kind concepts first, then the products, then the ingredients, forms, routes, suppliers
  * and units. A concept's properties are kept as JSON text, parsed when asked for: a fraction of
- * the memory of objects, and the index is written to disk as it is.
+ * the memory of objects, and the index is written to disk as it is. Codes, names, the hierarchy
+ * and the word index are packed into typed arrays, which the index file holds as raw bytes (shared
+ * by the serving threads) rather than as JSON to parse in each.
  */
 import type { Sql } from "@ffynnon/db"
-import { PackedStrings, searchWords, type PropertyValue } from "@ffynnon/terminology"
+import { PackedLists, PackedStrings, searchWords, type PropertyValue } from "@ffynnon/terminology"
 import { sql } from "drizzle-orm"
 import { Effect } from "effect"
 import { columnName, lookupTables, recordSpecs, type FieldType, type RecordSpec } from "../release/spec"
@@ -202,18 +204,38 @@ export interface DmdProduct {
   readonly invalid: boolean
 }
 
+/** Code order for the binary search: plain string order, the same in every thread and locale. */
+const compareCodes = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+
+/** The concepts as they are added while an index is built, before they are packed. */
+class ConceptDraft {
+  readonly codes: Array<string> = [...groupings]
+  readonly names: Array<string> = groupings.map((name) => groupingNames[name]!)
+  readonly classes: Array<number> = groupings.map(() => -1)
+  readonly invalid: Array<boolean> = groupings.map(() => false)
+  readonly parentsOf: Array<Array<number>> = groupings.map(() => [])
+  readonly childrenOf: Array<Array<number>> = groupings.map(() => [])
+  readonly byCode = new Map<string, number>(groupings.map((name, position) => [name, position]))
+
+  conceptsOf(name: DmdClass) {
+    return this.childrenOf[dmdClasses.indexOf(name)]!
+  }
+}
+
 export class DmdIndex {
-  private readonly codes: Array<string> = [...groupings]
-  private readonly names: Array<string> = groupings.map((name) => groupingNames[name]!)
+  private codes = PackedStrings.from([])
+  private names = PackedStrings.from([])
   /** Each concept's class or kind, as its grouping's position; -1 for the groupings. */
-  private readonly classes: Array<number> = groupings.map(() => -1)
-  private readonly invalid: Array<boolean> = groupings.map(() => false)
-  private readonly parentsOf: Array<Array<number>> = groupings.map(() => [])
-  private readonly childrenOf: Array<Array<number>> = groupings.map(() => [])
+  private classes = new Int8Array(0)
+  /** 1 for an invalid product. */
+  private invalid = new Uint8Array(0)
+  private parentsOf = PackedLists.from([])
+  private childrenOf = PackedLists.from([])
+  /** The concepts in the order of their codes, for finding a code by binary search. */
+  private codeOrder = new Uint32Array(0)
   private propertyTexts = PackedStrings.from([])
   /** The lookup tables' descriptions by table and code (`FORM|385023001`). */
   private readonly lookupDescriptions = new Map<string, string>()
-  private readonly byCode = new Map<string, number>(groupings.map((name, position) => [name, position]))
   private readonly combParents = new Map<number, Array<number>>()
   private readonly combChildren = new Map<number, Array<number>>()
   private readonly ingredients = new Map<string, { name: string; products: Array<number> }>()
@@ -227,7 +249,7 @@ export class DmdIndex {
   // The word index: the words sorted, the concepts of each, and each concept's words as positions
   // in `vocabulary` (from `wordsAt[concept]` to `wordsAt[concept + 1]` in `words`).
   private vocabulary: Array<string> = []
-  private postings: Array<Array<number>> = []
+  private postings = PackedLists.from([])
   private wordsAt = new Uint32Array(0)
   private words = new Uint32Array(0)
 
@@ -240,6 +262,7 @@ export class DmdIndex {
   static build = (tx: Sql, releaseId: number, version: string) =>
     Effect.gen(function* () {
       const index = new DmdIndex(releaseId, version)
+      const draft = new ConceptDraft()
       // Each concept's row, and the record it is of with the fields that are not properties (its code, name, INVALID).
       const rows: Array<StoredRow | undefined> = groupings.map(() => undefined)
       const records: Array<{ readonly spec: RecordSpec; readonly omit: ReadonlySet<string> } | undefined> = groupings.map(() => undefined)
@@ -252,19 +275,19 @@ export class DmdIndex {
         record: { spec: RecordSpec; omit: ReadonlySet<string> }
       ) => {
         // A code is one concept: the first of its kinds (codes are SCTIDs, so this guards a bad release).
-        if (index.byCode.has(code)) return
+        if (draft.byCode.has(code)) return
         const position = groupings.indexOf(grouping)
-        const concept = index.codes.length
-        index.codes.push(code)
-        index.names.push(name)
-        index.classes.push(position)
-        index.invalid.push(row.INVALID === true)
+        const concept = draft.codes.length
+        draft.codes.push(code)
+        draft.names.push(name)
+        draft.classes.push(position)
+        draft.invalid.push(row.INVALID === true)
         rows.push(row)
         records.push(record)
-        index.parentsOf.push([position])
-        index.childrenOf.push([])
-        index.childrenOf[position]!.push(concept)
-        index.byCode.set(code, concept)
+        draft.parentsOf.push([position])
+        draft.childrenOf.push([])
+        draft.childrenOf[position]!.push(concept)
+        draft.byCode.set(code, concept)
       }
       const lookupRows = yield* selectRows(tx, specOf("lookup"), releaseId)
       for (const row of lookupRows) {
@@ -277,11 +300,11 @@ export class DmdIndex {
       }
       for (const name of dmdClasses) {
         for (const field of classRecords[name].parents) {
-          for (const concept of index.conceptsOf(name)) {
-            const parent = index.byCode.get(String(rows[concept]![field] ?? ""))
+          for (const concept of draft.conceptsOf(name)) {
+            const parent = draft.byCode.get(String(rows[concept]![field] ?? ""))
             if (parent === undefined) continue
-            index.parentsOf[concept]!.push(parent)
-            index.childrenOf[parent]!.push(concept)
+            draft.parentsOf[concept]!.push(parent)
+            draft.childrenOf[parent]!.push(concept)
           }
         }
       }
@@ -300,9 +323,9 @@ export class DmdIndex {
         const spec = specOf(record)
         const omit = new Set([by, ...Object.keys(spec.fields).filter((field) => fields !== undefined && !fields.includes(field))])
         for (const row of yield* selectRows(tx, spec, releaseId)) {
-          const concept = index.byCode.get(String(row[by]))
+          const concept = draft.byCode.get(String(row[by]))
           if (concept === undefined) continue
-          index.navigationFrom(record, by, row, concept)
+          index.navigationFrom(record, by, row, concept, draft.byCode)
           if (when !== undefined && !when(row)) continue
           const properties = (related[concept] ??= [])
           const own = fieldProperties(spec, row, omit, rename)
@@ -314,8 +337,8 @@ export class DmdIndex {
         index.addChange(String(row.IDPREVIOUS), String(row.IDCURRENT), row.STARTDT as string, row.ENDDT as string | null)
       }
       const previousFields: Array<readonly [StoredRow, string, string]> = [
-        ...index.conceptsOf("VTM").map((concept) => [rows[concept]!, "VTMIDPREV", "VTMID"] as const),
-        ...index.conceptsOf("VMP").map((concept) => [rows[concept]!, "VPIDPREV", "VPID"] as const),
+        ...draft.conceptsOf("VTM").map((concept) => [rows[concept]!, "VTMIDPREV", "VTMID"] as const),
+        ...draft.conceptsOf("VMP").map((concept) => [rows[concept]!, "VPIDPREV", "VPID"] as const),
         ...ingredientRows.map((row) => [row, "ISIDPREV", "ISID"] as const)
       ]
       for (const [row, field, id] of previousFields) {
@@ -331,9 +354,20 @@ export class DmdIndex {
           return JSON.stringify([...fieldProperties(record.spec, row, record.omit), ...(related[concept] ?? [])])
         })
       )
+      index.pack(draft)
       index.buildWords()
       return index
     })
+
+  private pack(draft: ConceptDraft) {
+    this.codes = PackedStrings.from(draft.codes)
+    this.names = PackedStrings.from(draft.names)
+    this.classes = Int8Array.from(draft.classes)
+    this.invalid = Uint8Array.from(draft.invalid, Number)
+    this.parentsOf = PackedLists.from(draft.parentsOf)
+    this.childrenOf = PackedLists.from(draft.childrenOf)
+    this.codeOrder = Uint32Array.from(draft.codes.keys()).sort((a, b) => compareCodes(draft.codes[a]!, draft.codes[b]!))
+  }
 
   private addChange(previous: string, current: string, start: string | null, end: string | null) {
     const change: CodeChange = { previous, current, start, end }
@@ -346,7 +380,7 @@ export class DmdIndex {
   }
 
   /** Links the navigation structures a related record carries (combination packs, ingredients, BNF and ATC codes, GTINs). */
-  private navigationFrom(record: string, by: string, row: StoredRow, concept: number) {
+  private navigationFrom(record: string, by: string, row: StoredRow, concept: number, byCode: ReadonlyMap<string, number>) {
     const append = <K>(map: Map<K, Array<number>>, key: K, value: number | undefined) => {
       if (value === undefined) return
       const list = map.get(key)
@@ -354,9 +388,9 @@ export class DmdIndex {
       else list.push(value)
     }
     if (by === "PRNTVPPID" || by === "PRNTAPPID") {
-      append(this.combChildren, concept, this.byCode.get(String(row[by === "PRNTVPPID" ? "CHLDVPPID" : "CHLDAPPID"])))
+      append(this.combChildren, concept, byCode.get(String(row[by === "PRNTVPPID" ? "CHLDVPPID" : "CHLDAPPID"])))
     } else if (by === "CHLDVPPID" || by === "CHLDAPPID") {
-      append(this.combParents, concept, this.byCode.get(String(row[by === "CHLDVPPID" ? "PRNTVPPID" : "PRNTAPPID"])))
+      append(this.combParents, concept, byCode.get(String(row[by === "CHLDVPPID" ? "PRNTVPPID" : "PRNTAPPID"])))
     } else if (record === "gtin") {
       append(this.gtins, String(row.GTIN), concept)
       const use: GtinUse = { gtin: String(row.GTIN), start: String(row.STARTDT), end: row.ENDDT === null ? null : String(row.ENDDT) }
@@ -373,18 +407,19 @@ export class DmdIndex {
   private buildWords() {
     const words = new Map<string, Array<number>>()
     for (let concept = groupings.length; concept < this.codes.length; concept++) {
-      for (const word of new Set(searchWords(this.names[concept]!))) {
+      for (const word of new Set(searchWords(this.names.get(concept)))) {
         const list = words.get(word)
         if (list === undefined) words.set(word, [concept])
         else list.push(concept)
       }
     }
     this.vocabulary = [...words.keys()].sort()
-    this.postings = this.vocabulary.map((word) => words.get(word)!)
-    const perConcept: Array<Array<number>> = this.codes.map(() => [])
-    for (const [position, concepts] of this.postings.entries()) for (const concept of concepts) perConcept[concept]!.push(position)
+    const postings = this.vocabulary.map((word) => words.get(word)!)
+    this.postings = PackedLists.from(postings)
+    const perConcept: Array<Array<number>> = Array.from({ length: this.codes.length }, () => [])
+    for (const [position, concepts] of postings.entries()) for (const concept of concepts) perConcept[concept]!.push(position)
     this.wordsAt = new Uint32Array(this.codes.length + 1)
-    this.words = new Uint32Array(this.postings.reduce((sum, concepts) => sum + concepts.length, 0))
+    this.words = new Uint32Array(postings.reduce((sum, concepts) => sum + concepts.length, 0))
     let at = 0
     for (const [concept, positions] of perConcept.entries()) {
       this.wordsAt[concept] = at
@@ -406,14 +441,23 @@ export class DmdIndex {
   get size() {
     return this.codes.length
   }
-  locate(code: string) {
-    return this.byCode.get(code)
+  locate(code: string): number | undefined {
+    const { codeOrder } = this
+    let low = 0
+    let high = codeOrder.length
+    while (low < high) {
+      const middle = (low + high) >>> 1
+      if (compareCodes(this.codes.get(codeOrder[middle]!), code) < 0) low = middle + 1
+      else high = middle
+    }
+    const concept = codeOrder[low]
+    return concept !== undefined && this.codes.get(concept) === code ? concept : undefined
   }
   code(concept: number) {
-    return this.codes[concept]!
+    return this.codes.get(concept)
   }
   display(concept: number) {
-    return this.names[concept]!
+    return this.names.get(concept)
   }
   /** The product's class; undefined for the other concepts. */
   classOf(concept: number): DmdClass | undefined {
@@ -423,7 +467,7 @@ export class DmdIndex {
     return this.classOf(concept) !== undefined
   }
   isInvalid(concept: number) {
-    return this.invalid[concept]!
+    return this.invalid[concept] === 1
   }
   /** Whether the concept is one that groups others: a class (`VMP`) or a kind (`FORM`). */
   isClass(concept: number) {
@@ -435,13 +479,13 @@ export class DmdIndex {
   }
   /** The class concept first, then the parents in the product hierarchy. */
   parents(concept: number): ReadonlyArray<number> {
-    return this.parentsOf[concept]!
+    return Array.from(this.parentsOf.get(concept))
   }
   children(concept: number): ReadonlyArray<number> {
-    return this.childrenOf[concept]!
+    return Array.from(this.childrenOf.get(concept))
   }
   conceptsOf(...classes: ReadonlyArray<DmdClass>): ReadonlyArray<number> {
-    return classes.flatMap((name) => this.childrenOf[dmdClasses.indexOf(name)]!)
+    return classes.flatMap((name) => Array.from(this.childrenOf.get(dmdClasses.indexOf(name))))
   }
 
   /**
@@ -459,12 +503,12 @@ export class DmdIndex {
   /** The product and everything below it in the hierarchy, in code order by class. */
   descendants(concept: number): Set<number> {
     const found = new Set<number>([concept])
-    for (const member of found) for (const child of this.childrenOf[member]!) found.add(child)
+    for (const member of found) for (const child of this.childrenOf.get(member)) found.add(child)
     return found
   }
   ancestors(concept: number): Set<number> {
     const found = new Set<number>([concept])
-    for (const member of found) for (const parent of this.parentsOf[member]!) found.add(parent)
+    for (const member of found) for (const parent of this.parentsOf.get(member)) found.add(parent)
     return found
   }
 
@@ -483,14 +527,14 @@ export class DmdIndex {
       let end = low
       while (end < this.vocabulary.length && this.vocabulary[end]!.startsWith(word)) end++
       let count = 0
-      for (let position = low; position < end; position++) count += this.postings[position]!.length
+      for (let position = low; position < end; position++) count += this.postings.get(position).length
       return { word, low, end, count }
     })
     if (ranges.some((range) => range.count === 0)) return []
     const rarest = ranges.reduce((best, range) => (range.count < best.count ? range : best))
     const candidates = new Set<number>()
     for (let position = rarest.low; position < rarest.end; position++)
-      for (const concept of this.postings[position]!) candidates.add(concept)
+      for (const concept of this.postings.get(position)) candidates.add(concept)
     // A query word matches a concept's word when that word's position is in the query word's range: integer tests, no text.
     const found: Array<{ concept: number; exact: number; words: number }> = []
     for (const concept of candidates) {
@@ -512,7 +556,7 @@ export class DmdIndex {
     return found
       .sort(
         (a, b) =>
-          b.exact - a.exact || a.words - b.words || this.names[a.concept]!.length - this.names[b.concept]!.length || a.concept - b.concept
+          b.exact - a.exact || a.words - b.words || this.names.lengthOf(a.concept) - this.names.lengthOf(b.concept) || a.concept - b.concept
       )
       .map(({ concept }) => concept)
   }
@@ -520,11 +564,11 @@ export class DmdIndex {
   // Navigation for library users, by code.
 
   product(code: string): DmdProduct | undefined {
-    const concept = this.byCode.get(code)
+    const concept = this.locate(code)
     return concept === undefined || !this.isProduct(concept) ? undefined : this.summary(concept)
   }
   private summary(concept: number): DmdProduct {
-    return { code: this.codes[concept]!, class: this.classOf(concept)!, name: this.names[concept]!, invalid: this.invalid[concept]! }
+    return { code: this.code(concept), class: this.classOf(concept)!, name: this.display(concept), invalid: this.isInvalid(concept) }
   }
   private summaries(concepts: Iterable<number>, within?: DmdClass) {
     return [...concepts]
@@ -533,7 +577,7 @@ export class DmdIndex {
   }
   /** The products below `code` (VTM → VMP → AMP → AMPP, VMP → VMPP → AMPP), optionally of one class. */
   below(code: string, within?: DmdClass) {
-    const concept = this.byCode.get(code)
+    const concept = this.locate(code)
     if (concept === undefined || !this.isProduct(concept)) return []
     const found = this.descendants(concept)
     found.delete(concept)
@@ -541,7 +585,7 @@ export class DmdIndex {
   }
   /** The products above `code` (an AMPP's AMP, VMPP, VMP and VTM), optionally of one class. */
   above(code: string, within?: DmdClass) {
-    const concept = this.byCode.get(code)
+    const concept = this.locate(code)
     if (concept === undefined || !this.isProduct(concept)) return []
     const found = this.ancestors(concept)
     found.delete(concept)
@@ -549,11 +593,11 @@ export class DmdIndex {
   }
   /** The packs a combination pack (VMPP or AMPP) contains. */
   combinationChildren(code: string) {
-    return this.summaries(this.combChildren.get(this.byCode.get(code) ?? -1) ?? [])
+    return this.summaries(this.combChildren.get(this.locate(code) ?? -1) ?? [])
   }
   /** The combination packs that contain a pack. */
   combinationParents(code: string) {
-    return this.summaries(this.combParents.get(this.byCode.get(code) ?? -1) ?? [])
+    return this.summaries(this.combParents.get(this.locate(code) ?? -1) ?? [])
   }
   /** The VTMs, VMPs and AMPs with an ingredient (by its ISID), and optionally everything below them. */
   forIngredient(isid: string, options: { readonly below?: boolean } = {}) {
@@ -579,12 +623,12 @@ export class DmdIndex {
   }
   /** The GTINs an AMPP has or had, with their dates. */
   gtinsOf(code: string): ReadonlyArray<GtinUse> {
-    return this.gtinUses.get(this.byCode.get(code) ?? -1) ?? []
+    return this.gtinUses.get(this.locate(code) ?? -1) ?? []
   }
   /** Each AMPP with a GTIN (current or ended), with the GTIN's dates. */
   gtinHolders(gtin: string): ReadonlyArray<{ readonly ampp: string; readonly use: GtinUse }> {
     return (this.gtins.get(gtin) ?? []).flatMap((concept) =>
-      (this.gtinUses.get(concept) ?? []).filter((use) => use.gtin === gtin).map((use) => ({ ampp: this.codes[concept]!, use }))
+      (this.gtinUses.get(concept) ?? []).filter((use) => use.gtin === gtin).map((use) => ({ ampp: this.code(concept), use }))
     )
   }
   /** The changes from a previous code (HISTORIC_CODES rows first, then the `*PREV` fields). */
@@ -599,14 +643,14 @@ export class DmdIndex {
   }
   /** The name of a product, class or ingredient. */
   nameOf(code: string): string | undefined {
-    const concept = this.byCode.get(code)
-    return concept === undefined ? this.ingredients.get(code)?.name : this.names[concept]
+    const concept = this.locate(code)
+    return concept === undefined ? this.ingredients.get(code)?.name : this.display(concept)
   }
   /** The current code for a code: itself when it is current, else its successor from the `*PREV` fields and HISTORIC_CODES. */
   currentCode(code: string): string | undefined {
     const seen = new Set<string>()
     let current = code
-    while (!this.byCode.has(current) && !this.ingredients.has(current)) {
+    while (this.locate(current) === undefined && !this.ingredients.has(current)) {
       const next = this.changesFrom(current).find((change) => change.current !== current)?.current
       // A chain may end at a code this index does not serve (a supplier's, say): that code is the current one.
       if (next === undefined || seen.has(next)) return current === code ? undefined : current
