@@ -21,6 +21,8 @@ const random = (seed: number) => () => {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296
 }
 
+type Fields = ReadonlyArray<readonly [string, string | number | undefined]>
+
 /** Buffered writes of one XML file. */
 class XmlFile {
   private readonly fd: number
@@ -42,7 +44,7 @@ class XmlFile {
     if (this.size > 1 << 20) this.flush()
   }
   /** One record: its fields in order, absent ones left out. */
-  record(tag: string, fields: ReadonlyArray<readonly [string, string | number | undefined]>) {
+  record(tag: string, fields: Fields) {
     let text = `        <${tag}>\n`
     for (const [name, value] of fields) if (value !== undefined) text += `            <${name}>${value}</${name}>\n`
     this.write(`${text}        </${tag}>\n`)
@@ -52,6 +54,12 @@ class XmlFile {
   }
   close(group: string) {
     this.write(`    </${group}>\n`)
+  }
+  /** A group of records, one `tag` record per item. */
+  group<T>(group: string, tag: string, items: Iterable<T>, fields: (item: T) => Fields) {
+    this.open(group)
+    for (const item of items) this.record(tag, fields(item))
+    this.close(group)
   }
   private flush() {
     writeSync(this.fd, this.parts.join(""))
@@ -63,6 +71,15 @@ class XmlFile {
     this.flush()
     closeSync(this.fd)
   }
+}
+
+/** Combination packs: one pack in two hundred holds the two packs after it, as (parent, child) pairs. */
+const combinationContents = <T>(packs: ReadonlyArray<T>): Array<readonly [T, T]> => {
+  const pairs: Array<readonly [T, T]> = []
+  for (let parent = 0; parent + 2 < packs.length; parent += 200) {
+    pairs.push([packs[parent]!, packs[parent + 1]!], [packs[parent]!, packs[parent + 2]!])
+  }
+  return pairs
 }
 
 const syllables = [
@@ -215,13 +232,10 @@ export const generateDmd = (out: string, scale: number, seed = 42) => {
     LICENSING_AUTHORITY_CHANGE_REASON: [["0001", "Changed"]]
   }
   for (const [table, entries] of Object.entries(simple)) {
-    lookup.open(table)
-    for (const [code, description] of entries)
-      lookup.record("INFO", [
-        ["CD", code],
-        ["DESC", description]
-      ])
-    lookup.close(table)
+    lookup.group(table, "INFO", entries, ([code, description]) => [
+      ["CD", code],
+      ["DESC", description]
+    ])
   }
   lookup.end()
 
@@ -242,15 +256,7 @@ export const generateDmd = (out: string, scale: number, seed = 42) => {
   vtmFile.end()
 
   const vmpFile = new XmlFile(join(main, "f_vmp2_3050199.xml"), "VIRTUAL_MED_PRODUCTS", "vmp_v2_3.xsd")
-  const vmpGroup = (
-    group: string,
-    tag: string,
-    fields: (vmp: (typeof vmps)[number]) => ReadonlyArray<readonly [string, string | number | undefined]>
-  ) => {
-    vmpFile.open(group)
-    for (const vmp of vmps) vmpFile.record(tag, fields(vmp))
-    vmpFile.close(group)
-  }
+  const vmpGroup = (group: string, tag: string, fields: (vmp: (typeof vmps)[number]) => Fields) => vmpFile.group(group, tag, vmps, fields)
   vmpGroup("VMPS", "VMP", (vmp) => [
     ["VPID", vmp.id],
     ["VTMID", vmp.vtm.id],
@@ -289,95 +295,73 @@ export const generateDmd = (out: string, scale: number, seed = 42) => {
   vmpFile.end()
 
   const ampFile = new XmlFile(join(main, "f_amp2_3050199.xml"), "ACTUAL_MEDICINAL_PRODUCTS", "amp_v2_3.xsd")
-  ampFile.open("AMPS")
-  for (const amp of amps) {
-    ampFile.record("AMP", [
-      ["APID", amp.id],
-      ["INVALID", amp.invalid ? 1 : undefined],
-      ["VPID", amp.vmp.id],
-      ["NM", amp.name],
-      ["DESC", `${amp.name} (${amp.supplier.name})`],
-      ["SUPPCD", amp.supplier.code],
-      ["LIC_AUTHCD", "0001"],
-      ["AVAIL_RESTRICTCD", "0001"]
-    ])
-  }
-  ampFile.close("AMPS")
-  ampFile.open("AP_INGREDIENT")
-  for (const amp of amps.filter((_, index) => index % 10 === 0)) {
-    ampFile.record("AP_ING", [
+  ampFile.group("AMPS", "AMP", amps, (amp) => [
+    ["APID", amp.id],
+    ["INVALID", amp.invalid ? 1 : undefined],
+    ["VPID", amp.vmp.id],
+    ["NM", amp.name],
+    ["DESC", `${amp.name} (${amp.supplier.name})`],
+    ["SUPPCD", amp.supplier.code],
+    ["LIC_AUTHCD", "0001"],
+    ["AVAIL_RESTRICTCD", "0001"]
+  ])
+  ampFile.group(
+    "AP_INGREDIENT",
+    "AP_ING",
+    amps.filter((_, index) => index % 10 === 0),
+    (amp) => [
       ["APID", amp.id],
       ["ISID", pick(ingredients).id],
       ["STRNTH", "1.0"],
       ["UOMCD", units.mg]
-    ])
-  }
-  ampFile.close("AP_INGREDIENT")
-  ampFile.open("LICENSED_ROUTE")
-  for (const amp of amps)
-    ampFile.record("LIC_ROUTE", [
-      ["APID", amp.id],
-      ["ROUTECD", "26643006"]
-    ])
-  ampFile.close("LICENSED_ROUTE")
+    ]
+  )
+  ampFile.group("LICENSED_ROUTE", "LIC_ROUTE", amps, (amp) => [
+    ["APID", amp.id],
+    ["ROUTECD", "26643006"]
+  ])
   // Appliances: about one AMP in twenty.
-  ampFile.open("AP_INFORMATION")
-  for (const amp of amps.filter((_, index) => index % 20 === 7)) {
-    ampFile.record("AP_INFO", [
+  ampFile.group(
+    "AP_INFORMATION",
+    "AP_INFO",
+    amps.filter((_, index) => index % 20 === 7),
+    (amp) => [
       ["APID", amp.id],
       ["SZ_WEIGHT", "10cm x 10cm"],
       ["COLOURCD", "0001"],
       ["PROD_ORDER_NO", `PO${amp.id.slice(0, 6)}`]
-    ])
-  }
-  ampFile.close("AP_INFORMATION")
+    ]
+  )
   ampFile.end()
 
   const vmppFile = new XmlFile(join(main, "f_vmpp2_3050199.xml"), "VIRTUAL_MED_PRODUCT_PACK", "vmpp_v2_3.xsd")
-  vmppFile.open("VMPPS")
-  for (const vmpp of vmpps) {
-    vmppFile.record("VMPP", [
-      ["VPPID", vmpp.id],
-      ["NM", vmpp.name],
-      ["VPID", vmpp.vmp.id],
-      ["QTYVAL", `${vmpp.quantity}.0`],
-      ["QTY_UOMCD", units[vmpp.vmp.form[2]]]
-    ])
-  }
-  vmppFile.close("VMPPS")
-  vmppFile.open("DRUG_TARIFF_INFO")
-  for (const vmpp of vmpps.filter(() => next() < 0.7)) {
-    vmppFile.record("DTINFO", [
+  vmppFile.group("VMPPS", "VMPP", vmpps, (vmpp) => [
+    ["VPPID", vmpp.id],
+    ["NM", vmpp.name],
+    ["VPID", vmpp.vmp.id],
+    ["QTYVAL", `${vmpp.quantity}.0`],
+    ["QTY_UOMCD", units[vmpp.vmp.form[2]]]
+  ])
+  vmppFile.group(
+    "DRUG_TARIFF_INFO",
+    "DTINFO",
+    vmpps.filter(() => next() < 0.7),
+    (vmpp) => [
       ["VPPID", vmpp.id],
       ["PAY_CATCD", "0001"],
       ["PRICE", Math.floor(next() * 5000)],
       ["DT", "2099-01-01"]
-    ])
-  }
-  vmppFile.close("DRUG_TARIFF_INFO")
-  // Combination packs: one pack in two hundred holds the two packs after it.
-  vmppFile.open("COMB_CONTENT")
-  for (let parent = 0; parent + 2 < vmpps.length; parent += 200) {
-    for (const child of [parent + 1, parent + 2]) {
-      vmppFile.record("CCONTENT", [
-        ["PRNTVPPID", vmpps[parent]!.id],
-        ["CHLDVPPID", vmpps[child]!.id]
-      ])
-    }
-  }
-  vmppFile.close("COMB_CONTENT")
+    ]
+  )
+  vmppFile.group("COMB_CONTENT", "CCONTENT", combinationContents(vmpps), ([parent, child]) => [
+    ["PRNTVPPID", parent.id],
+    ["CHLDVPPID", child.id]
+  ])
   vmppFile.end()
 
   const amppFile = new XmlFile(join(main, "f_ampp2_3050199.xml"), "ACTUAL_MEDICINAL_PROD_PACKS", "ampp_v2_3.xsd")
-  const amppGroup = (
-    group: string,
-    tag: string,
-    fields: (ampp: (typeof ampps)[number]) => ReadonlyArray<readonly [string, string | number | undefined]>
-  ) => {
-    amppFile.open(group)
-    for (const ampp of ampps) amppFile.record(tag, fields(ampp))
-    amppFile.close(group)
-  }
+  const amppGroup = (group: string, tag: string, fields: (ampp: (typeof ampps)[number]) => Fields) =>
+    amppFile.group(group, tag, ampps, fields)
   amppGroup("AMPPS", "AMPP", (ampp) => [
     ["APPID", ampp.id],
     ["INVALID", ampp.invalid ? 1 : undefined],
@@ -387,16 +371,17 @@ export const generateDmd = (out: string, scale: number, seed = 42) => {
     ["LEGAL_CATCD", "0004"],
     ["DISCCD", next() < 0.05 ? "0001" : undefined]
   ])
-  amppFile.open("APPLIANCE_PACK_INFO")
-  for (const ampp of ampps.filter((_, index) => index % 20 === 7)) {
-    amppFile.record("PACK_INFO", [
+  amppFile.group(
+    "APPLIANCE_PACK_INFO",
+    "PACK_INFO",
+    ampps.filter((_, index) => index % 20 === 7),
+    (ampp) => [
       ["APPID", ampp.id],
       ["REIMB_STATCD", "0001"],
       ["REIMB_STATDT", "2020-01-01"],
       ["PACK_ORDER_NO", `PK${ampp.id.slice(0, 6)}`]
-    ])
-  }
-  amppFile.close("APPLIANCE_PACK_INFO")
+    ]
+  )
   amppGroup("DRUG_PRODUCT_PRESCRIB_INFO", "PRESCRIB_INFO", (ampp) => [
     ["APPID", ampp.id],
     ["NURSE_F", next() < 0.2 ? "0001" : undefined]
@@ -411,16 +396,10 @@ export const generateDmd = (out: string, scale: number, seed = 42) => {
     ["PX_CHRGS", 1],
     ["DISP_FEES", 1]
   ])
-  amppFile.open("COMB_CONTENT")
-  for (let parent = 0; parent + 2 < ampps.length; parent += 200) {
-    for (const child of [parent + 1, parent + 2]) {
-      amppFile.record("CCONTENT", [
-        ["PRNTAPPID", ampps[parent]!.id],
-        ["CHLDAPPID", ampps[child]!.id]
-      ])
-    }
-  }
-  amppFile.close("COMB_CONTENT")
+  amppFile.group("COMB_CONTENT", "CCONTENT", combinationContents(ampps), ([parent, child]) => [
+    ["PRNTAPPID", parent.id],
+    ["CHLDAPPID", child.id]
+  ])
   amppFile.end()
 
   const gtinFile = new XmlFile(join(main, "f_gtin2_0050199.xml"), "GTIN_DETAILS", "gtin_v2_0.xsd")
@@ -435,36 +414,28 @@ export const generateDmd = (out: string, scale: number, seed = 42) => {
   gtinFile.end()
 
   const bnfFile = new XmlFile(join(bonus, "f_bnf1_0050199.xml"), "BNF_DETAILS", "bnf_v1_0.xsd")
-  bnfFile.open("VMPS")
-  for (const [index, vmp] of vmps.entries()) {
-    bnfFile.record("VMP", [
-      ["VPID", vmp.id],
-      ["BNF", `0${(index % 15) + 1}0${index % 9}0${index % 7}0X0AAAAAA`.slice(0, 15)],
-      ["ATC", `N0${index % 7}AA0${index % 9}`]
-    ])
-  }
-  bnfFile.close("VMPS")
-  bnfFile.open("AMPS")
-  for (const [index, amp] of amps.entries()) {
-    if (index % 10 === 3)
-      bnfFile.record("AMP", [
-        ["APID", amp.id],
-        ["BNF", `0${(index % 15) + 1}0${index % 9}0${index % 7}0X0AABABA`.slice(0, 15)]
-      ])
-  }
-  bnfFile.close("AMPS")
+  bnfFile.group("VMPS", "VMP", vmps.entries(), ([index, vmp]) => [
+    ["VPID", vmp.id],
+    ["BNF", `0${(index % 15) + 1}0${index % 9}0${index % 7}0X0AAAAAA`.slice(0, 15)],
+    ["ATC", `N0${index % 7}AA0${index % 9}`]
+  ])
+  bnfFile.group(
+    "AMPS",
+    "AMP",
+    [...amps.entries()].filter(([index]) => index % 10 === 3),
+    ([index, amp]) => [
+      ["APID", amp.id],
+      ["BNF", `0${(index % 15) + 1}0${index % 9}0${index % 7}0X0AABABA`.slice(0, 15)]
+    ]
+  )
   bnfFile.end()
   const historyFile = new XmlFile(join(bonus, "HISTORIC_CODES", "f_history1_0050199.xml"), "HISTORY", "history_v1_0.xsd")
-  historyFile.open("VMPS")
-  for (const [index, vmp] of vmps.filter((_, index) => index % 20 === 0).entries()) {
-    historyFile.record("VMP", [
-      ["IDCURRENT", vmp.id],
-      ["IDPREVIOUS", id(7, index)],
-      ["STARTDT", "2010-01-01"],
-      ["ENDDT", "2020-01-01"]
-    ])
-  }
-  historyFile.close("VMPS")
+  historyFile.group("VMPS", "VMP", vmps.filter((_, index) => index % 20 === 0).entries(), ([index, vmp]) => [
+    ["IDCURRENT", vmp.id],
+    ["IDPREVIOUS", id(7, index)],
+    ["STARTDT", "2010-01-01"],
+    ["ENDDT", "2020-01-01"]
+  ])
   historyFile.end()
   return { main, bonus, count }
 }

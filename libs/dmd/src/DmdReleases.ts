@@ -10,7 +10,6 @@ import {
   cachedIndex,
   message,
   sayInEnglish,
-  PackedLists,
   PackedStrings,
   type IndexCacheFormat,
   type ReleaseCodeSystem,
@@ -56,7 +55,7 @@ const newestFirst = (a: DmdIndex, b: DmdIndex) => {
 }
 
 /** The index files' format: change it whenever `DmdIndex`'s fields change. */
-const cacheFormat: IndexCacheFormat = { format: 3, classes: { DmdIndex, PackedStrings, PackedLists } }
+const cacheFormat: IndexCacheFormat = { format: 4, classes: { DmdIndex, PackedStrings } }
 
 interface Served {
   readonly indexes: ReadonlyArray<DmdIndex>

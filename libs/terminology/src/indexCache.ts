@@ -8,7 +8,7 @@
 import { Effect, Option } from "effect"
 import { mkdir, open, rename, rm } from "node:fs/promises"
 import { dirname } from "node:path"
-import { holdFile, readSharedFile, sharesFiles } from "./sharedFiles"
+import { holdFile, readSharedFile, sharesFiles, type Hold } from "./sharedFiles"
 
 const magic = "FFYNIDX1"
 const typedArrays = { Int8Array, Uint8Array, Uint16Array, Uint32Array, Float64Array, BigUint64Array } as const
@@ -149,7 +149,7 @@ export const readIndexCache = async <T>({ format: expected, classes }: IndexCach
 /** Holds the process-wide lock on the index file at `path` for the scope. */
 const holdIndexFile = (path: string) =>
   Effect.acquireRelease(
-    Effect.async<ReturnType<typeof holdFile>>((resume) => {
+    Effect.async<Hold>((resume) => {
       const hold = holdFile(path)
       void hold.granted.then(() => resume(Effect.succeed(hold)))
       // Interrupted while waiting: give up the place in the queue.

@@ -51,33 +51,32 @@ export class PackedStrings {
   }
 }
 
-/**
- * Many lists of numbers kept as one (compressed sparse rows: list n is `values[starts[n]]` up to
- * `values[starts[n + 1]]`): typed arrays instead of an array per list, so an index holding them
- * is written and read as raw bytes and shared between threads.
- */
-export class PackedLists {
-  private constructor(
-    private readonly starts: Uint32Array,
-    private readonly values: Uint32Array
-  ) {}
+/** Compressed sparse rows: the neighbours of node n are targets[starts[n]..starts[n+1]). */
+export interface Adjacency {
+  readonly starts: Uint32Array
+  readonly targets: Uint32Array
+}
 
-  static from(lists: ReadonlyArray<ArrayLike<number>>) {
-    const starts = new Uint32Array(lists.length + 1)
-    for (let i = 0; i < lists.length; i++) starts[i + 1] = starts[i]! + lists[i]!.length
-    const values = new Uint32Array(starts[lists.length]!)
-    for (let i = 0; i < lists.length; i++) values.set(lists[i]!, starts[i]!)
-    return new PackedLists(starts, values)
-  }
+export const neighbours = (graph: Adjacency, node: number) => graph.targets.subarray(graph.starts[node]!, graph.starts[node + 1]!)
 
-  get length() {
-    return this.starts.length - 1
-  }
+/** Adjacency lists from edges, for `nodeCount` nodes; each node's targets in the edges' order. */
+export const adjacency = (nodeCount: number, from: ArrayLike<number>, to: ArrayLike<number>): Adjacency => {
+  const starts = new Uint32Array(nodeCount + 1)
+  for (let i = 0; i < from.length; i++) starts[from[i]! + 1]!++
+  for (let node = 0; node < nodeCount; node++) starts[node + 1]! += starts[node]!
+  const fill = starts.slice(0, nodeCount)
+  const targets = new Uint32Array(from.length)
+  for (let i = 0; i < from.length; i++) targets[fill[from[i]!]!++] = to[i]!
+  return { starts, targets }
+}
 
-  /** List `index`, a view: no copy. */
-  get(index: number) {
-    return this.values.subarray(this.starts[index]!, this.starts[index + 1]!)
-  }
+/** Adjacency lists packed from one list of targets per node. */
+export const adjacencyOfLists = (lists: ReadonlyArray<ArrayLike<number>>): Adjacency => {
+  const starts = new Uint32Array(lists.length + 1)
+  for (let node = 0; node < lists.length; node++) starts[node + 1] = starts[node]! + lists[node]!.length
+  const targets = new Uint32Array(starts[lists.length]!)
+  for (let node = 0; node < lists.length; node++) targets.set(lists[node]!, starts[node]!)
+  return { starts, targets }
 }
 
 /** A copy of `value` that shares no memory with the string it was cut from. */

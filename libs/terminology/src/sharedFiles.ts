@@ -65,7 +65,7 @@ const sharedHere = async (path: string) => {
 }
 
 /** A hold on a file's lock: `granted` once the threads before have released theirs. */
-interface Hold {
+export interface Hold {
   readonly granted: Promise<void>
   /** Releases the lock, or gives up waiting for it. */
   readonly release: () => void

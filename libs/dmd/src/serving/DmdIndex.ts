@@ -10,7 +10,7 @@
  * by the serving threads) rather than as JSON to parse in each.
  */
 import type { Sql } from "@ffynnon/db"
-import { PackedLists, PackedStrings, searchWords, type PropertyValue } from "@ffynnon/terminology"
+import { adjacencyOfLists, neighbours, PackedStrings, searchWords, type PropertyValue } from "@ffynnon/terminology"
 import { sql } from "drizzle-orm"
 import { Effect } from "effect"
 import { columnName, lookupTables, recordSpecs, type FieldType, type RecordSpec } from "../release/spec"
@@ -229,8 +229,8 @@ export class DmdIndex {
   private classes = new Int8Array(0)
   /** 1 for an invalid product. */
   private invalid = new Uint8Array(0)
-  private parentsOf = PackedLists.from([])
-  private childrenOf = PackedLists.from([])
+  private parentsOf = adjacencyOfLists([])
+  private childrenOf = adjacencyOfLists([])
   /** The concepts in the order of their codes, for finding a code by binary search. */
   private codeOrder = new Uint32Array(0)
   private propertyTexts = PackedStrings.from([])
@@ -249,7 +249,7 @@ export class DmdIndex {
   // The word index: the words sorted, the concepts of each, and each concept's words as positions
   // in `vocabulary` (from `wordsAt[concept]` to `wordsAt[concept + 1]` in `words`).
   private vocabulary: Array<string> = []
-  private postings = PackedLists.from([])
+  private postings = adjacencyOfLists([])
   private wordsAt = new Uint32Array(0)
   private words = new Uint32Array(0)
 
@@ -364,8 +364,8 @@ export class DmdIndex {
     this.names = PackedStrings.from(draft.names)
     this.classes = Int8Array.from(draft.classes)
     this.invalid = Uint8Array.from(draft.invalid, Number)
-    this.parentsOf = PackedLists.from(draft.parentsOf)
-    this.childrenOf = PackedLists.from(draft.childrenOf)
+    this.parentsOf = adjacencyOfLists(draft.parentsOf)
+    this.childrenOf = adjacencyOfLists(draft.childrenOf)
     this.codeOrder = Uint32Array.from(draft.codes.keys()).sort((a, b) => compareCodes(draft.codes[a]!, draft.codes[b]!))
   }
 
@@ -415,7 +415,7 @@ export class DmdIndex {
     }
     this.vocabulary = [...words.keys()].sort()
     const postings = this.vocabulary.map((word) => words.get(word)!)
-    this.postings = PackedLists.from(postings)
+    this.postings = adjacencyOfLists(postings)
     const perConcept: Array<Array<number>> = Array.from({ length: this.codes.length }, () => [])
     for (const [position, concepts] of postings.entries()) for (const concept of concepts) perConcept[concept]!.push(position)
     this.wordsAt = new Uint32Array(this.codes.length + 1)
@@ -479,13 +479,13 @@ export class DmdIndex {
   }
   /** The class concept first, then the parents in the product hierarchy. */
   parents(concept: number): ReadonlyArray<number> {
-    return Array.from(this.parentsOf.get(concept))
+    return Array.from(neighbours(this.parentsOf, concept))
   }
   children(concept: number): ReadonlyArray<number> {
-    return Array.from(this.childrenOf.get(concept))
+    return Array.from(neighbours(this.childrenOf, concept))
   }
   conceptsOf(...classes: ReadonlyArray<DmdClass>): ReadonlyArray<number> {
-    return classes.flatMap((name) => Array.from(this.childrenOf.get(dmdClasses.indexOf(name))))
+    return classes.flatMap((name) => Array.from(neighbours(this.childrenOf, dmdClasses.indexOf(name))))
   }
 
   /**
@@ -503,12 +503,12 @@ export class DmdIndex {
   /** The product and everything below it in the hierarchy, in code order by class. */
   descendants(concept: number): Set<number> {
     const found = new Set<number>([concept])
-    for (const member of found) for (const child of this.childrenOf.get(member)) found.add(child)
+    for (const member of found) for (const child of neighbours(this.childrenOf, member)) found.add(child)
     return found
   }
   ancestors(concept: number): Set<number> {
     const found = new Set<number>([concept])
-    for (const member of found) for (const parent of this.parentsOf.get(member)) found.add(parent)
+    for (const member of found) for (const parent of neighbours(this.parentsOf, member)) found.add(parent)
     return found
   }
 
@@ -527,14 +527,14 @@ export class DmdIndex {
       let end = low
       while (end < this.vocabulary.length && this.vocabulary[end]!.startsWith(word)) end++
       let count = 0
-      for (let position = low; position < end; position++) count += this.postings.get(position).length
+      for (let position = low; position < end; position++) count += neighbours(this.postings, position).length
       return { word, low, end, count }
     })
     if (ranges.some((range) => range.count === 0)) return []
     const rarest = ranges.reduce((best, range) => (range.count < best.count ? range : best))
     const candidates = new Set<number>()
     for (let position = rarest.low; position < rarest.end; position++)
-      for (const concept of this.postings.get(position)) candidates.add(concept)
+      for (const concept of neighbours(this.postings, position)) candidates.add(concept)
     // A query word matches a concept's word when that word's position is in the query word's range: integer tests, no text.
     const found: Array<{ concept: number; exact: number; words: number }> = []
     for (const concept of candidates) {

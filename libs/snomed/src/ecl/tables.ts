@@ -4,7 +4,7 @@
  * beside it for its lifetime. All typed arrays: about 34 bytes per relationship, 4 per reference
  * set row and column used.
  */
-import { adjacency } from "../index/build"
+import { adjacency } from "@ffynnon/terminology"
 import { dataOf, fieldSeparator, type Adjacency, type SnomedIndex } from "../index/SnomedIndex"
 import { Concepts } from "../metadata"
 import type { ConceptSet } from "./sets"

@@ -3,7 +3,7 @@
  * concepts and descriptions, typed arrays for flags and graphs, built once from the store
  * (`build.ts`). Every question the FHIR operations ask is answered here without the database.
  */
-import type { PackedStrings } from "@ffynnon/terminology"
+import { neighbours, type Adjacency, type PackedStrings } from "@ffynnon/terminology"
 import { cutsWelshDigraph, PrefixIndex, tokens } from "./text"
 
 export const fieldSeparator = "\u001f"
@@ -13,13 +13,7 @@ export const DescriptionType = { fullySpecifiedName: 0, synonym: 1, definition: 
 export const CaseSignificance = { sensitive: 0, initialInsensitive: 1, insensitive: 2 } as const
 export const Acceptability = { none: 0, acceptable: 1, preferred: 2 } as const
 
-/** Compressed sparse rows: the neighbours of node n are targets[starts[n]..starts[n+1]). */
-export interface Adjacency {
-  readonly starts: Uint32Array
-  readonly targets: Uint32Array
-}
-
-export const neighbours = (graph: Adjacency, node: number) => graph.targets.subarray(graph.starts[node]!, graph.starts[node + 1]!)
+export { neighbours, type Adjacency }
 
 export interface ConceptTable {
   /** SCTIDs in ascending order: a concept's position is its index here. */

@@ -6,28 +6,8 @@
 import type { Sql } from "@ffynnon/db"
 import { Effect } from "effect"
 import { Concepts } from "../metadata"
-import { detached, PackedStrings } from "@ffynnon/terminology"
-import {
-  Acceptability,
-  CaseSignificance,
-  DescriptionType,
-  fieldSeparator,
-  SnomedIndex,
-  type Adjacency,
-  type Attribute,
-  type Refset
-} from "./SnomedIndex"
-
-/** Adjacency lists from edges, for `nodeCount` nodes. */
-export const adjacency = (nodeCount: number, from: ArrayLike<number>, to: ArrayLike<number>): Adjacency => {
-  const starts = new Uint32Array(nodeCount + 1)
-  for (let i = 0; i < from.length; i++) starts[from[i]! + 1]!++
-  for (let node = 0; node < nodeCount; node++) starts[node + 1]! += starts[node]!
-  const fill = starts.slice(0, nodeCount)
-  const targets = new Uint32Array(from.length)
-  for (let i = 0; i < from.length; i++) targets[fill[from[i]!]!++] = to[i]!
-  return { starts, targets }
-}
+import { adjacency, detached, PackedStrings } from "@ffynnon/terminology"
+import { Acceptability, CaseSignificance, DescriptionType, fieldSeparator, SnomedIndex, type Attribute, type Refset } from "./SnomedIndex"
 
 /** A growable typed array. */
 class Numbers<T extends Uint8Array | Uint16Array | Uint32Array> {
