@@ -6,7 +6,10 @@
 // through the real Hono app (`app.request()`, no sockets: the HTTP server's own cost is measured
 // by `npm run bench`). PostgreSQL when DATABASE_URL is set, else a fresh embedded database.
 //
-//   bun bench/demographics.ts [--count 20000] [--seconds 5]
+//   bun bench/demographics.ts [--count 20000] [--seconds 5] [--loaded]
+//
+// --loaded measures the patients already in DATABASE_URL's index instead of generating and loading
+// (a 3.1 M-patient load is minutes: `ffynnon load patients` it once, then measure as often as needed).
 import { layerFromConfig } from "@ffynnon/db"
 import { loadPatients, type PatientResource } from "@ffynnon/demographics"
 import { NodeContext } from "@effect/platform-node"
@@ -20,16 +23,22 @@ import { makeApp } from "../apps/api/src/app"
 import { Auth, makeAuth, signToken } from "../apps/api/src/auth"
 import { servicesOver } from "../apps/api/src/runtime"
 import { population, writePopulation } from "./population/generate"
-import { harnessOptions, positiveInt, runHarness } from "./processes.ts"
+import { HarnessError, harnessOptions, positiveInt, runHarness } from "./processes.ts"
 
-const USAGE = "usage: bun bench/demographics.ts [--count 20000] [--seconds 5]"
+const USAGE = "usage: bun bench/demographics.ts [--count 20000] [--seconds 5] [--loaded]"
 
 const percentile = (sorted: ReadonlyArray<number>, p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!
 
 const main = async (folder: string) => {
-  const options = harnessOptions(process.argv.slice(2), USAGE, { count: { type: "string" }, seconds: { type: "string" } })
+  const options = harnessOptions(process.argv.slice(2), USAGE, {
+    count: { type: "string" },
+    seconds: { type: "string" },
+    loaded: { type: "boolean" }
+  })
   const count = positiveInt("count", options.count, 20_000)
   const seconds = positiveInt("seconds", options.seconds, 5)
+  if (options.loaded === true && process.env.DATABASE_URL === undefined)
+    throw new HarnessError(`--loaded measures DATABASE_URL's patients\n${USAGE}`)
   process.env.FFYNNON_DATA_DIR ??= join(folder, "data")
   const secret = Redacted.make("bench-secret-0123456789-0123456789-abcdef")
   const runtime = ManagedRuntime.make(
@@ -40,15 +49,17 @@ const main = async (folder: string) => {
   )
   try {
     const results: Array<[string, string]> = []
-    const csv = join(folder, "population.csv")
-    await writePopulation(csv, count, "csv")
-    let started = performance.now()
-    const report = await runtime.runPromise(loadPatients(csv, { actor: { client: "bench" } }))
-    const loadSeconds = (performance.now() - started) / 1000
-    results.push([
-      `load ${count.toLocaleString("en-GB")} patients (CSV)`,
-      `${loadSeconds.toFixed(1)} s, ${Math.round(report.loaded / loadSeconds).toLocaleString("en-GB")} patients/s`
-    ])
+    if (options.loaded !== true) {
+      const csv = join(folder, "population.csv")
+      await writePopulation(csv, count, "csv")
+      const started = performance.now()
+      const report = await runtime.runPromise(loadPatients(csv, { actor: { client: "bench" } }))
+      const loadSeconds = (performance.now() - started) / 1000
+      results.push([
+        `load ${count.toLocaleString("en-GB")} patients (CSV)`,
+        `${loadSeconds.toFixed(1)} s, ${Math.round(report.loaded / loadSeconds).toLocaleString("en-GB")} patients/s`
+      ])
+    }
 
     const app = makeApp(await runtime.runtime())
     const token = await Effect.runPromise(signToken(secret, { scope: "system/Patient.cruds", sub: "bench" }))
@@ -145,11 +156,19 @@ const main = async (folder: string) => {
       `${Math.round(matchLatencies.length / seconds).toLocaleString("en-GB")} matches/s, p50 ${percentile(matchLatencies, 0.5).toFixed(1)} ms, p95 ${percentile(matchLatencies, 0.95).toFixed(1)} ms`
     ])
 
-    const entries = [...population(1000, 2, 999_900_000)].map((person) => ({
+    // New NHS numbers: after those of an earlier run's batch on the same database (--loaded).
+    const [latest] = await runtime.runPromise(
+      Effect.flatMap(Database, (database) =>
+        database.query<{ last: string }>(
+          sql`select coalesce(max(nhs_number), '9988999999') as last from patient where nhs_number like '998%'`
+        )
+      )
+    )
+    const entries = [...population(1000, 2, Number(latest!.last.slice(0, 9)) + 1)].map((person) => ({
       resource: person.resource,
       request: { method: "POST", url: "Patient" }
     }))
-    started = performance.now()
+    const started = performance.now()
     const batch = await app.request("/fhir", {
       method: "POST",
       headers: { ...headers, "content-type": "application/fhir+json" },
@@ -159,8 +178,15 @@ const main = async (folder: string) => {
     const created = answered.entry.filter((entry) => entry.response.status.startsWith("201")).length
     results.push(["batch Bundle of 1,000 creates", `${((performance.now() - started) / 1000).toFixed(2)} s (${created} created)`])
 
-    const database = await runtime.runPromise(Effect.map(Database, (database) => `${database.driver} (${database.target})`))
-    console.log(`\ndemographics, ${count.toLocaleString("en-GB")} patients on ${database}\n`)
+    const [database, [counted]] = await runtime.runPromise(
+      Effect.flatMap(Database, (database) =>
+        Effect.all([
+          Effect.succeed(`${database.driver} (${database.target})`),
+          database.query<{ patients: string | number }>(sql`select count(*) as patients from patient`)
+        ])
+      )
+    )
+    console.log(`\ndemographics, ${Number(counted!.patients).toLocaleString("en-GB")} patients on ${database}\n`)
     console.log("| measure | result |\n|---|---|")
     for (const [measure, result] of results) console.log(`| ${measure} | ${result} |`)
     return 0

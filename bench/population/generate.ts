@@ -1,7 +1,8 @@
 // A synthetic Welsh population for the demographics benchmarks (issue 6): households sharing a
 // surname, address and practice, Welsh surname concentration (Jones about 5.5%, Davies and
 // Williams about 3.6% each), Welsh and English forenames, twins, maiden names, former addresses,
-// Welsh postcodes and valid NHS numbers from the never-issued 999 range. Deterministic per seed.
+// Welsh postcodes and valid NHS numbers from the never-issued 999 range (then 990 to 998). Deterministic
+// per seed.
 //
 //   bun bench/population/generate.ts --count 3100000 --format csv|ndjson --out people.csv [--seed 1]
 import { createWriteStream } from "node:fs"
@@ -137,10 +138,12 @@ export function* population(count: number, seed = 1, firstStem = 999_000_000): G
     const day = new Date(Date.UTC(fromYear, 0, 1) + Math.floor(next() * (toYear - fromYear) * 365.25) * 86_400_000)
     return day.toISOString().slice(0, 10)
   }
-  // NHS number stems walk the 999 range in order, skipping those without a check digit.
+  // NHS number stems walk the 999 range in order, skipping those without a check digit. It holds
+  // 909,091 valid numbers; a larger population goes on from 990 000 000 (990 to 998, never issued either).
   let stem = firstStem
   const nhsNumber = () => {
     for (;;) {
+      if (stem === 1_000_000_000) stem = 990_000_000
       const nine = String(stem++)
       const check = nhsNumberCheckDigit(nine)
       if (check !== undefined) return `${nine}${check}`

@@ -102,6 +102,10 @@ const grantOf = (payload: JWTPayload): Grant => {
 
 const secretKey = (secret: Redacted.Redacted<string>) => new TextEncoder().encode(Redacted.value(secret))
 
+// Imported once: given the secret's bytes, the token library imports a key on every verification.
+const verificationKey = (secret: Redacted.Redacted<string>) =>
+  crypto.subtle.importKey("raw", secretKey(secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"])
+
 export const makeAuth = (options: AuthOptions): Context.Tag.Service<Auth> => {
   const keySet =
     options.jwks === undefined
@@ -109,6 +113,7 @@ export const makeAuth = (options: AuthOptions): Context.Tag.Service<Auth> => {
       : /^https:\/\//.test(options.jwks)
         ? createRemoteJWKSet(new URL(options.jwks))
         : createLocalJWKSet(JSON.parse(readFileSync(options.jwks, "utf8")))
+  const secretVerificationKey = options.secret === undefined ? undefined : verificationKey(options.secret)
   const checks = {
     ...(options.issuer === undefined ? {} : { issuer: options.issuer }),
     ...(options.audience === undefined ? {} : { audience: options.audience })
@@ -128,14 +133,14 @@ export const makeAuth = (options: AuthOptions): Context.Tag.Service<Auth> => {
           catch: () => invalid(apiMessage("token-malformed"))
         })
         // The shared secret signs HS256 tokens; anything else is checked against the key set.
-        const secret = algorithm === "HS256" ? options.secret : undefined
+        const secret = algorithm === "HS256" ? secretVerificationKey : undefined
         if (secret === undefined && (keySet === undefined || algorithm === "HS256")) {
           return yield* invalid(apiMessage("token-algorithm-not-accepted", { algorithm: String(algorithm) }))
         }
         const verified = yield* Effect.tryPromise({
           try: () =>
             secret !== undefined
-              ? jwtVerify(token, secretKey(secret), { ...checks, algorithms: ["HS256"] })
+              ? secret.then((key) => jwtVerify(token, key, { ...checks, algorithms: ["HS256"] }))
               : jwtVerify(token, keySet!, checks),
           catch: (error) => invalid(tokenProblem(error))
         })

@@ -8,12 +8,12 @@
  * cluster. The other pairs are linked, and the links make the clusters.
  */
 import { Database } from "@ffynnon/db"
-import { bcubed, clusters, pairwise, preparePerson, type PairwiseMetrics, type PreparedPerson } from "@ffynnon/matching"
+import { bcubed, clusters, MAX_BLOCK, pairwise, preparePerson, type PairwiseMetrics, type PreparedPerson } from "@ffynnon/matching"
 import { sql } from "drizzle-orm"
 import { Effect } from "effect"
 import { AuditTrail, type Actor } from "./Audit"
 import { personOf, TERM_FREQUENCY_PREFIX } from "./MatchKeys"
-import { indexScorer, MAX_BLOCK } from "./Matcher"
+import { indexScorer } from "./Matcher"
 import type { PatientResource } from "./Patient"
 
 export interface DuplicatePair {

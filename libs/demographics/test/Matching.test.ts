@@ -5,14 +5,14 @@
  */
 import { describe, expect, it, layer } from "@effect/vitest"
 import { Database } from "@ffynnon/db"
-import { defaultModel, preparePerson, syntheticPopulation, termFrequencies } from "@ffynnon/matching"
+import { BlockingIndex, defaultModel, MAX_CANDIDATES, preparePerson, syntheticPopulation, termFrequencies } from "@ffynnon/matching"
 import { sql } from "drizzle-orm"
 import { Effect, Layer } from "effect"
 import { freshDatabaseLayer, testDatabases } from "../../db/test/databases"
 import { AuditTrail } from "../src/Audit"
 import { dedupe } from "../src/Dedupe"
 import { matchKeysOf, personOf } from "../src/MatchKeys"
-import { PatientMatcher, PreparedRecords, termFrequencyCounts } from "../src/Matcher"
+import { candidates, PatientMatcher, PreparedRecords, termFrequencyCounts } from "../src/Matcher"
 import { MatchModels } from "../src/MatchModels"
 import type { PatientResource } from "../src/Patient"
 import { insertNewPatients, Patients, type StoredPatient } from "../src/Patients"
@@ -120,6 +120,29 @@ for (const kind of testDatabases) {
           const wanted = stored[7]!
           const answer = yield* matcher.match(clinician, request({ name: wanted.name, birthDate: wanted.birthDate }))
           expect(answer.matches[0]?.patient.id).toBe(wanted.id)
+        })
+      )
+
+      it.effect("shortlists the candidates with the most evidence, as the in-memory blocking does", () =>
+        Effect.gen(function* () {
+          const database = yield* Database
+          const resource = (name: { family: string; given: Array<string> }, postalCode: string) =>
+            ({ resourceType: "Patient", name: [name], birthDate: "1941-06-22", address: [{ postalCode }] }) as PatientResource
+          // More records share the birth date than a query scores; the one who is the person shares every key.
+          const crowd = Array.from({ length: MAX_CANDIDATES + 50 }, (_, i) => ({
+            id: `crowd-${String(i).padStart(3, "0")}`,
+            resource: resource({ family: `Crowd${i}`, given: [`Person${i}`] }, `LL${10 + (i % 50)} 1AB`)
+          }))
+          const stored = yield* database.transaction((tx) =>
+            insertNewPatients(tx, [...crowd, { id: "person", resource: resource({ family: "Bowen", given: ["Eluned"] }, "LD1 5AA") }])
+          )
+          const query = preparePerson(personOf("query", resource({ family: "Bowen", given: ["Eluned"] }, "LD1 5AA")))
+          const found = (yield* candidates(database, new PreparedRecords(10), query)).map(({ patient }) => patient.id)
+          const records = stored.map((record) => preparePerson(personOf(record.id, record)))
+          const inMemory = new BlockingIndex(records).candidates(query).map((i) => records[i]!.person.id)
+          expect(found).toHaveLength(MAX_CANDIDATES)
+          expect(new Set(found)).toEqual(new Set(inMemory))
+          expect(inMemory[0]).toBe("person")
         })
       )
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { BlockingIndex, blockingKeys } from "../src/blocking"
+import { BlockingIndex, blockingKeys, keyEvidence } from "../src/blocking"
 import { preparePerson, type Person } from "../src/record"
 
 const dai: Person = {
@@ -43,6 +43,27 @@ describe("blocking", () => {
       [0, 1],
       [0, 2]
     ])
+  })
+
+  it("takes the candidates with the most evidence first: more keys, and keys fewer records share", () => {
+    const query = preparePerson({
+      id: "query",
+      names: [{ given: ["Dai"], family: "Powell" }],
+      birthDate: "1970-03-14",
+      addresses: [{ postcode: "CF10 3AT" }]
+    })
+    const records = [
+      ...["e", "d", "c", "b", "a"].map((id): Person => ({ id, birthDate: "1970-03-14" })),
+      { id: "neighbour", addresses: [{ postcode: "CF10 3AT" }] },
+      { id: "dai", names: [{ given: ["Dai"], family: "Powell" }], birthDate: "1970-03-14", addresses: [{ postcode: "CF10 3AT" }] },
+      { id: "stranger", birthDate: "1985-09-30" }
+    ].map(preparePerson)
+    const index = new BlockingIndex(records)
+    const ids = (limit: number) => index.candidates(query, limit).map((i) => records[i]!.person.id)
+    // The birth date is held by six records, the postcode by two: the neighbour has more evidence than each of the five.
+    expect(keyEvidence(6)).toBeLessThan(keyEvidence(2))
+    expect(ids(4)).toEqual(["dai", "neighbour", "a", "b"])
+    expect(ids(100)).toEqual(["dai", "neighbour", "a", "b", "c", "d", "e"])
   })
 
   it("leaves out a key shared by more records than the limit", () => {
