@@ -98,8 +98,8 @@ export const MAX_BLOCK = 1000
 /**
  * How many candidates a query scores at most: those with the most evidence (`keyEvidence`). At
  * millions of records a query's keys reach thousands of records, nearly all sharing one common key
- * (a forename and surname initial, a birth date); fetching and scoring them all made a `$match` at
- * 3.1 M records take 600 ms. Fewer cost recall: see docs/matching.md (Blocking).
+ * (a forename and surname initial, a birth date); fetching and scoring them all made `$match` at 3.1 M
+ * records take 500–620 ms (p50, 8 in flight). Fewer cost recall: see docs/matching.md (Blocking).
  */
 export const MAX_CANDIDATES = 200
 

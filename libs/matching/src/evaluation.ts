@@ -151,7 +151,7 @@ export function evaluateLinkage(
   let absentConfident = 0
   queries.forEach((query, q) => {
     const person = queryTruth[q]!
-    const candidates = [...blocking.candidates(query)]
+    const candidates = blocking.candidates(query)
     const best = rankCandidates(
       scorer,
       query,
