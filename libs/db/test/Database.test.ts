@@ -4,6 +4,7 @@ import { Cause, Effect, Exit, Layer, Redacted } from "effect"
 import { Database, layerPostgres } from "../src/Database"
 import { DatabaseError, DatabaseUnavailable } from "../src/errors"
 import { migrate } from "../src/migrate"
+import { copyLine } from "../src/Sql"
 import { ReleaseAlreadyLoaded, Releases } from "../src/Releases"
 import migrations from "../drizzle/migrations.json" with { type: "json" }
 import { freshDatabaseLayer, testDatabases } from "./databases"
@@ -80,6 +81,28 @@ for (const kind of testDatabases) {
               ["1", "term 1"]
             ]
           })
+        })
+      )
+
+      it.effect("stores copyLine's fields as they were: tabs, line breaks, backslashes, numbers and nulls", () =>
+        Effect.gen(function* () {
+          const database = yield* Database
+          yield* database.query(sql`create table copy_line_probe (id bigint, term text, note text)`)
+          const rows = [
+            [1, "tab\there, line\nbreak\r\nand a back\\slash", null],
+            [2, "plain", "\\N is not null"]
+          ] as const
+          yield* database.copyFrom(
+            "copy_line_probe",
+            ["id", "term", "note"],
+            (async function* () {
+              yield rows.map(copyLine).join("")
+            })()
+          )
+          const stored = yield* database.query<{ id: string; term: string; note: string | null }>(
+            sql`select id::text, term, note from copy_line_probe order by id`
+          )
+          expect(stored.map(({ id, term, note }) => [Number(id), term, note])).toEqual(rows)
         })
       )
 

@@ -4,7 +4,7 @@
  * is never visible without its audit and a failed write leaves nothing behind. Every version is
  * kept (`patient_version`); the search keys of the current version are rewritten with it.
  */
-import { Database, DatabaseError, DatabaseUnavailable, type DatabaseFailure, type Sql } from "@ffynnon/db"
+import { copyLine, Database, type CopyOptions, DatabaseError, DatabaseUnavailable, type DatabaseFailure, type Sql } from "@ffynnon/db"
 import { sql, type SQL } from "drizzle-orm"
 import { Effect, Either } from "effect"
 import { AuditTrail, type Actor, type AuditEntry, type Interaction } from "./Audit"
@@ -171,12 +171,10 @@ const insertVersionsAndKeys = (tx: Sql, versions: ReadonlyArray<Version>) =>
     }
   })
 
-const copyEscapes: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" }
-/** A COPY text field: `\N` for null, backslash, tab and line breaks escaped. */
-const copyField = (value: string | number | null) =>
-  value === null ? "\\N" : String(value).replace(/[\\\t\n\r]/g, (character) => copyEscapes[character]!)
 const copyLines = async function* (rows: ReadonlyArray<ReadonlyArray<string | number | null>>) {
-  yield rows.map((row) => `${row.map(copyField).join("\t")}\n`).join("")
+  let text = ""
+  for (const row of rows) text += copyLine(row)
+  yield text
 }
 
 /**
@@ -184,7 +182,11 @@ const copyLines = async function* (rows: ReadonlyArray<ReadonlyArray<string | nu
  * checked them and their NHS numbers; the unique index still refuses a duplicate, failing the
  * whole transaction.
  */
-export const insertNewPatients = (tx: Sql, patients: ReadonlyArray<{ readonly id: string; readonly resource: PatientResource }>) =>
+export const insertNewPatients = (
+  tx: Sql,
+  patients: ReadonlyArray<{ readonly id: string; readonly resource: PatientResource }>,
+  options?: CopyOptions
+) =>
   Effect.gen(function* () {
     if (patients.length === 0) return []
     const lastUpdated = new Date().toISOString()
@@ -205,22 +207,26 @@ export const insertNewPatients = (tx: Sql, patients: ReadonlyArray<{ readonly id
     yield* tx.copyFrom(
       "patient",
       ["id", "version_id", "last_updated", "resource", "nhs_number", "gender", "birth_date_low", "birth_date_high"],
-      copyLines(rows)
+      copyLines(rows),
+      options
     )
     yield* tx.copyFrom(
       "patient_version",
       ["patient_id", "version_id", "last_updated", "resource"],
-      copyLines(versions.map(({ patient, json }) => [patient.id, 1, lastUpdated, json]))
+      copyLines(versions.map(({ patient, json }) => [patient.id, 1, lastUpdated, json])),
+      options
     )
     yield* tx.copyFrom(
       "patient_key",
       ["patient_id", "key", "system", "value"],
-      copyLines(versions.flatMap(({ patient }) => searchKeys(patient).map((key) => [patient.id, key.key, key.system, key.value])))
+      copyLines(versions.flatMap(({ patient }) => searchKeys(patient).map((key) => [patient.id, key.key, key.system, key.value]))),
+      options
     )
     yield* tx.copyFrom(
       "patient_match_key",
       ["key", "patient_id"],
-      copyLines(matchKeyRows(versions.map(({ patient }) => ({ id: patient.id, resource: patient }))))
+      copyLines(matchKeyRows(versions.map(({ patient }) => ({ id: patient.id, resource: patient })))),
+      options
     )
     return versions.map((version) => version.patient)
   })

@@ -156,6 +156,12 @@ export const patientFromCsv = (row: CsvRow): Record<string, unknown> => {
 /** One row of the file: the resource it describes, or why it has none. */
 type Row = { readonly line: number } & ({ readonly resource: unknown } | { readonly problem: string })
 
+/** Rows checked and ready to write, and the lines refused. */
+interface Batch {
+  readonly records: Array<{ readonly line: number; readonly id: string; readonly resource: PatientResource }>
+  readonly rejects: Array<{ readonly line: number; readonly reason: string }>
+}
+
 async function* csvRows(path: string): AsyncGenerator<Row> {
   let header: ReadonlyArray<string> | undefined
   let line = 0
@@ -208,7 +214,8 @@ const fileFacts = (path: string) =>
     catch: (error) => new PatientLoadError({ message: `Cannot read ${path}: ${String(error)}` })
   })
 
-const batchSize = 500
+// Each batch is a few COPY statements: larger batches spend less of the load starting them.
+const batchSize = 5000
 
 // Below this many lines a first load keeps the indexes: building them over a handful of rows
 // gains nothing, and leaves the planner statistics of a tiny table, which make a session's cached
@@ -257,78 +264,96 @@ export const loadPatients = (path: string, options: { readonly rejectsFile?: str
         // number can be held by a record outside the file.
         const initial =
           lines >= firstLoadMinLines && (yield* indexEmpty(tx)) && (yield* Effect.zipRight(lockPatientTables(tx), indexEmpty(tx)))
-        return initial ? yield* withIndexesBuiltAfter(tx, patientTables, rowsInto(tx, initial)) : yield* rowsInto(tx, initial)
+        if (!initial) return yield* rowsInto(tx, false)
+        // Emptied in this transaction (they hold nothing; match_duplicate refers to patient), so
+        // the rows are copied in frozen (see CopyOptions.freeze): no vacuum needed before $match
+        // and searches read the keys by index-only scans.
+        yield* tx.query(sql.raw(`truncate ${[...patientTables, "match_duplicate"].join(", ")}`))
+        return yield* withIndexesBuiltAfter(tx, patientTables, rowsInto(tx, true))
       })
 
     const rowsInto = (tx: Sql, initial: boolean) =>
       Effect.gen(function* () {
         const seen = new Set<string>()
         let loaded = 0
-        let batch: Array<{ line: number; id: string; resource: PatientResource }> = []
         // One AuditEvent a batch, appended when the rows are all in: the append holds the audit
         // chain's lock until the load commits, and every other request waits for that lock.
         const audited: Array<ReadonlyArray<string>> = []
-        const flush = Effect.gen(function* () {
-          if (batch.length === 0) return
-          // NHS numbers already held by a live record in the store.
-          const numbers = initial ? [] : batch.flatMap(({ resource }) => nhsNumberOf(resource) ?? [])
-          const held = new Set(
-            numbers.length === 0
-              ? []
-              : (yield* tx.query<{ nhs_number: string }>(
-                  sql`select nhs_number from patient where replaced_by is null and nhs_number in (${sql.join(
-                    numbers.map((number) => sql`${number}`),
-                    sql`, `
-                  )})`
-                )).map((row) => row.nhs_number)
-          )
-          const accepted = batch.filter(({ line, resource }) => {
-            const number = nhsNumberOf(resource)
-            if (number !== undefined && held.has(number)) reject(line, `NHS number ${number} already belongs to a patient in the index`)
-            return number === undefined || !held.has(number)
+        /** Writes a batch's records; its rejected lines, with those whose NHS number the store holds, go out in line order. */
+        const flush = ({ records, rejects }: Batch) =>
+          Effect.gen(function* () {
+            // NHS numbers already held by a live record in the store.
+            const numbers = initial ? [] : records.flatMap(({ resource }) => nhsNumberOf(resource) ?? [])
+            const held = new Set(
+              numbers.length === 0
+                ? []
+                : (yield* tx.query<{ nhs_number: string }>(
+                    sql`select nhs_number from patient where replaced_by is null and nhs_number in (${sql.join(
+                      numbers.map((number) => sql`${number}`),
+                      sql`, `
+                    )})`
+                  )).map((row) => row.nhs_number)
+            )
+            const accepted = records.filter(({ line, resource }) => {
+              const number = nhsNumberOf(resource)
+              const refused = number !== undefined && held.has(number)
+              if (refused) rejects.push({ line, reason: `NHS number ${number} already belongs to a patient in the index` })
+              return !refused
+            })
+            for (const { line, reason } of rejects.toSorted((a, b) => a.line - b.line)) reject(line, reason)
+            const written = yield* insertNewPatients(tx, accepted, { freeze: initial })
+            audited.push(written.map((patient) => patient.id))
+            loaded += written.length
           })
-          const written = yield* insertNewPatients(tx, accepted)
-          audited.push(written.map((patient) => patient.id))
-          loaded += written.length
-          batch = []
-        })
         const iterator = rows(path)[Symbol.asyncIterator]()
+        // A batch's rows are read in one promise, not an effect a row.
+        const nextRows = Effect.tryPromise({
+          try: async () => {
+            const read: Array<Row> = []
+            while (read.length < batchSize) {
+              const next = await iterator.next()
+              if (next.done) break
+              read.push(next.value)
+            }
+            return read
+          },
+          catch: (error) => (error instanceof PatientLoadError ? error : new PatientLoadError({ message: `${path}: ${String(error)}` }))
+        })
         let lastReport = 0
         for (;;) {
-          const next = yield* Effect.tryPromise({
-            try: () => iterator.next(),
-            catch: (error) => (error instanceof PatientLoadError ? error : new PatientLoadError({ message: `${path}: ${String(error)}` }))
-          })
-          if (next.done) break
-          const row = next.value
-          if ("problem" in row) {
-            reject(row.line, row.problem)
-            continue
+          const read = yield* nextRows
+          const batch: Batch = { records: [], rejects: [] }
+          for (const row of read) {
+            if ("problem" in row) {
+              batch.rejects.push({ line: row.line, reason: row.problem })
+              continue
+            }
+            const checked = checkPatient(row.resource, today)
+            if (Either.isLeft(checked)) {
+              batch.rejects.push({ line: row.line, reason: `${checked.left.expression}: ${checked.left.message}` })
+              continue
+            }
+            const number = nhsNumberOf(checked.right)
+            if (number !== undefined && seen.has(number)) {
+              batch.rejects.push({ line: row.line, reason: `NHS number ${number} is on an earlier line of this file` })
+              continue
+            }
+            if (number !== undefined) seen.add(number)
+            batch.records.push({ line: row.line, id: crypto.randomUUID(), resource: checked.right })
           }
-          const checked = checkPatient(row.resource, today)
-          if (Either.isLeft(checked)) {
-            reject(row.line, `${checked.left.expression}: ${checked.left.message}`)
-            continue
-          }
-          const number = nhsNumberOf(checked.right)
-          if (number !== undefined && seen.has(number)) {
-            reject(row.line, `NHS number ${number} is on an earlier line of this file`)
-            continue
-          }
-          if (number !== undefined) seen.add(number)
-          batch.push({ line: row.line, id: crypto.randomUUID(), resource: checked.right })
-          if (batch.length >= batchSize) yield* flush
-          if (row.line - lastReport >= 10_000) {
-            lastReport = row.line
-            yield* progress.report({ phase: "loading", item: basename(path), done: row.line, unit: "rows" })
+          yield* flush(batch)
+          if (read.length === 0) break
+          const line = read.at(-1)!.line
+          if (line - lastReport >= 10_000) {
+            lastReport = line
+            yield* progress.report({ phase: "loading", item: basename(path), done: line, unit: "rows" })
           }
         }
-        yield* flush
-        // A few batches' events a statement: each names 500 records.
-        for (let start = 0; start < audited.length; start += 20) {
+        // Two batches' events a statement: each names up to 5,000 records.
+        for (let start = 0; start < audited.length; start += 2) {
           yield* audit.appendAllIn(
             tx,
-            audited.slice(start, start + 20).map((ids) => ({
+            audited.slice(start, start + 2).map((ids) => ({
               actor: options.actor,
               entry: {
                 interaction: "create",

@@ -4,7 +4,7 @@
  * each record kind streamed with COPY into its table, then every reference between products is
  * checked. Any failure rolls everything back, leaving the releases already loaded serving.
  */
-import { LoadProgress, Releases, type Sql } from "@ffynnon/db"
+import { copyLine, LoadProgress, Releases, type Sql } from "@ffynnon/db"
 import { sql } from "drizzle-orm"
 import { Effect } from "effect"
 import { createHash } from "node:crypto"
@@ -41,16 +41,13 @@ export interface DmdLoadReport {
   readonly milliseconds: number
 }
 
-const copyEscapes: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" }
-const copyField = (value: string | null) => (value === null ? "\\N" : value.replace(/[\\\t\n\r]/g, (character) => copyEscapes[character]!))
-
 /** COPY text for a table, gathered while its file is read: a release's largest file (AMPP) makes tens of megabytes. */
 class CopyBuffer {
   readonly chunks: Array<string> = []
   private pending: Array<string> = []
   constructor(private readonly releaseId: number) {}
   add(row: Row) {
-    this.pending.push(`${this.releaseId}\t${row.map(copyField).join("\t")}\n`)
+    this.pending.push(`${this.releaseId}\t${copyLine(row)}`)
     if (this.pending.length >= 2000) this.flush()
   }
   flush() {
