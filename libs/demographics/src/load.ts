@@ -302,7 +302,7 @@ export const loadPatients = (path: string, options: { readonly rejectsFile?: str
             })
             for (const { line, reason } of rejects.toSorted((a, b) => a.line - b.line)) reject(line, reason)
             const written = yield* insertNewPatients(tx, accepted, { freeze: initial })
-            audited.push(written.map((patient) => patient.id))
+            if (written.length > 0) audited.push(written.map((patient) => patient.id))
             loaded += written.length
           })
         const iterator = rows(path)[Symbol.asyncIterator]()
