@@ -98,7 +98,7 @@ export const copyLine = (fields: ReadonlyArray<string | number | null>) => {
   for (let at = 0; at < fields.length; at++) {
     const value = fields[at]!
     const text = value === null ? "\\N" : String(value)
-    // Most fields have nothing to escape: a test is far cheaper than a replace.
+    // Most fields have nothing to escape, and skip the replace.
     line +=
       (at === 0 ? "" : "\t") +
       (value !== null && needsEscape.test(text) ? text.replace(/[\\\t\n\r]/g, (character) => copyEscapes[character]!) : text)
