@@ -322,6 +322,7 @@ export const loadPatients = (path: string, options: { readonly rejectsFile?: str
         let lastReport = 0
         for (;;) {
           const read = yield* nextRows
+          if (read.length === 0) break
           const batch: Batch = { records: [], rejects: [] }
           for (const row of read) {
             if ("problem" in row) {
@@ -342,7 +343,6 @@ export const loadPatients = (path: string, options: { readonly rejectsFile?: str
             batch.records.push({ line: row.line, id: crypto.randomUUID(), resource: checked.right })
           }
           yield* flush(batch)
-          if (read.length === 0) break
           const line = read.at(-1)!.line
           if (line - lastReport >= 10_000) {
             lastReport = line
