@@ -214,7 +214,8 @@ const fileFacts = (path: string) =>
     catch: (error) => new PatientLoadError({ message: `Cannot read ${path}: ${String(error)}` })
   })
 
-// Each batch is a few COPY statements: larger batches spend less of the load starting them.
+// Each batch is four COPY statements (and a lookup of held NHS numbers): larger batches start
+// fewer (see docs/benchmarks.md, 3 December).
 const batchSize = 5000
 
 // Below this many lines a first load keeps the indexes: building them over a handful of rows

@@ -31,7 +31,7 @@ for (const kind of testDatabases) {
             )
             const before = yield* schema
             expect(before.length).toBeGreaterThan(10)
-            // A first load of 10,000 lines or more, interrupted at its first progress report (a batch in,
+            // A first load of 10,000 lines or more, interrupted at its first progress report (two batches in,
             // indexes dropped): the schema is as it was.
             const csv = join(folder, `${kind.name}-first.csv`)
             yield* Effect.promise(() => writePopulation(csv, 12_000, "csv", 4, 999_600_000))
@@ -124,7 +124,7 @@ for (const kind of testDatabases) {
             const database = yield* Database
             const count = Effect.map(database.query<{ n: number }>(sql`select count(*)::int as n from patient`), ([row]) => row!.n)
             const before = yield* count
-            // The first progress report comes after 10,000 lines, a batch written in the transaction and the next being written.
+            // The first progress report comes after 10,000 lines, two batches already written in the transaction.
             const interruptAtFirstReport = Layer.succeed(LoadProgress, { report: () => Effect.interrupt })
             const exit = yield* Effect.exit(loadPatients(csv, { actor: operator }).pipe(Effect.provide(interruptAtFirstReport)))
             expect(Exit.isInterrupted(exit)).toBe(true)
