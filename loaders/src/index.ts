@@ -21,3 +21,4 @@ export const loadCommand = Command.make("load").pipe(
   ])
 )
 export { formatTable } from "./table"
+export { finishProgressLine, layerStderrProgress } from "./progress"

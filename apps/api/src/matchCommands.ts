@@ -7,6 +7,7 @@ import { Args, Command, Options } from "@effect/cli"
 import { FileSystem } from "@effect/platform"
 import { layerFromConfig } from "@ffynnon/db"
 import { AuditTrail, dedupe, MatchModels, parseLabels } from "@ffynnon/demographics"
+import { finishProgressLine, layerStderrProgress } from "@ffynnon/loaders"
 import { Console, Effect, Layer, Option } from "effect"
 import { userInfo } from "node:os"
 
@@ -47,7 +48,9 @@ const dedupeCommand = Command.make(
     Effect.gen(function* () {
       if (!(threshold > 0 && threshold < 1)) return yield* Effect.fail(new Error("--threshold must be between 0 and 1."))
       const truthMap = Option.isSome(truth) ? yield* readTruth(truth.value) : undefined
-      const report = yield* dedupe(actor("dedupe"), { threshold, ...(truthMap === undefined ? {} : { truth: truthMap }) })
+      const report = yield* dedupe(actor("dedupe"), { threshold, ...(truthMap === undefined ? {} : { truth: truthMap }) }).pipe(
+        Effect.ensuring(finishProgressLine)
+      )
       if (Option.isSome(out)) {
         const lines = report.pairs.map(
           (pair) => `${pair.cluster ?? ""},${pair.patientId},${pair.otherId},${pair.probability.toFixed(6)},${pair.review ?? ""}`
@@ -61,7 +64,7 @@ const dedupeCommand = Command.make(
       yield* Console.log(
         [
           `run ${report.run} (model ${report.model}, threshold ${report.threshold})`,
-          `${report.records} live records, ${report.pairsScored} blocked pairs scored in ${report.seconds.toFixed(1)} s`,
+          `${report.records} live records, ${report.pairsScored} candidate pairs scored in ${report.seconds.toFixed(1)} s`,
           `${report.pairs.length - review} likely duplicate pairs in ${report.clusters} clusters; ${review} more pairs at the threshold held for review (forenames, birth dates or NHS numbers disagree)`,
           `stored in match_duplicate (run '${report.run}')${Option.isSome(out) ? ` and written to ${out.value}` : ""}`,
           ...(report.metrics === undefined
@@ -71,7 +74,7 @@ const dedupeCommand = Command.make(
               ])
         ].join("\n")
       )
-    }).pipe(Effect.provide(AuditTrail.Default.pipe(Layer.provideMerge(layerFromConfig))))
+    }).pipe(Effect.provide(Layer.mergeAll(AuditTrail.Default.pipe(Layer.provideMerge(layerFromConfig)), layerStderrProgress)))
 ).pipe(
   Command.withDescription(
     "Find likely duplicate records in the patient index with the active model; the pairs go to the match_duplicate table (and --out), audited."

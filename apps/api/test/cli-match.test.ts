@@ -41,7 +41,7 @@ describe("ffynnon match", () => {
     const out = join(dataDir, "pairs.csv")
     const run = await ffynnon("match", "dedupe", "--threshold", "0.5", "--out", out)
     expect(run.status).toBe(0)
-    expect(run.stdout).toMatch(/^12 live records, \d+ blocked pairs scored/m)
+    expect(run.stdout).toMatch(/^12 live records, \d+ candidate pairs scored/m)
     expect(run.stdout).toMatch(/^0 likely duplicate pairs in 0 clusters; [1-9]\d* more pairs at the threshold held for review/m)
     const [header, ...pairs] = readFileSync(out, "utf8").trim().split("\n")
     expect(header).toBe("cluster,patient_id,other_id,probability,review")

@@ -29,10 +29,15 @@ export interface Sql {
   ) => Effect.Effect<void, DatabaseFailure>
   /**
    * Streams a query's rows out with `COPY (…) TO STDOUT` in text format and hands each row's
-   * fields to `onRow` (`null` for SQL null). The fastest way to read millions of rows.
+   * fields to `onRow` (`null` for SQL null). The fastest way to read millions of rows. A field is
+   * cut from the text of many rows: one kept beyond `onRow` keeps all that text alive unless it is
+   * kept `detached`.
    */
   readonly copyTo: (query: string, onRow: (fields: ReadonlyArray<string | null>) => void) => Effect.Effect<number, DatabaseFailure>
 }
+
+/** A copy of `value` that shares no memory with the string it was cut from. */
+export const detached = (value: string) => ` ${value}`.slice(1)
 
 /** Streams COPY output from one driver's connection, as text chunks. */
 export type CopyOut = (statement: string) => AsyncIterable<string>

@@ -1,20 +1,42 @@
 /**
- * Batch deduplication of the index (`ffynnon match dedupe`): every pair of live records sharing a
- * blocking key (from `patient_match_key`, keys held by more than MAX_BLOCK records left out, as in
- * `$match`) is scored with the active model, and the pairs at or above the threshold are written
- * to `match_duplicate` for data stewards. A pair whose forenames, birth dates or valid NHS numbers
- * disagree outright is held for review and joins no cluster: members of one household (twins, a
- * father and son) can score high on everything else, and would chain the household into one
- * cluster. The other pairs are linked, and the links make the clusters.
+ * Batch deduplication of the index (`ffynnon match dedupe`). The live records are read and prepared
+ * once; the blocks of records sharing a key come from `patient_match_key` (keys held by more than
+ * MAX_BLOCK records left out, as in `$match`). Each record's DEDUPE_CANDIDATES candidates with the
+ * most key evidence are scored with the active model, each pair once, and the pairs at or above the
+ * threshold are written to `match_duplicate` for data stewards. A pair whose forenames, birth dates
+ * or valid NHS numbers disagree outright is held for review and joins no cluster: members of one
+ * household (twins, a father and son) can score high on everything else, and would chain the
+ * household into one cluster. The other pairs are linked, and the links make the clusters.
  */
-import { Database } from "@ffynnon/db"
-import { bcubed, clusters, MAX_BLOCK, pairwise, preparePerson, type PairwiseMetrics, type PreparedPerson } from "@ffynnon/matching"
+import { Database, detached, LoadProgress } from "@ffynnon/db"
+import {
+  bcubed,
+  clusters,
+  forEachCandidatePair,
+  KeyBlocks,
+  MAX_BLOCK,
+  pairwise,
+  Scorer,
+  sharingPreparer,
+  termFrequencies,
+  topCandidates,
+  type PairwiseMetrics,
+  type PreparedPerson
+} from "@ffynnon/matching"
 import { sql } from "drizzle-orm"
 import { Effect } from "effect"
 import { AuditTrail, type Actor } from "./Audit"
 import { personOf, TERM_FREQUENCY_PREFIX } from "./MatchKeys"
-import { indexScorer } from "./Matcher"
+import { MIN_FREQUENCY_RECORDS } from "./Matcher"
+import { activeModel } from "./MatchModels"
 import type { PatientResource } from "./Patient"
+
+/**
+ * How many candidates of each record are scored, those sharing the most key evidence: a pair is
+ * scored when either record has the other among its own. Scoring every pair sharing a key would be
+ * hundreds of pairs a record at millions of records; see docs/matching.md for what fewer costs.
+ */
+export const DEDUPE_CANDIDATES = 20
 
 export interface DuplicatePair {
   /** Null for a pair held for review. */
@@ -48,12 +70,24 @@ const disagreements: ReadonlyArray<readonly [comparison: string, reason: string]
   ["nhsNumber", "different NHS numbers"]
 ]
 
-/** The blocked pairs, each once (first id < second), streamed in id order. */
-const blockedPairs = `select distinct a.patient_id, b.patient_id from patient_match_key a
-  join patient_match_key b on b.key = a.key and b.patient_id > a.patient_id
-  where (a.key < '${TERM_FREQUENCY_PREFIX}' or a.key >= '${TERM_FREQUENCY_PREFIX.slice(0, -1)};')
-    and a.key not in (select key from patient_match_key group by key having count(*) > ${MAX_BLOCK})
-  order by 1, 2`
+// In the table's order: in the ids' order, a read of millions of records jumps about the table.
+const liveRecords = "select id, resource from patient where replaced_by is null"
+
+/** The blocking keys' blocks of two records or more, each as its records' ids separated by spaces. */
+const sharedKeyBlocks = `select string_agg(patient_id, ' ') from patient_match_key
+  where key < '${TERM_FREQUENCY_PREFIX}' or key >= '${TERM_FREQUENCY_PREFIX.slice(0, -1)};'
+  group by key having count(*) between 2 and ${MAX_BLOCK}`
+
+/** Runs a stepping loop, reporting each step and yielding to other fibers, so that a run can be interrupted between steps. */
+const stepping = <A>(steps: Generator<number, A>, onStep: (done: number) => void) =>
+  Effect.gen(function* () {
+    for (;;) {
+      const step = steps.next()
+      if (step.done === true) return step.value
+      onStep(step.value)
+      yield* Effect.sleep(0)
+    }
+  })
 
 /**
  * Finds the likely duplicates of the live records, writes them to `match_duplicate` as run `run`
@@ -63,26 +97,48 @@ export const dedupe = (actor: Actor, options: { readonly threshold: number; read
   Effect.gen(function* () {
     const database = yield* Database
     const audit = yield* AuditTrail
+    const progress = yield* LoadProgress
+    const report = (phase: string, done: number, total: number) => Effect.runSync(progress.report({ phase, done, total, unit: "rows" }))
     const started = performance.now()
     const run = new Date().toISOString()
-    const scorer = yield* indexScorer(database)
-    const rows = yield* database.query<{ id: string; resource: PatientResource | string }>(
-      sql`select id, resource from patient where replaced_by is null order by id`
+    const model = yield* activeModel(database)
+    const [live] = yield* database.query<{ records: string | number }>(
+      sql`select count(*) as records from patient where replaced_by is null`
     )
-    const ids = rows.map((row) => row.id)
-    const position = new Map(ids.map((id, i) => [id, i]))
-    const records: Array<PreparedPerson> = rows.map((row) =>
-      preparePerson(personOf(row.id, typeof row.resource === "string" ? (JSON.parse(row.resource) as PatientResource) : row.resource))
-    )
-    const linked: Array<{ i: number; j: number; probability: number; weight: number }> = []
-    const pairsScored = yield* database.copyTo(blockedPairs, ([a, b]) => {
-      const i = position.get(a!)
-      const j = position.get(b!)
-      // A record written since it was read is left for the next run.
-      if (i === undefined || j === undefined) return
-      const score = scorer.score(records[i]!, records[j]!)
-      if (score.probability >= options.threshold) linked.push({ i, j, ...score })
+    const prepare = sharingPreparer()
+    const read: Array<{ readonly id: string; readonly record: PreparedPerson }> = []
+    yield* database.copyTo(liveRecords, ([id, resource]) => {
+      const kept = detached(id!)
+      // Scoring reads only the prepared values: the record's own are dropped.
+      read.push({ id: kept, record: { ...prepare(personOf(kept, JSON.parse(resource!) as PatientResource)), person: { id: kept } } })
+      if (read.length % 65536 === 0) report("reading records", read.length, Number(live?.records ?? 0))
     })
+    // Indexes in id order: ties between candidates go to the lower id, as `BlockingIndex` breaks them.
+    read.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    const ids = read.map(({ id }) => id)
+    const records = read.map(({ record }) => record)
+    read.length = 0
+    // The frequencies the index's `tf:` keys count, counted here from the records just read.
+    const scorer = Scorer.make(model, records.length < MIN_FREQUENCY_RECORDS ? undefined : termFrequencies(records))
+    const position = new Map(ids.map((id, i) => [id, i]))
+    const blocks = new KeyBlocks(records.length)
+    yield* database.copyTo(sharedKeyBlocks, ([members]) =>
+      // A record written since the records were read is left for the next run.
+      blocks.add(members!.split(" ").flatMap((id) => position.get(id) ?? []))
+    )
+    const lists = yield* stepping(topCandidates(blocks, DEDUPE_CANDIDATES), (done) => report("finding candidates", done, records.length))
+    const linked: Array<{ i: number; j: number; probability: number; weight: number }> = []
+    let pairsScored = 0
+    yield* stepping(
+      forEachCandidatePair(lists, DEDUPE_CANDIDATES, (i, j) => {
+        const score = scorer.score(records[i]!, records[j]!)
+        if (score.probability >= options.threshold) linked.push({ i, j, ...score })
+        pairsScored++
+      }),
+      (done) => report("scoring pairs", done, records.length)
+    )
+    // In id order, as people read them.
+    linked.sort((a, b) => a.i - b.i || a.j - b.j)
     const reviewed = linked.map(({ i, j }) => {
       const explained = scorer.explain(records[i]!, records[j]!).comparisons
       const reasons = disagreements.flatMap(([name, reason]) =>

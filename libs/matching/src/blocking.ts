@@ -183,3 +183,122 @@ export class BlockingIndex {
     return pairs
   }
 }
+
+/**
+ * Blocks of record indexes (the records sharing one key), stored flat in two integer arrays: the
+ * millions of blocks of a whole index in little memory, for `topCandidates`.
+ */
+export class KeyBlocks {
+  private readonly starts: Array<number> = [0]
+  private readonly members: Array<number> = []
+
+  /** `records` is how many records the indexes run over (0 to records - 1). */
+  constructor(readonly records: number) {}
+
+  /** Adds one block. A block of one record pairs nothing, and one over MAX_BLOCK carries no signal: both are left out. */
+  add(block: ReadonlyArray<number>): void {
+    if (block.length < 2 || block.length > MAX_BLOCK) return
+    for (const member of block) this.members.push(member)
+    this.starts.push(this.members.length)
+  }
+
+  get size(): number {
+    return this.starts.length - 1
+  }
+
+  /** The blocks as `starts` (block b is `members[starts[b]]` up to `members[starts[b + 1]]`) and `members`. */
+  flat(): { readonly starts: Int32Array; readonly members: Int32Array } {
+    return { starts: Int32Array.from(this.starts), members: Int32Array.from(this.members) }
+  }
+}
+
+/**
+ * For every record, its `limit` candidates with the most evidence (`keyEvidence` summed over the
+ * blocks shared), ties to the lower index: what `BlockingIndex.candidates` picks, less the record
+ * itself, over the whole index at once. Record i's list is `lists[i * limit]` onwards, padded with
+ * -1. Yields how many records are done every 8,192 (`runSteps` runs it through), so that a caller
+ * can report progress and be interrupted.
+ */
+export function* topCandidates(blocks: KeyBlocks, limit: number): Generator<number, Int32Array> {
+  const { starts, members } = blocks.flat()
+  const records = blocks.records
+  const weights = Int32Array.from({ length: blocks.size }, (_, b) => keyEvidence(starts[b + 1]! - starts[b]!))
+  // Each record's blocks, inverted from the blocks' members.
+  const recordStarts = new Int32Array(records + 1)
+  for (const member of members) recordStarts[member + 1]!++
+  for (let i = 0; i < records; i++) recordStarts[i + 1]! += recordStarts[i]!
+  const recordBlocks = new Int32Array(members.length)
+  const filled = recordStarts.slice(0, records)
+  for (let b = 0; b < blocks.size; b++) for (let at = starts[b]!; at < starts[b + 1]!; at++) recordBlocks[filled[members[at]!]!++] = b
+  const evidence = new Int32Array(records)
+  const touched = new Int32Array(records)
+  const lists = new Int32Array(records * limit).fill(-1)
+  const best = new Int32Array(limit)
+  const bestEvidence = new Int32Array(limit)
+  for (let i = 0; i < records; i++) {
+    let reached = 0
+    for (let at = recordStarts[i]!; at < recordStarts[i + 1]!; at++) {
+      const b = recordBlocks[at]!
+      const weight = weights[b]!
+      for (let m = starts[b]!; m < starts[b + 1]!; m++) {
+        const other = members[m]!
+        if (other === i) continue
+        if (evidence[other] === 0) touched[reached++] = other
+        evidence[other]! += weight
+      }
+    }
+    // Insertion into the best `limit` so far, kept in order: most records fail the first test.
+    let kept = 0
+    for (let t = 0; t < reached; t++) {
+      const other = touched[t]!
+      const score = evidence[other]!
+      evidence[other] = 0
+      if (kept === limit && !outranks(score, other, bestEvidence[kept - 1]!, best[kept - 1]!)) continue
+      let at = kept < limit ? kept++ : kept - 1
+      for (; at > 0 && outranks(score, other, bestEvidence[at - 1]!, best[at - 1]!); at--) {
+        best[at] = best[at - 1]!
+        bestEvidence[at] = bestEvidence[at - 1]!
+      }
+      best[at] = other
+      bestEvidence[at] = score
+    }
+    lists.set(best.subarray(0, kept), i * limit)
+    if ((i + 1) % STEP === 0) yield i + 1
+  }
+  return lists
+}
+
+const outranks = (evidence: number, index: number, otherEvidence: number, otherIndex: number) =>
+  evidence > otherEvidence || (evidence === otherEvidence && index < otherIndex)
+
+/** How many records the long loops below go through between yields. */
+const STEP = 8192
+
+/** Runs one of the stepping loops here to its end, for callers with no use for its steps. */
+export const runSteps = <A>(steps: Generator<number, A>): A => {
+  for (;;) {
+    const step = steps.next()
+    if (step.done === true) return step.value
+  }
+}
+
+/**
+ * The pairs the lists of `topCandidates` name, each once as (i, j) with i < j: a pair both records
+ * list is given for the lower one only. Yields how many records' lists are done every 8,192.
+ */
+export function* forEachCandidatePair(lists: Int32Array, limit: number, onPair: (i: number, j: number) => void): Generator<number, void> {
+  const listed = (record: number, other: number) => {
+    for (let at = record * limit; at < (record + 1) * limit; at++) if (lists[at] === other) return true
+    return false
+  }
+  const records = lists.length / limit
+  for (let i = 0; i < records; i++) {
+    for (let at = i * limit; at < (i + 1) * limit; at++) {
+      const j = lists[at]!
+      if (j < 0) break
+      if (j > i) onPair(i, j)
+      else if (!listed(j, i)) onPair(j, i)
+    }
+    if ((i + 1) % STEP === 0) yield i + 1
+  }
+}

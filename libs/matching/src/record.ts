@@ -115,17 +115,56 @@ function prepareAddress(address: PersonAddress): PreparedAddress | null {
 
 const present = <A>(value: A | null): value is A => value !== null
 
+// How a record's parts are prepared: each on its own, or shared between records.
+interface PartPreparer {
+  readonly name: (name: PersonName) => PreparedName | null
+  readonly address: (address: PersonAddress) => PreparedAddress | null
+  readonly postcode: (text: string | undefined) => Postcode | null
+  readonly birthDate: (text: string | undefined) => BirthDate | null
+}
+
+const eachOnItsOwn: PartPreparer = { name: prepareName, address: prepareAddress, postcode: parsePostcode, birthDate: parseBirthDate }
+
+const memoised = <A, B>(prepare: (value: A) => B, keyOf: (value: A) => string) => {
+  const prepared = new Map<string, B>()
+  return (value: A): B => {
+    const key = keyOf(value)
+    const found = prepared.get(key)
+    if (found !== undefined || prepared.has(key)) return found as B
+    const made = prepare(value)
+    prepared.set(key, made)
+    return made
+  }
+}
+
 /** Normalises a record once for any number of comparisons. */
-export function preparePerson(person: Person): PreparedPerson {
+export const preparePerson = (person: Person): PreparedPerson => prepareWith(eachOnItsOwn, person)
+
+/**
+ * A `preparePerson` that prepares each name, address, postcode and birth date once for every record
+ * holding it. Preparing a whole index (`ffynnon match dedupe`) this way holds common names, streets
+ * and dates once rather than in millions of copies, and folds and encodes each name once.
+ */
+export const sharingPreparer = (): ((person: Person) => PreparedPerson) => {
+  const parts: PartPreparer = {
+    name: memoised(prepareName, (name) => `${(name.given ?? []).join("\u0000")}\u0001${name.family ?? ""}`),
+    address: memoised(prepareAddress, (address) => (address.lines ?? []).join("\u0000")),
+    postcode: memoised(parsePostcode, (text) => text ?? ""),
+    birthDate: memoised(parseBirthDate, (text) => text ?? "")
+  }
+  return (person) => prepareWith(parts, person)
+}
+
+function prepareWith(parts: PartPreparer, person: Person): PreparedPerson {
   const addresses = person.addresses ?? []
   const gpPractice = person.gpPractice?.trim().toUpperCase() ?? ""
   return {
     person,
-    names: (person.names ?? []).map(prepareName).filter(present),
-    birthDate: parseBirthDate(person.birthDate),
+    names: (person.names ?? []).map(parts.name).filter(present),
+    birthDate: parts.birthDate(person.birthDate),
     sex: parseSex(person.sex),
-    postcodes: addresses.map((address) => parsePostcode(address.postcode)).filter(present),
-    addresses: addresses.map(prepareAddress).filter(present),
+    postcodes: addresses.map((address) => parts.postcode(address.postcode)).filter(present),
+    addresses: addresses.map(parts.address).filter(present),
     nhsNumber: parseNhsNumber(person.nhsNumber),
     localIdentifiers: (person.localIdentifiers ?? []).flatMap(({ system, value }) => {
       const folded = value.replace(/\s/g, "").toUpperCase()

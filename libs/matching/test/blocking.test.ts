@@ -1,5 +1,15 @@
 import { describe, expect, it } from "@effect/vitest"
-import { BlockingIndex, blockingKeys, keyEvidence } from "../src/blocking"
+import {
+  BlockingIndex,
+  blockingKeys,
+  forEachCandidatePair,
+  KeyBlocks,
+  keyEvidence,
+  MAX_BLOCK,
+  runSteps,
+  topCandidates
+} from "../src/blocking"
+import { syntheticPopulation } from "../src/population"
 import { preparePerson, type Person } from "../src/record"
 
 const dai: Person = {
@@ -71,5 +81,43 @@ describe("blocking", () => {
     const index = new BlockingIndex(crowd, undefined, 4)
     expect(index.pairs()).toEqual([])
     expect(index.skippedBlocks).toBe(1)
+  })
+
+  it("picks each record's candidates over the whole index as BlockingIndex does for one, and pairs them once", () => {
+    // Ids in index order, so that ties go the same way in both.
+    const records = syntheticPopulation({ people: 3000, seed: 11 }).training.map((person, i) =>
+      preparePerson({ ...person, id: String(i).padStart(6, "0") })
+    )
+    const byKey = new Map<string, Array<number>>()
+    records.forEach((record, i) => {
+      for (const { rule, key } of blockingKeys(record)) byKey.set(`${rule}:${key}`, [...(byKey.get(`${rule}:${key}`) ?? []), i])
+    })
+    const blocks = new KeyBlocks(records.length)
+    for (const block of byKey.values()) blocks.add(block)
+    expect(blocks.size).toBe([...byKey.values()].filter((block) => block.length >= 2 && block.length <= MAX_BLOCK).length)
+    const limit = 5
+    const lists = runSteps(topCandidates(blocks, limit))
+    const index = new BlockingIndex(records)
+    const expected = new Set<string>()
+    records.forEach((record, i) => {
+      const candidates = index
+        .candidates(record, limit + 1)
+        .filter((other) => other !== i)
+        .slice(0, limit)
+      expect([...lists.subarray(i * limit, (i + 1) * limit)].filter((other) => other >= 0)).toEqual(candidates)
+      for (const other of candidates) expected.add(`${Math.min(i, other)} ${Math.max(i, other)}`)
+    })
+    const pairs: Array<string> = []
+    runSteps(
+      forEachCandidatePair(lists, limit, (i, j) => {
+        expect(i).toBeLessThan(j)
+        pairs.push(`${i} ${j}`)
+      })
+    )
+    expect(pairs.length).toBe(expected.size)
+    expect(new Set(pairs)).toEqual(expected)
+    // Some records list fewer than the limit, and many pairs are listed from both sides.
+    expect(lists.includes(-1)).toBe(true)
+    expect(pairs.length).toBeLessThan(records.length * limit)
   })
 })

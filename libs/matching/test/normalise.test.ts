@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { fold, isValidNhsNumber, parseBirthDate, parseNhsNumber, parsePostcode, parseSex } from "../src/normalise"
-import { MAX_VALUE_LENGTH, preparePerson } from "../src/record"
+import { syntheticPopulation } from "../src/population"
+import { MAX_VALUE_LENGTH, preparePerson, sharingPreparer } from "../src/record"
 
 describe("fold", () => {
   it("folds case and Welsh diacritics, keeping letters", () => {
@@ -90,4 +91,18 @@ it("parseSex keeps male, female and other; unknown is null", () => {
     null,
     null
   ])
+})
+
+describe("sharingPreparer", () => {
+  it("prepares records as preparePerson does, holding each name, address, postcode and birth date once", () => {
+    const people = syntheticPopulation({ people: 500, seed: 3 }).training
+    const prepare = sharingPreparer()
+    const shared = people.map(prepare)
+    expect(shared).toEqual(people.map(preparePerson))
+    const twins = [prepare({ ...people[0]!, id: "a" }), prepare({ ...people[0]!, id: "b" })]
+    expect(twins[0]!.names[0]).toBe(twins[1]!.names[0])
+    expect(twins[0]!.birthDate).toBe(twins[1]!.birthDate)
+    expect(twins[0]!.postcodes[0]).toBe(twins[1]!.postcodes[0])
+    expect(twins[0]!.addresses[0]).toBe(twins[1]!.addresses[0])
+  })
 })

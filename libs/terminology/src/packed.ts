@@ -78,6 +78,3 @@ export const adjacencyOfLists = (lists: ReadonlyArray<ArrayLike<number>>): Adjac
   for (let node = 0; node < lists.length; node++) targets.set(lists[node]!, starts[node]!)
   return { starts, targets }
 }
-
-/** A copy of `value` that shares no memory with the string it was cut from. */
-export const detached = (value: string) => ` ${value}`.slice(1)

@@ -3,10 +3,10 @@
  * that repeat (modules, languages) are kept once; ids, flags and graphs go into typed arrays;
  * what serving does not use (OWL axioms) is left in the store.
  */
-import type { Sql } from "@ffynnon/db"
+import { detached, type Sql } from "@ffynnon/db"
 import { Effect } from "effect"
 import { Concepts } from "../metadata"
-import { adjacency, detached, PackedStrings } from "@ffynnon/terminology"
+import { adjacency, PackedStrings } from "@ffynnon/terminology"
 import { Acceptability, CaseSignificance, DescriptionType, fieldSeparator, SnomedIndex, type Attribute, type Refset } from "./SnomedIndex"
 
 /** A growable typed array. */
