@@ -16,6 +16,7 @@ import {
   KeyBlocks,
   MAX_BLOCK,
   pairwise,
+  probabilityOf,
   Scorer,
   sharingPreparer,
   termFrequencies,
@@ -131,8 +132,9 @@ export const dedupe = (actor: Actor, options: { readonly threshold: number; read
     let pairsScored = 0
     yield* stepping(
       forEachCandidatePair(lists, DEDUPE_CANDIDATES, (i, j) => {
-        const score = scorer.score(records[i]!, records[j]!)
-        if (score.probability >= options.threshold) linked.push({ i, j, ...score })
+        const weight = scorer.weight(records[i]!, records[j]!)
+        const probability = probabilityOf(weight)
+        if (probability >= options.threshold) linked.push({ i, j, probability, weight })
         pairsScored++
       }),
       (done) => report("scoring pairs", done, records.length)

@@ -151,8 +151,14 @@ export class Scorer {
     return Math.log2(this.exactU[index]! / frequency)
   }
 
-  /** The match weight and probability of a pair, without the explanation (the cheap path for batches). */
+  /** The match weight and probability of a pair, without the explanation. */
   score(a: PreparedPerson, b: PreparedPerson): Score {
+    const weight = this.weight(a, b)
+    return { weight, probability: probabilityOf(weight) }
+  }
+
+  /** The match weight of a pair alone: the cheapest path, for batches of millions. */
+  weight(a: PreparedPerson, b: PreparedPerson): number {
     let weight = this.priorWeight
     for (let i = 0; i < this.comparisons.length; i++) {
       const reached = this.comparisons[i]!.compare(a, b)
@@ -160,7 +166,7 @@ export class Scorer {
       weight += this.weights[i]![reached]!
       if (reached === 0 && this.adjusted[i]) weight += this.adjustment(i, a, b)
     }
-    return { weight, probability: probabilityOf(weight) }
+    return weight
   }
 
   /** The score with each comparison's level, weight and term-frequency adjustment. */

@@ -4,6 +4,9 @@
  * Winkler (1990) and reproduced in the standard record-linkage texts.
  */
 
+let matchedA = new Uint8Array(128)
+let matchedB = new Uint8Array(128)
+
 /** Jaro similarity in [0, 1]: shared characters within a window, penalised by transpositions. */
 export function jaro(a: string, b: string): number {
   if (a === b) return a.length === 0 ? 0 : 1
@@ -11,8 +14,12 @@ export function jaro(a: string, b: string): number {
   const lb = b.length
   if (la === 0 || lb === 0) return 0
   const window = Math.max(0, Math.floor(Math.max(la, lb) / 2) - 1)
-  const matchedB = new Uint8Array(lb)
-  const matchedA = new Uint8Array(la)
+  // Scratch flags reused by every call: a batch compares millions of pairs, and two new arrays a
+  // call would be millions of pieces of garbage.
+  if (matchedA.length < la) matchedA = new Uint8Array(2 * la)
+  if (matchedB.length < lb) matchedB = new Uint8Array(2 * lb)
+  matchedA.fill(0, 0, la)
+  matchedB.fill(0, 0, lb)
   let matches = 0
   for (let i = 0; i < la; i++) {
     const from = Math.max(0, i - window)
