@@ -6,11 +6,9 @@
 //
 //   bun bench/dedupe-recall.ts [--people N]   (default 200,000)
 import {
-  blockingKeys,
+  BlockingIndex,
   decodeModel,
   defaultModel,
-  KeyBlocks,
-  MAX_BLOCK,
   preparePerson,
   runSteps,
   Scorer,
@@ -28,26 +26,14 @@ const population = syntheticPopulation({ people: Number(values.people), seed: 7 
 const records = population.training.map(preparePerson)
 const scorer = Scorer.make(Effect.runSync(decodeModel(defaultModel)), termFrequencies(records))
 
-const byKey = new Map<string, Array<number>>()
-records.forEach((record, i) => {
-  for (const { rule, key } of blockingKeys(record)) {
-    const members = byKey.get(`${rule}:${key}`)
-    if (members === undefined) byKey.set(`${rule}:${key}`, [i])
-    else members.push(i)
-  }
-})
-const blocks = new KeyBlocks(records.length)
-for (const members of byKey.values()) blocks.add(members)
+const index = new BlockingIndex(records)
 const most = Math.max(...limits)
 const started = performance.now()
-const lists = runSteps(topCandidates(blocks, most))
+const lists = runSteps(topCandidates(index.keyBlocks(), most))
 const seconds = (performance.now() - started) / 1000
 const listed = (i: number, j: number, limit: number) => lists.subarray(i * most, i * most + limit).includes(j)
-const keysOf = (i: number) =>
-  blockingKeys(records[i]!)
-    .map(({ rule, key }) => `${rule}:${key}`)
-    .filter((key) => byKey.get(key)!.length <= MAX_BLOCK)
-const blocked = (i: number, j: number) => keysOf(i).some((key) => keysOf(j).includes(key))
+// Blocked: sharing a key of at most MAX_BLOCK records, so among the other's candidates when there is no limit.
+const blocked = (i: number, j: number) => index.candidates(records[i]!, Infinity).includes(j)
 
 const byPerson = new Map<string, Array<number>>()
 population.trainingTruth.forEach((person, i) => byPerson.set(person, [...(byPerson.get(person) ?? []), i]))

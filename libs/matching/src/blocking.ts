@@ -161,6 +161,13 @@ export class BlockingIndex {
       .slice(0, limit)
   }
 
+  /** The blocks as `KeyBlocks`, for `topCandidates`. */
+  keyBlocks(): KeyBlocks {
+    const blocks = new KeyBlocks(this.records.length)
+    for (const block of this.blocks) for (const members of block.values()) blocks.add(members)
+    return blocks
+  }
+
   /** Every pair of records sharing a key under any rule, once, as `[i, j]` with i < j. */
   pairs(): Array<readonly [number, number]> {
     const seen = new Set<number>()

@@ -1,14 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import {
-  BlockingIndex,
-  blockingKeys,
-  forEachCandidatePair,
-  KeyBlocks,
-  keyEvidence,
-  MAX_BLOCK,
-  runSteps,
-  topCandidates
-} from "../src/blocking"
+import { BlockingIndex, blockingKeys, forEachCandidatePair, keyEvidence, MAX_BLOCK, runSteps, topCandidates } from "../src/blocking"
 import { syntheticPopulation } from "../src/population"
 import { preparePerson, type Person } from "../src/record"
 
@@ -92,12 +83,11 @@ describe("blocking", () => {
     records.forEach((record, i) => {
       for (const { rule, key } of blockingKeys(record)) byKey.set(`${rule}:${key}`, [...(byKey.get(`${rule}:${key}`) ?? []), i])
     })
-    const blocks = new KeyBlocks(records.length)
-    for (const block of byKey.values()) blocks.add(block)
+    const index = new BlockingIndex(records)
+    const blocks = index.keyBlocks()
     expect(blocks.size).toBe([...byKey.values()].filter((block) => block.length >= 2 && block.length <= MAX_BLOCK).length)
     const limit = 5
     const lists = runSteps(topCandidates(blocks, limit))
-    const index = new BlockingIndex(records)
     const expected = new Set<string>()
     records.forEach((record, i) => {
       const candidates = index
