@@ -10,6 +10,7 @@ import type { Actor } from "@ffynnon/demographics"
 import { Config, Context, Effect, Layer, Option, Redacted } from "effect"
 import { sayInEnglish, type MessageValue, type MessageValues } from "@ffynnon/terminology"
 import { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, SignJWT, type JWTPayload } from "jose"
+import { LRUCache } from "lru-cache"
 import { readFileSync } from "node:fs"
 import { FhirFailure } from "./fhir/outcome"
 import { apiMessage, type MessageKey } from "./messages"
@@ -100,6 +101,27 @@ const grantOf = (payload: JWTPayload): Grant => {
   }
 }
 
+/**
+ * Tokens verified in the last minute, with their grants: a client sends the same token with every
+ * request, and checking its signature again each time is a tenth of a search's work. A token is
+ * kept no longer than it is valid, and no more than a minute, so a key taken out of the key set
+ * stops being accepted within a minute.
+ */
+class VerifiedTokens {
+  static readonly keepMs = 60_000
+  private readonly grants = new LRUCache<string, { readonly grant: Grant; readonly until: number }>({ max: 10_000 })
+
+  get(token: string): Grant | undefined {
+    const entry = this.grants.get(token)
+    return entry !== undefined && Date.now() < entry.until ? entry.grant : undefined
+  }
+
+  add(token: string, grant: Grant, expiresAt: number | undefined) {
+    const keepUntil = Date.now() + VerifiedTokens.keepMs
+    this.grants.set(token, { grant, until: expiresAt === undefined ? keepUntil : Math.min(keepUntil, expiresAt * 1000) })
+  }
+}
+
 const secretKey = (secret: Redacted.Redacted<string>) => new TextEncoder().encode(Redacted.value(secret))
 
 // Imported once: given the secret's bytes, the token library imports a key on every verification.
@@ -118,12 +140,15 @@ export const makeAuth = (options: AuthOptions): Context.Tag.Service<Auth> => {
     ...(options.issuer === undefined ? {} : { issuer: options.issuer }),
     ...(options.audience === undefined ? {} : { audience: options.audience })
   }
+  const verified = new VerifiedTokens()
   return {
     terminologyNeedsToken: options.terminologyNeedsToken === true,
     verify: (authorization) =>
       Effect.gen(function* () {
         const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? "")?.[1]
         if (token === undefined) return yield* unauthorised("token-missing")
+        const known = verified.get(token)
+        if (known !== undefined) return known
         if (options.secret === undefined && keySet === undefined) {
           return yield* unauthorised("token-no-keys")
         }
@@ -137,14 +162,16 @@ export const makeAuth = (options: AuthOptions): Context.Tag.Service<Auth> => {
         if (secret === undefined && (keySet === undefined || algorithm === "HS256")) {
           return yield* invalid(apiMessage("token-algorithm-not-accepted", { algorithm: String(algorithm) }))
         }
-        const verified = yield* Effect.tryPromise({
+        const { payload } = yield* Effect.tryPromise({
           try: () =>
             secret !== undefined
               ? secret.then((key) => jwtVerify(token, key, { ...checks, algorithms: ["HS256"] }))
               : jwtVerify(token, keySet!, checks),
           catch: (error) => invalid(tokenProblem(error))
         })
-        return grantOf(verified.payload)
+        const grant = grantOf(payload)
+        verified.add(token, grant, payload.exp)
+        return grant
       })
   }
 }

@@ -4,7 +4,7 @@ import { exportJWK, generateKeyPair, SignJWT } from "jose"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { afterAll, describe, expect, it } from "vitest"
+import { afterAll, describe, expect, it, vi } from "vitest"
 import { allows, makeAuth, signToken } from "../src/auth"
 import { translateIssue } from "../src/messages"
 
@@ -55,6 +55,22 @@ describe("token verification", () => {
     const expired = await Effect.runPromise(signToken(secret, { scope: "system/Patient.rs", expiresIn: "-1m" }))
     const answer = await verify(makeAuth({ secret }), expired)
     expect(Either.isLeft(answer) && answer.left.outcome.issue[0]!.details!.text).toMatch(/exp/)
+  })
+
+  it("refuses a token it has accepted once the token expires", async () => {
+    const secret = Redacted.make("a-shared-secret-for-the-expiry-test-000")
+    const auth = makeAuth({ secret })
+    vi.useFakeTimers({ toFake: ["Date"] })
+    try {
+      const token = await Effect.runPromise(signToken(secret, { scope: "system/Patient.rs", expiresIn: "30s" }))
+      expect(Either.isRight(await verify(auth, token))).toBe(true)
+      expect(Either.isRight(await verify(auth, token))).toBe(true)
+      vi.setSystemTime(Date.now() + 31_000)
+      const answer = await verify(auth, token)
+      expect(Either.isLeft(answer) && answer.left.outcome.issue[0]!.details!.text).toMatch(/exp/)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it("says why a token is not valid in the catalogues' words: the library's English, and Welsh", async () => {

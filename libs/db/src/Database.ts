@@ -1,5 +1,5 @@
 import type { PGlite } from "@electric-sql/pglite"
-import { sql } from "drizzle-orm"
+import { sql, type SQL } from "drizzle-orm"
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite"
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js"
 import { FileSystem, Path } from "@effect/platform"
@@ -9,7 +9,7 @@ import { classifyDatabaseError, DatabaseUnavailable, type DatabaseFailure } from
 import { migrate } from "./migrate"
 import * as schema from "./schema"
 import { PgliteThread, type PgliteAssetsService } from "./PgliteThread"
-import { copyInPglite, copyInPostgres, copyOutPglite, copyOutPostgres, makeSql, type Drizzle, type Sql } from "./Sql"
+import { copyInPglite, copyInPostgres, copyOutPglite, copyOutPostgres, executePostgres, makeSql, type Drizzle, type Sql } from "./Sql"
 
 /**
  * The database: embedded PGlite by default, PostgreSQL when `DATABASE_URL` is set.
@@ -46,16 +46,15 @@ const clientOf = (drizzle: unknown) => (drizzle as { session: { client: never } 
 const make = (driver: Database.Service["driver"], drizzle: Drizzle, target: string): Database.Service => {
   const copyIn = (db: Drizzle) => (driver === "postgres" ? copyInPostgres(clientOf(db)) : copyInPglite(clientOf(db)))
   const copyOut = (db: Drizzle) => (driver === "postgres" ? copyOutPostgres(clientOf(db)) : copyOutPglite(clientOf(db)))
-  const connection = makeSql(drizzle, target, copyIn(drizzle), copyOut(drizzle))
+  const execute = (db: Drizzle) => (driver === "postgres" ? executePostgres(clientOf(db)) : (statement: SQL) => db.execute(statement))
+  const sqlOver = (db: Drizzle) => makeSql(db, target, copyIn(db), copyOut(db), execute(db))
+  const connection = sqlOver(drizzle)
   const transaction = <A, E, R>(f: (tx: Sql) => Effect.Effect<A, E, R>) =>
     Effect.flatMap(Effect.runtime<R>(), (runtime) =>
       Effect.tryPromise({
         try: (signal) =>
           drizzle.transaction(async (tx) => {
-            const exit = await Runtime.runPromiseExit(runtime)(
-              f(makeSql(tx as unknown as Drizzle, target, copyIn(tx as unknown as Drizzle), copyOut(tx as unknown as Drizzle))),
-              { signal }
-            )
+            const exit = await Runtime.runPromiseExit(runtime)(f(sqlOver(tx as unknown as Drizzle)), { signal })
             if (Exit.isFailure(exit)) throw new Rollback(exit.cause)
             return exit.value
           }),

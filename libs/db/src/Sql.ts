@@ -1,5 +1,5 @@
 import type { SQL } from "drizzle-orm"
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core"
+import { PgDialect, type PgDatabase, type PgQueryResultHKT } from "drizzle-orm/pg-core"
 import { Effect } from "effect"
 import { once } from "node:events"
 import type { Writable } from "node:stream"
@@ -164,7 +164,29 @@ export const copyInPglite =
 const rowsOf = <Row>(result: unknown): ReadonlyArray<Row> =>
   Array.isArray(result) ? (result as Array<Row>) : (result as { rows: Array<Row> }).rows
 
-export const makeSql = (drizzle: Drizzle, target: string, copyIn: CopyIn, copyOut: CopyOut): Sql => {
+/** Runs one statement and returns the driver's result. */
+export type Execute = (statement: SQL) => PromiseLike<unknown>
+
+const dialect = new PgDialect()
+
+/**
+ * The most parameters a statement may have and still be prepared. postgres.js sends an unprepared
+ * statement with parameters in two round trips (it describes the statement first, for the
+ * parameters' types), a prepared one in one; but it keeps each prepared statement for the life of
+ * its connection. A statement with few parameters comes in few shapes (an `in` list of up to this
+ * many), so preparing those bounds what is kept, while large ones pay the extra round trip.
+ */
+const maxPreparedParameters = 16
+
+/** Statements through postgres.js, the small ones prepared (drizzle's `execute` prepares none). */
+export const executePostgres =
+  (client: { unsafe: (query: string, params: Array<unknown>, options: { prepare: boolean }) => PromiseLike<unknown> }): Execute =>
+  (statement) => {
+    const { sql, params } = dialect.sqlToQuery(statement)
+    return client.unsafe(sql, params, { prepare: params.length > 0 && params.length <= maxPreparedParameters })
+  }
+
+export const makeSql = (drizzle: Drizzle, target: string, copyIn: CopyIn, copyOut: CopyOut, execute: Execute): Sql => {
   const run = <A>(f: (drizzle: Drizzle) => PromiseLike<A>) =>
     Effect.tryPromise({ try: () => f(drizzle), catch: (error) => classifyDatabaseError(error, target) })
   return {
@@ -179,7 +201,7 @@ export const makeSql = (drizzle: Drizzle, target: string, copyIn: CopyIn, copyOu
       Effect.tryPromise({ try: () => copyIn(table, columns, lines, options), catch: (error) => classifyDatabaseError(error, target) }),
     query: <Row>(statement: SQL) =>
       Effect.map(
-        run((db) => db.execute(statement)),
+        run(() => execute(statement)),
         (result) => rowsOf<Row>(result)
       )
   }

@@ -43,6 +43,27 @@ for (const kind of testDatabases) {
         })
       )
 
+      it.effect("runs a statement again after its table changes, and statements with many parameters", () =>
+        Effect.gen(function* () {
+          const database = yield* Database
+          yield* database.query(sql`create table prepared_probe (id int primary key)`)
+          yield* database.query(sql`insert into prepared_probe select generate_series(1, 40)`)
+          const byId = (id: number) => database.query<Record<string, number | null>>(sql`select * from prepared_probe where id = ${id}`)
+          // Prepared on every pooled connection, then the table's row type changes under the statement.
+          yield* Effect.all([byId(1), byId(2), byId(3)], { concurrency: "unbounded" })
+          yield* database.query(sql`alter table prepared_probe add column extra int`)
+          expect(yield* byId(4)).toEqual([{ id: 4, extra: null }])
+          const ids = Array.from({ length: 40 }, (_, index) => index + 1)
+          const many = yield* database.query<{ count: number }>(
+            sql`select count(*)::int as count from prepared_probe where id in (${sql.join(
+              ids.map((id) => sql`${id}`),
+              sql`, `
+            )})`
+          )
+          expect(many).toEqual([{ count: 40 }])
+        })
+      )
+
       it.effect("bulk-inserts with COPY, in and outside a transaction, keeping escapes and nulls", () =>
         Effect.gen(function* () {
           const database = yield* Database

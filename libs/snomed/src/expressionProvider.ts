@@ -7,6 +7,7 @@
  */
 import { message, type CodeSystemProvider, type ConceptSet, type PropertyValue, type ValueSetFilter } from "@ffynnon/terminology"
 import { Either } from "effect"
+import { LRUCache } from "lru-cache"
 import {
   checkExpression,
   expressionChildren,
@@ -70,7 +71,7 @@ export const expressionProvider = (
   base: CodeSystemProvider<number>,
   defaultLanguage: string
 ): CodeSystemProvider<SnomedConcept> => {
-  const handles = new Map<string, ExpressionConcept>()
+  const handles = new LRUCache<string, ExpressionConcept>({ max: handlesKept })
   const locate = (code: string): SnomedConcept | undefined => {
     if (!isExpression(code)) return base.locate(code)
     const parsed = parseExpression(code)
@@ -81,7 +82,6 @@ export const expressionProvider = (
     const canonical = expressionCode(parsed.right)
     const known = handles.get(canonical)
     if (known !== undefined) return known
-    if (handles.size >= handlesKept) handles.delete(handles.keys().next().value!)
     const handle = { expression: parsed.right, text: code, canonical }
     handles.set(canonical, handle)
     return handle
