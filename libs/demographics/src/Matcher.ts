@@ -123,33 +123,68 @@ export class PreparedRecords {
 export const PREPARED_RECORDS = 20_000
 
 /**
+ * Blocking keys known to have more than MAX_BLOCK records, so left out of a query without being read
+ * again: common names and birth years make full blocks, and reading each to its MAX_BLOCK + 1st row
+ * was most of the candidate statement's work. Learned from the statements themselves; forgotten in
+ * bulk (`clear`), since a block can shrink below the limit when records merge.
+ */
+export class OversizedKeys {
+  private readonly keys = new Set<string>()
+
+  constructor(readonly capacity: number) {}
+
+  has(key: string) {
+    return this.keys.has(key)
+  }
+
+  add(key: string) {
+    if (this.keys.size >= this.capacity) this.keys.clear()
+    this.keys.add(key)
+  }
+
+  clear() {
+    this.keys.clear()
+  }
+}
+
+/** How many full blocks a matcher remembers (a key is tens of bytes). */
+export const OVERSIZED_KEYS = 100_000
+
+/**
  * The live records sharing a blocking key with the query, the MAX_CANDIDATES with the most evidence
  * (`keyEvidence`, ties by id: as `BlockingIndex.candidates`), in one statement: each key's lookup is
- * cut at MAX_BLOCK + 1 rows, and a key with more is left out.
+ * cut at MAX_BLOCK + 1 rows, and a key with more is left out, and remembered in `oversized`.
  */
-export const candidates = (database: Sql, prepared: PreparedRecords, query: PreparedPerson) =>
+export const candidates = (database: Sql, prepared: PreparedRecords, oversized: OversizedKeys, query: PreparedPerson) =>
   Effect.gen(function* () {
-    const keys = blockingKeysOf(query)
+    const keys = blockingKeysOf(query).filter((key) => !oversized.has(key))
     // A family name and a 1 January birth date (a placeholder, so no evidence) leave no key.
     if (keys.length === 0) return []
     // The keys as one array parameter: the statement's text never changes, so the driver prepares it once.
-    const rows = yield* database.query<{ id: string; resource: StoredPatient | string }>(
+    const rows = yield* database.query<{ id: string | null; resource: StoredPatient | string | null; oversized: string | null }>(
       sql`with found as (
           select k.key, b.patient_id from unnest(${textArray(keys)}::text[]) as k (key)
           cross join lateral (select patient_id from patient_match_key where key = k.key limit ${MAX_BLOCK + 1}) as b
         ), blocks as (
-          select key, round(1000 * ln(${MAX_BLOCK + 1}::float8 / count(*)))::int as evidence from found group by key having count(*) <= ${MAX_BLOCK}
+          select key, count(*) as records from found group by key
         ), shortlist as (
-          select f.patient_id, sum(b.evidence) as evidence from found f join blocks b using (key)
+          select f.patient_id, sum(round(1000 * ln(${MAX_BLOCK + 1}::float8 / b.records))::int) as evidence
+          from found f join blocks b using (key) where b.records <= ${MAX_BLOCK}
           group by f.patient_id order by evidence desc, f.patient_id collate "C" limit ${MAX_CANDIDATES}
         )
-        select p.id, p.resource from shortlist as c
+        select p.id, p.resource, null as oversized from shortlist as c
           -- One primary-key lookup a candidate, whatever the planner guesses of the table's size.
-          cross join lateral (select id, resource from patient where id = c.patient_id and replaced_by is null limit 1) as p`
+          cross join lateral (select id, resource from patient where id = c.patient_id and replaced_by is null limit 1) as p
+        union all
+        select null, null, key from blocks where records > ${MAX_BLOCK}`
     )
-    return rows.map((row) => {
-      const patient = resourceOf(row.resource)
-      return { patient, record: prepared.get(patient) }
+    return rows.flatMap((row) => {
+      if (row.oversized !== null) {
+        oversized.add(row.oversized)
+        return []
+      }
+      const patient = resourceOf(row.resource!)
+      return [{ patient, record: prepared.get(patient) }]
     })
   })
 
@@ -173,6 +208,7 @@ export class PatientMatcher extends Effect.Service<PatientMatcher>()("@ffynnon/d
     const scope = yield* Effect.scope
     yield* addMissingKeys(database)
     const prepared = new PreparedRecords(PREPARED_RECORDS)
+    const oversized = new OversizedKeys(OVERSIZED_KEYS)
 
     // The scorer is read at the first $match and then again in the background once it is older than
     // `frequenciesTtl`, so no request waits for the count: frequencies move slowly, a record created
@@ -187,6 +223,7 @@ export class PatientMatcher extends Effect.Service<PatientMatcher>()("@ffynnon/d
       return Effect.tap(indexScorer(database), (fresh) =>
         Effect.sync(() => {
           scorer = fresh
+          oversized.clear()
           readAt = Date.now()
           readMs = readAt - started
         })
@@ -211,7 +248,7 @@ export class PatientMatcher extends Effect.Service<PatientMatcher>()("@ffynnon/d
     const find = (scorer: Scorer, request: MatchRequest) =>
       Effect.gen(function* () {
         const query = preparePerson(personOf("query", request.resource))
-        const found = yield* candidates(database, prepared, query)
+        const found = yield* candidates(database, prepared, oversized, query)
         const patients = new Map(found.map(({ patient, record }) => [record, patient]))
         const ranked = rankCandidates(
           scorer,

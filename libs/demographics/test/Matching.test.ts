@@ -5,14 +5,22 @@
  */
 import { describe, expect, it, layer } from "@effect/vitest"
 import { Database } from "@ffynnon/db"
-import { BlockingIndex, defaultModel, MAX_CANDIDATES, preparePerson, syntheticPopulation, termFrequencies } from "@ffynnon/matching"
+import {
+  BlockingIndex,
+  defaultModel,
+  MAX_BLOCK,
+  MAX_CANDIDATES,
+  preparePerson,
+  syntheticPopulation,
+  termFrequencies
+} from "@ffynnon/matching"
 import { sql } from "drizzle-orm"
 import { Effect, Layer } from "effect"
 import { freshDatabaseLayer, testDatabases } from "../../db/test/databases"
 import { AuditTrail } from "../src/Audit"
 import { dedupe } from "../src/Dedupe"
 import { matchKeysOf, personOf } from "../src/MatchKeys"
-import { candidates, PatientMatcher, PreparedRecords, termFrequencyCounts } from "../src/Matcher"
+import { candidates, OversizedKeys, PatientMatcher, PreparedRecords, termFrequencyCounts } from "../src/Matcher"
 import { MatchModels } from "../src/MatchModels"
 import type { PatientResource } from "../src/Patient"
 import { insertNewPatients, Patients, type StoredPatient } from "../src/Patients"
@@ -137,12 +145,38 @@ for (const kind of testDatabases) {
             insertNewPatients(tx, [...crowd, { id: "person", resource: resource({ family: "Bowen", given: ["Eluned"] }, "LD1 5AA") }])
           )
           const query = preparePerson(personOf("query", resource({ family: "Bowen", given: ["Eluned"] }, "LD1 5AA")))
-          const found = (yield* candidates(database, new PreparedRecords(10), query)).map(({ patient }) => patient.id)
+          const found = (yield* candidates(database, new PreparedRecords(10), new OversizedKeys(10), query)).map(
+            ({ patient }) => patient.id
+          )
           const records = stored.map((record) => preparePerson(personOf(record.id, record)))
           const inMemory = new BlockingIndex(records).candidates(query).map((i) => records[i]!.person.id)
           expect(found).toHaveLength(MAX_CANDIDATES)
           expect(new Set(found)).toEqual(new Set(inMemory))
           expect(inMemory[0]).toBe("person")
+        })
+      )
+
+      it.effect("leaves out a key with more records than a block holds, and then does not read it again", () =>
+        Effect.gen(function* () {
+          const database = yield* Database
+          const resource = (family: string, birthDate: string, postalCode: string) =>
+            ({ resourceType: "Patient", name: [{ family, given: ["Morfudd"] }], birthDate, address: [{ postalCode }] }) as PatientResource
+          const crowd = Array.from({ length: MAX_BLOCK + 1 }, (_, i) => ({
+            id: `born-${String(i).padStart(4, "0")}`,
+            resource: resource(`Crowd${i}`, "1950-03-17", `CF${10 + (i % 40)} 2XY`)
+          }))
+          yield* database.transaction((tx) =>
+            insertNewPatients(tx, [...crowd, { id: "oversized-person", resource: resource("Pryce", "1950-03-17", "SY23 1AA") }])
+          )
+          const query = preparePerson(personOf("query", resource("Pryce", "1950-03-17", "SY23 1AA")))
+          const oversized = new OversizedKeys(10)
+          const ids = Effect.map(candidates(database, new PreparedRecords(10), oversized, query), (found) =>
+            found.map(({ patient }) => patient.id)
+          )
+          // The birth date's block is full (1,002 records): only the name and postcode keys find anyone.
+          expect(yield* ids).toEqual(["oversized-person"])
+          expect(oversized.has("birth-date:19500317")).toBe(true)
+          expect(yield* ids).toEqual(["oversized-person"])
         })
       )
 
