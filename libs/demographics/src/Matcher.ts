@@ -68,17 +68,19 @@ export const indexScorer = (database: Sql) =>
 
 /**
  * Adds the keys of live records that have none: records stored before `patient_match_key` existed.
- * Walks the ids in order, so a record with no key at all (nothing to block on) is passed once.
+ * Walks the ids in order, so a record with no key at all (nothing to block on) is passed once. Once
+ * it has walked them all, `match_keys_complete` says so and later starts skip the walk.
  */
 const addMissingKeys = (database: Sql) =>
   Effect.gen(function* () {
+    if ((yield* database.query(sql`select 1 from match_keys_complete`)).length > 0) return
     let after = ""
     for (;;) {
       const rows = yield* database.query<{ id: string; resource: PatientResource | string }>(
         sql`select id, resource from patient p where replaced_by is null and id > ${after}
           and not exists (select 1 from patient_match_key k where k.patient_id = p.id) order by id limit 2000`
       )
-      if (rows.length === 0) return
+      if (rows.length === 0) break
       after = rows[rows.length - 1]!.id
       const keys = matchKeyRows(rows.map((row) => ({ id: row.id, resource: resourceOf(row.resource as StoredPatient | string) })))
       // Two parameters a key, within PostgreSQL's 65,535 a statement; another process adding the same keys is no conflict.
@@ -90,6 +92,7 @@ const addMissingKeys = (database: Sql) =>
           )} on conflict do nothing`
         )
     }
+    yield* database.query(sql`insert into match_keys_complete (complete) values (true) on conflict do nothing`)
   })
 
 /** A PostgreSQL array literal of texts, each quoted. */

@@ -188,9 +188,19 @@ for (const kind of testDatabases) {
             clinician,
             patient({ name: [{ family: "Prydderch", given: ["Gwenllian"] }] }, nhsNumber(910000003))
           )
+          const startMatcher = Effect.scoped(Layer.build(PatientMatcher.DefaultWithoutDependencies.pipe(Layer.provide(AuditTrail.Default))))
+          // A database that held records before it kept their keys.
           yield* database.query(sql`delete from patient_match_key where patient_id = ${stored.id}`)
-          yield* Effect.scoped(Layer.build(PatientMatcher.DefaultWithoutDependencies.pipe(Layer.provide(AuditTrail.Default))))
+          yield* database.query(sql`delete from match_keys_complete`)
+          yield* startMatcher
           expect(yield* storedKeys(stored.id)).toEqual(expectedKeys(stored))
+          expect(yield* database.query(sql`select complete from match_keys_complete`)).toEqual([{ complete: true }])
+          // Every write keeps the keys since: later starts do not look for records without them.
+          yield* database.query(sql`delete from patient_match_key where patient_id = ${stored.id}`)
+          yield* startMatcher
+          expect(yield* storedKeys(stored.id)).toEqual([])
+          yield* database.query(sql`delete from match_keys_complete`)
+          yield* startMatcher
         })
       )
 
