@@ -4,6 +4,7 @@
  * parsing. A record carries its name and address history; comparisons use all of it.
  */
 import { doubleMetaphone } from "double-metaphone"
+import { LRUCache } from "lru-cache"
 import { fold, parseBirthDate, parseNhsNumber, parsePostcode, parseSex, type BirthDate, type NhsNumber, type Postcode } from "./normalise"
 
 export interface PersonName {
@@ -125,17 +126,32 @@ interface PartPreparer {
 
 const eachOnItsOwn: PartPreparer = { name: prepareName, address: prepareAddress, postcode: parsePostcode, birthDate: parseBirthDate }
 
-const memoised = <A, B>(prepare: (value: A) => B, keyOf: (value: A) => string) => {
-  const prepared = new Map<string, B>()
+/** Where prepared parts are kept: a `Map` keeps all, an `LRUCache` the recently used. */
+interface PartStore<B> {
+  get(key: string): { readonly part: B } | undefined
+  set(key: string, value: { readonly part: B }): unknown
+}
+
+type StoreMaker = <B>() => PartStore<B>
+
+const memoised = <A, B>(prepare: (value: A) => B, keyOf: (value: A) => string, store: PartStore<B>) => {
   return (value: A): B => {
     const key = keyOf(value)
-    const found = prepared.get(key)
-    if (found !== undefined || prepared.has(key)) return found as B
-    const made = prepare(value)
-    prepared.set(key, made)
-    return made
+    const found = store.get(key)
+    if (found !== undefined) return found.part
+    const part = prepare(value)
+    store.set(key, { part })
+    return part
   }
 }
+
+/** Each name, address, postcode and birth date prepared once for every record holding it, kept in the stores `storeOf` makes. */
+const sharedParts = (storeOf: StoreMaker): PartPreparer => ({
+  name: memoised(prepareName, (name) => `${(name.given ?? []).join("\u0000")}\u0001${name.family ?? ""}`, storeOf()),
+  address: memoised(prepareAddress, (address) => (address.lines ?? []).join("\u0000"), storeOf()),
+  postcode: memoised(parsePostcode, (text) => text ?? "", storeOf()),
+  birthDate: memoised(parseBirthDate, (text) => text ?? "", storeOf())
+})
 
 /** Normalises a record once for any number of comparisons. */
 export const preparePerson = (person: Person): PreparedPerson => prepareWith(eachOnItsOwn, person)
@@ -146,12 +162,17 @@ export const preparePerson = (person: Person): PreparedPerson => prepareWith(eac
  * and dates once rather than in millions of copies, and folds and encodes each name once.
  */
 export const sharingPreparer = (): ((person: Person) => PreparedPerson) => {
-  const parts: PartPreparer = {
-    name: memoised(prepareName, (name) => `${(name.given ?? []).join("\u0000")}\u0001${name.family ?? ""}`),
-    address: memoised(prepareAddress, (address) => (address.lines ?? []).join("\u0000")),
-    postcode: memoised(parsePostcode, (text) => text ?? ""),
-    birthDate: memoised(parseBirthDate, (text) => text ?? "")
-  }
+  const parts = sharedParts(() => new Map())
+  return (person) => prepareWith(parts, person)
+}
+
+/**
+ * A `preparePerson` for a service that prepares records as they come (`$match`'s candidates): the
+ * `capacity` most recently used names, addresses, postcodes and birth dates are kept prepared, so a
+ * common name is folded and encoded once, not for every record holding it.
+ */
+export const cachingPreparer = (capacity: number): ((person: Person) => PreparedPerson) => {
+  const parts = sharedParts(() => new LRUCache({ max: capacity }))
   return (person) => prepareWith(parts, person)
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { fold, isValidNhsNumber, parseBirthDate, parseNhsNumber, parsePostcode, parseSex } from "../src/normalise"
 import { syntheticPopulation } from "../src/population"
-import { MAX_VALUE_LENGTH, preparePerson, sharingPreparer } from "../src/record"
+import { cachingPreparer, MAX_VALUE_LENGTH, preparePerson, sharingPreparer } from "../src/record"
 
 describe("fold", () => {
   it("folds case and Welsh diacritics, keeping letters", () => {
@@ -104,5 +104,20 @@ describe("sharingPreparer", () => {
     expect(twins[0]!.birthDate).toBe(twins[1]!.birthDate)
     expect(twins[0]!.postcodes[0]).toBe(twins[1]!.postcodes[0])
     expect(twins[0]!.addresses[0]).toBe(twins[1]!.addresses[0])
+  })
+})
+
+describe("cachingPreparer", () => {
+  it("prepares records as preparePerson does, sharing the parts it keeps and preparing again those it dropped", () => {
+    const people = syntheticPopulation({ people: 500, seed: 4 }).training
+    const prepare = cachingPreparer(10)
+    expect(people.map(prepare)).toEqual(people.map(preparePerson))
+    const first = prepare({ ...people[0]!, id: "a" })
+    expect(prepare({ ...people[0]!, id: "b" }).names[0]).toBe(first.names[0])
+    // More than ten other names since: the first is prepared again, the same but not the same object.
+    for (const person of people.slice(1, 40)) prepare(person)
+    const again = prepare({ ...people[0]!, id: "c" })
+    expect(again.names[0]).toEqual(first.names[0])
+    expect(again.names[0]).not.toBe(first.names[0])
   })
 })
