@@ -127,26 +127,27 @@ interface PartPreparer {
 const eachOnItsOwn: PartPreparer = { name: prepareName, address: prepareAddress, postcode: parsePostcode, birthDate: parseBirthDate }
 
 /** Where prepared parts are kept: a `Map` keeps all, an `LRUCache` the recently used. */
-interface PartStore<B> {
-  get(key: string): { readonly part: B } | undefined
-  set(key: string, value: { readonly part: B }): unknown
+interface PartStore {
+  get(key: string): unknown
+  set(key: string, value: NonNullable<unknown>): unknown
 }
 
-type StoreMaker = <B>() => PartStore<B>
+// Stored for a part that prepares to nothing (an `LRUCache` holds no null), so it is not prepared again.
+const nothing = Symbol("nothing")
 
-const memoised = <A, B>(prepare: (value: A) => B, keyOf: (value: A) => string, store: PartStore<B>) => {
-  return (value: A): B => {
+const memoised =
+  <A, B>(prepare: (value: A) => B, keyOf: (value: A) => string, store: PartStore) =>
+  (value: A): B => {
     const key = keyOf(value)
     const found = store.get(key)
-    if (found !== undefined) return found.part
+    if (found !== undefined) return (found === nothing ? null : found) as B
     const part = prepare(value)
-    store.set(key, { part })
+    store.set(key, part ?? nothing)
     return part
   }
-}
 
 /** Each name, address, postcode and birth date prepared once for every record holding it, kept in the stores `storeOf` makes. */
-const sharedParts = (storeOf: StoreMaker): PartPreparer => ({
+const sharedParts = (storeOf: () => PartStore): PartPreparer => ({
   name: memoised(prepareName, (name) => `${(name.given ?? []).join("\u0000")}\u0001${name.family ?? ""}`, storeOf()),
   address: memoised(prepareAddress, (address) => (address.lines ?? []).join("\u0000"), storeOf()),
   postcode: memoised(parsePostcode, (text) => text ?? "", storeOf()),
@@ -172,7 +173,7 @@ export const sharingPreparer = (): ((person: Person) => PreparedPerson) => {
  * common name is folded and encoded once, not for every record holding it.
  */
 export const cachingPreparer = (capacity: number): ((person: Person) => PreparedPerson) => {
-  const parts = sharedParts(() => new LRUCache({ max: capacity }))
+  const parts = sharedParts(() => new LRUCache<string, NonNullable<unknown>>({ max: capacity }))
   return (person) => prepareWith(parts, person)
 }
 
