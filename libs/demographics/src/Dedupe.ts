@@ -1,6 +1,6 @@
 /**
- * Batch deduplication of the index (`ffynnon match dedupe`). The live records are read and prepared
- * once; the blocks of records sharing a key come from `patient_match_key` (keys held by more than
+ * Batch deduplication of the index (`ffynnon match dedupe`). The live records are read from
+ * `patient_match_record` and prepared once; the blocks of records sharing a key come from `patient_match_key` (keys held by more than
  * MAX_BLOCK records left out, as in `$match`). Each record's DEDUPE_CANDIDATES candidates with the
  * most key evidence are scored with the active model, each pair once, and the pairs at or above the
  * threshold are written to `match_duplicate` for data stewards. A pair whose forenames, birth dates
@@ -27,10 +27,9 @@ import {
 import { sql } from "drizzle-orm"
 import { Effect } from "effect"
 import { AuditTrail, type Actor } from "./Audit"
-import { personOf, TERM_FREQUENCY_PREFIX } from "./MatchKeys"
-import { MIN_FREQUENCY_RECORDS } from "./Matcher"
+import { personFromStored, TERM_FREQUENCY_PREFIX } from "./MatchKeys"
+import { completeMatchData, MIN_FREQUENCY_RECORDS } from "./Matcher"
 import { activeModel } from "./MatchModels"
-import type { PatientResource } from "./Patient"
 
 /**
  * How many candidates of each record are scored, those sharing the most key evidence: a pair is
@@ -72,7 +71,7 @@ const disagreements: ReadonlyArray<readonly [comparison: string, reason: string]
 ]
 
 // In the table's order: in the ids' order, a read of millions of records jumps about the table.
-const liveRecords = "select id, resource from patient where replaced_by is null"
+const liveRecords = "select patient_id, person from patient_match_record"
 
 /** The blocking keys' blocks of two records or more, each as its records' ids separated by spaces. */
 const sharedKeyBlocks = `select string_agg(patient_id, ' ') from patient_match_key
@@ -106,12 +105,13 @@ export const dedupe = (actor: Actor, options: { readonly threshold: number; read
     const [live] = yield* database.query<{ records: string | number }>(
       sql`select count(*) as records from patient where replaced_by is null`
     )
+    yield* completeMatchData(database)
     const prepare = sharingPreparer()
     const read: Array<{ readonly id: string; readonly record: PreparedPerson }> = []
-    yield* database.copyTo(liveRecords, ([id, resource]) => {
+    yield* database.copyTo(liveRecords, ([id, person]) => {
       const kept = detached(id!)
       // Scoring reads only the prepared values: the record's own are dropped.
-      read.push({ id: kept, record: { ...prepare(personOf(kept, JSON.parse(resource!) as PatientResource)), person: { id: kept } } })
+      read.push({ id: kept, record: { ...prepare(personFromStored(kept, person!)), person: { id: kept } } })
       if (read.length % 65536 === 0) report("reading records", read.length, Number(live?.records ?? 0))
     })
     // Indexes in id order: ties between candidates go to the lower id, as `BlockingIndex` breaks them.

@@ -1,8 +1,9 @@
 /**
- * The matching keys of patient records (`patient_match_key`), written with each record in the same
- * transaction: the library's blocking keys, so `$match` finds candidates by index lookups exactly as
- * the in-memory `BlockingIndex` does, and the values its term-frequency comparisons count. Only
- * live records have keys: a merged record is never a candidate and no longer counts.
+ * The matching data of patient records, written with each record in the same transaction: its keys
+ * (`patient_match_key`: the library's blocking keys, so `$match` finds candidates by index lookups
+ * exactly as the in-memory `BlockingIndex` does, and the values its term-frequency comparisons
+ * count) and its `Person` (`patient_match_record`, what `$match` scores). Only live records have
+ * them: a merged record is never a candidate and no longer counts.
  */
 import type { Sql } from "@ffynnon/db"
 import { blockingKeys, comparisons, preparePerson, type Person, type PreparedPerson } from "@ffynnon/matching"
@@ -10,6 +11,7 @@ import { sql } from "drizzle-orm"
 import { Effect } from "effect"
 import { nhsNumberSystem } from "./NhsNumber"
 import { nhsNumberOf, odsCodeOf, type PatientResource } from "./Patient"
+import type { StoredPatient } from "./Patients"
 
 interface Dated {
   readonly use?: string | undefined
@@ -61,28 +63,37 @@ export const matchKeysOf = (record: PreparedPerson): Array<string> => [
   )
 ]
 
-interface KeyedPatient {
-  readonly id: string
-  readonly resource: PatientResource
-}
+/** A `Person` as `patient_match_record` holds it: JSON without the id, which is the row's. */
+const storedPerson = (person: Person) => JSON.stringify({ ...person, id: undefined })
 
-/** The `[key, patient_id]` rows of new live records, for a bulk insert. */
-export const matchKeyRows = (patients: ReadonlyArray<KeyedPatient>) =>
-  patients.flatMap(({ id, resource }) => matchKeysOf(preparePerson(personOf(id, resource))).map((key) => [key, id] as const))
+/** The `Person` of a `patient_match_record` row. */
+export const personFromStored = (id: string, stored: string): Person => ({ ...(JSON.parse(stored) as Omit<Person, "id">), id })
+
+/** The `[key, patient_id]` rows of new live records, for `patient_match_key`. */
+export const matchKeyRows = (patients: ReadonlyArray<StoredPatient>) =>
+  patients.flatMap((patient) => matchKeysOf(preparePerson(personOf(patient.id, patient))).map((key) => [key, patient.id] as const))
+
+/** The `[patient_id, version_id, person]` rows of new live records, for `patient_match_record`. */
+export const matchRecordRows = (patients: ReadonlyArray<StoredPatient>) =>
+  patients.map((patient) => [patient.id, Number(patient.meta.versionId), storedPerson(personOf(patient.id, patient))] as const)
 
 /**
- * Replaces the keys of one record written by `tx`: a live record gets the keys of its new version,
- * a merged one none.
+ * Replaces the matching data of one record written by `tx`: a live record gets that of its new
+ * version, a merged one none.
  */
-export const replaceMatchKeys = (tx: Sql, patient: KeyedPatient, live: boolean) =>
+export const replaceMatchData = (tx: Sql, patient: StoredPatient, live: boolean) =>
   Effect.gen(function* () {
     yield* tx.query(sql`delete from patient_match_key where patient_id = ${patient.id}`)
-    const rows = live ? matchKeyRows([patient]) : []
-    if (rows.length > 0)
+    yield* tx.query(sql`delete from patient_match_record where patient_id = ${patient.id}`)
+    if (!live) return
+    const keys = matchKeyRows([patient])
+    if (keys.length > 0)
       yield* tx.query(
         sql`insert into patient_match_key (key, patient_id) values ${sql.join(
-          rows.map(([key, id]) => sql`(${key}, ${id})`),
+          keys.map(([key, id]) => sql`(${key}, ${id})`),
           sql`, `
         )}`
       )
+    const [id, versionId, person] = matchRecordRows([patient])[0]!
+    yield* tx.query(sql`insert into patient_match_record (patient_id, version_id, person) values (${id}, ${versionId}, ${person})`)
   })

@@ -19,7 +19,7 @@ import { sql } from "drizzle-orm"
 import { Effect } from "effect"
 import { LRUCache } from "lru-cache"
 import { AuditTrail, type Actor } from "./Audit"
-import { blockingKeysOf, matchKeyRows, personOf, TERM_FREQUENCY_PREFIX } from "./MatchKeys"
+import { blockingKeysOf, matchKeyRows, matchRecordRows, personFromStored, personOf, TERM_FREQUENCY_PREFIX } from "./MatchKeys"
 import { activeModel } from "./MatchModels"
 import type { PatientResource } from "./Patient"
 import type { StoredPatient } from "./Patients"
@@ -76,32 +76,44 @@ export const indexScorer = (database: Sql) =>
   })
 
 /**
- * Adds the keys of live records that have none: records stored before `patient_match_key` existed.
- * Walks the ids in order, so a record with no key at all (nothing to block on) is passed once. Once
- * it has walked them all, `match_keys_complete` says so and later starts skip the walk.
+ * Adds the matching data of live records stored before it was kept: their records
+ * (`patient_match_record`), and their keys too unless every record has them. Walks the ids in
+ * order; once done, `match_data_complete` says so and later starts skip the walk (a scan of the
+ * whole index). The matcher runs it when it starts, and deduplication before it reads the records.
+ * Another process adding the same rows is no conflict.
  */
-const addMissingKeys = (database: Sql) =>
+export const completeMatchData = (database: Sql) =>
   Effect.gen(function* () {
-    if ((yield* database.query(sql`select 1 from match_keys_complete`)).length > 0) return
+    const complete = new Set((yield* database.query<{ part: string }>(sql`select part from match_data_complete`)).map((row) => row.part))
+    if (complete.has("records")) return
     let after = ""
     for (;;) {
-      const rows = yield* database.query<{ id: string; resource: PatientResource | string }>(
+      const rows = yield* database.query<{ id: string; resource: StoredPatient | string }>(
         sql`select id, resource from patient p where replaced_by is null and id > ${after}
-          and not exists (select 1 from patient_match_key k where k.patient_id = p.id) order by id limit 2000`
+          and not exists (select 1 from patient_match_record r where r.patient_id = p.id) order by id limit 2000`
       )
       if (rows.length === 0) break
       after = rows[rows.length - 1]!.id
-      const keys = matchKeyRows(rows.map((row) => ({ id: row.id, resource: resourceOf(row.resource as StoredPatient | string) })))
-      // Two parameters a key, within PostgreSQL's 65,535 a statement; another process adding the same keys is no conflict.
-      for (let start = 0; start < keys.length; start += 20_000)
-        yield* database.query(
-          sql`insert into patient_match_key (key, patient_id) values ${sql.join(
-            keys.slice(start, start + 20_000).map(([key, id]) => sql`(${key}, ${id})`),
-            sql`, `
-          )} on conflict do nothing`
-        )
+      const patients = rows.map((row) => resourceOf(row.resource))
+      // Two parameters a key, three a record: within PostgreSQL's 65,535 a statement.
+      if (!complete.has("keys")) {
+        const keys = matchKeyRows(patients)
+        for (let start = 0; start < keys.length; start += 20_000)
+          yield* database.query(
+            sql`insert into patient_match_key (key, patient_id) values ${sql.join(
+              keys.slice(start, start + 20_000).map(([key, id]) => sql`(${key}, ${id})`),
+              sql`, `
+            )} on conflict do nothing`
+          )
+      }
+      yield* database.query(
+        sql`insert into patient_match_record (patient_id, version_id, person) values ${sql.join(
+          matchRecordRows(patients).map(([id, versionId, person]) => sql`(${id}, ${versionId}, ${person})`),
+          sql`, `
+        )} on conflict do nothing`
+      )
     }
-    yield* database.query(sql`insert into match_keys_complete (complete) values (true) on conflict do nothing`)
+    yield* database.query(sql`insert into match_data_complete (part) values ('keys'), ('records') on conflict do nothing`)
   })
 
 /** A PostgreSQL array literal of texts, each quoted. */
@@ -124,11 +136,12 @@ export class PreparedRecords {
     this.records = new LRUCache({ max: capacity })
   }
 
-  get(patient: StoredPatient): PreparedPerson {
-    const key = `${patient.id}/${patient.meta.versionId}`
+  /** The prepared record of version `versionId` of record `id`, whose stored `Person` is `person`. */
+  get(id: string, versionId: number, person: string): PreparedPerson {
+    const key = `${id}/${versionId}`
     const known = this.records.get(key)
     if (known !== undefined) return known
-    const record = this.prepare(personOf(patient.id, patient))
+    const record = this.prepare(personFromStored(id, person))
     this.records.set(key, record)
     return record
   }
@@ -170,8 +183,8 @@ export const OVERSIZED_KEYS = 100_000
 
 /**
  * The live records sharing a blocking key with the query, the MAX_CANDIDATES with the most evidence
- * (`keyEvidence`, ties by id: as `BlockingIndex.candidates`), in one statement: each key's lookup is
- * cut at MAX_BLOCK + 1 rows, and a key with more is left out, and remembered in `oversized`.
+ * (`keyEvidence`, ties by id: as `BlockingIndex.candidates`), prepared, in one statement: each key's
+ * lookup is cut at MAX_BLOCK + 1 rows, and a key with more is left out, and remembered in `oversized`.
  */
 export const candidates = (database: Sql, prepared: PreparedRecords, oversized: OversizedKeys, query: PreparedPerson) =>
   Effect.gen(function* () {
@@ -179,7 +192,7 @@ export const candidates = (database: Sql, prepared: PreparedRecords, oversized: 
     // A family name and a 1 January birth date (a placeholder, so no evidence) leave no key.
     if (keys.length === 0) return []
     // The keys as one array parameter: the statement's text never changes, so the driver prepares it once.
-    const rows = yield* database.query<{ id: string | null; resource: StoredPatient | string | null; oversized: string | null }>(
+    const rows = yield* database.query<{ id: string | null; version_id: number | null; person: string | null; oversized: string | null }>(
       sql`with found as (
           select k.key, b.patient_id from unnest(${textArray(keys)}::text[]) as k (key)
           cross join lateral (select patient_id from patient_match_key where key = k.key limit ${MAX_BLOCK + 1}) as b
@@ -190,21 +203,29 @@ export const candidates = (database: Sql, prepared: PreparedRecords, oversized: 
           from found f join blocks b using (key) where b.records <= ${MAX_BLOCK}
           group by f.patient_id order by evidence desc, f.patient_id collate "C" limit ${MAX_CANDIDATES}
         )
-        select p.id, p.resource, null as oversized from shortlist as c
+        select r.patient_id as id, r.version_id, r.person, null as oversized from shortlist as c
           -- One primary-key lookup a candidate, whatever the planner guesses of the table's size.
-          cross join lateral (select id, resource from patient where id = c.patient_id and replaced_by is null limit 1) as p
+          cross join lateral (select patient_id, version_id, person from patient_match_record where patient_id = c.patient_id limit 1) as r
         union all
-        select null, null, key from blocks where records > ${MAX_BLOCK}`
+        select null, null, null, key from blocks where records > ${MAX_BLOCK}`
     )
     return rows.flatMap((row) => {
       if (row.oversized !== null) {
         oversized.add(row.oversized)
         return []
       }
-      const patient = resourceOf(row.resource!)
-      return [{ patient, record: prepared.get(patient) }]
+      return [prepared.get(row.id!, row.version_id!, row.person!)]
     })
   })
+
+/** The current resources of the live records among `ids`, by id. */
+const liveResources = (database: Sql, ids: ReadonlyArray<string>) =>
+  Effect.map(
+    database.query<{ resource: StoredPatient | string }>(
+      sql`select resource from patient where id = any(${textArray(ids)}::text[]) and replaced_by is null`
+    ),
+    (rows) => new Map(rows.map((row) => resourceOf(row.resource)).map((patient) => [patient.id, patient]))
+  )
 
 export interface MatchRequest {
   /** The Patient to find, already checked (`checkPatient`). */
@@ -224,7 +245,7 @@ export class PatientMatcher extends Effect.Service<PatientMatcher>()("@ffynnon/d
     const database = yield* Database
     const audit = yield* AuditTrail
     const scope = yield* Effect.scope
-    yield* addMissingKeys(database)
+    yield* completeMatchData(database)
     const prepared = new PreparedRecords(PREPARED_RECORDS)
     const oversized = new OversizedKeys(OVERSIZED_KEYS)
 
@@ -267,16 +288,21 @@ export class PatientMatcher extends Effect.Service<PatientMatcher>()("@ffynnon/d
       Effect.gen(function* () {
         const query = preparePerson(personOf("query", request.resource))
         const found = yield* candidates(database, prepared, oversized, query)
-        const patients = new Map(found.map(({ patient, record }) => [record, patient]))
-        const ranked = rankCandidates(
-          scorer,
-          query,
-          found.map(({ record }) => record),
-          { count: request.count, onlyCertain: request.onlyCertainMatches }
-        )
+        const ranked = rankCandidates(scorer, query, found, { count: request.count, onlyCertain: request.onlyCertainMatches })
+        // Only the answers are read whole; one merged since it was scored is no longer an answer.
+        const patients =
+          ranked.length === 0
+            ? new Map()
+            : yield* liveResources(
+                database,
+                ranked.map((match) => match.record.person.id)
+              )
         return {
           modelVersion: scorer.model.version,
-          matches: ranked.map((match) => ({ ...match, patient: patients.get(match.record)! }))
+          matches: ranked.flatMap((match) => {
+            const patient = patients.get(match.record.person.id)
+            return patient === undefined ? [] : [{ ...match, patient }]
+          })
         } satisfies MatchAnswer
       })
 

@@ -8,7 +8,7 @@ import { copyLine, Database, type CopyOptions, DatabaseError, DatabaseUnavailabl
 import { sql, type SQL } from "drizzle-orm"
 import { Effect, Either } from "effect"
 import { AuditTrail, type Actor, type AuditEntry, type Interaction } from "./Audit"
-import { matchKeyRows, replaceMatchKeys } from "./MatchKeys"
+import { matchKeyRows, matchRecordRows, replaceMatchData } from "./MatchKeys"
 import { nhsNumberSystem } from "./NhsNumber"
 import { DuplicateNhsNumber, MergeRefused, MultipleMatches, PatientNotFound, VersionConflict, type PatientError } from "./errors"
 import { checkPatient, dateRange, nhsNumberOf, normalisePostcode, normaliseText, searchKeys, type PatientResource } from "./Patient"
@@ -222,12 +222,9 @@ export const insertNewPatients = (
       copyLines(versions.flatMap(({ patient }) => searchKeys(patient).map((key) => [patient.id, key.key, key.system, key.value]))),
       options
     )
-    yield* tx.copyFrom(
-      "patient_match_key",
-      ["key", "patient_id"],
-      copyLines(matchKeyRows(versions.map(({ patient }) => ({ id: patient.id, resource: patient })))),
-      options
-    )
+    const stored = versions.map(({ patient }) => patient)
+    yield* tx.copyFrom("patient_match_key", ["key", "patient_id"], copyLines(matchKeyRows(stored)), options)
+    yield* tx.copyFrom("patient_match_record", ["patient_id", "version_id", "person"], copyLines(matchRecordRows(stored)), options)
     return versions.map((version) => version.patient)
   })
 
@@ -345,7 +342,7 @@ export class Patients extends Effect.Service<Patients>()("@ffynnon/demographics/
           )
         yield* tx.query(sql`delete from patient_key where patient_id = ${id}`)
         yield* insertVersionsAndKeys(tx, [version])
-        yield* replaceMatchKeys(tx, { id, resource: version.patient }, replacedBy === null)
+        yield* replaceMatchData(tx, version.patient, replacedBy === null)
         return version.patient
       })
 

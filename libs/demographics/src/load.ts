@@ -214,7 +214,7 @@ const fileFacts = (path: string) =>
     catch: (error) => new PatientLoadError({ message: `Cannot read ${path}: ${String(error)}` })
   })
 
-// Each batch is four COPY statements (and a lookup of held NHS numbers): larger batches start
+// Each batch is five COPY statements (and a lookup of held NHS numbers): larger batches start
 // fewer (see docs/benchmarks.md, 3 December).
 const batchSize = 5000
 
@@ -224,7 +224,7 @@ const batchSize = 5000
 const firstLoadMinLines = 10_000
 
 /** The tables a patient's rows go to. */
-const patientTables = ["patient", "patient_version", "patient_key", "patient_match_key"]
+const patientTables = ["patient", "patient_version", "patient_key", "patient_match_key", "patient_match_record"]
 
 const indexEmpty = (tx: Sql) =>
   Effect.map(tx.query<{ empty: boolean }>(sql`select not exists (select from patient) as empty`), ([row]) => row!.empty)

@@ -1,7 +1,7 @@
 /**
- * What `$match` keeps in the database: the matching keys of every live record, written with each
- * create, update, merge, unmerge and load in the same transaction (and added at start for records
- * stored before they existed), and the stored models with one active.
+ * What `$match` keeps in the database: the matching keys and record of every live record, written
+ * with each create, update, merge, unmerge and load in the same transaction (and added at start for
+ * records stored before they existed), and the stored models with one active.
  */
 import { describe, expect, it, layer } from "@effect/vitest"
 import { Database } from "@ffynnon/db"
@@ -19,7 +19,7 @@ import { Effect, Layer } from "effect"
 import { freshDatabaseLayer, testDatabases } from "../../db/test/databases"
 import { AuditTrail } from "../src/Audit"
 import { dedupe } from "../src/Dedupe"
-import { matchKeysOf, personOf } from "../src/MatchKeys"
+import { matchKeysOf, personFromStored, personOf } from "../src/MatchKeys"
 import { candidates, OversizedKeys, PatientMatcher, PreparedRecords, termFrequencyCounts } from "../src/Matcher"
 import { MatchModels } from "../src/MatchModels"
 import type { PatientResource } from "../src/Patient"
@@ -37,6 +37,29 @@ const storedKeys = (id: string) =>
 
 const expectedKeys = (stored: StoredPatient) => matchKeysOf(preparePerson(personOf(stored.id, stored))).sort()
 
+/** A record's keys and stored `Person` (none when it has no `patient_match_record` row). */
+const storedMatchData = (id: string) =>
+  Effect.gen(function* () {
+    const database = yield* Database
+    const records = yield* database.query<{ version_id: number; person: string }>(
+      sql`select version_id, person from patient_match_record where patient_id = ${id}`
+    )
+    const record = records[0]
+    return {
+      keys: yield* storedKeys(id),
+      version: record?.version_id,
+      person: record === undefined ? undefined : personFromStored(id, record.person)
+    }
+  })
+
+const expectedMatchData = (stored: StoredPatient) => ({
+  keys: expectedKeys(stored),
+  version: Number(stored.meta.versionId),
+  person: personOf(stored.id, stored)
+})
+
+const noMatchData = { keys: [], version: undefined, person: undefined }
+
 const request = (resource: Record<string, unknown>) => ({ resource: resource as PatientResource, count: 10, onlyCertainMatches: false })
 
 const it_ = (kind: (typeof testDatabases)[number]) =>
@@ -50,26 +73,26 @@ const it_ = (kind: (typeof testDatabases)[number]) =>
 describe("PreparedRecords", () => {
   it("prepares a version once, a new version afresh, and keeps at most its capacity", () => {
     const cache = new PreparedRecords(2)
-    const stored = (id: string, versionId: string) => ({ ...patient(), id, meta: { versionId, lastUpdated: "" } }) as StoredPatient
-    const first = cache.get(stored("a", "1"))
-    expect(first).toEqual(preparePerson(personOf("a", stored("a", "1"))))
-    expect(cache.get(stored("a", "1"))).toBe(first)
-    expect(cache.get(stored("a", "2"))).not.toBe(first)
-    cache.get(stored("b", "1"))
+    const person = JSON.stringify(personOf("", patient() as PatientResource))
+    const first = cache.get("a", 1, person)
+    expect(first).toEqual(preparePerson(personOf("a", patient() as PatientResource)))
+    expect(cache.get("a", 1, person)).toBe(first)
+    expect(cache.get("a", 2, person)).not.toBe(first)
+    cache.get("b", 1, person)
     // "a/1" was the least recently used of three: it is prepared again.
-    expect(cache.get(stored("a", "1"))).not.toBe(first)
+    expect(cache.get("a", 1, person)).not.toBe(first)
   })
 })
 
 for (const kind of testDatabases) {
   describe(`matching keys and models on ${kind.name}`, () => {
     it_(kind)((it) => {
-      it.effect("writes a record's keys with every write, and none for a merged record", () =>
+      it.effect("writes a record's keys and record with every write, and none for a merged record", () =>
         Effect.gen(function* () {
           const patients = yield* Patients
           const { patient: source } = yield* patients.create(clinician, patient({}, nhsNumber(910000001)))
+          expect(yield* storedMatchData(source.id)).toEqual(expectedMatchData(source))
           const keys = yield* storedKeys(source.id)
-          expect(keys).toEqual(expectedKeys(source))
           expect(keys).toContain("birth-date:19780314")
           expect(keys).toContain("names-either-order:jones|sian")
           // The maiden name and the old address are keys too: a query by them finds the record.
@@ -88,7 +111,7 @@ for (const kind of testDatabases) {
           )
 
           const { patient: updated } = yield* patients.update(clinician, source.id, { ...source, birthDate: "1978-04-14" })
-          expect(yield* storedKeys(source.id)).toEqual(expectedKeys(updated))
+          expect(yield* storedMatchData(source.id)).toEqual(expectedMatchData(updated))
           expect(yield* storedKeys(source.id)).not.toContain("birth-date:19780314")
 
           const { patient: target } = yield* patients.create(
@@ -96,14 +119,14 @@ for (const kind of testDatabases) {
             patient({ name: [{ family: "Evans", given: ["Dafydd"] }] }, nhsNumber(910000002))
           )
           yield* patients.merge(clinician, source.id, target.id, "duplicate")
-          expect(yield* storedKeys(source.id)).toEqual([])
+          expect(yield* storedMatchData(source.id)).toEqual(noMatchData)
           expect(yield* storedKeys(target.id)).toContain("names-either-order:dafydd|evans")
           const { source: restored } = yield* patients.unmerge(clinician, source.id, "not the same person")
-          expect(yield* storedKeys(source.id)).toEqual(expectedKeys(restored))
+          expect(yield* storedMatchData(source.id)).toEqual(expectedMatchData(restored))
         })
       )
 
-      it.effect("writes the keys of a load, and finds the loaded records by them", () =>
+      it.effect("writes the keys and records of a load, and finds the loaded records by them", () =>
         Effect.gen(function* () {
           const database = yield* Database
           const people = syntheticPopulation({ people: 40, seed: 3 }).index.slice(0, 40)
@@ -117,7 +140,7 @@ for (const kind of testDatabases) {
             } as PatientResource
           }))
           const stored = yield* database.transaction((tx) => insertNewPatients(tx, resources))
-          for (const record of stored) expect(yield* storedKeys(record.id)).toEqual(expectedKeys(record))
+          for (const record of stored) expect(yield* storedMatchData(record.id)).toEqual(expectedMatchData(record))
           // Counted as the library counts them over the same records.
           const counts = yield* termFrequencyCounts(database)
           const expected = termFrequencies(stored.map((record) => preparePerson(personOf(record.id, record))))
@@ -146,7 +169,7 @@ for (const kind of testDatabases) {
           )
           const query = preparePerson(personOf("query", resource({ family: "Bowen", given: ["Eluned"] }, "LD1 5AA")))
           const found = (yield* candidates(database, new PreparedRecords(10), new OversizedKeys(10), query)).map(
-            ({ patient }) => patient.id
+            (record) => record.person.id
           )
           const records = stored.map((record) => preparePerson(personOf(record.id, record)))
           const inMemory = new BlockingIndex(records).candidates(query).map((i) => records[i]!.person.id)
@@ -171,7 +194,7 @@ for (const kind of testDatabases) {
           const query = preparePerson(personOf("query", resource("Pryce", "1950-03-17", "SY23 1AA")))
           const oversized = new OversizedKeys(10)
           const ids = Effect.map(candidates(database, new PreparedRecords(10), oversized, query), (found) =>
-            found.map(({ patient }) => patient.id)
+            found.map((record) => record.person.id)
           )
           // The birth date's block is full (1,002 records): only the name and postcode keys find anyone.
           expect(yield* ids).toEqual(["oversized-person"])
@@ -180,7 +203,7 @@ for (const kind of testDatabases) {
         })
       )
 
-      it.effect("adds the keys of records stored before keys were kept when the matcher starts", () =>
+      it.effect("adds the matching data of records stored before it was kept when the matcher starts", () =>
         Effect.gen(function* () {
           const patients = yield* Patients
           const database = yield* Database
@@ -189,17 +212,27 @@ for (const kind of testDatabases) {
             patient({ name: [{ family: "Prydderch", given: ["Gwenllian"] }] }, nhsNumber(910000003))
           )
           const startMatcher = Effect.scoped(Layer.build(PatientMatcher.DefaultWithoutDependencies.pipe(Layer.provide(AuditTrail.Default))))
-          // A database that held records before it kept their keys.
-          yield* database.query(sql`delete from patient_match_key where patient_id = ${stored.id}`)
-          yield* database.query(sql`delete from match_keys_complete`)
+          const forget = Effect.all([
+            database.query(sql`delete from patient_match_key where patient_id = ${stored.id}`),
+            database.query(sql`delete from patient_match_record where patient_id = ${stored.id}`)
+          ])
+          const completeParts = database.query(sql`select part from match_data_complete order by part`)
+          // A database that held records before it kept their keys and records.
+          yield* forget
+          yield* database.query(sql`delete from match_data_complete`)
           yield* startMatcher
-          expect(yield* storedKeys(stored.id)).toEqual(expectedKeys(stored))
-          expect(yield* database.query(sql`select complete from match_keys_complete`)).toEqual([{ complete: true }])
-          // Every write keeps the keys since: later starts do not look for records without them.
-          yield* database.query(sql`delete from patient_match_key where patient_id = ${stored.id}`)
+          expect(yield* storedMatchData(stored.id)).toEqual(expectedMatchData(stored))
+          expect(yield* completeParts).toEqual([{ part: "keys" }, { part: "records" }])
+          // One that kept every record's keys: the records are added, the keys not looked for.
+          yield* forget
+          yield* database.query(sql`delete from match_data_complete where part = 'records'`)
           yield* startMatcher
-          expect(yield* storedKeys(stored.id)).toEqual([])
-          yield* database.query(sql`delete from match_keys_complete`)
+          expect(yield* storedMatchData(stored.id)).toEqual({ ...expectedMatchData(stored), keys: [] })
+          // Every write keeps both since: later starts do not look for records without them.
+          yield* forget
+          yield* startMatcher
+          expect(yield* storedMatchData(stored.id)).toEqual(noMatchData)
+          yield* database.query(sql`delete from match_data_complete`)
           yield* startMatcher
         })
       )
