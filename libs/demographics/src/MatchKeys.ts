@@ -95,5 +95,9 @@ export const replaceMatchData = (tx: Sql, patient: StoredPatient, live: boolean)
         )}`
       )
     const [id, versionId, person] = matchRecordRows([patient])[0]!
-    yield* tx.query(sql`insert into patient_match_record (patient_id, version_id, person) values (${id}, ${versionId}, ${person})`)
+    // A matcher adding the rows of records stored before them may have added this one meanwhile.
+    yield* tx.query(
+      sql`insert into patient_match_record (patient_id, version_id, person) values (${id}, ${versionId}, ${person})
+        on conflict (patient_id) do update set version_id = excluded.version_id, person = excluded.person`
+    )
   })

@@ -13,6 +13,7 @@ import {
   rankCandidates,
   Scorer,
   type Match,
+  type Person,
   type PreparedPerson
 } from "@ffynnon/matching"
 import { sql } from "drizzle-orm"
@@ -75,17 +76,18 @@ export const indexScorer = (database: Sql) =>
     return Scorer.make(model, { records, counts: yield* termFrequencyCounts(database) })
   })
 
+/** Which parts of the matching data every live record has (`keys`, `records`). */
+const completeParts = (database: Sql) =>
+  Effect.map(database.query<{ part: string }>(sql`select part from match_data_complete`), (rows) => new Set(rows.map((row) => row.part)))
+
 /**
  * Adds the matching data of live records stored before it was kept: their records
- * (`patient_match_record`), and their keys too unless every record has them. Walks the ids in
- * order; once done, `match_data_complete` says so and later starts skip the walk (a scan of the
- * whole index). The matcher runs it when it starts, and deduplication before it reads the records.
- * Another process adding the same rows is no conflict.
+ * (`patient_match_record`), and their keys too when `withKeys`. Walks the ids in order, 2,000
+ * records a statement; once done, `match_data_complete` says so and later starts skip the walk (a
+ * scan of the whole index). Another process adding the same rows is no conflict.
  */
-export const completeMatchData = (database: Sql) =>
+const addMatchData = (database: Sql, withKeys: boolean) =>
   Effect.gen(function* () {
-    const complete = new Set((yield* database.query<{ part: string }>(sql`select part from match_data_complete`)).map((row) => row.part))
-    if (complete.has("records")) return
     let after = ""
     for (;;) {
       const rows = yield* database.query<{ id: string; resource: StoredPatient | string }>(
@@ -96,7 +98,7 @@ export const completeMatchData = (database: Sql) =>
       after = rows[rows.length - 1]!.id
       const patients = rows.map((row) => resourceOf(row.resource))
       // Two parameters a key, three a record: within PostgreSQL's 65,535 a statement.
-      if (!complete.has("keys")) {
+      if (withKeys) {
         const keys = matchKeyRows(patients)
         for (let start = 0; start < keys.length; start += 20_000)
           yield* database.query(
@@ -114,6 +116,13 @@ export const completeMatchData = (database: Sql) =>
       )
     }
     yield* database.query(sql`insert into match_data_complete (part) values ('keys'), ('records') on conflict do nothing`)
+  })
+
+/** Adds whatever matching data live records lack (deduplication reads every record's). */
+export const completeMatchData = (database: Sql) =>
+  Effect.gen(function* () {
+    const complete = yield* completeParts(database)
+    if (!complete.has("records")) yield* addMatchData(database, !complete.has("keys"))
   })
 
 /** A PostgreSQL array literal of texts, each quoted. */
@@ -136,12 +145,12 @@ export class PreparedRecords {
     this.records = new LRUCache({ max: capacity })
   }
 
-  /** The prepared record of version `versionId` of record `id`, whose stored `Person` is `person`. */
-  get(id: string, versionId: number, person: string): PreparedPerson {
+  /** Version `versionId` of record `id` prepared, from its `Person` (called only when not kept). */
+  get(id: string, versionId: number, person: () => Person): PreparedPerson {
     const key = `${id}/${versionId}`
     const known = this.records.get(key)
     if (known !== undefined) return known
-    const record = this.prepare(personFromStored(id, person))
+    const record = this.prepare(person())
     this.records.set(key, record)
     return record
   }
@@ -192,7 +201,13 @@ export const candidates = (database: Sql, prepared: PreparedRecords, oversized: 
     // A family name and a 1 January birth date (a placeholder, so no evidence) leave no key.
     if (keys.length === 0) return []
     // The keys as one array parameter: the statement's text never changes, so the driver prepares it once.
-    const rows = yield* database.query<{ id: string | null; version_id: number | null; person: string | null; oversized: string | null }>(
+    const rows = yield* database.query<{
+      id: string | null
+      version_id: number | null
+      person: string | null
+      resource: StoredPatient | string | null
+      oversized: string | null
+    }>(
       sql`with found as (
           select k.key, b.patient_id from unnest(${textArray(keys)}::text[]) as k (key)
           cross join lateral (select patient_id from patient_match_key where key = k.key limit ${MAX_BLOCK + 1}) as b
@@ -203,18 +218,26 @@ export const candidates = (database: Sql, prepared: PreparedRecords, oversized: 
           from found f join blocks b using (key) where b.records <= ${MAX_BLOCK}
           group by f.patient_id order by evidence desc, f.patient_id collate "C" limit ${MAX_CANDIDATES}
         )
-        select r.patient_id as id, r.version_id, r.person, null as oversized from shortlist as c
-          -- One primary-key lookup a candidate, whatever the planner guesses of the table's size.
-          cross join lateral (select patient_id, version_id, person from patient_match_record where patient_id = c.patient_id limit 1) as r
+        select c.patient_id as id, coalesce(r.version_id, p.version_id) as version_id, r.person, p.resource, null as oversized
+          from shortlist as c
+          -- One primary-key lookup a candidate, whatever the planner guesses of the tables' sizes.
+          left join lateral (select version_id, person from patient_match_record where patient_id = c.patient_id limit 1) as r on true
+          -- The whole resource only for a record stored before it had a row there (added in the background).
+          left join lateral (select version_id, resource from patient where r.person is null and id = c.patient_id and replaced_by is null limit 1) as p on true
+          where r.person is not null or p.resource is not null
         union all
-        select null, null, null, key from blocks where records > ${MAX_BLOCK}`
+        select null, null, null, null, key from blocks where records > ${MAX_BLOCK}`
     )
     return rows.flatMap((row) => {
       if (row.oversized !== null) {
         oversized.add(row.oversized)
         return []
       }
-      return [prepared.get(row.id!, row.version_id!, row.person!)]
+      const id = row.id!
+      const person = row.person
+      return [
+        prepared.get(id, row.version_id!, () => (person !== null ? personFromStored(id, person) : personOf(id, resourceOf(row.resource!))))
+      ]
     })
   })
 
@@ -245,7 +268,17 @@ export class PatientMatcher extends Effect.Service<PatientMatcher>()("@ffynnon/d
     const database = yield* Database
     const audit = yield* AuditTrail
     const scope = yield* Effect.scope
-    yield* completeMatchData(database)
+    // Keys decide who is a candidate, so a start waits for missing ones; a record without its row is
+    // scored from its resource meanwhile, so those rows are added in the background.
+    const complete = yield* completeParts(database)
+    if (!complete.has("keys")) yield* addMatchData(database, true)
+    else if (!complete.has("records"))
+      yield* Effect.forkIn(
+        addMatchData(database, false).pipe(
+          Effect.catchAllCause((cause) => Effect.logWarning("matching: the records' matching rows could not be added", cause))
+        ),
+        scope
+      )
     const prepared = new PreparedRecords(PREPARED_RECORDS)
     const oversized = new OversizedKeys(OVERSIZED_KEYS)
 
