@@ -81,11 +81,20 @@ export const copyInPostgres =
 
 /** postgres.js streams COPY output over the connection. */
 export const copyOutPostgres = (client: {
-  unsafe: (statement: string) => { readable: () => Promise<AsyncIterable<Uint8Array>> }
+  reserve: () => Promise<{
+    unsafe: (statement: string) => { readable: () => Promise<AsyncIterable<Uint8Array>> }
+    release: () => void
+  }>
 }): CopyOut =>
   async function* (statement) {
-    const decoder = new TextDecoder()
-    for await (const chunk of await client.unsafe(statement).readable()) yield decoder.decode(chunk, { stream: true })
+    // On a connection of its own: postgres.js would otherwise send other statements down the one that is copying.
+    const connection = await client.reserve()
+    try {
+      const decoder = new TextDecoder()
+      for await (const chunk of await connection.unsafe(statement).readable()) yield decoder.decode(chunk, { stream: true })
+    } finally {
+      connection.release()
+    }
   }
 
 /** PGlite writes COPY output to a Blob, whole. */

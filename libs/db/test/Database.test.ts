@@ -1,6 +1,6 @@
 import { describe, expect, layer } from "@effect/vitest"
 import { sql } from "drizzle-orm"
-import { Cause, Effect, Exit, Layer, Redacted } from "effect"
+import { Cause, Deferred, Effect, Exit, Layer, Redacted } from "effect"
 import { Database, layerPostgres } from "../src/Database"
 import { DatabaseError, DatabaseUnavailable } from "../src/errors"
 import { migrate } from "../src/migrate"
@@ -102,6 +102,22 @@ for (const kind of testDatabases) {
               ["1", "term 1"]
             ]
           })
+          // Statements sent while a copy streams (a release's index built while patients are served) are answered too.
+          const streaming = yield* Deferred.make<void>()
+          const [copied, answers] = yield* Effect.all(
+            [
+              database.copyTo("select generate_series(1, 1000000)", () => Deferred.unsafeDone(streaming, Exit.void)),
+              Effect.zipRight(
+                Deferred.await(streaming),
+                Effect.all(
+                  Array.from({ length: 20 }, () => database.query<{ one: number }>(sql`select 1 as one`)),
+                  { concurrency: "unbounded" }
+                )
+              )
+            ],
+            { concurrency: "unbounded" }
+          )
+          expect({ copied, answers: answers.flat() }).toEqual({ copied: 1_000_000, answers: Array(20).fill({ one: 1 }) })
         })
       )
 
