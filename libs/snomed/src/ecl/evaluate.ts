@@ -912,12 +912,12 @@ class Evaluator {
       this.tick(values.size * types.size)
     } else if (valueCost <= typeCost && attribute.reverse) {
       // Reversed, the values are the relationships' sources and the concepts found their targets.
-      const { starts, targets } = rows.byConcept
+      const { starts } = rows.byConcept
+      const { type: rowType, value: rowValue } = this.tables.bySource
       const valueList = values.toSorted()
       for (let at = 0; at < valueList.length; at++) {
         for (let edge = starts[valueList[at]!]!, end = starts[valueList[at]! + 1]!; edge < end; edge++) {
-          const row = targets[edge]!
-          if (types.has(rows.type[row]!)) found.add(rows.value[row]!)
+          if (types.has(rowType[edge]!)) found.add(rowValue[edge]!)
         }
       }
       this.tick(valueCost + values.size)
@@ -992,18 +992,17 @@ class Evaluator {
   private groups(concept: number, group: AttributeGroup): number {
     const numbered: Array<number> = []
     let count = 0
-    for (const [table, concrete] of [
-      [this.index.attributes, false],
-      [this.tables.concrete, true]
-    ] as const) {
-      const { starts, targets } = table.byConcept
-      for (let edge = starts[concept]!, end = starts[concept + 1]!; edge < end; edge++) {
-        const row = targets[edge]!
-        const number = table.group[row]!
-        if (number !== 0 && numbered.includes(number)) continue
-        if (number !== 0) numbered.push(number)
-        if (this.matches(concept, group.attributes, { group: number, row, concrete })) count++
-      }
+    const visit = (number: number, row: number, concrete: boolean) => {
+      if (number !== 0 && numbered.includes(number)) return
+      if (number !== 0) numbered.push(number)
+      if (this.matches(concept, group.attributes, { group: number, row, concrete })) count++
+    }
+    const { bySource, concrete } = this.tables
+    const { starts } = this.index.attributes.byConcept
+    for (let edge = starts[concept]!, end = starts[concept + 1]!; edge < end; edge++) visit(bySource.group[edge]!, edge, false)
+    const { starts: concreteStarts, targets } = concrete.byConcept
+    for (let edge = concreteStarts[concept]!, end = concreteStarts[concept + 1]!; edge < end; edge++) {
+      visit(concrete.group[targets[edge]!]!, targets[edge]!, true)
     }
     return count
   }
@@ -1030,26 +1029,25 @@ class Evaluator {
   /** How many of the concept's groups satisfy a plain group, in one pass over its relationships: a bit per attribute, ORed per group. */
   private countPlainGroups(concept: number, { types, values }: PlainGroup): number {
     const all = (1 << types.length) - 1
-    const rows = this.index.attributes
-    const { starts, targets } = rows.byConcept
+    const { starts } = this.index.attributes.byConcept
+    const rows = this.tables.bySource
     const masks = this.tables.groupMasks
     const end = starts[concept + 1]!
     let count = 0
     for (let edge = starts[concept]!; edge < end; edge++) {
-      const row = targets[edge]!
-      const type = rows.type[row]!
-      const value = rows.value[row]!
+      const type = rows.type[edge]!
+      const value = rows.value[edge]!
       let mask = 0
       for (let at = 0; at < types.length; at++) {
         if ((types[at]![type >>> 5]! & (1 << (type & 31))) !== 0 && (values[at]![value >>> 5]! & (1 << (value & 31))) !== 0) mask |= 1 << at
       }
-      const number = rows.group[row]!
+      const number = rows.group[edge]!
       if (number === 0) count += mask === all ? 1 : 0
       else masks[number]! |= mask
     }
     // Each group counted at its first row, and its mask cleared for the next concept.
     for (let edge = starts[concept]!; edge < end; edge++) {
-      const number = rows.group[targets[edge]!]!
+      const number = rows.group[edge]!
       if (number === 0) continue
       if (masks[number] === all) count++
       masks[number] = 0
@@ -1074,10 +1072,10 @@ class Evaluator {
         if (isA !== undefined && types.has(isA)) count += countIn(this.index.children, concept, values, wanted)
         return count
       }
-      const { starts, targets } = rows.byConcept
+      const { starts } = rows.byConcept
+      const { type: rowType, value: rowValue, group: rowGroup } = this.tables.bySource
       for (let edge = starts[concept]!, end = starts[concept + 1]!; edge < end; edge++) {
-        const row = targets[edge]!
-        if (inScope(scope, rows.group[row]!, row, false) && types.has(rows.type[row]!) && values.has(rows.value[row]!) === wanted) count++
+        if (inScope(scope, rowGroup[edge]!, edge, false) && types.has(rowType[edge]!) && values.has(rowValue[edge]!) === wanted) count++
       }
       if (isA !== undefined && types.has(isA) && scope === undefined) count += countIn(this.index.parents, concept, values, wanted)
       return count
@@ -1112,10 +1110,11 @@ class Evaluator {
       this.tick(typeCost)
     } else {
       const sourceList = sources.toSorted()
-      const { starts, targets } = rows.byConcept
+      const { starts } = rows.byConcept
+      const { type: rowType, value: rowValue } = this.tables.bySource
       for (let at = 0; at < sourceList.length; at++) {
         for (let edge = starts[sourceList[at]!]!, end = starts[sourceList[at]! + 1]!; edge < end; edge++) {
-          if (types.has(rows.type[targets[edge]!]!)) found.add(rows.value[targets[edge]!]!)
+          if (types.has(rowType[edge]!)) found.add(rowValue[edge]!)
         }
       }
       this.tick(sources.size * 4)
@@ -1421,7 +1420,7 @@ interface PlainGroup {
   readonly values: ReadonlyArray<Uint32Array>
 }
 
-/** The relationships in one role group, or one ungrouped relationship. */
+/** The relationships in one role group, or one ungrouped relationship (its edge in `byConcept`, or its concrete value row). */
 interface Scope {
   readonly group: number
   readonly row: number
@@ -1489,7 +1488,7 @@ export const warmUpEcl = (index: SnomedIndex): void => {
 }
 
 /** The files of warmed-up tables: change the format whenever the tables' shape changes. */
-const warmedTablesFormat: IndexCacheFormat = { format: 1, classes: { ConceptSet } }
+const warmedTablesFormat: IndexCacheFormat = { format: 2, classes: { ConceptSet } }
 
 /**
  * `warmUpEcl`, reading what it derives from the file at `path` when an earlier start wrote it for
