@@ -144,9 +144,11 @@ const keptSteps = 20_000
 const keptBytes = 48 * 2 ** 20
 /** Substrings of `wild:` patterns whose vocabulary words are kept per index. */
 const fragmentsKept = 256
-/** Up to this many attribute types, a value's rows are found by binary search; the estimated cost of one search. */
+/** Up to this many attribute types, a value set's rows are found by a merge along each type's rows; the estimated cost of finding one value there. */
 const searchedTypes = 8
 const searchCost = 8
+/** The estimated cost of checking one candidate of a refinement, in relationships read. */
+const checkCost = 8
 
 /** A concrete value comparison. */
 export const compareNumbers = (operator: NumericOperator, left: number, right: number) => {
@@ -195,6 +197,9 @@ const foldedRuns = (segment: string): Array<string> => {
   if (run !== "") runs.push(run)
   return runs
 }
+
+/** A sub-expression's key among the kept results: its text, positions aside. */
+const keyOf = (node: object) => JSON.stringify(node, (name, value) => (name === "position" ? undefined : value))
 
 /** Internal: thrown inside the evaluator, returned as the Either's left. */
 class Failure {
@@ -260,7 +265,7 @@ class Evaluator {
   private kept(node: object, compute: () => ConceptSet | undefined): ConceptSet | undefined {
     if (!this.reuse) return compute()
     const { results } = this.tables
-    const key = JSON.stringify(node, (name, value) => (name === "position" ? undefined : value))
+    const key = keyOf(node)
     const found = results.get(key)
     if (found !== undefined) {
       results.delete(key)
@@ -788,7 +793,7 @@ class Evaluator {
     this.prepare(refinement)
     const exact = this.exact(refinement, focus)
     if (exact !== undefined) return exact
-    const narrowed = this.candidates(refinement, focus.size)
+    const narrowed = this.candidates(refinement, focus.size * checkCost)
     const candidates = narrowed === undefined ? focus : focus.and(narrowed)
     this.tick(candidates.size)
     return candidates.filter((concept) => this.matches(concept, refinement, undefined))
@@ -831,23 +836,49 @@ class Evaluator {
 
   /**
    * A superset of the concepts that can satisfy `refinement`, found from the relationships
-   * pointing at its values (or of its types) when that is cheaper than checking `focusSize`
-   * concepts; undefined when no such shortcut applies.
+   * pointing at its values (or of its types) when that takes at most `budget` steps; undefined
+   * when no such shortcut applies.
    */
-  private candidates(refinement: Refinement, focusSize: number): ConceptSet | undefined {
+  private candidates(refinement: Refinement, budget: number): ConceptSet | undefined {
     switch (refinement._tag) {
       case "RefinementSet": {
-        const parts = refinement.operands.map((operand) => this.candidates(operand, focusSize))
         if (refinement.operator === "or") {
+          const parts = refinement.operands.map((operand) => this.candidates(operand, budget))
           return parts.some((part) => part === undefined) ? undefined : parts.reduce((left, right) => left!.or(right!))
         }
-        const known = parts.filter((part): part is ConceptSet => part !== undefined)
-        return known.length === 0 ? undefined : known.reduce((left, right) => left.and(right))
+        // The cheapest parts first; a further part only when finding it costs less than checking the candidates found so far.
+        const parts = refinement.operands
+          .map((operand) => ({ operand, cost: this.candidatesCost(operand) }))
+          .toSorted((a, b) => a.cost - b.cost)
+        let found: ConceptSet | undefined
+        for (const { operand, cost } of parts) {
+          const limit = found === undefined ? budget : Math.min(budget, found.size * checkCost)
+          if (cost > limit) break
+          const part = this.candidates(operand, limit)
+          if (part !== undefined) found = found === undefined ? part : found.and(part)
+        }
+        return found
       }
       case "Group":
-        return (refinement.cardinality?.min ?? 1) === 0 ? undefined : this.candidates(refinement.attributes, focusSize)
+        return (refinement.cardinality?.min ?? 1) === 0 ? undefined : this.candidates(refinement.attributes, budget)
       case "Attribute":
-        return (refinement.cardinality?.min ?? 1) === 0 ? undefined : this.attributeSources(refinement, focusSize * 8)
+        return (refinement.cardinality?.min ?? 1) === 0 ? undefined : this.attributeSources(refinement, budget)
+    }
+  }
+
+  /** What `candidates` would cost without a budget: nothing for a kept result, infinite where it finds none. */
+  private candidatesCost(refinement: Refinement): number {
+    switch (refinement._tag) {
+      case "RefinementSet": {
+        const costs = refinement.operands.map((operand) => this.candidatesCost(operand))
+        return refinement.operator === "or" ? costs.reduce((sum, cost) => sum + cost) : Math.min(...costs)
+      }
+      case "Group":
+        return (refinement.cardinality?.min ?? 1) === 0 ? Number.POSITIVE_INFINITY : this.candidatesCost(refinement.attributes)
+      case "Attribute":
+        if ((refinement.cardinality?.min ?? 1) === 0) return Number.POSITIVE_INFINITY
+        if (this.reuse && this.tables.results.has(keyOf(refinement))) return 0
+        return this.sourcesWay(refinement)?.cost ?? Number.POSITIVE_INFINITY
     }
   }
 
@@ -860,19 +891,42 @@ class Evaluator {
     return this.kept(attribute, () => this.findSources(attribute, budget))
   }
 
-  private findSources(attribute: Attribute, budget: number): ConceptSet | undefined {
+  /**
+   * How `findSources` would find the attribute's sources, and the relationships it would read:
+   * through the concrete values of its types, a search of its values' rows by type, its values'
+   * rows (their own when reversed), or the rows of its types; undefined when is-a is among the types.
+   */
+  private sourcesWay(attribute: Attribute): { readonly cost: number; readonly through: "concrete" | "search" | "values" | "types" } | undefined {
     const types = this.known(attribute.name)
     const { isA, byType, byValue, concrete } = this.tables
     if (isA !== undefined && types.has(isA)) return undefined
-    const rows = this.index.attributes
-    const comparison = attribute.comparison
     const costOf = (graph: { readonly starts: Uint32Array }, nodes: ConceptSet, limit: number) =>
       nodes.size > limit ? Number.POSITIVE_INFINITY : sumDegrees(graph, nodes)
+    const comparison = attribute.comparison
+    if (comparison._tag !== "ExpressionComparison") {
+      return { cost: attribute.reverse ? 0 : costOf(concrete.byType, types, 10_000), through: "concrete" }
+    }
+    const values = this.known(comparison.value)
+    const typeCost = costOf(byType, types, 10_000)
+    // Through the value set only for `=`: `!=` matches values outside it.
+    if (comparison.operator !== "=") return { cost: typeCost, through: "types" }
+    // The values' rows of a few types are found by a merge along each type's rows (in value order), at most reading them all.
+    if (!attribute.reverse && types.size <= searchedTypes) {
+      return { cost: Math.min(typeCost, values.size * types.size * searchCost), through: "search" }
+    }
+    const valueCost = costOf(attribute.reverse ? this.index.attributes.byConcept : byValue, values, this.universe >>> 2)
+    return typeCost < valueCost ? { cost: typeCost, through: "types" } : { cost: valueCost, through: "values" }
+  }
+
+  private findSources(attribute: Attribute, budget: number): ConceptSet | undefined {
+    const way = this.sourcesWay(attribute)
+    if (way === undefined || way.cost > budget) return undefined
+    const types = this.known(attribute.name)
+    const { byType, byValue, concrete } = this.tables
+    const comparison = attribute.comparison
     if (comparison._tag !== "ExpressionComparison") {
       if (attribute.reverse) return ConceptSet.empty(this.universe)
-      const cost = costOf(concrete.byType, types, 10_000)
-      if (cost > budget) return undefined
-      const found = new ConceptCollector(this.universe, cost)
+      const found = new ConceptCollector(this.universe, way.cost)
       const typeList = types.toSorted()
       const { starts, targets } = concrete.byType
       for (let at = 0; at < typeList.length; at++) {
@@ -880,39 +934,28 @@ class Evaluator {
           if (this.concreteMatches(targets[edge]!, comparison)) found.add(concrete.source[targets[edge]!]!)
         }
       }
-      this.tick(cost)
+      this.tick(way.cost)
       return found.done()
     }
     const values = this.known(comparison.value)
-    const wanted = comparison.operator === "="
-    const typeCost = costOf(byType, types, 10_000)
-    // A value's rows of a few types are found by binary search (byValue is in type order).
-    const searched = !attribute.reverse && types.size <= searchedTypes
-    // Through the value set only for `=`: `!=` matches values outside it.
-    const valueCost = !wanted
-      ? Number.POSITIVE_INFINITY
-      : searched
-        ? values.size * types.size * searchCost
-        : costOf(attribute.reverse ? rows.byConcept : byValue, values, this.universe >>> 2)
-    if (Math.min(valueCost, typeCost) > budget) return undefined
-    const found = new ConceptCollector(this.universe, Math.min(valueCost, typeCost))
-    if (valueCost <= typeCost && searched) {
+    const found = new ConceptCollector(this.universe, way.cost)
+    if (way.through === "search") {
+      // Each type's rows are in value order: one pass along them, galloping to each value.
       const valueList = values.toSorted()
       const typeList = types.toSorted()
-      const { starts, type: rowType, source: rowSource } = byValue
-      for (let at = 0; at < valueList.length; at++) {
-        const value = valueList[at]!
-        const end = starts[value + 1]!
-        for (let t = 0; t < typeList.length; t++) {
-          const type = typeList[t]!
-          for (let edge = firstOf(rowType, starts[value]!, end, type); edge < end && rowType[edge] === type; edge++)
-            found.add(rowSource[edge]!)
+      const { starts, value: rowValue, source: rowSource } = byType
+      for (let t = 0; t < typeList.length; t++) {
+        const end = starts[typeList[t]! + 1]!
+        let edge = starts[typeList[t]!]!
+        for (let at = 0; at < valueList.length && edge < end; at++) {
+          const value = valueList[at]!
+          for (edge = gallop(rowValue, edge, end, value); edge < end && rowValue[edge] === value; edge++) found.add(rowSource[edge]!)
         }
       }
       this.tick(values.size * types.size)
-    } else if (valueCost <= typeCost && attribute.reverse) {
+    } else if (way.through === "values" && attribute.reverse) {
       // Reversed, the values are the relationships' sources and the concepts found their targets.
-      const { starts } = rows.byConcept
+      const { starts } = this.index.attributes.byConcept
       const { type: rowType, value: rowValue } = this.tables.bySource
       const valueList = values.toSorted()
       for (let at = 0; at < valueList.length; at++) {
@@ -920,8 +963,8 @@ class Evaluator {
           if (types.has(rowType[edge]!)) found.add(rowValue[edge]!)
         }
       }
-      this.tick(valueCost + values.size)
-    } else if (valueCost <= typeCost) {
+      this.tick(way.cost + values.size)
+    } else if (way.through === "values") {
       const { starts, type: rowType, source: rowSource } = byValue
       const valueList = values.toSorted()
       for (let at = 0; at < valueList.length; at++) {
@@ -929,8 +972,9 @@ class Evaluator {
           if (types.has(rowType[edge]!)) found.add(rowSource[edge]!)
         }
       }
-      this.tick(valueCost + values.size)
+      this.tick(way.cost + values.size)
     } else {
+      const wanted = comparison.operator === "="
       const inValues = values.bitmap()
       const typeList = types.toSorted()
       for (let at = 0; at < typeList.length; at++) {
@@ -943,7 +987,7 @@ class Evaluator {
           if (((inValues[checked >>> 5]! & (1 << (checked & 31))) !== 0) === wanted) found.add(attribute.reverse ? value : source)
         }
       }
-      this.tick(typeCost)
+      this.tick(way.cost)
     }
     return found.done()
   }
@@ -1009,7 +1053,7 @@ class Evaluator {
 
   /**
    * A group that only ANDs plain attributes (`type = values`, no cardinality, not reversed), the
-   * usual `{ 363698007 = …, 116676008 = … }`, as bitmaps of their types and values; null otherwise.
+   * usual `{ 363698007 = …, 116676008 = … }`, as the sets of their types and values; null otherwise.
    */
   private plainAttributes(group: AttributeGroup): PlainGroup | null {
     const inner = group.attributes
@@ -1023,7 +1067,7 @@ class Evaluator {
       plain.push({ name: attribute.name, value: comparison.value })
     }
     if (plain.length === 0 || plain.length > 30) return null
-    return { types: plain.map(({ name }) => this.known(name).bitmap()), values: plain.map(({ value }) => this.known(value).bitmap()) }
+    return { types: plain.map(({ name }) => this.known(name)), values: plain.map(({ value }) => this.known(value)) }
   }
 
   /** How many of the concept's groups satisfy a plain group, in one pass over its relationships: a bit per attribute, ORed per group. */
@@ -1039,7 +1083,7 @@ class Evaluator {
       const value = rows.value[edge]!
       let mask = 0
       for (let at = 0; at < types.length; at++) {
-        if ((types[at]![type >>> 5]! & (1 << (type & 31))) !== 0 && (values[at]![value >>> 5]! & (1 << (value & 31))) !== 0) mask |= 1 << at
+        if (types[at]!.has(type) && values[at]!.has(value)) mask |= 1 << at
       }
       const number = rows.group[edge]!
       if (number === 0) count += mask === all ? 1 : 0
@@ -1414,10 +1458,10 @@ class Evaluator {
   }
 }
 
-/** Bitmaps of the types and the values of a group's plain attributes. */
+/** The types and the values of a group's plain attributes. */
 interface PlainGroup {
-  readonly types: ReadonlyArray<Uint32Array>
-  readonly values: ReadonlyArray<Uint32Array>
+  readonly types: ReadonlyArray<ConceptSet>
+  readonly values: ReadonlyArray<ConceptSet>
 }
 
 /** The relationships in one role group, or one ungrouped relationship (its edge in `byConcept`, or its concrete value row). */
@@ -1445,6 +1489,16 @@ const firstOf = (keys: Uint32Array, low: number, high: number, key: number) => {
     else high = middle
   }
   return low
+}
+
+/** `firstOf`, looking from `low` in steps that double: cheap when the key is near, as in a merge. */
+const gallop = (keys: Uint32Array, low: number, high: number, key: number) => {
+  let bound = low
+  for (let step = 1; bound < high && keys[bound]! < key; step *= 2) {
+    low = bound + 1
+    bound += step
+  }
+  return firstOf(keys, low, Math.min(bound, high), key)
 }
 
 /** How many of the node's neighbours are in `set` (`wanted`) or outside it. */

@@ -59,7 +59,10 @@ export interface RowsBySource {
   readonly group: Uint16Array
 }
 
-/** The attribute relationships regrouped by their type concept, as `RowsByValue`. */
+/**
+ * The attribute relationships regrouped by their type concept, as `RowsByValue`; each type's in
+ * value order, so the rows of a value set (ascending) are found by one merge along them.
+ */
 export interface RowsByType {
   readonly starts: Uint32Array
   readonly source: Uint32Array
@@ -170,8 +173,10 @@ export const eclTables = (index: SnomedIndex): EclTables => {
   for (let concept = 0; concept < count; concept++) {
     for (let edge = starts[concept]!, end = starts[concept + 1]!; edge < end; edge++) rowSource[targets[edge]!] = concept
   }
-  const byType = adjacency(count, attributes.type, rowNumbers(rowCount))
-  // Taken in type order, since adjacency keeps the order it is given.
+  // Grouped by type from value order, since adjacency keeps the order it is given: each type's rows in value order.
+  const inValueOrder = adjacency(count, attributes.value, rowNumbers(rowCount)).targets
+  const byType = adjacency(count, inOrder(inValueOrder, attributes.type), inValueOrder)
+  // Taken in type order, likewise.
   const valuesInTypeOrder = new Uint32Array(rowCount)
   for (let at = 0; at < rowCount; at++) valuesInTypeOrder[at] = attributes.value[byType.targets[at]!]!
   const byValue = adjacency(count, valuesInTypeOrder, byType.targets)
