@@ -1240,7 +1240,7 @@ class Evaluator {
       return ConceptSet.fromUnsorted(this.universe, found)
     }
     // A wild filter over a large set: only descriptions with a word containing a fragment every match needs.
-    const fragmentCandidates = set.size > wordIndexThreshold ? this.wildCandidates(filters, set.size * 3) : undefined
+    const fragmentCandidates = set.size > wordIndexThreshold ? this.wildCandidates(filters, set.size * 16) : undefined
     if (fragmentCandidates !== undefined) {
       const found: Array<number> = []
       for (let at = 0; at < fragmentCandidates.length; at++) {
