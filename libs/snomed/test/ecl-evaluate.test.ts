@@ -388,6 +388,36 @@ describe("ECL evaluation", () => {
       })
     )
 
+    it.effect("reads descendants off the hierarchy's depth-first ranges as a breadth-first traversal finds them", () =>
+      Effect.gen(function* () {
+        const { sample, txSubset } = yield* EclIndexes
+        /** Below `starts` (themselves only when reached again), one child at a time. */
+        const below = (index: SnomedIndex, starts: ReadonlyArray<number>) => {
+          const reached = new Set<number>()
+          const pending = starts.flatMap((start) => [...neighbours(index.children, start)])
+          while (pending.length > 0) {
+            const concept = pending.pop()!
+            if (reached.has(concept)) continue
+            reached.add(concept)
+            pending.push(...neighbours(index.children, concept))
+          }
+          return [...reached].sort((a, b) => a - b)
+        }
+        for (const index of txSubset === undefined ? [sample] : [sample, txSubset]) {
+          const withChildren = allConcepts(index).filter((concept) => neighbours(index.children, concept).length > 0)
+          for (const concept of withChildren) {
+            expect([...result(index, `< ${index.code(concept)}`).concepts], index.code(concept)).toEqual(below(index, [concept]))
+          }
+          // Several starts at once, some below others: a start reached again is in.
+          for (let at = 0; at + 2 < withChildren.length; at += 7) {
+            const starts = withChildren.slice(at, at + 3)
+            const ecl = `< (${starts.map((concept) => index.code(concept)).join(" OR ")})`
+            expect([...result(index, ecl).concepts], ecl).toEqual(below(index, starts))
+          }
+        }
+      })
+    )
+
     it.effect("shares costly sub-results between evaluations, with their warnings, and answers as evaluating afresh does", () =>
       Effect.gen(function* () {
         const { sample } = yield* EclIndexes

@@ -500,7 +500,7 @@ class Evaluator {
       kept.set(key, cached)
       return cached
     }
-    const set = this.traverse(Uint32Array.of(concept), this.index.children, includeSelf)
+    const set = this.descendants(Uint32Array.of(concept), includeSelf)
     if (set.size >= largeHierarchy) {
       if (kept.size >= hierarchiesKept) kept.delete(kept.keys().next().value!)
       kept.set(key, set)
@@ -511,14 +511,52 @@ class Evaluator {
   /** Everything reachable from `set` through `graph`, with or without the starting concepts. */
   private closure(set: ConceptSet, graph: SnomedIndex["parents"], includeSelf: boolean): ConceptSet {
     if (graph === this.index.children && set.size === 1) return this.descendantsOf(set.toSorted()[0]!, includeSelf)
-    const reached = this.traverse(set.toSorted(), graph, false)
+    const reached = graph === this.index.children ? this.descendants(set.toSorted(), false) : this.traverse(set.toSorted(), graph, false)
     return includeSelf ? reached.or(set) : reached
   }
 
   /**
+   * The descendants of `starts` (the starts themselves only when reached again, or when
+   * `includeStarts`), as ranges of the hierarchy's depth-first numbering: a concept's tree range
+   * is read in sequence, and only the child edges leaving it are followed. A concept already
+   * reached has its whole range reached, so it is not followed again.
+   */
+  private descendants(starts: Uint32Array, includeStarts: boolean): ConceptSet {
+    const visited = this.tables.visited
+    const reachedList = this.tables.queue
+    const { rank, concept, size, others } = this.tables.ranges
+    const pending: Array<number> = []
+    const children = this.index.children
+    for (let at = 0; at < starts.length; at++) {
+      if (includeStarts) pending.push(starts[at]!)
+      else for (let edge = children.starts[starts[at]!]!, end = children.starts[starts[at]! + 1]!; edge < end; edge++) pending.push(children.targets[edge]!)
+    }
+    let count = 0
+    while (pending.length > 0) {
+      const top = pending.pop()!
+      if ((visited[top >>> 5]! & (1 << (top & 31))) !== 0) continue
+      const from = rank[top]!
+      const to = from + size[from]!
+      for (let at = from; at < to; at++) {
+        const node = concept[at]!
+        const bit = 1 << (node & 31)
+        if ((visited[node >>> 5]! & bit) === 0) {
+          visited[node >>> 5]! |= bit
+          reachedList[count++] = node
+        }
+      }
+      for (let edge = others.starts[from]!, end = others.starts[to]!; edge < end; edge++) {
+        const child = others.targets[edge]!
+        if ((visited[child >>> 5]! & (1 << (child & 31))) === 0) pending.push(child)
+      }
+    }
+    // Steps as a breadth-first traversal counts them: each concept reached and (about) one edge to it.
+    return this.takeReached(count, count * 2)
+  }
+
+  /**
    * Breadth-first from `starts`; the starts themselves only when reached again (or when
-   * `includeStarts`). A small result is read off the queue and the shared visited bitmap cleared
-   * behind it; a large one takes the bitmap as its own.
+   * `includeStarts`).
    */
   private traverse(starts: Uint32Array, graph: SnomedIndex["parents"], includeStarts: boolean): ConceptSet {
     const visited = this.tables.visited
@@ -545,6 +583,17 @@ class Evaluator {
       }
       edges += to - edgeStarts[node]!
     }
+    return this.takeReached(tail, tail + edges)
+  }
+
+  /**
+   * The concepts marked in the shared visited bitmap, all among the first `tail` of the shared
+   * queue, as a set; the bitmap is left clear. A small set is read off the queue and the bitmap
+   * cleared behind it; a large one takes the bitmap as its own.
+   */
+  private takeReached(tail: number, steps: number): ConceptSet {
+    const visited = this.tables.visited
+    const queue = this.tables.queue
     let reached: ConceptSet
     if (tail > this.universe >>> 5) {
       this.tables.visited = new Uint32Array(visited.length)
@@ -561,7 +610,7 @@ class Evaluator {
       reached = ConceptSet.fromUnsorted(this.universe, found)
     }
     // Counted once the shared bitmap is clear again: failing here must leave it usable.
-    this.tick(tail + edges)
+    this.tick(steps)
     return reached
   }
 

@@ -69,7 +69,25 @@ export interface RowsByType {
   readonly value: Uint32Array
 }
 
+/**
+ * The is-a hierarchy numbered depth first over a spanning tree (each concept under the first
+ * parent that reaches it), so a concept's descendants in that tree are one range of numbers, read
+ * in sequence; the other parent-child edges are listed by their parent's number, so those leaving
+ * a range are one slice. 16 bytes per concept.
+ */
+export interface HierarchyRanges {
+  /** Concept → its number. */
+  readonly rank: Uint32Array
+  /** Number → the concept. */
+  readonly concept: Uint32Array
+  /** Number → how many concepts its tree range holds, itself included. */
+  readonly size: Uint32Array
+  /** Number → the children that are not below it in the tree (concepts). */
+  readonly others: Adjacency
+}
+
 export interface EclTables {
+  readonly ranges: HierarchyRanges
   readonly bySource: RowsBySource
   readonly byValue: RowsByValue
   readonly byType: RowsByType
@@ -162,6 +180,51 @@ const concreteTable = (index: SnomedIndex): ConcreteTable => {
   }
 }
 
+/** Numbers the hierarchy depth first from each concept without parents (and from any concept a cycle left out). */
+const hierarchyRanges = (index: SnomedIndex): HierarchyRanges => {
+  const count = index.conceptCount
+  const { starts, targets } = index.children
+  const rank = new Uint32Array(count).fill(noConcept)
+  const concept = new Uint32Array(count)
+  const size = new Uint32Array(count)
+  const otherFrom: Array<number> = []
+  const otherTo: Array<number> = []
+  // The path from the tree's root: concepts and, for each, the next of its child edges to follow.
+  const path = new Uint32Array(count)
+  const nextEdge = new Uint32Array(count)
+  let numbered = 0
+  const number = (from: number) => {
+    let depth = 0
+    const enter = (node: number) => {
+      rank[node] = numbered
+      concept[numbered++] = node
+      path[depth] = node
+      nextEdge[depth++] = starts[node]!
+    }
+    enter(from)
+    while (depth > 0) {
+      const node = path[depth - 1]!
+      const edge = nextEdge[depth - 1]!
+      if (edge === starts[node + 1]!) {
+        size[rank[node]!] = numbered - rank[node]!
+        depth--
+        continue
+      }
+      nextEdge[depth - 1] = edge + 1
+      const child = targets[edge]!
+      if (rank[child] === noConcept) enter(child)
+      else {
+        otherFrom.push(rank[node]!)
+        otherTo.push(child)
+      }
+    }
+  }
+  const { starts: parentStarts } = index.parents
+  for (let node = 0; node < count; node++) if (parentStarts[node] === parentStarts[node + 1] && rank[node] === noConcept) number(node)
+  for (let node = 0; node < count; node++) if (rank[node] === noConcept) number(node)
+  return { rank, concept, size, others: adjacency(count, otherFrom, otherTo) }
+}
+
 export const eclTables = (index: SnomedIndex): EclTables => {
   const existing = tables.get(dataOf(index))
   if (existing !== undefined) return existing
@@ -186,6 +249,7 @@ export const eclTables = (index: SnomedIndex): EclTables => {
     if (position !== undefined) refsetPositions.set(id, position)
   }
   const built: EclTables = {
+    ranges: hierarchyRanges(index),
     bySource: { type: inOrder(targets, attributes.type), value: inOrder(targets, attributes.value), group: inOrder(targets, attributes.group) },
     byValue: {
       starts: byValue.starts,
