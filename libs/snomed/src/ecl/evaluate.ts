@@ -529,7 +529,9 @@ class Evaluator {
     const children = this.index.children
     for (let at = 0; at < starts.length; at++) {
       if (includeStarts) pending.push(starts[at]!)
-      else for (let edge = children.starts[starts[at]!]!, end = children.starts[starts[at]! + 1]!; edge < end; edge++) pending.push(children.targets[edge]!)
+      else
+        for (let edge = children.starts[starts[at]!]!, end = children.starts[starts[at]! + 1]!; edge < end; edge++)
+          pending.push(children.targets[edge]!)
     }
     let count = 0
     while (pending.length > 0) {
@@ -945,7 +947,9 @@ class Evaluator {
    * through the concrete values of its types, a search of its values' rows by type, its values'
    * rows (their own when reversed), or the rows of its types; undefined when is-a is among the types.
    */
-  private sourcesWay(attribute: Attribute): { readonly cost: number; readonly through: "concrete" | "search" | "values" | "types" } | undefined {
+  private sourcesWay(
+    attribute: Attribute
+  ): { readonly cost: number; readonly through: "concrete" | "search" | "values" | "types" } | undefined {
     const types = this.known(attribute.name)
     const { isA, byType, byValue, concrete } = this.tables
     if (isA !== undefined && types.has(isA)) return undefined

@@ -250,7 +250,11 @@ export const eclTables = (index: SnomedIndex): EclTables => {
   }
   const built: EclTables = {
     ranges: hierarchyRanges(index),
-    bySource: { type: inOrder(targets, attributes.type), value: inOrder(targets, attributes.value), group: inOrder(targets, attributes.group) },
+    bySource: {
+      type: inOrder(targets, attributes.type),
+      value: inOrder(targets, attributes.value),
+      group: inOrder(targets, attributes.group)
+    },
     byValue: {
       starts: byValue.starts,
       type: inOrder(byValue.targets, attributes.type),
