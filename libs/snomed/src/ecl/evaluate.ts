@@ -979,7 +979,7 @@ class Evaluator {
     const comparison = attribute.comparison
     if (comparison._tag !== "ExpressionComparison") {
       if (attribute.reverse) return ConceptSet.empty(this.universe)
-      const found = new ConceptCollector(this.universe, way.cost)
+      const found = new ConceptCollector(this.universe, way.cost, this.tables)
       const typeList = types.toSorted()
       const { starts, targets } = concrete.byType
       for (let at = 0; at < typeList.length; at++) {
@@ -987,11 +987,14 @@ class Evaluator {
           if (this.concreteMatches(targets[edge]!, comparison)) found.add(concrete.source[targets[edge]!]!)
         }
       }
+      const set = found.done()
+      // Counted once the shared bitmap is clear again: failing here must leave it usable.
       this.tick(way.cost)
-      return found.done()
+      return set
     }
     const values = this.known(comparison.value)
-    const found = new ConceptCollector(this.universe, way.cost)
+    const found = new ConceptCollector(this.universe, way.cost, this.tables)
+    let steps = way.cost
     if (way.through === "search") {
       // Each type's rows are in value order: one pass along them, galloping to each value.
       const valueList = values.toSorted()
@@ -1005,7 +1008,7 @@ class Evaluator {
           for (edge = gallop(rowValue, edge, end, value); edge < end && rowValue[edge] === value; edge++) found.add(rowSource[edge]!)
         }
       }
-      this.tick(values.size * types.size)
+      steps = values.size * types.size
     } else if (way.through === "values" && attribute.reverse) {
       // Reversed, the values are the relationships' sources and the concepts found their targets.
       const { starts } = this.index.attributes.byConcept
@@ -1016,7 +1019,7 @@ class Evaluator {
           if (types.has(rowType[edge]!)) found.add(rowValue[edge]!)
         }
       }
-      this.tick(way.cost + values.size)
+      steps += values.size
     } else if (way.through === "values") {
       const { starts, type: rowType, source: rowSource } = byValue
       const valueList = values.toSorted()
@@ -1025,7 +1028,7 @@ class Evaluator {
           if (types.has(rowType[edge]!)) found.add(rowSource[edge]!)
         }
       }
-      this.tick(way.cost + values.size)
+      steps += values.size
     } else {
       const wanted = comparison.operator === "="
       const inValues = values.bitmap()
@@ -1040,9 +1043,11 @@ class Evaluator {
           if (((inValues[checked >>> 5]! & (1 << (checked & 31))) !== 0) === wanted) found.add(attribute.reverse ? value : source)
         }
       }
-      this.tick(way.cost)
     }
-    return found.done()
+    const set = found.done()
+    // Counted once the shared bitmap is clear again: failing here must leave it usable.
+    this.tick(steps)
+    return set
   }
 
   private concreteMatches(row: number, comparison: Exclude<Comparison, { _tag: "ExpressionComparison" }>) {
@@ -1192,7 +1197,8 @@ class Evaluator {
     const rows = this.index.attributes
     const { byType, isA } = this.tables
     const typeCost = types.size > 10_000 ? Number.POSITIVE_INFINITY : sumDegrees(byType, types)
-    const found = new ConceptCollector(this.universe, Math.min(typeCost, sources.size))
+    const found = new ConceptCollector(this.universe, Math.min(typeCost, sources.size), this.tables)
+    let steps: number
     if (typeCost < sources.size * 4) {
       const inSources = sources.bitmap()
       const typeList = types.toSorted()
@@ -1204,7 +1210,7 @@ class Evaluator {
           if ((inSources[source >>> 5]! & (1 << (source & 31))) !== 0) found.add(byType.value[edge]!)
         }
       }
-      this.tick(typeCost)
+      steps = typeCost
     } else {
       const sourceList = sources.toSorted()
       const { starts } = rows.byConcept
@@ -1214,9 +1220,11 @@ class Evaluator {
           if (types.has(rowType[edge]!)) found.add(rowValue[edge]!)
         }
       }
-      this.tick(sources.size * 4)
+      steps = sources.size * 4
     }
     const values = found.done()
+    // Counted once the shared bitmap is clear again: failing here must leave it usable.
+    this.tick(steps)
     return isA !== undefined && types.has(isA) ? values.or(this.neighbours(sources, this.index.parents)) : values
   }
 

@@ -112,7 +112,7 @@ export interface EclTables {
   readonly historyTargets: Map<string, Adjacency>
   /** A queue as long as the concept table, reused by every traversal (evaluation is synchronous). */
   readonly queue: Uint32Array
-  /** A bitmap of the concept table, all clear between traversals. */
+  /** A bitmap of the concept table, all clear between traversals and collections (see `SharedBitmap`). */
   visited: Uint32Array
   /** A bitmask per role group number, all clear between concepts (see `countPlainGroups`). */
   readonly groupMasks: Uint32Array
