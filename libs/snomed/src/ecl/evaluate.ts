@@ -963,12 +963,13 @@ class Evaluator {
     const typeCost = costOf(byType, types, 10_000)
     // Through the value set only for `=`: `!=` matches values outside it.
     if (comparison.operator !== "=") return { cost: typeCost, through: "types" }
-    // The values' rows of a few types are found by a merge along each type's rows (in value order), at most reading them all.
-    if (!attribute.reverse && types.size <= searchedTypes) {
-      return { cost: Math.min(typeCost, values.size * types.size * searchCost), through: "search" }
-    }
-    const valueCost = costOf(attribute.reverse ? this.index.attributes.byConcept : byValue, values, this.universe >>> 2)
-    return typeCost < valueCost ? { cost: typeCost, through: "types" } : { cost: valueCost, through: "values" }
+    // The values' rows of a few types are found by a merge along each type's rows (in value order), galloping to each value.
+    const searched = !attribute.reverse && types.size <= searchedTypes
+    const valueCost = searched
+      ? values.size * types.size * searchCost
+      : costOf(attribute.reverse ? this.index.attributes.byConcept : byValue, values, this.universe >>> 2)
+    if (typeCost < valueCost) return { cost: typeCost, through: "types" }
+    return { cost: valueCost, through: searched ? "search" : "values" }
   }
 
   private findSources(attribute: Attribute, budget: number): ConceptSet | undefined {
