@@ -1402,15 +1402,12 @@ class Evaluator {
         return (description) => types.includes(descriptions.type[description]!) === equal
       }
       case "Dialect": {
-        // Each level's verdict in a small table: `levels.includes` per description cost more than the rest of the check.
         const accepted = filter.dialects.flatMap((dialect) => this.dialectRefsets(dialect))
-        const acceptabilities = accepted.map(({ acceptability }) => acceptability)
-        const verdicts = accepted.map(({ levels }) =>
-          Uint8Array.from({ length: Acceptability.preferred + 1 }, (_, level) => (levels.includes(level) ? 1 : 0))
-        )
         return (description) => {
           let found = false
-          for (let at = 0; at < accepted.length && !found; at++) found = verdicts[at]![acceptabilities[at]![description]!] === 1
+          for (let at = 0; at < accepted.length && !found; at++) {
+            found = accepted[at]!.levels.includes(accepted[at]!.acceptability[description] ?? Acceptability.none)
+          }
           return found === equal
         }
       }
