@@ -463,17 +463,22 @@ class Evaluator {
   private top(set: ConceptSet): ConceptSet {
     const { starts, targets } = this.index.parents
     const members = set.toSorted()
-    const roots = new Uint32Array(members.length)
-    let count = 0
+    // The set's bitmap, or the shared one marked for the loop and cleared after: a new bitmap's pages cost more than the loop.
+    const inSet = set.isBitmap ? set.bitmap() : this.tables.visited
+    if (!set.isBitmap) for (let at = 0; at < members.length; at++) inSet[members[at]! >>> 5]! |= 1 << (members[at]! & 31)
+    const roots: Array<number> = []
+    let edges = 0
     for (let at = 0; at < members.length; at++) {
       const member = members[at]!
       let edge = starts[member]!
       const end = starts[member + 1]!
-      while (edge < end && !set.has(targets[edge]!)) edge++
-      if (edge === end) roots[count++] = member
+      edges += end - edge
+      while (edge < end && (inSet[targets[edge]! >>> 5]! & (1 << (targets[edge]! & 31))) === 0) edge++
+      if (edge === end) roots.push(member)
     }
-    this.tick(members.length + sumDegrees(this.index.parents, set))
-    const found = ConceptSet.fromSorted(this.universe, roots.subarray(0, count))
+    if (!set.isBitmap) for (let at = 0; at < members.length; at++) inSet[members[at]! >>> 5] = 0
+    this.tick(members.length + edges)
+    const found = ConceptSet.fromSorted(this.universe, Uint32Array.from(roots))
     // Their ancestors, a root included when another root reaches it.
     const above = this.traverse(found.toSorted(), this.index.parents, false)
     return above.and(set).size === 0 ? found : set.minus(this.closure(set, this.index.children, false))
@@ -680,20 +685,21 @@ class Evaluator {
     ]
     // Each selected field: the member itself, a column, or nothing (a field the reference set does not have).
     const outputs = wanted.map((name) => (name === "referencedComponentId" ? "member" : refsetColumn(this.index, id, name)))
-    const found: Array<number> = []
     const rowCount = narrowed === undefined ? members.length : narrowed.rows.length
+    // Not into the shared bitmap: a test may evaluate a sub-expression on its first call.
+    const found = new ConceptCollector(this.universe, rowCount * outputs.length)
     for (let at = 0; at < rowCount; at++) {
       const row = narrowed === undefined ? at : narrowed.rows[at]!
       let passes = true
       for (let at = 0; at < tests.length && passes; at++) passes = tests[at]!(row, members[row]!)
       if (!passes) continue
       for (const output of outputs) {
-        if (output === "member") found.push(members[row]!)
+        if (output === "member") found.add(members[row]!)
         else if (output !== undefined && output.positions[output.ofRow[row]!] !== noConcept)
-          found.push(output.positions[output.ofRow[row]!]!)
+          found.add(output.positions[output.ofRow[row]!]!)
       }
     }
-    return ConceptSet.fromUnsorted(this.universe, found)
+    return found.done()
   }
 
   /**
