@@ -245,6 +245,47 @@ describe("ECL evaluation", () => {
       })
     )
 
+    it.effect(
+      "checks a group of plain attributes over value sets held as lists or bitmaps, and !!> over either, as the definitions say",
+      () =>
+        Effect.gen(function* () {
+          const { sample, txSubset } = yield* EclIndexes
+          const findingSite = "363698007"
+          const morphology = "116676008"
+          for (const index of txSubset === undefined ? [sample] : [sample, txSubset]) {
+            const under = (ancestor: string) => (code: string) =>
+              index.position(ancestor) !== undefined && (code === ancestor || isA(index, at(index, code), ancestor))
+            // Small value sets (lists) and the whole anatomy (a bitmap in the sample).
+            const sites = [
+              ...new Set(
+                allConcepts(index).flatMap((concept) =>
+                  index
+                    .attributesOf(concept)
+                    .filter((a) => a.type === findingSite)
+                    .map((a) => a.value)
+                )
+              )
+            ]
+            for (const site of [...sites.slice(0, 2), "123037004"]) {
+              const ecl = `< 404684003 : { ${findingSite} = << ${site}, ${morphology} = * }`
+              const wanted = byAttributes(index, "404684003", (a) =>
+                a.some(
+                  (s) =>
+                    s.type === findingSite &&
+                    s.group > 0 &&
+                    under(site)(s.value) &&
+                    a.some((m) => m.type === morphology && m.group === s.group)
+                )
+              )
+              expect(codes(index, ecl), ecl).toEqual(wanted)
+              const members = new Set(result(index, `<< ${site} OR << 404684003`).concepts)
+              const tops = [...members].filter((concept) => ![...index.ancestors(concept)].some((ancestor) => members.has(ancestor)))
+              expect(codes(index, `!!> (<< ${site} OR << 404684003)`)).toEqual(sorted(tops.map((concept) => index.code(concept))))
+            }
+          }
+        })
+    )
+
     it.effect("compares concrete values as numbers", () =>
       Effect.gen(function* () {
         const { sample } = yield* EclIndexes

@@ -213,6 +213,8 @@ class Evaluator {
   private readonly memo = new Map<object, ConceptSet>()
   private readonly wildPatterns = new Map<SearchTerm, RegExp>()
   private readonly plainGroups = new Map<AttributeGroup, PlainGroup | null>()
+  /** Bitmaps lent from the index's spares (see `lendBitmap`), with the members marked in each. */
+  private readonly lent: Array<{ readonly bits: Uint32Array; readonly members: Uint32Array }> = []
   readonly warnings: Array<string> = []
   /** The warnings of each result being worked out for `kept`, innermost last. */
   private readonly collecting: Array<Array<string>> = []
@@ -242,6 +244,29 @@ class Evaluator {
 
   private empty() {
     return ConceptSet.empty(this.universe)
+  }
+
+  /**
+   * A bitmap of `set` for a loop testing membership: its own, or a spare of the index's marked
+   * with its members until `returnLent`. A list asked often would get a bitmap of its own, and a
+   * new bitmap's pages cost more than such a loop (about 0.5 ms on this VM).
+   */
+  private lendBitmap(set: ConceptSet): Uint32Array {
+    if (set.isBitmap) return set.bitmap()
+    const bits = this.tables.spareBitmaps.pop() ?? new Uint32Array((this.universe + 31) >>> 5)
+    const members = set.toSorted()
+    for (let at = 0; at < members.length; at++) bits[members[at]! >>> 5]! |= 1 << (members[at]! & 31)
+    this.lent.push({ bits, members })
+    return bits
+  }
+
+  /** Clears the lent bitmaps and gives them back to the index's spares. */
+  private returnLent() {
+    for (const { bits, members } of this.lent) {
+      for (let at = 0; at < members.length; at++) bits[members[at]! >>> 5] = 0
+      this.tables.spareBitmaps.push(bits)
+    }
+    this.lent.length = 0
   }
 
   // Expressions
@@ -463,9 +488,7 @@ class Evaluator {
   private top(set: ConceptSet): ConceptSet {
     const { starts, targets } = this.index.parents
     const members = set.toSorted()
-    // The set's bitmap, or the shared one marked for the loop and cleared after: a new bitmap's pages cost more than the loop.
-    const inSet = set.isBitmap ? set.bitmap() : this.tables.visited
-    if (!set.isBitmap) for (let at = 0; at < members.length; at++) inSet[members[at]! >>> 5]! |= 1 << (members[at]! & 31)
+    const inSet = this.lendBitmap(set)
     const roots: Array<number> = []
     let edges = 0
     for (let at = 0; at < members.length; at++) {
@@ -476,7 +499,7 @@ class Evaluator {
       while (edge < end && (inSet[targets[edge]! >>> 5]! & (1 << (targets[edge]! & 31))) === 0) edge++
       if (edge === end) roots.push(member)
     }
-    if (!set.isBitmap) for (let at = 0; at < members.length; at++) inSet[members[at]! >>> 5] = 0
+    this.returnLent()
     this.tick(members.length + edges)
     const found = ConceptSet.fromSorted(this.universe, Uint32Array.from(roots))
     // Their ancestors, a root included when another root reaches it.
@@ -853,7 +876,13 @@ class Evaluator {
     const narrowed = this.candidates(refinement, focus.size * checkCost)
     const candidates = narrowed === undefined ? focus : focus.and(narrowed)
     this.tick(candidates.size)
-    return candidates.filter((concept) => this.matches(concept, refinement, undefined))
+    try {
+      return candidates.filter((concept) => this.matches(concept, refinement, undefined))
+    } finally {
+      // The plain groups' value bitmaps were lent for this check.
+      this.returnLent()
+      this.plainGroups.clear()
+    }
   }
 
   private known(node: object) {
@@ -1118,7 +1147,8 @@ class Evaluator {
 
   /**
    * A group that only ANDs plain attributes (`type = values`, no cardinality, not reversed), the
-   * usual `{ 363698007 = …, 116676008 = … }`, as the sets of their types and values; null otherwise.
+   * usual `{ 363698007 = …, 116676008 = … }`, as the sets of their types and bitmaps of their
+   * values (lent for the check); null otherwise.
    */
   private plainAttributes(group: AttributeGroup): PlainGroup | null {
     const inner = group.attributes
@@ -1132,7 +1162,7 @@ class Evaluator {
       plain.push({ name: attribute.name, value: comparison.value })
     }
     if (plain.length === 0 || plain.length > 30) return null
-    return { types: plain.map(({ name }) => this.known(name)), values: plain.map(({ value }) => this.known(value)) }
+    return { types: plain.map(({ name }) => this.known(name)), values: plain.map(({ value }) => this.lendBitmap(this.known(value))) }
   }
 
   /** How many of the concept's groups satisfy a plain group, in one pass over its relationships: a bit per attribute, ORed per group. */
@@ -1148,7 +1178,7 @@ class Evaluator {
       const value = rows.value[edge]!
       let mask = 0
       for (let at = 0; at < types.length; at++) {
-        if (types[at]!.has(type) && values[at]!.has(value)) mask |= 1 << at
+        if (types[at]!.has(type) && (values[at]![value >>> 5]! & (1 << (value & 31))) !== 0) mask |= 1 << at
       }
       const number = rows.group[edge]!
       if (number === 0) count += mask === all ? 1 : 0
@@ -1526,10 +1556,10 @@ class Evaluator {
   }
 }
 
-/** The types and the values of a group's plain attributes. */
+/** The types and (bitmaps of) the values of a group's plain attributes. */
 interface PlainGroup {
   readonly types: ReadonlyArray<ConceptSet>
-  readonly values: ReadonlyArray<ConceptSet>
+  readonly values: ReadonlyArray<Uint32Array>
 }
 
 /** The relationships in one role group, or one ungrouped relationship (its edge in `byConcept`, or its concrete value row). */

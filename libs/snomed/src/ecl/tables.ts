@@ -114,6 +114,8 @@ export interface EclTables {
   readonly queue: Uint32Array
   /** A bitmap of the concept table, all clear between traversals and collections (see `SharedBitmap`). */
   visited: Uint32Array
+  /** Bitmaps of the concept table, all clear, lent to a loop that tests membership of a list (see `Evaluator.lendBitmap`). */
+  readonly spareBitmaps: Array<Uint32Array>
   /** A bitmask per role group number, all clear between concepts (see `countPlainGroups`). */
   readonly groupMasks: Uint32Array
 }
@@ -282,6 +284,7 @@ export const eclTables = (index: SnomedIndex): EclTables => {
 const scratch = (count: number) => ({
   queue: new Uint32Array(count),
   visited: new Uint32Array((count + 31) >>> 5),
+  spareBitmaps: [] as Array<Uint32Array>,
   groupMasks: new Uint32Array(2 ** 16)
 })
 
@@ -290,7 +293,7 @@ export type KeptTables = Omit<EclTables, keyof ReturnType<typeof scratch>>
 
 /** The index's tables as they are now (derived first if need be), less their scratch buffers. */
 export const keptTables = (index: SnomedIndex): KeptTables => {
-  const { queue: _queue, visited: _visited, groupMasks: _groupMasks, ...kept } = eclTables(index)
+  const { queue: _queue, visited: _visited, spareBitmaps: _spareBitmaps, groupMasks: _groupMasks, ...kept } = eclTables(index)
   return kept
 }
 
