@@ -249,7 +249,7 @@ class Evaluator {
   /**
    * A bitmap of `set` for a loop testing membership: its own, or a spare of the index's marked
    * with its members until `returnLent`. A list asked often would get a bitmap of its own, and a
-   * new bitmap's pages cost more than such a loop (about 0.5 ms on this VM).
+   * new bitmap's pages cost more than such a loop (about 0.5 ms on the benchmark's 2-core VM).
    */
   private lendBitmap(set: ConceptSet): Uint32Array {
     if (set.isBitmap) return set.bitmap()
@@ -561,12 +561,16 @@ class Evaluator {
         for (let edge = children.starts[starts[at]!]!, end = children.starts[starts[at]! + 1]!; edge < end; edge++)
           pending.push(children.targets[edge]!)
     }
+    // Steps as a breadth-first traversal counts them: each concept queued and each child edge followed.
+    let steps = includeStarts ? 0 : starts.length + pending.length
     let count = 0
     while (pending.length > 0) {
       const top = pending.pop()!
       if ((visited[top >>> 5]! & (1 << (top & 31))) !== 0) continue
       const from = rank[top]!
       const to = from + size[from]!
+      // The range's tree edges and the others leaving its concepts.
+      steps += to - from - 1 + others.starts[to]! - others.starts[from]!
       for (let at = from; at < to; at++) {
         const node = concept[at]!
         const bit = 1 << (node & 31)
@@ -580,8 +584,7 @@ class Evaluator {
         if ((visited[child >>> 5]! & (1 << (child & 31))) === 0) pending.push(child)
       }
     }
-    // Steps as a breadth-first traversal counts them: each concept reached and (about) one edge to it.
-    return this.takeReached(count, count * 2)
+    return this.takeReached(count, steps + count)
   }
 
   /**
