@@ -249,7 +249,7 @@ class Evaluator {
   /**
    * A bitmap of `set` for a loop testing membership: its own, or a spare of the index's marked
    * with its members until `returnLent`. A list asked often would get a bitmap of its own, and a
-   * new bitmap's pages cost more than such a loop (about 0.5 ms on the benchmark's 2-core VM).
+   * new bitmap's pages cost more than such a loop (up to 0.5 ms on the benchmark's 2-core VM).
    */
   private lendBitmap(set: ConceptSet): Uint32Array {
     if (set.isBitmap) return set.bitmap()
