@@ -245,6 +245,47 @@ describe("ECL evaluation", () => {
       })
     )
 
+    it.effect(
+      "checks a group of plain attributes over value sets held as lists or bitmaps, and !!> over either, as the definitions say",
+      () =>
+        Effect.gen(function* () {
+          const { sample, txSubset } = yield* EclIndexes
+          const findingSite = "363698007"
+          const morphology = "116676008"
+          for (const index of txSubset === undefined ? [sample] : [sample, txSubset]) {
+            const under = (ancestor: string) => (code: string) =>
+              index.position(ancestor) !== undefined && (code === ancestor || isA(index, at(index, code), ancestor))
+            // Small value sets (lists) and the whole anatomy (a bitmap in the sample).
+            const sites = [
+              ...new Set(
+                allConcepts(index).flatMap((concept) =>
+                  index
+                    .attributesOf(concept)
+                    .filter((a) => a.type === findingSite)
+                    .map((a) => a.value)
+                )
+              )
+            ]
+            for (const site of [...sites.slice(0, 2), "123037004"]) {
+              const ecl = `< 404684003 : { ${findingSite} = << ${site}, ${morphology} = * }`
+              const wanted = byAttributes(index, "404684003", (a) =>
+                a.some(
+                  (s) =>
+                    s.type === findingSite &&
+                    s.group > 0 &&
+                    under(site)(s.value) &&
+                    a.some((m) => m.type === morphology && m.group === s.group)
+                )
+              )
+              expect(codes(index, ecl), ecl).toEqual(wanted)
+              const members = new Set(result(index, `<< ${site} OR << 404684003`).concepts)
+              const tops = [...members].filter((concept) => ![...index.ancestors(concept)].some((ancestor) => members.has(ancestor)))
+              expect(codes(index, `!!> (<< ${site} OR << 404684003)`)).toEqual(sorted(tops.map((concept) => index.code(concept))))
+            }
+          }
+        })
+    )
+
     it.effect("compares concrete values as numbers", () =>
       Effect.gen(function* () {
         const { sample } = yield* EclIndexes
@@ -385,6 +426,36 @@ describe("ECL evaluation", () => {
         const found = result(sample, "<< 73211009")
         expect(found.has(at(sample, "44054006"))).toBe(true)
         expect(found.has(at(sample, "22298006"))).toBe(false)
+      })
+    )
+
+    it.effect("reads descendants off the hierarchy's depth-first ranges as a breadth-first traversal finds them", () =>
+      Effect.gen(function* () {
+        const { sample, txSubset } = yield* EclIndexes
+        /** Below `starts` (themselves only when reached again), one child at a time. */
+        const below = (index: SnomedIndex, starts: ReadonlyArray<number>) => {
+          const reached = new Set<number>()
+          const pending = starts.flatMap((start) => [...neighbours(index.children, start)])
+          while (pending.length > 0) {
+            const concept = pending.pop()!
+            if (reached.has(concept)) continue
+            reached.add(concept)
+            pending.push(...neighbours(index.children, concept))
+          }
+          return [...reached].sort((a, b) => a - b)
+        }
+        for (const index of txSubset === undefined ? [sample] : [sample, txSubset]) {
+          const withChildren = allConcepts(index).filter((concept) => neighbours(index.children, concept).length > 0)
+          for (const concept of withChildren) {
+            expect([...result(index, `< ${index.code(concept)}`).concepts], index.code(concept)).toEqual(below(index, [concept]))
+          }
+          // Several starts at once, some below others: a start reached again is in.
+          for (let at = 0; at + 2 < withChildren.length; at += 7) {
+            const starts = withChildren.slice(at, at + 3)
+            const ecl = `< (${starts.map((concept) => index.code(concept)).join(" OR ")})`
+            expect([...result(index, ecl).concepts], ecl).toEqual(below(index, starts))
+          }
+        }
       })
     )
 

@@ -51,6 +51,24 @@ describe("concept sets", () => {
     expect(bits.every((word) => word === 0)).toBe(true)
   })
 
+  it("collects into a shared bitmap, leaving it clear after a sparse result and putting a clear one in place of a dense one it takes", () => {
+    const universe = 10_000
+    const shared = { visited: new Uint32Array((universe + 31) >>> 5) }
+    const original = shared.visited
+    const sparse = new ConceptCollector(universe, 5_000, shared)
+    for (const member of [9, 7, 9, 4_000]) sparse.add(member)
+    expect([...sparse.done().toSorted()]).toEqual([7, 9, 4_000])
+    expect(shared.visited).toBe(original)
+    expect(original.every((word) => word === 0)).toBe(true)
+    const dense = new ConceptCollector(universe, 5_000, shared)
+    for (let member = 0; member < universe; member += 3) dense.add(member)
+    const set = dense.done()
+    expect(set.isBitmap).toBe(true)
+    expect(set.size).toBe(Math.ceil(universe / 3))
+    expect(shared.visited).not.toBe(original)
+    expect(shared.visited.every((word) => word === 0)).toBe(true)
+  })
+
   it("keeps a set with more than one concept in 32 as a bitmap and a sparser one as a sorted array", () => {
     expect(ConceptSet.fromUnsorted(3_200, [1, 2, 3]).isBitmap).toBe(false)
     expect(

@@ -144,9 +144,11 @@ const keptSteps = 20_000
 const keptBytes = 48 * 2 ** 20
 /** Substrings of `wild:` patterns whose vocabulary words are kept per index. */
 const fragmentsKept = 256
-/** Up to this many attribute types, a value's rows are found by binary search; the estimated cost of one search. */
+/** Up to this many attribute types, a value set's rows are found by a merge along each type's rows; the estimated cost of finding one value there. */
 const searchedTypes = 8
 const searchCost = 8
+/** The estimated cost of checking one candidate of a refinement, in relationships read. */
+const checkCost = 8
 
 /** A concrete value comparison. */
 export const compareNumbers = (operator: NumericOperator, left: number, right: number) => {
@@ -196,6 +198,9 @@ const foldedRuns = (segment: string): Array<string> => {
   return runs
 }
 
+/** A sub-expression's key among the kept results: its text, positions aside. */
+const keyOf = (node: object) => JSON.stringify(node, (name, value) => (name === "position" ? undefined : value))
+
 /** Internal: thrown inside the evaluator, returned as the Either's left. */
 class Failure {
   constructor(readonly error: EclError) {}
@@ -208,6 +213,8 @@ class Evaluator {
   private readonly memo = new Map<object, ConceptSet>()
   private readonly wildPatterns = new Map<SearchTerm, RegExp>()
   private readonly plainGroups = new Map<AttributeGroup, PlainGroup | null>()
+  /** Bitmaps lent from the index's spares (see `lendBitmap`), with the members marked in each. */
+  private readonly lent: Array<{ readonly bits: Uint32Array; readonly members: Uint32Array }> = []
   readonly warnings: Array<string> = []
   /** The warnings of each result being worked out for `kept`, innermost last. */
   private readonly collecting: Array<Array<string>> = []
@@ -239,6 +246,29 @@ class Evaluator {
     return ConceptSet.empty(this.universe)
   }
 
+  /**
+   * A bitmap of `set` for a loop testing membership: its own, or a spare of the index's marked
+   * with its members until `returnLent`. A list asked often would get a bitmap of its own, and a
+   * new bitmap's pages cost more than such a loop (up to 0.5 ms on the benchmark's 2-core VM).
+   */
+  private lendBitmap(set: ConceptSet): Uint32Array {
+    if (set.isBitmap) return set.bitmap()
+    const bits = this.tables.spareBitmaps.pop() ?? new Uint32Array((this.universe + 31) >>> 5)
+    const members = set.toSorted()
+    for (let at = 0; at < members.length; at++) bits[members[at]! >>> 5]! |= 1 << (members[at]! & 31)
+    this.lent.push({ bits, members })
+    return bits
+  }
+
+  /** Clears the lent bitmaps and gives them back to the index's spares. */
+  private returnLent() {
+    for (const { bits, members } of this.lent) {
+      for (let at = 0; at < members.length; at++) bits[members[at]! >>> 5] = 0
+      this.tables.spareBitmaps.push(bits)
+    }
+    this.lent.length = 0
+  }
+
   // Expressions
 
   expression(expression: EclExpression): ConceptSet {
@@ -260,7 +290,7 @@ class Evaluator {
   private kept(node: object, compute: () => ConceptSet | undefined): ConceptSet | undefined {
     if (!this.reuse) return compute()
     const { results } = this.tables
-    const key = JSON.stringify(node, (name, value) => (name === "position" ? undefined : value))
+    const key = keyOf(node)
     const found = results.get(key)
     if (found !== undefined) {
       results.delete(key)
@@ -458,17 +488,20 @@ class Evaluator {
   private top(set: ConceptSet): ConceptSet {
     const { starts, targets } = this.index.parents
     const members = set.toSorted()
-    const roots = new Uint32Array(members.length)
-    let count = 0
+    const inSet = this.lendBitmap(set)
+    const roots: Array<number> = []
+    let edges = 0
     for (let at = 0; at < members.length; at++) {
       const member = members[at]!
       let edge = starts[member]!
       const end = starts[member + 1]!
-      while (edge < end && !set.has(targets[edge]!)) edge++
-      if (edge === end) roots[count++] = member
+      edges += end - edge
+      while (edge < end && (inSet[targets[edge]! >>> 5]! & (1 << (targets[edge]! & 31))) === 0) edge++
+      if (edge === end) roots.push(member)
     }
-    this.tick(members.length + sumDegrees(this.index.parents, set))
-    const found = ConceptSet.fromSorted(this.universe, roots.subarray(0, count))
+    this.returnLent()
+    this.tick(members.length + edges)
+    const found = ConceptSet.fromSorted(this.universe, Uint32Array.from(roots))
     // Their ancestors, a root included when another root reaches it.
     const above = this.traverse(found.toSorted(), this.index.parents, false)
     return above.and(set).size === 0 ? found : set.minus(this.closure(set, this.index.children, false))
@@ -495,7 +528,7 @@ class Evaluator {
       kept.set(key, cached)
       return cached
     }
-    const set = this.traverse(Uint32Array.of(concept), this.index.children, includeSelf)
+    const set = this.descendants(Uint32Array.of(concept), includeSelf)
     if (set.size >= largeHierarchy) {
       if (kept.size >= hierarchiesKept) kept.delete(kept.keys().next().value!)
       kept.set(key, set)
@@ -506,14 +539,57 @@ class Evaluator {
   /** Everything reachable from `set` through `graph`, with or without the starting concepts. */
   private closure(set: ConceptSet, graph: SnomedIndex["parents"], includeSelf: boolean): ConceptSet {
     if (graph === this.index.children && set.size === 1) return this.descendantsOf(set.toSorted()[0]!, includeSelf)
-    const reached = this.traverse(set.toSorted(), graph, false)
+    const reached = graph === this.index.children ? this.descendants(set.toSorted(), false) : this.traverse(set.toSorted(), graph, false)
     return includeSelf ? reached.or(set) : reached
   }
 
   /**
+   * The descendants of `starts` (the starts themselves only when reached again, or when
+   * `includeStarts`), as ranges of the hierarchy's depth-first numbering: a concept's tree range
+   * is read in sequence, and only the child edges leaving it are followed. A concept already
+   * reached has its whole range reached, so it is not followed again.
+   */
+  private descendants(starts: Uint32Array, includeStarts: boolean): ConceptSet {
+    const visited = this.tables.visited
+    const reachedList = this.tables.queue
+    const { rank, concept, size, others } = this.tables.ranges
+    const pending: Array<number> = []
+    const children = this.index.children
+    for (let at = 0; at < starts.length; at++) {
+      if (includeStarts) pending.push(starts[at]!)
+      else
+        for (let edge = children.starts[starts[at]!]!, end = children.starts[starts[at]! + 1]!; edge < end; edge++)
+          pending.push(children.targets[edge]!)
+    }
+    // Steps as a breadth-first traversal counts them: each concept queued and each child edge followed.
+    let steps = includeStarts ? 0 : starts.length + pending.length
+    let count = 0
+    while (pending.length > 0) {
+      const top = pending.pop()!
+      if ((visited[top >>> 5]! & (1 << (top & 31))) !== 0) continue
+      const from = rank[top]!
+      const to = from + size[from]!
+      // The range's tree edges and the others leaving its concepts.
+      steps += to - from - 1 + others.starts[to]! - others.starts[from]!
+      for (let at = from; at < to; at++) {
+        const node = concept[at]!
+        const bit = 1 << (node & 31)
+        if ((visited[node >>> 5]! & bit) === 0) {
+          visited[node >>> 5]! |= bit
+          reachedList[count++] = node
+        }
+      }
+      for (let edge = others.starts[from]!, end = others.starts[to]!; edge < end; edge++) {
+        const child = others.targets[edge]!
+        if ((visited[child >>> 5]! & (1 << (child & 31))) === 0) pending.push(child)
+      }
+    }
+    return this.takeReached(count, steps + count)
+  }
+
+  /**
    * Breadth-first from `starts`; the starts themselves only when reached again (or when
-   * `includeStarts`). A small result is read off the queue and the shared visited bitmap cleared
-   * behind it; a large one takes the bitmap as its own.
+   * `includeStarts`).
    */
   private traverse(starts: Uint32Array, graph: SnomedIndex["parents"], includeStarts: boolean): ConceptSet {
     const visited = this.tables.visited
@@ -540,6 +616,17 @@ class Evaluator {
       }
       edges += to - edgeStarts[node]!
     }
+    return this.takeReached(tail, tail + edges)
+  }
+
+  /**
+   * The concepts marked in the shared visited bitmap, all among the first `tail` of the shared
+   * queue, as a set; the bitmap is left clear. A small set is read off the queue and the bitmap
+   * cleared behind it; a large one takes the bitmap as its own.
+   */
+  private takeReached(tail: number, steps: number): ConceptSet {
+    const visited = this.tables.visited
+    const queue = this.tables.queue
     let reached: ConceptSet
     if (tail > this.universe >>> 5) {
       this.tables.visited = new Uint32Array(visited.length)
@@ -556,7 +643,7 @@ class Evaluator {
       reached = ConceptSet.fromUnsorted(this.universe, found)
     }
     // Counted once the shared bitmap is clear again: failing here must leave it usable.
-    this.tick(tail + edges)
+    this.tick(steps)
     return reached
   }
 
@@ -624,20 +711,21 @@ class Evaluator {
     ]
     // Each selected field: the member itself, a column, or nothing (a field the reference set does not have).
     const outputs = wanted.map((name) => (name === "referencedComponentId" ? "member" : refsetColumn(this.index, id, name)))
-    const found: Array<number> = []
     const rowCount = narrowed === undefined ? members.length : narrowed.rows.length
+    // Not into the shared bitmap: a test may evaluate a sub-expression on its first call.
+    const found = new ConceptCollector(this.universe, rowCount * outputs.length)
     for (let at = 0; at < rowCount; at++) {
       const row = narrowed === undefined ? at : narrowed.rows[at]!
       let passes = true
       for (let at = 0; at < tests.length && passes; at++) passes = tests[at]!(row, members[row]!)
       if (!passes) continue
       for (const output of outputs) {
-        if (output === "member") found.push(members[row]!)
+        if (output === "member") found.add(members[row]!)
         else if (output !== undefined && output.positions[output.ofRow[row]!] !== noConcept)
-          found.push(output.positions[output.ofRow[row]!]!)
+          found.add(output.positions[output.ofRow[row]!]!)
       }
     }
-    return ConceptSet.fromUnsorted(this.universe, found)
+    return found.done()
   }
 
   /**
@@ -788,10 +876,16 @@ class Evaluator {
     this.prepare(refinement)
     const exact = this.exact(refinement, focus)
     if (exact !== undefined) return exact
-    const narrowed = this.candidates(refinement, focus.size)
+    const narrowed = this.candidates(refinement, focus.size * checkCost)
     const candidates = narrowed === undefined ? focus : focus.and(narrowed)
     this.tick(candidates.size)
-    return candidates.filter((concept) => this.matches(concept, refinement, undefined))
+    try {
+      return candidates.filter((concept) => this.matches(concept, refinement, undefined))
+    } finally {
+      // The plain groups' value bitmaps were lent for this check.
+      this.returnLent()
+      this.plainGroups.clear()
+    }
   }
 
   private known(node: object) {
@@ -831,23 +925,49 @@ class Evaluator {
 
   /**
    * A superset of the concepts that can satisfy `refinement`, found from the relationships
-   * pointing at its values (or of its types) when that is cheaper than checking `focusSize`
-   * concepts; undefined when no such shortcut applies.
+   * pointing at its values (or of its types) when that takes at most `budget` steps; undefined
+   * when no such shortcut applies.
    */
-  private candidates(refinement: Refinement, focusSize: number): ConceptSet | undefined {
+  private candidates(refinement: Refinement, budget: number): ConceptSet | undefined {
     switch (refinement._tag) {
       case "RefinementSet": {
-        const parts = refinement.operands.map((operand) => this.candidates(operand, focusSize))
         if (refinement.operator === "or") {
+          const parts = refinement.operands.map((operand) => this.candidates(operand, budget))
           return parts.some((part) => part === undefined) ? undefined : parts.reduce((left, right) => left!.or(right!))
         }
-        const known = parts.filter((part): part is ConceptSet => part !== undefined)
-        return known.length === 0 ? undefined : known.reduce((left, right) => left.and(right))
+        // The cheapest parts first; a further part only when finding it costs less than checking the candidates found so far.
+        const parts = refinement.operands
+          .map((operand) => ({ operand, cost: this.candidatesCost(operand) }))
+          .toSorted((a, b) => a.cost - b.cost)
+        let found: ConceptSet | undefined
+        for (const { operand, cost } of parts) {
+          const limit = found === undefined ? budget : Math.min(budget, found.size * checkCost)
+          if (cost > limit) break
+          const part = this.candidates(operand, limit)
+          if (part !== undefined) found = found === undefined ? part : found.and(part)
+        }
+        return found
       }
       case "Group":
-        return (refinement.cardinality?.min ?? 1) === 0 ? undefined : this.candidates(refinement.attributes, focusSize)
+        return (refinement.cardinality?.min ?? 1) === 0 ? undefined : this.candidates(refinement.attributes, budget)
       case "Attribute":
-        return (refinement.cardinality?.min ?? 1) === 0 ? undefined : this.attributeSources(refinement, focusSize * 8)
+        return (refinement.cardinality?.min ?? 1) === 0 ? undefined : this.attributeSources(refinement, budget)
+    }
+  }
+
+  /** What `candidates` would cost without a budget: nothing for a kept result, infinite where it finds none. */
+  private candidatesCost(refinement: Refinement): number {
+    switch (refinement._tag) {
+      case "RefinementSet": {
+        const costs = refinement.operands.map((operand) => this.candidatesCost(operand))
+        return refinement.operator === "or" ? costs.reduce((sum, cost) => sum + cost) : Math.min(...costs)
+      }
+      case "Group":
+        return (refinement.cardinality?.min ?? 1) === 0 ? Number.POSITIVE_INFINITY : this.candidatesCost(refinement.attributes)
+      case "Attribute":
+        if ((refinement.cardinality?.min ?? 1) === 0) return Number.POSITIVE_INFINITY
+        if (this.reuse && this.tables.results.has(keyOf(refinement))) return 0
+        return this.sourcesWay(refinement)?.cost ?? Number.POSITIVE_INFINITY
     }
   }
 
@@ -860,19 +980,45 @@ class Evaluator {
     return this.kept(attribute, () => this.findSources(attribute, budget))
   }
 
-  private findSources(attribute: Attribute, budget: number): ConceptSet | undefined {
+  /**
+   * How `findSources` would find the attribute's sources, and the relationships it would read:
+   * through the concrete values of its types, a search of its values' rows by type, its values'
+   * rows (their own when reversed), or the rows of its types; undefined when is-a is among the types.
+   */
+  private sourcesWay(
+    attribute: Attribute
+  ): { readonly cost: number; readonly through: "concrete" | "search" | "values" | "types" } | undefined {
     const types = this.known(attribute.name)
     const { isA, byType, byValue, concrete } = this.tables
     if (isA !== undefined && types.has(isA)) return undefined
-    const rows = this.index.attributes
-    const comparison = attribute.comparison
     const costOf = (graph: { readonly starts: Uint32Array }, nodes: ConceptSet, limit: number) =>
       nodes.size > limit ? Number.POSITIVE_INFINITY : sumDegrees(graph, nodes)
+    const comparison = attribute.comparison
+    if (comparison._tag !== "ExpressionComparison") {
+      return { cost: attribute.reverse ? 0 : costOf(concrete.byType, types, 10_000), through: "concrete" }
+    }
+    const values = this.known(comparison.value)
+    const typeCost = costOf(byType, types, 10_000)
+    // Through the value set only for `=`: `!=` matches values outside it.
+    if (comparison.operator !== "=") return { cost: typeCost, through: "types" }
+    // The values' rows of a few types are found by a merge along each type's rows (in value order), galloping to each value.
+    const searched = !attribute.reverse && types.size <= searchedTypes
+    const valueCost = searched
+      ? values.size * types.size * searchCost
+      : costOf(attribute.reverse ? this.index.attributes.byConcept : byValue, values, this.universe >>> 2)
+    if (typeCost < valueCost) return { cost: typeCost, through: "types" }
+    return { cost: valueCost, through: searched ? "search" : "values" }
+  }
+
+  private findSources(attribute: Attribute, budget: number): ConceptSet | undefined {
+    const way = this.sourcesWay(attribute)
+    if (way === undefined || way.cost > budget) return undefined
+    const types = this.known(attribute.name)
+    const { byType, byValue, concrete } = this.tables
+    const comparison = attribute.comparison
     if (comparison._tag !== "ExpressionComparison") {
       if (attribute.reverse) return ConceptSet.empty(this.universe)
-      const cost = costOf(concrete.byType, types, 10_000)
-      if (cost > budget) return undefined
-      const found = new ConceptCollector(this.universe, cost)
+      const found = new ConceptCollector(this.universe, way.cost, this.tables)
       const typeList = types.toSorted()
       const { starts, targets } = concrete.byType
       for (let at = 0; at < typeList.length; at++) {
@@ -880,48 +1026,40 @@ class Evaluator {
           if (this.concreteMatches(targets[edge]!, comparison)) found.add(concrete.source[targets[edge]!]!)
         }
       }
-      this.tick(cost)
-      return found.done()
+      const set = found.done()
+      // Counted once the shared bitmap is clear again: failing here must leave it usable.
+      this.tick(way.cost)
+      return set
     }
     const values = this.known(comparison.value)
-    const wanted = comparison.operator === "="
-    const typeCost = costOf(byType, types, 10_000)
-    // A value's rows of a few types are found by binary search (byValue is in type order).
-    const searched = !attribute.reverse && types.size <= searchedTypes
-    // Through the value set only for `=`: `!=` matches values outside it.
-    const valueCost = !wanted
-      ? Number.POSITIVE_INFINITY
-      : searched
-        ? values.size * types.size * searchCost
-        : costOf(attribute.reverse ? rows.byConcept : byValue, values, this.universe >>> 2)
-    if (Math.min(valueCost, typeCost) > budget) return undefined
-    const found = new ConceptCollector(this.universe, Math.min(valueCost, typeCost))
-    if (valueCost <= typeCost && searched) {
+    const found = new ConceptCollector(this.universe, way.cost, this.tables)
+    let steps = way.cost
+    if (way.through === "search") {
+      // Each type's rows are in value order: one pass along them, galloping to each value.
       const valueList = values.toSorted()
       const typeList = types.toSorted()
-      const { starts, type: rowType, source: rowSource } = byValue
-      for (let at = 0; at < valueList.length; at++) {
-        const value = valueList[at]!
-        const end = starts[value + 1]!
-        for (let t = 0; t < typeList.length; t++) {
-          const type = typeList[t]!
-          for (let edge = firstOf(rowType, starts[value]!, end, type); edge < end && rowType[edge] === type; edge++)
-            found.add(rowSource[edge]!)
+      const { starts, value: rowValue, source: rowSource } = byType
+      for (let t = 0; t < typeList.length; t++) {
+        const end = starts[typeList[t]! + 1]!
+        let edge = starts[typeList[t]!]!
+        for (let at = 0; at < valueList.length && edge < end; at++) {
+          const value = valueList[at]!
+          for (edge = gallop(rowValue, edge, end, value); edge < end && rowValue[edge] === value; edge++) found.add(rowSource[edge]!)
         }
       }
-      this.tick(values.size * types.size)
-    } else if (valueCost <= typeCost && attribute.reverse) {
+      steps = values.size * types.size
+    } else if (way.through === "values" && attribute.reverse) {
       // Reversed, the values are the relationships' sources and the concepts found their targets.
-      const { starts, targets } = rows.byConcept
+      const { starts } = this.index.attributes.byConcept
+      const { type: rowType, value: rowValue } = this.tables.bySource
       const valueList = values.toSorted()
       for (let at = 0; at < valueList.length; at++) {
         for (let edge = starts[valueList[at]!]!, end = starts[valueList[at]! + 1]!; edge < end; edge++) {
-          const row = targets[edge]!
-          if (types.has(rows.type[row]!)) found.add(rows.value[row]!)
+          if (types.has(rowType[edge]!)) found.add(rowValue[edge]!)
         }
       }
-      this.tick(valueCost + values.size)
-    } else if (valueCost <= typeCost) {
+      steps += values.size
+    } else if (way.through === "values") {
       const { starts, type: rowType, source: rowSource } = byValue
       const valueList = values.toSorted()
       for (let at = 0; at < valueList.length; at++) {
@@ -929,8 +1067,9 @@ class Evaluator {
           if (types.has(rowType[edge]!)) found.add(rowSource[edge]!)
         }
       }
-      this.tick(valueCost + values.size)
+      steps += values.size
     } else {
+      const wanted = comparison.operator === "="
       const inValues = values.bitmap()
       const typeList = types.toSorted()
       for (let at = 0; at < typeList.length; at++) {
@@ -943,9 +1082,11 @@ class Evaluator {
           if (((inValues[checked >>> 5]! & (1 << (checked & 31))) !== 0) === wanted) found.add(attribute.reverse ? value : source)
         }
       }
-      this.tick(typeCost)
     }
-    return found.done()
+    const set = found.done()
+    // Counted once the shared bitmap is clear again: failing here must leave it usable.
+    this.tick(steps)
+    return set
   }
 
   private concreteMatches(row: number, comparison: Exclude<Comparison, { _tag: "ExpressionComparison" }>) {
@@ -992,25 +1133,25 @@ class Evaluator {
   private groups(concept: number, group: AttributeGroup): number {
     const numbered: Array<number> = []
     let count = 0
-    for (const [table, concrete] of [
-      [this.index.attributes, false],
-      [this.tables.concrete, true]
-    ] as const) {
-      const { starts, targets } = table.byConcept
-      for (let edge = starts[concept]!, end = starts[concept + 1]!; edge < end; edge++) {
-        const row = targets[edge]!
-        const number = table.group[row]!
-        if (number !== 0 && numbered.includes(number)) continue
-        if (number !== 0) numbered.push(number)
-        if (this.matches(concept, group.attributes, { group: number, row, concrete })) count++
-      }
+    const visit = (number: number, row: number, concrete: boolean) => {
+      if (number !== 0 && numbered.includes(number)) return
+      if (number !== 0) numbered.push(number)
+      if (this.matches(concept, group.attributes, { group: number, row, concrete })) count++
+    }
+    const { bySource, concrete } = this.tables
+    const { starts } = this.index.attributes.byConcept
+    for (let edge = starts[concept]!, end = starts[concept + 1]!; edge < end; edge++) visit(bySource.group[edge]!, edge, false)
+    const { starts: concreteStarts, targets } = concrete.byConcept
+    for (let edge = concreteStarts[concept]!, end = concreteStarts[concept + 1]!; edge < end; edge++) {
+      visit(concrete.group[targets[edge]!]!, targets[edge]!, true)
     }
     return count
   }
 
   /**
    * A group that only ANDs plain attributes (`type = values`, no cardinality, not reversed), the
-   * usual `{ 363698007 = …, 116676008 = … }`, as bitmaps of their types and values; null otherwise.
+   * usual `{ 363698007 = …, 116676008 = … }`, as the sets of their types and bitmaps of their
+   * values (lent for the check); null otherwise.
    */
   private plainAttributes(group: AttributeGroup): PlainGroup | null {
     const inner = group.attributes
@@ -1024,32 +1165,31 @@ class Evaluator {
       plain.push({ name: attribute.name, value: comparison.value })
     }
     if (plain.length === 0 || plain.length > 30) return null
-    return { types: plain.map(({ name }) => this.known(name).bitmap()), values: plain.map(({ value }) => this.known(value).bitmap()) }
+    return { types: plain.map(({ name }) => this.known(name)), values: plain.map(({ value }) => this.lendBitmap(this.known(value))) }
   }
 
   /** How many of the concept's groups satisfy a plain group, in one pass over its relationships: a bit per attribute, ORed per group. */
   private countPlainGroups(concept: number, { types, values }: PlainGroup): number {
     const all = (1 << types.length) - 1
-    const rows = this.index.attributes
-    const { starts, targets } = rows.byConcept
+    const { starts } = this.index.attributes.byConcept
+    const rows = this.tables.bySource
     const masks = this.tables.groupMasks
     const end = starts[concept + 1]!
     let count = 0
     for (let edge = starts[concept]!; edge < end; edge++) {
-      const row = targets[edge]!
-      const type = rows.type[row]!
-      const value = rows.value[row]!
+      const type = rows.type[edge]!
+      const value = rows.value[edge]!
       let mask = 0
       for (let at = 0; at < types.length; at++) {
-        if ((types[at]![type >>> 5]! & (1 << (type & 31))) !== 0 && (values[at]![value >>> 5]! & (1 << (value & 31))) !== 0) mask |= 1 << at
+        if (types[at]!.has(type) && (values[at]![value >>> 5]! & (1 << (value & 31))) !== 0) mask |= 1 << at
       }
-      const number = rows.group[row]!
+      const number = rows.group[edge]!
       if (number === 0) count += mask === all ? 1 : 0
       else masks[number]! |= mask
     }
     // Each group counted at its first row, and its mask cleared for the next concept.
     for (let edge = starts[concept]!; edge < end; edge++) {
-      const number = rows.group[targets[edge]!]!
+      const number = rows.group[edge]!
       if (number === 0) continue
       if (masks[number] === all) count++
       masks[number] = 0
@@ -1074,10 +1214,10 @@ class Evaluator {
         if (isA !== undefined && types.has(isA)) count += countIn(this.index.children, concept, values, wanted)
         return count
       }
-      const { starts, targets } = rows.byConcept
+      const { starts } = rows.byConcept
+      const { type: rowType, value: rowValue, group: rowGroup } = this.tables.bySource
       for (let edge = starts[concept]!, end = starts[concept + 1]!; edge < end; edge++) {
-        const row = targets[edge]!
-        if (inScope(scope, rows.group[row]!, row, false) && types.has(rows.type[row]!) && values.has(rows.value[row]!) === wanted) count++
+        if (inScope(scope, rowGroup[edge]!, edge, false) && types.has(rowType[edge]!) && values.has(rowValue[edge]!) === wanted) count++
       }
       if (isA !== undefined && types.has(isA) && scope === undefined) count += countIn(this.index.parents, concept, values, wanted)
       return count
@@ -1097,7 +1237,8 @@ class Evaluator {
     const rows = this.index.attributes
     const { byType, isA } = this.tables
     const typeCost = types.size > 10_000 ? Number.POSITIVE_INFINITY : sumDegrees(byType, types)
-    const found = new ConceptCollector(this.universe, Math.min(typeCost, sources.size))
+    const found = new ConceptCollector(this.universe, Math.min(typeCost, sources.size), this.tables)
+    let steps: number
     if (typeCost < sources.size * 4) {
       const inSources = sources.bitmap()
       const typeList = types.toSorted()
@@ -1109,18 +1250,21 @@ class Evaluator {
           if ((inSources[source >>> 5]! & (1 << (source & 31))) !== 0) found.add(byType.value[edge]!)
         }
       }
-      this.tick(typeCost)
+      steps = typeCost
     } else {
       const sourceList = sources.toSorted()
-      const { starts, targets } = rows.byConcept
+      const { starts } = rows.byConcept
+      const { type: rowType, value: rowValue } = this.tables.bySource
       for (let at = 0; at < sourceList.length; at++) {
         for (let edge = starts[sourceList[at]!]!, end = starts[sourceList[at]! + 1]!; edge < end; edge++) {
-          if (types.has(rows.type[targets[edge]!]!)) found.add(rows.value[targets[edge]!]!)
+          if (types.has(rowType[edge]!)) found.add(rowValue[edge]!)
         }
       }
-      this.tick(sources.size * 4)
+      steps = sources.size * 4
     }
     const values = found.done()
+    // Counted once the shared bitmap is clear again: failing here must leave it usable.
+    this.tick(steps)
     return isA !== undefined && types.has(isA) ? values.or(this.neighbours(sources, this.index.parents)) : values
   }
 
@@ -1197,7 +1341,7 @@ class Evaluator {
       return ConceptSet.fromUnsorted(this.universe, found)
     }
     // A wild filter over a large set: only descriptions with a word containing a fragment every match needs.
-    const fragmentCandidates = set.size > wordIndexThreshold ? this.wildCandidates(filters, set.size * 3) : undefined
+    const fragmentCandidates = set.size > wordIndexThreshold ? this.wildCandidates(filters, set.size * 16) : undefined
     if (fragmentCandidates !== undefined) {
       const found: Array<number> = []
       for (let at = 0; at < fragmentCandidates.length; at++) {
@@ -1415,13 +1559,13 @@ class Evaluator {
   }
 }
 
-/** Bitmaps of the types and the values of a group's plain attributes. */
+/** The types and (bitmaps of) the values of a group's plain attributes. */
 interface PlainGroup {
-  readonly types: ReadonlyArray<Uint32Array>
+  readonly types: ReadonlyArray<ConceptSet>
   readonly values: ReadonlyArray<Uint32Array>
 }
 
-/** The relationships in one role group, or one ungrouped relationship. */
+/** The relationships in one role group, or one ungrouped relationship (its edge in `byConcept`, or its concrete value row). */
 interface Scope {
   readonly group: number
   readonly row: number
@@ -1446,6 +1590,16 @@ const firstOf = (keys: Uint32Array, low: number, high: number, key: number) => {
     else high = middle
   }
   return low
+}
+
+/** `firstOf`, looking from `low` in steps that double: cheap when the key is near, as in a merge. */
+const gallop = (keys: Uint32Array, low: number, high: number, key: number) => {
+  let bound = low
+  for (let step = 1; bound < high && keys[bound]! < key; step *= 2) {
+    low = bound + 1
+    bound += step
+  }
+  return firstOf(keys, low, Math.min(bound, high), key)
 }
 
 /** How many of the node's neighbours are in `set` (`wanted`) or outside it. */
@@ -1489,7 +1643,7 @@ export const warmUpEcl = (index: SnomedIndex): void => {
 }
 
 /** The files of warmed-up tables: change the format whenever the tables' shape changes. */
-const warmedTablesFormat: IndexCacheFormat = { format: 1, classes: { ConceptSet } }
+const warmedTablesFormat: IndexCacheFormat = { format: 2, classes: { ConceptSet } }
 
 /**
  * `warmUpEcl`, reading what it derives from the file at `path` when an earlier start wrote it for

@@ -274,7 +274,16 @@ export class ConceptSet {
   }
 }
 
-/** Gathers positions (any order, repeats allowed) into a set: into a bitmap when many are expected, else into a growing typed array. */
+/** A bitmap of the universe, all clear between uses, that a user may take as its own by putting a clear one in its place. */
+export interface SharedBitmap {
+  visited: Uint32Array
+}
+
+/**
+ * Gathers positions (any order, repeats allowed) into a set: into a bitmap when many are expected
+ * (`shared`'s, when given: allocating one for a result that turns out sparse cost more than
+ * clearing it), else into a growing typed array.
+ */
 export class ConceptCollector {
   private readonly listing: boolean
   private readonly bits: Uint32Array
@@ -283,10 +292,11 @@ export class ConceptCollector {
 
   constructor(
     private readonly universe: number,
-    expected: number
+    expected: number,
+    private readonly shared?: SharedBitmap
   ) {
     this.listing = !ConceptSet.wantsBitsToSort(universe, expected)
-    this.bits = new Uint32Array(this.listing ? 0 : (universe + 31) >>> 5)
+    this.bits = this.listing ? new Uint32Array(0) : (shared?.visited ?? new Uint32Array((universe + 31) >>> 5))
     this.list = new Uint32Array(this.listing ? Math.max(16, expected) : 0)
   }
 
@@ -305,8 +315,12 @@ export class ConceptCollector {
   }
 
   done(): ConceptSet {
-    return this.listing
-      ? ConceptSet.fromUnsorted(this.universe, this.list.subarray(0, this.length))
-      : ConceptSet.fromBits(this.universe, this.bits)
+    if (this.listing) return ConceptSet.fromUnsorted(this.universe, this.list.subarray(0, this.length))
+    const set = ConceptSet.fromBits(this.universe, this.bits)
+    if (this.shared !== undefined) {
+      if (set.isBitmap) this.shared.visited = new Uint32Array(this.bits.length)
+      else this.bits.fill(0)
+    }
+    return set
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Lookups ECL needs beyond the serving index's own (relationships by value and by type, concrete
  * values as typed arrays, reference set columns), derived from the index on first use and kept
- * beside it for its lifetime. All typed arrays: about 34 bytes per relationship, 4 per reference
+ * beside it for its lifetime. All typed arrays: about 44 bytes per relationship, 4 per reference
  * set row and column used.
  */
 import { adjacency } from "@ffynnon/terminology"
@@ -48,14 +48,47 @@ export interface RowsByValue {
   readonly source: Uint32Array
 }
 
-/** The attribute relationships regrouped by their type concept, as `RowsByValue`. */
+/**
+ * The attribute relationships' columns in the order of `index.attributes.byConcept`: concept c's
+ * are the entries `byConcept.starts[c]` to `byConcept.starts[c + 1]`, so a loop over a concept's
+ * relationships reads memory in sequence instead of looking up each row.
+ */
+export interface RowsBySource {
+  readonly type: Uint32Array
+  readonly value: Uint32Array
+  readonly group: Uint16Array
+}
+
+/**
+ * The attribute relationships regrouped by their type concept, as `RowsByValue`; each type's in
+ * value order, so the rows of a value set (ascending) are found by one merge along them.
+ */
 export interface RowsByType {
   readonly starts: Uint32Array
   readonly source: Uint32Array
   readonly value: Uint32Array
 }
 
+/**
+ * The is-a hierarchy numbered depth first over a spanning tree (each concept under the first
+ * parent that reaches it), so a concept's descendants in that tree are one range of numbers, read
+ * in sequence; the other parent-child edges are listed by their parent's number, so those leaving
+ * a range are one slice. 16 bytes per concept and 4 per edge outside the tree (18 MB at monolith scale).
+ */
+export interface HierarchyRanges {
+  /** Concept → its number. */
+  readonly rank: Uint32Array
+  /** Number → the concept. */
+  readonly concept: Uint32Array
+  /** Number → how many concepts its tree range holds, itself included. */
+  readonly size: Uint32Array
+  /** Number → the children that are not below it in the tree (concepts). */
+  readonly others: Adjacency
+}
+
 export interface EclTables {
+  readonly ranges: HierarchyRanges
+  readonly bySource: RowsBySource
   readonly byValue: RowsByValue
   readonly byType: RowsByType
   readonly concrete: ConcreteTable
@@ -79,8 +112,10 @@ export interface EclTables {
   readonly historyTargets: Map<string, Adjacency>
   /** A queue as long as the concept table, reused by every traversal (evaluation is synchronous). */
   readonly queue: Uint32Array
-  /** A bitmap of the concept table, all clear between traversals. */
+  /** A bitmap of the concept table, all clear between traversals and collections (see `SharedBitmap`). */
   visited: Uint32Array
+  /** Bitmaps of the concept table, all clear, lent to a loop that tests membership of a list (see `Evaluator.lendBitmap`). */
+  readonly spareBitmaps: Array<Uint32Array>
   /** A bitmask per role group number, all clear between concepts (see `countPlainGroups`). */
   readonly groupMasks: Uint32Array
 }
@@ -88,8 +123,8 @@ export interface EclTables {
 const tables = new WeakMap<SnomedIndex, EclTables>()
 
 /** `column`'s values for `rows`, in that order. */
-const inOrder = (rows: Uint32Array, column: Uint32Array) => {
-  const values = new Uint32Array(rows.length)
+const inOrder = <Column extends Uint32Array | Uint16Array>(rows: Uint32Array, column: Column): Column => {
+  const values = new (column.constructor as new (length: number) => Column)(rows.length)
   for (let at = 0; at < rows.length; at++) values[at] = column[rows[at]!]!
   return values
 }
@@ -147,6 +182,51 @@ const concreteTable = (index: SnomedIndex): ConcreteTable => {
   }
 }
 
+/** Numbers the hierarchy depth first from each concept without parents (and from any concept a cycle left out). */
+const hierarchyRanges = (index: SnomedIndex): HierarchyRanges => {
+  const count = index.conceptCount
+  const { starts, targets } = index.children
+  const rank = new Uint32Array(count).fill(noConcept)
+  const concept = new Uint32Array(count)
+  const size = new Uint32Array(count)
+  const otherFrom: Array<number> = []
+  const otherTo: Array<number> = []
+  // The path from the tree's root: concepts and, for each, the next of its child edges to follow.
+  const path = new Uint32Array(count)
+  const nextEdge = new Uint32Array(count)
+  let numbered = 0
+  const number = (from: number) => {
+    let depth = 0
+    const enter = (node: number) => {
+      rank[node] = numbered
+      concept[numbered++] = node
+      path[depth] = node
+      nextEdge[depth++] = starts[node]!
+    }
+    enter(from)
+    while (depth > 0) {
+      const node = path[depth - 1]!
+      const edge = nextEdge[depth - 1]!
+      if (edge === starts[node + 1]!) {
+        size[rank[node]!] = numbered - rank[node]!
+        depth--
+        continue
+      }
+      nextEdge[depth - 1] = edge + 1
+      const child = targets[edge]!
+      if (rank[child] === noConcept) enter(child)
+      else {
+        otherFrom.push(rank[node]!)
+        otherTo.push(child)
+      }
+    }
+  }
+  const { starts: parentStarts } = index.parents
+  for (let node = 0; node < count; node++) if (parentStarts[node] === parentStarts[node + 1] && rank[node] === noConcept) number(node)
+  for (let node = 0; node < count; node++) if (rank[node] === noConcept) number(node)
+  return { rank, concept, size, others: adjacency(count, otherFrom, otherTo) }
+}
+
 export const eclTables = (index: SnomedIndex): EclTables => {
   const existing = tables.get(dataOf(index))
   if (existing !== undefined) return existing
@@ -158,8 +238,10 @@ export const eclTables = (index: SnomedIndex): EclTables => {
   for (let concept = 0; concept < count; concept++) {
     for (let edge = starts[concept]!, end = starts[concept + 1]!; edge < end; edge++) rowSource[targets[edge]!] = concept
   }
-  const byType = adjacency(count, attributes.type, rowNumbers(rowCount))
-  // Taken in type order, since adjacency keeps the order it is given.
+  // Grouped by type from value order, since adjacency keeps the order it is given: each type's rows in value order.
+  const inValueOrder = adjacency(count, attributes.value, rowNumbers(rowCount)).targets
+  const byType = adjacency(count, inOrder(inValueOrder, attributes.type), inValueOrder)
+  // Taken in type order, likewise.
   const valuesInTypeOrder = new Uint32Array(rowCount)
   for (let at = 0; at < rowCount; at++) valuesInTypeOrder[at] = attributes.value[byType.targets[at]!]!
   const byValue = adjacency(count, valuesInTypeOrder, byType.targets)
@@ -169,6 +251,12 @@ export const eclTables = (index: SnomedIndex): EclTables => {
     if (position !== undefined) refsetPositions.set(id, position)
   }
   const built: EclTables = {
+    ranges: hierarchyRanges(index),
+    bySource: {
+      type: inOrder(targets, attributes.type),
+      value: inOrder(targets, attributes.value),
+      group: inOrder(targets, attributes.group)
+    },
     byValue: {
       starts: byValue.starts,
       type: inOrder(byValue.targets, attributes.type),
@@ -196,6 +284,7 @@ export const eclTables = (index: SnomedIndex): EclTables => {
 const scratch = (count: number) => ({
   queue: new Uint32Array(count),
   visited: new Uint32Array((count + 31) >>> 5),
+  spareBitmaps: [] as Array<Uint32Array>,
   groupMasks: new Uint32Array(2 ** 16)
 })
 
@@ -204,7 +293,7 @@ export type KeptTables = Omit<EclTables, keyof ReturnType<typeof scratch>>
 
 /** The index's tables as they are now (derived first if need be), less their scratch buffers. */
 export const keptTables = (index: SnomedIndex): KeptTables => {
-  const { queue: _queue, visited: _visited, groupMasks: _groupMasks, ...kept } = eclTables(index)
+  const { queue: _queue, visited: _visited, spareBitmaps: _spareBitmaps, groupMasks: _groupMasks, ...kept } = eclTables(index)
   return kept
 }
 
