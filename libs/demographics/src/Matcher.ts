@@ -325,7 +325,7 @@ export class PatientMatcher extends Effect.Service<PatientMatcher>()("@ffynnon/d
         // Only the answers are read whole; one merged since it was scored is no longer an answer.
         const patients =
           ranked.length === 0
-            ? new Map()
+            ? new Map<string, StoredPatient>()
             : yield* liveResources(
                 database,
                 ranked.map((match) => match.record.person.id)
