@@ -1,12 +1,13 @@
 /**
  * Batch deduplication of the index (`ffynnon match dedupe`). The live records are read from
- * `patient_match_record` and prepared once; the blocks of records sharing a key come from `patient_match_key` (keys held by more than
- * MAX_BLOCK records left out, as in `$match`). Each record's DEDUPE_CANDIDATES candidates with the
- * most key evidence are scored with the active model, each pair once, and the pairs at or above the
- * threshold are written to `match_duplicate` for data stewards. A pair whose forenames, birth dates
- * or valid NHS numbers disagree outright is held for review and joins no cluster: members of one
- * household (twins, a father and son) can score high on everything else, and would chain the
- * household into one cluster. The other pairs are linked, and the links make the clusters.
+ * `patient_match_record` and prepared once; the blocks of records sharing a key come from
+ * `patient_match_key` (keys held by more than MAX_BLOCK records left out, as in `$match`). Each
+ * record's DEDUPE_CANDIDATES candidates with the most key evidence are scored with the active
+ * model, each pair once, and the pairs at or above the threshold are written to `match_duplicate`
+ * for data stewards. A pair whose forenames, birth dates or valid NHS numbers disagree outright is
+ * held for review and joins no cluster: members of one household (twins, a father and son) can
+ * score high on everything else, and would chain the household into one cluster. The other pairs
+ * are linked, and the links make the clusters.
  */
 import { Database, detached, LoadProgress } from "@ffynnon/db"
 import {
