@@ -10,6 +10,8 @@
 //
 // --loaded measures the patients already in DATABASE_URL's index instead of generating and loading
 // (a 3.1 M-patient load is minutes: `ffynnon load patients` it once, then measure as often as needed).
+// --http measures over HTTP instead: `ffynnon serve` on DATABASE_URL and the box's hello-world
+// server, searches by NHS number and reads by id with wrk at 10 connections, in --rounds rounds.
 import { layerFromConfig } from "@ffynnon/db"
 import { loadPatients, type PatientResource } from "@ffynnon/demographics"
 import { NodeContext } from "@effect/platform-node"
@@ -18,14 +20,15 @@ import { Database } from "@ffynnon/db"
 import { Effect, Layer, Logger, LogLevel, ManagedRuntime, Redacted } from "effect"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { join, resolve } from "node:path"
 import { makeApp } from "../apps/api/src/app"
 import { Auth, makeAuth, signToken } from "../apps/api/src/auth"
 import { servicesOver } from "../apps/api/src/runtime"
 import { population, writePopulation } from "./population/generate"
-import { HarnessError, harnessOptions, positiveInt, runHarness } from "./processes.ts"
+import { freePort, HarnessError, harnessOptions, positiveInt, runHarness, start, stopAll, waitReady } from "./processes.ts"
+import { measureRounds, type Scenario } from "./wrkRounds.ts"
 
-const USAGE = "usage: bun bench/demographics.ts [--count 20000] [--seconds 5] [--loaded]"
+const USAGE = "usage: bun bench/demographics.ts [--count 20000] [--seconds 5] [--loaded] [--http [--rounds 3]]"
 
 const percentile = (sorted: ReadonlyArray<number>, p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!
 
@@ -33,12 +36,14 @@ const main = async (folder: string) => {
   const options = harnessOptions(process.argv.slice(2), USAGE, {
     count: { type: "string" },
     seconds: { type: "string" },
-    loaded: { type: "boolean" }
+    loaded: { type: "boolean" },
+    http: { type: "boolean" },
+    rounds: { type: "string" }
   })
   const count = positiveInt("count", options.count, 20_000)
   const seconds = positiveInt("seconds", options.seconds, 5)
-  if (options.loaded === true && process.env.DATABASE_URL === undefined)
-    throw new HarnessError(`--loaded measures DATABASE_URL's patients\n${USAGE}`)
+  if ((options.loaded === true || options.http === true) && process.env.DATABASE_URL === undefined)
+    throw new HarnessError(`--loaded and --http need DATABASE_URL (PostgreSQL)\n${USAGE}`)
   process.env.FFYNNON_DATA_DIR ??= join(folder, "data")
   const secret = Redacted.make("bench-secret-0123456789-0123456789-abcdef")
   const runtime = ManagedRuntime.make(
@@ -66,9 +71,19 @@ const main = async (folder: string) => {
     const headers = { authorization: `Bearer ${token}` }
     const sample = await runtime.runPromise(
       Effect.flatMap(Database, (database) =>
-        database.query<{ id: string; nhs_number: string }>(sql`select id, nhs_number from patient order by random() limit 2000`)
+        database.query<{ id: string; nhs_number: string }>(
+          sql`select id, nhs_number from patient where nhs_number is not null and replaced_by is null order by random() limit 2000`
+        )
       )
     )
+
+    if (options.http === true) {
+      for (const [measure, result] of await overHttp(secret, token, sample, positiveInt("rounds", options.rounds, 3), seconds, folder))
+        results.push([measure, result])
+      console.log("| measure | result |\n|---|---|")
+      for (const [measure, result] of results) console.log(`| ${measure} | ${result} |`)
+      return 0
+    }
 
     const latencies: Array<number> = []
     for (const { id } of sample) {
@@ -192,6 +207,66 @@ const main = async (folder: string) => {
     return 0
   } finally {
     await runtime.dispose()
+  }
+}
+
+/**
+ * Searches by NHS number and reads by id over HTTP, each round after the hello-world server's
+ * ceiling: req/s, its share of hello, p99 and the serving process's CPU per request (medians).
+ */
+const overHttp = async (
+  secret: Redacted.Redacted<string>,
+  token: string,
+  sample: ReadonlyArray<{ id: string; nhs_number: string }>,
+  rounds: number,
+  seconds: number,
+  folder: string
+) => {
+  const root = resolve(import.meta.dir, "..")
+  const helloPort = freePort()
+  const hello = start(
+    "hello",
+    [process.execPath, "bench/hello.ts"],
+    { PORT: String(helloPort), HOST: "127.0.0.1" },
+    { cwd: root, logDir: folder, port: helloPort }
+  )
+  const port = freePort()
+  const env = {
+    DATABASE_URL: process.env.DATABASE_URL,
+    FFYNNON_DATA_DIR: process.env.FFYNNON_DATA_DIR,
+    FFYNNON_AUTH_SECRET: Redacted.value(secret),
+    HOST: "127.0.0.1",
+    PORT: String(port),
+    LOG_LEVEL: "warn"
+  }
+  const server = start("ffynnon", [process.execPath, "apps/api/src/cli.ts", "serve"], env, { cwd: root, logDir: folder, port })
+  try {
+    await waitReady(`${hello.baseUrl}/hello`, 30_000, hello.proc)
+    await waitReady(`${server.baseUrl}/readyz`, 5 * 60_000, server.proc)
+    const headers = { Authorization: `Bearer ${token}` }
+    const scenarios: ReadonlyArray<Scenario> = [
+      {
+        name: "search by NHS number",
+        target: "≥ 5,000 req/s",
+        paths: sample.map(
+          ({ nhs_number }) => `/fhir/Patient?identifier=${encodeURIComponent(`https://fhir.nhs.uk/Id/nhs-number|${nhs_number}`)}`
+        ),
+        headers
+      },
+      { name: "read by id", target: "", paths: sample.map(({ id }) => `/fhir/Patient/${id}`), headers }
+    ]
+    const o = { duration: seconds, warmup: 3, connections: 10, dir: folder }
+    const measured = await measureRounds(hello, server, scenarios, rounds, o, (message) => console.error(message))
+    const median = (values: ReadonlyArray<number>) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+    return scenarios.map(({ name, target }): [string, string] => {
+      const runs = measured.get(name)!
+      return [
+        `${name} over HTTP, 10 connections (median of ${rounds} rounds)`,
+        `${Math.round(median(runs.map((run) => run.requestsPerSec))).toLocaleString("en-GB")} req/s (${(100 * median(runs.map((run) => run.ratio))).toFixed(1)}% of hello), p99 ${median(runs.map((run) => run.p99Ms)).toFixed(2)} ms, serving process ${Math.round(median(runs.map((run) => run.cpuMicrosPerRequest)))} µs CPU a request${target === "" ? "" : `; target ${target}`}`
+      ]
+    })
+  } finally {
+    await stopAll()
   }
 }
 

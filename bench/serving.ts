@@ -9,26 +9,14 @@
 //   bun bench/serving.ts --database-url URL --truth DIR/ground-truth.json
 //                        [--rounds 3] [--duration 5] [--warmup 1] [--connections 10] [--only a,b] [--data-dir DIR]
 //                        [--threads N]
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
-import {
-  freePort,
-  HarnessError,
-  harnessOptions,
-  positiveInt,
-  rssMb,
-  runBounded,
-  runHarness,
-  start,
-  stopAll,
-  waitReady,
-  type Started
-} from "./processes.ts"
+import { freePort, HarnessError, harnessOptions, positiveInt, rssMb, runHarness, start, stopAll, waitReady } from "./processes.ts"
 import { machineInfo } from "./report.ts"
-import { percentile, rotatingScript, typedPrefix } from "./snomed.ts"
+import { percentile, typedPrefix } from "./snomed.ts"
 import type { GroundTruth } from "./snomed-generator/truth.ts"
-import { parseWrkOutput, wrkArgs, type WrkResult } from "./wrk.ts"
+import { measureRounds, type Scenario } from "./wrkRounds.ts"
 
 const ROOT = resolve(import.meta.dir, "..")
 const SCT = "http://snomed.info/sct"
@@ -65,24 +53,6 @@ const options = harnessOptions(process.argv.slice(2), usage, {
 
 const log = (message: string) => console.error(`[serving-bench] ${message}`)
 const q = encodeURIComponent
-
-interface Scenario {
-  readonly name: string
-  readonly target: string
-  readonly paths: ReadonlyArray<string>
-}
-
-interface Measured extends WrkResult {
-  readonly cpuMicrosPerRequest: number
-}
-
-const clockTicks = Number((await runBounded(["getconf", "CLK_TCK"], 5000)).stdout.trim()) || 100
-
-/** User and system CPU seconds of a process so far, from /proc. */
-const cpuSeconds = (pid: number) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")
-  return (Number(fields[11]) + Number(fields[12])) / clockTicks
-}
 
 const getJson = async (base: string, path: string) => {
   const response = await fetch(base + path)
@@ -177,26 +147,6 @@ const sequentialScenarios = (
   ]
 }
 
-const wrk = async (base: string, scenario: Scenario, seconds: number, connections: number, dir: string) => {
-  const script = join(dir, "rotate.lua")
-  writeFileSync(script, rotatingScript(scenario.paths))
-  const args = wrkArgs({ url: base, connections, threads: Math.min(2, connections), durationSec: seconds, script })
-  const { code, stdout, stderr } = await runBounded(["wrk", ...args], (seconds + 30) * 1000)
-  if (code !== 0 || stderr.trim() !== "") throw new HarnessError(`wrk failed for ${scenario.name}: ${stderr}${stdout}`)
-  return parseWrkOutput(stdout)
-}
-
-const measure = async (server: Started, scenario: Scenario, o: { duration: number; warmup: number; connections: number; dir: string }) => {
-  const first = await fetch(server.baseUrl + scenario.paths[0])
-  if (first.status !== 200)
-    throw new HarnessError(`${scenario.name}: ${scenario.paths[0]} answered ${first.status}: ${(await first.text()).slice(0, 300)}`)
-  await wrk(server.baseUrl, scenario, o.warmup, o.connections, o.dir)
-  const before = cpuSeconds(server.proc.pid)
-  const result = await wrk(server.baseUrl, scenario, o.duration, o.connections, o.dir)
-  const cpuMicrosPerRequest = ((cpuSeconds(server.proc.pid) - before) * 1e6) / Math.max(1, result.requests)
-  return { ...result, cpuMicrosPerRequest }
-}
-
 const sequential = async (base: string, scenario: Scenario) => {
   const paths = Array.from({ length: SEQUENTIAL_REQUESTS }, (_, i) => scenario.paths[i % scenario.paths.length]!)
   const times: Array<number> = []
@@ -264,21 +214,7 @@ await runHarness(
     )
     const ampCodes = ampps.map((entry) => entry.code)
     const all = scenarios(truth, icd11, ampCodes).filter((s) => only === undefined || only.some((name) => s.name.includes(name)))
-    const helloScenario: Scenario = { name: "hello", target: "", paths: ["/hello"] }
-    const results = new Map<string, Array<Measured & { ratio: number }>>()
-    for (let round = 1; round <= rounds; round++) {
-      const ceiling = await measure(hello, helloScenario, o)
-      results.set("hello", [...(results.get("hello") ?? []), { ...ceiling, ratio: 1 }])
-      for (const scenario of all) {
-        const result = await measure(server, scenario, o)
-        if (result.non2xx > 0) throw new HarnessError(`${scenario.name}: ${result.non2xx} answers were not 2xx`)
-        results.set(scenario.name, [
-          ...(results.get(scenario.name) ?? []),
-          { ...result, ratio: result.requestsPerSec / ceiling.requestsPerSec }
-        ])
-        log(`round ${round}: ${scenario.name} ${fmt(result.requestsPerSec)} req/s (hello ${fmt(ceiling.requestsPerSec)})`)
-      }
-    }
+    const results = await measureRounds(hello, server, all, rounds, o, log)
     const latencies = []
     // The issue's example refines by a body site of the real release; the synthetic one has its own.
     const bodySites = (await expanded(server.baseUrl, `${SCT}?fhir_vs=ecl/<! 123037004`)).map((entry) => entry.code)

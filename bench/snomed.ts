@@ -40,7 +40,7 @@ import {
 } from "./processes.ts"
 import { machineInfo, writeJson, type ScenarioResult } from "./report.ts"
 import type { GroundTruth } from "./snomed-generator/truth.ts"
-import { parseWrkOutput, wrkArgs, type WrkResult } from "./wrk.ts"
+import { luaString, parseWrkOutput, wrkArgs, type WrkResult } from "./wrk.ts"
 
 const ROOT = resolve(import.meta.dir, "..")
 export const SEED = 42
@@ -498,8 +498,8 @@ interface HttpScenario {
   readonly ratio: boolean
 }
 
-/** A wrk script that sends GETs to `paths` in turn (each wrk thread keeps its own place). */
-export function rotatingScript(paths: readonly string[]): string {
+/** A wrk script that sends GETs to `paths` in turn (each wrk thread keeps its own place), with `headers`. */
+export function rotatingScript(paths: readonly string[], headers: Readonly<Record<string, string>> = {}): string {
   for (const path of paths) {
     // Paths are built with encodeURIComponent, so they need no Lua escaping; make sure of it.
     if (!/^[\x21-\x7e]+$/.test(path) || path.includes('"') || path.includes("\\"))
@@ -510,6 +510,7 @@ export function rotatingScript(paths: readonly string[]): string {
     ...paths.map((path) => `  "${path}",`),
     "}",
     "local i = 0",
+    ...Object.entries(headers).map(([name, value]) => `wrk.headers[${luaString(name)}] = ${luaString(value)}`),
     "request = function()",
     "  i = i % #paths + 1",
     '  return wrk.format("GET", paths[i])',

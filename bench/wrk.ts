@@ -83,7 +83,7 @@ export function luaRequestScript(method: string, headers: Readonly<Record<string
 }
 
 /** A double-quoted Lua string literal; non-printable bytes become \ddd escapes. */
-function luaString(text: string): string {
+export function luaString(text: string): string {
   let out = ""
   for (const byte of new TextEncoder().encode(text)) {
     const ch = String.fromCharCode(byte)
