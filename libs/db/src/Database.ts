@@ -129,14 +129,30 @@ const isRunning = (pid: number) => {
   }
 }
 
-/** `postgres://user@host:port/db`, without the password, for messages and logs. */
+/** `postgres://user@host:port/db`, without the password, for messages and logs; a socket directory as libpq writes it (`?host=`). */
 export const describeUrl = (url: string) => {
   try {
     const parsed = new URL(url)
-    return `${parsed.protocol}//${parsed.username ? `${parsed.username}@` : ""}${parsed.host}${parsed.pathname}`
+    const socket = parsed.searchParams.get("host")
+    return `${parsed.protocol}//${parsed.username ? `${parsed.username}@` : ""}${parsed.host}${parsed.pathname}${socket === null ? "" : `?host=${socket}`}`
   } catch {
     return "(unparseable DATABASE_URL)"
   }
+}
+
+/**
+ * The URL and options for postgres.js. libpq's `host` and `port` query parameters (how a Unix
+ * socket is named: `postgresql:///ffynnon?host=/var/run/postgresql`) become options; postgres.js
+ * would send them to the server as settings, which it refuses.
+ */
+const connectionOf = (url: string): { readonly url: string; readonly host?: string; readonly port?: number } => {
+  const parsed = new URL(url)
+  const host = parsed.searchParams.get("host")
+  const port = parsed.searchParams.get("port")
+  if (host === null && port === null) return { url }
+  parsed.searchParams.delete("host")
+  parsed.searchParams.delete("port")
+  return { url: parsed.href, ...(host === null ? {} : { host }), ...(port === null ? {} : { port: Number(port) }) }
 }
 
 /** PostgreSQL through postgres.js, with a connection pool of `max` connections. */
@@ -146,14 +162,16 @@ export const layerPostgres = (options: { readonly url: Redacted.Redacted<string>
     Effect.gen(function* () {
       const target = describeUrl(Redacted.value(options.url))
       const client = yield* Effect.acquireRelease(
-        Effect.sync(() =>
-          postgres(Redacted.value(options.url), {
+        Effect.sync(() => {
+          const { url, ...socket } = connectionOf(Redacted.value(options.url))
+          return postgres(url, {
+            ...socket,
             max: options.max ?? 10,
             connect_timeout: 10,
             onnotice: () => {},
             connection: { application_name: "ffynnon" }
           })
-        ),
+        }),
         (client) => Effect.promise(() => client.end({ timeout: 5 }))
       )
       const database = make("postgres", drizzlePostgres(client, { schema }) as unknown as Drizzle, target)

@@ -1,13 +1,14 @@
 import { describe, expect, layer } from "@effect/vitest"
 import { sql } from "drizzle-orm"
-import { Cause, Deferred, Effect, Exit, Layer, Redacted } from "effect"
+import { Cause, Context, Deferred, Effect, Exit, Layer, Redacted } from "effect"
 import { Database, layerPostgres } from "../src/Database"
 import { DatabaseError, DatabaseUnavailable } from "../src/errors"
 import { migrate } from "../src/migrate"
 import { copyLine } from "../src/Sql"
 import { ReleaseAlreadyLoaded, Releases } from "../src/Releases"
 import migrations from "../drizzle/migrations.json" with { type: "json" }
-import { freshDatabaseLayer, testDatabases } from "./databases"
+import { existsSync } from "node:fs"
+import { freshDatabaseLayer, testDatabases, testDatabaseUrl } from "./databases"
 
 const newRelease = (version: string) => ({
   kind: "test",
@@ -243,6 +244,33 @@ describe("PostgreSQL that cannot be reached", () => {
         expect(error.message).toContain("postgres://someone@127.0.0.1:1/nowhere")
         expect(error.message).not.toContain("secret")
       })
+    )
+  })
+})
+
+// libpq names a Unix socket by a `host` query parameter; data teams copy such URLs from psql.
+const socketDirectory = "/var/run/postgresql"
+const socketUrl = (() => {
+  if (testDatabaseUrl === undefined) return undefined
+  const tcp = new URL(testDatabaseUrl)
+  const port = tcp.port || "5432"
+  if (!existsSync(`${socketDirectory}/.s.PGSQL.${port}`)) return undefined
+  return `postgresql://${tcp.username}@localhost${tcp.pathname}?host=${socketDirectory}&port=${port}`
+})()
+if (socketUrl === undefined)
+  console.warn(`PostgreSQL over a Unix socket is not tested: TEST_DATABASE_URL is unset or ${socketDirectory} holds no socket for it.`)
+
+describe.skipIf(socketUrl === undefined)("PostgreSQL named by libpq's socket URL", () => {
+  layer(Layer.empty)((it) => {
+    it.effect("connects through the socket with host and port as query parameters", () =>
+      Effect.gen(function* () {
+        const database = yield* Layer.build(layerPostgres({ url: Redacted.make(socketUrl!) })).pipe(
+          Effect.map((context) => Context.get(context, Database))
+        )
+        const [row] = yield* database.query<{ socket: boolean }>(sql`select inet_client_addr() is null as socket`)
+        expect(row?.socket).toBe(true)
+        expect(database.target).toContain(`?host=${socketDirectory}`)
+      }).pipe(Effect.scoped)
     )
   })
 })
